@@ -1,0 +1,65 @@
+"""A bounded, append-only (time, price) series: a symbol's chart history that never grows past a cap."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from desktop.core.prices import FloatArray
+
+
+class PriceHistory:
+    """Keeps the newest `max_points` observations (at least) of one symbol.
+
+    Storage is a buffer of twice the cap: when it fills, the newest `max_points` move to the front, so
+    an append is amortised O(1) and memory stays bounded. Arrays handed out by `times`/`prices` are
+    views: they are valid until the next append.
+    """
+
+    __slots__ = ("_times", "_prices", "_n", "max_points")
+
+    def __init__(self, max_points: int = 25_000, initial: int = 256) -> None:
+        if max_points < 1:
+            raise ValueError("max_points must be positive")
+        self.max_points = max_points
+        size = min(initial, 2 * max_points)
+        self._times = np.empty(size)
+        self._prices = np.empty(size)
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, ts: float, price: float) -> None:
+        n = self._n
+        if n and ts == self._times[n - 1]:
+            self._prices[n - 1] = price  # same instant: the newer observation wins
+            return
+        if n == len(self._times):
+            n = self._make_room()
+        self._times[n] = ts
+        self._prices[n] = price
+        self._n = n + 1
+
+    def _make_room(self) -> int:
+        n = self._n
+        cap = 2 * self.max_points
+        if len(self._times) < cap:
+            size = min(cap, 2 * len(self._times))
+            self._times = np.resize(self._times, size)
+            self._prices = np.resize(self._prices, size)
+            return n
+        keep = self.max_points
+        self._times[:keep] = self._times[n - keep : n]
+        self._prices[:keep] = self._prices[n - keep : n]
+        return keep
+
+    @property
+    def times(self) -> FloatArray:
+        return self._times[: self._n]
+
+    @property
+    def prices(self) -> FloatArray:
+        return self._prices[: self._n]
+
+    def clear(self) -> None:
+        self._n = 0

@@ -1,0 +1,181 @@
+"""Per-symbol price files (CSV bars), read into arrays: shared by the replay feed, the CLI and the backtest.
+
+A file is `SYMBOL.csv` with a `Date` (daily bars) or `Datetime` (intraday, ISO 8601 with offset) column,
+then Open, High, Low, Close, Volume. Each row is one price observation at its timestamp, priced at its Close.
+Daily rows are stamped at that session's 16:00 New York close.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from desktop.core.sessions import close_timestamp, session_date
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+PRICE_COLUMNS = ("Open", "High", "Low", "Close", "Volume")
+
+
+class PriceFileError(ValueError):
+    """A price file or folder that cannot be read; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class PriceSeries:
+    """One symbol's bars in time order, with the per-session figures a ticker shows."""
+
+    symbol: str
+    daily: bool
+    times: FloatArray
+    open: FloatArray
+    high: FloatArray
+    low: FloatArray
+    close: FloatArray
+    volume: FloatArray
+    session: IntArray  # proleptic ordinal of each row's New York date
+    prev_close: FloatArray  # last close of the previous session; NaN through the first session
+    day_open: FloatArray
+    day_high: FloatArray
+    day_low: FloatArray
+    day_volume: FloatArray
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    @property
+    def first_date(self) -> date:
+        return date.fromordinal(int(self.session[0]))
+
+    @property
+    def last_date(self) -> date:
+        return date.fromordinal(int(self.session[-1]))
+
+    def index_at(self, ts: float) -> int:
+        """Index of the last row at or before `ts`, or -1 when the series starts later."""
+        return int(np.searchsorted(self.times, ts, side="right")) - 1
+
+
+def _parse_time(text: str, daily: bool) -> float:
+    if daily:
+        return close_timestamp(date.fromisoformat(text.strip()[:10]))
+    moment = datetime.fromisoformat(text.strip())
+    if moment.tzinfo is None:
+        raise ValueError(f"time {text!r} has no UTC offset")
+    return moment.timestamp()
+
+
+def _parse_number(text: str) -> float:
+    text = text.strip()
+    return math.nan if text in ("", "nan", "NaN", "null", "None") else float(text)
+
+
+def read_price_file(path: Path, symbol: str | None = None) -> PriceSeries:
+    """Read one CSV file; rows with no Close (market holidays in some exports) are skipped."""
+    symbol = (symbol or path.stem).upper()
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as exc:
+        raise PriceFileError(f"{path}: cannot open ({exc.strerror or exc})") from exc
+    with handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise PriceFileError(f"{path}: empty file")
+        header = [name.strip() for name in header]
+        if header[:1] not in (["Date"], ["Datetime"]) or any(c not in header for c in PRICE_COLUMNS):
+            raise PriceFileError(
+                f"{path}: expected columns Date or Datetime, then {', '.join(PRICE_COLUMNS)}; got {', '.join(header)}"
+            )
+        daily = header[0] == "Date"
+        where = [header.index(c) for c in PRICE_COLUMNS]
+        rows: list[tuple[float, float, float, float, float, float]] = []
+        for line_no, row in enumerate(reader, start=2):
+            if not row or not "".join(row).strip():
+                continue
+            try:
+                ts = _parse_time(row[0], daily)
+                o, h, lo, c, v = (_parse_number(row[i]) for i in where)
+            except (ValueError, IndexError) as exc:
+                raise PriceFileError(f"{path}, line {line_no}: {exc}") from exc
+            if math.isnan(c):
+                continue
+            if not (math.isfinite(c) and c > 0):
+                raise PriceFileError(f"{path}, line {line_no}: Close {c} is not a positive price")
+            rows.append((ts, o, h, lo, c, v))
+    if not rows:
+        raise PriceFileError(f"{path}: no price rows")
+    return build_series(symbol, daily, rows)
+
+
+def build_series(symbol: str, daily: bool, rows: list[tuple[float, float, float, float, float, float]]) -> PriceSeries:
+    """Arrays and per-session figures from (time, open, high, low, close, volume) rows."""
+    data = np.array(sorted(rows, key=lambda r: r[0]), dtype=np.float64)
+    times, opens, highs, lows, closes, volumes = (np.ascontiguousarray(data[:, i]) for i in range(6))
+    # A bar with no open/high/low (some exports) is a single observation at its close.
+    opens = np.where(np.isnan(opens), closes, opens)
+    highs = np.where(np.isnan(highs), closes, highs)
+    lows = np.where(np.isnan(lows), closes, lows)
+    sessions = np.array([session_date(t).toordinal() for t in times], dtype=np.int64)
+
+    n = len(times)
+    prev_close = np.full(n, np.nan)
+    day_open = np.empty(n)
+    day_high = np.empty(n)
+    day_low = np.empty(n)
+    day_volume = np.empty(n)
+    starts = np.flatnonzero(np.r_[True, sessions[1:] != sessions[:-1]])
+    bounds = np.r_[starts, n]
+    for k in range(len(starts)):
+        a, b = int(bounds[k]), int(bounds[k + 1])
+        if k > 0:
+            prev_close[a:b] = closes[a - 1]
+        day_open[a:b] = opens[a]
+        day_high[a:b] = np.maximum.accumulate(highs[a:b])
+        day_low[a:b] = np.minimum.accumulate(lows[a:b])
+        day_volume[a:b] = np.nancumsum(volumes[a:b])
+    return PriceSeries(
+        symbol=symbol,
+        daily=daily,
+        times=times,
+        open=opens,
+        high=highs,
+        low=lows,
+        close=closes,
+        volume=volumes,
+        session=sessions,
+        prev_close=prev_close,
+        day_open=day_open,
+        day_high=day_high,
+        day_low=day_low,
+        day_volume=day_volume,
+    )
+
+
+def load_prices(paths: list[Path]) -> dict[str, PriceSeries]:
+    """Read price files from folders (every `*.csv` in them) and single files, keyed by symbol."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.csv"))
+            if not found:
+                raise PriceFileError(f"{path}: no .csv price files in this folder")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise PriceFileError(f"{path}: no such file or folder")
+    series: dict[str, PriceSeries] = {}
+    for file in files:
+        one = read_price_file(file)
+        if one.symbol in series:
+            raise PriceFileError(f"{file}: symbol {one.symbol} is given twice")
+        series[one.symbol] = one
+    return series

@@ -1,0 +1,48 @@
+"""The quote: one price observation of one symbol, as every layer passes it around."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from desktop.core.sessions import MarketSession
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A price observation.
+
+    `time` is epoch seconds (UTC). `daily` marks a quote made from a daily bar: its time is the
+    session's close and it prints as a date. Day fields are None when the source does not say.
+    """
+
+    symbol: str
+    price: float
+    time: float
+    prev_close: float | None = None
+    day_open: float | None = None
+    day_high: float | None = None
+    day_low: float | None = None
+    volume: float | None = None
+    source: str = ""
+    session: MarketSession = MarketSession.REGULAR
+    daily: bool = False
+
+    @property
+    def change(self) -> float | None:
+        """Price minus the previous session's close, or None when that close is unknown."""
+        if self.prev_close is None:
+            return None
+        return self.price - self.prev_close
+
+    @property
+    def change_pct(self) -> float | None:
+        """Change in percent of the previous session's close, or None when it is unknown or zero."""
+        if self.prev_close is None or self.prev_close == 0:
+            return None
+        return (self.price / self.prev_close - 1.0) * 100.0
+
+
+def is_valid_price(value: float | None) -> bool:
+    """A price a quote may carry: a finite, positive number."""
+    return value is not None and math.isfinite(value) and value > 0

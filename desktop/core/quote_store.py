@@ -1,0 +1,89 @@
+"""The quote store: the latest quote of every symbol and a bounded price history of each."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable
+
+from desktop.core.history import PriceHistory
+from desktop.core.quote import Quote, is_valid_price
+from desktop.core.sessions import session_date
+
+log = logging.getLogger("desktop.store")
+
+
+class QuoteStore:
+    """Latest quote and history per symbol; applies quotes in the order given.
+
+    Not thread-safe: one thread (the pipeline's) applies and reads. A quote older than the symbol's
+    latest is ignored, as is one without a valid price (NaN, zero, negative); both are counted.
+    A quote that does not carry its previous close gets it from what the store has seen: the last
+    price of the symbol's previous session.
+    """
+
+    def __init__(self, history_points: int = 25_000) -> None:
+        self.history_points = history_points
+        self._latest: dict[str, Quote] = {}
+        self._history: dict[str, PriceHistory] = {}
+        self.rejected = 0
+        self.out_of_order = 0
+        self.applied = 0
+        self._newest: float | None = None
+
+    def apply(self, quote: Quote) -> bool:
+        """Apply one quote; True when it became the symbol's latest."""
+        if not is_valid_price(quote.price):
+            self.rejected += 1
+            return False
+        last = self._latest.get(quote.symbol)
+        if last is not None and quote.time < last.time:
+            self.out_of_order += 1
+            return False
+        if quote.prev_close is None and last is not None:
+            quote = dataclasses.replace(quote, prev_close=self._carried_prev_close(last, quote))
+        self._latest[quote.symbol] = quote
+        history = self._history.get(quote.symbol)
+        if history is None:
+            history = self._history[quote.symbol] = PriceHistory(self.history_points)
+        history.append(quote.time, quote.price)
+        if self._newest is None or quote.time > self._newest:
+            self._newest = quote.time
+        self.applied += 1
+        return True
+
+    def apply_all(self, quotes: Iterable[Quote]) -> set[str]:
+        """Apply quotes in order; the symbols whose latest quote changed."""
+        changed: set[str] = set()
+        for quote in quotes:
+            if self.apply(quote):
+                changed.add(quote.symbol)
+        return changed
+
+    @staticmethod
+    def _carried_prev_close(last: Quote, quote: Quote) -> float | None:
+        if session_date(last.time) < session_date(quote.time):
+            return last.price
+        return last.prev_close
+
+    def latest(self, symbol: str) -> Quote | None:
+        return self._latest.get(symbol)
+
+    def history(self, symbol: str) -> PriceHistory | None:
+        return self._history.get(symbol)
+
+    def symbols(self) -> list[str]:
+        return list(self._latest)
+
+    def newest_time(self) -> float | None:
+        """Time of the newest quote of any symbol."""
+        return self._newest
+
+    def forget(self, symbol: str) -> None:
+        self._latest.pop(symbol, None)
+        self._history.pop(symbol, None)
+
+    def clear(self) -> None:
+        self._latest.clear()
+        self._history.clear()
+        self._newest = None

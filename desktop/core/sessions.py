@@ -1,0 +1,56 @@
+"""Exchange calendar facts: which New York date and which market session a timestamp belongs to."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+PRE_OPEN = time(4, 0)
+REGULAR_OPEN = time(9, 30)
+REGULAR_CLOSE = time(16, 0)
+POST_CLOSE = time(20, 0)
+
+
+class MarketSession(enum.Enum):
+    """The part of the trading day a quote was made in."""
+
+    PRE = "pre"
+    REGULAR = "regular"
+    POST = "post"
+    CLOSED = "closed"
+
+
+def to_new_york(ts: float) -> datetime:
+    """An epoch-seconds timestamp as an aware New York datetime."""
+    return datetime.fromtimestamp(ts, tz=timezone.utc).astimezone(NEW_YORK)
+
+
+def session_date(ts: float) -> date:
+    """The exchange-local (New York) date of a timestamp: the session it belongs to."""
+    return to_new_york(ts).date()
+
+
+def market_session(ts: float) -> MarketSession:
+    """Pre-market, regular, post-market or closed, by New York clock time and weekday.
+
+    Exchange holidays are not known here; a holiday looks like a regular weekday.
+    """
+    local = to_new_york(ts)
+    if local.weekday() >= 5:
+        return MarketSession.CLOSED
+    clock = local.time()
+    if PRE_OPEN <= clock < REGULAR_OPEN:
+        return MarketSession.PRE
+    if REGULAR_OPEN <= clock < REGULAR_CLOSE:
+        return MarketSession.REGULAR
+    if REGULAR_CLOSE <= clock < POST_CLOSE:
+        return MarketSession.POST
+    return MarketSession.CLOSED
+
+
+def close_timestamp(day: date) -> float:
+    """Epoch seconds of the regular close (16:00 New York) on a date: where a daily bar is stamped."""
+    return datetime.combine(day, REGULAR_CLOSE, tzinfo=NEW_YORK).timestamp()

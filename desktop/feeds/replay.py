@@ -1,0 +1,261 @@
+"""The replay feed: plays recorded bars (per-symbol CSV files) as a stream of quotes, at a chosen pace."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from datetime import date
+
+import numpy as np
+
+from desktop.core.prices import PriceSeries
+from desktop.core.quote import Quote
+from desktop.core.sessions import MarketSession, market_session, session_date
+from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
+
+log = logging.getLogger("desktop.feed")
+
+SOURCE = "replay"
+
+
+def quote_at(series: PriceSeries, i: int) -> Quote:
+    """Row `i` of a price series as the quote a ticker would have shown at that moment."""
+    prev = float(series.prev_close[i])
+    ts = float(series.times[i])
+    return Quote(
+        symbol=series.symbol,
+        price=float(series.close[i]),
+        time=ts,
+        prev_close=None if np.isnan(prev) else prev,
+        day_open=float(series.day_open[i]),
+        day_high=float(series.day_high[i]),
+        day_low=float(series.day_low[i]),
+        volume=None if np.isnan(series.day_volume[i]) else float(series.day_volume[i]),
+        source=SOURCE,
+        session=MarketSession.REGULAR if series.daily else market_session(ts),
+        daily=series.daily,
+    )
+
+
+class ReplayTimeline:
+    """All rows of all symbols merged into steps: one step per distinct timestamp (a session for daily bars)."""
+
+    def __init__(self, series: dict[str, PriceSeries]) -> None:
+        self.series = series
+        symbols = list(series)
+        times = np.concatenate([series[s].times for s in symbols])
+        owner = np.concatenate([np.full(len(series[s]), k) for k, s in enumerate(symbols)])
+        rows = np.concatenate([np.arange(len(series[s])) for s in symbols])
+        order = np.argsort(times, kind="stable")
+        self._symbols = symbols
+        self._owner = owner[order]
+        self._row = rows[order]
+        sorted_times = times[order]
+        self.step_times, self._step_start = np.unique(sorted_times, return_index=True)
+        self._step_end = np.r_[self._step_start[1:], len(sorted_times)]
+        self.daily = all(s.daily for s in series.values())
+
+    def __len__(self) -> int:
+        return len(self.step_times)
+
+    def first_step_on_or_after(self, day: date) -> int:
+        """Index of the first step in the session `day` or later (len(self) when there is none)."""
+        for k, ts in enumerate(self.step_times):
+            if session_date(float(ts)) >= day:
+                return k
+        return len(self)
+
+    def rows_of_step(self, k: int) -> Iterable[tuple[str, int]]:
+        for j in range(int(self._step_start[k]), int(self._step_end[k])):
+            yield self._symbols[int(self._owner[j])], int(self._row[j])
+
+    @property
+    def first_date(self) -> date:
+        return session_date(float(self.step_times[0]))
+
+    @property
+    def last_date(self) -> date:
+        return session_date(float(self.step_times[-1]))
+
+
+def speed_unit(daily: bool, speed: float) -> str:
+    """'1 session/s', '20 bars/s' or 'as fast as possible'."""
+    if speed <= 0:
+        return "as fast as possible"
+    unit = "session" if daily else "bar"
+    return f"{speed:g} {unit}{'' if speed == 1 else 's'}/s"
+
+
+class ReplayFeed:
+    """Plays a `ReplayTimeline` from a start date at `speed` steps per second (0: as fast as possible).
+
+    The first batch primes every symbol with its last row before the start, so the table is full and
+    the first session already has a previous close. A symbol added later gets its rows from the start
+    of the replay up to the replay clock in one batch, then follows the replay like the others.
+    """
+
+    name = "Replay"
+
+    def __init__(
+        self,
+        timeline: ReplayTimeline,
+        sink: QuoteSink,
+        *,
+        speed: float = 1.0,
+        start: date | None = None,
+        on_status: StatusListener | None = None,
+    ) -> None:
+        self.timeline = timeline
+        self._sink = sink
+        self._on_status = on_status
+        self._cv = threading.Condition()
+        self._speed = speed
+        self._paused = False
+        self._stopping = False
+        self._symbols: set[str] = set()
+        self._to_backfill: set[str] = set()
+        self._thread: threading.Thread | None = None
+        self.start_step = timeline.first_step_on_or_after(start) if start else 0
+        self._next = self.start_step
+        self.clock: float | None = None  # time of the newest step played
+
+    # -- control, from the app's thread ---------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="replay-feed", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        with self._cv:
+            self._stopping = True
+            self._cv.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def set_symbols(self, symbols: Iterable[str]) -> None:
+        wanted = {s for s in symbols if s in self.timeline.series}
+        with self._cv:
+            self._to_backfill |= wanted - self._symbols
+            self._to_backfill &= wanted
+            self._symbols = wanted
+            self._cv.notify_all()
+
+    def can_supply(self, symbol: str) -> str | None:
+        if symbol in self.timeline.series:
+            return None
+        return f"{symbol} is not in the replay data (it has {', '.join(sorted(self.timeline.series))})"
+
+    def set_paused(self, paused: bool) -> None:
+        with self._cv:
+            self._paused = paused
+            self._cv.notify_all()
+        self._report()
+
+    def set_speed(self, speed: float) -> None:
+        with self._cv:
+            self._speed = speed
+            self._cv.notify_all()
+        self._report()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    @property
+    def finished(self) -> bool:
+        return self._next >= len(self.timeline)
+
+    def describe(self) -> str:
+        """The banner line: where the replay started, where its clock is, and its pace."""
+        tl = self.timeline
+        if self.start_step >= len(tl):
+            return f"Replay · nothing after {tl.last_date.isoformat()}"
+        first = session_date(float(tl.step_times[self.start_step])).isoformat()
+        now = session_date(self.clock).isoformat() if self.clock is not None else first
+        parts = [f"Replay · {first} → {now}"]
+        if self.finished:
+            parts.append("finished")
+        elif self._paused:
+            parts.append("paused")
+        else:
+            parts.append(speed_unit(tl.daily, self._speed))
+        return " · ".join(parts)
+
+    # -- the feed thread --------------------------------------------------------------------------
+
+    def _report(self) -> None:
+        if self._on_status is not None:
+            self._on_status(FeedStatus(FeedState.REPLAY, self.describe()))
+
+    def _push(self, quotes: list[Quote]) -> bool:
+        """Hand a batch to the sink, waiting while it is full; False when stopped meanwhile."""
+        while not self._stopping:
+            if self._sink(quotes, 0.1):
+                return True
+        return False
+
+    def _run(self) -> None:
+        try:
+            self._prime()
+            self._report()
+            due = time.monotonic()
+            while True:
+                with self._cv:
+                    while not self._stopping and not self._to_backfill and (self._paused or self.finished):
+                        self._cv.wait()
+                    if self._stopping:
+                        return
+                    backfill, self._to_backfill = self._to_backfill, set()
+                    symbols = set(self._symbols)
+                    speed = self._speed
+                    if not backfill and speed > 0:
+                        wait = due - time.monotonic()
+                        if wait > 0:
+                            self._cv.wait(wait)
+                            continue
+                if backfill:
+                    self._backfill(backfill)
+                    continue
+                self._play_step(symbols)
+                due = max(due + 1.0 / speed, time.monotonic()) if speed > 0 else due
+        except Exception:  # noqa: BLE001 - a feed thread must report, never die silently
+            log.exception("replay feed failed")
+            if self._on_status is not None:
+                self._on_status(FeedStatus(FeedState.ERROR, "Replay stopped after an internal error (see the log)"))
+
+    def _prime(self) -> None:
+        with self._cv:
+            symbols = set(self._symbols)
+            self._to_backfill -= symbols
+        self._backfill(symbols)
+
+    def _backfill(self, symbols: set[str]) -> None:
+        """Rows of `symbols` from just before the replay start up to its clock, in time order."""
+        tl = self.timeline
+        start_ts = float(tl.step_times[self.start_step]) if self.start_step < len(tl) else float("inf")
+        until = self.clock if self.clock is not None else start_ts - 1e-6
+        batch: list[Quote] = []
+        for symbol in sorted(symbols):
+            series = tl.series[symbol]
+            first = max(series.index_at(start_ts - 1e-6), 0)
+            last = series.index_at(until)
+            batch.extend(quote_at(series, i) for i in range(first, last + 1))
+        batch.sort(key=lambda q: q.time)
+        if batch:
+            self._push(batch)
+
+    def _play_step(self, symbols: set[str]) -> None:
+        k = self._next
+        tl = self.timeline
+        batch = [quote_at(tl.series[s], i) for s, i in tl.rows_of_step(k) if s in symbols]
+        if batch and not self._push(batch):
+            return
+        self.clock = float(tl.step_times[k])
+        self._next = k + 1
+        self._report()

@@ -1,0 +1,25 @@
+"""Choosing replay data: the bundled daily bars unless the user names files or folders."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from desktop import paths
+from desktop.core.prices import load_prices
+from desktop.feeds.replay import ReplayTimeline
+
+# The late-2025 rotation from big tech into small caps starts here in the bundled data.
+DEFAULT_REPLAY_START = date(2025, 10, 1)
+
+
+def load_timeline(replay_data: list[Path] | None = None) -> ReplayTimeline:
+    """Read replay data (raises PriceFileError with a message for the user when it cannot)."""
+    return ReplayTimeline(load_prices(replay_data or [paths.bundled_daily_dir()]))
+
+
+def default_start(timeline: ReplayTimeline) -> date:
+    """2025-10-01 when the data covers it, else the data's first session."""
+    if timeline.first_date <= DEFAULT_REPLAY_START <= timeline.last_date:
+        return DEFAULT_REPLAY_START
+    return timeline.first_date

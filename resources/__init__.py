@@ -1,0 +1,1 @@
+"""Package data: bundled replay data, icons, style sheets (this folder installs as desktop.resources)."""
