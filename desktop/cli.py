@@ -58,7 +58,9 @@ def _when_arg(text: str) -> float:
             return datetime.combine(day + timedelta(days=1), datetime.min.time(), NEW_YORK).timestamp() - 1e-3
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"bad date or time {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[+HH:MM]") from None
+        raise argparse.ArgumentTypeError(
+            f"bad date or time {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[+HH:MM]"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=NEW_YORK)
     return moment.timestamp()
@@ -104,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--speed", type=_speed_arg, default=None, help="replay steps per second, or 'max'")
     run.add_argument("--start", type=_date_arg, default=None, help="replay start date (default 2025-10-01)")
     run.add_argument("--exit-after", type=float, default=None, metavar="SECONDS", help="quit after this long")
-    run.add_argument("--screenshot", type=Path, default=None, metavar="FILE.png", help="save the window before quitting")
+    run.add_argument(
+        "--screenshot", type=Path, default=None, metavar="FILE.png", help="save the window before quitting"
+    )
 
     quote = sub.add_parser("quote", help="print a snapshot of quotes")
     quote.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
@@ -130,7 +134,9 @@ def _require_replay(source: str) -> None:
 def _check_symbols(symbols: Sequence[str], known: Sequence[str]) -> None:
     unknown = [s for s in symbols if s not in known]
     if unknown:
-        raise CliError(f"unknown symbol {', '.join(unknown)}: not in the replay data (it has {', '.join(sorted(known))})")
+        raise CliError(
+            f"unknown symbol {', '.join(unknown)}: not in the replay data (it has {', '.join(sorted(known))})"
+        )
 
 
 def _table_line(q: Quote) -> str:

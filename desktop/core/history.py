@@ -15,7 +15,7 @@ class PriceHistory:
     views: they are valid until the next append.
     """
 
-    __slots__ = ("_times", "_prices", "_n", "max_points")
+    __slots__ = ("_n", "_prices", "_times", "max_points")
 
     def __init__(self, max_points: int = 25_000, initial: int = 256) -> None:
         if max_points < 1:

@@ -87,7 +87,7 @@ def read_price_file(path: Path, symbol: str | None = None) -> PriceSeries:
     with handle:
         reader = csv.reader(handle)
         header = next(reader, None)
-        if header is None:
+        if header is None or not any(name.strip() for name in header):
             raise PriceFileError(f"{path}: empty file")
         header = [name.strip() for name in header]
         if header[:1] not in (["Date"], ["Datetime"]) or any(c not in header for c in PRICE_COLUMNS):

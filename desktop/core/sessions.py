@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -25,7 +25,7 @@ class MarketSession(enum.Enum):
 
 def to_new_york(ts: float) -> datetime:
     """An epoch-seconds timestamp as an aware New York datetime."""
-    return datetime.fromtimestamp(ts, tz=timezone.utc).astimezone(NEW_YORK)
+    return datetime.fromtimestamp(ts, tz=UTC).astimezone(NEW_YORK)
 
 
 def session_date(ts: float) -> date:

@@ -224,7 +224,7 @@ class ReplayFeed:
                     continue
                 self._play_step(symbols)
                 due = max(due + 1.0 / speed, time.monotonic()) if speed > 0 else due
-        except Exception:  # noqa: BLE001 - a feed thread must report, never die silently
+        except Exception:
             log.exception("replay feed failed")
             if self._on_status is not None:
                 self._on_status(FeedStatus(FeedState.ERROR, "Replay stopped after an internal error (see the log)"))

@@ -49,7 +49,8 @@ class WatchlistRepository:
                 wid = int(self._conn.execute("INSERT INTO watchlist(name) VALUES (?)", (name,)).lastrowid or 0)
             cur = self._conn.execute(
                 """INSERT OR IGNORE INTO watchlist_symbol(watchlist_id, symbol, position)
-                   VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM watchlist_symbol WHERE watchlist_id = ?))""",
+                   VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1
+                                  FROM watchlist_symbol WHERE watchlist_id = ?))""",
                 (wid, symbol, wid),
             )
             return cur.rowcount == 1
@@ -59,7 +60,8 @@ class WatchlistRepository:
         with self._conn:
             self._conn.execute("BEGIN")
             cur = self._conn.execute(
-                "DELETE FROM watchlist_symbol WHERE symbol = ? AND watchlist_id = (SELECT id FROM watchlist WHERE name = ?)",
+                """DELETE FROM watchlist_symbol
+                   WHERE symbol = ? AND watchlist_id = (SELECT id FROM watchlist WHERE name = ?)""",
                 (symbol, name),
             )
             return cur.rowcount == 1

@@ -1,0 +1,32 @@
+# `make run` and `make test` are all a fresh machine needs: each installs what is missing first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test check pytest bench clean
+
+$(STAMP): pyproject.toml
+	bash installer/system-deps.sh $(if $(filter run,$(MAKECMDGOALS)),--gui,)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	bash installer/system-deps.sh --gui
+	$(BIN)/tickerdesk run
+
+test: check pytest
+
+check: $(STAMP)
+	$(BIN)/ruff check desktop tests bench
+	$(BIN)/ruff format --check desktop tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy desktop/core
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

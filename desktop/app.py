@@ -1,0 +1,138 @@
+"""The one place where the app's parts are created and wired: database, store, pipeline, feed, window."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+import time
+import traceback
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import paths
+from desktop.core.pipeline import QuotePipeline
+from desktop.core.quote_store import QuoteStore
+from desktop.feeds.base import StatusListener
+from desktop.feeds.replay import ReplayFeed
+from desktop.feeds.replay_source import default_start, load_timeline
+from desktop.storage.database import DatabaseError, open_database
+from desktop.storage.watchlists import DEFAULT_WATCHLIST, WatchlistRepository
+from desktop.ui import settings as cfg
+from desktop.ui.feed_controller import FeedController
+from desktop.ui.main_window import MainWindow
+from desktop.ui.pipeline_driver import PipelineDriver
+
+log = logging.getLogger("desktop.app")
+
+DEFAULT_SYMBOLS = ["SPY", "QQQ", "IWM", "AAPL", "AMZN", "AMD", "BAC", "GOOGL", "META", "MSFT", "NVDA", "ORCL", "TSLA"]
+
+
+class ErrorReporter(QObject):
+    """Routes uncaught exceptions from any thread to the window's message line (queued to the GUI thread)."""
+
+    reported = Signal(str)
+
+    def install(self) -> None:
+        sys.excepthook = self._hook
+        threading.excepthook = lambda a: self._hook(a.exc_type, a.exc_value, a.exc_traceback)
+
+    def _hook(self, kind: type[BaseException], value: BaseException | None, tb: TracebackType | None) -> None:
+        log.error("uncaught exception:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        self.reported.emit(f"Internal error: {kind.__name__}: {value} (details in the log)")
+
+
+def symbol_names() -> dict[str, str]:
+    try:
+        return dict(json.loads((paths.resources_dir() / "symbols.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        log.warning("symbol names could not be read")
+        return {}
+
+
+def _configure_logging() -> None:
+    log_dir = paths.data_dir()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[logging.FileHandler(log_dir / "tickerdesk.log", encoding="utf-8"), logging.StreamHandler()],
+    )
+
+
+def build_window(args: argparse.Namespace) -> tuple[MainWindow, str | None]:
+    """Create every part and the window (not shown, feed not started); also any message for the user."""
+    timeline = load_timeline(args.replay_data)
+    opened = open_database(paths.database_path())
+    watchlists = WatchlistRepository(opened.connection)
+    watchlists.ensure(DEFAULT_WATCHLIST, DEFAULT_SYMBOLS)
+    settings = cfg.Settings(paths.settings_path())
+
+    store = QuoteStore()
+    pipeline = QuotePipeline(store)
+    driver = PipelineDriver(pipeline)
+    speed = args.speed if args.speed is not None else float(settings.get(cfg.REPLAY_SPEED))
+    start = args.start or default_start(timeline)
+
+    def make_replay(start_day: date | None, pace: float, on_status: StatusListener) -> ReplayFeed:
+        return ReplayFeed(timeline, pipeline.push, speed=pace, start=start_day, on_status=on_status)
+
+    feeds = FeedController(make_replay, pipeline, start=start, speed=speed)
+    window = MainWindow(
+        store=store,
+        driver=driver,
+        feeds=feeds,
+        watchlists=watchlists,
+        settings=settings,
+        names=symbol_names(),
+        clock=lambda: store.newest_time() or time.time(),  # a replay's "now" is its own clock
+        replay_first_date=timeline.first_date,
+        replay_last_date=timeline.last_date,
+    )
+    driver.setParent(window)
+    feeds.setParent(window)
+    window.destroyed.connect(opened.connection.close)
+    missing = [s for s in watchlists.symbols() if feeds.can_supply(s) is not None]
+    notes = [opened.recovery_message] if opened.recovery_message else []
+    if missing:
+        notes.append(f"No data for {', '.join(missing)} in this source; those rows stay empty.")
+    return window, " ".join(notes) or None
+
+
+def run_app(args: argparse.Namespace) -> int:
+    _configure_logging()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Tickerdesk")
+    app.setOrganizationName("Tickerdesk")
+    reporter = ErrorReporter()
+    try:
+        window, notice = build_window(args)
+    except DatabaseError as exc:
+        QMessageBox.critical(None, "Tickerdesk", str(exc))
+        return 1
+    reporter.reported.connect(lambda text: window.show_message(text, error=True))
+    reporter.install()
+    if notice:
+        window.show_message(notice, error=True)
+    window.show()
+    window.feeds.start(window.model.symbols)
+
+    if args.exit_after is not None:
+        screenshot: Path | None = args.screenshot
+
+        def finish() -> None:
+            if screenshot is not None:
+                screenshot.parent.mkdir(parents=True, exist_ok=True)
+                if not window.grab().save(str(screenshot)):
+                    log.error("could not save the screenshot to %s", screenshot)
+            window.close()
+
+        QTimer.singleShot(int(args.exit_after * 1000), finish)
+    return int(app.exec())

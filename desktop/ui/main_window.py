@@ -1,0 +1,404 @@
+"""The main window: watchlist table over the price chart, replay controls, status bar and banner."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import __version__
+from desktop.core import formatting as fmt
+from desktop.core.quote_store import QuoteStore
+from desktop.core.sessions import session_date, to_new_york
+from desktop.feeds.base import FeedState, FeedStatus
+from desktop.storage.watchlists import WatchlistRepository
+from desktop.ui import settings as cfg
+from desktop.ui.feed_controller import FeedController
+from desktop.ui.pipeline_driver import PipelineDriver
+from desktop.ui.price_chart import PriceChart
+from desktop.ui.theme import Colors, ThemeMode, apply_theme
+from desktop.ui.watchlist_model import WatchlistModel
+from desktop.ui.watchlist_view import WatchlistView
+
+log = logging.getLogger("desktop.ui")
+
+SYMBOL_PATTERN = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^]{0,19}$")
+SPEEDS: list[tuple[str, float]] = [("1×", 1.0), ("5×", 5.0), ("20×", 20.0), ("Max", 0.0)]
+MESSAGE_MS = 8000
+
+
+class MainWindow(QMainWindow):
+    """Wires the table, chart and controls to the store, the feed and the saved watchlist."""
+
+    def __init__(
+        self,
+        *,
+        store: QuoteStore,
+        driver: PipelineDriver,
+        feeds: FeedController,
+        watchlists: WatchlistRepository,
+        settings: cfg.Settings,
+        names: dict[str, str],
+        clock: Callable[[], float] = time.time,
+        replay_first_date: date | None = None,
+        replay_last_date: date | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("Tickerdesk")
+        self.store = store
+        self.driver = driver
+        self.feeds = feeds
+        self.watchlists = watchlists
+        self.settings = settings
+        self.clock = clock
+        self.colors: Colors | None = None
+
+        self.model = WatchlistModel(store, names, clock, self)
+        self.model.set_symbols(watchlists.symbols())
+        self.table = WatchlistView(self.model)
+        self.chart = PriceChart(store)
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setContentsMargins(10, 5, 10, 5)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.chart)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self._build_toolbar(replay_first_date, replay_last_date)
+        self._build_status_bar()
+        self._build_menus()
+
+        self.table.current_symbol_changed.connect(self.chart.show_symbol)
+        self.table.remove_requested.connect(self.remove_symbols)
+        driver.quotes_applied.connect(self._on_quotes)
+        feeds.status_changed.connect(self._on_status)
+        feeds.restarted.connect(self._on_restarted)
+
+        self._ticker = QTimer(self)  # ages and the quotes/s figure move with the clock alone
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._tick)
+        self._ticker.start()
+
+        self.set_theme(
+            ThemeMode(settings.get(cfg.THEME))
+            if settings.get(cfg.THEME) in {m.value for m in ThemeMode}
+            else ThemeMode.SYSTEM
+        )
+        self.resize(1280, 860)
+        self.splitter.setSizes([350, 420])
+        self._restore_layout()
+        remembered = str(settings.get(cfg.SELECTED_SYMBOL))
+        if not self.table.select_symbol(remembered) and self.model.symbols:
+            self.table.select_symbol(self.model.symbols[0])
+
+    # -- construction ---------------------------------------------------------------------------
+
+    def _build_toolbar(self, first: date | None, last: date | None) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+
+        self.symbol_input = QLineEdit()
+        self.symbol_input.setObjectName("symbolInput")
+        self.symbol_input.setPlaceholderText("Add symbol…")
+        self.symbol_input.setClearButtonEnabled(True)
+        self.symbol_input.setMaximumWidth(160)
+        self.symbol_input.setToolTip("Type a ticker and press Enter to add it to the watchlist (Ctrl+N)")
+        self.symbol_input.returnPressed.connect(lambda: self.add_symbol(self.symbol_input.text()))
+        self.symbol_input.textEdited.connect(lambda _text: self._show_input_error(""))
+        bar.addWidget(self.symbol_input)
+        self.input_error = QLabel()
+        self.input_error.setObjectName("inputError")
+        self.input_error.setContentsMargins(8, 0, 8, 0)
+        bar.addWidget(self.input_error)
+        bar.addSeparator()
+
+        self.pause_action = QAction("Pause", self)
+        self.pause_action.setCheckable(True)
+        self.pause_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        self.pause_action.setToolTip("Pause or resume the replay (Space)")
+        self.pause_action.toggled.connect(self._set_paused)
+        bar.addAction(self.pause_action)
+
+        bar.addWidget(QLabel(" Speed "))
+        self.speed_box = QComboBox()
+        self.speed_box.setObjectName("speedBox")
+        for label, value in SPEEDS:
+            self.speed_box.addItem(label, value)
+        self.speed_box.setToolTip("Replay pace: sessions (daily data) or bars (intraday) per second")
+        self._select_speed(self.feeds.feed.speed)
+        self.speed_box.currentIndexChanged.connect(lambda _i: self.feeds.set_speed(float(self.speed_box.currentData())))
+        bar.addWidget(self.speed_box)
+
+        bar.addWidget(QLabel("  From "))
+        self.start_edit = QDateEdit()
+        self.start_edit.setObjectName("startDate")
+        self.start_edit.setCalendarPopup(True)
+        self.start_edit.setDisplayFormat("yyyy-MM-dd")
+        if first is not None and last is not None:
+            self.start_edit.setDateRange(
+                QDate(first.year, first.month, first.day), QDate(last.year, last.month, last.day)
+            )
+        start_ts = self.feeds.feed.timeline.step_times[
+            min(self.feeds.feed.start_step, len(self.feeds.feed.timeline) - 1)
+        ]
+        start_day = session_date(float(start_ts))
+        self.start_edit.setDate(QDate(start_day.year, start_day.month, start_day.day))
+        self.start_edit.setToolTip("Replay start date; Restart (Ctrl+R) plays from here")
+        bar.addWidget(self.start_edit)
+        self.restart_action = QAction("Restart", self)
+        self.restart_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.restart_action.setToolTip("Replay again from the start date (Ctrl+R)")
+        self.restart_action.triggered.connect(self.restart_replay)
+        bar.addAction(self.restart_action)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.state_label = QLabel("● Starting")
+        self.state_label.setObjectName("feedState")
+        self.rate_label = QLabel("0 quotes/s")
+        self.newest_label = QLabel("no quotes yet")
+        status.addWidget(self.state_label)
+        status.addPermanentWidget(self.rate_label)
+        status.addPermanentWidget(self.newest_label)
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+
+        watch_menu = menus.addMenu("&Watchlist")
+        self.add_action = watch_menu.addAction("&Add Symbol…")
+        self.add_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.add_action.triggered.connect(self.focus_symbol_input)
+        watch_menu.addAction(self.table.remove_action)
+
+        replay_menu = menus.addMenu("&Replay")
+        replay_menu.addAction(self.pause_action)
+        replay_menu.addAction(self.restart_action)
+        speed_menu = replay_menu.addMenu("&Speed")
+        for k, (label, value) in enumerate(SPEEDS):
+            action = speed_menu.addAction(label)
+            action.setShortcut(QKeySequence(f"Ctrl+{k + 1}"))
+            action.triggered.connect(lambda _c=False, v=value: self._select_speed(v))
+
+        view_menu = menus.addMenu("&View")
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_actions: dict[ThemeMode, QAction] = {}
+        group = QActionGroup(self)
+        for mode in ThemeMode:
+            action = theme_menu.addAction(mode.value.capitalize())
+            action.setCheckable(True)
+            group.addAction(action)
+            action.triggered.connect(lambda _c=False, m=mode: self.set_theme(m))
+            self.theme_actions[mode] = action
+
+        help_menu = menus.addMenu("&Help")
+        about = help_menu.addAction("&About Tickerdesk")
+        about.triggered.connect(self._about)
+
+    # -- watchlist ------------------------------------------------------------------------------
+
+    def focus_symbol_input(self) -> None:
+        self.symbol_input.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.symbol_input.selectAll()
+
+    def _show_input_error(self, message: str) -> None:
+        self.input_error.setText(message)
+        self.symbol_input.setProperty("invalid", bool(message))
+        self.symbol_input.setStyleSheet(
+            f"border: 1px solid {self.colors.error_text.name()};" if message and self.colors else ""
+        )
+
+    def add_symbol(self, text: str) -> bool:
+        """Validate, persist and show a new symbol; a refusal is said next to the input and changes nothing."""
+        symbol = text.strip().upper()
+        if not symbol:
+            return False
+        if not SYMBOL_PATTERN.match(symbol):
+            self._show_input_error(f"“{text.strip()}” is not a ticker symbol")
+            return False
+        if self.model.row_of(symbol) is not None:
+            self._show_input_error(f"{symbol} is already in the watchlist")
+            self.table.select_symbol(symbol)
+            return False
+        reason = self.feeds.can_supply(symbol)
+        if reason is not None:
+            self._show_input_error(reason)
+            return False
+        try:
+            self.watchlists.add(symbol)
+        except sqlite3.Error as exc:
+            log.exception("saving %s failed", symbol)
+            self._show_input_error(f"could not save {symbol}: {exc}")
+            return False
+        self.model.add_symbol(symbol)
+        self.feeds.set_symbols(self.model.symbols)
+        self.symbol_input.clear()
+        self._show_input_error("")
+        self.table.select_symbol(symbol)
+        self.statusBar().showMessage(f"Added {symbol}", MESSAGE_MS)
+        return True
+
+    def remove_symbols(self, symbols: list[str]) -> None:
+        removed: list[str] = []
+        for symbol in symbols:
+            try:
+                self.watchlists.remove(symbol)
+            except sqlite3.Error as exc:
+                log.exception("removing %s failed", symbol)
+                self.show_message(f"Could not remove {symbol}: {exc}", error=True)
+                continue
+            self.model.remove_symbol(symbol)
+            removed.append(symbol)
+        if removed:
+            self.feeds.set_symbols(self.model.symbols)
+            self.statusBar().showMessage(f"Removed {', '.join(removed)}", MESSAGE_MS)
+
+    # -- replay controls ------------------------------------------------------------------------
+
+    def _set_paused(self, paused: bool) -> None:
+        self.pause_action.setText("Resume" if paused else "Pause")
+        self.feeds.set_paused(paused)
+
+    def _select_speed(self, speed: float) -> None:
+        for i in range(self.speed_box.count()):
+            if float(self.speed_box.itemData(i)) == speed:
+                self.speed_box.setCurrentIndex(i)
+                return
+
+    def restart_replay(self) -> None:
+        qd = self.start_edit.date()
+        self.feeds.restart(date(qd.year(), qd.month(), qd.day()))
+
+    def _on_restarted(self) -> None:
+        self.model.clear_prices()
+        self.chart.refresh()
+
+    # -- updates --------------------------------------------------------------------------------
+
+    def _on_quotes(self, changed: set[str], _count: int) -> None:
+        self.model.quotes_changed(changed)
+        self.chart.symbols_changed(changed)
+
+    def _on_status(self, status: FeedStatus) -> None:
+        colors = self.colors
+        color = {
+            FeedState.LIVE: colors.live if colors else None,
+            FeedState.REPLAY: colors.replay if colors else None,
+            FeedState.ERROR: colors.error_text if colors else None,
+            FeedState.OFFLINE: colors.warning if colors else None,
+        }.get(status.state)
+        dot = f"<span style='color:{color.name()}'>●</span>" if color is not None else "●"
+        self.state_label.setText(f"{dot} {status.state.value.capitalize()}")
+        self.state_label.setToolTip(status.detail)
+        is_replay = status.state is FeedState.REPLAY
+        self.banner.setVisible(bool(status.detail))
+        note = " — recorded market data, not live quotes" if is_replay else ""
+        self.banner.setText(f"{status.detail}{note}")
+
+    def _tick(self) -> None:
+        self.model.refresh_ages()
+        self.rate_label.setText(f"{self.driver.quotes_per_second():,.0f} quotes/s")
+        newest = self.store.newest_time()
+        if newest is None:
+            self.newest_label.setText("no quotes yet")
+        else:
+            stamp = to_new_york(newest).strftime("%Y-%m-%d %H:%M:%S %Z")
+            replaying = self.feeds.status is not None and self.feeds.status.state is FeedState.REPLAY
+            age = "replay clock" if replaying else f"{fmt.format_age(time.time() - newest)} old"
+            self.newest_label.setText(f"newest quote {stamp} · {age}")
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        """The one path for user-facing notices: the status bar, in the error colour when it is one."""
+        colour = self.colors.error_text.name() if error and self.colors else ""
+        self.statusBar().setStyleSheet(f"QStatusBar {{ color: {colour}; }}" if colour else "")
+        self.statusBar().showMessage(text, 0 if error else MESSAGE_MS)
+
+    # -- theme, layout --------------------------------------------------------------------------
+
+    def set_theme(self, mode: ThemeMode) -> None:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.colors = apply_theme(app, mode)
+        self.settings.set(cfg.THEME, mode.value)
+        with QSignalBlocker(self.theme_actions[mode]):
+            self.theme_actions[mode].setChecked(True)
+        self.model.set_colors(self.colors)
+        self.chart.set_colors(self.colors)
+        c = self.colors
+        self.banner.setStyleSheet(
+            f"#banner {{ background: {c.banner_background.name()}; color: {c.banner_text.name()}; }}"
+        )
+        self.input_error.setStyleSheet(f"color: {self.colors.error_text.name()};")
+        if self.feeds.status is not None:
+            self._on_status(self.feeds.status)
+
+    def _restore_layout(self) -> None:
+        s = self.settings
+        if not s.get(cfg.WINDOW_GEOMETRY).isEmpty():
+            self.restoreGeometry(s.get(cfg.WINDOW_GEOMETRY))
+        if not s.get(cfg.WINDOW_STATE).isEmpty():
+            self.restoreState(s.get(cfg.WINDOW_STATE))
+        if not s.get(cfg.SPLITTER_STATE).isEmpty():
+            self.splitter.restoreState(s.get(cfg.SPLITTER_STATE))
+        if not s.get(cfg.TABLE_HEADER).isEmpty():
+            self.table.horizontalHeader().restoreState(s.get(cfg.TABLE_HEADER))
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.set(cfg.WINDOW_GEOMETRY, self.saveGeometry())
+        s.set(cfg.WINDOW_STATE, self.saveState())
+        s.set(cfg.SPLITTER_STATE, self.splitter.saveState())
+        s.set(cfg.TABLE_HEADER, self.table.horizontalHeader().saveState())
+        s.set(cfg.SELECTED_SYMBOL, self.table.current_symbol() or "")
+        s.set(cfg.REPLAY_SPEED, float(self.speed_box.currentData()))
+        s.sync()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Tickerdesk",
+            f"<b>Tickerdesk {__version__}</b><p>A desktop ticker with price and spread alerts.</p>"
+            "<p>Replay data: real daily and 5-minute bars; see the bundled PROVENANCE.md.</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self._ticker.stop()
+        self.feeds.stop()
+        self.driver.stop()
+        super().closeEvent(event)

@@ -1,0 +1,63 @@
+"""Drains the quote pipeline on the GUI thread, woken by the feeds, and tells the views once per flush."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.core.pipeline import QuotePipeline
+
+FLUSH_INTERVAL_MS = 50
+# Quotes applied per flush at most, so one flush never holds the GUI thread long; the rest waits a turn.
+FLUSH_BUDGET = 20_000
+
+
+class PipelineDriver(QObject):
+    """Coalesces quote traffic into flushes at most every `interval_ms`.
+
+    No timer runs while nothing arrives: a feed's push wakes the driver (a queued signal from the feed
+    thread), which arms a single-shot timer; the flush drains the queue and re-arms only if more waits.
+    """
+
+    quotes_applied = Signal(object, int)  # (set of symbols whose latest quote changed, quotes applied)
+    _woken = Signal()
+
+    def __init__(
+        self, pipeline: QuotePipeline, interval_ms: int = FLUSH_INTERVAL_MS, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.pipeline = pipeline
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.flush)
+        self._woken.connect(self._arm)
+        self._recent: deque[tuple[float, int]] = deque()
+        self.total = 0
+        pipeline.on_wake = self._woken.emit  # called from feed threads; Qt queues it to this thread
+
+    def _arm(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def flush(self) -> None:
+        changed, count = self.pipeline.drain(FLUSH_BUDGET)
+        if count:
+            self.total += count
+            self._recent.append((time.monotonic(), count))
+            self.quotes_applied.emit(changed, count)
+        if self.pipeline.pending():
+            self._arm()
+
+    def quotes_per_second(self, window: float = 2.0) -> float:
+        """Quotes applied per second over the last `window` seconds."""
+        cutoff = time.monotonic() - window
+        while self._recent and self._recent[0][0] < cutoff:
+            self._recent.popleft()
+        return sum(n for _, n in self._recent) / window
+
+    def stop(self) -> None:
+        self.pipeline.on_wake = None
+        self._timer.stop()

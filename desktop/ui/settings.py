@@ -1,0 +1,53 @@
+"""Every user setting declared once (key, type, default, meaning), stored in an INI file via QSettings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type
+    default: Any
+    meaning: str
+
+
+THEME = Setting("ui/theme", str, "system", "system, light or dark")
+REPLAY_SPEED = Setting(
+    "replay/speed", float, 1.0, "replay steps (sessions or bars) per second; 0 is as fast as possible"
+)
+WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, QByteArray(), "main window position and size")
+WINDOW_STATE = Setting("window/state", QByteArray, QByteArray(), "toolbars and docks")
+SPLITTER_STATE = Setting("window/splitter", QByteArray, QByteArray(), "table / chart split")
+TABLE_HEADER = Setting("table/header", QByteArray, QByteArray(), "column widths, order and sort")
+SELECTED_SYMBOL = Setting("table/selected", str, "", "the symbol selected at exit")
+
+ALL_SETTINGS = (THEME, REPLAY_SPEED, WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, TABLE_HEADER, SELECTED_SYMBOL)
+
+
+class Settings:
+    """Typed access to the settings file; a value of the wrong type reads as the default."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+
+    def get(self, setting: Setting) -> Any:
+        value = self._qs.value(setting.key, setting.default)
+        if isinstance(value, setting.type):
+            return value
+        try:
+            return setting.type(value)
+        except (TypeError, ValueError):
+            return setting.default
+
+    def set(self, setting: Setting, value: Any) -> None:
+        self._qs.setValue(setting.key, value)
+
+    def sync(self) -> None:
+        self._qs.sync()

@@ -1,0 +1,278 @@
+"""The watchlist table model: one row per symbol, read from the quote store, refreshed once per flush."""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QBrush, QFont
+
+from desktop.core import formatting as fmt
+from desktop.core.quote import Quote
+from desktop.core.quote_store import QuoteStore
+from desktop.ui.theme import LIGHT, Colors
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 2
+
+FLASH_SECONDS = 0.7
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(enum.IntEnum):
+    SYMBOL = 0
+    NAME = 1
+    LAST = 2
+    CHANGE = 3
+    CHANGE_PCT = 4
+    VOLUME = 5
+    RANGE = 6
+    UPDATED = 7
+    AGE = 8
+
+
+HEADERS = {
+    Column.SYMBOL: "Symbol",
+    Column.NAME: "Name",
+    Column.LAST: "Last",
+    Column.CHANGE: "Change",
+    Column.CHANGE_PCT: "Change %",
+    Column.VOLUME: "Volume",
+    Column.RANGE: "Day range",
+    Column.UPDATED: "Updated",
+    Column.AGE: "Age",
+}
+NUMERIC = {Column.LAST, Column.CHANGE, Column.CHANGE_PCT, Column.VOLUME, Column.RANGE, Column.AGE}
+SIGNED = {Column.CHANGE, Column.CHANGE_PCT}
+# Cells that flash when the quote moves.
+FLASHING = (Column.LAST, Column.CHANGE, Column.CHANGE_PCT)
+
+_ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_UPDATE_ROLES = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.BackgroundRole,
+    SORT_ROLE,
+]
+
+
+class WatchlistModel(QAbstractTableModel):
+    """Rows are the watchlist's symbols in the user's order; cells read the store's latest quotes.
+
+    `clock` gives "now" for the Age column: wall time for live data, the replay clock for a replay.
+    """
+
+    def __init__(
+        self,
+        store: QuoteStore,
+        names: dict[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._names = dict(names or {})
+        self.clock = clock
+        self.colors: Colors = LIGHT
+        self._symbols: list[str] = []
+        self._row_of: dict[str, int] = {}
+        self._shown_price: dict[str, float] = {}
+        self._flash: dict[str, tuple[float, bool]] = {}  # symbol -> (expires at, moved up)
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.timeout.connect(self._expire_flashes)
+
+    # -- Qt model API ---------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._symbols)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
+            column = Column(section)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[column]
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return _ALIGN_RIGHT if column in NUMERIC else _ALIGN_LEFT
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._symbols)):
+            return None
+        symbol = self._symbols[index.row()]
+        column = Column(index.column())
+        quote = self._store.latest(symbol)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(symbol, column, quote)
+        if role == SORT_ROLE:
+            return self._sort_key(symbol, column, quote)
+        if role == SYMBOL_ROLE:
+            return symbol
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _ALIGN_RIGHT if column in NUMERIC else _ALIGN_LEFT
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column in SIGNED and quote is not None and quote.change:
+                return QBrush(self.colors.up if quote.change > 0 else self.colors.down)
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            flash = self._flash.get(symbol)
+            if flash is not None and column in FLASHING:
+                return QBrush(self.colors.flash_up if flash[1] else self.colors.flash_down)
+            return None
+        if role == Qt.ItemDataRole.FontRole and column == Column.SYMBOL:
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole and quote is not None:
+            return f"{symbol} · {fmt.iso_time(quote)} · {quote.source} · {quote.session.value} session"
+        return None
+
+    def _display(self, symbol: str, column: Column, q: Quote | None) -> str:
+        if column == Column.SYMBOL:
+            return symbol
+        if column == Column.NAME:
+            return self._names.get(symbol, "")
+        if q is None:
+            return fmt.DASH if column != Column.NAME else ""
+        if column == Column.LAST:
+            return fmt.format_price(q.price)
+        if column == Column.CHANGE:
+            return fmt.format_change(q.change, q.price)
+        if column == Column.CHANGE_PCT:
+            return fmt.format_pct(q.change_pct)
+        if column == Column.VOLUME:
+            return fmt.format_volume(q.volume)
+        if column == Column.RANGE:
+            return fmt.format_range(q.day_low, q.day_high)
+        if column == Column.UPDATED:
+            return fmt.format_quote_time(q, self.clock())
+        return fmt.format_age(self.clock() - q.time)
+
+    def _sort_key(self, symbol: str, column: Column, q: Quote | None) -> Any:
+        """Raw values for sorting; rows without a value sort as -inf so they gather at one end."""
+        missing = float("-inf")
+        if column == Column.SYMBOL:
+            return symbol
+        if column == Column.NAME:
+            return self._names.get(symbol, "")
+        if q is None:
+            return missing
+        value = {
+            Column.LAST: q.price,
+            Column.CHANGE: q.change,
+            Column.CHANGE_PCT: q.change_pct,
+            Column.VOLUME: q.volume,
+            Column.RANGE: None if q.day_low is None or q.day_high is None else q.day_high - q.day_low,
+            Column.UPDATED: q.time,
+            Column.AGE: self.clock() - q.time,
+        }[column]
+        return missing if value is None else value
+
+    # -- rows -----------------------------------------------------------------------------------
+
+    @property
+    def symbols(self) -> list[str]:
+        return list(self._symbols)
+
+    def row_of(self, symbol: str) -> int | None:
+        return self._row_of.get(symbol)
+
+    def set_symbols(self, symbols: Iterable[str]) -> None:
+        self.beginResetModel()
+        self._symbols = list(dict.fromkeys(symbols))
+        self._reindex()
+        self._flash.clear()
+        self.endResetModel()
+
+    def add_symbol(self, symbol: str) -> bool:
+        if symbol in self._row_of:
+            return False
+        row = len(self._symbols)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._symbols.append(symbol)
+        self._row_of[symbol] = row
+        self.endInsertRows()
+        return True
+
+    def remove_symbol(self, symbol: str) -> bool:
+        row = self._row_of.get(symbol)
+        if row is None:
+            return False
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._symbols[row]
+        self._reindex()
+        self._flash.pop(symbol, None)
+        self._shown_price.pop(symbol, None)
+        self.endRemoveRows()
+        return True
+
+    def set_name(self, symbol: str, name: str) -> None:
+        self._names[symbol] = name
+        row = self._row_of.get(symbol)
+        if row is not None:
+            cell = self.index(row, Column.NAME)
+            self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DisplayRole, SORT_ROLE])
+
+    def _reindex(self) -> None:
+        self._row_of = {s: i for i, s in enumerate(self._symbols)}
+
+    # -- updates --------------------------------------------------------------------------------
+
+    def quotes_changed(self, symbols: Iterable[str]) -> None:
+        """Called once per flush: flash the rows whose price moved and emit one dataChanged over them."""
+        rows: list[int] = []
+        expires = time.monotonic() + FLASH_SECONDS
+        for symbol in symbols:
+            row = self._row_of.get(symbol)
+            quote = self._store.latest(symbol)
+            if row is None or quote is None:
+                continue
+            rows.append(row)
+            shown = self._shown_price.get(symbol)
+            if shown is not None and quote.price != shown:
+                self._flash[symbol] = (expires, quote.price > shown)
+            self._shown_price[symbol] = quote.price
+        if not rows:
+            return
+        self.dataChanged.emit(self.index(min(rows), Column.LAST), self.index(max(rows), Column.AGE), _UPDATE_ROLES)
+        if self._flash and not self._flash_timer.isActive():
+            self._flash_timer.start(int(FLASH_SECONDS * 1000))
+
+    def _expire_flashes(self) -> None:
+        now = time.monotonic()
+        done = [s for s, (until, _) in self._flash.items() if until <= now]
+        for symbol in done:
+            del self._flash[symbol]
+        rows = [self._row_of[s] for s in done if s in self._row_of]
+        if rows:
+            roles = [Qt.ItemDataRole.BackgroundRole]
+            self.dataChanged.emit(self.index(min(rows), FLASHING[0]), self.index(max(rows), FLASHING[-1]), roles)
+        if self._flash:
+            soonest = min(until for until, _ in self._flash.values())
+            self._flash_timer.start(max(1, int((soonest - now) * 1000)))
+
+    def refresh_ages(self) -> None:
+        """Ages change with the clock alone: repaint that column (and Updated, which may switch date)."""
+        if self._symbols:
+            roles = [Qt.ItemDataRole.DisplayRole, SORT_ROLE]
+            self.dataChanged.emit(self.index(0, Column.UPDATED), self.index(len(self._symbols) - 1, Column.AGE), roles)
+
+    def set_colors(self, colors: Colors) -> None:
+        self.colors = colors
+        if self._symbols:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._symbols) - 1, len(Column) - 1))
+
+    def clear_prices(self) -> None:
+        """Forget what was shown (the store was cleared for a replay restart)."""
+        self._shown_price.clear()
+        self._flash.clear()
+        if self._symbols:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._symbols) - 1, len(Column) - 1))

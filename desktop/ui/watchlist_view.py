@@ -1,0 +1,111 @@
+"""The watchlist table view: sorting through a proxy, selection by symbol, remove by key or menu."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+
+from desktop.ui.watchlist_model import SORT_ROLE, SYMBOL_ROLE, Column, WatchlistModel
+
+
+class WatchlistView(QTableView):
+    """Shows a `WatchlistModel` sorted by any column; speaks in symbols, never in row numbers."""
+
+    current_symbol_changed = Signal(str)
+    remove_requested = Signal(list)
+
+    def __init__(self, model: WatchlistModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source_model = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setDynamicSortFilter(True)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the user's order until a header is clicked
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(24)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in {
+            Column.SYMBOL: 70,
+            Column.NAME: 190,
+            Column.LAST: 85,
+            Column.CHANGE: 75,
+            Column.CHANGE_PCT: 75,
+            Column.VOLUME: 80,
+            Column.RANGE: 140,
+            Column.UPDATED: 95,
+            Column.AGE: 50,
+        }.items():
+            self.setColumnWidth(column, width)
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._show_menu)
+        self.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.remove_action = QAction("Remove from Watchlist", self)
+        self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.remove_action.triggered.connect(self._request_remove)
+        self.addAction(self.remove_action)
+        self.extra_menu_actions: list[QAction] = []
+
+    def selected_symbols(self) -> list[str]:
+        rows = self.selectionModel().selectedRows()
+        return [str(self.proxy.data(index, SYMBOL_ROLE)) for index in sorted(rows, key=lambda i: i.row())]
+
+    def current_symbol(self) -> str | None:
+        index = self.currentIndex()
+        return str(self.proxy.data(index, SYMBOL_ROLE)) if index.isValid() else None
+
+    def select_symbol(self, symbol: str) -> bool:
+        row = self.source_model.row_of(symbol)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.source_model.index(row, 0))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.selectionModel().setCurrentIndex(index, flags)
+        self.scrollTo(index)
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected_symbols():
+            self._request_remove()
+            return
+        super().keyPressEvent(event)
+
+    def _request_remove(self) -> None:
+        symbols = self.selected_symbols()
+        if symbols:
+            self.remove_requested.emit(symbols)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.current_symbol_changed.emit(str(self.proxy.data(current, SYMBOL_ROLE)))
+
+    def _show_menu(self, pos: QPoint) -> None:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return
+        if not self.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            self.select_symbol(str(self.proxy.data(index, SYMBOL_ROLE)))
+        symbols = self.selected_symbols()
+        menu = QMenu(self)
+        self.remove_action.setText(
+            f"Remove {', '.join(symbols)}" if len(symbols) <= 3 else f"Remove {len(symbols)} symbols"
+        )
+        menu.addAction(self.remove_action)
+        for action in self.extra_menu_actions:
+            menu.addAction(action)
+        menu.popup(self.viewport().mapToGlobal(pos))

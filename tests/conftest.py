@@ -1,0 +1,60 @@
+"""Test set-up: headless Qt, a private TICKERDESK_HOME per test, and access to the shared data when present."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+os.environ.setdefault("LANG", "C.UTF-8")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from desktop import paths  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def tickerdesk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own app home: database, settings and logs land in a temp dir."""
+    home = tmp_path / "home"
+    monkeypatch.setenv(paths.HOME_ENV, str(home))
+    return home
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The shared market data beside the repo; tests that need it skip cleanly where it is absent."""
+    data = SHARED / "data"
+    if not (data / "daily").is_dir():
+        pytest.skip("the shared market data folder is not beside this checkout")
+    return data
+
+
+@pytest.fixture
+def daily_dir() -> Path:
+    """The daily bars the app ships (the same real data as the shared folder)."""
+    return paths.bundled_daily_dir()
+
+
+@pytest.fixture
+def intraday_dir() -> Path:
+    return paths.bundled_intraday_dir()
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Iterator[object]:
+    """Write a small price file: write_csv("ABC", "Date,Open,...\\n...") -> path."""
+    folder = tmp_path / "prices"
+    folder.mkdir()
+
+    def write(symbol: str, text: str) -> Path:
+        path = folder / f"{symbol}.csv"
+        path.write_text(text.strip() + "\n", encoding="utf-8")
+        return path
+
+    yield write

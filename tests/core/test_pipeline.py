@@ -1,0 +1,76 @@
+"""The threading boundary: batches pushed from threads are applied in order, every tick seen by consumers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from desktop.core.pipeline import QuotePipeline
+from desktop.core.quote import Quote
+from desktop.core.quote_store import QuoteStore
+
+
+def test_drain_applies_every_tick_in_order_and_consumers_see_all() -> None:
+    pipeline = QuotePipeline(QuoteStore())
+    seen: list[float] = []
+    pipeline.consumers.append(lambda quotes: seen.extend(q.price for q in quotes))
+    pipeline.push([Quote("X", 10.0, 1.0), Quote("X", 12.0, 2.0)])
+    pipeline.push([Quote("X", 9.0, 3.0)])
+    changed, count = pipeline.drain()
+    assert changed == {"X"} and count == 3
+    assert seen == [10.0, 12.0, 9.0], "a move inside a batch reaches the consumer, not only the final price"
+    latest = pipeline.store.latest("X")
+    assert latest is not None and latest.price == 9.0
+
+
+def test_wake_is_called_once_until_drained() -> None:
+    pipeline = QuotePipeline(QuoteStore())
+    wakes: list[int] = []
+    pipeline.on_wake = lambda: wakes.append(1)
+    for i in range(5):
+        pipeline.push([Quote("X", 10.0 + i, float(i))])
+    assert len(wakes) == 1
+    pipeline.drain()
+    pipeline.push([Quote("X", 1.0, 10.0)])
+    assert len(wakes) == 2
+
+
+def test_budget_leaves_the_rest_queued() -> None:
+    pipeline = QuotePipeline(QuoteStore())
+    for i in range(10):
+        pipeline.push([Quote("X", 10.0 + i, float(i))])
+    _, count = pipeline.drain(max_quotes=3)
+    assert count == 3 and pipeline.pending()
+    _, count = pipeline.drain()
+    assert count == 7 and not pipeline.pending()
+
+
+def test_full_queue_pushes_back() -> None:
+    pipeline = QuotePipeline(QuoteStore(), max_batches=2)
+    assert pipeline.push([Quote("X", 1.0, 1.0)], timeout=0.01)
+    assert pipeline.push([Quote("X", 1.0, 2.0)], timeout=0.01)
+    assert not pipeline.push([Quote("X", 1.0, 3.0)], timeout=0.01)
+
+
+def test_concurrent_producers_lose_nothing() -> None:
+    pipeline = QuotePipeline(QuoteStore(), max_batches=8)
+    got: list[Quote] = []
+
+    def consume(quotes: Sequence[Quote]) -> None:
+        got.extend(quotes)
+
+    pipeline.consumers.append(consume)
+
+    def produce(symbol: str) -> None:
+        for i in range(2000):
+            pipeline.push([Quote(symbol, 1.0 + i, float(i))])
+
+    producers = [threading.Thread(target=produce, args=(s,)) for s in ("A", "B", "C")]
+    for t in producers:
+        t.start()
+    while any(t.is_alive() for t in producers) or pipeline.pending():
+        pipeline.drain()
+    assert len(got) == 6000
+    for symbol in "ABC":
+        prices = [q.price for q in got if q.symbol == symbol]
+        assert prices == sorted(prices), "each producer's order is kept"

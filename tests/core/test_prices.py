@@ -1,0 +1,103 @@
+"""Reading price files: timestamps, previous closes across sessions, day figures, and bad files."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop.core.prices import PriceFileError, load_prices, read_price_file
+from desktop.core.sessions import session_date
+
+
+def test_daily_rows_carry_previous_session_close(daily_dir: Path) -> None:
+    amzn = read_price_file(daily_dir / "AMZN.csv")
+    assert amzn.daily and amzn.symbol == "AMZN"
+    i = amzn.index_at(amzn.times[np.flatnonzero(amzn.session == session_ordinal("2025-12-19"))[0]])
+    assert amzn.close[i] == pytest.approx(227.35)
+    assert amzn.prev_close[i] == pytest.approx(226.76)
+    assert np.isnan(amzn.prev_close[0]), "the first session has no previous close"
+
+
+def session_ordinal(text: str) -> int:
+    from datetime import date
+
+    return date.fromisoformat(text).toordinal()
+
+
+def test_daily_matches_plain_csv_reading(daily_dir: Path) -> None:
+    with (daily_dir / "IWM.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    iwm = read_price_file(daily_dir / "IWM.csv")
+    assert len(iwm) == len(rows)
+    k = next(n for n, r in enumerate(rows) if r["Date"] == "2025-12-11")
+    assert iwm.close[k] == pytest.approx(257.80)
+    assert iwm.prev_close[k] == pytest.approx(float(rows[k - 1]["Close"]))
+    assert session_date(float(iwm.times[k])).isoformat() == "2025-12-11"
+
+
+def test_intraday_day_figures_and_session_boundary(intraday_dir: Path) -> None:
+    spy = read_price_file(intraday_dir / "SPY.csv")
+    assert not spy.daily
+    with (intraday_dir / "SPY.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    days = [r["Datetime"][:10] for r in rows]
+    second_day_start = days.index(days[0]) + days.count(days[0])
+    last_close_day1 = float(rows[second_day_start - 1]["Close"])
+    # Every bar of the second session compares with the first session's last 5-minute close.
+    j = second_day_start + 10
+    assert spy.prev_close[j] == pytest.approx(last_close_day1)
+    assert spy.prev_close[second_day_start] == pytest.approx(last_close_day1)
+    assert np.isnan(spy.prev_close[second_day_start - 1])
+    day_rows = rows[second_day_start : j + 1]
+    assert spy.day_high[j] == pytest.approx(max(float(r["High"]) for r in day_rows))
+    assert spy.day_low[j] == pytest.approx(min(float(r["Low"]) for r in day_rows))
+    assert spy.day_volume[j] == pytest.approx(sum(float(r["Volume"]) for r in day_rows))
+
+
+def test_offsets_order_as_instants(write_csv) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv(
+        "ABC",
+        """Datetime,Open,High,Low,Close,Volume
+2026-03-02T15:00:00+00:00,1,1,1,11,1
+2026-03-02T09:30:00-05:00,1,1,1,10,1""",
+    )
+    series = read_price_file(path)
+    assert list(series.close) == [10.0, 11.0]  # 09:30 New York is 14:30 UTC, before 15:00 UTC
+
+
+def test_missing_close_rows_are_skipped(write_csv) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv("ABC", "Date,Open,High,Low,Close,Volume\n2025-01-02,1,1,1,5,10\n2025-01-03,,,,,\n2025-01-06,1,1,1,6,10")
+    series = read_price_file(path)
+    assert list(series.close) == [5.0, 6.0]
+    assert series.prev_close[1] == 5.0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty file"),
+        ("Time,Price\n2025-01-02,1", "expected columns"),
+        ("Date,Open,High,Low,Close,Volume\n2025-01-02,1,1,1,abc,10", "line 2"),
+        ("Date,Open,High,Low,Close,Volume\n2025-13-02,1,1,1,3,10", "line 2"),
+        ("Date,Open,High,Low,Close,Volume\n2025-01-02,1,1,1,-3,10", "not a positive price"),
+        ("Datetime,Open,High,Low,Close,Volume\n2025-01-02T10:00:00,1,1,1,3,10", "no UTC offset"),
+        ("Date,Open,High,Low,Close,Volume\n", "no price rows"),
+    ],
+)
+def test_bad_files_name_the_problem(write_csv, text: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv("BAD", text)
+    with pytest.raises(PriceFileError, match=message):
+        read_price_file(path)
+
+
+def test_load_prices_from_folder_and_missing_path(daily_dir: Path, tmp_path: Path) -> None:
+    series = load_prices([daily_dir])
+    assert {"SPY", "QQQ", "IWM", "NVDA"} <= set(series)
+    with pytest.raises(PriceFileError, match="no such file"):
+        load_prices([tmp_path / "nope"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(PriceFileError, match="no .csv"):
+        load_prices([tmp_path / "empty"])

@@ -1,0 +1,87 @@
+"""The quote store: latest quotes, change against the previous close, bad quotes, bounded history."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+
+from desktop.core.history import PriceHistory
+from desktop.core.quote import Quote
+from desktop.core.quote_store import QuoteStore
+from desktop.core.sessions import close_timestamp
+
+DAY1 = close_timestamp(date(2025, 12, 18))
+DAY2 = close_timestamp(date(2025, 12, 19))
+
+
+def test_change_against_previous_close() -> None:
+    store = QuoteStore()
+    store.apply(Quote("AMZN", 227.35, DAY2, prev_close=226.76))
+    q = store.latest("AMZN")
+    assert q is not None
+    assert q.change == pytest.approx(0.59)
+    assert q.change_pct == pytest.approx(0.2602, abs=1e-4)
+
+
+def test_previous_close_is_carried_from_the_last_session_when_missing() -> None:
+    store = QuoteStore()
+    store.apply(Quote("X", 100.0, DAY1))
+    store.apply(Quote("X", 101.0, DAY2 - 3600))  # next session, no prev close in the quote
+    store.apply(Quote("X", 99.0, DAY2))  # same session: the same previous close
+    q = store.latest("X")
+    assert q is not None and q.prev_close == 100.0 and q.change_pct == pytest.approx(-1.0)
+
+
+@pytest.mark.parametrize("price", [math.nan, math.inf, 0.0, -5.0])
+def test_invalid_prices_are_rejected_and_counted(price: float) -> None:
+    store = QuoteStore()
+    store.apply(Quote("X", 10.0, DAY1))
+    assert not store.apply(Quote("X", price, DAY2))
+    assert store.rejected == 1
+    latest = store.latest("X")
+    assert latest is not None and latest.price == 10.0
+
+
+def test_older_quote_does_not_replace_newer() -> None:
+    store = QuoteStore()
+    store.apply(Quote("X", 10.0, DAY2))
+    assert not store.apply(Quote("X", 9.0, DAY1))
+    latest = store.latest("X")
+    assert latest is not None and latest.price == 10.0 and store.out_of_order == 1
+
+
+def test_apply_all_reports_changed_symbols_and_newest_time() -> None:
+    store = QuoteStore()
+    changed = store.apply_all([Quote("A", 1.0, DAY1), Quote("B", 2.0, DAY2), Quote("A", math.nan, DAY2)])
+    assert changed == {"A", "B"}
+    assert store.newest_time() == DAY2
+    store.clear()
+    assert store.newest_time() is None and store.symbols() == []
+
+
+def test_history_stays_bounded_and_keeps_the_newest() -> None:
+    history = PriceHistory(max_points=100)
+    for i in range(10_000):
+        history.append(float(i), float(i) * 2)
+    assert 100 <= len(history) <= 200
+    assert history.times[-1] == 9999.0 and history.prices[-1] == 19998.0
+    assert np.all(np.diff(history.times) == 1.0), "still one contiguous, ordered run"
+    assert history._times.nbytes <= 200 * 8  # the buffer never grows past twice the cap
+
+
+def test_history_same_instant_replaces() -> None:
+    history = PriceHistory(max_points=10)
+    history.append(1.0, 5.0)
+    history.append(1.0, 6.0)
+    assert list(history.prices) == [6.0]
+
+
+def test_store_history_per_symbol() -> None:
+    store = QuoteStore(history_points=50)
+    for i in range(500):
+        store.apply(Quote("X", 100.0 + i, DAY1 + i))
+    history = store.history("X")
+    assert history is not None and 50 <= len(history) <= 100 and history.prices[-1] == 599.0

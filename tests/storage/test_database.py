@@ -1,0 +1,75 @@
+"""The SQLite database: migrations, watchlist persistence, and recovery from a bad file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from desktop.storage.database import open_database
+from desktop.storage.migrations import MIGRATIONS
+from desktop.storage.watchlists import WatchlistRepository
+
+
+def test_fresh_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
+    opened = open_database(tmp_path / "t.db")
+    conn = opened.connection
+    assert opened.recovery_message is None
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_watchlist_persists_across_connections(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    repo = WatchlistRepository(open_database(path).connection)
+    repo.ensure("Default", ["SPY", "QQQ"])
+    assert repo.add("IWM") and not repo.add("IWM")
+    assert repo.remove("SPY") and not repo.remove("SPY")
+    again = WatchlistRepository(open_database(path).connection)
+    again.ensure("Default", ["SPY", "QQQ"])  # an existing list is not re-seeded
+    assert again.symbols() == ["QQQ", "IWM"]
+
+
+def test_emptied_watchlist_stays_empty(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    repo = WatchlistRepository(open_database(path).connection)
+    repo.ensure("Default", ["SPY"])
+    repo.remove("SPY")
+    again = WatchlistRepository(open_database(path).connection)
+    again.ensure("Default", ["SPY"])
+    assert again.symbols() == []
+
+
+def test_corrupt_file_is_moved_aside_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    garbage = b"this is not a database" * 100
+    path.write_bytes(garbage)
+    opened = open_database(path)
+    assert opened.recovery_message is not None and "kept as" in opened.recovery_message
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("t.db.unreadable-")]
+    assert len(kept) == 1 and kept[0].read_bytes() == garbage
+    repo = WatchlistRepository(opened.connection)
+    repo.ensure("Default", ["SPY"])
+    assert repo.symbols() == ["SPY"]
+
+
+def test_damaged_pages_are_detected(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    repo = WatchlistRepository(open_database(path).connection)
+    repo.ensure("Default", [f"S{i}" for i in range(2000)])
+    repo._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    repo._conn.close()
+    data = bytearray(path.read_bytes())
+    data[5000:9000] = b"\xff" * 4000  # scribble over b-tree pages, keep the header
+    path.write_bytes(bytes(data))
+    opened = open_database(path)
+    assert opened.recovery_message is not None
+
+
+def test_newer_schema_is_not_touched(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
+    conn.close()
+    opened = open_database(path)
+    assert opened.recovery_message is not None and "newer" in opened.recovery_message
+    assert any(p.name.startswith("t.db.unreadable-") for p in tmp_path.iterdir())
