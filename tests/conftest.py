@@ -7,12 +7,12 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
 os.environ.setdefault("LANG", "C.UTF-8")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from desktop import paths  # noqa: E402
+from desktop import paths
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -313,6 +313,7 @@ class MainWindow(QMainWindow):
     def _on_quotes(self, changed: set[str], _count: int) -> None:
         self.model.quotes_changed(changed)
         self.chart.symbols_changed(changed)
+        self._show_newest()
 
     def _on_status(self, status: FeedStatus) -> None:
         colors = self.colors
@@ -333,6 +334,9 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         self.model.refresh_ages()
         self.rate_label.setText(f"{self.driver.quotes_per_second():,.0f} quotes/s")
+        self._show_newest()
+
+    def _show_newest(self) -> None:
         newest = self.store.newest_time()
         if newest is None:
             self.newest_label.setText("no quotes yet")

@@ -69,7 +69,9 @@ def test_offsets_order_as_instants(write_csv) -> None:  # type: ignore[no-untype
 
 
 def test_missing_close_rows_are_skipped(write_csv) -> None:  # type: ignore[no-untyped-def]
-    path = write_csv("ABC", "Date,Open,High,Low,Close,Volume\n2025-01-02,1,1,1,5,10\n2025-01-03,,,,,\n2025-01-06,1,1,1,6,10")
+    path = write_csv(
+        "ABC", "Date,Open,High,Low,Close,Volume\n2025-01-02,1,1,1,5,10\n2025-01-03,,,,,\n2025-01-06,1,1,1,6,10"
+    )
     series = read_price_file(path)
     assert list(series.close) == [5.0, 6.0]
     assert series.prev_close[1] == 5.0
@@ -99,5 +101,5 @@ def test_load_prices_from_folder_and_missing_path(daily_dir: Path, tmp_path: Pat
     with pytest.raises(PriceFileError, match="no such file"):
         load_prices([tmp_path / "nope"])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(PriceFileError, match="no .csv"):
+    with pytest.raises(PriceFileError, match=r"no \.csv"):
         load_prices([tmp_path / "empty"])

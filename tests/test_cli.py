@@ -1,0 +1,120 @@
+"""The command line as a user runs it: a real subprocess, real files, exit codes and output contracts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def tickerdesk(*args: str, home: Path, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "TICKERDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=environment,
+        check=False,
+    )
+
+
+def test_quote_json_matches_the_data(tickerdesk_home: Path) -> None:
+    result = tickerdesk("quote", "AMZN", "IWM", "--at", "2025-12-19", "--format", "json", home=tickerdesk_home)
+    assert result.returncode == 0, result.stderr
+    rows = {r["symbol"]: r for r in json.loads(result.stdout)}
+    amzn = rows["AMZN"]
+    assert amzn["price"] == pytest.approx(227.35)
+    assert amzn["change"] == pytest.approx(0.59, abs=1e-9)
+    assert round(amzn["change_pct"], 2) == 0.26
+    assert amzn["prev_close"] == pytest.approx(226.76)
+    assert amzn["time"] == "2025-12-19"
+    assert set(rows["IWM"]) >= {"symbol", "price", "change", "change_pct", "prev_close", "time"}
+
+
+def test_quote_against_shared_data(tickerdesk_home: Path, shared_data: Path) -> None:
+    result = tickerdesk(
+        "quote", "AMZN", "--replay-data", str(shared_data / "daily"), "--at", "2025-12-19", "--format", "json",
+        home=tickerdesk_home,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (amzn,) = json.loads(result.stdout)
+    assert (amzn["price"], amzn["change"], round(amzn["change_pct"], 2)) == (227.35, 0.59, 0.26)
+
+
+def test_quote_intraday_at_a_time(tickerdesk_home: Path, intraday_dir: Path) -> None:
+    result = tickerdesk(
+        "quote", "SPY", "--replay-data", str(intraday_dir), "--at", "2026-04-27T10:02", "--format", "json",
+        home=tickerdesk_home,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (spy,) = json.loads(result.stdout)
+    assert spy["time"] == "2026-04-27T10:00:00-04:00"  # the last bar at or before 10:02
+
+
+def test_quote_table(tickerdesk_home: Path) -> None:
+    result = tickerdesk("quote", "spy", "--at", "2025-12-19", home=tickerdesk_home)
+    assert result.returncode == 0
+    header, line = result.stdout.splitlines()
+    assert header.split()[:2] == ["SYMBOL", "LAST"] and line.split()[0] == "SPY" and "2025-12-19" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["quote", "NOPE"], "unknown symbol NOPE"),
+        (["quote", "SPY", "--at", "2025-02-30"], "bad date or time"),
+        (["quote", "SPY", "--replay-data", "/nonexistent/prices"], "no such file or folder"),
+        (["watch", "SPY", "--speed", "-1"], "bad speed"),
+        (["run", "--start", "yesterday"], "bad date"),
+        (["quote", "SPY", "--at", "2020-01-02"], "no data at or before"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tickerdesk_home: Path, args: list[str], message: str) -> None:
+    result = tickerdesk(*args, home=tickerdesk_home)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_malformed_data_file_is_exit_2(tickerdesk_home: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "XYZ.csv"
+    bad.write_text("Date,Open,High,Low,Close,Volume\n2025-01-02,1,2,1,oops,5\n")
+    result = tickerdesk("quote", "XYZ", "--replay-data", str(bad), home=tickerdesk_home)
+    assert result.returncode == 2 and "XYZ.csv, line 2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_watch_jsonl_streams_in_time_order(tickerdesk_home: Path) -> None:
+    result = tickerdesk(
+        "watch", "IWM", "QQQ", "--format", "jsonl", "--speed", "max", "--start", "2026-08-01", "--seconds", "3",
+        home=tickerdesk_home,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {r["symbol"] for r in rows} == {"IWM", "QQQ"}
+    assert rows[-1]["time"] == "2026-08-21"
+    assert [r["time"] for r in rows] == sorted(r["time"] for r in rows)
+    assert all(set(r) >= {"symbol", "price", "change", "change_pct", "prev_close", "time"} for r in rows)
+
+
+def test_run_exits_and_saves_a_screenshot(tickerdesk_home: Path, tmp_path: Path) -> None:
+    shot = tmp_path / "shots" / "window.png"
+    result = tickerdesk(
+        "run", "--source", "replay", "--exit-after", "2", "--screenshot", str(shot), home=tickerdesk_home
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(shot))
+    assert not image.isNull() and image.width() >= 800 and image.height() >= 500
+    assert (tickerdesk_home / "data" / "tickerdesk.db").exists()
+
+
+def test_version(tickerdesk_home: Path) -> None:
+    result = tickerdesk("--version", home=tickerdesk_home)
+    assert result.returncode == 0 and result.stdout.startswith("tickerdesk ")

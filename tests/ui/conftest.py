@@ -1,0 +1,38 @@
+"""A main window built exactly as the app builds it, on the test's own TICKERDESK_HOME."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.app import build_window
+from desktop.ui.main_window import MainWindow
+
+MakeWindow = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot) -> Iterator[MakeWindow]:
+    made: list[MainWindow] = []
+
+    def make(
+        *, speed: float = 0.0, start: date | None = None, replay_data: list[Path] | None = None, run: bool = True
+    ) -> MainWindow:
+        args = Namespace(source="replay", replay_data=replay_data, speed=speed, start=start)
+        window, _notice = build_window(args)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        if run:
+            window.feeds.start(window.model.symbols)
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.close()

@@ -1,0 +1,165 @@
+"""The main window end to end: replay → store → table and chart, watchlist edits, persistence, controls."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop import paths
+from desktop.app import DEFAULT_SYMBOLS
+from desktop.feeds.base import FeedState
+from desktop.ui.theme import DARK, LIGHT, ThemeMode
+from desktop.ui.watchlist_model import Column
+
+from .conftest import MakeWindow
+
+
+def last_row(path: Path) -> dict[str, str]:
+    with path.open() as handle:
+        return list(csv.DictReader(handle))[-1]
+
+
+def cell(window, symbol: str, column: Column) -> str:  # type: ignore[no-untyped-def]
+    model = window.model
+    row = model.row_of(symbol)
+    return model.data(model.index(row, column))
+
+
+def saved_symbols() -> list[str]:
+    conn = sqlite3.connect(paths.database_path())
+    try:
+        return [r[0] for r in conn.execute("SELECT symbol FROM watchlist_symbol ORDER BY position")]
+    finally:
+        conn.close()
+
+
+def test_replay_reaches_the_table_and_chart(qtbot: QtBot, make_window: MakeWindow, daily_dir: Path) -> None:
+    window = make_window(speed=0, start=date(2026, 8, 1))
+    assert window.model.symbols == DEFAULT_SYMBOLS
+    final = last_row(daily_dir / "SPY.csv")
+    expected = f"{float(final['Close']):,.2f}"
+    qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == expected, timeout=10_000)
+    qtbot.waitUntil(lambda: window.feeds.feed.finished, timeout=10_000)
+    assert cell(window, "SPY", Column.UPDATED) == final["Date"]
+    assert window.chart.symbol == "SPY"
+    xs, ys = window.chart.line.getData()
+    assert ys is not None and ys[-1] == float(final["Close"]) and len(xs) > 10
+    assert window.feeds.status is not None and window.feeds.status.state is FeedState.REPLAY
+    qtbot.waitUntil(lambda: "finished" in window.banner.text(), timeout=5000)
+    assert window.banner.text().startswith("Replay · 2026-08-03 → 2026-08-21")
+
+
+def test_chart_follows_the_selection(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0, start=date(2026, 8, 1))
+    window.table.select_symbol("NVDA")
+    assert window.chart.symbol == "NVDA"
+    qtbot.waitUntil(lambda: window.chart.title.text().startswith("<b>NVDA</b>"), timeout=10_000)
+    store_history = window.store.history("NVDA")
+    _, ys = window.chart.line.getData()
+    assert store_history is not None and ys is not None and list(ys) == list(store_history.prices)
+
+
+def test_unknown_symbol_is_refused_where_typed(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(run=False)
+    before = window.model.symbols
+    qtbot.keyClicks(window.symbol_input, "zzzz")
+    qtbot.keyClick(window.symbol_input, Qt.Key.Key_Return)
+    assert "ZZZZ is not in the replay data" in window.input_error.text()
+    assert window.model.symbols == before and saved_symbols() == before
+    qtbot.keyClicks(window.symbol_input, "1")  # typing again clears the complaint
+    assert window.input_error.text() == ""
+    window.symbol_input.clear()
+    assert not window.add_symbol("not a symbol")
+    assert "not a ticker symbol" in window.input_error.text()
+    assert not window.add_symbol("spy")
+    assert "already in the watchlist" in window.input_error.text()
+
+
+def test_remove_and_add_persist_across_restart(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0)
+    window.table.select_symbol("BAC")
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert "BAC" not in window.model.symbols and "BAC" not in saved_symbols()
+    window.focus_symbol_input()
+    qtbot.keyClicks(window.symbol_input, "bac")
+    qtbot.keyClick(window.symbol_input, Qt.Key.Key_Return)
+    assert window.model.symbols[-1] == "BAC" and saved_symbols()[-1] == "BAC"
+    assert window.table.current_symbol() == "BAC" and window.symbol_input.text() == ""
+    qtbot.waitUntil(lambda: cell(window, "BAC", Column.LAST) != "—", timeout=10_000)
+    window.remove_symbols(["TSLA", "AMD"])
+    window.close()
+
+    again = make_window(run=False)
+    assert again.model.symbols == [s for s in DEFAULT_SYMBOLS if s not in ("BAC", "TSLA", "AMD")] + ["BAC"]
+
+
+def test_layout_and_sort_are_restored(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(run=False)
+    window.resize(761, 555)  # within the offscreen screen (800x600): restoreGeometry clamps to it
+    window.table.sortByColumn(Column.CHANGE_PCT, Qt.SortOrder.DescendingOrder)
+    window.table.setColumnWidth(Column.LAST, 133)
+    window.splitter.setSizes([200, 500])
+    sizes = window.splitter.sizes()
+    window.table.select_symbol("NVDA")
+    window.close()
+
+    again = make_window(run=False)
+    header = again.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        Column.CHANGE_PCT,
+        Qt.SortOrder.DescendingOrder,
+    )
+    assert again.table.columnWidth(Column.LAST) == 133
+    assert (again.width(), again.height()) == (761, 555)
+    assert again.splitter.sizes() == sizes
+    assert again.table.current_symbol() == "NVDA"
+
+
+def test_pause_speed_and_restart(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=20, start=date(2025, 10, 1))
+    qtbot.waitUntil(lambda: window.feeds.feed.clock is not None, timeout=5000)
+    window.pause_action.trigger()
+    assert window.feeds.feed.paused and window.pause_action.text() == "Resume"
+    qtbot.waitUntil(lambda: "paused" in window.banner.text(), timeout=5000)
+    window.speed_box.setCurrentIndex(window.speed_box.findText("Max"))
+    assert window.feeds.feed.speed == 0
+    window.pause_action.trigger()
+    qtbot.waitUntil(lambda: window.feeds.feed.finished, timeout=10_000)
+
+    window.start_edit.setDate(window.start_edit.date().addDays(-30))
+    window.restart_action.trigger()
+    assert not window.feeds.feed.finished or window.feeds.feed.clock is not None
+    qtbot.waitUntil(lambda: window.feeds.feed.finished, timeout=10_000)
+    assert window.banner.text().startswith("Replay · 2025-09-02 →")
+
+
+def test_theme_switch_recolours_and_persists(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(run=False)
+    window.theme_actions[ThemeMode.DARK].trigger()
+    assert window.model.colors is DARK and window.theme_actions[ThemeMode.DARK].isChecked()
+    window.close()
+    again = make_window(run=False)
+    assert again.model.colors is DARK
+    again.set_theme(ThemeMode.LIGHT)
+    assert again.model.colors is LIGHT
+
+
+def test_corrupt_database_is_reported_and_replaced(qtbot: QtBot, make_window: MakeWindow) -> None:
+    db = paths.database_path()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    db.write_bytes(b"garbage" * 1000)
+    from argparse import Namespace
+
+    from desktop.app import build_window
+
+    window, notice = build_window(Namespace(source="replay", replay_data=None, speed=0, start=None))
+    qtbot.addWidget(window)
+    assert notice is not None and "could not be read" in notice
+    assert window.model.symbols == DEFAULT_SYMBOLS
+    assert any(p.name.startswith("tickerdesk.db.unreadable-") for p in db.parent.iterdir())

@@ -1,0 +1,109 @@
+"""The watchlist model under a real view: Qt's model checks, sorting and selection through updates."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from desktop.core.quote import Quote
+from desktop.core.quote_store import QuoteStore
+from desktop.ui.watchlist_model import SORT_ROLE, Column, WatchlistModel
+from desktop.ui.watchlist_view import WatchlistView
+
+T0 = 1_760_000_000.0
+
+
+def filled_store() -> QuoteStore:
+    store = QuoteStore()
+    for i, (symbol, price, prev) in enumerate([("AAA", 10.0, 9.0), ("BBB", 20.0, 21.0), ("CCC", 30.0, 30.0)]):
+        store.apply(Quote(symbol, price, T0 + i, prev_close=prev, day_low=price - 1, day_high=price + 1, volume=1e6))
+    return store
+
+
+def test_model_passes_qt_model_checks(qtmodeltester: ModelTester) -> None:
+    store = filled_store()
+    model = WatchlistModel(store, {"AAA": "Alpha"}, clock=lambda: T0 + 10)
+    model.set_symbols(["AAA", "BBB", "CCC", "DDD"])  # DDD has no quote yet
+    qtmodeltester.check(model)
+    model.add_symbol("EEE")
+    model.remove_symbol("BBB")
+    qtmodeltester.check(model)
+
+
+def test_cells_format_and_colour(qtbot: QtBot) -> None:
+    model = WatchlistModel(filled_store(), {"AAA": "Alpha"}, clock=lambda: T0 + 65)
+    model.set_symbols(["AAA", "BBB", "DDD"])
+    cell = lambda r, c, role=Qt.ItemDataRole.DisplayRole: model.data(model.index(r, c), role)  # noqa: E731
+    assert cell(0, Column.NAME) == "Alpha"
+    assert cell(0, Column.LAST) == "10.00"
+    assert cell(0, Column.CHANGE) == "+1.00"
+    assert cell(0, Column.CHANGE_PCT) == "+11.11%"
+    assert cell(1, Column.CHANGE_PCT) == "-4.76%"
+    assert cell(0, Column.VOLUME) == "1.00M"
+    assert cell(0, Column.RANGE) == "9.00 – 11.00"
+    assert cell(0, Column.AGE) == "1m"
+    assert cell(2, Column.LAST) == "—"
+    assert cell(0, Column.CHANGE, Qt.ItemDataRole.ForegroundRole).color() == model.colors.up
+    assert cell(1, Column.CHANGE, Qt.ItemDataRole.ForegroundRole).color() == model.colors.down
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    assert cell(0, Column.LAST, Qt.ItemDataRole.TextAlignmentRole) == right
+    assert cell(0, Column.CHANGE_PCT, SORT_ROLE) > cell(1, Column.CHANGE_PCT, SORT_ROLE)
+
+
+def test_one_data_changed_per_flush_and_flash(qtbot: QtBot) -> None:
+    store = filled_store()
+    model = WatchlistModel(store, clock=lambda: T0)
+    model.set_symbols(["AAA", "BBB", "CCC"])
+    model.quotes_changed({"AAA", "BBB", "CCC"})  # first sight: shown, no flash
+    store.apply(Quote("AAA", 11.0, T0 + 5, prev_close=9.0))
+    store.apply(Quote("CCC", 29.0, T0 + 5, prev_close=30.0))
+    emitted: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(lambda tl, br, _roles: emitted.append((tl.row(), br.row(), tl.column(), br.column())))
+    model.quotes_changed({"AAA", "CCC"})
+    assert emitted == [(0, 2, Column.LAST, Column.AGE)], "one dataChanged over the changed rows"
+    up = model.data(model.index(0, Column.LAST), Qt.ItemDataRole.BackgroundRole)
+    down = model.data(model.index(2, Column.LAST), Qt.ItemDataRole.BackgroundRole)
+    assert up.color() == model.colors.flash_up and down.color() == model.colors.flash_down
+    assert model.data(model.index(1, Column.LAST), Qt.ItemDataRole.BackgroundRole) is None
+    qtbot.waitUntil(
+        lambda: model.data(model.index(0, Column.LAST), Qt.ItemDataRole.BackgroundRole) is None, timeout=3000
+    )
+
+
+def test_sorting_and_selection_survive_updates(qtbot: QtBot) -> None:
+    store = filled_store()
+    model = WatchlistModel(store, clock=lambda: T0)
+    model.set_symbols(["AAA", "BBB", "CCC"])
+    view = WatchlistView(model)
+    qtbot.addWidget(view)
+    view.show()
+    view.sortByColumn(Column.CHANGE_PCT, Qt.SortOrder.DescendingOrder)
+    order = lambda: [view.proxy.index(r, 0).data() for r in range(view.proxy.rowCount())]  # noqa: E731
+    assert order() == ["AAA", "CCC", "BBB"]
+    view.select_symbol("CCC")
+    # BBB rallies to the top: the rows re-sort, the selection stays on CCC.
+    store.apply(Quote("BBB", 30.0, T0 + 10, prev_close=21.0))
+    model.quotes_changed({"BBB"})
+    assert order() == ["BBB", "AAA", "CCC"]
+    assert view.selected_symbols() == ["CCC"] and view.current_symbol() == "CCC"
+    view.sortByColumn(Column.SYMBOL, Qt.SortOrder.DescendingOrder)
+    assert order() == ["CCC", "BBB", "AAA"]
+    assert view.selected_symbols() == ["CCC"]
+    # Rows without quotes sort to one end, not in between.
+    model.add_symbol("NEW")
+    view.sortByColumn(Column.LAST, Qt.SortOrder.AscendingOrder)
+    assert order()[0] == "NEW"
+
+
+def test_delete_key_asks_to_remove_selection(qtbot: QtBot) -> None:
+    model = WatchlistModel(filled_store(), clock=lambda: T0)
+    model.set_symbols(["AAA", "BBB", "CCC"])
+    view = WatchlistView(model)
+    qtbot.addWidget(view)
+    view.show()
+    view.select_symbol("BBB")
+    view.setFocus()
+    with qtbot.waitSignal(view.remove_requested, timeout=1000) as blocker:
+        qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert blocker.args == [["BBB"]]
