@@ -20,8 +20,8 @@ run: $(STAMP)
 test: check pytest
 
 check: $(STAMP)
-	$(BIN)/ruff check desktop tests bench
-	$(BIN)/ruff format --check desktop tests bench
+	$(BIN)/ruff check desktop tests
+	$(BIN)/ruff format --check desktop tests
 	$(BIN)/lint-imports
 	$(BIN)/mypy desktop/core
 
