@@ -150,7 +150,7 @@ TABLE_HEADER = f"{'SYMBOL':<7} {'LAST':>11} {'CHANGE':>9} {'CHG %':>8} {'VOLUME'
 
 
 def cmd_quote(args: argparse.Namespace) -> int:
-    from desktop.feeds.replay import quote_at
+    from desktop.core.timeline import quote_at
     from desktop.feeds.replay_source import load_timeline
 
     _require_replay(args.source)

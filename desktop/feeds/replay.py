@@ -8,76 +8,12 @@ import time
 from collections.abc import Iterable
 from datetime import date
 
-import numpy as np
-
-from desktop.core.prices import PriceSeries
 from desktop.core.quote import Quote
-from desktop.core.sessions import MarketSession, market_session, session_date
+from desktop.core.sessions import session_date
+from desktop.core.timeline import ReplayTimeline, quote_at
 from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
 
 log = logging.getLogger("desktop.feed")
-
-SOURCE = "replay"
-
-
-def quote_at(series: PriceSeries, i: int) -> Quote:
-    """Row `i` of a price series as the quote a ticker would have shown at that moment."""
-    prev = float(series.prev_close[i])
-    ts = float(series.times[i])
-    return Quote(
-        symbol=series.symbol,
-        price=float(series.close[i]),
-        time=ts,
-        prev_close=None if np.isnan(prev) else prev,
-        day_open=float(series.day_open[i]),
-        day_high=float(series.day_high[i]),
-        day_low=float(series.day_low[i]),
-        volume=None if np.isnan(series.day_volume[i]) else float(series.day_volume[i]),
-        source=SOURCE,
-        session=MarketSession.REGULAR if series.daily else market_session(ts),
-        daily=series.daily,
-    )
-
-
-class ReplayTimeline:
-    """All rows of all symbols merged into steps: one step per distinct timestamp (a session for daily bars)."""
-
-    def __init__(self, series: dict[str, PriceSeries]) -> None:
-        self.series = series
-        symbols = list(series)
-        times = np.concatenate([series[s].times for s in symbols])
-        owner = np.concatenate([np.full(len(series[s]), k) for k, s in enumerate(symbols)])
-        rows = np.concatenate([np.arange(len(series[s])) for s in symbols])
-        order = np.argsort(times, kind="stable")
-        self._symbols = symbols
-        self._owner = owner[order]
-        self._row = rows[order]
-        sorted_times = times[order]
-        self.step_times, self._step_start = np.unique(sorted_times, return_index=True)
-        self._step_end = np.r_[self._step_start[1:], len(sorted_times)]
-        self.daily = all(s.daily for s in series.values())
-
-    def __len__(self) -> int:
-        return len(self.step_times)
-
-    def first_step_on_or_after(self, day: date) -> int:
-        """Index of the first step in the session `day` or later (len(self) when there is none)."""
-        for k, ts in enumerate(self.step_times):
-            if session_date(float(ts)) >= day:
-                return k
-        return len(self)
-
-    def rows_of_step(self, k: int) -> Iterable[tuple[str, int]]:
-        for j in range(int(self._step_start[k]), int(self._step_end[k])):
-            yield self._symbols[int(self._owner[j])], int(self._row[j])
-
-    @property
-    def first_date(self) -> date:
-        return session_date(float(self.step_times[0]))
-
-    @property
-    def last_date(self) -> date:
-        return session_date(float(self.step_times[-1]))
 
 
 def speed_unit(daily: bool, speed: float) -> str:
@@ -253,7 +189,7 @@ class ReplayFeed:
     def _play_step(self, symbols: set[str]) -> None:
         k = self._next
         tl = self.timeline
-        batch = [quote_at(tl.series[s], i) for s, i in tl.rows_of_step(k) if s in symbols]
+        batch = tl.quotes_of_step(k, symbols)
         if batch and not self._push(batch):
             return
         self.clock = float(tl.step_times[k])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from desktop import paths
 from desktop.core.prices import load_prices
-from desktop.feeds.replay import ReplayTimeline
+from desktop.core.timeline import ReplayTimeline
 
 # The late-2025 rotation from big tech into small caps starts here in the bundled data.
 DEFAULT_REPLAY_START = date(2025, 10, 1)

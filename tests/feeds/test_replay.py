@@ -12,8 +12,9 @@ import pytest
 from desktop.core.prices import load_prices
 from desktop.core.quote import Quote
 from desktop.core.sessions import session_date
+from desktop.core.timeline import ReplayTimeline
 from desktop.feeds.base import FeedStatus
-from desktop.feeds.replay import ReplayFeed, ReplayTimeline, speed_unit
+from desktop.feeds.replay import ReplayFeed, speed_unit
 from desktop.feeds.replay_source import default_start, load_timeline
 
 

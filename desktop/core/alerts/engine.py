@@ -1,0 +1,282 @@
+"""The alert engine: evaluates every rule on every tick, in order, and says which fired.
+
+When a rule is evaluated: at every observation time of any of its symbols, after all observations that
+carry that same timestamp have been applied (two legs stamped with the same time are one step, never
+two). The other leg's last known price is carried forward. A value is undefined, and nothing is
+evaluated, while any input is unknown (a leg with no data yet, a base price not in the data, a ratio
+with a zero denominator).
+
+When it fires (`prev` is this rule's previous defined value, if any):
+- `crosses_above`: prev <= level < value; `crosses_below`: prev >= level > value (never on the first
+  evaluation; a value equal to the level is not beyond it).
+- `above`: value > level and (no prev, or prev <= level); `below`: value < level and (no prev, or
+  prev >= level). Edge-triggered: fires when the condition becomes true, including on the first
+  evaluation, and re-arms only after it was false.
+- `cooldown`: a fire less than the cooldown after the rule's last *emitted* fire (in quote time) is
+  dropped, not delayed; a dropped fire does not restart the cooldown.
+- `once`: after its first fire the rule disables itself.
+- `prev` keeps updating while a fire is dropped or the rule is cooling down, and across window
+  roll-overs and undefined steps (it is the last defined value).
+- `expires`: from that quote time on, the rule is not evaluated.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition
+from desktop.core.alerts.windows import Window
+from desktop.core.quote import Quote, is_valid_price
+from desktop.core.sessions import NEW_YORK
+
+
+@dataclass(frozen=True)
+class AlertFire:
+    """One emitted fire: what a log row, a notification and a backtest line show."""
+
+    rule_id: str
+    title: str
+    time: float
+    daily: bool  # the triggering observation was a daily bar: its time prints as a date
+    value: float
+    level: float
+    condition: Condition
+    inputs: tuple[tuple[str, float], ...]  # each leg's price at the fire
+    disabled_rule: bool = False  # a `once` rule that turned itself off with this fire
+
+
+@dataclass
+class RuleState:
+    """What the engine remembers of a rule between evaluations (persisted across restarts)."""
+
+    prev: float | None = None
+    prev_time: float | None = None
+    last_fire: float | None = None
+    fires: int = 0
+    dropped: int = 0
+
+
+@dataclass
+class SymbolTrack:
+    """A symbol's last price and the last price of each of its sessions (for window bases)."""
+
+    last: float = 0.0
+    time: float = float("-inf")
+    prev_close: float | None = None
+    sessions: list[int] = field(default_factory=list)  # New York date ordinals, ascending
+    closes: list[float] = field(default_factory=list)  # last price of each session (so far, for the current one)
+    session_start: float = float("inf")
+    session_end: float = float("-inf")
+
+
+def _midnight(day: date) -> float:
+    return datetime.combine(day, time.min, NEW_YORK).timestamp()
+
+
+class AlertEngine:
+    """Holds the rules, per-rule state and per-symbol prices; `process` takes ticks in time order."""
+
+    def __init__(self, rules: Iterable[AlertRule] = ()) -> None:
+        self._rules: list[AlertRule] = []
+        self._states: dict[str, RuleState] = {}
+        self._tracks: dict[str, SymbolTrack] = {}
+        self._by_symbol: dict[str, list[int]] = {}
+        self.clock: float | None = None
+        self.ignored = 0
+        self.set_rules(list(rules))
+
+    # -- rules ----------------------------------------------------------------------------------
+
+    @property
+    def rules(self) -> list[AlertRule]:
+        return list(self._rules)
+
+    def rule(self, rule_id: str) -> AlertRule | None:
+        return next((r for r in self._rules if r.id == rule_id), None)
+
+    def set_rules(self, rules: list[AlertRule]) -> None:
+        """Replace the rule set. A rule keeps its state when only its level, name, cooldown, once or
+        expiry changed; a changed measure (type, symbols, window) or a re-enabled rule starts afresh."""
+        old = {r.id: r for r in self._rules}
+        states: dict[str, RuleState] = {}
+        for rule in rules:
+            before = old.get(rule.id)
+            state = self._states.get(rule.id)
+            same_measure = before is not None and (before.type, before.symbols, before.window) == (
+                rule.type,
+                rule.symbols,
+                rule.window,
+            )
+            reenabled = before is not None and not before.enabled and rule.enabled
+            if state is not None and same_measure and not reenabled:
+                states[rule.id] = state
+            else:
+                states[rule.id] = RuleState()
+        self._rules = list(rules)
+        self._states = states
+        self._by_symbol = {}
+        for k, rule in enumerate(self._rules):
+            for symbol in rule.symbols:
+                self._by_symbol.setdefault(symbol, []).append(k)
+
+    def state(self, rule_id: str) -> RuleState | None:
+        return self._states.get(rule_id)
+
+    def restore_state(self, rule_id: str, state: RuleState) -> None:
+        """Resume a rule where a previous run left it (its prev value and last fire)."""
+        if rule_id in self._states:
+            self._states[rule_id] = dataclasses.replace(state)
+
+    def reset(self) -> None:
+        """Forget all prices and rule state (a replay restarting from an earlier date)."""
+        self._tracks.clear()
+        self._states = {r.id: RuleState() for r in self._rules}
+        self.clock = None
+
+    # -- ticks ----------------------------------------------------------------------------------
+
+    def process(self, quotes: Sequence[Quote]) -> list[AlertFire]:
+        """Apply ticks in order; evaluate once per distinct timestamp; return the emitted fires in order."""
+        fires: list[AlertFire] = []
+        n = len(quotes)
+        i = 0
+        while i < n:
+            t = quotes[i].time
+            touched: set[str] = set()
+            daily = False
+            while i < n and quotes[i].time == t:
+                quote = quotes[i]
+                if self._apply(quote):
+                    touched.add(quote.symbol)
+                    daily = daily or quote.daily
+                i += 1
+            if touched:
+                self.clock = t if self.clock is None else max(self.clock, t)
+                self._evaluate(touched, t, daily, fires)
+        return fires
+
+    def _apply(self, quote: Quote) -> bool:
+        if not is_valid_price(quote.price):
+            self.ignored += 1
+            return False
+        track = self._tracks.get(quote.symbol)
+        if track is None:
+            track = self._tracks[quote.symbol] = SymbolTrack()
+        elif quote.time < track.time:
+            self.ignored += 1  # older than what we have: the store ignores it too
+            return False
+        ts = quote.time
+        if track.session_start <= ts < track.session_end:
+            track.closes[-1] = quote.price
+        else:
+            day = datetime.fromtimestamp(ts, NEW_YORK).date()
+            track.session_start = _midnight(day)
+            track.session_end = _midnight(day + timedelta(days=1))
+            track.sessions.append(day.toordinal())
+            track.closes.append(quote.price)
+        track.last = quote.price
+        track.time = ts
+        track.prev_close = quote.prev_close
+        return True
+
+    def _evaluate(self, touched: set[str], t: float, daily: bool, fires: list[AlertFire]) -> None:
+        if len(touched) == 1:
+            (only,) = touched
+            indices: Iterable[int] = self._by_symbol.get(only, ())
+        else:
+            indices = sorted({k for s in touched for k in self._by_symbol.get(s, ())})
+        session = datetime.fromtimestamp(t, NEW_YORK).date()
+        for k in indices:
+            rule = self._rules[k]
+            if not rule.enabled or (rule.expires is not None and t >= rule.expires):
+                continue
+            value = self.value(rule, session)
+            if value is None:
+                continue
+            state = self._states[rule.id]
+            prev = state.prev
+            state.prev = value
+            state.prev_time = t
+            if not _crossed(rule.condition, prev, value, rule.level):
+                continue
+            if rule.cooldown and state.last_fire is not None and t - state.last_fire < rule.cooldown:
+                state.dropped += 1
+                continue
+            state.last_fire = t
+            state.fires += 1
+            inputs = tuple((s, self._tracks[s].last) for s in rule.symbols)
+            fire = AlertFire(rule.id, rule.title, t, daily, value, rule.level, rule.condition, inputs, rule.once)
+            fires.append(fire)
+            if rule.once:
+                self._rules[k] = rule.with_changes(enabled=False)
+
+    # -- values ---------------------------------------------------------------------------------
+
+    def value(self, rule: AlertRule, session: date | None = None) -> float | None:
+        """The rule's measure now (in `session`, default: the session of the engine's clock), or None."""
+        if session is None:
+            if self.clock is None:
+                return None
+            session = datetime.fromtimestamp(self.clock, NEW_YORK).date()
+        if rule.type is AlertType.PRICE:
+            track = self._tracks.get(rule.symbol or "")
+            return None if track is None else track.last
+        if rule.type is AlertType.CHANGE:
+            track = self._tracks.get(rule.symbol or "")
+            if track is None:
+                return None
+            base = self._day_base(track, session)
+            return None if base is None else (track.last / base - 1.0) * 100.0
+        a = self._tracks.get(rule.a or "")
+        b = self._tracks.get(rule.b or "")
+        if a is None or b is None:
+            return None
+        if rule.type is AlertType.RATIO:
+            return None if b.last == 0 else a.last / b.last
+        assert rule.window is not None
+        ra = self._return(a, rule.window, session)
+        rb = self._return(b, rule.window, session)
+        return None if ra is None or rb is None else ra - rb
+
+    def _day_base(self, track: SymbolTrack, session: date) -> float | None:
+        """The previous session's close: from the symbol's own sessions, else the quote's own figure."""
+        k = bisect.bisect_left(track.sessions, session.toordinal())
+        if k >= 1:
+            return track.closes[k - 1]
+        if track.sessions and track.sessions[-1] == session.toordinal():
+            return track.prev_close
+        return None
+
+    def _return(self, track: SymbolTrack, window: Window, session: date) -> float | None:
+        if window.kind == "day":
+            base = self._day_base(track, session)
+        elif window.kind == "sessions":
+            k = bisect.bisect_left(track.sessions, session.toordinal()) - window.sessions
+            base = track.closes[k] if k >= 0 else None
+        else:
+            start = window.period_start(session)
+            assert start is not None
+            if window.kind == "since" and session < start:
+                return None
+            k = bisect.bisect_left(track.sessions, start.toordinal())
+            base = track.closes[k - 1] if k >= 1 else None
+        if base is None or base == 0:
+            return None
+        return (track.last / base - 1.0) * 100.0
+
+    def symbols(self) -> set[str]:
+        return set(self._by_symbol)
+
+
+def _crossed(condition: Condition, prev: float | None, value: float, level: float) -> bool:
+    if condition is Condition.CROSSES_ABOVE:
+        return prev is not None and prev <= level < value
+    if condition is Condition.CROSSES_BELOW:
+        return prev is not None and prev >= level > value
+    if condition is Condition.ABOVE:
+        return value > level and (prev is None or prev <= level)
+    return value < level and (prev is None or prev >= level)

@@ -1,0 +1,79 @@
+"""Rule files: `[[alerts]]` tables in TOML, or JSON (a list of rules, or {"alerts": [...]}).
+
+A file is checked as a whole: one bad rule refuses the file, with a message naming the rule and field.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from desktop.core.alerts.rules import AlertRule, RuleError, check_unique_ids, rule_from_dict, rule_to_dict
+
+
+class RuleFileError(ValueError):
+    """A rule file that cannot be used; nothing in it was taken."""
+
+
+def parse_rules(text: str, fmt: str) -> list[AlertRule]:
+    """Rules from TOML or JSON text (`fmt` is 'toml' or 'json')."""
+    items: Any
+    try:
+        if fmt == "toml":
+            items = tomllib.loads(text).get("alerts", [])
+        else:
+            items = json.loads(text)
+            if isinstance(items, dict):
+                items = items.get("alerts", [])
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise RuleFileError(f"not valid {fmt.upper()}: {exc}") from None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise RuleFileError("expected a list of rules ([[alerts]] tables in TOML, an array in JSON)")
+    try:
+        rules = [rule_from_dict(item, k + 1) for k, item in enumerate(items)]
+        check_unique_ids(rules)
+    except RuleError as exc:
+        raise RuleFileError(str(exc)) from None
+    return rules
+
+
+def format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".toml", ".json"):
+        return suffix[1:]
+    raise RuleFileError(f"{path.name}: use a .toml or .json file")
+
+
+def read_rules(path: Path) -> list[AlertRule]:
+    fmt = format_of(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleFileError(f"{path}: cannot read ({exc})") from None
+    try:
+        return parse_rules(text, fmt)
+    except RuleFileError as exc:
+        raise RuleFileError(f"{path.name}: {exc}") from None
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def dump_rules(rules: Iterable[AlertRule], fmt: str) -> str:
+    dicts = [rule_to_dict(rule) for rule in rules]
+    if fmt == "json":
+        return json.dumps({"alerts": dicts}, indent=2, ensure_ascii=False) + "\n"
+    blocks = ["[[alerts]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in d.items()) for d in dicts]
+    return "\n".join(blocks)
+
+
+def write_rules(path: Path, rules: Iterable[AlertRule]) -> None:
+    path.write_text(dump_rules(rules, format_of(path)), encoding="utf-8")

@@ -1,0 +1,120 @@
+"""Rule checking and rule files: every invalid input is refused with the rule and the field named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.core.alerts.durations import format_duration, parse_duration
+from desktop.core.alerts.rule_files import RuleFileError, dump_rules, parse_rules, read_rules
+from desktop.core.alerts.rules import AlertType, Condition, RuleError, rule_from_dict
+from desktop.core.alerts.windows import parse_window
+
+ROTATION_TOML = """
+[[alerts]]
+id = "rotation"
+name = "Small caps lead big tech this quarter"
+type = "spread"
+a = "IWM"
+b = "QQQ"
+window = "qtd"
+condition = "crosses_above"
+level = 1.5
+cooldown = "1d"
+
+[[alerts]]
+type = "price"
+symbol = "nvda"
+condition = "crosses_below"
+level = 175
+"""
+
+
+def test_issue_example_parses() -> None:
+    rotation, nvda = parse_rules(ROTATION_TOML, "toml")
+    assert rotation.id == "rotation" and rotation.type is AlertType.SPREAD
+    assert (rotation.a, rotation.b, rotation.window and rotation.window.text) == ("IWM", "QQQ", "qtd")
+    assert rotation.cooldown == 86400 and rotation.level == 1.5 and rotation.enabled and not rotation.once
+    assert nvda.symbol == "NVDA" and nvda.condition is Condition.CROSSES_BELOW and nvda.level == 175.0
+    assert nvda.id.startswith("r-"), "an id is generated when missing"
+
+
+def test_round_trip_toml_and_json() -> None:
+    rules = parse_rules(ROTATION_TOML, "toml")
+    for fmt in ("toml", "json"):
+        again = parse_rules(dump_rules(rules, fmt), fmt)
+        assert again == rules
+
+
+@pytest.mark.parametrize(
+    ("rule", "field", "words"),
+    [
+        ({"type": "volume", "symbol": "X", "condition": "above", "level": 1}, "type", "unknown type"),
+        ({"symbol": "X", "condition": "above", "level": 1}, "type", "missing"),
+        ({"type": "price", "condition": "above", "level": 1}, "symbol", "missing"),
+        ({"type": "price", "symbol": "X", "level": 1}, "condition", "missing"),
+        ({"type": "price", "symbol": "X", "condition": "above"}, "level", "missing"),
+        ({"type": "price", "symbol": "X", "condition": "above", "level": "high"}, "level", "not a number"),
+        ({"type": "price", "symbol": "X", "condition": "above", "level": True}, "level", "not a number"),
+        ({"type": "price", "symbol": "X", "condition": "above", "level": float("nan")}, "level", "not a number"),
+        ({"type": "price", "symbol": "X", "condition": "sideways", "level": 1}, "condition", "unknown condition"),
+        ({"type": "price", "symbol": "X", "condition": "above", "level": 1, "cooldown": "5 weeks"}, "cooldown", "not a duration"),
+        ({"type": "price", "symbol": "X", "condition": "above", "level": 1, "cooldown": 90}, "cooldown", "not a duration"),
+        ({"type": "spread", "a": "IWM", "b": "IWM", "window": "qtd", "condition": "above", "level": 1}, "b", "must differ"),
+        ({"type": "spread", "a": "IWM", "b": "QQQ", "window": "quarter", "condition": "above", "level": 1}, "window", "not a window"),
+        ({"type": "spread", "a": "IWM", "b": "QQQ", "condition": "above", "level": 1}, "window", "missing"),
+        ({"type": "ratio", "a": "IWM", "condition": "above", "level": 1}, "b", "missing"),
+        ({"type": "ratio", "a": "IWM", "b": "QQQ", "window": "qtd", "condition": "above", "level": 1}, "window", "not a field"),
+        ({"type": "price", "symbol": "X", "condition": "above", "level": 1, "levle": 2}, "levle", "unknown field"),
+        ({"type": "price", "symbol": "two words", "condition": "above", "level": 1}, "symbol", "not a ticker"),
+        ({"type": "price", "symbol": "X", "condition": "above", "level": 1, "once": "yes"}, "once", "not true or false"),
+        ({"type": "price", "symbol": "X", "condition": "above", "level": 1, "expires": "soon"}, "expires", "not a date-time"),
+    ],
+)  # fmt: skip
+def test_invalid_rules_name_rule_and_field(rule: dict[str, object], field: str, words: str) -> None:
+    with pytest.raises(RuleError) as caught:
+        rule_from_dict({"id": "bad-one", **rule})
+    assert caught.value.field == field and words in caught.value.problem
+    assert str(caught.value).startswith("rule 'bad-one': " + field)
+
+
+def test_whole_file_is_refused_for_one_bad_rule(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text(ROTATION_TOML + '\n[[alerts]]\nid = "oops"\ntype = "price"\nsymbol = "X"\ncondition = "above"\n')
+    with pytest.raises(RuleFileError, match=r"rules.toml: rule 'oops': level: missing"):
+        read_rules(path)
+    path.write_text("[[alerts]\nbroken")
+    with pytest.raises(RuleFileError, match="not valid TOML"):
+        read_rules(path)
+    dup = tmp_path / "dup.json"
+    dup.write_text('[{"id": "x", "type": "price", "symbol": "A", "condition": "above", "level": 1},'
+                   ' {"id": "x", "type": "price", "symbol": "B", "condition": "above", "level": 1}]')  # fmt: skip
+    with pytest.raises(RuleFileError, match="used by more than one rule"):
+        read_rules(dup)
+    with pytest.raises(RuleFileError, match="use a .toml or .json"):
+        read_rules(tmp_path / "rules.yaml")
+
+
+def test_rule_without_id_is_named_by_position() -> None:
+    with pytest.raises(RuleFileError, match=r"rule #2: level"):
+        parse_rules('[{"type":"price","symbol":"A","condition":"above","level":1},'
+                    '{"type":"price","symbol":"A","condition":"above","level":"x"}]', "json")  # fmt: skip
+
+
+def test_durations_and_windows() -> None:
+    assert [parse_duration(t) for t in ("90s", "15m", "2h", "3d")] == [90, 900, 7200, 259200]
+    assert format_duration(5400) == "90m" and format_duration(86400) == "1d" and format_duration(45) == "45s"
+    assert parse_window("20D").text == "20d"
+    assert parse_window("since:2025-10-01").text == "since:2025-10-01"
+    for bad in ("0d", "since:2025-13-01", "week"):
+        with pytest.raises(ValueError):
+            parse_window(bad)
+
+
+def test_no_rule_text_is_evaluated() -> None:
+    # A level or symbol that looks like code stays text and is refused, never run.
+    with pytest.raises(RuleError):
+        rule_from_dict({"type": "price", "symbol": "__import__('os')", "condition": "above", "level": 1})
+    with pytest.raises(RuleError):
+        rule_from_dict({"type": "price", "symbol": "X", "condition": "above", "level": "1+1"})
