@@ -47,31 +47,40 @@ def test_round_trip_toml_and_json() -> None:
         assert again == rules
 
 
+P = {"type": "price", "symbol": "X", "condition": "above", "level": 1}
+S = {"type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd", "condition": "above", "level": 1}
+R = {"type": "ratio", "a": "IWM", "b": "QQQ", "condition": "above", "level": 1}
+
+
+def without(base: dict[str, object], *names: str, **changes: object) -> dict[str, object]:
+    return {**{k: v for k, v in base.items() if k not in names}, **changes}
+
+
 @pytest.mark.parametrize(
     ("rule", "field", "words"),
     [
-        ({"type": "volume", "symbol": "X", "condition": "above", "level": 1}, "type", "unknown type"),
-        ({"symbol": "X", "condition": "above", "level": 1}, "type", "missing"),
-        ({"type": "price", "condition": "above", "level": 1}, "symbol", "missing"),
-        ({"type": "price", "symbol": "X", "level": 1}, "condition", "missing"),
-        ({"type": "price", "symbol": "X", "condition": "above"}, "level", "missing"),
-        ({"type": "price", "symbol": "X", "condition": "above", "level": "high"}, "level", "not a number"),
-        ({"type": "price", "symbol": "X", "condition": "above", "level": True}, "level", "not a number"),
-        ({"type": "price", "symbol": "X", "condition": "above", "level": float("nan")}, "level", "not a number"),
-        ({"type": "price", "symbol": "X", "condition": "sideways", "level": 1}, "condition", "unknown condition"),
-        ({"type": "price", "symbol": "X", "condition": "above", "level": 1, "cooldown": "5 weeks"}, "cooldown", "not a duration"),
-        ({"type": "price", "symbol": "X", "condition": "above", "level": 1, "cooldown": 90}, "cooldown", "not a duration"),
-        ({"type": "spread", "a": "IWM", "b": "IWM", "window": "qtd", "condition": "above", "level": 1}, "b", "must differ"),
-        ({"type": "spread", "a": "IWM", "b": "QQQ", "window": "quarter", "condition": "above", "level": 1}, "window", "not a window"),
-        ({"type": "spread", "a": "IWM", "b": "QQQ", "condition": "above", "level": 1}, "window", "missing"),
-        ({"type": "ratio", "a": "IWM", "condition": "above", "level": 1}, "b", "missing"),
-        ({"type": "ratio", "a": "IWM", "b": "QQQ", "window": "qtd", "condition": "above", "level": 1}, "window", "not a field"),
-        ({"type": "price", "symbol": "X", "condition": "above", "level": 1, "levle": 2}, "levle", "unknown field"),
-        ({"type": "price", "symbol": "two words", "condition": "above", "level": 1}, "symbol", "not a ticker"),
-        ({"type": "price", "symbol": "X", "condition": "above", "level": 1, "once": "yes"}, "once", "not true or false"),
-        ({"type": "price", "symbol": "X", "condition": "above", "level": 1, "expires": "soon"}, "expires", "not a date-time"),
+        (without(P, type="volume"), "type", "unknown type"),
+        (without(P, "type"), "type", "missing"),
+        (without(P, "symbol"), "symbol", "missing"),
+        (without(P, "condition"), "condition", "missing"),
+        (without(P, "level"), "level", "missing"),
+        (without(P, level="high"), "level", "not a number"),
+        (without(P, level=True), "level", "not a number"),
+        (without(P, level=float("nan")), "level", "not a number"),
+        (without(P, condition="sideways"), "condition", "unknown condition"),
+        (without(P, cooldown="5 weeks"), "cooldown", "not a duration"),
+        (without(P, cooldown=90), "cooldown", "not a duration"),
+        (without(S, b="IWM"), "b", "must differ"),
+        (without(S, window="quarter"), "window", "not a window"),
+        (without(S, "window"), "window", "missing"),
+        (without(R, "b"), "b", "missing"),
+        (without(R, window="qtd"), "window", "not a field"),
+        (without(P, levle=2), "levle", "unknown field"),
+        (without(P, symbol="two words"), "symbol", "not a ticker"),
+        (without(P, once="yes"), "once", "not true or false"),
+        (without(P, expires="soon"), "expires", "not a date-time"),
     ],
-)  # fmt: skip
+)
 def test_invalid_rules_name_rule_and_field(rule: dict[str, object], field: str, words: str) -> None:
     with pytest.raises(RuleError) as caught:
         rule_from_dict({"id": "bad-one", **rule})
@@ -92,7 +101,7 @@ def test_whole_file_is_refused_for_one_bad_rule(tmp_path: Path) -> None:
                    ' {"id": "x", "type": "price", "symbol": "B", "condition": "above", "level": 1}]')  # fmt: skip
     with pytest.raises(RuleFileError, match="used by more than one rule"):
         read_rules(dup)
-    with pytest.raises(RuleFileError, match="use a .toml or .json"):
+    with pytest.raises(RuleFileError, match=r"use a \.toml or \.json"):
         read_rules(tmp_path / "rules.yaml")
 
 
