@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from desktop import __version__
+from desktop.core.alerts.rule_files import RuleFileError
+from desktop.core.backtest import BacktestError
 from desktop.core.formatting import (
     format_change,
     format_pct,
@@ -30,7 +32,7 @@ from desktop.core.quote import Quote
 from desktop.core.sessions import NEW_YORK
 
 EXIT_USAGE = 2
-SUBCOMMANDS = ("run", "quote", "watch")
+SUBCOMMANDS = ("run", "quote", "watch", "backtest", "alerts")
 
 
 class CliError(Exception):
@@ -123,7 +125,48 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--speed", type=_speed_arg, default=1.0, help="replay steps per second, or 'max'")
     watch.add_argument("--start", type=_date_arg, default=None, help="replay start date (default 2025-10-01)")
     watch.add_argument("--format", choices=("table", "jsonl"), default="table")
+
+    backtest = sub.add_parser("backtest", help="replay price files through alert rules and print every fire")
+    backtest.add_argument("--prices", type=Path, nargs="+", required=True, metavar="PATH", help="folders or CSV files")
+    backtest.add_argument("--alerts", type=Path, required=True, metavar="FILE", help="rules (.toml or .json)")
+    backtest.add_argument("--from", dest="since", type=_date_arg, default=None, help="report fires from this date")
+    backtest.add_argument("--to", dest="until", type=_date_arg, default=None, help="stop after this date")
+    backtest.add_argument("--format", choices=("table", "json"), default="table")
+
+    alerts = sub.add_parser("alerts", help="list, add, remove, import or export the saved alert rules")
+    actions = alerts.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    listing = actions.add_parser("list", help="the saved rules")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    add = actions.add_parser("add", help="save a new rule")
+    add.add_argument("--type", required=True, choices=("price", "change", "spread", "ratio"))
+    add.add_argument("--symbol")
+    add.add_argument("--a")
+    add.add_argument("--b")
+    add.add_argument("--window")
+    add.add_argument("--condition", required=True, choices=("crosses_above", "crosses_below", "above", "below"))
+    add.add_argument("--level", required=True, type=_level_arg)
+    add.add_argument("--id")
+    add.add_argument("--name")
+    add.add_argument("--cooldown")
+    add.add_argument("--once", action="store_true")
+    add.add_argument("--disabled", action="store_true")
+    remove = actions.add_parser("remove", help="delete rules by id")
+    remove.add_argument("ids", nargs="+", metavar="ID")
+    import_ = actions.add_parser("import", help="add or update rules from a .toml or .json file (all or none)")
+    import_.add_argument("file", type=Path)
+    export = actions.add_parser("export", help="write the saved rules to a .toml or .json file")
+    export.add_argument("file", type=Path)
     return parser
+
+
+def _level_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"level {text!r} is not a number")
+    return value
 
 
 def _require_replay(source: str) -> None:
@@ -209,6 +252,102 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from desktop.core.alerts.rule_files import read_rules
+    from desktop.core.backtest import run_backtest
+    from desktop.core.prices import load_prices
+
+    rules = read_rules(args.alerts)
+    series = load_prices(args.prices)
+    start = _when_arg(args.since.isoformat()) - 86400 + 1e-3 if args.since else None
+    end = _when_arg(args.until.isoformat()) if args.until else None
+    fires = run_backtest(series, rules, start, end)
+    records = [{"time": fire_time(f), "alert": f.rule_id, "value": round(f.value, 6), "level": f.level} for f in fires]
+    if args.format == "json":
+        print(json.dumps(records, indent=2))
+        return 0
+    print(f"{'TIME':<26} {'ALERT':<24} {'VALUE':>12} {'LEVEL':>10}")
+    for r in records:
+        print(f"{r['time']:<26} {r['alert']:<24} {r['value']:>12.4f} {r['level']:>10g}")
+    print(f"{len(records)} fire{'s' if len(records) != 1 else ''} of {len(rules)} rule{'s' if len(rules) != 1 else ''}")
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from desktop import paths
+    from desktop.core.alerts.rule_files import read_rules, write_rules
+    from desktop.core.alerts.rules import RuleError, rule_from_dict, rule_to_dict
+    from desktop.storage.alerts import AlertRepository
+    from desktop.storage.database import open_database
+
+    opened = open_database(paths.database_path())
+    if opened.recovery_message:
+        print(f"tickerdesk: {opened.recovery_message}", file=sys.stderr)
+    repo = AlertRepository(opened.connection)
+    try:
+        rules, problems = repo.rules()
+        for problem in problems:
+            print(f"tickerdesk: {problem}", file=sys.stderr)
+        if args.action == "list":
+            if args.format == "json":
+                print(json.dumps([rule_to_dict(r) for r in rules], indent=2))
+            else:
+                for r in rules:
+                    flag = "" if r.enabled else "  (disabled)"
+                    print(f"{r.id:<20} {r.title}{flag}")
+                print(f"{len(rules)} rule{'s' if len(rules) != 1 else ''}")
+        elif args.action == "add":
+            fields = {
+                k: v
+                for k, v in {
+                    "id": args.id, "name": args.name, "type": args.type, "symbol": args.symbol, "a": args.a,
+                    "b": args.b, "window": args.window, "condition": args.condition, "level": args.level,
+                    "cooldown": args.cooldown,
+                }.items()
+                if v is not None
+            }  # fmt: skip
+            if args.once:
+                fields["once"] = True
+            if args.disabled:
+                fields["enabled"] = False
+            try:
+                rule = rule_from_dict(fields)
+            except RuleError as exc:
+                raise CliError(str(exc)) from None
+            if any(r.id == rule.id for r in rules):
+                raise CliError(f"a rule with id {rule.id!r} exists already")
+            repo.save_rule(rule)
+            print(f"saved {rule.id}: {rule.title}")
+        elif args.action == "remove":
+            missing = [i for i in args.ids if not any(r.id == i for r in rules)]
+            if missing:
+                raise CliError(f"no rule with id {', '.join(missing)}")
+            for rule_id in args.ids:
+                repo.delete_rule(rule_id)
+            print(f"removed {', '.join(args.ids)}")
+        elif args.action == "import":
+            incoming = read_rules(args.file)
+            repo.save_rules(incoming)
+            known = {r.id for r in rules}
+            updated = sum(1 for r in incoming if r.id in known)
+            print(f"imported {len(incoming)} rule{'s' if len(incoming) != 1 else ''} ({updated} updated)")
+        else:
+            write_rules(args.file, rules)
+            print(f"exported {len(rules)} rule{'s' if len(rules) != 1 else ''} to {args.file}")
+    finally:
+        opened.connection.close()
+    return 0
+
+
+def fire_time(fire: object) -> str:
+    """A fire's time as the input row's: a date for daily bars, else ISO 8601 in New York time."""
+    from desktop.core.alerts.engine import AlertFire
+    from desktop.core.sessions import session_date, to_new_york
+
+    assert isinstance(fire, AlertFire)
+    return session_date(fire.time).isoformat() if fire.daily else to_new_york(fire.time).isoformat()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     _require_replay(args.source)
     from desktop.app import run_app  # Qt is imported only here
@@ -221,11 +360,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "run")
     args = build_parser().parse_args(argv)
-    handlers = {"run": cmd_run, "quote": cmd_quote, "watch": cmd_watch}
+    handlers = {"run": cmd_run, "quote": cmd_quote, "watch": cmd_watch, "backtest": cmd_backtest, "alerts": cmd_alerts}
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `tickerdesk watch | head` ends quietly
     try:
         return handlers[args.command](args)
-    except (CliError, PriceFileError) as exc:
+    except (CliError, PriceFileError, RuleFileError, BacktestError, OSError) as exc:
         print(f"tickerdesk: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -5,11 +5,22 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
+from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
 
 QuoteConsumer = Callable[[Sequence[Quote]], None]
+
+
+@dataclass
+class Flush:
+    """What one drain did: symbols whose latest quote changed, quotes applied, alert fires in order."""
+
+    changed: set[str] = field(default_factory=set)
+    count: int = 0
+    fires: list[AlertFire] = field(default_factory=list)
 
 
 class QuotePipeline:
@@ -17,14 +28,15 @@ class QuotePipeline:
 
     `push` is thread-safe and blocks while the queue is full (backpressure for a replay running as
     fast as possible). `drain` must always be called from the same thread: it applies every queued
-    quote, in order, to the store and then hands the same ordered quotes to each consumer (the alert
-    engine), so a crossing inside a batch is seen even though the UI only hears once per drain.
+    quote, in order, to the store and to the alert engine (then to any other consumer), so a crossing
+    inside a batch fires even though the UI only hears once per drain.
     `on_wake` is called from the pushing thread when the queue turns non-empty, so the owner can
     schedule a drain instead of polling.
     """
 
-    def __init__(self, store: QuoteStore, max_batches: int = 1024) -> None:
+    def __init__(self, store: QuoteStore, engine: AlertEngine | None = None, max_batches: int = 1024) -> None:
         self.store = store
+        self.engine = engine
         self.consumers: list[QuoteConsumer] = []
         self.on_wake: Callable[[], None] | None = None
         self._queue: queue.Queue[Sequence[Quote]] = queue.Queue(maxsize=max_batches)
@@ -46,8 +58,8 @@ class QuotePipeline:
             self.on_wake()
         return True
 
-    def drain(self, max_quotes: int | None = None) -> tuple[set[str], int]:
-        """Apply queued batches in order; returns (symbols whose latest quote changed, quotes applied).
+    def drain(self, max_quotes: int | None = None) -> Flush:
+        """Apply queued batches in order to the store, the engine and the consumers.
 
         With `max_quotes`, stops after the batch that reaches it, leaving the rest queued (and the wake
         flag set, so the owner knows to come back).
@@ -63,10 +75,12 @@ class QuotePipeline:
         if not self._queue.empty():
             with self._lock:
                 self._wake_pending = True
-        changed = self.store.apply_all(taken)
+        flush = Flush(self.store.apply_all(taken), len(taken))
+        if self.engine is not None and taken:
+            flush.fires = self.engine.process(taken)
         for consume in self.consumers:
             consume(taken)
-        return changed, len(taken)
+        return flush
 
     def pending(self) -> bool:
         return not self._queue.empty()

@@ -25,7 +25,7 @@ class OpenedDatabase:
     recovery_message: str | None = None
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=5.0, isolation_level=None)  # autocommit; transactions explicit
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -83,7 +83,7 @@ def open_database(path: Path) -> OpenedDatabase:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn: sqlite3.Connection | None = None
     try:
-        conn = _connect(path)
+        conn = connect(path)
         _check(conn)
         migrate(conn)
         return OpenedDatabase(conn, path)
@@ -94,7 +94,7 @@ def open_database(path: Path) -> OpenedDatabase:
     log.warning("database %s is unreadable (%s): moving it aside", path, reason)
     moved = _move_aside(path)
     try:
-        conn = _connect(path)
+        conn = connect(path)
         migrate(conn)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"cannot create a database at {path}: {exc}") from exc

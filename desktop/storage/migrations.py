@@ -21,3 +21,36 @@ MIGRATIONS: list[list[str]] = [
         )""",
     ],
 ]
+
+MIGRATIONS.append(
+    # 2: alert rules, their saved state, and the log of fires (which outlives a deleted rule)
+    [
+        """CREATE TABLE alert_rule (
+            id TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            definition TEXT NOT NULL,
+            updated_at REAL NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS REAL))
+        )""",
+        """CREATE TABLE alert_state (
+            rule_id TEXT PRIMARY KEY REFERENCES alert_rule(id) ON DELETE CASCADE,
+            prev REAL,
+            prev_time REAL,
+            last_fire REAL,
+            fires INTEGER NOT NULL DEFAULT 0,
+            dropped INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE alert_fire (
+            id INTEGER PRIMARY KEY,
+            rule_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            time REAL NOT NULL,
+            daily INTEGER NOT NULL,
+            value REAL NOT NULL,
+            level REAL NOT NULL,
+            condition TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            logged_at REAL NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS REAL))
+        )""",
+        "CREATE INDEX alert_fire_time ON alert_fire(time)",
+    ]
+)

@@ -22,6 +22,7 @@ class PipelineDriver(QObject):
     """
 
     quotes_applied = Signal(object, int)  # (set of symbols whose latest quote changed, quotes applied)
+    alerts_fired = Signal(list)  # AlertFire, in order, from the ticks of one flush
     _woken = Signal()
 
     def __init__(
@@ -43,11 +44,13 @@ class PipelineDriver(QObject):
             self._timer.start()
 
     def flush(self) -> None:
-        changed, count = self.pipeline.drain(FLUSH_BUDGET)
-        if count:
-            self.total += count
-            self._recent.append((time.monotonic(), count))
-            self.quotes_applied.emit(changed, count)
+        flush = self.pipeline.drain(FLUSH_BUDGET)
+        if flush.count:
+            self.total += flush.count
+            self._recent.append((time.monotonic(), flush.count))
+            self.quotes_applied.emit(flush.changed, flush.count)
+        if flush.fires:
+            self.alerts_fired.emit(flush.fires)
         if self.pipeline.pending():
             self._arm()
 

@@ -278,6 +278,16 @@ class TestStateKeeping:
         fresh = AlertEngine([above])
         assert run(fresh, [106]) == [0], "without the saved state it would fire again"
 
+    def test_state_from_a_later_time_starts_afresh(self) -> None:
+        above = rule(**PRICE, condition="above", level=100, cooldown="3d")
+        engine = AlertEngine([above])
+        assert run(engine, [105], day="2026-03-02") == [0]
+        saved = engine.state("r")
+        assert saved is not None
+        replay = AlertEngine([above])
+        replay.restore_state("r", saved)
+        assert run(replay, [105], day="2025-10-06") == [0], "an earlier replay is not held by a later cooldown"
+
     def test_reset_forgets_everything(self) -> None:
         engine = AlertEngine([rule(**PRICE, condition="above", level=100)])
         run(engine, [105])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from desktop.core.alerts.engine import AlertEngine
+from desktop.core.alerts.rules import rule_from_dict
 from desktop.core.pipeline import QuotePipeline
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
@@ -16,11 +18,20 @@ def test_drain_applies_every_tick_in_order_and_consumers_see_all() -> None:
     pipeline.consumers.append(lambda quotes: seen.extend(q.price for q in quotes))
     pipeline.push([Quote("X", 10.0, 1.0), Quote("X", 12.0, 2.0)])
     pipeline.push([Quote("X", 9.0, 3.0)])
-    changed, count = pipeline.drain()
-    assert changed == {"X"} and count == 3
+    flush = pipeline.drain()
+    assert flush.changed == {"X"} and flush.count == 3
     assert seen == [10.0, 12.0, 9.0], "a move inside a batch reaches the consumer, not only the final price"
     latest = pipeline.store.latest("X")
     assert latest is not None and latest.price == 9.0
+
+
+def test_engine_sees_every_tick_of_a_drain() -> None:
+    rule = rule_from_dict({"id": "x", "type": "price", "symbol": "X", "condition": "crosses_above", "level": 100})
+    pipeline = QuotePipeline(QuoteStore(), AlertEngine([rule]))
+    pipeline.push([Quote("X", 99.0, 1.0), Quote("X", 101.0, 2.0)])
+    pipeline.push([Quote("X", 98.0, 3.0)])
+    flush = pipeline.drain()
+    assert [f.value for f in flush.fires] == [101.0], "fired inside the drain though it ends below the level"
 
 
 def test_wake_is_called_once_until_drained() -> None:
@@ -39,10 +50,8 @@ def test_budget_leaves_the_rest_queued() -> None:
     pipeline = QuotePipeline(QuoteStore())
     for i in range(10):
         pipeline.push([Quote("X", 10.0 + i, float(i))])
-    _, count = pipeline.drain(max_quotes=3)
-    assert count == 3 and pipeline.pending()
-    _, count = pipeline.drain()
-    assert count == 7 and not pipeline.pending()
+    assert pipeline.drain(max_quotes=3).count == 3 and pipeline.pending()
+    assert pipeline.drain().count == 7 and not pipeline.pending()
 
 
 def test_full_queue_pushes_back() -> None:

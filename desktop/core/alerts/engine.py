@@ -18,6 +18,8 @@ When it fires (`prev` is this rule's previous defined value, if any):
 - `prev` keeps updating while a fire is dropped or the rule is cooling down, and across window
   roll-overs and undefined steps (it is the last defined value).
 - `expires`: from that quote time on, the rule is not evaluated.
+- A rule whose saved state is later than the quote being evaluated (a replay started again from an
+  earlier date) starts afresh.
 """
 
 from __future__ import annotations
@@ -198,6 +200,10 @@ class AlertEngine:
             if value is None:
                 continue
             state = self._states[rule.id]
+            if state.prev_time is not None and t < state.prev_time:
+                # Quote time went backwards (a replay started again earlier): history from the
+                # "future" means nothing here, so the rule starts afresh.
+                state = self._states[rule.id] = RuleState()
             prev = state.prev
             state.prev = value
             state.prev_time = t

@@ -1,0 +1,141 @@
+"""Alert rules, their saved state and the fired-alerts log in SQLite; each change is one transaction."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from desktop.core.alerts.engine import AlertFire, RuleState
+from desktop.core.alerts.rules import AlertRule, Condition, RuleError, rule_from_dict, rule_to_dict
+
+log = logging.getLogger("desktop.storage")
+
+
+@dataclass(frozen=True)
+class StoredFire:
+    """A row of the fired-alerts log."""
+
+    id: int
+    fire: AlertFire
+
+
+class AlertRepository:
+    """Reads and writes alert data on one connection (use one repository per thread)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    # -- rules ----------------------------------------------------------------------------------
+
+    def rules(self) -> tuple[list[AlertRule], list[str]]:
+        """Stored rules in order, and a message for each stored row that no longer reads as a rule
+        (kept in the database untouched, so nothing is lost)."""
+        rules: list[AlertRule] = []
+        problems: list[str] = []
+        for rule_id, definition in self._conn.execute("SELECT id, definition FROM alert_rule ORDER BY position, id"):
+            try:
+                rules.append(rule_from_dict(json.loads(definition)))
+            except (ValueError, RuleError, TypeError) as exc:
+                problems.append(f"stored alert {rule_id!r} cannot be read: {exc}")
+        return rules, problems
+
+    def save_rule(self, rule: AlertRule) -> None:
+        """Insert or update one rule (a new one goes last)."""
+        definition = json.dumps(rule_to_dict(rule))
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._upsert(rule.id, definition)
+
+    def _upsert(self, rule_id: str, definition: str) -> None:
+        self._conn.execute(
+            """INSERT INTO alert_rule(id, position, definition)
+               VALUES (?, (SELECT COALESCE(MAX(position), -1) + 1 FROM alert_rule), ?)
+               ON CONFLICT(id) DO UPDATE SET definition = excluded.definition,
+                   updated_at = CAST(strftime('%s', 'now') AS REAL)""",
+            (rule_id, definition),
+        )
+
+    def save_rules(self, rules: Iterable[AlertRule]) -> None:
+        """Insert or update several rules in one transaction: all of them or none."""
+        rows = [(r.id, json.dumps(rule_to_dict(r))) for r in rules]
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            for rule_id, definition in rows:
+                self._upsert(rule_id, definition)
+
+    def delete_rule(self, rule_id: str) -> bool:
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            return self._conn.execute("DELETE FROM alert_rule WHERE id = ?", (rule_id,)).rowcount == 1
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def states(self) -> dict[str, RuleState]:
+        rows = self._conn.execute("SELECT rule_id, prev, prev_time, last_fire, fires, dropped FROM alert_state")
+        return {r[0]: RuleState(r[1], r[2], r[3], r[4], r[5]) for r in rows}
+
+    def _write_states(self, states: dict[str, RuleState]) -> None:
+        self._conn.executemany(
+            """INSERT INTO alert_state(rule_id, prev, prev_time, last_fire, fires, dropped)
+               SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM alert_rule WHERE id = ?)
+               ON CONFLICT(rule_id) DO UPDATE SET prev = excluded.prev, prev_time = excluded.prev_time,
+                   last_fire = excluded.last_fire, fires = excluded.fires, dropped = excluded.dropped""",
+            [(k, s.prev, s.prev_time, s.last_fire, s.fires, s.dropped, k) for k, s in states.items()],
+        )
+
+    def save_states(self, states: dict[str, RuleState]) -> None:
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._write_states(states)
+
+    # -- the log --------------------------------------------------------------------------------
+
+    def log_fires(self, fires: list[AlertFire], states: dict[str, RuleState], disabled: list[AlertRule]) -> list[int]:
+        """Record fires, the fired rules' state and `once` rules turned off, in one transaction."""
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            ids = []
+            for fire in fires:
+                cur = self._conn.execute(
+                    """INSERT INTO alert_fire(rule_id, title, time, daily, value, level, condition, inputs)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (
+                        fire.rule_id,
+                        fire.title,
+                        fire.time,
+                        int(fire.daily),
+                        fire.value,
+                        fire.level,
+                        fire.condition.value,
+                        json.dumps(dict(fire.inputs)),
+                    ),
+                )
+                ids.append(int(cur.lastrowid or 0))
+            for rule in disabled:
+                self._conn.execute(
+                    "UPDATE alert_rule SET definition = ? WHERE id = ?", (json.dumps(rule_to_dict(rule)), rule.id)
+                )
+            self._write_states(states)
+        return ids
+
+    def fires(self, limit: int = 10_000) -> list[StoredFire]:
+        """The newest `limit` fires, oldest first."""
+        rows = self._conn.execute(
+            """SELECT id, rule_id, title, time, daily, value, level, condition, inputs FROM
+               (SELECT * FROM alert_fire ORDER BY time DESC, id DESC LIMIT ?) ORDER BY time, id""",
+            (limit,),
+        )
+        out = []
+        for r in rows:
+            inputs = tuple((str(k), float(v)) for k, v in json.loads(r[8]).items())
+            fire = AlertFire(r[1], r[2], r[3], bool(r[4]), r[5], r[6], Condition(r[7]), inputs)
+            out.append(StoredFire(int(r[0]), fire))
+        return out
+
+    def clear_fires(self) -> int:
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            return self._conn.execute("DELETE FROM alert_fire").rowcount

@@ -1,0 +1,183 @@
+"""`tickerdesk backtest` and `tickerdesk alerts` as real subprocesses, checked against plain pandas."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from .test_cli import tickerdesk
+
+ROTATION = """
+[[alerts]]
+id = "rotation"
+name = "Small caps lead big tech this quarter"
+type = "spread"
+a = "IWM"
+b = "QQQ"
+window = "qtd"
+condition = "crosses_above"
+level = 1.5
+cooldown = "1d"
+"""
+NVDA = """
+[[alerts]]
+id = "nvda175"
+type = "price"
+symbol = "NVDA"
+condition = "crosses_below"
+level = 175
+"""
+TSLA = """
+[[alerts]]
+id = "tsla5"
+type = "change"
+symbol = "TSLA"
+condition = "above"
+level = 5
+"""
+RATIO = """
+[[alerts]]
+id = "ratio"
+type = "ratio"
+a = "IWM"
+b = "QQQ"
+condition = "crosses_below"
+level = 0.4
+"""
+
+
+def closes(daily_dir: Path, symbol: str) -> pd.Series:
+    frame = pd.read_csv(daily_dir / f"{symbol}.csv", parse_dates=["Date"], index_col="Date")
+    return frame["Close"]
+
+
+def crossings(values: pd.Series, level: float, above: bool) -> list[str]:
+    """Dates where a defined value crosses `level` from its previous defined value."""
+    values = values.dropna()
+    prev = values.shift(1)
+    hit = (prev <= level) & (values > level) if above else (prev >= level) & (values < level)
+    return [d.strftime("%Y-%m-%d") for d in values.index[hit.fillna(False)]]
+
+
+def backtest(home: Path, prices: Path, rules: str, tmp_path: Path, *extra: str) -> list[dict[str, object]]:
+    rule_file = tmp_path / "rules.toml"
+    rule_file.write_text(rules)
+    result = tickerdesk("backtest", "--prices", str(prices), "--alerts", str(rule_file), "--format", "json", *extra,
+                        home=home)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return list(json.loads(result.stdout))
+
+
+def test_price_crossing_matches_pandas(tickerdesk_home: Path, daily_dir: Path, tmp_path: Path) -> None:
+    fires = backtest(tickerdesk_home, daily_dir, NVDA, tmp_path)
+    expected = crossings(closes(daily_dir, "NVDA"), 175, above=False)
+    assert expected, "the data has NVDA crossing below 175"
+    assert [f["time"] for f in fires] == expected
+    assert all(f["alert"] == "nvda175" and f["level"] == 175 and float(f["value"]) < 175 for f in fires)  # type: ignore[arg-type]
+
+
+def test_change_edge_trigger_matches_pandas(tickerdesk_home: Path, daily_dir: Path, tmp_path: Path) -> None:
+    fires = backtest(tickerdesk_home, daily_dir, TSLA, tmp_path)
+    close = closes(daily_dir, "TSLA")
+    pct = (close / close.shift(1) - 1) * 100  # undefined on the first row: no previous close
+    defined = pct.dropna()
+    was = defined.shift(1)
+    edge = (defined > 5) & ((was <= 5) | was.isna())
+    expected = [d.strftime("%Y-%m-%d") for d in defined.index[edge]]
+    assert len(expected) >= 3
+    assert [f["time"] for f in fires] == expected
+    for fire in fires:
+        assert float(fire["value"]) == pytest.approx(pct[pd.Timestamp(str(fire["time"]))], abs=1e-6)  # type: ignore[arg-type]
+
+
+def test_rotation_spread_matches_pandas(tickerdesk_home: Path, daily_dir: Path, tmp_path: Path) -> None:
+    iwm, qqq = closes(daily_dir, "IWM"), closes(daily_dir, "QQQ")
+    quarter = iwm.index.to_period("Q")
+
+    def qtd(series: pd.Series) -> pd.Series:
+        # Base: the last close of the previous quarter; undefined in the data's first quarter.
+        last_of_quarter = series.groupby(quarter).last()
+        base = pd.Series(quarter, index=series.index).map(lambda q: last_of_quarter.get(q - 1))
+        return (series / base.astype(float) - 1) * 100
+
+    spread = qtd(iwm) - qtd(qqq)
+    expected = crossings(spread, 1.5, above=True)
+    fires = backtest(tickerdesk_home, daily_dir, ROTATION, tmp_path)
+    # Daily closes are 24 h apart or more, so the 1d cooldown never drops a next-session fire here.
+    assert [f["time"] for f in fires] == expected
+    assert "2025-10-14" in expected  # the rotation of late 2025
+    for fire in fires:
+        assert float(fire["value"]) == pytest.approx(spread[pd.Timestamp(str(fire["time"]))], abs=1e-6)  # type: ignore[arg-type]
+
+
+def test_ratio_and_window_of_report(tickerdesk_home: Path, daily_dir: Path, tmp_path: Path) -> None:
+    ratio = closes(daily_dir, "IWM") / closes(daily_dir, "QQQ")
+    expected = crossings(ratio, 0.4, above=False)
+    fires = backtest(tickerdesk_home, daily_dir, RATIO, tmp_path)
+    assert [f["time"] for f in fires] == expected and expected
+    later = backtest(tickerdesk_home, daily_dir, RATIO, tmp_path, "--from", expected[-1])
+    assert [f["time"] for f in later] == [expected[-1]]
+
+
+def test_several_rules_keep_file_order_within_a_time(tickerdesk_home: Path, daily_dir: Path, tmp_path: Path) -> None:
+    fires = backtest(tickerdesk_home, daily_dir, ROTATION + NVDA + TSLA, tmp_path)
+    keys = [(f["time"], ["rotation", "nvda175", "tsla5"].index(str(f["alert"]))) for f in fires]
+    assert keys == sorted(keys)
+    assert {f["alert"] for f in fires} == {"rotation", "nvda175", "tsla5"}
+
+
+def test_intraday_times_keep_their_offset(tickerdesk_home: Path, intraday_dir: Path, tmp_path: Path) -> None:
+    rule = '[[alerts]]\nid = "spy"\ntype = "price"\nsymbol = "SPY"\ncondition = "above"\nlevel = 1\n'
+    fires = backtest(tickerdesk_home, intraday_dir, rule, tmp_path)
+    assert [f["time"] for f in fires] == ["2026-04-24T09:30:00-04:00"]
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ('[[alerts]]\nid = "x"\ntype = "price"\nsymbol = "SPY"\ncondition = "above"\nlevel = "high"\n', "level"),
+        (
+            '[[alerts]]\nid = "x"\ntype = "price"\nsymbol = "ZZZZ"\ncondition = "above"\nlevel = 1\n',
+            "no prices for ZZZZ",
+        ),
+        ("[[alerts]\n", "not valid TOML"),
+    ],
+)
+def test_backtest_bad_input_exit_2(
+    tickerdesk_home: Path, daily_dir: Path, tmp_path: Path, rules: str, message: str
+) -> None:
+    rule_file = tmp_path / "rules.toml"
+    rule_file.write_text(rules)
+    result = tickerdesk("backtest", "--prices", str(daily_dir), "--alerts", str(rule_file), home=tickerdesk_home)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_alerts_add_list_export_import_remove(tickerdesk_home: Path, tmp_path: Path) -> None:
+    added = tickerdesk("alerts", "add", "--type", "price", "--symbol", "nvda", "--condition", "crosses_below",
+                       "--level", "175", "--id", "nvda175", home=tickerdesk_home)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    bad = tickerdesk("alerts", "add", "--type", "spread", "--a", "IWM", "--b", "IWM", "--window", "qtd",
+                     "--condition", "above", "--level", "1", home=tickerdesk_home)  # fmt: skip
+    assert bad.returncode == 2 and "rule #1: b: must differ" in bad.stderr
+    rules_file = tmp_path / "more.toml"
+    rules_file.write_text(ROTATION + TSLA)
+    imported = tickerdesk("alerts", "import", str(rules_file), home=tickerdesk_home)
+    assert imported.returncode == 0 and "imported 2 rules" in imported.stdout
+    listed = tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home)
+    assert [r["id"] for r in json.loads(listed.stdout)] == ["nvda175", "rotation", "tsla5"]
+    broken = tmp_path / "broken.toml"
+    broken.write_text(ROTATION.replace('"rotation"', '"r2"') + TSLA.replace("level = 5", "level = 'x'"))
+    refused = tickerdesk("alerts", "import", str(broken), home=tickerdesk_home)
+    assert refused.returncode == 2 and "rule 'tsla5': level" in refused.stderr
+    out = tmp_path / "out.json"
+    assert tickerdesk("alerts", "export", str(out), home=tickerdesk_home).returncode == 0
+    assert [r["id"] for r in json.loads(out.read_text())["alerts"]] == ["nvda175", "rotation", "tsla5"], "r2 not taken"
+    assert tickerdesk("alerts", "remove", "tsla5", home=tickerdesk_home).returncode == 0
+    assert tickerdesk("alerts", "remove", "nope", home=tickerdesk_home).returncode == 2
+    conn = sqlite3.connect(tickerdesk_home / "data" / "tickerdesk.db")
+    assert [r[0] for r in conn.execute("SELECT id FROM alert_rule ORDER BY position")] == ["nvda175", "rotation"]
+    conn.close()
