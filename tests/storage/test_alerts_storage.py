@@ -14,7 +14,9 @@ from desktop.storage.database import open_database
 from desktop.storage.writer import BackgroundWriter
 
 NVDA = rule_from_dict({"id": "nvda", "type": "price", "symbol": "NVDA", "condition": "crosses_below", "level": 175})
-ONCE = rule_from_dict({"id": "once", "type": "price", "symbol": "NVDA", "condition": "below", "level": 180, "once": True})
+ONCE = rule_from_dict(
+    {"id": "once", "type": "price", "symbol": "NVDA", "condition": "below", "level": 180, "once": True}
+)
 
 
 def test_rules_round_trip_in_order(tmp_path: Path) -> None:
