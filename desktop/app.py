@@ -17,14 +17,19 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
+from desktop.core.alerts.engine import AlertEngine
 from desktop.core.pipeline import QuotePipeline
+from desktop.core.prices import load_prices
 from desktop.core.quote_store import QuoteStore
 from desktop.feeds.base import StatusListener
 from desktop.feeds.replay import ReplayFeed
 from desktop.feeds.replay_source import default_start, load_timeline
+from desktop.storage.alerts import AlertRepository
 from desktop.storage.database import DatabaseError, open_database
 from desktop.storage.watchlists import DEFAULT_WATCHLIST, WatchlistRepository
+from desktop.storage.writer import BackgroundWriter
 from desktop.ui import settings as cfg
+from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.feed_controller import FeedController
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pipeline_driver import PipelineDriver
@@ -75,8 +80,10 @@ def build_window(args: argparse.Namespace) -> tuple[MainWindow, str | None]:
     settings = cfg.Settings(paths.settings_path())
 
     store = QuoteStore()
-    pipeline = QuotePipeline(store)
+    engine = AlertEngine()
+    pipeline = QuotePipeline(store, engine)
     driver = PipelineDriver(pipeline)
+    alerts = AlertsController(engine, AlertRepository(opened.connection), BackgroundWriter(opened.path))
     speed = args.speed if args.speed is not None else float(settings.get(cfg.REPLAY_SPEED))
     start = args.start or default_start(timeline)
 
@@ -91,15 +98,24 @@ def build_window(args: argparse.Namespace) -> tuple[MainWindow, str | None]:
         watchlists=watchlists,
         settings=settings,
         names=symbol_names(),
+        alerts=alerts,
+        backtest_sources={
+            "Replay data in use": lambda: timeline.series,
+            "Bundled daily bars": lambda: load_prices([paths.bundled_daily_dir()]),
+            "Bundled 5-minute bars": lambda: load_prices([paths.bundled_intraday_dir()]),
+        },
+        sound_file=paths.cache_dir() / "alert-chime.wav",
         clock=lambda: store.newest_time() or time.time(),  # a replay's "now" is its own clock
         replay_first_date=timeline.first_date,
         replay_last_date=timeline.last_date,
     )
     driver.setParent(window)
     feeds.setParent(window)
+    alerts.setParent(window)
     window.destroyed.connect(opened.connection.close)
     missing = [s for s in watchlists.symbols() if feeds.can_supply(s) is not None]
     notes = [opened.recovery_message] if opened.recovery_message else []
+    notes.extend(alerts.startup_problems)
     if missing:
         notes.append(f"No data for {', '.join(missing)} in this source; those rows stay empty.")
     return window, " ".join(notes) or None

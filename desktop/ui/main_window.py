@@ -8,6 +8,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
+    QDockWidget,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -27,12 +29,20 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.core import formatting as fmt
+from desktop.core.alerts.engine import AlertFire
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition, new_rule_id
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import session_date, to_new_york
 from desktop.feeds.base import FeedState, FeedStatus
+from desktop.storage.alerts import StoredFire
 from desktop.storage.watchlists import WatchlistRepository
 from desktop.ui import settings as cfg
+from desktop.ui.alert_models import fire_time_text
+from desktop.ui.alerts_controller import AlertsController
+from desktop.ui.alerts_panel import AlertsPanel
+from desktop.ui.backtest_dialog import BacktestDialog, PriceSource
 from desktop.ui.feed_controller import FeedController
+from desktop.ui.notifier import Notifier
 from desktop.ui.pipeline_driver import PipelineDriver
 from desktop.ui.price_chart import PriceChart
 from desktop.ui.theme import Colors, ThemeMode, apply_theme
@@ -58,6 +68,9 @@ class MainWindow(QMainWindow):
         watchlists: WatchlistRepository,
         settings: cfg.Settings,
         names: dict[str, str],
+        alerts: AlertsController,
+        backtest_sources: dict[str, PriceSource],
+        sound_file: Path,
         clock: Callable[[], float] = time.time,
         replay_first_date: date | None = None,
         replay_last_date: date | None = None,
@@ -71,6 +84,9 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.clock = clock
         self.colors: Colors | None = None
+        self.alerts = alerts
+        self.backtest_sources = backtest_sources
+        self.backtest_dialog: BacktestDialog | None = None
 
         self.model = WatchlistModel(store, names, clock, self)
         self.model.set_symbols(watchlists.symbols())
@@ -94,13 +110,33 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
+        self.alerts_panel = AlertsPanel(alerts, feeds.can_supply)
+        self.alerts_dock = QDockWidget("Alerts", self)
+        self.alerts_dock.setObjectName("alertsDock")
+        self.alerts_dock.setWidget(self.alerts_panel)
+        self.alerts_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
+        self.notifier = Notifier(self, sound_file)
+        self.notifier.sound_enabled = bool(settings.get(cfg.ALERT_SOUND))
+        self.chart.set_fires([s.fire for s in alerts.history()])
+
         self._build_toolbar(replay_first_date, replay_last_date)
         self._build_status_bar()
         self._build_menus()
+        self.price_alert_action = QAction("Alert When Price Crosses…", self)
+        self.price_alert_action.triggered.connect(self.alert_on_selected_price)
+        self.table.extra_menu_actions.append(self.price_alert_action)
 
         self.table.current_symbol_changed.connect(self.chart.show_symbol)
         self.table.remove_requested.connect(self.remove_symbols)
         driver.quotes_applied.connect(self._on_quotes)
+        driver.alerts_fired.connect(alerts.record_fires)
+        alerts.fires_logged.connect(self._on_fires_logged)
+        alerts.problem.connect(lambda text: self.show_message(text, error=True))
+        self.alerts_panel.message.connect(self.show_message)
+        self.alerts_panel.backtest_requested.connect(self.open_backtest)
         feeds.status_changed.connect(self._on_status)
         feeds.restarted.connect(self._on_restarted)
 
@@ -114,8 +150,9 @@ class MainWindow(QMainWindow):
             if settings.get(cfg.THEME) in {m.value for m in ThemeMode}
             else ThemeMode.SYSTEM
         )
-        self.resize(1280, 860)
-        self.splitter.setSizes([350, 420])
+        self.resize(1560, 900)
+        self.splitter.setSizes([350, 460])
+        self.resizeDocks([self.alerts_dock], [600], Qt.Orientation.Horizontal)
         self._restore_layout()
         remembered = str(settings.get(cfg.SELECTED_SYMBOL))
         if not self.table.select_symbol(remembered) and self.model.symbols:
@@ -205,6 +242,24 @@ class MainWindow(QMainWindow):
         self.add_action.setShortcut(QKeySequence("Ctrl+N"))
         self.add_action.triggered.connect(self.focus_symbol_input)
         watch_menu.addAction(self.table.remove_action)
+
+        alerts_menu = menus.addMenu("&Alerts")
+        panel = self.alerts_panel
+        for action in (panel.new_action, panel.rotation_action, panel.backtest_action):
+            alerts_menu.addAction(action)
+        alerts_menu.addSeparator()
+        alerts_menu.addAction(panel.import_action)
+        alerts_menu.addAction(panel.export_action)
+        alerts_menu.addAction(panel.export_log_action)
+        alerts_menu.addSeparator()
+        self.sound_action = alerts_menu.addAction("Play a Sound")
+        self.sound_action.setCheckable(True)
+        self.sound_action.setChecked(self.notifier.sound_enabled)
+        self.sound_action.toggled.connect(self._set_sound)
+        toggle = self.alerts_dock.toggleViewAction()
+        toggle.setText("Show Alerts Panel")
+        toggle.setShortcut(QKeySequence("Ctrl+L"))
+        alerts_menu.addAction(toggle)
 
         replay_menu = menus.addMenu("&Replay")
         replay_menu.addAction(self.pause_action)
@@ -305,14 +360,78 @@ class MainWindow(QMainWindow):
         self.feeds.restart(date(qd.year(), qd.month(), qd.day()))
 
     def _on_restarted(self) -> None:
+        self.alerts.reset_for_replay()
         self.model.clear_prices()
         self.chart.refresh()
+
+    # -- alerts ---------------------------------------------------------------------------------
+
+    def _on_fires_logged(self, stored: list[StoredFire]) -> None:
+        """A batch of fires is in the database: say so at once, everywhere the user may be looking."""
+        fires: list[AlertFire] = [s.fire for s in stored]
+        for fire in fires:
+            log.info(
+                "alert logged: %s at %s value %.6g level %g", fire.rule_id, fire_time_text(fire), fire.value, fire.level
+            )
+        self.notifier.notify(fires)
+        self.model.highlight({symbol for f in fires for symbol, _ in f.inputs})
+        self.chart.add_fires(fires)
+        title = fires[0].title if len(fires) == 1 else f"{len(fires)} alerts"
+        self.statusBar().showMessage(f"Alert fired: {title}", MESSAGE_MS)
+
+    def toast_visible(self) -> bool:
+        return self.notifier.toast.isVisible()
+
+    def _set_sound(self, on: bool) -> None:
+        self.notifier.sound_enabled = on
+        self.settings.set(cfg.ALERT_SOUND, on)
+
+    def alert_on_selected_price(self) -> None:
+        """Open the alert editor for the selected row's price, at its last price."""
+        symbol = self.table.current_symbol()
+        if symbol is None:
+            return
+        quote = self.store.latest(symbol)
+        level = round(quote.price, 2) if quote is not None else 0.0
+        template = AlertRule(
+            id=new_rule_id(), type=AlertType.PRICE, symbol=symbol, condition=Condition.CROSSES_ABOVE, level=level
+        )
+        self.alerts_dock.show()
+        dialog = self.alerts_panel.new_rule(template)
+        dialog.setWindowTitle(f"New Alert on {symbol}")
+        dialog.level_spin.setFocus()
+        dialog.level_spin.selectAll()
+
+    def open_backtest(self, rule_id: str = "") -> BacktestDialog | None:
+        rules = self.alerts.rules
+        if not rules:
+            self.show_message("Add an alert rule first, then backtest it.")
+            return None
+        qd = self.start_edit.date()
+        dialog = BacktestDialog(
+            rules,
+            self.backtest_sources,
+            self.show_backtest,
+            rule_id or None,
+            date(qd.year(), qd.month(), qd.day()),
+            self,
+        )
+        self.backtest_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def show_backtest(self, rule: AlertRule, fires: list[AlertFire]) -> None:
+        """Backtest fires as markers on the chart of the rule's first symbol."""
+        self.chart.set_fires(fires)
+        self.table.select_symbol(rule.symbols[0])
+        self.statusBar().showMessage(f"Chart shows {len(fires)} backtest fires of {rule.title}", MESSAGE_MS)
 
     # -- updates --------------------------------------------------------------------------------
 
     def _on_quotes(self, changed: set[str], _count: int) -> None:
         self.model.quotes_changed(changed)
         self.chart.symbols_changed(changed)
+        self.alerts_panel.refresh()
         self._show_newest()
 
     def _on_status(self, status: FeedStatus) -> None:
@@ -363,6 +482,7 @@ class MainWindow(QMainWindow):
             self.theme_actions[mode].setChecked(True)
         self.model.set_colors(self.colors)
         self.chart.set_colors(self.colors)
+        self.alerts_panel.rules_model.colors = self.colors
         c = self.colors
         self.banner.setStyleSheet(
             f"#banner {{ background: {c.banner_background.name()}; color: {c.banner_text.name()}; }}"
@@ -404,5 +524,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self._ticker.stop()
         self.feeds.stop()
+        self.driver.flush()  # what the feed already sent still reaches the engine and the log
         self.driver.stop()
+        self.alerts.shutdown()
         super().closeEvent(event)

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.core import formatting as fmt
+from desktop.core.alerts.engine import AlertFire
 from desktop.core.quote_store import QuoteStore
 from desktop.ui.theme import LIGHT, Colors
 
@@ -31,6 +32,10 @@ class PriceChart(QWidget):
         self.prev_close = pg.InfiniteLine(angle=0, movable=False)
         self.prev_close.setVisible(False)
         self.plot.addItem(self.prev_close, ignoreBounds=True)
+        self.markers = pg.ScatterPlotItem(size=12, symbol="t1", hoverable=True, tip=self._marker_tip)
+        self.markers.setZValue(10)
+        self.plot.addItem(self.markers)
+        self._fires: list[AlertFire] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.title)
@@ -44,13 +49,43 @@ class PriceChart(QWidget):
             axis.setPen(colors.chart_foreground)
             axis.setTextPen(colors.chart_foreground)
         self.line.setPen(pg.mkPen(colors.chart_line, width=2))
+        self.markers.setBrush(pg.mkBrush(colors.marker))
+        self.markers.setPen(pg.mkPen(colors.chart_foreground, width=1))
         self.prev_close.setPen(pg.mkPen(colors.prev_close_line, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
 
     def show_symbol(self, symbol: str | None) -> None:
         self.symbol = symbol
         self._shown_points = -1
         self.refresh()
+        self._draw_markers()
         self.plot.enableAutoRange()
+
+    MAX_MARKERS = 2000
+
+    def set_fires(self, fires: list[AlertFire]) -> None:
+        """Alert fires to mark (live ones from the log, or a backtest's): each where its rule's leg traded."""
+        self._fires = fires[-self.MAX_MARKERS :]
+        self._draw_markers()
+
+    def add_fires(self, fires: list[AlertFire]) -> None:
+        self.set_fires(self._fires + fires)
+
+    def _draw_markers(self) -> None:
+        symbol = self.symbol
+        spots = [
+            {"pos": (f.time, price), "data": f"{f.title}\nvalue {f.value:,.4g} (level {f.level:g})"}
+            for f in self._fires
+            for s, price in f.inputs
+            if s == symbol
+        ]
+        self.markers.setData(spots=spots)
+
+    @staticmethod
+    def _marker_tip(x: float, y: float, data: object) -> str:
+        return str(data)
+
+    def marker_count(self) -> int:
+        return len(self.markers.data)
 
     def symbols_changed(self, symbols: set[str]) -> None:
         """After a flush: redraw only when the shown symbol moved."""

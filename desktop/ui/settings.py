@@ -26,8 +26,11 @@ WINDOW_STATE = Setting("window/state", QByteArray, QByteArray(), "toolbars and d
 SPLITTER_STATE = Setting("window/splitter", QByteArray, QByteArray(), "table / chart split")
 TABLE_HEADER = Setting("table/header", QByteArray, QByteArray(), "column widths, order and sort")
 SELECTED_SYMBOL = Setting("table/selected", str, "", "the symbol selected at exit")
+ALERT_SOUND = Setting("alerts/sound", bool, False, "play a sound when an alert fires")
 
-ALL_SETTINGS = (THEME, REPLAY_SPEED, WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, TABLE_HEADER, SELECTED_SYMBOL)
+ALL_SETTINGS = (
+    THEME, REPLAY_SPEED, WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, TABLE_HEADER, SELECTED_SYMBOL, ALERT_SOUND,
+)  # fmt: skip
 
 
 class Settings:
@@ -41,6 +44,8 @@ class Settings:
         value = self._qs.value(setting.key, setting.default)
         if isinstance(value, setting.type):
             return value
+        if setting.type is bool and isinstance(value, str):  # INI files store booleans as text
+            return value.strip().lower() in ("true", "1", "yes")
         try:
             return setting.type(value)
         except (TypeError, ValueError):

@@ -34,6 +34,8 @@ class Colors:
     live: QColor
     replay: QColor
     warning: QColor
+    alert_highlight: QColor
+    marker: QColor
 
 
 LIGHT = Colors(
@@ -51,6 +53,8 @@ LIGHT = Colors(
     live=QColor("#0a7d32"),
     replay=QColor("#9a6700"),
     warning=QColor("#c62828"),
+    alert_highlight=QColor(245, 158, 11, 110),
+    marker=QColor("#d97706"),
 )
 
 DARK = Colors(
@@ -68,6 +72,8 @@ DARK = Colors(
     live=QColor("#3fb950"),
     replay=QColor("#d29922"),
     warning=QColor("#ff7b72"),
+    alert_highlight=QColor(245, 158, 11, 90),
+    marker=QColor("#f59e0b"),
 )
 
 

@@ -19,6 +19,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 2
 
 FLASH_SECONDS = 0.7
+ALERT_HIGHLIGHT_SECONDS = 8.0
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -83,6 +84,7 @@ class WatchlistModel(QAbstractTableModel):
         self._row_of: dict[str, int] = {}
         self._shown_price: dict[str, float] = {}
         self._flash: dict[str, tuple[float, bool]] = {}  # symbol -> (expires at, moved up)
+        self._alerted: dict[str, float] = {}  # symbol -> highlight expires at
         self._bold = QFont()
         self._bold.setBold(True)
         self._flash_timer = QTimer(self)
@@ -125,6 +127,8 @@ class WatchlistModel(QAbstractTableModel):
                 return QBrush(self.colors.up if quote.change > 0 else self.colors.down)
             return None
         if role == Qt.ItemDataRole.BackgroundRole:
+            if column in (Column.SYMBOL, Column.NAME) and symbol in self._alerted:
+                return QBrush(self.colors.alert_highlight)
             flash = self._flash.get(symbol)
             if flash is not None and column in FLASHING:
                 return QBrush(self.colors.flash_up if flash[1] else self.colors.flash_down)
@@ -244,20 +248,45 @@ class WatchlistModel(QAbstractTableModel):
             return
         self.dataChanged.emit(self.index(min(rows), Column.LAST), self.index(max(rows), Column.AGE), _UPDATE_ROLES)
         if self._flash and not self._flash_timer.isActive():
-            self._flash_timer.start(int(FLASH_SECONDS * 1000))
+            self._arm_expiry(time.monotonic())
+
+    def highlight(self, symbols: Iterable[str]) -> None:
+        """Mark rows whose alert just fired (the symbol and name cells) for a few seconds."""
+        until = time.monotonic() + ALERT_HIGHLIGHT_SECONDS
+        rows = []
+        for symbol in symbols:
+            if symbol in self._row_of:
+                self._alerted[symbol] = until
+                rows.append(self._row_of[symbol])
+        if rows:
+            roles = [Qt.ItemDataRole.BackgroundRole]
+            self.dataChanged.emit(self.index(min(rows), Column.SYMBOL), self.index(max(rows), Column.NAME), roles)
+            self._arm_expiry(time.monotonic())
+
+    def is_highlighted(self, symbol: str) -> bool:
+        return symbol in self._alerted
 
     def _expire_flashes(self) -> None:
         now = time.monotonic()
+        roles = [Qt.ItemDataRole.BackgroundRole]
         done = [s for s, (until, _) in self._flash.items() if until <= now]
         for symbol in done:
             del self._flash[symbol]
         rows = [self._row_of[s] for s in done if s in self._row_of]
         if rows:
-            roles = [Qt.ItemDataRole.BackgroundRole]
             self.dataChanged.emit(self.index(min(rows), FLASHING[0]), self.index(max(rows), FLASHING[-1]), roles)
-        if self._flash:
-            soonest = min(until for until, _ in self._flash.values())
-            self._flash_timer.start(max(1, int((soonest - now) * 1000)))
+        calm = [s for s, until in self._alerted.items() if until <= now]
+        for symbol in calm:
+            del self._alerted[symbol]
+        rows = [self._row_of[s] for s in calm if s in self._row_of]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), Column.SYMBOL), self.index(max(rows), Column.NAME), roles)
+        self._arm_expiry(now)
+
+    def _arm_expiry(self, now: float) -> None:
+        deadlines = [until for until, _ in self._flash.values()] + list(self._alerted.values())
+        if deadlines:
+            self._flash_timer.start(max(1, int((min(deadlines) - now) * 1000)))
 
     def refresh_ages(self) -> None:
         """Ages change with the clock alone: repaint that column (and Updated, which may switch date)."""

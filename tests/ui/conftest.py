@@ -36,3 +36,8 @@ def make_window(qtbot: QtBot) -> Iterator[MakeWindow]:
     yield make
     for window in made:
         window.close()
+
+
+def replayed(window: MainWindow) -> bool:
+    """The replay has played to its end and every quote it sent went through the pipeline."""
+    return window.feeds.feed.finished and not window.driver.pipeline.pending()

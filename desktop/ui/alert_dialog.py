@@ -1,0 +1,224 @@
+"""The add / edit alert dialog: one form per rule type, checked as you type, showing the live value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.alerts.durations import format_duration
+from desktop.core.alerts.engine import AlertEngine
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition, RuleError, new_rule_id, rule_from_dict
+from desktop.ui.alert_models import format_measure
+
+CONDITION_LABELS = {
+    Condition.CROSSES_ABOVE: "crosses above",
+    Condition.CROSSES_BELOW: "crosses below",
+    Condition.ABOVE: "is above (fires when it becomes true)",
+    Condition.BELOW: "is below (fires when it becomes true)",
+}
+TYPE_LABELS = {
+    AlertType.PRICE: "Price",
+    AlertType.CHANGE: "Change % on the day",
+    AlertType.SPREAD: "Return spread (A − B)",
+    AlertType.RATIO: "Ratio (A / B)",
+}
+WINDOWS = ["day", "5d", "20d", "mtd", "qtd", "ytd"]
+
+
+class AlertDialog(QDialog):
+    """Builds a rule; OK stays disabled while the form does not make a valid rule.
+
+    `check_symbol` returns None for a symbol the current source can supply, else the reason.
+    """
+
+    def __init__(
+        self,
+        engine: AlertEngine,
+        check_symbol: Callable[[str], str | None],
+        rule: AlertRule | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit Alert" if rule is not None else "New Alert")
+        self.engine = engine
+        self.check_symbol = check_symbol
+        self._id = rule.id if rule is not None else new_rule_id()
+        self.result_rule: AlertRule | None = None
+
+        self.type_box = QComboBox()
+        for kind, label in TYPE_LABELS.items():
+            self.type_box.addItem(label, kind)
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("optional")
+        self.symbol_edit = QLineEdit()
+        self.a_edit = QLineEdit()
+        self.b_edit = QLineEdit()
+        for edit in (self.symbol_edit, self.a_edit, self.b_edit):
+            edit.setMaxLength(20)
+        self.window_box = QComboBox()
+        self.window_box.setEditable(True)
+        self.window_box.addItems(WINDOWS)
+        self.window_box.setToolTip("day, Nd (e.g. 5d), mtd, qtd, ytd or since:YYYY-MM-DD")
+        self.condition_box = QComboBox()
+        for condition, label in CONDITION_LABELS.items():
+            self.condition_box.addItem(label, condition)
+        self.level_spin = QDoubleSpinBox()
+        self.level_spin.setRange(-1e9, 1e9)
+        self.level_spin.setDecimals(4)
+        self.level_spin.setSingleStep(0.5)
+        self.cooldown_edit = QLineEdit()
+        self.cooldown_edit.setPlaceholderText("none (e.g. 90s, 15m, 2h, 1d)")
+        self.once_box = QCheckBox("Fire once, then disable")
+        self.enabled_box = QCheckBox("Enabled")
+        self.enabled_box.setChecked(True)
+        self.current_label = QLabel()
+        self.current_label.setObjectName("currentValue")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("formError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c62828;")
+
+        self.form = QFormLayout()
+        self.form.addRow("Type", self.type_box)
+        self.form.addRow("Name", self.name_edit)
+        self.form.addRow("Symbol", self.symbol_edit)
+        self.form.addRow("A", self.a_edit)
+        self.form.addRow("B", self.b_edit)
+        self.form.addRow("Window", self.window_box)
+        self.form.addRow("When the value", self.condition_box)
+        self.form.addRow("Level", self.level_spin)
+        self.form.addRow("Cooldown", self.cooldown_edit)
+        self.form.addRow("", self.once_box)
+        self.form.addRow("", self.enabled_box)
+        self.form.addRow("Now", self.current_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+        if rule is not None:
+            self.load(rule)
+        for signal in (
+            self.type_box.currentIndexChanged,
+            self.condition_box.currentIndexChanged,
+            self.level_spin.valueChanged,
+            self.window_box.currentTextChanged,
+            self.name_edit.textChanged,
+            self.symbol_edit.textChanged,
+            self.a_edit.textChanged,
+            self.b_edit.textChanged,
+            self.cooldown_edit.textChanged,
+            self.once_box.toggled,
+            self.enabled_box.toggled,
+        ):
+            signal.connect(self.validate)
+        self.validate()
+
+    def load(self, rule: AlertRule) -> None:
+        self.type_box.setCurrentIndex(self.type_box.findData(rule.type))
+        self.name_edit.setText(rule.name)
+        self.symbol_edit.setText(rule.symbol or "")
+        self.a_edit.setText(rule.a or "")
+        self.b_edit.setText(rule.b or "")
+        if rule.window is not None:
+            self.window_box.setCurrentText(rule.window.text)
+        self.condition_box.setCurrentIndex(self.condition_box.findData(rule.condition))
+        self.level_spin.setValue(rule.level)
+        self.cooldown_edit.setText(format_duration(rule.cooldown) if rule.cooldown else "")
+        self.once_box.setChecked(rule.once)
+        self.enabled_box.setChecked(rule.enabled)
+
+    @property
+    def kind(self) -> AlertType:
+        return AlertType(self.type_box.currentData())
+
+    def fields(self) -> dict[str, Any]:
+        kind = self.kind
+        out: dict[str, Any] = {
+            "id": self._id,
+            "type": kind.value,
+            "condition": Condition(self.condition_box.currentData()).value,
+            "level": self.level_spin.value(),
+            "once": self.once_box.isChecked(),
+            "enabled": self.enabled_box.isChecked(),
+        }
+        if self.name_edit.text().strip():
+            out["name"] = self.name_edit.text().strip()
+        if kind in (AlertType.PRICE, AlertType.CHANGE):
+            out["symbol"] = self.symbol_edit.text().strip().upper()
+        else:
+            out["a"] = self.a_edit.text().strip().upper()
+            out["b"] = self.b_edit.text().strip().upper()
+            if kind is AlertType.SPREAD:
+                out["window"] = self.window_box.currentText().strip()
+        if self.cooldown_edit.text().strip():
+            out["cooldown"] = self.cooldown_edit.text().strip()
+        return out
+
+    def _show_rows_for(self, kind: AlertType) -> None:
+        single = kind in (AlertType.PRICE, AlertType.CHANGE)
+        self.form.setRowVisible(self.symbol_edit, single)
+        self.form.setRowVisible(self.a_edit, not single)
+        self.form.setRowVisible(self.b_edit, not single)
+        self.form.setRowVisible(self.window_box, kind is AlertType.SPREAD)
+        self.level_spin.setSuffix({AlertType.CHANGE: " %", AlertType.SPREAD: " pts"}.get(kind, ""))
+
+    def validate(self) -> AlertRule | None:
+        """Check the form; show what is wrong or the live value; enable OK only for a valid rule."""
+        self._show_rows_for(self.kind)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        rule: AlertRule | None = None
+        error = ""
+        try:
+            rule = rule_from_dict(self.fields())
+        except RuleError as exc:
+            error = f"{exc.field.capitalize()}: {exc.problem}"
+        if rule is not None:
+            for symbol in rule.symbols:
+                reason = self.check_symbol(symbol)
+                if reason is not None:
+                    error, rule = reason, None
+                    break
+        self.error_label.setText(error)
+        ok.setEnabled(rule is not None)
+        if rule is not None:
+            value = self.engine.value(rule)
+            self.current_label.setText(
+                f"{format_measure(rule, value)}  (level {format_measure(rule, rule.level)})"
+                if value is not None
+                else "no value yet (waiting for data)"
+            )
+        else:
+            self.current_label.setText("")
+        return rule
+
+    def accept(self) -> None:
+        rule = self.validate()
+        if rule is None:
+            return
+        self.result_rule = rule
+        super().accept()
+
+
+def focus_first_empty(dialog: AlertDialog) -> None:
+    for edit in (dialog.symbol_edit, dialog.a_edit, dialog.name_edit):
+        if edit.isVisible() and not edit.text():
+            edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return

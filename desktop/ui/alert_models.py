@@ -1,0 +1,290 @@
+"""Table models for the Alerts panel: the rules with their live state, and the fired-alerts log."""
+
+from __future__ import annotations
+
+import csv
+import enum
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush
+
+from desktop.core.alerts.engine import AlertFire
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition
+from desktop.core.formatting import DASH
+from desktop.core.sessions import session_date, to_new_york
+from desktop.storage.alerts import StoredFire
+from desktop.ui.alerts_controller import AlertsController
+from desktop.ui.theme import LIGHT, Colors
+
+RULE_ID_ROLE = Qt.ItemDataRole.UserRole + 10
+SORT_ROLE = Qt.ItemDataRole.UserRole + 11
+Index = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def format_measure(rule: AlertRule, value: float | None, signed: bool = False) -> str:
+    """A rule's measure in its own unit: a price, a percent, spread points or a ratio."""
+    if value is None:
+        return DASH
+    sign = "+" if signed else ""
+    if rule.type is AlertType.PRICE:
+        return f"{value:{sign},.2f}"
+    if rule.type is AlertType.CHANGE:
+        return f"{value:{sign}.2f}%"
+    if rule.type is AlertType.SPREAD:
+        return f"{value:{sign}.2f} pts"
+    return f"{value:{sign}.4f}"
+
+
+def fire_time_text(fire: AlertFire) -> str:
+    if fire.daily:
+        return session_date(fire.time).isoformat()
+    return to_new_york(fire.time).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class RuleStatus(enum.Enum):
+    ARMED = "armed"
+    COOLING = "cooling down"
+    FIRED = "fired"
+    DISABLED = "disabled"
+    EXPIRED = "expired"
+    WAITING = "waiting for data"
+
+
+class RuleColumn(enum.IntEnum):
+    ON = 0
+    RULE = 1
+    VALUE = 2
+    DISTANCE = 3
+    STATE = 4
+    FIRES = 5
+    LAST = 6
+
+
+RULE_HEADERS = ["On", "Rule", "Value", "To trigger", "State", "Fires", "Last fired"]
+
+
+class AlertRulesModel(QAbstractTableModel):
+    """One row per rule, in rule order; the enabled box is editable, the rest reads the engine."""
+
+    def __init__(self, controller: AlertsController, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.colors: Colors = LIGHT
+        self._rules: list[AlertRule] = controller.rules
+        controller.rules_changed.connect(self.reload)
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rules = self.controller.rules
+        self.endResetModel()
+
+    def rule_at(self, row: int) -> AlertRule | None:
+        return self._rules[row] if 0 <= row < len(self._rules) else None
+
+    def row_of(self, rule_id: str) -> int | None:
+        return next((k for k, r in enumerate(self._rules) if r.id == rule_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rules)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(RuleColumn)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(RULE_HEADERS)
+        ):
+            return RULE_HEADERS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and index.column() == RuleColumn.ON:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def state_of(self, rule: AlertRule) -> RuleStatus:
+        engine = self.controller.engine
+        now = engine.clock
+        if rule.expires is not None and now is not None and now >= rule.expires:
+            return RuleStatus.EXPIRED
+        if not rule.enabled:
+            return RuleStatus.DISABLED
+        if self.controller.is_cooling(rule, now):
+            return RuleStatus.COOLING
+        state = engine.state(rule.id)
+        if state is None or state.prev is None:
+            return RuleStatus.WAITING
+        holding = (rule.condition is Condition.ABOVE and state.prev > rule.level) or (
+            rule.condition is Condition.BELOW and state.prev < rule.level
+        )
+        return RuleStatus.FIRED if holding and state.last_fire is not None else RuleStatus.ARMED
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        rule = self.rule_at(index.row()) if index.isValid() else None
+        if rule is None:
+            return None
+        column = RuleColumn(index.column())
+        if role == RULE_ID_ROLE:
+            return rule.id
+        if role == Qt.ItemDataRole.CheckStateRole and column == RuleColumn.ON:
+            return Qt.CheckState.Checked if rule.enabled else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{rule.id}: {rule.describe()}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            RuleColumn.VALUE,
+            RuleColumn.DISTANCE,
+            RuleColumn.FIRES,
+        ):
+            return _RIGHT
+        if role == Qt.ItemDataRole.ForegroundRole and column == RuleColumn.STATE:
+            state = self.state_of(rule)
+            if state in (RuleStatus.FIRED, RuleStatus.COOLING):
+                return QBrush(self.colors.replay)
+            return None
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        engine = self.controller.engine
+        value = engine.value(rule) if column in (RuleColumn.VALUE, RuleColumn.DISTANCE) else None
+        if column == RuleColumn.ON:
+            return ""
+        if column == RuleColumn.RULE:
+            return rule.title
+        if column == RuleColumn.VALUE:
+            return format_measure(rule, value)
+        if column == RuleColumn.DISTANCE:
+            return DASH if value is None else format_measure(rule, rule.level - value, signed=True)
+        if column == RuleColumn.STATE:
+            return self.state_of(rule).value
+        state = engine.state(rule.id)
+        if column == RuleColumn.FIRES:
+            return str(state.fires if state else 0)
+        if state is None or state.last_fire is None:
+            return DASH
+        return to_new_york(state.last_fire).strftime("%Y-%m-%d %H:%M")
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        rule = self.rule_at(index.row()) if index.isValid() else None
+        if rule is None or index.column() != RuleColumn.ON or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        enabled = Qt.CheckState(value) == Qt.CheckState.Checked
+        return self.controller.set_enabled(rule.id, enabled)
+
+    def refresh_values(self) -> None:
+        """Live values move with every flush: repaint the value, distance, state and counts."""
+        if self._rules:
+            self.dataChanged.emit(
+                self.index(0, RuleColumn.VALUE),
+                self.index(len(self._rules) - 1, RuleColumn.LAST),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole],
+            )
+
+
+class LogColumn(enum.IntEnum):
+    TIME = 0
+    RULE = 1
+    VALUE = 2
+    LEVEL = 3
+    INPUTS = 4
+
+
+LOG_HEADERS = ["Time", "Rule", "Value", "Level", "Prices"]
+
+
+class FiredAlertsModel(QAbstractTableModel):
+    """The fired-alerts log, oldest first; bounded so a long session cannot grow it without end."""
+
+    MAX_ROWS = 5000
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[StoredFire] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(LogColumn)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(LOG_HEADERS)
+        ):
+            return LOG_HEADERS[section]
+        return None
+
+    def fire_at(self, row: int) -> AlertFire | None:
+        return self._rows[row].fire if 0 <= row < len(self._rows) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        fire = self._rows[index.row()].fire
+        column = LogColumn(index.column())
+        if role == SORT_ROLE:
+            return {LogColumn.TIME: fire.time, LogColumn.VALUE: fire.value, LogColumn.LEVEL: fire.level}.get(
+                column, self.data(index)
+            )
+        if role == RULE_ID_ROLE:
+            return fire.rule_id
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (LogColumn.VALUE, LogColumn.LEVEL):
+            return _RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{fire.rule_id}: {fire.title}"
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == LogColumn.TIME:
+            return fire_time_text(fire)
+        if column == LogColumn.RULE:
+            return fire.title
+        if column == LogColumn.VALUE:
+            return f"{fire.value:,.4g}" if abs(fire.value) < 1 else f"{fire.value:,.2f}"
+        if column == LogColumn.LEVEL:
+            return f"{fire.level:g}"
+        return "  ".join(f"{s} {p:,.2f}" for s, p in fire.inputs)
+
+    def set_rows(self, rows: list[StoredFire]) -> None:
+        self.beginResetModel()
+        self._rows = rows[-self.MAX_ROWS :]
+        self.endResetModel()
+
+    def append(self, rows: list[StoredFire]) -> None:
+        if not rows:
+            return
+        overflow = len(self._rows) + len(rows) - self.MAX_ROWS
+        if overflow > 0:
+            drop = min(overflow, len(self._rows))
+            self.beginRemoveRows(QModelIndex(), 0, drop - 1)
+            del self._rows[:drop]
+            self.endRemoveRows()
+            rows = rows[-self.MAX_ROWS :]
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def fires(self) -> list[AlertFire]:
+        return [r.fire for r in self._rows]
+
+    def export_csv(self, path: Path, rows: list[int] | None = None) -> int:
+        """Write the log (or the given rows) as CSV: time, rule id, rule, value, level, prices."""
+        chosen = [self._rows[r] for r in rows] if rows is not None else self._rows
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            out = csv.writer(handle)
+            out.writerow(["time", "rule_id", "rule", "value", "level", "condition", "prices"])
+            for stored in chosen:
+                f = stored.fire
+                iso = session_date(f.time).isoformat() if f.daily else to_new_york(f.time).isoformat()
+                out.writerow([iso, f.rule_id, f.title, f.value, f.level, f.condition.value, json.dumps(dict(f.inputs))])
+        return len(chosen)

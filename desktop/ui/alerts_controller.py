@@ -1,0 +1,185 @@
+"""Owns the alert rules on the GUI side: the engine's rule set, saving edits, logging fires off-thread."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.core.alerts.engine import AlertEngine, AlertFire, RuleState
+from desktop.core.alerts.rule_files import read_rules, write_rules
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition
+from desktop.core.alerts.windows import parse_window
+from desktop.storage.alerts import AlertRepository, StoredFire
+from desktop.storage.writer import BackgroundWriter
+
+log = logging.getLogger("desktop.alerts")
+
+STATE_SAVE_MS = 10_000
+
+ROTATION_PRESET = AlertRule(
+    id="rotation",
+    name="Small caps lead big tech this quarter",
+    type=AlertType.SPREAD,
+    a="IWM",
+    b="QQQ",
+    window=parse_window("qtd"),
+    condition=Condition.CROSSES_ABOVE,
+    level=1.5,
+    cooldown=86400.0,
+)
+
+
+class AlertsController(QObject):
+    """Every rule edit is saved in its own transaction before the engine sees it; fires are written by
+    the background writer and announced (`fires_logged`) only once they are in the database."""
+
+    rules_changed = Signal()
+    fires_logged = Signal(list)  # StoredFire, in order
+    problem = Signal(str)  # a sentence for the user
+    _logged = Signal(list)
+    _failed = Signal(str, list)
+
+    def __init__(
+        self,
+        engine: AlertEngine,
+        repo: AlertRepository,
+        writer: BackgroundWriter,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.repo = repo
+        self.writer = writer
+        self.startup_problems: list[str] = []
+        self._logged.connect(self._announce)
+        self._failed.connect(self._announce_unsaved)
+        self._state_timer = QTimer(self)
+        self._state_timer.setInterval(STATE_SAVE_MS)
+        self._state_timer.timeout.connect(self.save_states)
+        self._state_timer.start()
+        self.load()
+
+    # -- loading and saving rules ---------------------------------------------------------------
+
+    def load(self) -> None:
+        rules, problems = self.repo.rules()
+        self.startup_problems = problems
+        self.engine.set_rules(rules)
+        for rule_id, state in self.repo.states().items():
+            self.engine.restore_state(rule_id, state)
+        self.rules_changed.emit()
+
+    @property
+    def rules(self) -> list[AlertRule]:
+        return self.engine.rules
+
+    def _apply(self, rules: list[AlertRule], save: Callable[[], None]) -> bool:
+        try:
+            save()
+        except sqlite3.Error as exc:
+            log.exception("saving alert rules failed")
+            self.problem.emit(f"Could not save the alert: {exc}. Nothing was changed.")
+            return False
+        self.engine.set_rules(rules)
+        self.rules_changed.emit()
+        return True
+
+    def save_rule(self, rule: AlertRule) -> bool:
+        """Add a rule, or replace the rule with the same id (keeping its place)."""
+        rules = self.engine.rules
+        index = next((k for k, r in enumerate(rules) if r.id == rule.id), None)
+        if index is None:
+            rules.append(rule)
+        else:
+            rules[index] = rule
+        return self._apply(rules, lambda: self.repo.save_rule(rule))
+
+    def delete_rule(self, rule_id: str) -> bool:
+        rules = [r for r in self.engine.rules if r.id != rule_id]
+        return self._apply(rules, lambda: self.repo.delete_rule(rule_id))
+
+    def set_enabled(self, rule_id: str, enabled: bool) -> bool:
+        rule = self.engine.rule(rule_id)
+        return rule is not None and self.save_rule(rule.with_changes(enabled=enabled))
+
+    def import_file(self, path: Path) -> int:
+        """Add or update the rules of a file, all or none; raises RuleFileError for a bad file."""
+        incoming = read_rules(path)
+        rules = self.engine.rules
+        by_id = {r.id: k for k, r in enumerate(rules)}
+        for rule in incoming:
+            if rule.id in by_id:
+                rules[by_id[rule.id]] = rule
+            else:
+                rules.append(rule)
+        self._apply(rules, lambda: self.repo.save_rules(incoming))
+        return len(incoming)
+
+    def export_file(self, path: Path) -> None:
+        write_rules(path, self.engine.rules)
+
+    # -- fires ----------------------------------------------------------------------------------
+
+    def record_fires(self, fires: list[AlertFire]) -> None:
+        """Called on the GUI thread after a flush: hand the fires to the writer; announce when saved."""
+        states = {f.rule_id: replace(self.engine.state(f.rule_id) or RuleState()) for f in fires}
+        disabled = [r for r in self.engine.rules if not r.enabled and any(f.rule_id == r.id for f in fires)]
+        if disabled:
+            self.rules_changed.emit()
+
+        def job(conn: sqlite3.Connection) -> list[StoredFire]:
+            ids = AlertRepository(conn).log_fires(fires, states, disabled)
+            return [StoredFire(i, f) for i, f in zip(ids, fires, strict=True)]
+
+        self.writer.submit(job, self._logged.emit, lambda exc: self._failed.emit(str(exc), fires))
+
+    def _announce(self, stored: list[StoredFire]) -> None:
+        self.fires_logged.emit(stored)
+
+    def _announce_unsaved(self, error: str, fires: list[AlertFire]) -> None:
+        self.problem.emit(f"Alert fired but could not be saved to the log: {error}")
+        self.fires_logged.emit([StoredFire(-1, f) for f in fires])
+
+    def history(self) -> list[StoredFire]:
+        return self.repo.fires()
+
+    def clear_history(self) -> None:
+        try:
+            self.repo.clear_fires()
+        except sqlite3.Error as exc:
+            self.problem.emit(f"Could not clear the alert log: {exc}")
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def save_states(self) -> None:
+        """Persist every rule's state (prev value, last fire) in the background."""
+        states = {r.id: replace(s) for r in self.engine.rules if (s := self.engine.state(r.id)) is not None}
+        if states:
+            self.writer.submit(lambda conn: AlertRepository(conn).save_states(states))
+
+    def reset_for_replay(self) -> None:
+        """A replay restarted: prices and rule states start again."""
+        self.engine.reset()
+
+    def shutdown(self) -> None:
+        self._state_timer.stop()
+        self.save_states()
+        self.writer.wait_idle(5)
+        self.writer.close()
+
+    def is_cooling(self, rule: AlertRule, now: float | None) -> bool:
+        state = self.engine.state(rule.id)
+        return bool(
+            rule.cooldown and state and state.last_fire is not None and now is not None
+            and now - state.last_fire < rule.cooldown
+        )  # fmt: skip
+
+
+def now_or_clock(engine: AlertEngine) -> float:
+    return engine.clock if engine.clock is not None else time.time()

@@ -1,0 +1,275 @@
+"""The Alerts panel: rules with their live value and state, and the fired-alerts log below them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.alerts.rule_files import RuleFileError
+from desktop.core.alerts.rules import AlertRule, new_rule_id
+from desktop.storage.alerts import StoredFire
+from desktop.ui.alert_dialog import AlertDialog, focus_first_empty
+from desktop.ui.alert_models import SORT_ROLE, AlertRulesModel, FiredAlertsModel, LogColumn, RuleColumn
+from desktop.ui.alerts_controller import ROTATION_PRESET, AlertsController
+
+
+class AlertsPanel(QWidget):
+    """Add, edit, duplicate, switch, delete and import/export rules; read, filter, clear and export the log."""
+
+    backtest_requested = Signal(str)  # rule id, or "" for none selected
+    message = Signal(str, bool)  # (text, is_error) for the window's message line
+
+    def __init__(
+        self,
+        controller: AlertsController,
+        check_symbol: Callable[[str], str | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.check_symbol = check_symbol
+        self.rules_model = AlertRulesModel(controller, self)
+        self.log_model = FiredAlertsModel(self)
+        self.log_model.set_rows(controller.history())
+        self.dialog: AlertDialog | None = None  # the open dialog, for tests and for focus
+
+        self.rules_view = QTableView()
+        self.rules_view.setObjectName("alertRules")
+        self.rules_view.setModel(self.rules_model)
+        self._table_defaults(self.rules_view)
+        rh = self.rules_view.horizontalHeader()
+        rh.setSectionResizeMode(RuleColumn.RULE, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((RuleColumn.ON, 30), (RuleColumn.VALUE, 76), (RuleColumn.DISTANCE, 76),
+                              (RuleColumn.STATE, 92), (RuleColumn.FIRES, 40), (RuleColumn.LAST, 112)):  # fmt: skip
+            self.rules_view.setColumnWidth(column, width)
+        self.rules_view.doubleClicked.connect(lambda _i: self.edit_selected())
+
+        self.log_proxy = QSortFilterProxyModel(self)
+        self.log_proxy.setSourceModel(self.log_model)
+        self.log_proxy.setFilterKeyColumn(-1)
+        self.log_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.log_proxy.setSortRole(SORT_ROLE)
+        self.log_view = QTableView()
+        self.log_view.setObjectName("alertLog")
+        self.log_view.setModel(self.log_proxy)
+        self._table_defaults(self.log_view)
+        self.log_view.setSortingEnabled(True)
+        self.log_view.sortByColumn(LogColumn.TIME, Qt.SortOrder.DescendingOrder)
+        self.log_view.horizontalHeader().setSectionResizeMode(LogColumn.RULE, QHeaderView.ResizeMode.Stretch)
+        self.log_view.setColumnWidth(LogColumn.TIME, 140)
+        self.log_filter = QLineEdit()
+        self.log_filter.setPlaceholderText("Filter the log…")
+        self.log_filter.setClearButtonEnabled(True)
+        self.log_filter.textChanged.connect(self.log_proxy.setFilterFixedString)
+
+        bar = QToolBar()
+        self.new_action = self._action(bar, "New…", self.new_rule, "Add an alert rule", "Ctrl+Shift+A")
+        self.edit_action = self._action(bar, "Edit…", self.edit_selected, "Edit the selected rule")
+        self.duplicate_action = self._action(bar, "Duplicate", self.duplicate_selected, "Copy the selected rule")
+        self.toggle_action = self._action(bar, "On/Off", self.toggle_selected, "Enable or disable the selected rule")
+        self.delete_action = self._action(bar, "Delete", self.delete_selected, "Delete the selected rule")
+        bar.addSeparator()
+        self.rotation_action = self._action(
+            bar, "+ Rotation", self.adopt_rotation, "Add the preset: IWM − QQQ quarter-to-date spread crosses +1.5 pts"
+        )
+        self.backtest_action = self._action(
+            bar, "Backtest…", self._request_backtest, "Replay recorded data through a rule"
+        )
+        bar.addSeparator()
+        self.import_action = self._action(bar, "Import…", self.import_rules, "Add rules from a .toml or .json file")
+        self.export_action = self._action(bar, "Export…", self.export_rules, "Save the rules to a .toml or .json file")
+
+        log_bar = QHBoxLayout()
+        log_title = QLabel("<b>Fired alerts</b>")
+        log_bar.addWidget(log_title)
+        log_bar.addWidget(self.log_filter, 1)
+        self.clear_log_action = QAction("Clear", self)
+        self.clear_log_action.triggered.connect(self.clear_log)
+        self.export_log_action = QAction("Export CSV…", self)
+        self.export_log_action.triggered.connect(self.export_log)
+        log_tools = QToolBar()
+        log_tools.addAction(self.clear_log_action)
+        log_tools.addAction(self.export_log_action)
+        log_bar.addWidget(log_tools)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(bar)
+        top_layout.addWidget(self.rules_view)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(4, 4, 0, 0)
+        bottom_layout.addLayout(log_bar)
+        bottom_layout.addWidget(self.log_view)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        controller.fires_logged.connect(self._fires_logged)
+
+    @staticmethod
+    def _table_defaults(view: QTableView) -> None:
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(22)
+        view.setAlternatingRowColors(True)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+
+    def _action(self, bar: QToolBar, text: str, slot: Callable[[], object], tip: str, key: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        if key:
+            action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _checked=False: slot())
+        bar.addAction(action)
+        return action
+
+    # -- rules ----------------------------------------------------------------------------------
+
+    def selected_rule(self) -> AlertRule | None:
+        index = self.rules_view.currentIndex()
+        return self.rules_model.rule_at(index.row()) if index.isValid() else None
+
+    def select_rule(self, rule_id: str) -> None:
+        row = self.rules_model.row_of(rule_id)
+        if row is not None:
+            self.rules_view.selectRow(row)
+
+    def open_dialog(self, rule: AlertRule | None = None) -> AlertDialog:
+        """Open the editor (non-modal, so quotes keep flowing); saved when the user presses OK."""
+        dialog = AlertDialog(self.controller.engine, self.check_symbol, rule, self)
+        dialog.accepted.connect(lambda: self._save(dialog.result_rule))
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.show()
+        focus_first_empty(dialog)
+        return dialog
+
+    def _save(self, rule: AlertRule | None) -> None:
+        if rule is not None and self.controller.save_rule(rule):
+            self.select_rule(rule.id)
+            self.message.emit(f"Saved alert: {rule.title}", False)
+
+    def new_rule(self, template: AlertRule | None = None) -> AlertDialog:
+        return self.open_dialog(template)
+
+    def edit_selected(self) -> None:
+        rule = self.selected_rule()
+        if rule is not None:
+            self.open_dialog(rule)
+
+    def duplicate_selected(self) -> None:
+        rule = self.selected_rule()
+        if rule is not None:
+            copy = rule.with_changes(id=new_rule_id(), name=f"{rule.name} (copy)" if rule.name else "")
+            self._save(copy)
+
+    def toggle_selected(self) -> None:
+        rule = self.selected_rule()
+        if rule is not None:
+            self.controller.set_enabled(rule.id, not rule.enabled)
+            self.select_rule(rule.id)
+
+    def delete_selected(self) -> None:
+        rule = self.selected_rule()
+        if rule is not None and self.controller.delete_rule(rule.id):
+            self.message.emit(f"Deleted alert: {rule.title}", False)
+
+    def adopt_rotation(self) -> None:
+        if self.controller.engine.rule(ROTATION_PRESET.id) is not None:
+            self.select_rule(ROTATION_PRESET.id)
+            self.message.emit("The Rotation alert is already in your rules.", False)
+            return
+        self._save(ROTATION_PRESET)
+
+    def import_rules(self, path: Path | None = None) -> None:
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, "Import Alerts", "", "Alert rules (*.toml *.json)")
+            if not name:
+                return
+            path = Path(name)
+        try:
+            count = self.controller.import_file(path)
+        except RuleFileError as exc:
+            self.message.emit(f"Nothing imported: {exc}", True)
+            return
+        self.message.emit(f"Imported {count} alert rule{'s' if count != 1 else ''} from {path.name}", False)
+
+    def export_rules(self, path: Path | None = None) -> None:
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, "Export Alerts", "alerts.toml", "TOML (*.toml);;JSON (*.json)")
+            if not name:
+                return
+            path = Path(name)
+        try:
+            self.controller.export_file(path)
+        except (OSError, RuleFileError) as exc:
+            self.message.emit(f"Could not export: {exc}", True)
+            return
+        self.message.emit(f"Exported {len(self.controller.rules)} rules to {path.name}", False)
+
+    def _request_backtest(self) -> None:
+        rule = self.selected_rule()
+        self.backtest_requested.emit(rule.id if rule else "")
+
+    # -- log ------------------------------------------------------------------------------------
+
+    def _fires_logged(self, stored: list[StoredFire]) -> None:
+        self.log_model.append(stored)
+
+    def clear_log(self, confirm: bool = True) -> None:
+        if (
+            confirm
+            and self.log_model.rowCount()
+            and (
+                QMessageBox.question(self, "Clear Alert Log", "Delete every fired alert from the log?")
+                != QMessageBox.StandardButton.Yes
+            )
+        ):
+            return
+        self.controller.clear_history()
+        self.log_model.clear()
+
+    def export_log(self, path: Path | None = None) -> None:
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, "Export Alert Log", "fired-alerts.csv", "CSV (*.csv)")
+            if not name:
+                return
+            path = Path(name)
+        rows = [self.log_proxy.mapToSource(self.log_proxy.index(r, 0)).row() for r in range(self.log_proxy.rowCount())]
+        rows.sort()
+        try:
+            count = self.log_model.export_csv(path, rows)
+        except OSError as exc:
+            self.message.emit(f"Could not export the log: {exc}", True)
+            return
+        self.message.emit(f"Exported {count} fired alerts to {path.name}", False)
+
+    def refresh(self) -> None:
+        self.rules_model.refresh_values()
+
+    def current_index(self) -> QModelIndex:
+        return self.rules_view.currentIndex()

@@ -1,0 +1,147 @@
+"""Telling the user an alert fired: the system tray when there is one, else an in-window toast; a sound if asked.
+
+Several fires from one flush are bundled into one notification.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import struct
+import wave
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, QUrl
+from PySide6.QtGui import QIcon, QMouseEvent
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QStyle, QSystemTrayIcon, QVBoxLayout, QWidget
+
+from desktop.core.alerts.engine import AlertFire
+from desktop.ui.alert_models import fire_time_text
+
+log = logging.getLogger("desktop.ui")
+
+TOAST_MS = 7000
+MAX_LINES = 5
+
+
+def summarize(fires: list[AlertFire]) -> tuple[str, str]:
+    """(title, body) of one notification for a batch of fires."""
+    if len(fires) == 1:
+        f = fires[0]
+        prices = ", ".join(f"{s} {p:,.2f}" for s, p in f.inputs)
+        return f"Alert: {f.title}", f"{f.value:,.4g} vs level {f.level:g} · {prices} · {fire_time_text(f)}"
+    lines = [f"{f.title} ({f.value:,.4g})" for f in fires[:MAX_LINES]]
+    if len(fires) > MAX_LINES:
+        lines.append(f"… and {len(fires) - MAX_LINES} more")
+    return f"{len(fires)} alerts fired", "\n".join(lines)
+
+
+class Toast(QFrame):
+    """A message box that floats over the top-right corner of its parent and goes away by itself."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("toast")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#toast { background: #1f2937; border: 1px solid #f59e0b; border-radius: 6px; }"
+            "#toast QLabel { color: #f9fafb; }"
+        )
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: bold;")
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.body)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+        self.setToolTip("Click to dismiss")
+        self.hide()
+
+    def show_message(self, title: str, body: str) -> None:
+        self.title.setText(title)
+        self.body.setText(body)
+        self.setFixedWidth(380)
+        self.adjustSize()
+        parent = self.parentWidget()
+        if parent is not None:  # bottom right, above the status bar, clear of the menus and toolbars
+            self.move(parent.width() - self.width() - 16, parent.height() - self.height() - 40)
+        self.raise_()
+        self.show()
+        self._timer.start(TOAST_MS)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.hide()
+        event.accept()
+
+
+def _chime(path: Path) -> Path:
+    """A short two-tone chime as a WAV file (made once, in the cache folder)."""
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rate = 22050
+    frames = bytearray()
+    for freq, length in ((880.0, 0.12), (1320.0, 0.18)):
+        n = int(rate * length)
+        for i in range(n):
+            fade = min(1.0, (n - i) / (0.05 * rate))
+            frames += struct.pack("<h", int(9000 * fade * math.sin(2 * math.pi * freq * i / rate)))
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(bytes(frames))
+    return path
+
+
+class Notifier(QObject):
+    """Delivers one notification per batch of fires; remembers the last one (for the status line and tests)."""
+
+    def __init__(self, window: QWidget, sound_file: Path, icon: QIcon | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.toast = Toast(window)
+        self.sound_enabled = False
+        self._sound_file = sound_file
+        self._effect: QObject | None = None
+        self.last: tuple[str, str] | None = None
+        self.channel = ""
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            tray_icon = icon or window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+            self.tray = QSystemTrayIcon(tray_icon, self)
+            self.tray.setToolTip("Tickerdesk")
+            self.tray.show()
+
+    def notify(self, fires: list[AlertFire]) -> None:
+        if not fires:
+            return
+        title, body = summarize(fires)
+        self.last = (title, body)
+        if self.tray is not None and self.tray.isVisible():
+            self.channel = "tray"
+            self.tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, TOAST_MS)
+        else:
+            self.channel = "toast"
+            self.toast.show_message(title, body)
+        if self.sound_enabled:
+            self.play_sound()
+
+    def play_sound(self) -> None:
+        """QSoundEffect when Qt Multimedia is installed; otherwise the system beep. No device is no error."""
+        try:
+            from PySide6.QtMultimedia import QSoundEffect
+        except ImportError:
+            QApplication.beep()
+            return
+        if self._effect is None:
+            effect = QSoundEffect(self)
+            effect.setSource(QUrl.fromLocalFile(str(_chime(self._sound_file))))
+            effect.setVolume(0.6)
+            self._effect = effect
+        assert isinstance(self._effect, QSoundEffect)
+        self._effect.play()

@@ -1,0 +1,223 @@
+"""The Alerts panel, the rule dialog, delivery of fires and the in-window backtest, on real widgets."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from desktop import paths
+from desktop.core.alerts.rules import AlertType, Condition, rule_from_dict
+from desktop.core.backtest import run_backtest
+from desktop.core.prices import load_prices
+from desktop.storage.alerts import AlertRepository, StoredFire
+from desktop.storage.database import open_database
+from desktop.ui.alert_models import RuleColumn
+from desktop.ui.main_window import MainWindow
+
+from .conftest import MakeWindow, replayed
+
+NVDA = {"id": "nvda175", "type": "price", "symbol": "NVDA", "condition": "crosses_below", "level": 175}
+TSLA = {"id": "tsla5", "type": "change", "symbol": "TSLA", "condition": "above", "level": 5}
+
+
+@contextmanager
+def repository() -> Iterator[AlertRepository]:
+    """A separate connection to the app's database, as another process would see it."""
+    conn = open_database(paths.database_path()).connection
+    try:
+        yield AlertRepository(conn)
+    finally:
+        conn.close()
+
+
+def stored_rules() -> list[str]:
+    with repository() as repo:
+        return [r.id for r in repo.rules()[0]]
+
+
+def stored_fires() -> list[StoredFire]:
+    with repository() as repo:
+        return repo.fires()
+
+
+def seed(*rules: dict[str, object]) -> None:
+    with repository() as repo:
+        repo.save_rules([rule_from_dict(r) for r in rules])
+
+
+def ok_button(window: MainWindow):  # type: ignore[no-untyped-def]
+    dialog = window.alerts_panel.dialog
+    assert dialog is not None
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def test_dialog_validates_as_you_type_and_saves(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0, start=date(2026, 7, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    dialog = window.alerts_panel.new_rule()
+    assert not ok_button(window).isEnabled()
+    qtbot.keyClicks(dialog.symbol_edit, "zzzz")
+    assert "ZZZZ is not in the replay data" in dialog.error_label.text() and not ok_button(window).isEnabled()
+    dialog.symbol_edit.clear()
+    qtbot.keyClicks(dialog.symbol_edit, "nvda")
+    dialog.level_spin.setValue(175)
+    dialog.condition_box.setCurrentIndex(dialog.condition_box.findData(Condition.CROSSES_BELOW))
+    assert ok_button(window).isEnabled() and dialog.error_label.text() == ""
+    assert dialog.current_label.text().startswith(f"{window.store.latest('NVDA').price:,.2f}")  # type: ignore[union-attr]
+    dialog.cooldown_edit.setText("5 weeks")
+    assert "Cooldown" in dialog.error_label.text() and not ok_button(window).isEnabled()
+    dialog.cooldown_edit.setText("1d")
+    dialog.type_box.setCurrentIndex(dialog.type_box.findData(AlertType.SPREAD))
+    assert dialog.a_edit.isVisible() and not dialog.symbol_edit.isVisible()
+    dialog.a_edit.setText("IWM")
+    dialog.b_edit.setText("iwm")
+    assert "must differ" in dialog.error_label.text()
+    dialog.b_edit.setText("QQQ")
+    dialog.window_box.setCurrentText("qtd")
+    assert ok_button(window).isEnabled()
+    assert "pts" in dialog.current_label.text()
+    ok_button(window).click()
+    model = window.alerts_panel.rules_model
+    assert model.rowCount() == 1
+    rule = model.rule_at(0)
+    assert rule is not None and (rule.type, rule.a, rule.b, rule.cooldown) == (AlertType.SPREAD, "IWM", "QQQ", 86400)
+    assert stored_rules() == [rule.id]
+
+
+def test_edit_duplicate_toggle_delete_and_rotation(qtbot: QtBot, make_window: MakeWindow) -> None:
+    seed(NVDA)
+    window = make_window(run=False)
+    panel = window.alerts_panel
+    panel.select_rule("nvda175")
+    panel.edit_selected()
+    assert panel.dialog is not None and panel.dialog.symbol_edit.text() == "NVDA"
+    panel.dialog.level_spin.setValue(170)
+    ok_button(window).click()
+    assert panel.rules_model.rule_at(0).level == 170  # type: ignore[union-attr]
+    panel.select_rule("nvda175")
+    panel.duplicate_selected()
+    assert len(stored_rules()) == 2
+    panel.select_rule("nvda175")
+    panel.toggle_selected()
+    assert not window.alerts.engine.rule("nvda175").enabled  # type: ignore[union-attr]
+    index = panel.rules_model.index(0, RuleColumn.STATE)
+    assert panel.rules_model.data(index) == "disabled"
+    check = panel.rules_model.index(0, RuleColumn.ON)
+    assert panel.rules_model.setData(check, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert window.alerts.engine.rule("nvda175").enabled  # type: ignore[union-attr]
+    panel.adopt_rotation()
+    panel.adopt_rotation()  # a second click does not add a second copy
+    assert stored_rules().count("rotation") == 1
+    panel.select_rule("nvda175")
+    panel.delete_selected()
+    assert "nvda175" not in stored_rules() and panel.rules_model.row_of("nvda175") is None
+
+
+def test_import_refuses_a_bad_file_whole(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:
+    seed(NVDA)
+    window = make_window(run=False)
+    messages: list[tuple[str, bool]] = []
+    window.alerts_panel.message.connect(lambda text, error: messages.append((text, error)))
+    bad = tmp_path / "bad.toml"
+    rule = '[[alerts]]\nid = "{}"\ntype = "price"\nsymbol = "SPY"\ncondition = "above"\nlevel = {}\n'
+    bad.write_text(rule.format("ok", 1) + rule.format("broken", '"x"'))
+    window.alerts_panel.import_rules(bad)
+    assert messages[-1][1] and "rule 'broken': level" in messages[-1][0]
+    assert stored_rules() == ["nvda175"] and [r.id for r in window.alerts.rules] == ["nvda175"]
+    out = tmp_path / "out.json"
+    window.alerts_panel.export_rules(out)
+    good = tmp_path / "good.json"
+    good.write_text(out.read_text().replace("nvda175", "nvda-copy"))
+    window.alerts_panel.import_rules(good)
+    assert stored_rules() == ["nvda175", "nvda-copy"]
+
+
+def expected_fires(rules: list[dict[str, object]], start: date) -> list[tuple[str, float]]:
+    """What the backtest of the same engine says the replay from `start` fires (priming row included)."""
+    series = load_prices([paths.bundled_daily_dir()])
+    fires = run_backtest(series, [rule_from_dict(r) for r in rules])
+    from desktop.core.sessions import close_timestamp
+
+    first = close_timestamp(start) - 5 * 86400  # the priming row is the last session before the start
+    return [(f.rule_id, f.time) for f in fires if f.time >= first]
+
+
+def test_fires_reach_log_notification_table_and_chart(qtbot: QtBot, make_window: MakeWindow) -> None:
+    seed(NVDA, TSLA)
+    start = date(2026, 2, 1)
+    window = make_window(speed=0, start=start)
+    model = window.alerts_panel.log_model
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    qtbot.waitUntil(lambda: model.rowCount() >= 3, timeout=10_000)
+    window.alerts.writer.wait_idle()
+    qtbot.waitUntil(lambda: model.rowCount() == len(stored_fires()))
+    logged = [(f.rule_id, f.time) for f in model.fires()]
+    want = expected_fires([NVDA, TSLA], start)
+    assert logged == want[-len(logged) :] and len(logged) >= 3
+    assert window.notifier.channel == "toast" and window.toast_visible()  # no system tray offscreen
+    assert window.notifier.last is not None
+    assert window.model.is_highlighted((logged[-1][0] == "nvda175" and "NVDA") or "TSLA")
+    window.table.select_symbol("NVDA")
+    assert window.chart.marker_count() == sum(1 for rule_id, _ in logged if rule_id == "nvda175")
+    window.alerts_panel.log_filter.setText("nvda")
+    assert window.alerts_panel.log_proxy.rowCount() == sum(1 for rule_id, _ in logged if rule_id == "nvda175")
+
+
+def test_one_notification_for_several_fires(qtbot: QtBot, make_window: MakeWindow) -> None:
+    seed({"id": "a", "type": "price", "symbol": "SPY", "condition": "above", "level": 1},
+         {"id": "b", "type": "price", "symbol": "QQQ", "condition": "above", "level": 1})  # fmt: skip
+    window = make_window(speed=0, start=date(2026, 8, 1))
+    qtbot.waitUntil(lambda: window.notifier.last is not None, timeout=10_000)
+    title, body = window.notifier.last  # type: ignore[misc]
+    assert title == "2 alerts fired" and "SPY price above 1" in body and "QQQ price above 1" in body
+
+
+def test_log_export_and_clear(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:
+    seed(TSLA)
+    window = make_window(speed=0, start=date(2025, 10, 1))
+    qtbot.waitUntil(lambda: window.alerts_panel.log_model.rowCount() >= 3, timeout=10_000)
+    out = tmp_path / "log.csv"
+    window.alerts_panel.export_log(out)
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert rows and rows[0]["rule_id"] == "tsla5" and float(rows[0]["value"]) > 5
+    window.feeds.set_paused(True)
+    window.alerts.writer.wait_idle()
+    window.alerts_panel.clear_log(confirm=False)
+    assert window.alerts_panel.log_model.rowCount() == 0
+    assert stored_fires() == []
+
+
+def test_quick_price_alert_from_the_table(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0, start=date(2026, 8, 1))
+    qtbot.waitUntil(lambda: window.feeds.feed.finished and window.store.latest("NVDA") is not None, timeout=10_000)
+    window.table.select_symbol("NVDA")
+    window.alert_on_selected_price()
+    dialog = window.alerts_panel.dialog
+    assert dialog is not None and dialog.symbol_edit.text() == "NVDA"
+    assert dialog.level_spin.value() == pytest.approx(round(window.store.latest("NVDA").price, 2))  # type: ignore[union-attr]
+    assert window.price_alert_action in window.table.extra_menu_actions
+
+
+def test_backtest_dialog_lists_and_marks_fires(qtbot: QtBot, make_window: MakeWindow) -> None:
+    seed(NVDA)
+    window = make_window(run=False, start=date(2025, 10, 1))
+    dialog = window.open_backtest("nvda175")
+    assert dialog is not None
+    dialog.source_box.setCurrentText("Bundled daily bars")
+    dialog.run()
+    qtbot.waitUntil(lambda: "would have fired" in dialog.summary.text(), timeout=10_000)
+    series = load_prices([paths.bundled_daily_dir()])
+    from desktop.core.sessions import close_timestamp
+
+    want = [f for f in run_backtest(series, [rule_from_dict(NVDA)]) if f.time >= close_timestamp(date(2025, 10, 1))]
+    assert dialog.results.count() == len(want) and f"fired {len(want)} times since 2025-10-01" in dialog.summary.text()
+    dialog.chart_button.click()
+    assert window.chart.symbol == "NVDA" and window.chart.marker_count() == len(want)

@@ -1,0 +1,108 @@
+"""Nothing the user saved, and no fire the app logged, is lost when the process is killed (SIGKILL)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.core.alerts.rules import rule_from_dict
+from desktop.storage.alerts import AlertRepository
+from desktop.storage.database import open_database
+
+from .conftest import MakeWindow, replayed
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+
+IWM_ABOVE = {"id": "iwm200", "type": "price", "symbol": "IWM", "condition": "above", "level": 200}
+
+
+def app_env(home: Path) -> dict[str, str]:
+    return {**os.environ, "TICKERDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+
+
+def db_rows(home: Path, sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(home / "data" / "tickerdesk.db")
+    try:
+        return list(conn.execute(sql))
+    finally:
+        conn.close()
+
+
+def test_rule_saved_in_the_window_survives_sigkill(tickerdesk_home: Path) -> None:
+    script = textwrap.dedent(
+        """
+        from argparse import Namespace
+        from PySide6.QtWidgets import QApplication
+        from desktop.app import build_window
+        from desktop.core.alerts.rules import rule_from_dict
+
+        app = QApplication([])
+        window, _ = build_window(Namespace(source="replay", replay_data=None, speed=1.0, start=None))
+        window.show()
+        window.feeds.start(window.model.symbols)
+        rule = rule_from_dict({"id": "kept", "type": "price", "symbol": "NVDA", "condition": "below", "level": 175})
+        print("saved" if window.alerts.save_rule(rule) else "refused", flush=True)
+        app.exec()
+        """
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env=app_env(tickerdesk_home),
+    ) as proc:  # fmt: skip
+        try:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "saved"
+            os.kill(proc.pid, signal.SIGKILL)  # no chance to shut down cleanly
+        finally:
+            proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    definitions = db_rows(tickerdesk_home, "SELECT id, definition FROM alert_rule")
+    assert [row[0] for row in definitions] == ["kept"] and '"level": 175.0' in str(definitions[0][1])
+
+
+def test_logged_fires_survive_sigkill_and_restart_does_not_refire(
+    tickerdesk_home: Path, qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    conn = open_database(tickerdesk_home / "data" / "tickerdesk.db").connection
+    AlertRepository(conn).save_rules([rule_from_dict(IWM_ABOVE)])
+    conn.close()
+    logged: list[str] = []
+    with subprocess.Popen(
+        [sys.executable, "-m", "desktop", "run", "--source", "replay", "--speed", "1", "--start", "2026-04-01",
+         "--exit-after", "60"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=app_env(tickerdesk_home),
+    ) as proc:  # fmt: skip
+        try:
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                match = re.search(r"alert logged: (\S+) at (\S+)", line)
+                if match:
+                    logged.append(f"{match.group(1)} {match.group(2)}")
+                    break
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            proc.wait(timeout=30)
+    assert logged == ["iwm200 2026-03-31"], "fires at the first evaluation (the priming row before the start)"
+    fires = db_rows(tickerdesk_home, "SELECT rule_id, date(time, 'unixepoch', '-4 hours') FROM alert_fire")
+    assert [f"{r} {d}" for r, d in fires] == logged
+    state = db_rows(tickerdesk_home, "SELECT last_fire FROM alert_state WHERE rule_id = 'iwm200'")
+    assert state and state[0][0] is not None
+
+    # Restart later in the data: IWM is still above 200, and the restored state knows it already fired.
+    conn = open_database(tickerdesk_home / "data" / "tickerdesk.db").connection
+    AlertRepository(conn).save_rule(rule_from_dict({**IWM_ABOVE, "id": "fresh"}))  # the control: no saved state
+    conn.close()
+    window = make_window(speed=0, start=date(2026, 6, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    window.alerts.writer.wait_idle()
+    fired = [r[0] for r in db_rows(tickerdesk_home, "SELECT rule_id FROM alert_fire ORDER BY id")]
+    assert fired == ["iwm200", "fresh"], "only the rule without saved state fires for a condition already true"
