@@ -278,6 +278,19 @@ class TestStateKeeping:
         fresh = AlertEngine([above])
         assert run(fresh, [106]) == [0], "without the saved state it would fire again"
 
+    def test_restored_last_fire_keeps_the_cooldown_running(self) -> None:
+        crossing = rule(**PRICE, condition="crosses_above", level=100, cooldown="2h")
+        engine = AlertEngine([crossing])
+        assert run(engine, [99, 101]) == [1]  # fired at 10:01
+        saved = engine.state("r")
+        assert saved is not None
+        restarted = AlertEngine([crossing])
+        restarted.restore_state("r", saved)
+        day = "2025-10-06"
+        script = [("10:30", 99), ("10:31", 101), ("11:00", 99), ("12:01", 101)]
+        fired = [c for c, p in script if restarted.process([tick("X", p, at(day, c))])]
+        assert fired == ["12:01"], "the 10:31 crossing falls inside the cooldown that began before the restart"
+
     def test_state_from_a_later_time_starts_afresh(self) -> None:
         above = rule(**PRICE, condition="above", level=100, cooldown="3d")
         engine = AlertEngine([above])
