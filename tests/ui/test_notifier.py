@@ -1,0 +1,61 @@
+"""Notifications: bundling, the toast fallback, and sound that never fails loudly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.core.alerts.engine import AlertFire
+from desktop.core.alerts.rules import Condition
+from desktop.ui.notifier import MAX_LINES, Notifier, _chime, summarize
+
+
+def fire(n: int) -> AlertFire:
+    return AlertFire(
+        f"r{n}", f"Rule {n}", 1_760_000_000.0 + n, False, 100.0 + n, 100.0, Condition.ABOVE, (("X", 100.0 + n),)
+    )
+
+
+def test_one_fire_names_rule_value_and_prices() -> None:
+    title, body = summarize([fire(1)])
+    assert title == "Alert: Rule 1" and "101 vs level 100" in body and "X 101.00" in body
+
+
+def test_many_fires_are_one_bundled_message() -> None:
+    title, body = summarize([fire(n) for n in range(8)])
+    assert title == "8 alerts fired"
+    assert body.count("\n") == MAX_LINES and body.endswith(f"… and {8 - MAX_LINES} more")
+
+
+def test_toast_when_there_is_no_tray(qtbot: QtBot, tmp_path: Path) -> None:
+    window = QWidget()
+    window.resize(800, 500)
+    qtbot.addWidget(window)
+    window.show()
+    notifier = Notifier(window, tmp_path / "chime.wav")
+    notifier.notify([fire(1), fire(2)])
+    assert notifier.channel == "toast" and notifier.toast.isVisible()
+    assert notifier.toast.title.text() == "2 alerts fired"
+    assert notifier.toast.geometry().right() <= window.width()
+
+
+def test_sound_falls_back_without_qt_multimedia(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    beeps: list[int] = []
+    monkeypatch.setattr(QApplication, "beep", staticmethod(lambda: beeps.append(1)))
+    notifier = Notifier(window, tmp_path / "chime.wav")
+    notifier.sound_enabled = True
+    notifier.notify([fire(1)])  # QtMultimedia is absent or has no device: never an error
+    assert beeps == [1] or notifier._effect is not None
+
+
+def test_chime_is_a_real_wav(tmp_path: Path) -> None:
+    import wave
+
+    path = _chime(tmp_path / "c.wav")
+    with wave.open(str(path)) as sound:
+        assert sound.getframerate() == 22050 and 0.2 < sound.getnframes() / 22050 < 0.5
