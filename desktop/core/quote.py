@@ -27,6 +27,7 @@ class Quote:
     source: str = ""
     session: MarketSession = MarketSession.REGULAR
     daily: bool = False
+    name: str | None = None  # the source's short name for the symbol, when it sends one
 
     @property
     def change(self) -> float | None:

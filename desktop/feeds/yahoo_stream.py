@@ -1,0 +1,284 @@
+"""The live feed: Yahoo Finance's websocket streamer, with our own connection and reconnect loop.
+
+One asyncio loop on the feed's thread runs one connection per chunk of at most `per_connection`
+symbols (Yahoo is reported to drop symbols past about 100 on one connection). Each connection
+subscribes to its chunk, follows changes of the symbol set with subscribe/unsubscribe, re-sends the
+full subscription every `resubscribe_every` seconds (as Yahoo's own client does), and decodes frames.
+A malformed frame is counted and skipped. A closed or dropped connection, or one silent for
+`stall_after` seconds while the market is open, is re-opened after an exponential, jittered, capped
+backoff. yfinance's own listen loops are not used (see the project notes on their failure modes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from desktop.core.sessions import MarketSession, market_session
+from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
+from desktop.feeds.yahoo_protocol import FrameError, decode_frame, subscribe_message, unsubscribe_message
+
+log = logging.getLogger("desktop.feed")
+
+DEFAULT_URL = "wss://streamer.finance.yahoo.com/?version=2"
+URL_ENV = "TICKERDESK_YAHOO_WS_URL"
+
+
+def stream_url() -> str:
+    return os.environ.get(URL_ENV, "").strip() or DEFAULT_URL
+
+
+def regular_hours(ts: float) -> bool:
+    """Is the US market in its regular session at `ts` (when silence means a stalled stream)?"""
+    return market_session(ts) is MarketSession.REGULAR
+
+
+@dataclass
+class StreamStats:
+    """Counters a user (or a test) can read: what arrived and what went wrong."""
+
+    frames: int = 0
+    quotes: int = 0
+    malformed: int = 0
+    dropped: int = 0
+    connects: int = 0
+    reconnects: int = 0
+    stalls: int = 0
+
+
+class _Stalled(Exception):
+    pass
+
+
+class YahooStreamFeed:
+    """Pushes streamed quotes to `sink` from its own thread; statuses go to `on_status`."""
+
+    name = "Yahoo"
+
+    def __init__(
+        self,
+        sink: QuoteSink,
+        *,
+        url: str | None = None,
+        on_status: StatusListener | None = None,
+        per_connection: int = 100,
+        stall_after: float = 30.0,
+        resubscribe_every: float = 15.0,
+        backoff_initial: float = 1.0,
+        backoff_cap: float = 60.0,
+        market_open: Callable[[float], bool] = regular_hours,
+    ) -> None:
+        self.url = url or stream_url()
+        self._sink = sink
+        self._on_status = on_status
+        self.per_connection = per_connection
+        self.stall_after = stall_after
+        self.resubscribe_every = resubscribe_every
+        self.backoff_initial = backoff_initial
+        self.backoff_cap = backoff_cap
+        self.market_open = market_open
+        self.stats = StreamStats()
+        self._symbols: list[str] = []
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._changed: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
+        self._states: dict[int, str] = {}  # connection -> "connecting" | "live" | "waiting:<when>" | "stalled"
+        self.status: FeedStatus = FeedStatus(FeedState.CONNECTING, "Yahoo stream · connecting…")
+        self.last_message_at: float | None = None
+
+    # -- control, from any thread ---------------------------------------------------------------
+
+    def start(self) -> None:
+        ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(ready,), name="yahoo-stream", daemon=True)
+        self._thread.start()
+        ready.wait(5)
+
+    def stop(self) -> None:
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(stop.set)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def set_symbols(self, symbols: Iterable[str]) -> None:
+        with self._lock:
+            self._symbols = sorted(dict.fromkeys(symbols))
+        loop, changed = self._loop, self._changed
+        if loop is not None and changed is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(changed.set)
+
+    def can_supply(self, symbol: str) -> str | None:
+        return None  # whether Yahoo knows a symbol takes a network round trip: see YahooHistory.validate
+
+    def symbols(self) -> list[str]:
+        with self._lock:
+            return list(self._symbols)
+
+    # -- the feed thread ------------------------------------------------------------------------
+
+    def _run(self, ready: threading.Event) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self._main(ready))
+        except Exception:
+            log.exception("Yahoo stream failed")
+            self._report(FeedStatus(FeedState.ERROR, "Yahoo stream stopped after an internal error (see the log)"))
+        finally:
+            loop.close()
+
+    async def _main(self, ready: threading.Event) -> None:
+        self._stop = asyncio.Event()
+        self._changed = asyncio.Event()
+        ready.set()
+        tasks: dict[int, asyncio.Task[None]] = {}
+        while not self._stop.is_set():
+            wanted = max(1, -(-len(self.symbols()) // self.per_connection))
+            for k in range(wanted):
+                if k not in tasks or tasks[k].done():
+                    tasks[k] = asyncio.create_task(self._connection(k))
+            for k in [k for k in tasks if k >= wanted]:
+                tasks.pop(k).cancel()
+                self._states.pop(k, None)
+            stop_wait = asyncio.create_task(self._stop.wait())
+            change_wait = asyncio.create_task(self._changed.wait())
+            await asyncio.wait({stop_wait, change_wait}, return_when=asyncio.FIRST_COMPLETED)
+            stop_wait.cancel()
+            change_wait.cancel()
+            self._changed.clear()  # connections re-read their chunk of the symbol set on their own
+        for task in tasks.values():
+            task.cancel()
+        await asyncio.gather(*tasks.values(), return_exceptions=True)
+
+    def _chunk(self, k: int) -> list[str]:
+        symbols = self.symbols()
+        return symbols[k * self.per_connection : (k + 1) * self.per_connection]
+
+    async def _connection(self, k: int) -> None:
+        from websockets.asyncio.client import connect
+        from websockets.exceptions import WebSocketException
+
+        assert self._stop is not None
+        attempt = 0
+        first = True
+        while not self._stop.is_set():
+            if not self._chunk(k):
+                await asyncio.sleep(0.2)
+                continue
+            self._set_state(k, "connecting")
+            got_data = False
+            try:
+                async with connect(
+                    self.url, open_timeout=10, close_timeout=2, ping_interval=20, ping_timeout=20, max_size=1 << 20
+                ) as ws:
+                    self.stats.connects += 1
+                    if not first:
+                        self.stats.reconnects += 1
+                    first = False
+                    got_data = await self._serve(k, ws)
+            except _Stalled:
+                self.stats.stalls += 1
+                got_data = True  # it worked before it went quiet: start the backoff afresh
+            except (OSError, TimeoutError, WebSocketException) as exc:
+                log.info("Yahoo stream connection %d: %s", k, exc)
+            if self._stop.is_set():
+                break
+            attempt = 0 if got_data else attempt + 1
+            delay = min(self.backoff_cap, self.backoff_initial * 2**attempt) * random.uniform(0.5, 1.0)
+            self._set_state(k, f"waiting:{time.monotonic() + delay}")
+            try:
+                await asyncio.wait_for(self._stop.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+
+    async def _serve(self, k: int, ws: object) -> bool:
+        """Subscribe and read until the connection ends; True when any frame arrived."""
+        from websockets.asyncio.client import ClientConnection
+        from websockets.exceptions import ConnectionClosed
+
+        assert isinstance(ws, ClientConnection) and self._stop is not None
+        subscribed = set(self._chunk(k))
+        await ws.send(subscribe_message(subscribed))
+        last_sub = last_frame = time.monotonic()
+        self._set_state(k, "live")
+        got_data = False
+        while not self._stop.is_set():
+            try:
+                raw = await asyncio.wait_for(ws.recv(), timeout=0.5)
+            except TimeoutError:
+                raw = None
+            except ConnectionClosed as exc:
+                log.info("Yahoo stream connection %d closed: %s", k, exc)
+                return got_data
+            now = time.monotonic()
+            if raw is not None:
+                got_data = True
+                last_frame = now
+                self._handle(raw)
+            wanted = set(self._chunk(k))
+            if wanted != subscribed:
+                added, removed = wanted - subscribed, subscribed - wanted
+                if removed:
+                    await ws.send(unsubscribe_message(removed))
+                if added:
+                    await ws.send(subscribe_message(added))
+                subscribed = wanted
+            if now - last_sub >= self.resubscribe_every and subscribed:
+                await ws.send(subscribe_message(subscribed))
+                last_sub = now
+            if now - last_frame > self.stall_after and self.market_open(time.time()):
+                self._set_state(k, "stalled")
+                log.warning("Yahoo stream connection %d silent for %.0fs: reconnecting", k, now - last_frame)
+                await ws.close(code=1000, reason="stalled")
+                raise _Stalled
+        return got_data
+
+    def _handle(self, raw: str | bytes) -> None:
+        self.stats.frames += 1
+        try:
+            quote = decode_frame(raw)
+        except FrameError as exc:
+            self.stats.malformed += 1
+            log.debug("skipped a frame: %s", exc)
+            return
+        self.last_message_at = time.time()
+        if quote.symbol not in self.symbols():
+            return  # a late frame for a symbol just unsubscribed
+        if self._sink([quote], 0.5):
+            self.stats.quotes += 1
+        else:
+            self.stats.dropped += 1
+
+    # -- status ---------------------------------------------------------------------------------
+
+    def _set_state(self, k: int, state: str) -> None:
+        self._states[k] = state
+        states = list(self._states.values())
+        n = len(self.symbols())
+        if states and all(s == "live" for s in states):
+            status = FeedStatus(FeedState.LIVE, f"Yahoo stream · live · {n} symbol{'s' if n != 1 else ''}")
+        elif any(s == "stalled" for s in states):
+            status = FeedStatus(
+                FeedState.CONNECTING, f"Yahoo stream · no data for {self.stall_after:.0f}s, reconnecting"
+            )
+        elif waits := [float(s.split(":", 1)[1]) for s in states if s.startswith("waiting:")]:
+            seconds = max(0, round(min(waits) - time.monotonic()))
+            word = "reconnecting" if self.stats.connects else "cannot connect, retrying"
+            status = FeedStatus(FeedState.OFFLINE, f"Yahoo stream · {word} in {seconds}s")
+        else:
+            status = FeedStatus(FeedState.CONNECTING, "Yahoo stream · connecting…")
+        self._report(status)
+
+    def _report(self, status: FeedStatus) -> None:
+        self.status = status
+        if self._on_status is not None:
+            self._on_status(status)

@@ -1,0 +1,173 @@
+"""The Yahoo stream feed against a real websocket server on loopback speaking Yahoo's frame format."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+import pytest
+
+from desktop.core.quote import Quote
+from desktop.core.sessions import MarketSession
+from desktop.feeds.base import FeedState, FeedStatus
+from desktop.feeds.yahoo_stream import YahooStreamFeed
+
+from ..fakes.yahoo_streamer import FakeStreamer
+
+T0 = 1_760_000_000_000  # ms
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Poll a condition set by other threads (no Qt event loop here to wait on)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        threading.Event().wait(0.01)
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.quotes: list[Quote] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, quotes: Sequence[Quote], timeout: float | None = None) -> bool:
+        with self.lock:
+            self.quotes.extend(quotes)
+        return True
+
+    def prices(self, symbol: str) -> list[float]:
+        with self.lock:
+            return [q.price for q in self.quotes if q.symbol == symbol]
+
+
+@pytest.fixture
+def streamer() -> Iterator[FakeStreamer]:
+    server = FakeStreamer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_feed(streamer: FakeStreamer) -> Iterator[Callable[..., tuple[YahooStreamFeed, Sink, list[FeedStatus]]]]:
+    feeds: list[YahooStreamFeed] = []
+
+    def make(symbols: Sequence[str] = ("SPY", "QQQ", "IWM"), **options: object):  # type: ignore[no-untyped-def]
+        sink = Sink()
+        statuses: list[FeedStatus] = []
+        options.setdefault("backoff_initial", 0.05)
+        options.setdefault("backoff_cap", 0.2)
+        feed = YahooStreamFeed(sink, url=streamer.url, on_status=statuses.append, **options)  # type: ignore[arg-type]
+        feed.set_symbols(symbols)
+        feed.start()
+        feeds.append(feed)
+        return feed, sink, statuses
+
+    yield make
+    for feed in feeds:
+        feed.stop()
+
+
+def test_quotes_flow_with_all_fields(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
+    feed, sink, statuses = make_feed()
+    wait_for(lambda: streamer.subscribed() == {"SPY", "QQQ", "IWM"})
+    streamer.send_quote(id="SPY", price=672.35, time=T0, previous_close=669.21, change_percent=0.4692,
+                        day_volume=51234567, day_high=673.1, day_low=668.5, market_hours=1, short_name="SPDR S&P 500")  # fmt: skip
+    wait_for(lambda: sink.prices("SPY") == [672.35])
+    q = sink.quotes[0]
+    assert (q.time, q.prev_close, q.day_high, q.day_low, q.volume) == (T0 / 1000, 669.21, 673.1, 668.5, 51234567)
+    assert q.session is MarketSession.REGULAR and q.source == "yahoo" and q.name == "SPDR S&P 500"
+    streamer.send_quote(id="QQQ", price=600.5, time=T0 + 1000)  # pre-market: market_hours absent (0)
+    wait_for(lambda: sink.prices("QQQ") == [600.5])
+    assert sink.quotes[-1].session is MarketSession.PRE and sink.quotes[-1].prev_close is None
+    assert any(s.state is FeedState.LIVE for s in statuses)
+
+
+def test_subscriptions_follow_the_watchlist(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
+    feed, sink, _ = make_feed()
+    wait_for(lambda: streamer.subscribed() == {"SPY", "QQQ", "IWM"})
+    feed.set_symbols(["SPY", "QQQ", "IWM", "NVDA"])
+    wait_for(lambda: streamer.subscribed() == {"SPY", "QQQ", "IWM", "NVDA"})
+    feed.set_symbols(["SPY", "NVDA"])
+    wait_for(lambda: streamer.subscribed() == {"SPY", "NVDA"})
+    kinds = [next(iter(m)) for _, m in streamer.messages]
+    assert "unsubscribe" in kinds
+    streamer.send_quote(id="QQQ", price=600.0, time=T0)  # a late frame for a removed symbol
+    streamer.send_quote(id="NVDA", price=180.0, time=T0)
+    wait_for(lambda: sink.prices("NVDA") == [180.0])
+    assert sink.prices("QQQ") == []
+
+
+def test_malformed_frames_are_counted_and_skipped(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
+    feed, sink, _ = make_feed()
+    wait_for(lambda: streamer.subscribed() == {"SPY", "QQQ", "IWM"})
+    streamer.send_text("this is not json")
+    streamer.send_text(json.dumps({"type": "pricing", "message": "%%% not base64 %%%"}))
+    streamer.send_text(json.dumps({"type": "pricing", "message": base64.b64encode(b"\xff\xff\xff\xff").decode()}))
+    streamer.send_text(json.dumps({"type": "heartbeat", "message": ""}))
+    streamer.send_text(json.dumps(["a", "list"]))
+    streamer.send_quote(id="SPY", price=0.0, time=T0)  # no price
+    streamer.send_quote(id="SPY", price=671.0, time=T0)
+    wait_for(lambda: sink.prices("SPY") == [671.0])
+    assert feed.stats.malformed == 6 and feed.stats.frames == 7
+
+
+def test_server_close_reconnects_and_resubscribes(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
+    feed, sink, statuses = make_feed()
+    wait_for(lambda: streamer.subscribed() == {"SPY", "QQQ", "IWM"})
+    streamer.close_all()
+    wait_for(lambda: streamer.connections == 2 and streamer.subscribed() == {"SPY", "QQQ", "IWM"})
+    streamer.send_quote(id="IWM", price=250.0, time=T0)
+    wait_for(lambda: sink.prices("IWM") == [250.0])
+    assert feed.stats.reconnects == 1
+    assert any("reconnecting in" in s.detail for s in statuses), [s.detail for s in statuses]
+    assert statuses[-1].state is FeedState.LIVE
+
+
+def test_dropped_connection_reconnects(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
+    feed, sink, _ = make_feed()
+    wait_for(lambda: streamer.subscribed() == {"SPY", "QQQ", "IWM"})
+    streamer.drop_all()
+    wait_for(lambda: streamer.connections == 2 and streamer.subscribed() == {"SPY", "QQQ", "IWM"})
+    streamer.send_quote(id="SPY", price=680.0, time=T0)
+    wait_for(lambda: sink.prices("SPY") == [680.0])
+
+
+def test_silent_server_is_detected_as_stalled(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
+    feed, _, statuses = make_feed(stall_after=0.5, market_open=lambda _t: True)
+    wait_for(lambda: feed.stats.stalls >= 1 and streamer.connections >= 2)
+    assert any("no data for" in s.detail for s in statuses)
+
+
+def test_silence_while_market_closed_is_not_a_stall(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
+    feed, _, _ = make_feed(stall_after=0.3, market_open=lambda _t: False)
+    wait_for(lambda: streamer.open_count() == 1)
+    threading.Event().wait(1.0)  # nothing to wait on: checking that nothing happens
+    assert feed.stats.stalls == 0 and streamer.connections == 1
+
+
+def test_symbols_split_across_connections(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
+    symbols = ["A", "B", "C", "D", "E"]
+    make_feed(symbols, per_connection=2)
+    wait_for(lambda: streamer.subscribed() == set(symbols) and streamer.open_count() == 3)
+    per_connection: dict[int, set[str]] = {}
+    for number, message in streamer.messages:
+        per_connection.setdefault(number, set()).update(message.get("subscribe", []))
+    assert all(len(s) <= 2 for s in per_connection.values())
+
+
+def test_unreachable_server_says_so_and_retries() -> None:
+    statuses: list[FeedStatus] = []
+    feed = YahooStreamFeed(
+        Sink(), url="ws://127.0.0.1:9/", on_status=statuses.append, backoff_initial=0.05, backoff_cap=0.1
+    )
+    feed.set_symbols(["SPY"])
+    feed.start()
+    try:
+        wait_for(lambda: sum("retrying in" in s.detail for s in statuses) >= 3)
+    finally:
+        feed.stop()
+    assert all(s.state is not FeedState.LIVE for s in statuses)
