@@ -12,6 +12,7 @@ backoff. yfinance's own listen loops are not used (see the project notes on thei
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import random
@@ -52,7 +53,7 @@ class StreamStats:
     stalls: int = 0
 
 
-class _Stalled(Exception):
+class _StalledError(Exception):
     pass
 
 
@@ -185,7 +186,7 @@ class YahooStreamFeed:
                         self.stats.reconnects += 1
                     first = False
                     got_data = await self._serve(k, ws)
-            except _Stalled:
+            except _StalledError:
                 self.stats.stalls += 1
                 got_data = True  # it worked before it went quiet: start the backoff afresh
             except (OSError, TimeoutError, WebSocketException) as exc:
@@ -195,10 +196,8 @@ class YahooStreamFeed:
             attempt = 0 if got_data else attempt + 1
             delay = min(self.backoff_cap, self.backoff_initial * 2**attempt) * random.uniform(0.5, 1.0)
             self._set_state(k, f"waiting:{time.monotonic() + delay}")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=delay)
-            except TimeoutError:
-                pass
 
     async def _serve(self, k: int, ws: object) -> bool:
         """Subscribe and read until the connection ends; True when any frame arrived."""
@@ -239,7 +238,7 @@ class YahooStreamFeed:
                 self._set_state(k, "stalled")
                 log.warning("Yahoo stream connection %d silent for %.0fs: reconnecting", k, now - last_frame)
                 await ws.close(code=1000, reason="stalled")
-                raise _Stalled
+                raise _StalledError
         return got_data
 
     def _handle(self, raw: str | bytes) -> None:

@@ -72,10 +72,12 @@ def make_feed(streamer: FakeStreamer) -> Iterator[Callable[..., tuple[YahooStrea
 
 
 def test_quotes_flow_with_all_fields(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
-    feed, sink, statuses = make_feed()
+    _, sink, statuses = make_feed()
     wait_for(lambda: streamer.subscribed() == {"SPY", "QQQ", "IWM"})
-    streamer.send_quote(id="SPY", price=672.35, time=T0, previous_close=669.21, change_percent=0.4692,
-                        day_volume=51234567, day_high=673.1, day_low=668.5, market_hours=1, short_name="SPDR S&P 500")  # fmt: skip
+    fields = {"previous_close": 669.21, "change_percent": 0.4692, "day_volume": 51234567, "day_high": 673.1}
+    streamer.send_quote(
+        id="SPY", price=672.35, time=T0, day_low=668.5, market_hours=1, short_name="SPDR S&P 500", **fields
+    )
     wait_for(lambda: sink.prices("SPY") == [672.35])
     q = sink.quotes[0]
     assert (q.time, q.prev_close, q.day_high, q.day_low, q.volume) == (T0 / 1000, 669.21, 673.1, 668.5, 51234567)
@@ -128,7 +130,7 @@ def test_server_close_reconnects_and_resubscribes(streamer: FakeStreamer, make_f
 
 
 def test_dropped_connection_reconnects(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
-    feed, sink, _ = make_feed()
+    _, sink, _ = make_feed()
     wait_for(lambda: streamer.subscribed() == {"SPY", "QQQ", "IWM"})
     streamer.drop_all()
     wait_for(lambda: streamer.connections == 2 and streamer.subscribed() == {"SPY", "QQQ", "IWM"})
