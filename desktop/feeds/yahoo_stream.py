@@ -124,6 +124,10 @@ class YahooStreamFeed:
         with self._lock:
             return list(self._symbols)
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     # -- the feed thread ------------------------------------------------------------------------
 
     def _run(self, ready: threading.Event) -> None:

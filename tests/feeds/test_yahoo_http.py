@@ -1,0 +1,149 @@
+"""The chart endpoint client, the polling feed and the combined live feed against loopback fakes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop.core.prices import read_price_file
+from desktop.core.sessions import MarketSession, session_date
+from desktop.feeds.base import FeedState, FeedStatus
+from desktop.feeds.yahoo_http import (
+    RateLimitedError,
+    UnknownSymbolError,
+    UnreachableError,
+    YahooHttp,
+    parse_chart,
+)
+from desktop.feeds.yahoo_live import YahooLiveFeed
+from desktop.feeds.yahoo_poll import YahooPollFeed
+
+from ..fakes.yahoo_http import FIXTURES, FakeYahooHttp, chart_body, recorded
+from ..fakes.yahoo_streamer import FakeStreamer
+from .test_yahoo_stream import Sink, wait_for
+
+
+def session_bars(intraday_dir: Path, symbol: str, day: str) -> tuple[list[tuple[float, ...]], float]:
+    """One session of real 5-minute bars and the previous session's close."""
+    series = read_price_file(intraday_dir / f"{symbol}.csv")
+    rows = [i for i in range(len(series)) if session_date(float(series.times[i])).isoformat() == day]
+    bars = [tuple(float(a[i]) for a in (series.times, series.open, series.high, series.low, series.close, series.volume))
+            for i in rows]  # fmt: skip
+    return bars, float(series.prev_close[rows[0]])  # type: ignore[return-value]
+
+
+@pytest.fixture
+def fake_http() -> Iterator[FakeYahooHttp]:
+    server = FakeYahooHttp()
+    yield server
+    server.stop()
+
+
+def test_recorded_daily_chart_parses() -> None:
+    body = recorded("gadicc_chart-AAPL-2020-08-31-to-2020-11-07.json")["bodyJson"]
+    chart = parse_chart("AAPL", body)
+    raw = body["chart"]["result"][0]
+    assert chart.symbol == "AAPL" and chart.name == "Apple Inc."
+    assert len(chart.bars) == sum(c is not None for c in raw["indicators"]["quote"][0]["close"])
+    assert chart.bars[-1][4] == pytest.approx(raw["indicators"]["quote"][0]["close"][-1])
+    assert chart.prev_close == raw["meta"]["chartPreviousClose"]
+
+
+def test_weekend_minute_chart_has_only_metadata() -> None:
+    body = recorded("gadicc_chart-AAPL-2025-02-01-to-2025-02-02-includePrePost-false-interval-1m.json")["bodyJson"]
+    chart = parse_chart("AAPL", body)
+    assert chart.bars == [] and chart.prev_close == 244.47
+    (quote,) = chart.quotes()
+    assert quote.price == 244.87 and quote.prev_close == 244.47 and quote.change == pytest.approx(0.40)
+
+
+def test_unknown_symbol_and_bad_shapes() -> None:
+    with pytest.raises(UnknownSymbolError, match="no such symbol on Yahoo Finance"):
+        parse_chart("ZZZZ", json.loads(json.dumps({"chart": {"result": None, "error": {"code": "Not Found"}}})))
+    assert FIXTURES.is_dir()
+
+
+def test_client_tells_unknown_from_unreachable_from_rate_limited(fake_http: FakeYahooHttp, intraday_dir: Path) -> None:
+    bars, prev = session_bars(intraday_dir, "SPY", "2026-07-21")
+    fake_http.charts["SPY"] = chart_body("SPY", bars, prev)
+    http = YahooHttp(fake_http.url)
+    chart = http.chart("SPY")
+    assert len(chart.bars) == 78 and chart.prev_close == prev
+    quotes = chart.quotes()
+    assert quotes[-1].price == bars[-1][4] and quotes[-1].session is MarketSession.REGULAR
+    assert quotes[-1].day_high == max(b[2] for b in bars) and quotes[-1].volume == sum(b[5] for b in bars)
+    assert http.validate("SPY") is None
+    assert http.validate("ZZZZ") == "ZZZZ: no such symbol on Yahoo Finance"
+    fake_http.rate_limit(1)
+    with pytest.raises(RateLimitedError):
+        http.chart("SPY")
+    down = YahooHttp("http://127.0.0.1:9")
+    with pytest.raises(UnreachableError):
+        down.chart("SPY")
+    reason = down.validate("SPY")
+    assert reason is not None and reason.startswith("Cannot reach Yahoo") and "no such symbol" not in reason
+
+
+def test_poll_backs_off_on_429_then_recovers(fake_http: FakeYahooHttp, intraday_dir: Path) -> None:
+    bars, prev = session_bars(intraday_dir, "QQQ", "2026-07-21")
+    fake_http.charts["QQQ"] = chart_body("QQQ", bars[:40], prev)
+    fake_http.rate_limit(2)
+    sink = Sink()
+    statuses: list[FeedStatus] = []
+    feed = YahooPollFeed(YahooHttp(fake_http.url), sink, interval=0.05, on_status=statuses.append, backoff_cap=0.2)
+    feed.set_symbols(["QQQ"])
+    feed.start()
+    try:
+        wait_for(lambda: len(sink.prices("QQQ")) == 40)
+        fake_http.charts["QQQ"] = chart_body("QQQ", bars[:45], prev)  # five new bars
+        wait_for(lambda: len(sink.prices("QQQ")) == 45)
+    finally:
+        feed.stop()
+    details = [s.detail for s in statuses]
+    assert sum("rate limited, retrying in" in d for d in details) == 2
+    assert statuses[-1].state is FeedState.LIVE
+    assert sink.prices("QQQ") == [b[4] for b in bars[:45]], "each bar once, in order"
+
+
+def test_poll_names_unknown_symbols_and_a_dead_network(fake_http: FakeYahooHttp) -> None:
+    fake_http.charts["SPY"] = chart_body("SPY", [(1_784_640_600.0, 1, 1, 1, 600.0, 10)], 599.0)
+    statuses: list[FeedStatus] = []
+    feed = YahooPollFeed(YahooHttp(fake_http.url), Sink(), interval=0.05, on_status=statuses.append)
+    feed.set_symbols(["SPY", "NOPE"])
+    feed.poll_once()
+    assert feed.unknown == {"NOPE"}
+    dead = YahooPollFeed(YahooHttp("http://127.0.0.1:9"), Sink(), interval=0.05, on_status=statuses.append,
+                         backoff_cap=0.1)  # fmt: skip
+    dead.set_symbols(["SPY"])
+    dead.start()
+    try:
+        wait_for(lambda: any("cannot reach Yahoo" in s.detail for s in statuses))
+    finally:
+        dead.stop()
+
+
+def test_live_feed_snapshot_then_stream(fake_http: FakeYahooHttp, intraday_dir: Path) -> None:
+    bars, prev = session_bars(intraday_dir, "SPY", "2026-07-21")
+    fake_http.charts["SPY"] = chart_body("SPY", bars, prev, name="SPDR S&P 500 ETF")
+    streamer = FakeStreamer()
+    sink = Sink()
+    statuses: list[FeedStatus] = []
+    feed = YahooLiveFeed(sink, on_status=statuses.append, http=YahooHttp(fake_http.url), ws_url=streamer.url)
+    feed.set_symbols(["SPY"])
+    feed.start()
+    try:
+        wait_for(lambda: len(sink.prices("SPY")) == len(bars))
+        wait_for(lambda: streamer.subscribed() == {"SPY"})
+        later = int(bars[-1][0] * 1000) + 60_000
+        streamer.send_quote(id="SPY", price=701.25, time=later, previous_close=prev, market_hours=2)
+        wait_for(lambda: sink.prices("SPY")[-1] == 701.25)
+    finally:
+        feed.stop()
+        streamer.stop()
+    assert sink.quotes[0].prev_close == prev and sink.quotes[0].name == "SPDR S&P 500 ETF"
+    assert np.all(np.diff([q.time for q in sink.quotes]) > 0)
+    assert any(s.state is FeedState.LIVE and "stream" in s.detail for s in statuses)
