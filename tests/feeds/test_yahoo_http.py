@@ -31,8 +31,8 @@ def session_bars(intraday_dir: Path, symbol: str, day: str) -> tuple[list[tuple[
     """One session of real 5-minute bars and the previous session's close."""
     series = read_price_file(intraday_dir / f"{symbol}.csv")
     rows = [i for i in range(len(series)) if session_date(float(series.times[i])).isoformat() == day]
-    bars = [tuple(float(a[i]) for a in (series.times, series.open, series.high, series.low, series.close, series.volume))
-            for i in rows]  # fmt: skip
+    columns = (series.times, series.open, series.high, series.low, series.close, series.volume)
+    bars = [tuple(float(a[i]) for a in columns) for i in rows]
     return bars, float(series.prev_close[rows[0]])  # type: ignore[return-value]
 
 
