@@ -11,10 +11,10 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from desktop import __version__
 from desktop.core.alerts.rule_files import RuleFileError
@@ -32,11 +32,15 @@ from desktop.core.quote import Quote
 from desktop.core.sessions import NEW_YORK
 
 EXIT_USAGE = 2
-SUBCOMMANDS = ("run", "quote", "watch", "backtest", "alerts")
+SUBCOMMANDS = ("run", "quote", "watch", "record", "backtest", "alerts")
 
 
 class CliError(Exception):
-    """A problem to report on one line with exit status 2."""
+    """A problem with what the user asked for: one line, exit status 2."""
+
+
+class RuntimeFailure(Exception):
+    """Something outside the user's control failed (the network): one line, exit status 1."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -126,6 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--start", type=_date_arg, default=None, help="replay start date (default 2025-10-01)")
     watch.add_argument("--format", choices=("table", "jsonl"), default="table")
 
+    record = sub.add_parser("record", help="save live quotes to a file that --replay-data can play back")
+    record.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
+    record.add_argument("--out", type=Path, required=True, metavar="FILE", help="the recording (CSV), appended to")
+    _add_source_options(record)
+    record.set_defaults(source="yahoo")
+    record.add_argument("--seconds", type=float, default=None, help="stop after this long (default: until Ctrl-C)")
+
     backtest = sub.add_parser("backtest", help="replay price files through alert rules and print every fire")
     backtest.add_argument("--prices", type=Path, nargs="+", required=True, metavar="PATH", help="folders or CSV files")
     backtest.add_argument("--alerts", type=Path, required=True, metavar="FILE", help="rules (.toml or .json)")
@@ -169,11 +180,6 @@ def _level_arg(text: str) -> float:
     return value
 
 
-def _require_replay(source: str) -> None:
-    if source == "yahoo":
-        raise CliError("live Yahoo quotes are not available in this version; use --source replay")
-
-
 def _check_symbols(symbols: Sequence[str], known: Sequence[str]) -> None:
     unknown = [s for s in symbols if s not in known]
     if unknown:
@@ -192,20 +198,29 @@ def _table_line(q: Quote) -> str:
 TABLE_HEADER = f"{'SYMBOL':<7} {'LAST':>11} {'CHANGE':>9} {'CHG %':>8} {'VOLUME':>9}  TIME"
 
 
-def cmd_quote(args: argparse.Namespace) -> int:
-    from desktop.core.timeline import quote_at
-    from desktop.feeds.replay_source import load_timeline
+def resolve_source(args: argparse.Namespace) -> str:
+    """'yahoo' or 'replay'. `auto` is Yahoo when it answers, else replay (said on stderr)."""
+    if args.source != "auto":
+        return str(args.source)
+    if args.replay_data:
+        return "replay"  # the user pointed at data: play it
+    from desktop.feeds.yahoo_http import UnreachableError, YahooError, YahooHttp
 
-    _require_replay(args.source)
-    timeline = load_timeline(args.replay_data)
-    _check_symbols(args.symbols, list(timeline.series))
-    quotes: list[Quote] = []
-    for symbol in args.symbols:
-        series = timeline.series[symbol]
-        i = series.index_at(args.at) if args.at is not None else len(series) - 1
-        if i < 0:
-            raise CliError(f"{symbol} has no data at or before that time (it starts {series.first_date})")
-        quotes.append(quote_at(series, i))
+    try:
+        YahooHttp(timeout=5).chart("SPY", range_="1d", interval="1d", prepost=False)
+    except UnreachableError as exc:
+        print(f"tickerdesk: {exc}; using the bundled replay data", file=sys.stderr)
+        return "replay"
+    except YahooError:
+        pass  # it answered (rate limited, odd reply): Yahoo is reachable
+    return "yahoo"
+
+
+def cmd_quote(args: argparse.Namespace) -> int:
+    if resolve_source(args) == "yahoo":
+        quotes = _yahoo_quotes(args)
+    else:
+        quotes = _replay_quotes(args)
     if args.format == "json":
         print(json.dumps([quote_record(q) for q in quotes], indent=2))
     else:
@@ -215,28 +230,80 @@ def cmd_quote(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_watch(args: argparse.Namespace) -> int:
-    from desktop.core.pipeline import QuotePipeline
-    from desktop.core.quote_store import QuoteStore
-    from desktop.feeds.replay import ReplayFeed
-    from desktop.feeds.replay_source import default_start, load_timeline
+def _replay_quotes(args: argparse.Namespace) -> list[Quote]:
+    from desktop.core.timeline import quote_at
+    from desktop.feeds.replay_source import load_timeline
 
-    _require_replay(args.source)
     timeline = load_timeline(args.replay_data)
     _check_symbols(args.symbols, list(timeline.series))
+    quotes: list[Quote] = []
+    for symbol in args.symbols:
+        series = timeline.series[symbol]
+        i = series.index_at(args.at) if args.at is not None else len(series) - 1
+        if i < 0:
+            raise CliError(f"{symbol} has no data at or before that time (it starts {series.first_date})")
+        quotes.append(quote_at(series, i))
+    return quotes
+
+
+def _yahoo_quotes(args: argparse.Namespace) -> list[Quote]:
+    from desktop.feeds.yahoo_http import UnknownSymbolError, UnreachableError, YahooError, YahooHttp
+
+    if args.at is not None:
+        raise CliError("--at replays recorded data: use it with --source replay")
+    http = YahooHttp()
+    quotes: list[Quote] = []
+    unknown: list[str] = []
+    for symbol in args.symbols:
+        try:
+            latest = http.chart(symbol).quotes()
+        except UnknownSymbolError:
+            unknown.append(symbol)
+            continue
+        except UnreachableError as exc:
+            raise RuntimeFailure(str(exc)) from None
+        except YahooError as exc:
+            raise RuntimeFailure(str(exc)) from None
+        if latest:
+            quotes.append(latest[-1])
+    if unknown:
+        raise CliError(f"unknown symbol {', '.join(unknown)}: no such symbol on Yahoo Finance")
+    return quotes
+
+
+def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], None]) -> str:
+    """Run the chosen source for `args.symbols` until `--seconds` or Ctrl-C; returns the source used."""
+    from desktop.core.pipeline import QuotePipeline
+    from desktop.core.quote_store import QuoteStore
+
+    source = resolve_source(args)
     pipeline = QuotePipeline(QuoteStore())
     woken = threading.Event()
     pipeline.on_wake = woken.set
+    feed: Any
+    if source == "yahoo":
+        from desktop.feeds.yahoo_live import YahooLiveFeed
 
-    def show(quotes: Sequence[Quote]) -> None:
-        for q in quotes:
-            print(json.dumps(quote_record(q)) if args.format == "jsonl" else _table_line(q), flush=True)
+        feed = YahooLiveFeed(pipeline.push, on_status=lambda st: print(f"tickerdesk: {st.detail}", file=sys.stderr))
+    else:
+        from desktop.feeds.replay import ReplayFeed
+        from desktop.feeds.replay_source import default_start, load_timeline
 
-    pipeline.consumers.append(show)
-    feed = ReplayFeed(timeline, pipeline.push, speed=args.speed, start=args.start or default_start(timeline))
+        timeline = load_timeline(args.replay_data)
+        _check_symbols(args.symbols, list(timeline.series))
+        start = getattr(args, "start", None) or default_start(timeline)
+        feed = ReplayFeed(timeline, pipeline.push, speed=getattr(args, "speed", 1.0), start=start)
+    last: dict[str, float] = {}
+
+    def newer_only(quotes: Sequence[Quote]) -> None:
+        fresh = [q for q in quotes if q.time > last.get(q.symbol, float("-inf"))]
+        for q in fresh:
+            last[q.symbol] = q.time
+        if fresh:
+            on_quotes(fresh)
+
+    pipeline.consumers.append(newer_only)
     feed.set_symbols(args.symbols)
-    if args.format == "table":
-        print(TABLE_HEADER, flush=True)
     deadline = None if args.seconds is None else time.monotonic() + args.seconds
     feed.start()
     try:
@@ -245,10 +312,36 @@ def cmd_watch(args: argparse.Namespace) -> int:
             if woken.wait(timeout):
                 woken.clear()
                 pipeline.drain()
+        pipeline.drain()
     except KeyboardInterrupt:
         pass
     finally:
         feed.stop()
+    return source
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    def show(quotes: Sequence[Quote]) -> None:
+        for q in quotes:
+            print(json.dumps(quote_record(q)) if args.format == "jsonl" else _table_line(q), flush=True)
+
+    if args.format == "table":
+        print(TABLE_HEADER, flush=True)
+    _run_feed(args, show)
+    return 0
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from desktop.feeds.recorder import QuoteRecorder
+
+    recorder = QuoteRecorder(args.out)
+    try:
+        source = _run_feed(args, recorder.record)
+    finally:
+        recorder.close()
+    if recorder.error:
+        raise RuntimeFailure(recorder.error)
+    print(f"recorded {recorder.rows} quotes from {source} to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -349,7 +442,6 @@ def fire_time(fire: object) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    _require_replay(args.source)
     from desktop.app import run_app  # Qt is imported only here
 
     return run_app(args)
@@ -360,7 +452,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "run")
     args = build_parser().parse_args(argv)
-    handlers = {"run": cmd_run, "quote": cmd_quote, "watch": cmd_watch, "backtest": cmd_backtest, "alerts": cmd_alerts}
+    handlers = {
+        "run": cmd_run, "quote": cmd_quote, "watch": cmd_watch, "record": cmd_record,
+        "backtest": cmd_backtest, "alerts": cmd_alerts,
+    }  # fmt: skip
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `tickerdesk watch | head` ends quietly
     try:
@@ -368,3 +463,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, PriceFileError, RuleFileError, BacktestError, OSError) as exc:
         print(f"tickerdesk: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except RuntimeFailure as exc:
+        print(f"tickerdesk: {exc}", file=sys.stderr)
+        return 1

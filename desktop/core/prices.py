@@ -115,8 +115,17 @@ def read_price_file(path: Path, symbol: str | None = None) -> PriceSeries:
     return build_series(symbol, daily, rows)
 
 
-def build_series(symbol: str, daily: bool, rows: list[tuple[float, float, float, float, float, float]]) -> PriceSeries:
-    """Arrays and per-session figures from (time, open, high, low, close, volume) rows."""
+def build_series(
+    symbol: str,
+    daily: bool,
+    rows: list[tuple[float, float, float, float, float, float]],
+    known: dict[str, FloatArray] | None = None,
+) -> PriceSeries:
+    """Arrays and per-session figures from (time, open, high, low, close, volume) rows.
+
+    `known` holds per-row figures the source stated itself (a recording's prev_close, day_high, day_low,
+    day_volume, in the rows' sorted order); where given (not NaN) they win over the computed ones.
+    """
     data = np.array(sorted(rows, key=lambda r: r[0]), dtype=np.float64)
     times, opens, highs, lows, closes, volumes = (np.ascontiguousarray(data[:, i]) for i in range(6))
     # A bar with no open/high/low (some exports) is a single observation at its close.
@@ -141,6 +150,10 @@ def build_series(symbol: str, daily: bool, rows: list[tuple[float, float, float,
         day_high[a:b] = np.maximum.accumulate(highs[a:b])
         day_low[a:b] = np.minimum.accumulate(lows[a:b])
         day_volume[a:b] = np.nancumsum(volumes[a:b])
+    for name, stated in (known or {}).items():
+        target = {"prev_close": prev_close, "day_high": day_high, "day_low": day_low, "day_volume": day_volume}[name]
+        mask = ~np.isnan(stated)
+        target[mask] = stated[mask]
     return PriceSeries(
         symbol=symbol,
         daily=daily,
@@ -159,8 +172,64 @@ def build_series(symbol: str, daily: bool, rows: list[tuple[float, float, float,
     )
 
 
+RECORDING_COLUMNS = ("Datetime", "Symbol", "Price", "PrevClose", "DayHigh", "DayLow", "Volume", "Session")
+
+
+def is_recording(path: Path) -> bool:
+    """A file written by the recorder (several symbols, one quote a row) rather than one symbol's bars."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = handle.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return first.strip().split(",")[:2] == ["Datetime", "Symbol"]
+
+
+def read_recording(path: Path) -> dict[str, PriceSeries]:
+    """A recording as one series per symbol; each row is one quote with the figures the source sent."""
+    per_symbol: dict[str, list[tuple[float, ...]]] = {}
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as exc:
+        raise PriceFileError(f"{path}: cannot open ({exc.strerror or exc})") from exc
+    with handle:
+        reader = csv.reader(handle)
+        header = [h.strip() for h in next(reader, [])]
+        if tuple(header[: len(RECORDING_COLUMNS)]) != RECORDING_COLUMNS:
+            raise PriceFileError(f"{path}: expected recording columns {', '.join(RECORDING_COLUMNS)}")
+        for line_no, row in enumerate(reader, start=2):
+            if not row or not "".join(row).strip():
+                continue
+            try:
+                ts = _parse_time(row[0], daily=False)
+                symbol = row[1].strip().upper()
+                price, prev, high, low, volume = (_parse_number(row[i]) for i in range(2, 7))
+            except (ValueError, IndexError) as exc:
+                raise PriceFileError(f"{path}, line {line_no}: {exc}") from exc
+            if not symbol or not (math.isfinite(price) and price > 0):
+                continue  # a recording keeps what arrived; an unusable row is skipped, not fatal
+            per_symbol.setdefault(symbol, []).append((ts, price, prev, high, low, volume))
+    if not per_symbol:
+        raise PriceFileError(f"{path}: no quotes recorded")
+    out: dict[str, PriceSeries] = {}
+    for symbol, rows in per_symbol.items():
+        rows.sort(key=lambda r: r[0])
+        bars = [(t, p, p, p, p, math.nan) for t, p, *_ in rows]
+        stated = np.array([r[2:] for r in rows], dtype=np.float64)
+        known = {
+            "prev_close": stated[:, 0],
+            "day_high": stated[:, 1],
+            "day_low": stated[:, 2],
+            "day_volume": stated[:, 3],
+        }
+        out[symbol] = build_series(symbol, False, bars, known)
+    return out
+
+
 def load_prices(paths: list[Path]) -> dict[str, PriceSeries]:
-    """Read price files from folders (every `*.csv` in them) and single files, keyed by symbol."""
+    """Read price files from folders (every `*.csv` in them) and single files, keyed by symbol.
+
+    A recording (see `read_recording`) contributes every symbol it holds."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -174,8 +243,9 @@ def load_prices(paths: list[Path]) -> dict[str, PriceSeries]:
             raise PriceFileError(f"{path}: no such file or folder")
     series: dict[str, PriceSeries] = {}
     for file in files:
-        one = read_price_file(file)
-        if one.symbol in series:
-            raise PriceFileError(f"{file}: symbol {one.symbol} is given twice")
-        series[one.symbol] = one
+        contents = read_recording(file) if is_recording(file) else {(single := read_price_file(file)).symbol: single}
+        for symbol, one in contents.items():
+            if symbol in series:
+                raise PriceFileError(f"{file}: symbol {symbol} is given twice")
+            series[symbol] = one
     return series

@@ -1,0 +1,80 @@
+"""The recorder: saves live quotes to a CSV file that the replay feed can play back (`--replay-data FILE`).
+
+Columns: Datetime (ISO 8601, New York offset, milliseconds), Symbol, Price, PrevClose, DayHigh, DayLow,
+Volume, Session. Rows are written by the recorder's own thread, so the caller never waits on the disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import queue
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop.core.prices import RECORDING_COLUMNS
+from desktop.core.quote import Quote
+from desktop.core.sessions import to_new_york
+
+log = logging.getLogger("desktop.feed")
+
+
+def _cell(value: float | None) -> str:
+    return "" if value is None else f"{value:.10g}"
+
+
+def recording_row(quote: Quote) -> list[str]:
+    return [
+        to_new_york(quote.time).isoformat(timespec="milliseconds"),
+        quote.symbol,
+        _cell(quote.price),
+        _cell(quote.prev_close),
+        _cell(quote.day_high),
+        _cell(quote.day_low),
+        _cell(quote.volume),
+        quote.session.value,
+    ]
+
+
+class QuoteRecorder:
+    """Append quotes to `path` (created with a header when new). `record` is thread-safe and never blocks."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows = 0
+        self.error: str | None = None
+        self._queue: queue.Queue[Sequence[Quote] | None] = queue.Queue()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        new = not path.exists() or path.stat().st_size == 0
+        self._handle = path.open("a", newline="", encoding="utf-8")
+        self._writer = csv.writer(self._handle)
+        if new:
+            self._writer.writerow(RECORDING_COLUMNS)
+            self._handle.flush()
+        self._thread = threading.Thread(target=self._run, name="quote-recorder", daemon=True)
+        self._thread.start()
+
+    def record(self, quotes: Sequence[Quote]) -> None:
+        if quotes:
+            self._queue.put(list(quotes))
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        try:
+            while True:
+                batch = self._queue.get()
+                if batch is None:
+                    break
+                self._writer.writerows(recording_row(q) for q in batch)
+                self.rows += len(batch)
+                if self._queue.empty():
+                    self._handle.flush()
+        except OSError as exc:
+            self.error = f"recording to {self.path} stopped: {exc}"
+            log.error("%s", self.error)
+        finally:
+            self._handle.close()

@@ -1,0 +1,116 @@
+"""The CLI on the Yahoo source, against loopback fakes of the streamer and the chart endpoint."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.core.prices import load_prices
+
+from .fakes.yahoo_http import FakeYahooHttp, chart_body
+from .fakes.yahoo_streamer import FakeStreamer
+from .feeds.test_yahoo_stream import wait_for
+
+T0 = 1_784_649_600_000  # 2026-07-21 12:00 New York, in ms
+
+
+@pytest.fixture
+def fakes() -> Iterator[tuple[FakeStreamer, FakeYahooHttp]]:
+    streamer, http = FakeStreamer(), FakeYahooHttp()
+    bar = (T0 / 1000 - 3600, 700.0, 701.0, 699.0, 700.5, 1000.0)
+    for symbol, price in (("SPY", 700.5), ("QQQ", 620.0), ("IWM", 250.0)):
+        http.charts[symbol] = chart_body(symbol, [(*bar[:4], price, bar[5])], price - 1)
+    yield streamer, http
+    streamer.stop()
+    http.stop()
+
+
+def start_cli(home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp], *args: str) -> subprocess.Popen[str]:
+    streamer, http = fakes
+    env = {**os.environ, "TICKERDESK_HOME": str(home), "TICKERDESK_YAHOO_WS_URL": streamer.url,
+           "TICKERDESK_YAHOO_HTTP_URL": http.url}  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "desktop", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+
+
+def test_watch_streams_across_a_malformed_frame_and_a_server_close(
+    tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]
+) -> None:
+    streamer, _ = fakes
+    proc = start_cli(tickerdesk_home, fakes, "watch", "SPY", "QQQ", "IWM", "--source", "yahoo", "--seconds", "6",
+                     "--format", "jsonl")  # fmt: skip
+    with proc:
+        wait_for(lambda: streamer.subscribed() == {"SPY", "QQQ", "IWM"}, timeout=20)
+        streamer.send_quote(id="SPY", price=701.0, time=T0, market_hours=1, previous_close=699.5)
+        streamer.send_text("garbage that is not a frame")
+        streamer.send_quote(id="QQQ", price=621.0, time=T0 + 1000, market_hours=1)
+        streamer.close_all()
+        wait_for(lambda: streamer.connections == 2 and streamer.subscribed() == {"SPY", "QQQ", "IWM"}, timeout=20)
+        streamer.send_quote(id="IWM", price=251.5, time=T0 + 2000, market_hours=1)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    streamed = [(r["symbol"], r["price"]) for r in rows if r["source"] == "yahoo" and r["time"] >= "2026-07-21T12"]
+    assert streamed == [("SPY", 701.0), ("QQQ", 621.0), ("IWM", 251.5)]
+    first_spy = next(r for r in rows if r["symbol"] == "SPY")
+    assert first_spy["price"] == 700.5, "the initial snapshot came first"
+    assert "reconnecting" in err and "Traceback" not in err
+
+
+def test_quote_from_yahoo_and_unknown_symbol(tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]) -> None:
+    with start_cli(tickerdesk_home, fakes, "quote", "SPY", "--source", "yahoo", "--format", "json") as proc:
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    (spy,) = json.loads(out)
+    assert (spy["symbol"], spy["price"], spy["prev_close"], spy["source"]) == ("SPY", 700.5, 699.5, "yahoo")
+    with start_cli(tickerdesk_home, fakes, "quote", "SPY", "ZZZZ", "--source", "yahoo") as proc:
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2 and "ZZZZ: no such symbol on Yahoo Finance" in err
+
+
+def test_quote_says_when_yahoo_cannot_be_reached(tickerdesk_home: Path) -> None:
+    env = {**os.environ, "TICKERDESK_HOME": str(tickerdesk_home), "TICKERDESK_YAHOO_HTTP_URL": "http://127.0.0.1:9"}
+    down = subprocess.run([sys.executable, "-m", "desktop", "quote", "SPY", "--source", "yahoo"],
+                          capture_output=True, text=True, env=env, timeout=30, check=False)  # fmt: skip
+    assert down.returncode == 1 and "cannot reach Yahoo" in down.stderr and "no such symbol" not in down.stderr
+    auto = subprocess.run([sys.executable, "-m", "desktop", "quote", "SPY", "--format", "json"],
+                          capture_output=True, text=True, env=env, timeout=30, check=False)  # fmt: skip
+    assert auto.returncode == 0 and "using the bundled replay data" in auto.stderr
+    assert json.loads(auto.stdout)[0]["source"] == "replay"
+
+
+def test_record_then_replay_the_recording(
+    tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp], tmp_path: Path
+) -> None:
+    streamer, _ = fakes
+    out = tmp_path / "session.csv"
+    proc = start_cli(tickerdesk_home, fakes, "record", "SPY", "IWM", "--out", str(out), "--seconds", "4")
+    with proc:
+        wait_for(lambda: streamer.subscribed() == {"SPY", "IWM"}, timeout=20)
+        for k in range(5):
+            streamer.send_quote(id="SPY", price=701.0 + k, time=T0 + 1000 * k, market_hours=1, previous_close=699.5,
+                                day_volume=1000 + k, day_high=706.0, day_low=698.0)  # fmt: skip
+            streamer.send_quote(id="IWM", price=250.0 - k, time=T0 + 1000 * k + 500, market_hours=1)
+            time.sleep(0.05)  # spread the frames out as a real stream would (not waiting on anything)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    series = load_prices([out])
+    assert set(series) == {"SPY", "IWM"}
+    assert list(series["SPY"].close[-5:]) == [701.0, 702.0, 703.0, 704.0, 705.0]
+    assert series["SPY"].prev_close[-1] == 699.5 and series["SPY"].day_volume[-1] == 1004
+    replay = subprocess.run(
+        [sys.executable, "-m", "desktop", "quote", "SPY", "IWM", "--source", "replay", "--replay-data", str(out),
+         "--format", "json"], capture_output=True, text=True, timeout=30, check=False,
+        env={**os.environ, "TICKERDESK_HOME": str(tickerdesk_home)},
+    )  # fmt: skip
+    assert replay.returncode == 0, replay.stderr
+    prices = {r["symbol"]: r["price"] for r in json.loads(replay.stdout)}
+    assert prices == {"SPY": 705.0, "IWM": 246.0}
