@@ -32,6 +32,8 @@ from desktop.core.quote import Quote
 from desktop.core.sessions import NEW_YORK
 
 EXIT_USAGE = 2
+# Things worth saying once a command has worked (a failing command prints its one error line only).
+NOTES: list[str] = []
 SUBCOMMANDS = ("run", "quote", "watch", "record", "backtest", "alerts")
 
 
@@ -39,7 +41,7 @@ class CliError(Exception):
     """A problem with what the user asked for: one line, exit status 2."""
 
 
-class RuntimeFailure(Exception):
+class RuntimeFailureError(Exception):
     """Something outside the user's control failed (the network): one line, exit status 1."""
 
 
@@ -209,7 +211,7 @@ def resolve_source(args: argparse.Namespace) -> str:
     try:
         YahooHttp(timeout=5).chart("SPY", range_="1d", interval="1d", prepost=False)
     except UnreachableError as exc:
-        print(f"tickerdesk: {exc}; using the bundled replay data", file=sys.stderr)
+        NOTES.append(f"{exc}; used the bundled replay data")
         return "replay"
     except YahooError:
         pass  # it answered (rate limited, odd reply): Yahoo is reachable
@@ -217,10 +219,7 @@ def resolve_source(args: argparse.Namespace) -> str:
 
 
 def cmd_quote(args: argparse.Namespace) -> int:
-    if resolve_source(args) == "yahoo":
-        quotes = _yahoo_quotes(args)
-    else:
-        quotes = _replay_quotes(args)
+    quotes = _yahoo_quotes(args) if resolve_source(args) == "yahoo" else _replay_quotes(args)
     if args.format == "json":
         print(json.dumps([quote_record(q) for q in quotes], indent=2))
     else:
@@ -261,9 +260,9 @@ def _yahoo_quotes(args: argparse.Namespace) -> list[Quote]:
             unknown.append(symbol)
             continue
         except UnreachableError as exc:
-            raise RuntimeFailure(str(exc)) from None
+            raise RuntimeFailureError(str(exc)) from None
         except YahooError as exc:
-            raise RuntimeFailure(str(exc)) from None
+            raise RuntimeFailureError(str(exc)) from None
         if latest:
             quotes.append(latest[-1])
     if unknown:
@@ -340,7 +339,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     finally:
         recorder.close()
     if recorder.error:
-        raise RuntimeFailure(recorder.error)
+        raise RuntimeFailureError(recorder.error)
     print(f"recorded {recorder.rows} quotes from {source} to {args.out}", file=sys.stderr)
     return 0
 
@@ -459,10 +458,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `tickerdesk watch | head` ends quietly
     try:
-        return handlers[args.command](args)
+        status = handlers[args.command](args)
+        for note in NOTES:
+            print(f"tickerdesk: {note}", file=sys.stderr)
+        return status
     except (CliError, PriceFileError, RuleFileError, BacktestError, OSError) as exc:
         print(f"tickerdesk: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except RuntimeFailure as exc:
+    except RuntimeFailureError as exc:
         print(f"tickerdesk: {exc}", file=sys.stderr)
         return 1

@@ -18,11 +18,17 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
+# A loopback port nothing listens on: a test that forgets its fake gets "connection refused" at once.
+NOWHERE = "127.0.0.1:9"
+
+
 @pytest.fixture(autouse=True)
 def tickerdesk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own app home: database, settings and logs land in a temp dir."""
+    """Every test gets its own app home, and Yahoo's addresses point at loopback: no test reaches the internet."""
     home = tmp_path / "home"
     monkeypatch.setenv(paths.HOME_ENV, str(home))
+    monkeypatch.setenv("TICKERDESK_YAHOO_HTTP_URL", f"http://{NOWHERE}")
+    monkeypatch.setenv("TICKERDESK_YAHOO_WS_URL", f"ws://{NOWHERE}/")
     return home
 
 

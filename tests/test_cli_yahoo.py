@@ -83,7 +83,7 @@ def test_quote_says_when_yahoo_cannot_be_reached(tickerdesk_home: Path) -> None:
     assert down.returncode == 1 and "cannot reach Yahoo" in down.stderr and "no such symbol" not in down.stderr
     auto = subprocess.run([sys.executable, "-m", "desktop", "quote", "SPY", "--format", "json"],
                           capture_output=True, text=True, env=env, timeout=30, check=False)  # fmt: skip
-    assert auto.returncode == 0 and "using the bundled replay data" in auto.stderr
+    assert auto.returncode == 0 and "used the bundled replay data" in auto.stderr
     assert json.loads(auto.stdout)[0]["source"] == "replay"
 
 
