@@ -24,6 +24,8 @@ from desktop.core.quote_store import QuoteStore
 from desktop.feeds.base import StatusListener
 from desktop.feeds.replay import ReplayFeed
 from desktop.feeds.replay_source import default_start, load_timeline
+from desktop.feeds.yahoo_http import reachable
+from desktop.feeds.yahoo_live import YahooLiveFeed
 from desktop.storage.alerts import AlertRepository
 from desktop.storage.database import DatabaseError, open_database
 from desktop.storage.watchlists import DEFAULT_WATCHLIST, WatchlistRepository
@@ -90,7 +92,20 @@ def build_window(args: argparse.Namespace) -> tuple[MainWindow, str | None]:
     def make_replay(start_day: date | None, pace: float, on_status: StatusListener) -> ReplayFeed:
         return ReplayFeed(timeline, pipeline.push, speed=pace, start=start_day, on_status=on_status)
 
-    feeds = FeedController(make_replay, pipeline, start=start, speed=speed)
+    poll_interval = float(settings.get(cfg.POLL_INTERVAL))
+
+    def make_live(on_status: StatusListener) -> YahooLiveFeed:
+        return YahooLiveFeed(pipeline.push, on_status=on_status, poll_interval=poll_interval)
+
+    feeds = FeedController(
+        pipeline,
+        make_replay=make_replay,
+        make_live=make_live,
+        source=getattr(args, "source", "replay"),
+        start=start,
+        speed=speed,
+        probe=reachable,
+    )
     window = MainWindow(
         store=store,
         driver=driver,
@@ -105,7 +120,7 @@ def build_window(args: argparse.Namespace) -> tuple[MainWindow, str | None]:
             "Bundled 5-minute bars": lambda: load_prices([paths.bundled_intraday_dir()]),
         },
         sound_file=paths.cache_dir() / "alert-chime.wav",
-        clock=lambda: store.newest_time() or time.time(),  # a replay's "now" is its own clock
+        clock=lambda: (store.newest_time() or time.time()) if feeds.is_replay else time.time(),  # a replay's own clock
         replay_first_date=timeline.first_date,
         replay_last_date=timeline.last_date,
     )

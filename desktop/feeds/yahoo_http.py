@@ -188,3 +188,14 @@ class YahooHttp:
         except YahooError as exc:
             return str(exc)
         return None
+
+
+def reachable(timeout: float = 5.0) -> bool:
+    """Does Yahoo answer at all? (A rate-limited or odd answer still means the network works.)"""
+    try:
+        YahooHttp(timeout=timeout).chart("SPY", range_="1d", interval="1d", prepost=False)
+    except UnreachableError:
+        return False
+    except YahooError:
+        return True
+    return True

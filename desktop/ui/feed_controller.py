@@ -1,51 +1,108 @@
-"""Owns the running feed: start, stop, restart from a date, pace, and its status as a Qt signal."""
+"""Owns the running feed: replay or Yahoo, the switch between them in `auto`, pace, and status as signals."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.pipeline import QuotePipeline
-from desktop.feeds.base import FeedStatus, StatusListener
+from desktop.feeds.base import FeedState, FeedStatus, StatusListener
 from desktop.feeds.replay import ReplayFeed
 
 ReplayFactory = Callable[[date | None, float, StatusListener], ReplayFeed]
 
 
-class FeedController(QObject):
-    """The UI's handle on the feed. Statuses arrive from the feed thread; the newest is re-emitted here.
+class LiveFeed(Protocol):
+    """What the controller needs of a live feed (YahooLiveFeed)."""
 
-    Status reports can come once per replay step; they are coalesced so the GUI thread handles at most
-    one pending report at a time.
+    name: str
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def set_symbols(self, symbols: Iterable[str]) -> None: ...
+    def can_supply(self, symbol: str) -> str | None: ...
+    def validate_symbol(self, symbol: str) -> str | None: ...
+    def set_poll_interval(self, seconds: float) -> None: ...
+
+
+LiveFactory = Callable[[StatusListener], LiveFeed]
+
+PROBE_EVERY_MS = 30_000
+OFFLINE_GRACE_S = 60.0
+
+
+class FeedController(QObject):
+    """The UI's handle on the feed.
+
+    `source` is what the user asked for: `replay`, `yahoo`, or `auto` (Yahoo when it answers, else the
+    replay with a banner saying so, probing every 30 s and going live by itself when the network is back;
+    a live feed that stays offline for a minute falls back the same way). Status reports arrive from
+    feed threads and are coalesced: the GUI thread handles at most one pending report at a time.
     """
 
     status_changed = Signal(object)  # FeedStatus
-    restarted = Signal()
+    restarted = Signal()  # the store was emptied (replay restart or a switch of source)
+    source_changed = Signal(str)  # "replay" or "yahoo": which one is running now
+    symbol_checked = Signal(str, object)  # (symbol, None or the reason it cannot be added)
     _status_ready = Signal()
+    _probed = Signal(bool)
 
     def __init__(
         self,
-        make_replay: ReplayFactory,
         pipeline: QuotePipeline,
         *,
-        start: date | None,
-        speed: float,
+        make_replay: ReplayFactory,
+        make_live: LiveFactory | None = None,
+        source: str = "replay",
+        start: date | None = None,
+        speed: float = 1.0,
+        probe: Callable[[], bool] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._make_replay = make_replay
         self._pipeline = pipeline
+        self._make_replay = make_replay
+        self._make_live = make_live
+        self._probe = probe
+        self.source = source if make_live is not None else "replay"
         self._symbols: list[str] = []
         self._lock = threading.Lock()
         self._pending: FeedStatus | None = None
         self.status: FeedStatus | None = None
+        self.note = ""  # why auto is on replay, for the banner
+        self._offline_since: float | None = None
         self._status_ready.connect(self._deliver_status)
-        self.feed = make_replay(start, speed, self._report)
+        self._probed.connect(self._on_probed)
+        self._probe_timer = QTimer(self)
+        self._probe_timer.setSingleShot(True)
+        self._probe_timer.setInterval(PROBE_EVERY_MS)  # tests shorten it through probe_timer
+        self._probe_timer.timeout.connect(self._probe_async)
+        self._replay_start = start
+        self.replay: ReplayFeed = make_replay(start, speed, self._report)
+        self.replay_started = False
+        self.live: LiveFeed | None = None
+        self._running = False
 
-    # Called on the feed thread.
+    # -- which feed -----------------------------------------------------------------------------
+
+    @property
+    def probe_timer(self) -> QTimer:
+        return self._probe_timer
+
+    @property
+    def is_replay(self) -> bool:
+        return self.live is None
+
+    @property
+    def feed(self) -> ReplayFeed | LiveFeed:
+        return self.replay if self.live is None else self.live
+
+    # Called on feed threads.
     def _report(self, status: FeedStatus) -> None:
         with self._lock:
             first = self._pending is None
@@ -56,17 +113,93 @@ class FeedController(QObject):
     def _deliver_status(self) -> None:
         with self._lock:
             status, self._pending = self._pending, None
-        if status is not None:
-            self.status = status
-            self.status_changed.emit(status)
+        if status is None:
+            return
+        self.status = status
+        self.status_changed.emit(status)
+        if self.live is not None and self.source == "auto":
+            self._watch_offline(status)
+
+    def _watch_offline(self, status: FeedStatus) -> None:
+        if status.state is not FeedState.OFFLINE:
+            self._offline_since = None
+        elif self._offline_since is None:
+            self._offline_since = time.monotonic()
+        elif time.monotonic() - self._offline_since > OFFLINE_GRACE_S:
+            self._switch(live=False, note=f"Yahoo Finance stopped answering ({status.detail})")
+
+    # -- control --------------------------------------------------------------------------------
 
     def start(self, symbols: Iterable[str]) -> None:
         self._symbols = list(symbols)
-        self.feed.set_symbols(self._symbols)
-        self.feed.start()
+        self._running = True
+        if self.source == "yahoo":
+            self._switch(live=True)
+        elif self.source == "auto":
+            self._report(FeedStatus(FeedState.CONNECTING, "Looking for Yahoo Finance…"))
+            self._probe_async()
+        else:
+            self._start_replay()
+
+    def _start_replay(self) -> None:
+        self.replay.set_symbols(self._symbols)
+        self.replay.start()
+        self.replay_started = True
+        self.source_changed.emit("replay")
 
     def stop(self) -> None:
-        self.feed.stop()
+        self._running = False
+        self._probe_timer.stop()
+        if self.live is not None:
+            self.live.stop()
+        self.replay.stop()
+
+    def _probe_async(self) -> None:
+        probe = self._probe
+        if probe is None:
+            return
+        emit = self._probed.emit
+        threading.Thread(target=lambda: emit(probe()), name="yahoo-probe", daemon=True).start()
+
+    def _on_probed(self, reachable: bool) -> None:
+        if not self._running:
+            return
+        if reachable:
+            if self.live is None:
+                self._switch(live=True)
+            return
+        if self.live is None and not self.replay_started:
+            self.note = "Yahoo Finance cannot be reached"
+            self._start_replay()
+        self._probe_timer.start()
+
+    def _switch(self, *, live: bool, note: str = "") -> None:
+        """Stop what runs, empty the store, start the other source."""
+        assert self._make_live is not None
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+        if self.replay_started:  # a stopped replay cannot start again: make a fresh one for next time
+            self.replay.stop()
+            self.replay = self._make_replay(self._replay_start, self.replay.speed, self._report)
+            self.replay_started = False
+        self._pipeline.discard_pending()
+        self._pipeline.store.clear()
+        if self._pipeline.engine is not None:
+            self._pipeline.engine.reset()
+        self.restarted.emit()
+        self._offline_since = None
+        if live:
+            self.note = ""
+            self.live = self._make_live(self._report)
+            self.live.set_symbols(self._symbols)
+            self.live.start()
+            self.source_changed.emit("yahoo")
+        else:
+            self.note = note
+            self._start_replay()
+            if self.source == "auto":
+                self._probe_timer.start()
 
     def set_symbols(self, symbols: Iterable[str]) -> None:
         self._symbols = list(symbols)
@@ -75,19 +208,35 @@ class FeedController(QObject):
     def can_supply(self, symbol: str) -> str | None:
         return self.feed.can_supply(symbol)
 
+    def check_symbol(self, symbol: str) -> None:
+        """Answer through `symbol_checked`: at once for the replay, after asking Yahoo (off this thread) live."""
+        live = self.live
+        if live is None:
+            self.symbol_checked.emit(symbol, self.replay.can_supply(symbol))
+            return
+        emit = self.symbol_checked.emit
+        threading.Thread(target=lambda: emit(symbol, live.validate_symbol(symbol)), daemon=True).start()
+
     def set_paused(self, paused: bool) -> None:
-        self.feed.set_paused(paused)
+        self.replay.set_paused(paused)
 
     def set_speed(self, speed: float) -> None:
-        self.feed.set_speed(speed)
+        self.replay.set_speed(speed)
+
+    def set_poll_interval(self, seconds: float) -> None:
+        if self.live is not None:
+            self.live.set_poll_interval(seconds)
 
     def restart(self, start: date | None) -> None:
-        """Play again from `start`: the old feed stops, queued quotes are dropped and the store is emptied."""
-        paused, speed = self.feed.paused, self.feed.speed
-        self.feed.stop()
+        """Play the replay again from `start`: queued quotes are dropped and the store is emptied."""
+        if self.live is not None:
+            return
+        paused, speed = self.replay.paused, self.replay.speed
+        self.replay.stop()
         self._pipeline.discard_pending()
         self._pipeline.store.clear()
-        self.feed = self._make_replay(start, speed, self._report)
-        self.feed.set_paused(paused)
+        self._replay_start = start
+        self.replay = self._make_replay(start, speed, self._report)
+        self.replay.set_paused(paused)
         self.restarted.emit()
-        self.start(self._symbols)
+        self._start_replay()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDockWidget,
+    QFileDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -34,6 +35,7 @@ from desktop.core.alerts.rules import AlertRule, AlertType, Condition, new_rule_
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import session_date, to_new_york
 from desktop.feeds.base import FeedState, FeedStatus
+from desktop.feeds.recorder import QuoteRecorder
 from desktop.storage.alerts import StoredFire
 from desktop.storage.watchlists import WatchlistRepository
 from desktop.ui import settings as cfg
@@ -53,6 +55,9 @@ log = logging.getLogger("desktop.ui")
 
 SYMBOL_PATTERN = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^]{0,19}$")
 SPEEDS: list[tuple[str, float]] = [("1×", 1.0), ("5×", 5.0), ("20×", 20.0), ("Max", 0.0)]
+POLL_INTERVALS = [5.0, 15.0, 30.0, 60.0]
+# A live quote older than this during regular hours is marked stale.
+STALE_AFTER_S = 120.0
 MESSAGE_MS = 8000
 
 
@@ -87,6 +92,7 @@ class MainWindow(QMainWindow):
         self.alerts = alerts
         self.backtest_sources = backtest_sources
         self.backtest_dialog: BacktestDialog | None = None
+        self.recorder: QuoteRecorder | None = None
 
         self.model = WatchlistModel(store, names, clock, self)
         self.model.set_symbols(watchlists.symbols())
@@ -139,6 +145,8 @@ class MainWindow(QMainWindow):
         self.alerts_panel.backtest_requested.connect(self.open_backtest)
         feeds.status_changed.connect(self._on_status)
         feeds.restarted.connect(self._on_restarted)
+        feeds.source_changed.connect(self._on_source_changed)
+        feeds.symbol_checked.connect(self._symbol_checked)
 
         self._ticker = QTimer(self)  # ages and the quotes/s figure move with the clock alone
         self._ticker.setInterval(1000)
@@ -194,7 +202,7 @@ class MainWindow(QMainWindow):
         for label, value in SPEEDS:
             self.speed_box.addItem(label, value)
         self.speed_box.setToolTip("Replay pace: sessions (daily data) or bars (intraday) per second")
-        self._select_speed(self.feeds.feed.speed)
+        self._select_speed(self.feeds.replay.speed)
         self.speed_box.currentIndexChanged.connect(lambda _i: self.feeds.set_speed(float(self.speed_box.currentData())))
         bar.addWidget(self.speed_box)
 
@@ -207,8 +215,8 @@ class MainWindow(QMainWindow):
             self.start_edit.setDateRange(
                 QDate(first.year, first.month, first.day), QDate(last.year, last.month, last.day)
             )
-        start_ts = self.feeds.feed.timeline.step_times[
-            min(self.feeds.feed.start_step, len(self.feeds.feed.timeline) - 1)
+        start_ts = self.feeds.replay.timeline.step_times[
+            min(self.feeds.replay.start_step, len(self.feeds.replay.timeline) - 1)
         ]
         start_day = session_date(float(start_ts))
         self.start_edit.setDate(QDate(start_day.year, start_day.month, start_day.day))
@@ -270,6 +278,20 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{k + 1}"))
             action.triggered.connect(lambda _c=False, v=value: self._select_speed(v))
 
+        poll_menu = replay_menu.addMenu("Yahoo &Poll Interval")
+        poll_group = QActionGroup(self)
+        current_poll = float(self.settings.get(cfg.POLL_INTERVAL))
+        for seconds in POLL_INTERVALS:
+            action = poll_menu.addAction(f"Every {seconds:g} s")
+            action.setCheckable(True)
+            action.setChecked(seconds == current_poll)
+            poll_group.addAction(action)
+            action.triggered.connect(lambda _c=False, s=seconds: self._set_poll_interval(s))
+        replay_menu.addSeparator()
+        self.record_action = replay_menu.addAction("&Record Quotes to File…")
+        self.record_action.setCheckable(True)
+        self.record_action.toggled.connect(self._toggle_recording)
+
         view_menu = menus.addMenu("&View")
         theme_menu = view_menu.addMenu("&Theme")
         self.theme_actions: dict[ThemeMode, QAction] = {}
@@ -314,6 +336,25 @@ class MainWindow(QMainWindow):
         if reason is not None:
             self._show_input_error(reason)
             return False
+        if not self.feeds.is_replay:  # asking Yahoo takes a round trip: answer comes via symbol_checked
+            self.symbol_input.setEnabled(False)
+            self.input_error.setStyleSheet("")
+            self.input_error.setText(f"Checking {symbol} on Yahoo Finance…")
+            self.feeds.check_symbol(symbol)
+            return False
+        return self._commit_symbol(symbol)
+
+    def _symbol_checked(self, symbol: str, reason: str | None) -> None:
+        self.symbol_input.setEnabled(True)
+        self.input_error.setStyleSheet(f"color: {self.colors.error_text.name()};" if self.colors else "")
+        if reason is not None:
+            self._show_input_error(reason)
+            self.symbol_input.setFocus()
+            return
+        if self.model.row_of(symbol) is None:
+            self._commit_symbol(symbol)
+
+    def _commit_symbol(self, symbol: str) -> bool:
         try:
             self.watchlists.add(symbol)
         except sqlite3.Error as exc:
@@ -382,6 +423,47 @@ class MainWindow(QMainWindow):
     def toast_visible(self) -> bool:
         return self.notifier.toast.isVisible()
 
+    def _set_poll_interval(self, seconds: float) -> None:
+        self.settings.set(cfg.POLL_INTERVAL, seconds)
+        self.feeds.set_poll_interval(seconds)
+        self.statusBar().showMessage(
+            f"Yahoo is polled every {seconds:g} s for symbols the stream leaves quiet", MESSAGE_MS
+        )
+
+    def start_recording(self, path: Path) -> None:
+        """Save every quote from now on to `path` (a file `--replay-data` plays back)."""
+        self.stop_recording()
+        try:
+            self.recorder = QuoteRecorder(path)
+        except OSError as exc:
+            self.show_message(f"Cannot record to {path}: {exc}", error=True)
+            return
+        self.driver.pipeline.consumers.append(self.recorder.record)
+        with QSignalBlocker(self.record_action):
+            self.record_action.setChecked(True)
+        self.statusBar().showMessage(f"Recording quotes to {path}", MESSAGE_MS)
+
+    def stop_recording(self) -> None:
+        recorder, self.recorder = self.recorder, None
+        if recorder is None:
+            return
+        self.driver.pipeline.consumers.remove(recorder.record)
+        recorder.close()
+        with QSignalBlocker(self.record_action):
+            self.record_action.setChecked(False)
+        self.statusBar().showMessage(f"Recorded {recorder.rows} quotes to {recorder.path.name}", MESSAGE_MS)
+
+    def _toggle_recording(self, on: bool) -> None:
+        if not on:
+            self.stop_recording()
+            return
+        name, _ = QFileDialog.getSaveFileName(self, "Record Quotes", "tickerdesk-recording.csv", "CSV (*.csv)")
+        if name:
+            self.start_recording(Path(name))
+        else:
+            with QSignalBlocker(self.record_action):
+                self.record_action.setChecked(False)
+
     def _set_sound(self, on: bool) -> None:
         self.notifier.sound_enabled = on
         self.settings.set(cfg.ALERT_SOUND, on)
@@ -429,10 +511,26 @@ class MainWindow(QMainWindow):
     # -- updates --------------------------------------------------------------------------------
 
     def _on_quotes(self, changed: set[str], _count: int) -> None:
+        for symbol in changed:
+            quote = self.store.latest(symbol)
+            if quote is not None and quote.name and not self.model.name_of(symbol):
+                self.model.set_name(symbol, quote.name)
         self.model.quotes_changed(changed)
         self.chart.symbols_changed(changed)
         self.alerts_panel.refresh()
         self._show_newest()
+
+    def _on_source_changed(self, source: str) -> None:
+        """Replay controls only mean something for the replay; ages read the replay's clock or the wall clock."""
+        replay = source == "replay"
+        for widget in (self.speed_box, self.start_edit):
+            widget.setEnabled(replay)
+        self.pause_action.setEnabled(replay)
+        self.restart_action.setEnabled(replay)
+        self.model.stale_after = None if replay else STALE_AFTER_S
+        self.setWindowTitle("Tickerdesk" if replay else "Tickerdesk · live")
+        if self.feeds.status is not None:
+            self._on_status(self.feeds.status)
 
     def _on_status(self, status: FeedStatus) -> None:
         colors = self.colors
@@ -445,10 +543,15 @@ class MainWindow(QMainWindow):
         dot = f"<span style='color:{color.name()}'>●</span>" if color is not None else "●"
         self.state_label.setText(f"{dot} {status.state.value.capitalize()}")
         self.state_label.setToolTip(status.detail)
-        is_replay = status.state is FeedState.REPLAY
-        self.banner.setVisible(bool(status.detail))
-        note = " — recorded market data, not live quotes" if is_replay else ""
-        self.banner.setText(f"{status.detail}{note}")
+        if status.state is FeedState.REPLAY:
+            why = f"{self.feeds.note} — " if self.feeds.note else ""
+            text = f"{why}{status.detail} — recorded market data, not live quotes"
+        elif status.state is FeedState.LIVE:
+            text = ""  # live and well: the status bar says so; the banner is for what needs attention
+        else:
+            text = status.detail
+        self.banner.setVisible(bool(text))
+        self.banner.setText(text)
 
     def _tick(self) -> None:
         self.model.refresh_ages()
@@ -525,6 +628,7 @@ class MainWindow(QMainWindow):
         self._ticker.stop()
         self.feeds.stop()
         self.driver.flush()  # what the feed already sent still reaches the engine and the log
+        self.stop_recording()
         self.driver.stop()
         self.alerts.shutdown()
         super().closeEvent(event)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QBrush, QFont
 from desktop.core import formatting as fmt
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
+from desktop.core.sessions import MarketSession, market_session
 from desktop.ui.theme import LIGHT, Colors
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -80,6 +81,8 @@ class WatchlistModel(QAbstractTableModel):
         self._names = dict(names or {})
         self.clock = clock
         self.colors: Colors = LIGHT
+        # Live data only: a quote older than this during regular hours is stale (None: never, e.g. a replay).
+        self.stale_after: float | None = None
         self._symbols: list[str] = []
         self._row_of: dict[str, int] = {}
         self._shown_price: dict[str, float] = {}
@@ -125,6 +128,8 @@ class WatchlistModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if column in SIGNED and quote is not None and quote.change:
                 return QBrush(self.colors.up if quote.change > 0 else self.colors.down)
+            if column == Column.AGE and quote is not None and self.is_stale(quote):
+                return QBrush(self.colors.warning)
             return None
         if role == Qt.ItemDataRole.BackgroundRole:
             if column in (Column.SYMBOL, Column.NAME) and symbol in self._alerted:
@@ -136,7 +141,8 @@ class WatchlistModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and column == Column.SYMBOL:
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole and quote is not None:
-            return f"{symbol} · {fmt.iso_time(quote)} · {quote.source} · {quote.session.value} session"
+            stale = " · stale: no update lately during market hours" if self.is_stale(quote) else ""
+            return f"{symbol} · {fmt.iso_time(quote)} · {quote.source} · {quote.session.value} session{stale}"
         return None
 
     def _display(self, symbol: str, column: Column, q: Quote | None) -> str:
@@ -157,7 +163,10 @@ class WatchlistModel(QAbstractTableModel):
         if column == Column.RANGE:
             return fmt.format_range(q.day_low, q.day_high)
         if column == Column.UPDATED:
-            return fmt.format_quote_time(q, self.clock())
+            stamp = fmt.format_quote_time(q, self.clock())
+            if q.daily or q.session is MarketSession.REGULAR:
+                return stamp
+            return f"{stamp} · {q.session.value}"  # pre-market, after hours, or a closed market
         return fmt.format_age(self.clock() - q.time)
 
     def _sort_key(self, symbol: str, column: Column, q: Quote | None) -> Any:
@@ -217,6 +226,17 @@ class WatchlistModel(QAbstractTableModel):
         self._shown_price.pop(symbol, None)
         self.endRemoveRows()
         return True
+
+    def is_stale(self, quote: Quote) -> bool:
+        now = self.clock()
+        return (
+            self.stale_after is not None
+            and now - quote.time > self.stale_after
+            and market_session(now) is MarketSession.REGULAR
+        )
+
+    def name_of(self, symbol: str) -> str:
+        return self._names.get(symbol, "")
 
     def set_name(self, symbol: str, name: str) -> None:
         self._names[symbol] = name

@@ -101,6 +101,9 @@ class FakeYahooHttp:
             return sum(1 for path, _ in self.requests if path.endswith(f"/{symbol}"))
 
     def stop(self) -> None:
+        """Shut the server down (the port then refuses connections, like a dead network); idempotent."""
+        if not self._thread.is_alive():
+            return
         self.server.shutdown()
         self.server.server_close()
         self._thread.join(5)

@@ -21,9 +21,14 @@ def make_window(qtbot: QtBot) -> Iterator[MakeWindow]:
     made: list[MainWindow] = []
 
     def make(
-        *, speed: float = 0.0, start: date | None = None, replay_data: list[Path] | None = None, run: bool = True
+        *,
+        speed: float = 0.0,
+        start: date | None = None,
+        replay_data: list[Path] | None = None,
+        run: bool = True,
+        source: str = "replay",
     ) -> MainWindow:
-        args = Namespace(source="replay", replay_data=replay_data, speed=speed, start=start)
+        args = Namespace(source=source, replay_data=replay_data, speed=speed, start=start)
         window, _notice = build_window(args)
         qtbot.addWidget(window)
         window.show()
@@ -40,4 +45,4 @@ def make_window(qtbot: QtBot) -> Iterator[MakeWindow]:
 
 def replayed(window: MainWindow) -> bool:
     """The replay has played to its end and every quote it sent went through the pipeline."""
-    return window.feeds.feed.finished and not window.driver.pipeline.pending()
+    return window.feeds.replay.finished and not window.driver.pipeline.pending()

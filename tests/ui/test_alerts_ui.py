@@ -197,7 +197,7 @@ def test_log_export_and_clear(qtbot: QtBot, make_window: MakeWindow, tmp_path: P
 
 def test_quick_price_alert_from_the_table(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window(speed=0, start=date(2026, 8, 1))
-    qtbot.waitUntil(lambda: window.feeds.feed.finished and window.store.latest("NVDA") is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.feeds.replay.finished and window.store.latest("NVDA") is not None, timeout=10_000)
     window.table.select_symbol("NVDA")
     window.alert_on_selected_price()
     dialog = window.alerts_panel.dialog

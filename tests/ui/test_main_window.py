@@ -44,7 +44,7 @@ def test_replay_reaches_the_table_and_chart(qtbot: QtBot, make_window: MakeWindo
     final = last_row(daily_dir / "SPY.csv")
     expected = f"{float(final['Close']):,.2f}"
     qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == expected, timeout=10_000)
-    qtbot.waitUntil(lambda: window.feeds.feed.finished, timeout=10_000)
+    qtbot.waitUntil(lambda: window.feeds.replay.finished, timeout=10_000)
     assert cell(window, "SPY", Column.UPDATED) == final["Date"]
     assert window.chart.symbol == "SPY"
     xs, ys = window.chart.line.getData()
@@ -123,19 +123,19 @@ def test_layout_and_sort_are_restored(qtbot: QtBot, make_window: MakeWindow) -> 
 
 def test_pause_speed_and_restart(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window(speed=20, start=date(2025, 10, 1))
-    qtbot.waitUntil(lambda: window.feeds.feed.clock is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.feeds.replay.clock is not None, timeout=5000)
     window.pause_action.trigger()
-    assert window.feeds.feed.paused and window.pause_action.text() == "Resume"
+    assert window.feeds.replay.paused and window.pause_action.text() == "Resume"
     qtbot.waitUntil(lambda: "paused" in window.banner.text(), timeout=5000)
     window.speed_box.setCurrentIndex(window.speed_box.findText("Max"))
-    assert window.feeds.feed.speed == 0
+    assert window.feeds.replay.speed == 0
     window.pause_action.trigger()
-    qtbot.waitUntil(lambda: window.feeds.feed.finished, timeout=10_000)
+    qtbot.waitUntil(lambda: window.feeds.replay.finished, timeout=10_000)
 
     window.start_edit.setDate(window.start_edit.date().addDays(-30))
     window.restart_action.trigger()
-    assert not window.feeds.feed.finished or window.feeds.feed.clock is not None
-    qtbot.waitUntil(lambda: window.feeds.feed.finished, timeout=10_000)
+    assert not window.feeds.replay.finished or window.feeds.replay.clock is not None
+    qtbot.waitUntil(lambda: window.feeds.replay.finished, timeout=10_000)
     assert window.banner.text().startswith("Replay · 2025-09-02 →")
 
 

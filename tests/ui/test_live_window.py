@@ -1,0 +1,92 @@
+"""The window on the Yahoo source and on `auto`, against the loopback fakes of Yahoo's stream and chart API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.feeds.base import FeedState
+from desktop.ui.watchlist_model import Column
+
+from ..fakes.yahoo_http import FakeYahooHttp, chart_body
+from ..fakes.yahoo_streamer import FakeStreamer
+from .conftest import MakeWindow
+
+T0 = 1_784_649_600.0  # 2026-07-21 12:00 New York
+
+
+@pytest.fixture
+def yahoo(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeStreamer, FakeYahooHttp]]:
+    streamer, http = FakeStreamer(), FakeYahooHttp()
+    for symbol, price in (("SPY", 700.0), ("QQQ", 620.0), ("IWM", 250.0), ("PLTR", 150.0)):
+        http.charts[symbol] = chart_body(symbol, [(T0 - 600, price, price + 1, price - 1, price, 1000)], price - 2)
+    monkeypatch.setenv("TICKERDESK_YAHOO_WS_URL", streamer.url)
+    monkeypatch.setenv("TICKERDESK_YAHOO_HTTP_URL", http.url)
+    yield streamer, http
+    streamer.stop()
+    http.stop()
+
+
+def cell(window, symbol: str, column: Column) -> str:  # type: ignore[no-untyped-def]
+    row = window.model.row_of(symbol)
+    return "" if row is None else window.model.data(window.model.index(row, column))
+
+
+def test_live_quotes_reach_the_table(qtbot: QtBot, make_window: MakeWindow, yahoo) -> None:  # type: ignore[no-untyped-def]
+    streamer, _ = yahoo
+    window = make_window(source="yahoo")
+    qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == "700.00", timeout=10_000)  # the snapshot
+    assert cell(window, "SPY", Column.CHANGE) == "+2.00"
+    qtbot.waitUntil(lambda: {"SPY", "QQQ", "IWM"} <= streamer.subscribed(), timeout=10_000)
+    streamer.send_quote(id="SPY", price=703.5, time=int(T0 * 1000), previous_close=698.0, market_hours=2)
+    qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == "703.50", timeout=10_000)
+    assert cell(window, "SPY", Column.UPDATED).endswith("· post"), "an after-hours quote says so"
+    qtbot.waitUntil(lambda: window.feeds.status is not None and window.feeds.status.state is FeedState.LIVE)
+    assert not window.banner.isVisible() and not window.speed_box.isEnabled() and not window.pause_action.isEnabled()
+    assert "live" in window.state_label.text().lower()
+
+
+def test_adding_a_symbol_asks_yahoo(qtbot: QtBot, make_window: MakeWindow, yahoo) -> None:  # type: ignore[no-untyped-def]
+    streamer, http = yahoo
+    window = make_window(source="yahoo")
+    window.remove_symbols(["BAC"])
+    qtbot.keyClicks(window.symbol_input, "zzzz")
+    qtbot.keyClick(window.symbol_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "ZZZZ: no such symbol on Yahoo Finance" in window.input_error.text(), timeout=10_000)
+    assert window.model.row_of("ZZZZ") is None and window.symbol_input.isEnabled()
+    window.symbol_input.clear()
+    qtbot.keyClicks(window.symbol_input, "pltr")
+    qtbot.keyClick(window.symbol_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.model.row_of("PLTR") is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: "PLTR" in streamer.subscribed(), timeout=10_000)
+    qtbot.waitUntil(lambda: cell(window, "PLTR", Column.LAST) == "150.00", timeout=10_000)
+    http.stop()  # the network goes away: now a check says so instead of blaming the symbol
+    window.symbol_input.clear()
+    qtbot.keyClicks(window.symbol_input, "amd")
+    window.remove_symbols(["AMD"])
+    qtbot.keyClick(window.symbol_input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Cannot reach Yahoo" in window.input_error.text(), timeout=15_000)
+    assert "no such symbol" not in window.input_error.text()
+
+
+def test_auto_falls_back_to_replay_and_goes_live_when_yahoo_returns(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    yahoo,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    streamer, http = yahoo
+    monkeypatch.setenv("TICKERDESK_YAHOO_HTTP_URL", "http://127.0.0.1:9")  # nothing there: the network is down
+    window = make_window(source="auto", speed=5)
+    window.feeds.probe_timer.setInterval(200)
+    qtbot.waitUntil(lambda: window.feeds.is_replay and window.feeds.replay_started, timeout=10_000)
+    qtbot.waitUntil(lambda: "Yahoo Finance cannot be reached" in window.banner.text(), timeout=10_000)
+    assert "recorded market data" in window.banner.text() and window.speed_box.isEnabled()
+    monkeypatch.setenv("TICKERDESK_YAHOO_HTTP_URL", http.url)  # the network is back
+    qtbot.waitUntil(lambda: not window.feeds.is_replay, timeout=10_000)
+    qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == "700.00", timeout=10_000)
+    assert window.store.latest("SPY").source == "yahoo"  # type: ignore[union-attr]
+    assert not window.speed_box.isEnabled()
