@@ -78,7 +78,7 @@ def test_auto_falls_back_to_replay_and_goes_live_when_yahoo_returns(
     yahoo,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    streamer, http = yahoo
+    _, http = yahoo
     monkeypatch.setenv("TICKERDESK_YAHOO_HTTP_URL", "http://127.0.0.1:9")  # nothing there: the network is down
     window = make_window(source="auto", speed=5)
     window.feeds.probe_timer.setInterval(200)
