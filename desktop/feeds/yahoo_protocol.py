@@ -27,10 +27,27 @@ class FrameError(ValueError):
 
 
 def pricing_type() -> Any:
-    """yfinance's generated PricingData class (imported on first use: yfinance is heavy)."""
-    from yfinance.pricing_pb2 import PricingData
+    """yfinance's generated PricingData class (imported on first use: yfinance is heavy).
 
-    return PricingData
+    Importing it loads yfinance, whose caches (time zones, cookies) must live in the app's cache folder
+    (under TICKERDESK_HOME when set), not in the user's home: point them there first.
+    """
+    global _pricing
+    if _pricing is None:
+        import yfinance
+
+        from desktop import paths
+
+        cache = paths.cache_dir() / "yfinance"
+        cache.mkdir(parents=True, exist_ok=True)
+        yfinance.set_tz_cache_location(str(cache))
+        from yfinance.pricing_pb2 import PricingData
+
+        _pricing = PricingData
+    return _pricing
+
+
+_pricing: Any = None
 
 
 def subscribe_message(symbols: Iterable[str]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from desktop.core import formatting as fmt
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.quote_store import QuoteStore
+from desktop.core.sessions import to_new_york
 from desktop.ui.theme import LIGHT, Colors
 
 
@@ -22,7 +25,9 @@ class PriceChart(QWidget):
         self._shown_points = -1
         self.title = QLabel("Select a symbol")
         self.title.setObjectName("chartTitle")
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        # Times read in exchange (New York) time, whatever the machine's zone: 09:30 is the open.
+        self.axis = pg.DateAxisItem(orientation="bottom", utcOffset=_new_york_axis_offset(time.time()))
+        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis})
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setClipToView(True)
@@ -100,6 +105,7 @@ class PriceChart(QWidget):
             self.title.setText(f"{self.symbol} · no quotes yet" if self.symbol else "Select a symbol")
             return
         self.line.setData(history.times, history.prices)
+        self.axis.utcOffset = _new_york_axis_offset(float(history.times[-1]))
         self._shown_points = len(history)
         quote = self._store.latest(self.symbol or "")
         if quote is not None:
@@ -112,3 +118,9 @@ class PriceChart(QWidget):
                 self.prev_close.setVisible(True)
             else:
                 self.prev_close.setVisible(False)
+
+
+def _new_york_axis_offset(ts: float) -> int:
+    """pyqtgraph's utcOffset for New York at `ts` (seconds west of UTC: +14400 in summer, +18000 in winter)."""
+    offset = to_new_york(ts).utcoffset()
+    return -int(offset.total_seconds()) if offset is not None else 0

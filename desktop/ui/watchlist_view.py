@@ -46,7 +46,7 @@ class WatchlistView(QTableView):
             Column.CHANGE_PCT: 75,
             Column.VOLUME: 80,
             Column.RANGE: 140,
-            Column.UPDATED: 95,
+            Column.UPDATED: 150,
             Column.AGE: 50,
         }.items():
             self.setColumnWidth(column, width)
