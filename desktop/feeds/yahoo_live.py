@@ -47,6 +47,7 @@ class YahooLiveFeed:
             self.http, sink, interval=poll_interval, on_status=lambda _s: self._report(), only=self._quiet
         )
         self.unknown: set[str] = set()
+        self._stopped = False
         self.status = FeedStatus(FeedState.CONNECTING, "Yahoo · connecting…")
 
     # -- control --------------------------------------------------------------------------------
@@ -55,11 +56,18 @@ class YahooLiveFeed:
         self._report()
         with self._lock:
             symbols = list(self._symbols)
-        threading.Thread(target=self._snapshot, args=(symbols,), name="yahoo-snapshot", daemon=True).start()
+
+        def snapshot_then_poll() -> None:
+            self._snapshot(symbols)
+            if not self._stopped:
+                self.poll.start()  # only now: it must know what the snapshot already delivered
+
+        self._stopped = False
+        threading.Thread(target=snapshot_then_poll, name="yahoo-snapshot", daemon=True).start()
         self.stream.start()
-        self.poll.start()
 
     def stop(self) -> None:
+        self._stopped = True
         self.stream.stop()
         self.poll.stop()
 

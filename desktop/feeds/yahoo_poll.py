@@ -62,6 +62,8 @@ class YahooPollFeed:
         self.status = FeedStatus(FeedState.CONNECTING, "Yahoo polling · starting")
 
     def start(self) -> None:
+        if self._stopping:
+            return  # stopped before it was started (the live feed closed during its snapshot)
         self._thread = threading.Thread(target=self._run, name="yahoo-poll", daemon=True)
         self._thread.start()
 
