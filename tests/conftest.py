@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+# Before anything imports Qt: the offscreen platform, with a 1920x1200 screen (its default 800x600 is
+# smaller than the window's minimum size, which would make geometry tests meaningless).
+_SCREEN = os.path.join(os.path.dirname(__file__), "fixtures", "offscreen-screen.json")
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 os.environ.setdefault("LANG", "C.UTF-8")
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterator  # noqa: E402 - the environment above must come first
+from pathlib import Path  # noqa: E402
 
-import pytest
+import pytest  # noqa: E402
 
-from desktop import paths
+from desktop import paths  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

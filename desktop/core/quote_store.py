@@ -6,6 +6,7 @@ import dataclasses
 import logging
 from collections.abc import Iterable
 
+from desktop.core.bars import BarSeries
 from desktop.core.history import PriceHistory
 from desktop.core.quote import Quote, is_valid_price
 from desktop.core.sessions import session_date
@@ -26,6 +27,8 @@ class QuoteStore:
         self.history_points = history_points
         self._latest: dict[str, Quote] = {}
         self._history: dict[str, PriceHistory] = {}
+        self._minute_bars: dict[str, BarSeries] = {}
+        self._session_bars: dict[str, BarSeries] = {}
         self.rejected = 0
         self.out_of_order = 0
         self.applied = 0
@@ -47,6 +50,15 @@ class QuoteStore:
         if history is None:
             history = self._history[quote.symbol] = PriceHistory(self.history_points)
         history.append(quote.time, quote.price)
+        sessions = self._session_bars.get(quote.symbol)
+        if sessions is None:
+            sessions = self._session_bars[quote.symbol] = BarSeries(0, max_bars=5000)
+        sessions.add(quote)
+        if not quote.daily:
+            minutes = self._minute_bars.get(quote.symbol)
+            if minutes is None:
+                minutes = self._minute_bars[quote.symbol] = BarSeries(60, max_bars=6 * 960)
+            minutes.add(quote)
         if self._newest is None or quote.time > self._newest:
             self._newest = quote.time
         self.applied += 1
@@ -72,6 +84,14 @@ class QuoteStore:
     def history(self, symbol: str) -> PriceHistory | None:
         return self._history.get(symbol)
 
+    def minute_bars(self, symbol: str) -> BarSeries | None:
+        """One-minute OHLCV bars from intraday quotes (about the last six extended sessions)."""
+        return self._minute_bars.get(symbol)
+
+    def session_bars(self, symbol: str) -> BarSeries | None:
+        """One bar per New York session (`t` is the session's date ordinal)."""
+        return self._session_bars.get(symbol)
+
     def symbols(self) -> list[str]:
         return list(self._latest)
 
@@ -80,10 +100,10 @@ class QuoteStore:
         return self._newest
 
     def forget(self, symbol: str) -> None:
-        self._latest.pop(symbol, None)
-        self._history.pop(symbol, None)
+        for table in (self._latest, self._history, self._minute_bars, self._session_bars):
+            table.pop(symbol, None)
 
     def clear(self) -> None:
-        self._latest.clear()
-        self._history.clear()
+        for table in (self._latest, self._history, self._minute_bars, self._session_bars):
+            table.clear()
         self._newest = None

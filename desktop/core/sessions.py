@@ -54,3 +54,8 @@ def market_session(ts: float) -> MarketSession:
 def close_timestamp(day: date) -> float:
     """Epoch seconds of the regular close (16:00 New York) on a date: where a daily bar is stamped."""
     return datetime.combine(day, REGULAR_CLOSE, tzinfo=NEW_YORK).timestamp()
+
+
+def session_start(ts: float) -> float:
+    """Epoch seconds of New York midnight starting the session of `ts`."""
+    return datetime.combine(session_date(ts), time.min, tzinfo=NEW_YORK).timestamp()

@@ -43,10 +43,10 @@ from desktop.ui.alert_models import fire_time_text
 from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.alerts_panel import AlertsPanel
 from desktop.ui.backtest_dialog import BacktestDialog, PriceSource
+from desktop.ui.charts.chart_panel import ChartPanel
 from desktop.ui.feed_controller import FeedController
 from desktop.ui.notifier import Notifier
 from desktop.ui.pipeline_driver import PipelineDriver
-from desktop.ui.price_chart import PriceChart
 from desktop.ui.theme import Colors, ThemeMode, apply_theme
 from desktop.ui.watchlist_model import WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView
@@ -97,14 +97,15 @@ class MainWindow(QMainWindow):
         self.model = WatchlistModel(store, names, clock, self)
         self.model.set_symbols(watchlists.symbols())
         self.table = WatchlistView(self.model)
-        self.chart = PriceChart(store)
+        self.charts = ChartPanel(store, alerts.engine, alerts)
+        self.chart = self.charts.price
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setContentsMargins(10, 5, 10, 5)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.chart)
+        self.splitter.addWidget(self.charts)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -126,7 +127,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
         self.notifier = Notifier(self, sound_file)
         self.notifier.sound_enabled = bool(settings.get(cfg.ALERT_SOUND))
-        self.chart.set_fires([s.fire for s in alerts.history()])
+        history = [s.fire for s in alerts.history()]
+        self.chart.set_fires(history)
+        self.charts.spread.set_fires(history)
 
         self._build_toolbar(replay_first_date, replay_last_date)
         self._build_status_bar()
@@ -241,6 +244,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
+        export_chart = file_menu.addAction("&Export Chart as PNG…")
+        export_chart.setShortcut(QKeySequence("Ctrl+E"))
+        export_chart.triggered.connect(self._export_chart)
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
@@ -293,6 +300,11 @@ class MainWindow(QMainWindow):
         self.record_action.toggled.connect(self._toggle_recording)
 
         view_menu = menus.addMenu("&View")
+        self.colorblind_action = view_menu.addAction("Up/Down in Blue/Orange")
+        self.colorblind_action.setCheckable(True)
+        self.colorblind_action.setChecked(bool(self.settings.get(cfg.COLORBLIND)))
+        self.colorblind_action.setToolTip("For colour-blind eyes: rises in blue, falls in orange")
+        self.colorblind_action.toggled.connect(self._set_colorblind)
         theme_menu = view_menu.addMenu("&Theme")
         self.theme_actions: dict[ThemeMode, QAction] = {}
         group = QActionGroup(self)
@@ -403,7 +415,7 @@ class MainWindow(QMainWindow):
     def _on_restarted(self) -> None:
         self.alerts.reset_for_replay()
         self.model.clear_prices()
-        self.chart.refresh()
+        self.charts.refresh_all()
 
     # -- alerts ---------------------------------------------------------------------------------
 
@@ -464,6 +476,16 @@ class MainWindow(QMainWindow):
             with QSignalBlocker(self.record_action):
                 self.record_action.setChecked(False)
 
+    def _export_chart(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export Chart", "tickerdesk-chart.png", "PNG image (*.png)")
+        if name:
+            ok = self.charts.export_png(Path(name))
+            self.show_message(f"Saved the chart to {name}" if ok else f"Could not save {name}", error=not ok)
+
+    def _set_colorblind(self, on: bool) -> None:
+        self.settings.set(cfg.COLORBLIND, on)
+        self.set_theme(self.theme_mode)
+
     def _set_sound(self, on: bool) -> None:
         self.notifier.sound_enabled = on
         self.settings.set(cfg.ALERT_SOUND, on)
@@ -516,7 +538,7 @@ class MainWindow(QMainWindow):
             if quote is not None and quote.name and not self.model.name_of(symbol):
                 self.model.set_name(symbol, quote.name)
         self.model.quotes_changed(changed)
-        self.chart.symbols_changed(changed)
+        self.charts.symbols_changed(changed)
         self.alerts_panel.refresh()
         self._show_newest()
 
@@ -579,12 +601,14 @@ class MainWindow(QMainWindow):
     def set_theme(self, mode: ThemeMode) -> None:
         app = QApplication.instance()
         assert isinstance(app, QApplication)
-        self.colors = apply_theme(app, mode)
+        self.theme_mode = mode
+        self.colors = apply_theme(app, mode, colorblind=bool(self.settings.get(cfg.COLORBLIND)))
         self.settings.set(cfg.THEME, mode.value)
         with QSignalBlocker(self.theme_actions[mode]):
             self.theme_actions[mode].setChecked(True)
         self.model.set_colors(self.colors)
-        self.chart.set_colors(self.colors)
+        self.table.sparklines.colors = self.colors
+        self.charts.set_colors(self.colors)
         self.alerts_panel.rules_model.colors = self.colors
         c = self.colors
         self.banner.setStyleSheet(

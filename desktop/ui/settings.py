@@ -27,11 +27,12 @@ SPLITTER_STATE = Setting("window/splitter", QByteArray, QByteArray(), "table / c
 TABLE_HEADER = Setting("table/header", QByteArray, QByteArray(), "column widths, order and sort")
 SELECTED_SYMBOL = Setting("table/selected", str, "", "the symbol selected at exit")
 ALERT_SOUND = Setting("alerts/sound", bool, False, "play a sound when an alert fires")
+COLORBLIND = Setting("ui/colorblind", bool, False, "show rises in blue and falls in orange instead of green/red")
 POLL_INTERVAL = Setting("yahoo/poll_interval", float, 15.0, "seconds between polls of symbols the stream leaves quiet")
 
 ALL_SETTINGS = (
     THEME, REPLAY_SPEED, WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, TABLE_HEADER, SELECTED_SYMBOL, ALERT_SOUND,
-    POLL_INTERVAL,
+    POLL_INTERVAL, COLORBLIND,
 )  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ class Colors:
     warning: QColor
     alert_highlight: QColor
     marker: QColor
+    series: tuple[QColor, ...]  # distinct line colours for several symbols (Okabe-Ito: safe for colour-blind eyes)
 
 
 LIGHT = Colors(
@@ -55,6 +57,7 @@ LIGHT = Colors(
     warning=QColor("#c62828"),
     alert_highlight=QColor(245, 158, 11, 110),
     marker=QColor("#d97706"),
+    series=tuple(QColor(c) for c in ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")),
 )
 
 DARK = Colors(
@@ -74,6 +77,7 @@ DARK = Colors(
     warning=QColor("#ff7b72"),
     alert_highlight=QColor(245, 158, 11, 90),
     marker=QColor("#f59e0b"),
+    series=tuple(QColor(c) for c in ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#0072B2", "#FFFFFF")),
 )
 
 
@@ -111,9 +115,20 @@ def _dark_palette() -> QPalette:
     return p
 
 
-def apply_theme(app: QApplication, mode: ThemeMode) -> Colors:
+def _colorblind(colors: Colors) -> Colors:
+    """The same theme with rises in blue and falls in orange (told apart without red/green vision)."""
+    light = colors is LIGHT
+    up, down = (QColor("#0072B2"), QColor("#D55E00")) if light else (QColor("#56B4E9"), QColor("#E69F00"))
+    flash_up, flash_down = QColor(up), QColor(down)
+    flash_up.setAlpha(80)
+    flash_down.setAlpha(80)
+    return dataclasses.replace(colors, up=up, down=down, flash_up=flash_up, flash_down=flash_down)
+
+
+def apply_theme(app: QApplication, mode: ThemeMode, colorblind: bool = False) -> Colors:
     """Set the application palette for `mode`; returns the semantic colours to use with it."""
     app.setStyle("Fusion")
     dark = resolve(mode)
     app.setPalette(_dark_palette() if dark else app.style().standardPalette())
-    return DARK if dark else LIGHT
+    colors = DARK if dark else LIGHT
+    return _colorblind(colors) if colorblind else colors

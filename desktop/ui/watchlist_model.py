@@ -13,11 +13,13 @@ from PySide6.QtGui import QBrush, QFont
 from desktop.core import formatting as fmt
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
-from desktop.core.sessions import MarketSession, market_session
+from desktop.core.sessions import MarketSession, market_session, session_start
 from desktop.ui.theme import LIGHT, Colors
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 2
+# The trend column's data: (times, prices) of what the sparkline draws, or None.
+SPARK_ROLE = Qt.ItemDataRole.UserRole + 3
 
 FLASH_SECONDS = 0.7
 ALERT_HIGHLIGHT_SECONDS = 8.0
@@ -35,6 +37,7 @@ class Column(enum.IntEnum):
     RANGE = 6
     UPDATED = 7
     AGE = 8
+    TREND = 9
 
 
 HEADERS = {
@@ -47,6 +50,7 @@ HEADERS = {
     Column.RANGE: "Day range",
     Column.UPDATED: "Updated",
     Column.AGE: "Age",
+    Column.TREND: "Trend",
 }
 NUMERIC = {Column.LAST, Column.CHANGE, Column.CHANGE_PCT, Column.VOLUME, Column.RANGE, Column.AGE}
 SIGNED = {Column.CHANGE, Column.CHANGE_PCT}
@@ -56,6 +60,7 @@ FLASHING = (Column.LAST, Column.CHANGE, Column.CHANGE_PCT)
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _UPDATE_ROLES = [
+    SPARK_ROLE,
     Qt.ItemDataRole.DisplayRole,
     Qt.ItemDataRole.ForegroundRole,
     Qt.ItemDataRole.BackgroundRole,
@@ -123,6 +128,8 @@ class WatchlistModel(QAbstractTableModel):
             return self._sort_key(symbol, column, quote)
         if role == SYMBOL_ROLE:
             return symbol
+        if role == SPARK_ROLE:
+            return self.spark_data(symbol) if column == Column.TREND else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _ALIGN_RIGHT if column in NUMERIC else _ALIGN_LEFT
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -162,6 +169,8 @@ class WatchlistModel(QAbstractTableModel):
             return fmt.format_volume(q.volume)
         if column == Column.RANGE:
             return fmt.format_range(q.day_low, q.day_high)
+        if column == Column.TREND:
+            return ""
         if column == Column.UPDATED:
             stamp = fmt.format_quote_time(q, self.clock())
             if q.daily or q.session is MarketSession.REGULAR:
@@ -186,6 +195,7 @@ class WatchlistModel(QAbstractTableModel):
             Column.RANGE: None if q.day_low is None or q.day_high is None else q.day_high - q.day_low,
             Column.UPDATED: q.time,
             Column.AGE: self.clock() - q.time,
+            Column.TREND: q.change_pct,
         }[column]
         return missing if value is None else value
 
@@ -227,6 +237,18 @@ class WatchlistModel(QAbstractTableModel):
         self.endRemoveRows()
         return True
 
+    def spark_data(self, symbol: str) -> tuple[object, object] | None:
+        """Today's ticks (intraday data), or the last 30 sessions' closes (daily data): what the trend cell draws."""
+        history = self._store.history(symbol)
+        quote = self._store.latest(symbol)
+        if history is None or quote is None or len(history) < 2:
+            return None
+        times, prices = history.times, history.prices
+        if quote.daily:
+            return times[-30:], prices[-30:]
+        start = times.searchsorted(session_start(quote.time))
+        return times[start:], prices[start:]
+
     def is_stale(self, quote: Quote) -> bool:
         now = self.clock()
         return (
@@ -266,7 +288,7 @@ class WatchlistModel(QAbstractTableModel):
             self._shown_price[symbol] = quote.price
         if not rows:
             return
-        self.dataChanged.emit(self.index(min(rows), Column.LAST), self.index(max(rows), Column.AGE), _UPDATE_ROLES)
+        self.dataChanged.emit(self.index(min(rows), Column.LAST), self.index(max(rows), Column.TREND), _UPDATE_ROLES)
         if self._flash and not self._flash_timer.isActive():
             self._arm_expiry(time.monotonic())
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSortFilter
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from desktop.ui.sparkline_delegate import SparklineDelegate
 from desktop.ui.watchlist_model import SORT_ROLE, SYMBOL_ROLE, Column, WatchlistModel
 
 
@@ -48,9 +49,12 @@ class WatchlistView(QTableView):
             Column.RANGE: 140,
             Column.UPDATED: 150,
             Column.AGE: 50,
+            Column.TREND: 110,
         }.items():
             self.setColumnWidth(column, width)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        self.sparklines = SparklineDelegate(self)
+        self.setItemDelegateForColumn(Column.TREND, self.sparklines)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._show_menu)
         self.selectionModel().currentRowChanged.connect(self._current_changed)

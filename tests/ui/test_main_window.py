@@ -101,7 +101,7 @@ def test_remove_and_add_persist_across_restart(qtbot: QtBot, make_window: MakeWi
 
 def test_layout_and_sort_are_restored(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window(run=False)
-    window.resize(761, 555)  # within the offscreen screen (800x600): restoreGeometry clamps to it
+    window.resize(1111, 777)
     window.table.sortByColumn(Column.CHANGE_PCT, Qt.SortOrder.DescendingOrder)
     window.table.setColumnWidth(Column.LAST, 133)
     window.splitter.setSizes([200, 500])
@@ -116,7 +116,7 @@ def test_layout_and_sort_are_restored(qtbot: QtBot, make_window: MakeWindow) -> 
         Qt.SortOrder.DescendingOrder,
     )
     assert again.table.columnWidth(Column.LAST) == 133
-    assert (again.width(), again.height()) == (761, 555)
+    assert (again.width(), again.height()) == (1111, 777)
     assert again.splitter.sizes() == sizes
     assert again.table.current_symbol() == "NVDA"
 

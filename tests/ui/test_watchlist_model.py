@@ -61,7 +61,7 @@ def test_one_data_changed_per_flush_and_flash(qtbot: QtBot) -> None:
     emitted: list[tuple[int, int, int, int]] = []
     model.dataChanged.connect(lambda tl, br, _roles: emitted.append((tl.row(), br.row(), tl.column(), br.column())))
     model.quotes_changed({"AAA", "CCC"})
-    assert emitted == [(0, 2, Column.LAST, Column.AGE)], "one dataChanged over the changed rows"
+    assert emitted == [(0, 2, Column.LAST, Column.TREND)], "one dataChanged over the changed rows"
     up = model.data(model.index(0, Column.LAST), Qt.ItemDataRole.BackgroundRole)
     down = model.data(model.index(2, Column.LAST), Qt.ItemDataRole.BackgroundRole)
     assert up.color() == model.colors.flash_up and down.color() == model.colors.flash_down

@@ -1,0 +1,110 @@
+"""OHLCV bars built from quotes: one-minute bars from intraday ticks, one bar per session for daily figures.
+
+Live ticks aggregate into the current bar. A bar's volume comes from the day's cumulative volume that
+quotes carry (the difference since the previous quote of the same session), or from the bar itself for
+daily quotes. Storage is bounded like PriceHistory: the newest `max_bars` are always kept.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from desktop.core.prices import FloatArray
+from desktop.core.quote import Quote
+from desktop.core.sessions import session_date
+
+FIELDS = ("t", "o", "h", "l", "c", "v")
+
+
+class BarSeries:
+    """Bars of one symbol at one resolution: `bucket` seconds, or 0 for one bar per New York session."""
+
+    __slots__ = ("_data", "_last_session", "_last_volume", "_n", "bucket", "max_bars")
+
+    def __init__(self, bucket: int, max_bars: int = 10_000) -> None:
+        self.bucket = bucket
+        self.max_bars = max_bars
+        self._data = np.empty((6, 64))
+        self._n = 0
+        self._last_volume: float | None = None
+        self._last_session = -1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _key(self, ts: float) -> float:
+        if self.bucket:
+            return ts - ts % self.bucket
+        return float(session_date(ts).toordinal())
+
+    def add(self, quote: Quote) -> None:
+        """Fold one quote into the current bar, or open the next bar."""
+        if self.bucket == 0 and quote.daily:
+            self._put_daily(quote)
+            return
+        key = self._key(quote.time)
+        price = quote.price
+        session = int(key) if not self.bucket else session_date(quote.time).toordinal()
+        volume = 0.0
+        if quote.volume is not None:
+            if session == self._last_session and self._last_volume is not None:
+                volume = max(0.0, quote.volume - self._last_volume)
+            elif self.bucket == 0:
+                volume = quote.volume
+            self._last_volume = quote.volume
+        self._last_session = session
+        n = self._n
+        d = self._data
+        if n and d[0, n - 1] == key:
+            high, low = price, price
+            if self.bucket == 0:  # a session bar also knows the day's range the source reports
+                high, low = max(price, quote.day_high or price), min(price, quote.day_low or price)
+            d[2, n - 1] = max(d[2, n - 1], high)
+            d[3, n - 1] = min(d[3, n - 1], low)
+            d[4, n - 1] = price
+            d[5, n - 1] = quote.volume if self.bucket == 0 and quote.volume is not None else d[5, n - 1] + volume
+            return
+        if n and key < d[0, n - 1]:
+            return  # older than the current bar: bars only grow forward
+        if self.bucket == 0:
+            opening = quote.day_open if quote.day_open is not None else price
+            row = (key, opening, max(price, quote.day_high or price), min(price, quote.day_low or price), price,
+                   quote.volume if quote.volume is not None else 0.0)  # fmt: skip
+        else:
+            row = (key, price, price, price, price, volume)
+        self._append(row)
+
+    def _put_daily(self, quote: Quote) -> None:
+        key = float(session_date(quote.time).toordinal())
+        row = (
+            key,
+            quote.day_open if quote.day_open is not None else quote.price,
+            quote.day_high if quote.day_high is not None else quote.price,
+            quote.day_low if quote.day_low is not None else quote.price,
+            quote.price,
+            quote.volume if quote.volume is not None else 0.0,
+        )
+        n = self._n
+        if n and self._data[0, n - 1] == key:
+            self._data[:, n - 1] = row
+        elif not n or key > self._data[0, n - 1]:
+            self._append(row)
+
+    def _append(self, row: tuple[float, ...]) -> None:
+        n = self._n
+        if n == self._data.shape[1]:
+            if n < 2 * self.max_bars:
+                self._data = np.concatenate([self._data, np.empty_like(self._data)], axis=1)
+            else:
+                keep = self.max_bars
+                self._data[:, :keep] = self._data[:, n - keep : n]
+                n = keep
+        self._data[:, n] = row
+        self._n = n + 1
+
+    def column(self, name: str) -> FloatArray:
+        """A view of one field (t is the bar's start time, or the session ordinal for session bars)."""
+        return self._data[FIELDS.index(name), : self._n]
+
+    def arrays(self) -> dict[str, FloatArray]:
+        return {name: self.column(name) for name in FIELDS}

@@ -1,0 +1,28 @@
+"""Axis labels in the app's own number formats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+
+from desktop.core.formatting import format_volume
+
+
+class VolumeAxis(pg.AxisItem):
+    """Volume ticks as 20M, 1.5B instead of 2e+07."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [format_volume(v * scale) if v else "0" for v in values]
+
+
+class PercentAxis(pg.AxisItem):
+    """Ticks as +1.5 %."""
+
+    def __init__(self, suffix: str = "%", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.suffix = suffix
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        decimals = 0 if spacing >= 1 else 1 if spacing >= 0.1 else 2
+        return [f"{v * scale:+.{decimals}f}{self.suffix}" for v in values]

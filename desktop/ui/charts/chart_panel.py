@@ -1,0 +1,59 @@
+"""The chart area: the rotation grid over tabs for the price, relative-performance and spread charts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from desktop.core.alerts.engine import AlertEngine
+from desktop.core.quote_store import QuoteStore
+from desktop.ui.alerts_controller import AlertsController
+from desktop.ui.charts.price_chart import PriceChart
+from desktop.ui.charts.relative_chart import RelativeChart
+from desktop.ui.charts.rotation_panel import RotationPanel
+from desktop.ui.charts.spread_chart import SpreadChart
+from desktop.ui.theme import Colors
+
+
+class ChartPanel(QWidget):
+    """Only the visible tab redraws on new quotes; the others catch up when shown."""
+
+    def __init__(
+        self, store: QuoteStore, engine: AlertEngine, alerts: AlertsController, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.rotation = RotationPanel(engine)
+        self.price = PriceChart(store)
+        self.relative = RelativeChart(store)
+        self.spread = SpreadChart(store, alerts)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.price, "Price")
+        self.tabs.addTab(self.relative, "Relative")
+        self.tabs.addTab(self.spread, "Spread")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.rotation)
+        layout.addWidget(self.tabs, 1)
+
+    def symbols_changed(self, symbols: set[str]) -> None:
+        self.price.symbols_changed(symbols)
+        self.relative.symbols_changed(symbols)
+        self.spread.symbols_changed(symbols)
+        self.rotation.refresh()
+
+    def set_colors(self, colors: Colors) -> None:
+        for chart in (self.price, self.relative, self.spread, self.rotation):
+            chart.set_colors(colors)
+
+    def refresh_all(self) -> None:
+        self.price.refresh(reset_view=True)
+        self.relative.refresh()
+        self.spread.refresh()
+        self.rotation.refresh()
+
+    def export_png(self, path: Path) -> bool:
+        """Save the visible chart (with the rotation grid above it) as a PNG file."""
+        return self.grab().save(str(path))

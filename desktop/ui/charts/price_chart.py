@@ -1,0 +1,351 @@
+"""The price chart of one symbol: line or candlesticks over a volume pane, ranges, crosshair, alert markers.
+
+Plot items are created once; updates only feed them new arrays (`setData`). A hidden chart remembers that
+it is out of date and redraws when shown.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop.core import formatting as fmt
+from desktop.core.alerts.engine import AlertFire
+from desktop.core.bars import BarSeries
+from desktop.core.measures import session_times
+from desktop.core.prices import FloatArray
+from desktop.core.quote_store import QuoteStore
+from desktop.core.sessions import NEW_YORK, session_date, to_new_york
+from desktop.ui.charts.axes import VolumeAxis
+from desktop.ui.charts.candles import CandlestickItem
+from desktop.ui.theme import LIGHT, Colors
+
+RANGES = ["1D", "5D", "1M", "3M", "YTD", "1Y", "All"]
+# Candle width for the intraday ranges; longer ranges draw one candle per session.
+INTRADAY_BUCKET = {"1D": 5 * 60, "5D": 30 * 60}
+DAY_SECONDS = 86_400.0
+
+
+def axis_offset(ts: float) -> int:
+    """pyqtgraph's utcOffset for New York at `ts` (seconds west of UTC: +14400 in summer, +18000 in winter)."""
+    offset = to_new_york(ts).utcoffset()
+    return -int(offset.total_seconds()) if offset is not None else 0
+
+
+def _midnight(day: date) -> float:
+    return datetime.combine(day, datetime.min.time(), NEW_YORK).timestamp()
+
+
+def regroup(bars: BarSeries, bucket: int, since: float) -> dict[str, FloatArray]:
+    """Minute bars from `since` merged into `bucket`-second bars (first open, max high, min low, last close)."""
+    a = bars.arrays()
+    keep = a["t"] >= since
+    t = a["t"][keep]
+    if not len(t):
+        return {k: np.empty(0) for k in a}
+    keys = t - t % bucket
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.r_[starts[1:], len(t)] - 1
+    return {
+        "t": keys[starts],
+        "o": a["o"][keep][starts],
+        "h": np.maximum.reduceat(a["h"][keep], starts),
+        "l": np.minimum.reduceat(a["l"][keep], starts),
+        "c": a["c"][keep][ends],
+        "v": np.add.reduceat(a["v"][keep], starts),
+    }
+
+
+class PriceChart(QWidget):
+    """Plots the selected symbol from the store: its ticks as a line, or OHLC candles, with volume below."""
+
+    def __init__(self, store: QuoteStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.symbol: str | None = None
+        self.range = "All"
+        self.candles_on = False
+        self._dirty = False
+        self._fires: list[AlertFire] = []
+        self._bars: dict[str, FloatArray] = {}
+        self.colors = LIGHT
+
+        self.title = QLabel("Select a symbol")
+        self.title.setObjectName("chartTitle")
+        self.readout = QLabel("")
+        self.readout.setObjectName("chartReadout")
+        self.range_buttons: dict[str, QPushButton] = {}
+        group = QButtonGroup(self)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        for name in RANGES:
+            button = QPushButton(name)
+            button.setCheckable(True)
+            button.setFlat(True)
+            button.setFixedWidth(42)
+            button.clicked.connect(lambda _c=False, r=name: self.set_range(r))
+            group.addButton(button)
+            top.addWidget(button)
+            self.range_buttons[name] = button
+        self.range_buttons[self.range].setChecked(True)
+        self.candle_button = QPushButton("Candles")
+        self.candle_button.setCheckable(True)
+        self.candle_button.setFlat(True)
+        self.candle_button.toggled.connect(self.set_candles)
+        top.addWidget(self.candle_button)
+
+        # Times read in exchange (New York) time, whatever the machine's zone: 09:30 is the open.
+        self.axis = pg.DateAxisItem(orientation="bottom", utcOffset=axis_offset(time.time()))
+        self.volume_axis = pg.DateAxisItem(orientation="bottom", utcOffset=axis_offset(time.time()))
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.price_plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
+        self.volume_plot = self.canvas.addPlot(
+            row=1, col=0, axisItems={"bottom": self.volume_axis, "left": VolumeAxis(orientation="left")}
+        )
+        self.canvas.ci.layout.setRowStretchFactor(0, 4)
+        self.canvas.ci.layout.setRowStretchFactor(1, 1)
+        self.volume_plot.setXLink(self.price_plot)
+        self.price_plot.getAxis("bottom").setStyle(showValues=False)
+        for plot in (self.price_plot, self.volume_plot):
+            plot.setMenuEnabled(False)
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.getViewBox().setMouseEnabled(x=True, y=False)
+            plot.getViewBox().setAutoVisible(y=True)
+            plot.hideButtons()
+        self.volume_plot.setMaximumHeight(110)
+        self.volume_plot.getAxis("left").setWidth(60)
+        self.price_plot.getAxis("left").setWidth(60)
+        self.price_plot.setClipToView(True)
+        self.price_plot.setDownsampling(auto=True, mode="peak")
+        self.line = self.price_plot.plot([], [], name="price")
+        self.candles = CandlestickItem()
+        self.price_plot.addItem(self.candles)
+        self.volume = pg.BarGraphItem(x=[], height=[], width=1.0)
+        self.volume_plot.addItem(self.volume)
+        self.prev_close = pg.InfiniteLine(angle=0, movable=False)
+        self.prev_close.setVisible(False)
+        self.price_plot.addItem(self.prev_close, ignoreBounds=True)
+        self.markers = pg.ScatterPlotItem(size=12, symbol="t1", hoverable=True, tip=self._marker_tip)
+        self.markers.setZValue(10)
+        self.price_plot.addItem(self.markers)
+        self.cross_v = pg.InfiniteLine(angle=90, movable=False)
+        self.cross_h = pg.InfiniteLine(angle=0, movable=False)
+        for line in (self.cross_v, self.cross_h):
+            line.setVisible(False)
+            self.price_plot.addItem(line, ignoreBounds=True)
+        self._mouse = pg.SignalProxy(self.canvas.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.readout)
+        self.set_colors(LIGHT)
+
+    # -- appearance -----------------------------------------------------------------------------
+
+    def set_colors(self, colors: Colors) -> None:
+        self.colors = colors
+        self.canvas.setBackground(colors.chart_background)
+        for plot in (self.price_plot, self.volume_plot):
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                axis.setPen(colors.chart_foreground)
+                axis.setTextPen(colors.chart_foreground)
+        self.line.setPen(pg.mkPen(colors.chart_line, width=2))
+        self.candles.set_colors(colors.up, colors.down)
+        self.volume.setOpts(brush=pg.mkBrush(colors.prev_close_line), pen=pg.mkPen(None))
+        self.prev_close.setPen(pg.mkPen(colors.prev_close_line, width=1, style=Qt.PenStyle.DashLine))
+        cross = pg.mkPen(colors.chart_foreground, width=1, style=Qt.PenStyle.DotLine)
+        self.cross_v.setPen(cross)
+        self.cross_h.setPen(cross)
+        self.markers.setBrush(pg.mkBrush(colors.marker))
+        self.markers.setPen(pg.mkPen(colors.chart_foreground, width=1))
+        self._dirty = True
+        self.refresh()
+
+    # -- what is shown --------------------------------------------------------------------------
+
+    def show_symbol(self, symbol: str | None) -> None:
+        self.symbol = symbol
+        self.refresh(reset_view=True)
+
+    def set_range(self, name: str) -> None:
+        self.range = name
+        self.range_buttons[name].setChecked(True)
+        self.refresh(reset_view=True)
+
+    def set_candles(self, on: bool) -> None:
+        self.candles_on = on
+        self.candle_button.setChecked(on)
+        self.refresh()
+
+    def symbols_changed(self, symbols: set[str]) -> None:
+        """After a flush: redraw only when the shown symbol moved, and only while visible."""
+        if self.symbol in symbols:
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh(reset_view=True)
+
+    # -- data -----------------------------------------------------------------------------------
+
+    def range_start(self, last: float) -> float | None:
+        """Where the chosen range begins, ending at the newest quote `last`."""
+        day = session_date(last)
+        if self.range == "1D":
+            return _midnight(day)
+        if self.range == "5D":
+            bars = self._store.session_bars(self.symbol or "")
+            ordinals = bars.column("t") if bars is not None else np.empty(0)
+            first = date.fromordinal(int(ordinals[-5])) if len(ordinals) >= 5 else day - timedelta(days=7)
+            return _midnight(first)
+        if self.range == "YTD":
+            return _midnight(date(day.year, 1, 1))
+        days = {"1M": 31, "3M": 92, "1Y": 366}.get(self.range)
+        return None if days is None else last - days * DAY_SECONDS
+
+    def _series(self, since: float | None) -> tuple[FloatArray, FloatArray, dict[str, FloatArray], float]:
+        """(line x, line y, bars, bar width) for the range starting at `since`."""
+        symbol = self.symbol or ""
+        history = self._store.history(symbol)
+        minutes = self._store.minute_bars(symbol)
+        sessions = self._store.session_bars(symbol)
+        start = since if since is not None else -np.inf
+        bucket = INTRADAY_BUCKET.get(self.range)
+        if bucket and minutes is not None and len(minutes) and minutes.column("t")[-1] >= start:
+            bars = regroup(minutes, bucket, start)
+            width = float(bucket)
+        elif sessions is not None and len(sessions):
+            a = sessions.arrays()
+            times = session_times(a["t"]) - DAY_SECONDS / 2  # a session's candle centred on its close
+            keep = times + DAY_SECONDS / 2 >= start
+            bars = {k: v[keep] for k, v in a.items()}
+            bars["t"] = times[keep]
+            width = DAY_SECONDS
+        else:
+            bars, width = {k: np.empty(0) for k in "tohlcv"}, 1.0
+        if history is None:
+            return np.empty(0), np.empty(0), bars, width
+        if bucket or minutes is None:
+            keep_ticks = history.times >= start
+            return history.times[keep_ticks], history.prices[keep_ticks], bars, width
+        # Long ranges draw the session closes (what a daily chart shows), then today's ticks.
+        x = bars["t"] + width / 2
+        return x, bars["c"], bars, width
+
+    def refresh(self, reset_view: bool = False) -> None:
+        if not self.isVisible():
+            self._dirty = True
+            return
+        self._dirty = False
+        symbol = self.symbol
+        quote = self._store.latest(symbol) if symbol else None
+        if quote is None:
+            for item in (self.line,):
+                item.setData(np.empty(0), np.empty(0))
+            self.candles.setData(*(np.empty(0),) * 5, 1.0)
+            self.volume.setOpts(x=[], height=[])
+            self.prev_close.setVisible(False)
+            self.title.setText(f"{symbol} · no quotes yet" if symbol else "Select a symbol")
+            self._bars = {}
+            self._draw_markers()
+            return
+        since = self.range_start(quote.time)
+        x, y, bars, width = self._series(since)
+        self._bars = bars | {"width": np.array([width])}
+        self.line.setVisible(not self.candles_on)
+        self.candles.setVisible(self.candles_on)
+        self.line.setData(x, y)
+        self.candles.setData(bars["t"], bars["o"], bars["h"], bars["l"], bars["c"], width)
+        self.volume.setOpts(x=bars["t"] + width / 2, height=bars["v"], width=width * 0.8)
+        self.axis.utcOffset = self.volume_axis.utcOffset = axis_offset(quote.time)
+        change = f"{fmt.format_change(quote.change, quote.price)} ({fmt.format_pct(quote.change_pct)})"
+        self.title.setText(
+            f"<b>{quote.symbol}</b>  {fmt.format_price(quote.price)}  {change}  ·  {fmt.iso_time(quote)}"
+        )
+        show_prev = self.range == "1D" and quote.prev_close is not None and not quote.daily
+        self.prev_close.setVisible(show_prev)
+        if show_prev and quote.prev_close is not None:
+            self.prev_close.setValue(quote.prev_close)
+        self._limit_view(x, bars, width, reset_view)
+        self._draw_markers()
+
+    def _limit_view(self, x: FloatArray, bars: dict[str, FloatArray], width: float, reset: bool) -> None:
+        xs = np.concatenate([x, bars["t"], bars["t"] + width]) if len(bars["t"]) else x
+        if not len(xs):
+            return
+        lo, hi = float(np.min(xs)), float(np.max(xs))
+        pad = max((hi - lo) * 0.02, width)
+        box = self.price_plot.getViewBox()
+        box.setLimits(xMin=lo - pad, xMax=hi + pad, minXRange=min(hi - lo + 2 * pad, 15 * 60.0))
+        if reset:
+            box.setXRange(lo - pad, hi + pad, padding=0)
+        box.enableAutoRange(axis="y")
+        self.volume_plot.getViewBox().enableAutoRange(axis="y")
+
+    # -- crosshair ------------------------------------------------------------------------------
+
+    def readout_at(self, x: float) -> str:
+        """The bar under time `x`: its time, O/H/L/C and volume."""
+        t = self._bars.get("t")
+        if t is None or not len(t):
+            return ""
+        width = float(self._bars["width"][0])
+        k = int(np.clip(np.searchsorted(t, x - width, side="right"), 0, len(t) - 1))
+        when = to_new_york(float(t[k]) + (width / 2 if width >= DAY_SECONDS else 0.0))
+        stamp = when.strftime("%Y-%m-%d") if width >= DAY_SECONDS else when.strftime("%Y-%m-%d %H:%M")
+        o, h, lo, c, v = (float(self._bars[f][k]) for f in "ohlcv")
+        price = fmt.format_price
+        return f"{stamp}   O {price(o)}  H {price(h)}  L {price(lo)}  C {price(c)}   Vol {fmt.format_volume(v)}"
+
+    def _mouse_moved(self, event: tuple[QPointF]) -> None:
+        pos = event[0]
+        box = self.price_plot.getViewBox()
+        if not self.price_plot.sceneBoundingRect().contains(pos):
+            self.cross_v.setVisible(False)
+            self.cross_h.setVisible(False)
+            return
+        point = box.mapSceneToView(pos)
+        self.cross_v.setPos(point.x())
+        self.cross_h.setPos(point.y())
+        self.cross_v.setVisible(True)
+        self.cross_h.setVisible(True)
+        self.readout.setText(self.readout_at(point.x()))
+
+    # -- alert markers --------------------------------------------------------------------------
+
+    MAX_MARKERS = 2000
+
+    def set_fires(self, fires: list[AlertFire]) -> None:
+        """Alert fires to mark (live ones from the log, or a backtest's): each where its rule's leg traded."""
+        self._fires = fires[-self.MAX_MARKERS :]
+        self._draw_markers()
+
+    def add_fires(self, fires: list[AlertFire]) -> None:
+        self.set_fires(self._fires + fires)
+
+    def _draw_markers(self) -> None:
+        symbol = self.symbol
+        spots = [
+            {"pos": (f.time, price), "data": f"{f.title}\nvalue {f.value:,.4g} (level {f.level:g})"}
+            for f in self._fires
+            for s, price in f.inputs
+            if s == symbol
+        ]
+        self.markers.setData(spots=spots)
+
+    @staticmethod
+    def _marker_tip(x: float, y: float, data: object) -> str:
+        return str(data)
+
+    def marker_count(self) -> int:
+        return len(self.markers.data)

@@ -1,0 +1,142 @@
+"""Relative performance: several symbols' returns from a chosen start (default: the quarter's start)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.core.measures import quarter_start, relative_series
+from desktop.core.quote_store import QuoteStore
+from desktop.core.sessions import session_date
+from desktop.ui.charts.axes import PercentAxis
+from desktop.ui.charts.price_chart import axis_offset
+from desktop.ui.theme import LIGHT, Colors
+
+DEFAULT_SYMBOLS = ["IWM", "QQQ", "SPY"]
+
+
+class RelativeChart(QWidget):
+    """One line per symbol, 0 % at the last close before the start date."""
+
+    def __init__(self, store: QuoteStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.colors = LIGHT
+        self.symbols: list[str] = list(DEFAULT_SYMBOLS)
+        self.start: date | None = None  # None: the start of the newest quote's quarter
+        self._dirty = True
+        self.symbol_edit = QLineEdit(", ".join(self.symbols))
+        self.symbol_edit.setToolTip("Symbols to compare, separated by commas")
+        self.symbol_edit.editingFinished.connect(self._symbols_edited)
+        self.start_edit = QDateEdit()
+        self.start_edit.setCalendarPopup(True)
+        self.start_edit.setDisplayFormat("yyyy-MM-dd")
+        self.start_edit.setToolTip("Returns are measured from the last close before this date")
+        self.start_edit.dateChanged.connect(self._start_edited)
+        self.note = QLabel("")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Compare"))
+        bar.addWidget(self.symbol_edit, 1)
+        bar.addWidget(QLabel("since"))
+        bar.addWidget(self.start_edit)
+        bar.addWidget(self.note)
+        self.axis = pg.DateAxisItem(orientation="bottom", utcOffset=axis_offset(time.time()))
+        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": PercentAxis(orientation="left")})
+        self.plot.setMenuEnabled(False)
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.getViewBox().setMouseEnabled(x=True, y=False)
+        self.plot.getViewBox().setAutoVisible(y=True)
+        self.legend = self.plot.addLegend(offset=(10, 10))
+        self.zero = pg.InfiniteLine(angle=0, pos=0.0, movable=False)
+        self.plot.addItem(self.zero, ignoreBounds=True)
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.plot, 1)
+
+    def set_colors(self, colors: Colors) -> None:
+        self.colors = colors
+        self.plot.setBackground(colors.chart_background)
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).setPen(colors.chart_foreground)
+            self.plot.getAxis(name).setTextPen(colors.chart_foreground)
+        self.zero.setPen(pg.mkPen(colors.prev_close_line, style=Qt.PenStyle.DashLine))
+        self.legend.setLabelTextColor(colors.chart_foreground)
+        for k, symbol in enumerate(self.symbols):
+            if symbol in self.curves:
+                self.curves[symbol].setPen(pg.mkPen(colors.series[k % len(colors.series)], width=2))
+
+    def set_symbols(self, symbols: list[str]) -> None:
+        self.symbols = [s.strip().upper() for s in symbols if s.strip()]
+        self.symbol_edit.setText(", ".join(self.symbols))
+        for symbol in [s for s in self.curves if s not in self.symbols]:
+            self.plot.removeItem(self.curves.pop(symbol))
+        for k, symbol in enumerate(self.symbols):
+            if symbol not in self.curves:
+                pen = pg.mkPen(self.colors.series[k % len(self.colors.series)], width=2)
+                self.curves[symbol] = self.plot.plot([], [], pen=pen, name=symbol)
+        self.refresh(force=True)
+
+    def set_start(self, start: date | None) -> None:
+        self.start = start
+        self.refresh(force=True)
+
+    def _symbols_edited(self) -> None:
+        self.set_symbols(self.symbol_edit.text().replace(" ", ",").split(","))
+
+    def _start_edited(self, day: QDate) -> None:
+        chosen = date(day.year(), day.month(), day.day())
+        if chosen != self.effective_start():
+            self.set_start(chosen)
+
+    def effective_start(self) -> date | None:
+        if self.start is not None:
+            return self.start
+        newest = self._store.newest_time()
+        return quarter_start(session_date(newest)) if newest is not None else None
+
+    def symbols_changed(self, symbols: set[str]) -> None:
+        if symbols & set(self.symbols):
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh(force=True)
+
+    def refresh(self, force: bool = False) -> None:
+        if not self.isVisible() and not force:
+            self._dirty = True
+            return
+        self._dirty = False
+        if not self.curves and self.symbols:
+            self.set_symbols(self.symbols)
+            return
+        start = self.effective_start()
+        if start is None:
+            return
+        if self.start_edit.date().toPython() != start:
+            self.start_edit.blockSignals(True)
+            self.start_edit.setDate(QDate(start.year, start.month, start.day))
+            self.start_edit.blockSignals(False)
+        missing = []
+        for symbol, curve in self.curves.items():
+            bars = self._store.session_bars(symbol)
+            x, y = relative_series(bars, start) if bars is not None else (np.empty(0), np.empty(0))
+            curve.setData(x, y)
+            if not len(x):
+                missing.append(symbol)
+            elif len(y):
+                self.axis.utcOffset = axis_offset(float(x[-1]))
+        self.note.setText(f"no data before {start} for {', '.join(missing)}" if missing else "")
+
+    def values(self, symbol: str) -> tuple[np.ndarray, np.ndarray]:
+        x, y = self.curves[symbol].getData()
+        return (np.empty(0), np.empty(0)) if x is None else (x, y)

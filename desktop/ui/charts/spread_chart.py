@@ -1,0 +1,248 @@
+"""Spread / ratio of two symbols over a window, with every alert rule on it drawn as a level you can drag.
+
+Dragging a level line shows the new level as it moves and saves the rule when the mouse is released;
+right-click on the chart offers "Alert when this crosses here".
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QVBoxLayout, QWidget
+
+from desktop.core.alerts.engine import AlertFire
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition, new_rule_id
+from desktop.core.alerts.windows import Window, parse_window
+from desktop.core.measures import measure_series
+from desktop.core.quote_store import QuoteStore
+from desktop.ui.alerts_controller import AlertsController
+from desktop.ui.charts.axes import PercentAxis
+from desktop.ui.charts.price_chart import axis_offset
+from desktop.ui.theme import LIGHT, Colors
+
+WINDOWS = ["day", "5d", "20d", "mtd", "qtd", "ytd"]
+
+
+class SpreadChart(QWidget):
+    """A − B return spread over a window (points), or A / B ratio, with the matching alert rules' levels."""
+
+    def __init__(self, store: QuoteStore, alerts: AlertsController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.alerts = alerts
+        self.colors = LIGHT
+        self.a, self.b = "IWM", "QQQ"
+        self.kind = AlertType.SPREAD
+        self.window: Window = parse_window("qtd")
+        self._dirty = True
+        self.level_lines: dict[str, pg.InfiniteLine] = {}
+        self._fires: list[AlertFire] = []
+
+        self.a_edit = QLineEdit(self.a)
+        self.b_edit = QLineEdit(self.b)
+        for edit in (self.a_edit, self.b_edit):
+            edit.setMaximumWidth(80)
+            edit.editingFinished.connect(self._pair_edited)
+        self.kind_box = QComboBox()
+        self.kind_box.addItem("Return spread (A − B)", AlertType.SPREAD)
+        self.kind_box.addItem("Ratio (A / B)", AlertType.RATIO)
+        self.kind_box.currentIndexChanged.connect(
+            lambda _i: self.set_measure(kind=AlertType(self.kind_box.currentData()))
+        )
+        self.window_box = QComboBox()
+        self.window_box.addItems(WINDOWS)
+        self.window_box.setCurrentText(self.window.text)
+        self.window_box.currentTextChanged.connect(lambda text: self.set_measure(window=parse_window(text)))
+        self.hint = QLabel("Drag a level to move its alert · right-click to add one")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("A"))
+        bar.addWidget(self.a_edit)
+        bar.addWidget(QLabel("B"))
+        bar.addWidget(self.b_edit)
+        bar.addWidget(self.kind_box)
+        bar.addWidget(self.window_box)
+        bar.addStretch(1)
+        bar.addWidget(self.hint)
+
+        self.value_axis = PercentAxis(suffix=" pts", orientation="left")
+        self.axis = pg.DateAxisItem(orientation="bottom", utcOffset=axis_offset(time.time()))
+        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": self.value_axis})
+        self.plot.setMenuEnabled(False)
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.getViewBox().setMouseEnabled(x=True, y=False)
+        self.plot.getViewBox().setAutoVisible(y=True)
+        self.curve = self.plot.plot([], [])
+        self.zero = pg.InfiniteLine(angle=0, pos=0.0, movable=False)
+        self.plot.addItem(self.zero, ignoreBounds=True)
+        self.markers = pg.ScatterPlotItem(size=12, symbol="t1", hoverable=True, tip=lambda x, y, data: str(data))
+        self.markers.setZValue(10)
+        self.plot.addItem(self.markers)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.add_here_action = QAction("Alert When This Crosses Here", self)
+        self._menu_value: float | None = None
+        self.add_here_action.triggered.connect(lambda: self.add_rule_at(self._menu_value))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.plot, 1)
+        alerts.rules_changed.connect(self._sync_levels)
+        alerts.fires_logged.connect(lambda stored: self.add_fires([s.fire for s in stored]))
+
+    # -- what is measured -----------------------------------------------------------------------
+
+    def template(self) -> AlertRule:
+        """A rule-shaped description of what the chart shows (used to compute it and to add alerts)."""
+        window = self.window if self.kind is AlertType.SPREAD else None
+        return AlertRule("chart", self.kind, Condition.CROSSES_ABOVE, 0.0, a=self.a, b=self.b, window=window)
+
+    def matches(self, rule: AlertRule) -> bool:
+        same_pair = (rule.type, rule.a, rule.b) == (self.kind, self.a, self.b)
+        return same_pair and (self.kind is AlertType.RATIO or rule.window == self.window)
+
+    def set_measure(self, *, a: str | None = None, b: str | None = None, kind: AlertType | None = None,
+                    window: Window | None = None) -> None:  # fmt: skip
+        self.a = (a or self.a).upper()
+        self.b = (b or self.b).upper()
+        self.kind = kind or self.kind
+        self.window = window or self.window
+        self.a_edit.setText(self.a)
+        self.b_edit.setText(self.b)
+        self.window_box.setEnabled(self.kind is AlertType.SPREAD)
+        self.value_axis.suffix = " pts" if self.kind is AlertType.SPREAD else ""
+        self._sync_levels()
+        self.refresh(force=True)
+
+    def _pair_edited(self) -> None:
+        a, b = self.a_edit.text().strip().upper(), self.b_edit.text().strip().upper()
+        if a and b and a != b and (a, b) != (self.a, self.b):
+            self.set_measure(a=a, b=b)
+
+    # -- data -----------------------------------------------------------------------------------
+
+    def set_colors(self, colors: Colors) -> None:
+        self.colors = colors
+        self.plot.setBackground(colors.chart_background)
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).setPen(colors.chart_foreground)
+            self.plot.getAxis(name).setTextPen(colors.chart_foreground)
+        self.curve.setPen(pg.mkPen(colors.chart_line, width=2))
+        self.zero.setPen(pg.mkPen(colors.prev_close_line, style=Qt.PenStyle.DashLine))
+        self.markers.setBrush(pg.mkBrush(colors.marker))
+        self._sync_levels()
+
+    def symbols_changed(self, symbols: set[str]) -> None:
+        if self.a in symbols or self.b in symbols:
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh(force=True)
+
+    def refresh(self, force: bool = False) -> None:
+        if not self.isVisible() and not force:
+            self._dirty = True
+            return
+        self._dirty = False
+        bars = {s: b for s in (self.a, self.b) if (b := self._store.session_bars(s)) is not None}
+        x, y = measure_series(self.template(), bars)
+        self.curve.setData(x, y)
+        if len(x):
+            self.axis.utcOffset = axis_offset(float(x[-1]))
+        self._draw_markers()
+
+    def values(self) -> tuple[np.ndarray, np.ndarray]:
+        x, y = self.curve.getData()
+        return (np.empty(0), np.empty(0)) if x is None else (x, y)
+
+    # -- alert levels ---------------------------------------------------------------------------
+
+    def _sync_levels(self) -> None:
+        """One draggable line per enabled-or-not rule on this pair and measure; others removed."""
+        wanted = {r.id: r for r in self.alerts.rules if self.matches(r)}
+        for rule_id in [k for k in self.level_lines if k not in wanted]:
+            self.plot.removeItem(self.level_lines.pop(rule_id))
+        for rule_id, rule in wanted.items():
+            line = self.level_lines.get(rule_id)
+            if line is None:
+                line = pg.InfiniteLine(
+                    angle=0, movable=True, label="", labelOpts={"position": 0.01, "anchors": [(0, 1), (0, 1)]}
+                )
+                line.sigDragged.connect(self._dragging)
+                line.sigPositionChangeFinished.connect(self._dropped)
+                line.rule_id = rule_id  # type: ignore[attr-defined]
+                self.plot.addItem(line, ignoreBounds=True)
+                self.level_lines[rule_id] = line
+            if not line.moving:
+                line.setValue(rule.level)
+            style = Qt.PenStyle.SolidLine if rule.enabled else Qt.PenStyle.DotLine
+            line.setPen(pg.mkPen(self.colors.marker, width=2, style=style))
+            line.setHoverPen(pg.mkPen(self.colors.marker, width=4))
+            line.label.setText(f"{rule.title}: {self._fmt(rule.level)}")
+            line.label.setColor(self.colors.chart_foreground)
+
+    def _fmt(self, value: float) -> str:
+        return f"{value:+.2f} pts" if self.kind is AlertType.SPREAD else f"{value:.4f}"
+
+    def _dragging(self, line: pg.InfiniteLine) -> None:
+        rule = self.alerts.engine.rule(line.rule_id)  # type: ignore[attr-defined]
+        if rule is not None:
+            line.label.setText(f"{rule.title}: {self._fmt(float(line.value()))} (release to save)")
+
+    def _dropped(self, line: pg.InfiniteLine) -> None:
+        rule = self.alerts.engine.rule(line.rule_id)  # type: ignore[attr-defined]
+        if rule is None:
+            return
+        level = round(float(line.value()), 4)
+        if level != rule.level:
+            self.alerts.save_rule(rule.with_changes(level=level))
+
+    def add_rule_at(self, value: float | None) -> AlertRule | None:
+        """A new alert on this pair and measure at `value`, crossing in the direction away from now."""
+        if value is None:
+            return None
+        _, y = self.values()
+        current = float(y[-1]) if len(y) else None
+        condition = Condition.CROSSES_BELOW if current is not None and value < current else Condition.CROSSES_ABOVE
+        name = f"{self.a} − {self.b} {self.window.text}" if self.kind is AlertType.SPREAD else f"{self.a} / {self.b}"
+        rule = self.template().with_changes(id=new_rule_id(), condition=condition, level=round(value, 4), name=name)
+        return rule if self.alerts.save_rule(rule) else None
+
+    def _clicked(self, event: Any) -> None:
+        if event.button() != Qt.MouseButton.RightButton:
+            return
+        pos: QPointF = event.scenePos()
+        if not self.plot.sceneBoundingRect().contains(pos):
+            return
+        self._menu_value = float(self.plot.getViewBox().mapSceneToView(pos).y())
+        self.add_here_action.setText(f"Alert When This Crosses {self._fmt(self._menu_value)}")
+        menu = QMenu(self)
+        menu.addAction(self.add_here_action)
+        menu.popup(event.screenPos().toPoint())
+        event.accept()
+
+    # -- markers --------------------------------------------------------------------------------
+
+    def set_fires(self, fires: list[AlertFire]) -> None:
+        self._fires = fires[-2000:]
+        self._draw_markers()
+
+    def add_fires(self, fires: list[AlertFire]) -> None:
+        self.set_fires(self._fires + fires)
+
+    def _draw_markers(self) -> None:
+        ids = {r.id for r in self.alerts.rules if self.matches(r)}
+        spots = [
+            {"pos": (f.time, f.value), "data": f"{f.title}\n{self._fmt(f.value)}"}
+            for f in self._fires
+            if f.rule_id in ids
+        ]
+        self.markers.setData(spots=spots)
+
+    def marker_count(self) -> int:
+        return len(self.markers.data)
