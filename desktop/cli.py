@@ -34,7 +34,7 @@ from desktop.core.sessions import NEW_YORK
 EXIT_USAGE = 2
 # Things worth saying once a command has worked (a failing command prints its one error line only).
 NOTES: list[str] = []
-SUBCOMMANDS = ("run", "quote", "watch", "record", "backtest", "alerts")
+SUBCOMMANDS = ("run", "quote", "watch", "record", "chart", "backtest", "alerts")
 
 
 class CliError(Exception):
@@ -139,6 +139,20 @@ def build_parser() -> argparse.ArgumentParser:
     record.set_defaults(source="yahoo")
     record.add_argument("--seconds", type=float, default=None, help="stop after this long (default: until Ctrl-C)")
 
+    chart = sub.add_parser("chart", help="render a chart headless to a PNG file")
+    chart.add_argument("symbols", nargs="*", type=_symbol_arg, metavar="SYMBOL")
+    kind = chart.add_mutually_exclusive_group()
+    kind.add_argument("--relative", action="store_true", help="returns of the symbols from --since")
+    kind.add_argument("--spread", nargs=2, type=_symbol_arg, metavar=("A", "B"), help="A − B return spread")
+    chart.add_argument("--since", type=_date_arg, default=None, help="relative: start date (default: quarter start)")
+    chart.add_argument("--window", default="qtd", help="spread: day, 5d, 20d, mtd, qtd, ytd or since:DATE")
+    chart.add_argument("--range", default="All", help="price: 1D, 5D, 1M, 3M, YTD, 1Y or All")
+    chart.add_argument("--candles", action="store_true", help="price: candlesticks instead of a line")
+    chart.add_argument("--theme", choices=("light", "dark"), default="light")
+    chart.add_argument("--size", type=size_arg, default=(1200, 700), metavar="WxH")
+    chart.add_argument("--png", type=Path, required=True, metavar="FILE")
+    _add_source_options(chart)
+
     backtest = sub.add_parser("backtest", help="replay price files through alert rules and print every fire")
     backtest.add_argument("--prices", type=Path, nargs="+", required=True, metavar="PATH", help="folders or CSV files")
     backtest.add_argument("--alerts", type=Path, required=True, metavar="FILE", help="rules (.toml or .json)")
@@ -170,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = actions.add_parser("export", help="write the saved rules to a .toml or .json file")
     export.add_argument("file", type=Path)
     return parser
+
+
+def size_arg(text: str) -> tuple[int, int]:
+    from desktop.chart_export import size_arg as parse_size
+
+    return parse_size(text)
 
 
 def _level_arg(text: str) -> float:
@@ -440,6 +460,25 @@ def fire_time(fire: object) -> str:
     return session_date(fire.time).isoformat() if fire.daily else to_new_york(fire.time).isoformat()
 
 
+def cmd_chart(args: argparse.Namespace) -> int:
+    from desktop.chart_export import render_chart
+    from desktop.core.alerts.windows import parse_window
+
+    if args.source == "yahoo":
+        raise CliError("chart draws recorded data: use --source replay (and --replay-data)")
+    if not args.symbols and not args.spread:
+        raise CliError("name at least one SYMBOL, or --spread A B")
+    if args.spread:
+        if args.spread[0] == args.spread[1]:
+            raise CliError("--spread needs two different symbols")
+        try:
+            parse_window(args.window)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    print(render_chart(args), file=sys.stderr)
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from desktop.app import run_app  # Qt is imported only here
 
@@ -452,7 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv.insert(0, "run")
     args = build_parser().parse_args(argv)
     handlers = {
-        "run": cmd_run, "quote": cmd_quote, "watch": cmd_watch, "record": cmd_record,
+        "run": cmd_run, "quote": cmd_quote, "watch": cmd_watch, "record": cmd_record, "chart": cmd_chart,
         "backtest": cmd_backtest, "alerts": cmd_alerts,
     }  # fmt: skip
     if hasattr(signal, "SIGPIPE"):

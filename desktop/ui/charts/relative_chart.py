@@ -138,5 +138,7 @@ class RelativeChart(QWidget):
         self.note.setText(f"no data before {start} for {', '.join(missing)}" if missing else "")
 
     def values(self, symbol: str) -> tuple[np.ndarray, np.ndarray]:
+        if symbol not in self.curves:
+            return np.empty(0), np.empty(0)
         x, y = self.curves[symbol].getData()
         return (np.empty(0), np.empty(0)) if x is None else (x, y)

@@ -31,7 +31,7 @@ WINDOWS = ["day", "5d", "20d", "mtd", "qtd", "ytd"]
 class SpreadChart(QWidget):
     """A − B return spread over a window (points), or A / B ratio, with the matching alert rules' levels."""
 
-    def __init__(self, store: QuoteStore, alerts: AlertsController, parent: QWidget | None = None) -> None:
+    def __init__(self, store: QuoteStore, alerts: AlertsController | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self.alerts = alerts
@@ -90,8 +90,9 @@ class SpreadChart(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(bar)
         layout.addWidget(self.plot, 1)
-        alerts.rules_changed.connect(self._sync_levels)
-        alerts.fires_logged.connect(lambda stored: self.add_fires([s.fire for s in stored]))
+        if alerts is not None:  # a headless export draws the measure alone
+            alerts.rules_changed.connect(self._sync_levels)
+            alerts.fires_logged.connect(lambda stored: self.add_fires([s.fire for s in stored]))
 
     # -- what is measured -----------------------------------------------------------------------
 
@@ -153,6 +154,10 @@ class SpreadChart(QWidget):
         x, y = measure_series(self.template(), bars)
         self.curve.setData(x, y)
         if len(x):
+            self.hint.setText("Drag a level to move its alert · right-click to add one")
+        else:
+            self.hint.setText(f"No value yet: {self.a} and {self.b} need data from before the window's base date")
+        if len(x):
             self.axis.utcOffset = axis_offset(float(x[-1]))
         self._draw_markers()
 
@@ -164,7 +169,8 @@ class SpreadChart(QWidget):
 
     def _sync_levels(self) -> None:
         """One draggable line per enabled-or-not rule on this pair and measure; others removed."""
-        wanted = {r.id: r for r in self.alerts.rules if self.matches(r)}
+        rules = self.alerts.rules if self.alerts is not None else []
+        wanted = {r.id: r for r in rules if self.matches(r)}
         for rule_id in [k for k in self.level_lines if k not in wanted]:
             self.plot.removeItem(self.level_lines.pop(rule_id))
         for rule_id, rule in wanted.items():
@@ -190,11 +196,13 @@ class SpreadChart(QWidget):
         return f"{value:+.2f} pts" if self.kind is AlertType.SPREAD else f"{value:.4f}"
 
     def _dragging(self, line: pg.InfiniteLine) -> None:
+        assert self.alerts is not None
         rule = self.alerts.engine.rule(line.rule_id)  # type: ignore[attr-defined]
         if rule is not None:
             line.label.setText(f"{rule.title}: {self._fmt(float(line.value()))} (release to save)")
 
     def _dropped(self, line: pg.InfiniteLine) -> None:
+        assert self.alerts is not None
         rule = self.alerts.engine.rule(line.rule_id)  # type: ignore[attr-defined]
         if rule is None:
             return
@@ -204,7 +212,7 @@ class SpreadChart(QWidget):
 
     def add_rule_at(self, value: float | None) -> AlertRule | None:
         """A new alert on this pair and measure at `value`, crossing in the direction away from now."""
-        if value is None:
+        if value is None or self.alerts is None:
             return None
         _, y = self.values()
         current = float(y[-1]) if len(y) else None
@@ -214,7 +222,7 @@ class SpreadChart(QWidget):
         return rule if self.alerts.save_rule(rule) else None
 
     def _clicked(self, event: Any) -> None:
-        if event.button() != Qt.MouseButton.RightButton:
+        if event.button() != Qt.MouseButton.RightButton or self.alerts is None:
             return
         pos: QPointF = event.scenePos()
         if not self.plot.sceneBoundingRect().contains(pos):
@@ -236,7 +244,7 @@ class SpreadChart(QWidget):
         self.set_fires(self._fires + fires)
 
     def _draw_markers(self) -> None:
-        ids = {r.id for r in self.alerts.rules if self.matches(r)}
+        ids = {r.id for r in (self.alerts.rules if self.alerts is not None else []) if self.matches(r)}
         spots = [
             {"pos": (f.time, f.value), "data": f"{f.title}\n{self._fmt(f.value)}"}
             for f in self._fires

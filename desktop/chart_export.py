@@ -1,0 +1,82 @@
+"""`tickerdesk chart`: render the window's charts headless from price files and save them as PNG."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from desktop.core.prices import PriceFileError
+
+
+def render_chart(args: argparse.Namespace) -> str:
+    """Draw the chart `args` asks for into `args.png`; returns a line describing what was drawn."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.core.alerts.windows import parse_window
+    from desktop.core.quote_store import QuoteStore
+    from desktop.feeds.replay_source import load_timeline
+    from desktop.ui.charts.price_chart import RANGES, PriceChart
+    from desktop.ui.charts.relative_chart import RelativeChart
+    from desktop.ui.charts.spread_chart import SpreadChart
+    from desktop.ui.theme import ThemeMode, apply_theme
+
+    timeline = load_timeline(args.replay_data)
+    wanted = list(args.spread) if args.spread else list(args.symbols)
+    unknown = [s for s in wanted if s not in timeline.series]
+    if unknown:
+        raise PriceFileError(f"unknown symbol {', '.join(unknown)}: not in the data")
+    window = parse_window(args.window) if args.spread else None
+    if args.range not in RANGES:
+        raise PriceFileError(f"unknown range {args.range!r} (use {', '.join(RANGES)})")
+
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    colors = apply_theme(app, ThemeMode(args.theme))
+    store = QuoteStore()
+    symbols = set(wanted)
+    for k in range(len(timeline)):
+        store.apply_all(timeline.quotes_of_step(k, symbols))
+
+    chart: RelativeChart | SpreadChart | PriceChart
+    if args.spread:
+        spread = SpreadChart(store, None)
+        spread.set_measure(a=args.spread[0], b=args.spread[1], window=window)
+        chart, what = spread, f"{args.spread[0]} − {args.spread[1]} {args.window} return spread"
+    elif args.relative:
+        relative = RelativeChart(store)
+        relative.set_symbols(wanted)
+        relative.set_start(args.since)
+        chart, what = relative, f"returns of {', '.join(wanted)} since {relative.effective_start()}"
+    else:
+        price = PriceChart(store)
+        price.set_candles(args.candles)
+        price.symbol = wanted[0]
+        price.set_range(args.range)
+        chart, what = price, f"{wanted[0]} price ({args.range}{', candles' if args.candles else ''})"
+    chart.set_colors(colors)
+    width, height = args.size
+    chart.resize(width, height)
+    chart.show()
+    app.processEvents()
+    if isinstance(chart, PriceChart):
+        chart.refresh(reset_view=True)
+    else:
+        chart.refresh(force=True)
+    app.processEvents()
+    args.png.parent.mkdir(parents=True, exist_ok=True)
+    if not chart.grab().save(str(args.png)):
+        raise PriceFileError(f"could not write {args.png}")
+    chart.close()
+    return f"saved {what} to {args.png}"
+
+
+def size_arg(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad size {text!r}: use WIDTHxHEIGHT, e.g. 1200x700") from None
+    if not (200 <= w <= 8000 and 150 <= h <= 8000):
+        raise argparse.ArgumentTypeError(f"size {text!r} out of range")
+    return w, h

@@ -1,0 +1,237 @@
+"""The charts: ranges, normalisation, spreads checked against plain pandas, draggable levels, markers, export."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from desktop.core.quote_store import QuoteStore
+from desktop.core.sessions import close_timestamp, session_date
+from desktop.feeds.replay_source import load_timeline
+from desktop.ui.charts.price_chart import PriceChart
+from desktop.ui.charts.relative_chart import RelativeChart
+from desktop.ui.charts.spread_chart import SpreadChart
+
+from ..test_cli import tickerdesk
+from .conftest import MakeWindow, replayed
+from .test_alerts_ui import repository, seed
+
+ROTATION = {"id": "rotation", "type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd", "condition": "crosses_above",
+            "level": 1.5, "cooldown": "1d"}  # fmt: skip
+
+
+def filled_store(folder: Path, symbols: set[str]) -> QuoteStore:
+    timeline = load_timeline([folder])
+    store = QuoteStore()
+    for k in range(len(timeline)):
+        store.apply_all(timeline.quotes_of_step(k, symbols))
+    return store
+
+
+def closes(folder: Path, symbol: str) -> pd.Series:
+    return pd.read_csv(folder / f"{symbol}.csv", parse_dates=["Date"], index_col="Date")["Close"]
+
+
+def as_dates(times: np.ndarray) -> list[str]:
+    return [session_date(float(t)).isoformat() for t in times]
+
+
+@pytest.mark.parametrize("source", ["bundled", "shared"])
+def test_relative_returns_match_hand_computed(qtbot: QtBot, daily_dir: Path, request: pytest.FixtureRequest,
+                                              source: str) -> None:  # fmt: skip
+    folder = daily_dir if source == "bundled" else request.getfixturevalue("shared_data") / "daily"
+    chart = RelativeChart(filled_store(folder, {"IWM", "QQQ", "SPY"}))
+    qtbot.addWidget(chart)
+    chart.show()
+    chart.set_start(date(2025, 10, 1))
+    for symbol in ("IWM", "QQQ", "SPY"):
+        x, y = chart.values(symbol)
+        series = closes(folder, symbol)
+        base = series[series.index < "2025-10-01"].iloc[-1]
+        expected = (series[series.index >= series[series.index < "2025-10-01"].index[-1]] / base - 1) * 100
+        assert as_dates(x) == [d.strftime("%Y-%m-%d") for d in expected.index]
+        assert y[0] == 0.0 and np.allclose(y, expected.to_numpy(), atol=1e-9)
+    x, y = chart.values("IWM")
+    assert as_dates(x)[:1] == ["2025-09-30"], "0 % sits at the last close before the start"
+
+
+def test_relative_defaults_to_the_quarter_start(qtbot: QtBot, daily_dir: Path) -> None:
+    chart = RelativeChart(filled_store(daily_dir, {"IWM", "QQQ", "SPY"}))
+    qtbot.addWidget(chart)
+    chart.show()
+    chart.refresh(force=True)
+    assert chart.effective_start() == date(2026, 7, 1)  # the newest quote is 2026-08-21
+    chart.set_symbols(["IWM", "NOPE"])
+    assert "NOPE" in chart.note.text() and set(chart.curves) == {"IWM", "NOPE"}
+
+
+def test_spread_and_ratio_match_pandas(qtbot: QtBot, daily_dir: Path) -> None:
+    chart = SpreadChart(filled_store(daily_dir, {"IWM", "QQQ"}), None)
+    qtbot.addWidget(chart)
+    chart.show()
+    chart.refresh(force=True)
+    x, y = chart.values()
+    iwm, qqq = closes(daily_dir, "IWM"), closes(daily_dir, "QQQ")
+    quarter = iwm.index.to_period("Q")
+
+    def qtd(series: pd.Series) -> pd.Series:
+        last = series.groupby(quarter).last()
+        base = pd.Series(quarter, index=series.index).map(lambda q: last.get(q - 1)).astype(float)
+        return (series / base - 1) * 100
+
+    expected = (qtd(iwm) - qtd(qqq)).dropna()
+    assert as_dates(x) == [d.strftime("%Y-%m-%d") for d in expected.index]
+    assert np.allclose(y, expected.to_numpy(), atol=1e-9)
+    from desktop.core.alerts.rules import AlertType
+
+    chart.set_measure(kind=AlertType.RATIO)
+    x, y = chart.values()
+    assert np.allclose(y, (iwm / qqq).to_numpy(), atol=1e-12)
+
+
+def test_price_ranges_on_daily_and_intraday_data(qtbot: QtBot, daily_dir: Path, intraday_dir: Path) -> None:
+    chart = PriceChart(filled_store(daily_dir, {"SPY"}))
+    qtbot.addWidget(chart)
+    chart.show()
+    chart.show_symbol("SPY")
+    last = close_timestamp(date(2026, 8, 21))
+    spans = {}
+    for name in ("1M", "3M", "YTD", "1Y", "All"):
+        chart.set_range(name)
+        x, _ = chart.line.getData()
+        spans[name] = (float(x[0]), len(x))
+    assert spans["1M"][0] >= last - 31 * 86400 and spans["1M"][1] in range(19, 25)
+    assert spans["3M"][1] > spans["1M"][1] and spans["1Y"][1] > spans["3M"][1]
+    assert session_date(spans["YTD"][0]) == date(2026, 1, 2) and spans["All"][1] == 662
+
+    intraday = PriceChart(filled_store(intraday_dir, {"SPY"}))
+    qtbot.addWidget(intraday)
+    intraday.show()
+    intraday.show_symbol("SPY")
+    intraday.set_range("1D")
+    x, _ = intraday.line.getData()
+    assert {session_date(float(t)) for t in x} == {date(2026, 7, 21)} and len(x) == 78
+    intraday.set_candles(True)
+    assert intraday.candles.isVisible() and not intraday.line.isVisible()
+    assert intraday.candles.count == 78  # one 5-minute candle per 5-minute bar
+    intraday.set_range("5D")
+    assert intraday.candles.count == 5 * 13  # 30-minute candles over five sessions
+    text = intraday.readout_at(float(x[10]))
+    assert text.startswith("2026-07-21 ") and " O " in text and "Vol" in text
+
+
+def test_dragging_a_level_saves_the_rule(qtbot: QtBot, make_window: MakeWindow) -> None:
+    seed(ROTATION)
+    window = make_window(speed=0, start=date(2025, 10, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    window.charts.tabs.setCurrentWidget(window.charts.spread)
+    spread = window.charts.spread
+    assert spread.values()[1][-1] > -4.0
+    line = spread.level_lines["rotation"]
+    assert line.value() == 1.5
+    line.setValue(2.75)
+    line.sigDragged.emit(line)
+    assert "+2.75 pts (release to save)" in line.label.textItem.toPlainText()
+    line.sigPositionChangeFinished.emit(line)
+    with repository() as repo:
+        assert {r.id: r.level for r in repo.rules()[0]}["rotation"] == 2.75
+    assert window.alerts.engine.rule("rotation").level == 2.75  # type: ignore[union-attr]
+    added = spread.add_rule_at(-4.0)
+    assert added is not None and added.level == -4.0 and added.condition.value == "crosses_below"
+    assert added.id in spread.level_lines
+    with repository() as repo:
+        assert added.id in [r.id for r in repo.rules()[0]]
+
+
+def test_fires_are_marked_on_the_spread_chart(qtbot: QtBot, make_window: MakeWindow) -> None:
+    seed(ROTATION)
+    window = make_window(speed=0, start=date(2025, 10, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    window.alerts.writer.wait_idle()
+    qtbot.waitUntil(lambda: window.alerts_panel.log_model.rowCount() > 3, timeout=10_000)
+    fires = [f for f in window.alerts_panel.log_model.fires() if f.rule_id == "rotation"]
+    window.charts.tabs.setCurrentWidget(window.charts.spread)
+    assert window.charts.spread.marker_count() == len(fires)
+    spots = window.charts.spread.markers.data
+    assert sorted(float(s["y"]) for s in spots) == sorted(f.value for f in fires)
+
+
+def test_rotation_grid_matches_hand_computed_spreads(qtbot: QtBot, make_window: MakeWindow, daily_dir: Path) -> None:
+    window = make_window(speed=0, start=date(2025, 10, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    values = window.charts.rotation.values()
+    iwm, qqq = closes(daily_dir, "IWM"), closes(daily_dir, "QQQ")
+
+    def ret(series: pd.Series, base: float) -> float:
+        return (series.iloc[-1] / base - 1) * 100
+
+    def before(series: pd.Series, day: str) -> float:
+        return float(series[series.index < day].iloc[-1])
+
+    expected = {
+        "1D": ret(iwm, iwm.iloc[-2]) - ret(qqq, qqq.iloc[-2]),
+        "5D": ret(iwm, iwm.iloc[-6]) - ret(qqq, qqq.iloc[-6]),
+        "1M": ret(iwm, iwm.iloc[-22]) - ret(qqq, qqq.iloc[-22]),
+        "QTD": ret(iwm, before(iwm, "2026-07-01")) - ret(qqq, before(qqq, "2026-07-01")),
+        "YTD": ret(iwm, before(iwm, "2026-01-01")) - ret(qqq, before(qqq, "2026-01-01")),
+    }
+    assert values == pytest.approx(expected, abs=1e-9)
+    window.charts.rotation.refresh()
+    assert window.charts.rotation.cells["QTD"].text() == f"{expected['QTD']:+.2f}"
+
+
+def test_hidden_tab_waits_until_shown(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0, start=date(2026, 6, 1))
+    relative = window.charts.relative
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    assert relative._dirty and not relative.isVisible()
+    x, _ = relative.values("IWM")
+    assert len(x) == 0, "not drawn while hidden"
+    window.charts.tabs.setCurrentWidget(relative)
+    x, _ = relative.values("IWM")
+    assert len(x) > 10 and not relative._dirty
+
+
+def test_sparkline_cells_have_the_series(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0, start=date(2026, 6, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    _, prices = window.model.spark_data("SPY")  # type: ignore[misc]
+    assert len(prices) == 30 and prices[-1] == window.store.latest("SPY").price  # type: ignore[union-attr]
+    image = window.table.grab().toImage()
+    assert not image.isNull()
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["chart", "--spread", "IWM", "QQQ", "--window", "qtd"], "IWM − QQQ qtd return spread"),
+        (["chart", "IWM", "QQQ", "SPY", "--relative", "--since", "2025-10-01"], "since 2025-10-01"),
+        (["chart", "NVDA", "--range", "3M", "--candles", "--theme", "dark"], "NVDA price (3M, candles)"),
+    ],
+)
+def test_headless_chart_export(tickerdesk_home: Path, tmp_path: Path, args: list[str], words: str) -> None:
+    png = tmp_path / "chart.png"
+    result = tickerdesk(*args, "--source", "replay", "--size", "900x500", "--png", str(png), home=tickerdesk_home)
+    assert result.returncode == 0, result.stderr
+    assert words in result.stderr
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (900, 500)
+    colours = {image.pixel(x, y) for x in range(0, 900, 9) for y in range(0, 500, 9)}
+    assert len(colours) > 10, "a drawn chart, not a blank image"
+
+
+def test_chart_bad_input(tickerdesk_home: Path, tmp_path: Path) -> None:
+    for args, words in (
+        (["chart", "ZZZZ"], "unknown symbol ZZZZ"),
+        (["chart", "--spread", "IWM", "IWM"], "two different symbols"),
+        (["chart", "--spread", "IWM", "QQQ", "--window", "forever"], "not a window"),
+        (["chart", "SPY", "--size", "10x10"], "out of range"),
+    ):
+        result = tickerdesk(*args, "--png", str(tmp_path / "x.png"), home=tickerdesk_home)
+        assert result.returncode == 2 and words in result.stderr, result.stderr
