@@ -120,7 +120,7 @@ class AlertRulesModel(QAbstractTableModel):
             return RuleStatus.COOLING
         state = engine.state(rule.id)
         if state is None or state.prev is None:
-            return RuleStatus.WAITING
+            return RuleStatus.WAITING if engine.value(rule) is None else RuleStatus.ARMED
         holding = (rule.condition is Condition.ABOVE and state.prev > rule.level) or (
             rule.condition is Condition.BELOW and state.prev < rule.level
         )

@@ -525,9 +525,14 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_backtest(self, rule: AlertRule, fires: list[AlertFire]) -> None:
-        """Backtest fires as markers on the chart of the rule's first symbol."""
+        """Backtest fires as markers: on the spread chart of the rule's pair, or the price chart of its symbol."""
         self.chart.set_fires(fires)
         self.table.select_symbol(rule.symbols[0])
+        if rule.type in (AlertType.SPREAD, AlertType.RATIO) and rule.a and rule.b:
+            spread = self.charts.spread
+            spread.set_measure(a=rule.a, b=rule.b, kind=rule.type, window=rule.window)
+            spread.set_fires(fires)
+            self.charts.tabs.setCurrentWidget(spread)
         self.statusBar().showMessage(f"Chart shows {len(fires)} backtest fires of {rule.title}", MESSAGE_MS)
 
     # -- updates --------------------------------------------------------------------------------
