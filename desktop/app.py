@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -13,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
@@ -136,6 +137,30 @@ def build_window(args: argparse.Namespace) -> tuple[MainWindow, str | None]:
     return window, " ".join(notes) or None
 
 
+# For the startup benchmark: print "first-paint" once the window has painted rows with quotes, then quit.
+FIRST_PAINT_ENV = "TICKERDESK_REPORT_FIRST_PAINT"
+
+
+class _FirstPaint(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.window.store.newest_time() is not None:
+            self.window.table.viewport().removeEventFilter(self)
+            QTimer.singleShot(0, self._done)
+        return False
+
+    def _done(self) -> None:
+        print("first-paint", flush=True)
+        self.window.close()
+
+
+def report_first_paint(window: MainWindow) -> None:
+    window.table.viewport().installEventFilter(_FirstPaint(window))
+
+
 def run_app(args: argparse.Namespace) -> int:
     _configure_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -154,6 +179,8 @@ def run_app(args: argparse.Namespace) -> int:
         window.show_message(notice, error=True)
     window.show()
     window.feeds.start(window.model.symbols)
+    if os.environ.get(FIRST_PAINT_ENV):
+        report_first_paint(window)
 
     if args.exit_after is not None:
         screenshot: Path | None = args.screenshot

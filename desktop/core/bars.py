@@ -7,19 +7,41 @@ daily quotes. Storage is bounded like PriceHistory: the newest `max_bars` are al
 
 from __future__ import annotations
 
+import math
+from datetime import datetime, time, timedelta
+
 import numpy as np
 
 from desktop.core.prices import FloatArray
 from desktop.core.quote import Quote
-from desktop.core.sessions import session_date
+from desktop.core.sessions import NEW_YORK, session_date
 
 FIELDS = ("t", "o", "h", "l", "c", "v")
+
+
+class SessionClock:
+    """Maps timestamps to New York session ordinals, converting time zones only when the day changes."""
+
+    __slots__ = ("_end", "_ordinal", "_start")
+
+    def __init__(self) -> None:
+        self._start = math.inf
+        self._end = -math.inf
+        self._ordinal = 0
+
+    def ordinal(self, ts: float) -> int:
+        if not self._start <= ts < self._end:
+            day = session_date(ts)
+            self._start = datetime.combine(day, time.min, NEW_YORK).timestamp()
+            self._end = datetime.combine(day + timedelta(days=1), time.min, NEW_YORK).timestamp()
+            self._ordinal = day.toordinal()
+        return self._ordinal
 
 
 class BarSeries:
     """Bars of one symbol at one resolution: `bucket` seconds, or 0 for one bar per New York session."""
 
-    __slots__ = ("_data", "_last_session", "_last_volume", "_n", "bucket", "max_bars")
+    __slots__ = ("_clock", "_data", "_last_session", "_last_volume", "_n", "bucket", "max_bars")
 
     def __init__(self, bucket: int, max_bars: int = 10_000) -> None:
         self.bucket = bucket
@@ -28,23 +50,19 @@ class BarSeries:
         self._n = 0
         self._last_volume: float | None = None
         self._last_session = -1
+        self._clock = SessionClock()
 
     def __len__(self) -> int:
         return self._n
 
-    def _key(self, ts: float) -> float:
-        if self.bucket:
-            return ts - ts % self.bucket
-        return float(session_date(ts).toordinal())
-
     def add(self, quote: Quote) -> None:
         """Fold one quote into the current bar, or open the next bar."""
+        session = self._clock.ordinal(quote.time)
         if self.bucket == 0 and quote.daily:
-            self._put_daily(quote)
+            self._put_daily(quote, session)
             return
-        key = self._key(quote.time)
+        key = float(session) if self.bucket == 0 else quote.time - quote.time % self.bucket
         price = quote.price
-        session = int(key) if not self.bucket else session_date(quote.time).toordinal()
         volume = 0.0
         if quote.volume is not None:
             if session == self._last_session and self._last_volume is not None:
@@ -56,11 +74,14 @@ class BarSeries:
         n = self._n
         d = self._data
         if n and d[0, n - 1] == key:
-            high, low = price, price
+            high = low = price
             if self.bucket == 0:  # a session bar also knows the day's range the source reports
-                high, low = max(price, quote.day_high or price), min(price, quote.day_low or price)
-            d[2, n - 1] = max(d[2, n - 1], high)
-            d[3, n - 1] = min(d[3, n - 1], low)
+                high = max(price, quote.day_high or price)
+                low = min(price, quote.day_low or price)
+            if high > d[2, n - 1]:
+                d[2, n - 1] = high
+            if low < d[3, n - 1]:
+                d[3, n - 1] = low
             d[4, n - 1] = price
             d[5, n - 1] = quote.volume if self.bucket == 0 and quote.volume is not None else d[5, n - 1] + volume
             return
@@ -74,14 +95,15 @@ class BarSeries:
             row = (key, price, price, price, price, volume)
         self._append(row)
 
-    def _put_daily(self, quote: Quote) -> None:
-        key = float(session_date(quote.time).toordinal())
+    def _put_daily(self, quote: Quote, session: int) -> None:
+        key = float(session)
+        price = quote.price
         row = (
             key,
-            quote.day_open if quote.day_open is not None else quote.price,
-            quote.day_high if quote.day_high is not None else quote.price,
-            quote.day_low if quote.day_low is not None else quote.price,
-            quote.price,
+            quote.day_open if quote.day_open is not None else price,
+            quote.day_high if quote.day_high is not None else price,
+            quote.day_low if quote.day_low is not None else price,
+            price,
             quote.volume if quote.volume is not None else 0.0,
         )
         n = self._n

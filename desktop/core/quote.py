@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from desktop.core.sessions import MarketSession
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """A price observation.
+class Quote(NamedTuple):
+    """A price observation (immutable; a tuple because millions are made on the tick path).
 
     `time` is epoch seconds (UTC). `daily` marks a quote made from a daily bar: its time is the
     session's close and it prints as a date. Day fields are None when the source does not say.
@@ -46,4 +45,4 @@ class Quote:
 
 def is_valid_price(value: float | None) -> bool:
     """A price a quote may carry: a finite, positive number."""
-    return value is not None and math.isfinite(value) and value > 0
+    return value is not None and 0.0 < value < math.inf

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Iterable
 
@@ -44,7 +43,7 @@ class QuoteStore:
             self.out_of_order += 1
             return False
         if quote.prev_close is None and last is not None:
-            quote = dataclasses.replace(quote, prev_close=self._carried_prev_close(last, quote))
+            quote = quote._replace(prev_close=self._carried_prev_close(last, quote))
         self._latest[quote.symbol] = quote
         history = self._history.get(quote.symbol)
         if history is None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -133,6 +134,10 @@ class AlertEngine:
         if rule_id in self._states:
             self._states[rule_id] = dataclasses.replace(state)
 
+    def clear_states(self) -> None:
+        """Forget every rule's history but keep the prices (rules then start as if just added)."""
+        self._states = {r.id: RuleState() for r in self._rules}
+
     def reset(self) -> None:
         """Forget all prices and rule state (a replay restarting from an earlier date)."""
         self._tracks.clear()
@@ -191,12 +196,13 @@ class AlertEngine:
             indices: Iterable[int] = self._by_symbol.get(only, ())
         else:
             indices = sorted({k for s in touched for k in self._by_symbol.get(s, ())})
-        session = datetime.fromtimestamp(t, NEW_YORK).date()
+        # The session of the evaluation time: the touched symbols' own current session (already known).
+        session = self._tracks[next(iter(touched))].sessions[-1]
         for k in indices:
             rule = self._rules[k]
             if not rule.enabled or (rule.expires is not None and t >= rule.expires):
                 continue
-            value = self.value(rule, session)
+            value = self._value(rule, session)
             if value is None:
                 continue
             state = self._states[rule.id]
@@ -228,6 +234,10 @@ class AlertEngine:
             if self.clock is None:
                 return None
             session = datetime.fromtimestamp(self.clock, NEW_YORK).date()
+        return self._value(rule, session.toordinal())
+
+    def _value(self, rule: AlertRule, session: int) -> float | None:
+        """The measure in the session with date ordinal `session` (the tick path: no date objects)."""
         if rule.type is AlertType.PRICE:
             track = self._tracks.get(rule.symbol or "")
             return None if track is None else track.last
@@ -248,27 +258,26 @@ class AlertEngine:
         rb = self._return(b, rule.window, session)
         return None if ra is None or rb is None else ra - rb
 
-    def _day_base(self, track: SymbolTrack, session: date) -> float | None:
+    def _day_base(self, track: SymbolTrack, session: int) -> float | None:
         """The previous session's close: from the symbol's own sessions, else the quote's own figure."""
-        k = bisect.bisect_left(track.sessions, session.toordinal())
+        k = _sessions_before(track.sessions, session)
         if k >= 1:
             return track.closes[k - 1]
-        if track.sessions and track.sessions[-1] == session.toordinal():
+        if track.sessions and track.sessions[-1] == session:
             return track.prev_close
         return None
 
-    def _return(self, track: SymbolTrack, window: Window, session: date) -> float | None:
+    def _return(self, track: SymbolTrack, window: Window, session: int) -> float | None:
         if window.kind == "day":
             base = self._day_base(track, session)
         elif window.kind == "sessions":
-            k = bisect.bisect_left(track.sessions, session.toordinal()) - window.sessions
+            k = _sessions_before(track.sessions, session) - window.sessions
             base = track.closes[k] if k >= 0 else None
         else:
-            start = window.period_start(session)
-            assert start is not None
+            start = _period_start(window, session)
             if window.kind == "since" and session < start:
                 return None
-            k = bisect.bisect_left(track.sessions, start.toordinal())
+            k = _sessions_before(track.sessions, start)
             base = track.closes[k - 1] if k >= 1 else None
         if base is None or base == 0:
             return None
@@ -276,6 +285,25 @@ class AlertEngine:
 
     def symbols(self) -> set[str]:
         return set(self._by_symbol)
+
+
+def _sessions_before(sessions: list[int], session: int) -> int:
+    """How many of the (ascending) `sessions` come before `session`; the usual cases without a search."""
+    if not sessions:
+        return 0
+    last = sessions[-1]
+    if last == session:
+        return len(sessions) - 1
+    if last < session:
+        return len(sessions)
+    return bisect.bisect_left(sessions, session)
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_start(window: Window, session: int) -> int:
+    start = window.period_start(date.fromordinal(session))
+    assert start is not None
+    return start.toordinal()
 
 
 def _crossed(condition: Condition, prev: float | None, value: float, level: float) -> bool:

@@ -1,0 +1,1 @@
+"""Benchmarks: each prints `name: value` figures, comparisons measured side by side in the same run."""
