@@ -15,12 +15,13 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
 
 from bench.workload import SESSION, Workload
 from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
+from desktop.core.batch import TickBatch
 from desktop.core.pipeline import QuotePipeline
 from desktop.core.quote_store import QuoteStore
 from desktop.ui.pipeline_driver import PipelineDriver
@@ -77,9 +78,22 @@ def run_pipeline(app: QApplication, workload: Workload, n_ticks: int) -> Pipelin
     driver.quotes_applied.connect(on_quotes)
     driver.alerts_fired.connect(on_fires)
 
-    def produce() -> None:  # the feed thread
+    prev_closes = workload.prev_closes
+
+    def produce() -> None:  # the feed thread: columnar batches, as a fast feed hands them over
+        names = workload.symbols
         for start in range(0, n_ticks, BATCH):
-            pipeline.push(list(workload.quotes(start, min(n_ticks, start + BATCH))))
+            stop = min(n_ticks, start + BATCH)
+            codes = workload.sym_index[start:stop]
+            pipeline.push(
+                TickBatch(
+                    [names[k] for k in codes.tolist()],
+                    workload.times[start:stop],
+                    workload.prices[start:stop],
+                    prev_close=prev_closes[codes],
+                    source="bench",
+                )
+            )
 
     started = time.perf_counter()
     producer = threading.Thread(target=produce, name="bench-feed")
@@ -128,7 +142,9 @@ class NaiveTicker:
         if rule.type is AlertType.RATIO:
             return self.last[a] / self.last[b]
         window = rule.window.text if rule.window else "day"
-        return (self.last[a] / self.bases[a][window] - 1.0) * 100.0 - (self.last[b] / self.bases[b][window] - 1.0) * 100.0
+        return (self.last[a] / self.bases[a][window] - 1.0) * 100.0 - (
+            self.last[b] / self.bases[b][window] - 1.0
+        ) * 100.0
 
     def run(self, n_ticks: int) -> tuple[float, list[tuple[str, float]]]:
         fires: list[tuple[str, float]] = []

@@ -14,6 +14,7 @@ import numpy as np
 
 from desktop import paths
 from desktop.core.alerts.rules import AlertRule, rule_from_dict
+from desktop.core.batch import TickBatch
 from desktop.core.prices import load_prices
 from desktop.core.quote import Quote
 from desktop.core.sessions import NEW_YORK, close_timestamp
@@ -46,6 +47,22 @@ class Workload:
                 out.append(Quote(symbol, close, close_timestamp(date.fromordinal(int(ordinal))), daily=True))
         out.sort(key=lambda q: q.time)
         return out
+
+    def batch(self, start: int, stop: int) -> TickBatch:
+        """Ticks [start, stop) as the columnar batch a fast feed pushes."""
+        names = self.symbols
+        codes = self.sym_index[start:stop]
+        return TickBatch(
+            [names[k] for k in codes.tolist()],
+            self.times[start:stop],
+            self.prices[start:stop],
+            prev_close=self.prev_closes[codes],
+            source="bench",
+        )
+
+    @property
+    def prev_closes(self) -> np.ndarray:
+        return np.array([self.history[s][1][-1] for s in self.symbols])
 
     def quotes(self, start: int, stop: int) -> Iterator[Quote]:
         """Ticks [start, stop) as the Quote objects a feed would push."""
@@ -96,20 +113,58 @@ def make_rules(symbols: list[str], start: np.ndarray, n_rules: int, rng: np.rand
     for i in range(counts[0]):
         k = int(rng.integers(n))
         level = float(start[k] * (1 + rng.normal(0, 0.004)))
-        rules.append(rule_from_dict({"id": f"p{i}", "type": "price", "symbol": symbols[k],
-                                     "condition": conditions[i % 4], "level": round(level, 2)}))  # fmt: skip
+        rules.append(
+            rule_from_dict(
+                {
+                    "id": f"p{i}",
+                    "type": "price",
+                    "symbol": symbols[k],
+                    "condition": conditions[i % 4],
+                    "level": round(level, 2),
+                }
+            )
+        )
     for i in range(counts[1]):
         k = int(rng.integers(n))
-        rules.append(rule_from_dict({"id": f"c{i}", "type": "change", "symbol": symbols[k],
-                                     "condition": conditions[i % 4], "level": round(float(rng.normal(0, 0.4)), 2)}))  # fmt: skip
+        rules.append(
+            rule_from_dict(
+                {
+                    "id": f"c{i}",
+                    "type": "change",
+                    "symbol": symbols[k],
+                    "condition": conditions[i % 4],
+                    "level": round(float(rng.normal(0, 0.4)), 2),
+                }
+            )
+        )
     for i in range(counts[2]):
         a, b = rng.choice(n, 2, replace=False)
-        rules.append(rule_from_dict({"id": f"s{i}", "type": "spread", "a": symbols[int(a)], "b": symbols[int(b)],
-                                     "window": windows[i % len(windows)], "condition": conditions[i % 4],
-                                     "level": round(float(rng.normal(0, 2.0)), 2)}))  # fmt: skip
+        rules.append(
+            rule_from_dict(
+                {
+                    "id": f"s{i}",
+                    "type": "spread",
+                    "a": symbols[int(a)],
+                    "b": symbols[int(b)],
+                    "window": windows[i % len(windows)],
+                    "condition": conditions[i % 4],
+                    "level": round(float(rng.normal(0, 2.0)), 2),
+                }
+            )
+        )
     for i in range(counts[3]):
         a, b = rng.choice(n, 2, replace=False)
         ratio = float(start[int(a)] / start[int(b)])
-        rules.append(rule_from_dict({"id": f"r{i}", "type": "ratio", "a": symbols[int(a)], "b": symbols[int(b)],
-                                     "condition": conditions[i % 4], "level": round(ratio * (1 + float(rng.normal(0, 0.003))), 6)}))  # fmt: skip
+        rules.append(
+            rule_from_dict(
+                {
+                    "id": f"r{i}",
+                    "type": "ratio",
+                    "a": symbols[int(a)],
+                    "b": symbols[int(b)],
+                    "condition": conditions[i % 4],
+                    "level": round(ratio * (1 + float(rng.normal(0, 0.003))), 6),
+                }
+            )
+        )
     return rules

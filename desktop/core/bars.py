@@ -37,6 +37,10 @@ class SessionClock:
             self._ordinal = day.toordinal()
         return self._ordinal
 
+    def bounds(self) -> tuple[float, float]:
+        """[start, end) epoch seconds of the session last looked up."""
+        return self._start, self._end
+
 
 class BarSeries:
     """Bars of one symbol at one resolution: `bucket` seconds, or 0 for one bar per New York session."""
@@ -95,6 +99,64 @@ class BarSeries:
             row = (key, price, price, price, price, volume)
         self._append(row)
 
+    def add_many(self, times: FloatArray, prices: FloatArray, volumes: FloatArray, highs: FloatArray,
+                 lows: FloatArray) -> None:  # fmt: skip
+        """Fold time-ordered intraday ticks of one session into the bars (what `add` does, in bulk).
+
+        `volumes` are the day's cumulative volume (NaN where unknown); `highs`/`lows` the day's range.
+        """
+        if not len(times):
+            return
+        session = self._clock.ordinal(float(times[0]))
+        known = ~np.isnan(volumes)
+        last_known = float(volumes[known][-1]) if known.any() else None
+        if self.bucket == 0:
+            key = float(session)
+            high = max(float(prices.max()), float(np.nanmax(highs, initial=-np.inf)))
+            low = min(float(prices.min()), float(np.nanmin(lows, initial=np.inf)))
+            n = self._n
+            d = self._data
+            if n and d[0, n - 1] == key:
+                d[2, n - 1] = max(d[2, n - 1], high)
+                d[3, n - 1] = min(d[3, n - 1], low)
+                d[4, n - 1] = prices[-1]
+                if last_known is not None:
+                    d[5, n - 1] = last_known
+            elif not n or key > d[0, n - 1]:
+                self._append((key, float(prices[0]), high, low, float(prices[-1]), last_known or 0.0))
+        else:
+            previous = self._last_volume if session == self._last_session else None
+            # Carry the last known cumulative volume over rows that do not say (as `add` keeps it).
+            where = np.maximum.accumulate(np.where(known, np.arange(len(volumes)), -1))
+            seed = np.nan if previous is None else previous
+            filled = np.where(where >= 0, volumes[np.maximum(where, 0)], seed)
+            steps = np.diff(filled, prepend=seed)
+            # Only increases within the session count; unknown or first-of-session volumes add nothing.
+            steps[~np.isfinite(steps) | (steps < 0)] = 0.0
+            keys = times - times % self.bucket
+            starts = np.flatnonzero(np.diff(keys, prepend=-np.inf))
+            ends = np.append(starts[1:], len(keys)) - 1
+            highs_g = np.maximum.reduceat(prices, starts)
+            lows_g = np.minimum.reduceat(prices, starts)
+            vols_g = np.add.reduceat(steps, starts)
+            first = 0
+            n = self._n
+            d = self._data
+            if n and d[0, n - 1] == keys[0]:
+                d[2, n - 1] = max(d[2, n - 1], highs_g[0])
+                d[3, n - 1] = min(d[3, n - 1], lows_g[0])
+                d[4, n - 1] = prices[ends[0]]
+                d[5, n - 1] += vols_g[0]
+                first = 1
+            elif n and keys[0] < d[0, n - 1]:
+                return
+            if first < len(starts):
+                rows = np.stack([keys[starts], prices[starts], highs_g, lows_g, prices[ends], vols_g])[:, first:]
+                self._append_many(rows)
+        if last_known is not None:
+            self._last_volume = last_known
+        self._last_session = session
+
     def _put_daily(self, quote: Quote, session: int) -> None:
         key = float(session)
         price = quote.price
@@ -111,6 +173,26 @@ class BarSeries:
             self._data[:, n - 1] = row
         elif not n or key > self._data[0, n - 1]:
             self._append(row)
+
+    def _append_many(self, rows: np.ndarray) -> None:
+        """Append columns of bars (6 x m) at once, within the same bounds as `_append`."""
+        m = rows.shape[1]
+        if m > self.max_bars:
+            rows, m = rows[:, -self.max_bars :], self.max_bars
+        n = self._n
+        need = n + m
+        if need > self._data.shape[1]:
+            size = min(2 * self.max_bars, max(need, 2 * self._data.shape[1]))
+            if size >= need:
+                grown = np.empty((6, size))
+                grown[:, :n] = self._data[:, :n]
+                self._data = grown
+            else:
+                keep = self.max_bars - m
+                self._data[:, :keep] = self._data[:, n - keep : n]
+                n = keep
+        self._data[:, n : n + m] = rows
+        self._n = n + m
 
     def _append(self, row: tuple[float, ...]) -> None:
         n = self._n

@@ -53,6 +53,37 @@ class PriceHistory:
         self._prices[:keep] = self._prices[n - keep : n]
         return keep
 
+    def extend(self, times: FloatArray, prices: FloatArray) -> None:
+        """Append many observations (time-ordered) at once; same bounds as `append`."""
+        if not len(times):
+            return
+        last_of_run = np.diff(times, append=np.inf) != 0  # same instant twice: the newer observation wins
+        times, prices = times[last_of_run], prices[last_of_run]
+        n = self._n
+        if n and times[0] == self._times[n - 1]:
+            self._prices[n - 1] = prices[0]
+            times, prices = times[1:], prices[1:]
+        m = len(times)
+        if not m:
+            return
+        if m >= self.max_points:  # the batch alone fills the history: keep its newest part
+            times, prices, n = times[-self.max_points :], prices[-self.max_points :], 0
+            m = len(times)
+        need = n + m
+        cap = 2 * self.max_points
+        if need > len(self._times) and len(self._times) < cap:
+            size = min(cap, max(need, 2 * len(self._times)))
+            self._times = np.resize(self._times, size)
+            self._prices = np.resize(self._prices, size)
+        if need > len(self._times):
+            keep = self.max_points - m
+            self._times[:keep] = self._times[n - keep : n]
+            self._prices[:keep] = self._prices[n - keep : n]
+            n = keep
+        self._times[n : n + m] = times
+        self._prices[n : n + m] = prices
+        self._n = n + m
+
     @property
     def times(self) -> FloatArray:
         return self._times[: self._n]

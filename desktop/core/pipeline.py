@@ -8,10 +8,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from desktop.core.alerts.engine import AlertEngine, AlertFire
+from desktop.core.batch import TickBatch
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
 
 QuoteConsumer = Callable[[Sequence[Quote]], None]
+# What a feed pushes: a list of quotes, or (fast feeds) a columnar batch. Either is one or more whole steps.
+Batch = Sequence[Quote] | TickBatch
 
 
 @dataclass
@@ -39,11 +42,11 @@ class QuotePipeline:
         self.engine = engine
         self.consumers: list[QuoteConsumer] = []
         self.on_wake: Callable[[], None] | None = None
-        self._queue: queue.Queue[Sequence[Quote]] = queue.Queue(maxsize=max_batches)
+        self._queue: queue.Queue[Batch] = queue.Queue(maxsize=max_batches)
         self._lock = threading.Lock()
         self._wake_pending = False
 
-    def push(self, quotes: Sequence[Quote], timeout: float | None = None) -> bool:
+    def push(self, quotes: Batch, timeout: float | None = None) -> bool:
         """Queue a batch (from any thread); False when the queue stayed full for `timeout` seconds."""
         if not quotes:
             return True
@@ -66,21 +69,54 @@ class QuotePipeline:
         """
         with self._lock:
             self._wake_pending = False
-        taken: list[Quote] = []
-        while max_quotes is None or len(taken) < max_quotes:
+        flush = Flush()
+        # Consecutive items of one kind are applied together: quote lists as one list, columnar batches
+        # as one batch (the fast paths pay per call, so bigger is cheaper). Order is kept throughout.
+        quotes: list[Quote] = []
+        batches: list[TickBatch] = []
+        taken = 0
+        while max_quotes is None or taken < max_quotes:
             try:
-                taken.extend(self._queue.get_nowait())
+                item = self._queue.get_nowait()
             except queue.Empty:
                 break
+            taken += len(item)
+            if isinstance(item, TickBatch):
+                self._apply_quotes(quotes, flush)
+                quotes = []
+                batches.append(item)
+            else:
+                if batches:
+                    self._apply_batch(TickBatch.concat(batches), flush)
+                    batches = []
+                quotes.extend(item)
+        self._apply_quotes(quotes, flush)
+        if batches:
+            self._apply_batch(TickBatch.concat(batches), flush)
         if not self._queue.empty():
             with self._lock:
                 self._wake_pending = True
-        flush = Flush(self.store.apply_all(taken), len(taken))
-        if self.engine is not None and taken:
-            flush.fires = self.engine.process(taken)
-        for consume in self.consumers:
-            consume(taken)
         return flush
+
+    def _apply_quotes(self, quotes: list[Quote], flush: Flush) -> None:
+        if not quotes:
+            return
+        flush.changed |= self.store.apply_all(quotes)
+        flush.count += len(quotes)
+        if self.engine is not None:
+            flush.fires.extend(self.engine.process(quotes))
+        for consume in self.consumers:
+            consume(quotes)
+
+    def _apply_batch(self, batch: TickBatch, flush: Flush) -> None:
+        flush.changed |= self.store.apply_batch(batch)
+        flush.count += len(batch)
+        if self.engine is not None:
+            flush.fires.extend(self.engine.process_batch(batch))
+        if self.consumers:
+            quotes = batch.quotes()
+            for consume in self.consumers:
+                consume(quotes)
 
     def pending(self) -> bool:
         return not self._queue.empty()

@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+import numpy as np
+
 from desktop.core.bars import BarSeries
+from desktop.core.batch import TickBatch, group_rows
 from desktop.core.history import PriceHistory
 from desktop.core.quote import Quote, is_valid_price
 from desktop.core.sessions import session_date
@@ -69,6 +72,50 @@ class QuoteStore:
         for quote in quotes:
             if self.apply(quote):
                 changed.add(quote.symbol)
+        return changed
+
+    def apply_batch(self, batch: TickBatch) -> set[str]:
+        """Apply a columnar batch; the same result as `apply_all(batch.quotes())`, in bulk per symbol.
+
+        Batches that span sessions or are not in time order take the per-quote path.
+        """
+        n = len(batch)
+        if not n:
+            return set()
+        times, prices = batch.times, batch.prices
+        if n > 1 and (np.any(np.diff(times) < 0) or session_date(times[0]) != session_date(times[-1])):
+            return self.apply_all(batch.quotes())
+        valid = (prices > 0) & (prices < np.inf)
+        self.rejected += int(n - valid.sum())
+        changed: set[str] = set()
+        for symbol, rows in group_rows(batch.symbols).items():
+            rows = rows[valid[rows]]
+            last = self._latest.get(symbol)
+            if last is not None and len(rows):
+                fresh = rows[times[rows] >= last.time]
+                self.out_of_order += len(rows) - len(fresh)
+                rows = fresh
+            if not len(rows):
+                continue
+            t, p = times[rows], prices[rows]
+            history = self._history.get(symbol)
+            if history is None:
+                history = self._history[symbol] = PriceHistory(self.history_points)
+            history.extend(t, p)
+            volumes, highs, lows = batch.volume[rows], batch.day_high[rows], batch.day_low[rows]
+            for table, bucket, cap in ((self._session_bars, 0, 5000), (self._minute_bars, 60, 6 * 960)):
+                bars = table.get(symbol)
+                if bars is None:
+                    bars = table[symbol] = BarSeries(bucket, max_bars=cap)
+                bars.add_many(t, p, volumes, highs, lows)
+            quote = batch.quote(int(rows[-1]))
+            if quote.prev_close is None and last is not None:
+                quote = quote._replace(prev_close=self._carried_prev_close(last, quote))
+            self._latest[symbol] = quote
+            self.applied += len(rows)
+            changed.add(symbol)
+            if self._newest is None or quote.time > self._newest:
+                self._newest = quote.time
         return changed
 
     @staticmethod

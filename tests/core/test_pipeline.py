@@ -83,3 +83,23 @@ def test_concurrent_producers_lose_nothing() -> None:
     for symbol in "ABC":
         prices = [q.price for q in got if q.symbol == symbol]
         assert prices == sorted(prices), "each producer's order is kept"
+
+
+def test_columnar_batches_and_quote_lists_mix_in_order() -> None:
+    import numpy as np
+
+    from desktop.core.batch import TickBatch
+
+    rule = rule_from_dict({"id": "x", "type": "price", "symbol": "X", "condition": "crosses_above", "level": 100})
+    pipeline = QuotePipeline(QuoteStore(), AlertEngine([rule]))
+    seen: list[float] = []
+    pipeline.consumers.append(lambda quotes: seen.extend(q.price for q in quotes))
+    pipeline.push([Quote("X", 99.0, 1.0)])
+    pipeline.push(TickBatch(["X", "Y", "X"], np.array([2.0, 2.0, 3.0]), np.array([101.0, 5.0, 98.0])))
+    pipeline.push([Quote("X", 102.0, 4.0)])
+    flush = pipeline.drain()
+    assert flush.count == 5 and flush.changed == {"X", "Y"}
+    assert seen == [99.0, 101.0, 5.0, 98.0, 102.0]
+    assert [f.time for f in flush.fires] == [2.0, 4.0]
+    latest = pipeline.store.latest("X")
+    assert latest is not None and latest.price == 102.0

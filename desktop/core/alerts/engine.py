@@ -31,8 +31,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+import numpy as np
+
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.alerts.windows import Window
+from desktop.core.bars import SessionClock
+from desktop.core.batch import TickBatch, group_rows
+from desktop.core.prices import FloatArray
 from desktop.core.quote import Quote, is_valid_price
 from desktop.core.sessions import NEW_YORK
 
@@ -90,6 +95,7 @@ class AlertEngine:
         self._by_symbol: dict[str, list[int]] = {}
         self.clock: float | None = None
         self.ignored = 0
+        self._clock = SessionClock()
         self.set_rules(list(rules))
 
     # -- rules ----------------------------------------------------------------------------------
@@ -165,6 +171,157 @@ class AlertEngine:
                 self.clock = t if self.clock is None else max(self.clock, t)
                 self._evaluate(touched, t, daily, fires)
         return fires
+
+    # -- columnar batches -------------------------------------------------------------------------
+
+    def process_batch(self, batch: TickBatch) -> list[AlertFire]:
+        """`process` for a columnar batch: the same fires and state, computed per rule with numpy.
+
+        The fast path needs a time-ordered batch inside one session whose symbols all have a past session
+        here (so window bases are fixed for the whole batch); anything else takes the per-quote path.
+        """
+        n = len(batch)
+        if not n:
+            return []
+        times, prices = batch.times, batch.prices
+        session = self._clock.ordinal(float(times[0]))
+        groups = group_rows(batch.symbols)
+        if (n > 1 and (np.any(np.diff(times) < 0) or self._clock.ordinal(float(times[-1])) != session)) or not all(
+            self._has_past(symbol, session, float(times[rows[0]])) for symbol, rows in groups.items()
+        ):
+            return self.process(batch.quotes())
+        valid = (prices > 0) & (prices < np.inf)
+        self.ignored += int(n - valid.sum())
+        rows_of = {s: r[valid[r]] for s, r in groups.items()}
+        rows_of = {s: r for s, r in rows_of.items() if len(r)}
+        # Rows sharing a timestamp are one step: every evaluation happens at its step's last row.
+        step_end = np.append(np.flatnonzero(np.diff(times) != 0), n - 1)
+        end_of = step_end[np.searchsorted(step_end, np.arange(n))]
+        # Per symbol: the steps it takes part in, and its price after each of them.
+        points: dict[str, tuple[np.ndarray, FloatArray]] = {}
+        for symbol, rows in rows_of.items():
+            ends = end_of[rows]
+            last_in_step = np.append(np.flatnonzero(np.diff(ends)), len(ends) - 1)
+            points[symbol] = (ends[last_in_step], prices[rows[last_in_step]])
+        candidates = sorted({k for s in rows_of for k in self._by_symbol.get(s, ())})
+        found: list[tuple[int, int, AlertFire]] = []
+        for k in candidates:
+            self._evaluate_batch(k, points, times, session, found)
+        for symbol, rows in rows_of.items():
+            track = self._tracks[symbol]
+            last = int(rows[-1])
+            track.last = float(prices[last])
+            track.time = float(times[last])
+            prev = float(batch.prev_close[last])
+            track.prev_close = None if prev != prev else prev
+            if track.sessions[-1] == session:
+                track.closes[-1] = track.last
+            else:
+                track.sessions.append(session)
+                track.closes.append(track.last)
+                track.session_start, track.session_end = self._clock.bounds()
+        valid_times = times[valid]
+        if len(valid_times):
+            newest = float(valid_times[-1])
+            self.clock = newest if self.clock is None else max(self.clock, newest)
+        found.sort(key=lambda item: (item[0], item[1]))
+        return [fire for _, _, fire in found]
+
+    def _has_past(self, symbol: str, session: int, first_time: float) -> bool:
+        track = self._tracks.get(symbol)
+        return (
+            track is not None
+            and bool(track.sessions)
+            and track.sessions[0] < session
+            and track.sessions[-1] <= session
+            and track.time <= first_time
+        )
+
+    def _leg(self, symbol: str, points: dict[str, tuple[np.ndarray, FloatArray]], at: np.ndarray) -> FloatArray | None:
+        """The leg's last price at or before each evaluation row (carried from before the batch)."""
+        track = self._tracks.get(symbol)
+        mine = points.get(symbol)
+        if mine is None:
+            return None if track is None else np.full(len(at), track.last)
+        steps, after = mine
+        if len(steps) == len(at) and steps is at:
+            return after
+        k = np.searchsorted(steps, at, side="right") - 1
+        before = track.last if track is not None else np.nan
+        return np.where(k >= 0, after[np.maximum(k, 0)], before)
+
+    def _evaluate_batch(
+        self,
+        k: int,
+        points: dict[str, tuple[np.ndarray, FloatArray]],
+        times: FloatArray,
+        session: int,
+        found: list[tuple[int, int, AlertFire]],
+    ) -> None:
+        rule = self._rules[k]
+        if not rule.enabled:
+            return
+        mine = [points[s][0] for s in rule.symbols if s in points]
+        at = np.union1d(mine[0], mine[1]) if len(mine) > 1 else mine[0]
+        if rule.expires is not None:
+            at = at[times[at] < rule.expires]
+        if not len(at):
+            return
+        legs = [self._leg(s, points, at) for s in rule.symbols]
+        if any(leg is None for leg in legs):
+            return
+        values = self._batch_values(rule, legs, session)  # type: ignore[arg-type]
+        if values is None:
+            return
+        state = self._states[rule.id]
+        if state.prev_time is not None and times[at[0]] < state.prev_time:
+            state = self._states[rule.id] = RuleState()
+        level = rule.level
+        prev = np.empty(len(values))
+        prev[0] = np.nan if state.prev is None else state.prev
+        prev[1:] = values[:-1]
+        has_prev = np.ones(len(values), dtype=bool)
+        has_prev[0] = state.prev is not None
+        c = rule.condition
+        if c is Condition.CROSSES_ABOVE:
+            hit = has_prev & (prev <= level) & (level < values)
+        elif c is Condition.CROSSES_BELOW:
+            hit = has_prev & (prev >= level) & (level > values)
+        elif c is Condition.ABOVE:
+            hit = (values > level) & (~has_prev | (prev <= level))
+        else:
+            hit = (values < level) & (~has_prev | (prev >= level))
+        last_j = len(values) - 1
+        for j in np.flatnonzero(hit).tolist():
+            t = float(times[at[j]])
+            if rule.cooldown and state.last_fire is not None and t - state.last_fire < rule.cooldown:
+                state.dropped += 1
+                continue
+            state.last_fire = t
+            state.fires += 1
+            inputs = tuple((s, float(leg[j])) for s, leg in zip(rule.symbols, legs, strict=True))  # type: ignore[index]
+            fire = AlertFire(rule.id, rule.title, t, False, float(values[j]), level, c, inputs, rule.once)
+            found.append((int(at[j]), k, fire))
+            if rule.once:
+                self._rules[k] = rule.with_changes(enabled=False)
+                last_j = j
+                break
+        state.prev = float(values[last_j])
+        state.prev_time = float(times[at[last_j]])
+
+    def _batch_values(self, rule: AlertRule, legs: list[FloatArray], session: int) -> FloatArray | None:
+        if rule.type is AlertType.PRICE:
+            return legs[0]
+        if rule.type is AlertType.CHANGE:
+            base = self._day_base(self._tracks[rule.symbol or ""], session)
+            return None if not base else (legs[0] / base - 1.0) * 100.0
+        if rule.type is AlertType.RATIO:
+            return legs[0] / legs[1]
+        assert rule.window is not None
+        bases = [self._base(self._tracks[s], rule.window, session) for s in rule.symbols]
+        if any(not b for b in bases):
+            return None
+        return (legs[0] / bases[0] - 1.0) * 100.0 - (legs[1] / bases[1] - 1.0) * 100.0  # type: ignore[operator]
 
     def _apply(self, quote: Quote) -> bool:
         if not is_valid_price(quote.price):
@@ -268,6 +425,14 @@ class AlertEngine:
         return None
 
     def _return(self, track: SymbolTrack, window: Window, session: int) -> float | None:
+        base = self._base(track, window, session)
+        if base is None or base == 0:
+            return None
+        return (track.last / base - 1.0) * 100.0
+
+    def _base(self, track: SymbolTrack, window: Window, session: int) -> float | None:
+        """The price a window measures from, for the session `session` (None when not in the data)."""
+        base: float | None
         if window.kind == "day":
             base = self._day_base(track, session)
         elif window.kind == "sessions":
@@ -279,9 +444,7 @@ class AlertEngine:
                 return None
             k = _sessions_before(track.sessions, start)
             base = track.closes[k - 1] if k >= 1 else None
-        if base is None or base == 0:
-            return None
-        return (track.last / base - 1.0) * 100.0
+        return base
 
     def symbols(self) -> set[str]:
         return set(self._by_symbol)

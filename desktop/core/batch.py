@@ -1,0 +1,127 @@
+"""Columnar tick batches: how a fast feed hands over thousands of ticks without a Python object per tick.
+
+Rows are observations in time order. Unknown figures are NaN. Quote objects are made only where one is
+needed (a symbol's latest quote, a consumer that wants them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from desktop.core.prices import FloatArray
+from desktop.core.quote import Quote
+from desktop.core.sessions import MarketSession, market_session
+
+NAN = math.nan
+
+
+def _nan_array(n: int) -> FloatArray:
+    return np.full(n, np.nan)
+
+
+@dataclass
+class TickBatch:
+    symbols: list[str]
+    times: FloatArray
+    prices: FloatArray
+    prev_close: FloatArray = field(default_factory=lambda: np.empty(0))
+    volume: FloatArray = field(default_factory=lambda: np.empty(0))
+    day_high: FloatArray = field(default_factory=lambda: np.empty(0))
+    day_low: FloatArray = field(default_factory=lambda: np.empty(0))
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        n = len(self.symbols)
+        for name in ("prev_close", "volume", "day_high", "day_low"):
+            if len(getattr(self, name)) != n:
+                setattr(self, name, _nan_array(n))
+        if len(self.times) != n or len(self.prices) != n:
+            raise ValueError("a tick batch needs one time and one price per symbol row")
+
+    def __len__(self) -> int:
+        return len(self.symbols)
+
+    def quote(self, i: int) -> Quote:
+        """Row `i` as a Quote (its session from its own time)."""
+
+        def known(values: FloatArray) -> float | None:
+            value = float(values[i])
+            return None if value != value else value
+
+        t = float(self.times[i])
+        return Quote(
+            symbol=self.symbols[i],
+            price=float(self.prices[i]),
+            time=t,
+            prev_close=known(self.prev_close),
+            day_high=known(self.day_high),
+            day_low=known(self.day_low),
+            volume=known(self.volume),
+            source=self.source,
+            session=market_session(t) if self.source else MarketSession.REGULAR,
+        )
+
+    def quotes(self) -> list[Quote]:
+        return [self.quote(i) for i in range(len(self))]
+
+    @classmethod
+    def from_quotes(cls, quotes: Sequence[Quote]) -> TickBatch:
+        def column(name: str) -> FloatArray:
+            return np.array([NAN if (v := getattr(q, name)) is None else v for q in quotes], dtype=np.float64)
+
+        return cls(
+            symbols=[q.symbol for q in quotes],
+            times=np.array([q.time for q in quotes], dtype=np.float64),
+            prices=np.array([q.price for q in quotes], dtype=np.float64),
+            prev_close=column("prev_close"),
+            volume=column("volume"),
+            day_high=column("day_high"),
+            day_low=column("day_low"),
+            source=quotes[0].source if quotes else "",
+        )
+
+    @classmethod
+    def concat(cls, batches: Sequence[TickBatch]) -> TickBatch:
+        if len(batches) == 1:
+            return batches[0]
+        return cls(
+            [s for b in batches for s in b.symbols],
+            np.concatenate([b.times for b in batches]),
+            np.concatenate([b.prices for b in batches]),
+            np.concatenate([b.prev_close for b in batches]),
+            np.concatenate([b.volume for b in batches]),
+            np.concatenate([b.day_high for b in batches]),
+            np.concatenate([b.day_low for b in batches]),
+            batches[0].source,
+        )
+
+    def slice(self, start: int, stop: int) -> TickBatch:
+        return TickBatch(
+            self.symbols[start:stop],
+            self.times[start:stop],
+            self.prices[start:stop],
+            self.prev_close[start:stop],
+            self.volume[start:stop],
+            self.day_high[start:stop],
+            self.day_low[start:stop],
+            self.source,
+        )
+
+
+def group_rows(symbols: list[str]) -> dict[str, np.ndarray]:
+    """Row indices of each symbol, ascending (so in time order within a batch)."""
+    codes: dict[str, int] = {}
+    code_of = np.fromiter((codes.setdefault(s, len(codes)) for s in symbols), dtype=np.int64, count=len(symbols))
+    order = np.argsort(code_of, kind="stable")
+    sorted_codes = code_of[order]
+    cuts = np.flatnonzero(np.diff(sorted_codes)) + 1
+    names = list(codes)
+    out: dict[str, np.ndarray] = {}
+    for rows in np.split(order, cuts):
+        if len(rows):
+            out[names[int(code_of[rows[0]])]] = rows
+    return out
