@@ -6,6 +6,7 @@ daily history available for window bases (the real closes, reused cyclically for
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -94,7 +95,7 @@ def build(n_ticks: int, n_symbols: int = 500, n_rules: int = 1000, seed: int = 7
     walked = np.empty(n_ticks)
     sorted_syms = sym_index[order]
     bounds = np.flatnonzero(np.r_[True, sorted_syms[1:] != sorted_syms[:-1], True])
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in itertools.pairwise(bounds):
         walked[a:b] = log_price[sorted_syms[a]] + np.cumsum(steps[order][a:b])
     prices[order] = np.exp(walked)
     times = OPEN + np.arange(n_ticks) * (6.5 * 3600 / max(n_ticks, 1))
