@@ -99,62 +99,50 @@ class BarSeries:
             row = (key, price, price, price, price, volume)
         self._append(row)
 
-    def add_many(self, times: FloatArray, prices: FloatArray, volumes: FloatArray, highs: FloatArray,
-                 lows: FloatArray) -> None:  # fmt: skip
-        """Fold time-ordered intraday ticks of one session into the bars (what `add` does, in bulk).
-
-        `volumes` are the day's cumulative volume (NaN where unknown); `highs`/`lows` the day's range.
-        """
-        if not len(times):
+    def merge_minutes(self, groups: np.ndarray, last_volume: float | None, session: int) -> None:
+        """Fold pre-aggregated bars (6 x m: start, open, high, low, close, volume) of one session in."""
+        if not groups.shape[1]:
             return
-        session = self._clock.ordinal(float(times[0]))
-        known = ~np.isnan(volumes)
-        last_known = float(volumes[known][-1]) if known.any() else None
-        if self.bucket == 0:
-            key = float(session)
-            high = max(float(prices.max()), float(np.nanmax(highs, initial=-np.inf)))
-            low = min(float(prices.min()), float(np.nanmin(lows, initial=np.inf)))
-            n = self._n
-            d = self._data
-            if n and d[0, n - 1] == key:
-                d[2, n - 1] = max(d[2, n - 1], high)
-                d[3, n - 1] = min(d[3, n - 1], low)
-                d[4, n - 1] = prices[-1]
-                if last_known is not None:
-                    d[5, n - 1] = last_known
-            elif not n or key > d[0, n - 1]:
-                self._append((key, float(prices[0]), high, low, float(prices[-1]), last_known or 0.0))
-        else:
-            previous = self._last_volume if session == self._last_session else None
-            # Carry the last known cumulative volume over rows that do not say (as `add` keeps it).
-            where = np.maximum.accumulate(np.where(known, np.arange(len(volumes)), -1))
-            seed = np.nan if previous is None else previous
-            filled = np.where(where >= 0, volumes[np.maximum(where, 0)], seed)
-            steps = np.diff(filled, prepend=seed)
-            # Only increases within the session count; unknown or first-of-session volumes add nothing.
-            steps[~np.isfinite(steps) | (steps < 0)] = 0.0
-            keys = times - times % self.bucket
-            starts = np.flatnonzero(np.diff(keys, prepend=-np.inf))
-            ends = np.append(starts[1:], len(keys)) - 1
-            highs_g = np.maximum.reduceat(prices, starts)
-            lows_g = np.minimum.reduceat(prices, starts)
-            vols_g = np.add.reduceat(steps, starts)
-            first = 0
-            n = self._n
-            d = self._data
-            if n and d[0, n - 1] == keys[0]:
-                d[2, n - 1] = max(d[2, n - 1], highs_g[0])
-                d[3, n - 1] = min(d[3, n - 1], lows_g[0])
-                d[4, n - 1] = prices[ends[0]]
-                d[5, n - 1] += vols_g[0]
-                first = 1
-            elif n and keys[0] < d[0, n - 1]:
-                return
-            if first < len(starts):
-                rows = np.stack([keys[starts], prices[starts], highs_g, lows_g, prices[ends], vols_g])[:, first:]
-                self._append_many(rows)
-        if last_known is not None:
-            self._last_volume = last_known
+        n = self._n
+        d = self._data
+        first = 0
+        if n and d[0, n - 1] == groups[0, 0]:
+            d[2, n - 1] = max(d[2, n - 1], groups[2, 0])
+            d[3, n - 1] = min(d[3, n - 1], groups[3, 0])
+            d[4, n - 1] = groups[4, 0]
+            d[5, n - 1] += groups[5, 0]
+            first = 1
+        elif n and groups[0, 0] < d[0, n - 1]:
+            return
+        if first < groups.shape[1]:
+            self._append_many(groups[:, first:])
+        self.note_volume(last_volume, session)
+
+    def merge_session(self, session: int, opening: float, high: float, low: float, close: float,
+                      last_volume: float | None) -> None:  # fmt: skip
+        """Fold one session's ticks, already summarised, into the session bars."""
+        key = float(session)
+        n = self._n
+        d = self._data
+        if n and d[0, n - 1] == key:
+            d[2, n - 1] = max(d[2, n - 1], high)
+            d[3, n - 1] = min(d[3, n - 1], low)
+            d[4, n - 1] = close
+            if last_volume is not None:
+                d[5, n - 1] = last_volume
+        elif not n or key > d[0, n - 1]:
+            self._append((key, opening, high, low, close, last_volume or 0.0))
+        self.note_volume(last_volume, session)
+
+    def volume_seed(self, session: int) -> float:
+        """The cumulative volume last seen in `session` (NaN when none): where a batch's increments start."""
+        if session == self._last_session and self._last_volume is not None:
+            return self._last_volume
+        return np.nan
+
+    def note_volume(self, last_volume: float | None, session: int) -> None:
+        if last_volume is not None:
+            self._last_volume = last_volume
         self._last_session = session
 
     def _put_daily(self, quote: Quote, session: int) -> None:

@@ -112,6 +112,13 @@ class TickBatch:
         )
 
 
+def encode(symbols: list[str]) -> tuple[list[str], np.ndarray]:
+    """(distinct symbols in first-seen order, each row's index into them)."""
+    codes: dict[str, int] = {}
+    code_of = np.fromiter((codes.setdefault(s, len(codes)) for s in symbols), dtype=np.int64, count=len(symbols))
+    return list(codes), code_of
+
+
 def group_rows(symbols: list[str]) -> dict[str, np.ndarray]:
     """Row indices of each symbol, ascending (so in time order within a batch)."""
     codes: dict[str, int] = {}

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from desktop.core.bars import BarSeries
-from desktop.core.batch import TickBatch, group_rows
+from desktop.core.batch import TickBatch, encode
 from desktop.core.history import PriceHistory
 from desktop.core.quote import Quote, is_valid_price
 from desktop.core.sessions import session_date
@@ -75,8 +75,9 @@ class QuoteStore:
         return changed
 
     def apply_batch(self, batch: TickBatch) -> set[str]:
-        """Apply a columnar batch; the same result as `apply_all(batch.quotes())`, in bulk per symbol.
+        """Apply a columnar batch; the same result as `apply_all(batch.quotes())`, computed in bulk.
 
+        Bars are aggregated for all symbols at once with numpy; only the per-symbol bookkeeping is a loop.
         Batches that span sessions or are not in time order take the per-quote path.
         """
         n = len(batch)
@@ -85,37 +86,82 @@ class QuoteStore:
         times, prices = batch.times, batch.prices
         if n > 1 and (np.any(np.diff(times) < 0) or session_date(times[0]) != session_date(times[-1])):
             return self.apply_all(batch.quotes())
+        session = session_date(times[0]).toordinal()
+        names, code_of = encode(batch.symbols)
         valid = (prices > 0) & (prices < np.inf)
         self.rejected += int(n - valid.sum())
+        latest = [self._latest.get(name) for name in names]
+        last_time = np.array([-np.inf if q is None else q.time for q in latest])
+        fresh = valid & (times >= last_time[code_of])
+        self.out_of_order += int(valid.sum() - fresh.sum())
+        kept = np.flatnonzero(fresh)
+        if not len(kept):
+            return set()
+        kept = kept[np.argsort(code_of[kept], kind="stable")]  # by symbol, in time order within each
+        code, t, p = code_of[kept], times[kept], prices[kept]
+        seg = np.flatnonzero(np.diff(code, prepend=-1))  # first row of each symbol
+        seg_end = np.append(seg[1:], len(kept))
+        seg_codes = code[seg]
+
+        # Cumulative day volume, carried over rows that do not say, starting from what each symbol's
+        # minute bars last saw in this session.
+        for table, bucket, cap in ((self._session_bars, 0, 5000), (self._minute_bars, 60, 6 * 960)):
+            for c in seg_codes.tolist():
+                if names[c] not in table:
+                    table[names[c]] = BarSeries(bucket, max_bars=cap)
+        minutes = [self._minute_bars[names[c]] for c in seg_codes.tolist()]
+        seeds = np.array([bars.volume_seed(session) for bars in minutes])
+        volume = batch.volume[kept]
+        known = ~np.isnan(volume)
+        row = np.arange(len(kept))
+        last_known = np.maximum.accumulate(np.where(known, row, -1))
+        seg_of_row = np.repeat(np.arange(len(seg)), seg_end - seg)
+        carried = last_known >= seg[seg_of_row]
+        filled = np.where(carried, volume[np.maximum(last_known, 0)], seeds[seg_of_row])
+        before = np.empty(len(kept))
+        before[1:] = filled[:-1]
+        before[seg] = seeds
+        steps = filled - before
+        steps[~np.isfinite(steps) | (steps < 0)] = 0.0
+
+        key = t - t % 60
+        starts = np.flatnonzero((np.diff(code, prepend=-1) != 0) | (np.diff(key, prepend=-np.inf) != 0))
+        ends = np.append(starts[1:], len(kept)) - 1
+        groups = np.stack(
+            [key[starts], p[starts], np.maximum.reduceat(p, starts), np.minimum.reduceat(p, starts), p[ends],
+             np.add.reduceat(steps, starts)]
+        )  # fmt: skip
+        group_seg = np.searchsorted(seg, starts, side="right") - 1
+        group_cut = np.searchsorted(group_seg, np.arange(len(seg) + 1))
+        day_high = np.fmax(np.fmax.reduceat(np.nan_to_num(batch.day_high[kept], nan=-np.inf), seg),
+                           np.maximum.reduceat(p, seg))  # fmt: skip
+        day_low = np.fmin(np.fmin.reduceat(np.nan_to_num(batch.day_low[kept], nan=np.inf), seg),
+                          np.minimum.reduceat(p, seg))  # fmt: skip
+        last_volume = filled[seg_end - 1]
+
         changed: set[str] = set()
-        for symbol, rows in group_rows(batch.symbols).items():
-            rows = rows[valid[rows]]
-            last = self._latest.get(symbol)
-            if last is not None and len(rows):
-                fresh = rows[times[rows] >= last.time]
-                self.out_of_order += len(rows) - len(fresh)
-                rows = fresh
-            if not len(rows):
-                continue
-            t, p = times[rows], prices[rows]
+        for j, c in enumerate(seg_codes.tolist()):
+            symbol = names[c]
+            a, b = int(seg[j]), int(seg_end[j])
             history = self._history.get(symbol)
             if history is None:
                 history = self._history[symbol] = PriceHistory(self.history_points)
-            history.extend(t, p)
-            volumes, highs, lows = batch.volume[rows], batch.day_high[rows], batch.day_low[rows]
-            for table, bucket, cap in ((self._session_bars, 0, 5000), (self._minute_bars, 60, 6 * 960)):
-                bars = table.get(symbol)
-                if bars is None:
-                    bars = table[symbol] = BarSeries(bucket, max_bars=cap)
-                bars.add_many(t, p, volumes, highs, lows)
-            quote = batch.quote(int(rows[-1]))
+            history.extend(t[a:b], p[a:b])
+            volume_now = None if last_volume[j] != last_volume[j] else float(last_volume[j])
+            minutes[j].merge_minutes(groups[:, group_cut[j] : group_cut[j + 1]], volume_now, session)
+            self._session_bars[symbol].merge_session(
+                session, float(p[a]), float(day_high[j]), float(day_low[j]), float(p[b - 1]), volume_now
+            )
+            quote = batch.quote(int(kept[b - 1]))
+            last = latest[c]
             if quote.prev_close is None and last is not None:
                 quote = quote._replace(prev_close=self._carried_prev_close(last, quote))
             self._latest[symbol] = quote
-            self.applied += len(rows)
             changed.add(symbol)
-            if self._newest is None or quote.time > self._newest:
-                self._newest = quote.time
+        self.applied += len(kept)
+        newest = float(t.max())
+        if self._newest is None or newest > self._newest:
+            self._newest = newest
         return changed
 
     @staticmethod
