@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -126,6 +126,10 @@ class AlertsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         controller.fires_logged.connect(self._fires_logged)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(250)
+        self._refresh_timer.timeout.connect(self.rules_model.refresh_values)
 
     @staticmethod
     def _table_defaults(view: QTableView) -> None:
@@ -269,7 +273,9 @@ class AlertsPanel(QWidget):
         self.message.emit(f"Exported {count} fired alerts to {path.name}", False)
 
     def refresh(self) -> None:
-        self.rules_model.refresh_values()
+        """Live values: repainted at most every 250 ms however fast quotes come."""
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
 
     def current_index(self) -> QModelIndex:
         return self.rules_view.currentIndex()

@@ -33,6 +33,7 @@ class LiveFeed(Protocol):
 LiveFactory = Callable[[StatusListener], LiveFeed]
 
 PROBE_EVERY_MS = 30_000
+STATUS_EVERY_MS = 200
 OFFLINE_GRACE_S = 60.0
 
 
@@ -76,7 +77,12 @@ class FeedController(QObject):
         self.status: FeedStatus | None = None
         self.note = ""  # why auto is on replay, for the banner
         self._offline_since: float | None = None
-        self._status_ready.connect(self._deliver_status)
+        # A replay at full speed reports every step: the GUI hears the newest status at most every 200 ms.
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(STATUS_EVERY_MS)
+        self._status_timer.timeout.connect(self._deliver_status)
+        self._status_ready.connect(self._status_arrived)
         self._probed.connect(self._on_probed)
         self._probe_timer = QTimer(self)
         self._probe_timer.setSingleShot(True)
@@ -109,6 +115,12 @@ class FeedController(QObject):
             self._pending = status
         if first:
             self._status_ready.emit()
+
+    def _status_arrived(self) -> None:
+        if self.status is None or self.status.state != (self._pending.state if self._pending else None):
+            self._deliver_status()  # a change of state is shown at once
+        elif not self._status_timer.isActive():
+            self._status_timer.start()
 
     def _deliver_status(self) -> None:
         with self._lock:

@@ -9,9 +9,10 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -43,7 +44,10 @@ from desktop.ui.alert_models import fire_time_text
 from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.alerts_panel import AlertsPanel
 from desktop.ui.backtest_dialog import BacktestDialog, PriceSource
-from desktop.ui.charts.chart_panel import ChartPanel
+
+if TYPE_CHECKING:
+    from desktop.ui.charts.chart_panel import ChartPanel
+    from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.feed_controller import FeedController
 from desktop.ui.notifier import Notifier
 from desktop.ui.pipeline_driver import PipelineDriver
@@ -97,15 +101,17 @@ class MainWindow(QMainWindow):
         self.model = WatchlistModel(store, names, clock, self)
         self.model.set_symbols(watchlists.symbols())
         self.table = WatchlistView(self.model)
-        self.charts = ChartPanel(store, alerts.engine, alerts)
-        self.chart = self.charts.price
+        # The charts (and pyqtgraph with them) are built just after the first paint: the table with its
+        # quotes shows sooner. `charts` builds them at once when something needs them before that.
+        self._charts: ChartPanel | None = None
+        self._chart_slot = QWidget()
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setContentsMargins(10, 5, 10, 5)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.charts)
+        self.splitter.addWidget(self._chart_slot)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -127,9 +133,6 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
         self.notifier = Notifier(self, sound_file)
         self.notifier.sound_enabled = bool(settings.get(cfg.ALERT_SOUND))
-        history = [s.fire for s in alerts.history()]
-        self.chart.set_fires(history)
-        self.charts.spread.set_fires(history)
 
         self._build_toolbar(replay_first_date, replay_last_date)
         self._build_status_bar()
@@ -138,7 +141,7 @@ class MainWindow(QMainWindow):
         self.price_alert_action.triggered.connect(self.alert_on_selected_price)
         self.table.extra_menu_actions.append(self.price_alert_action)
 
-        self.table.current_symbol_changed.connect(self.chart.show_symbol)
+        self.table.current_symbol_changed.connect(self._symbol_selected)
         self.table.remove_requested.connect(self.remove_symbols)
         driver.quotes_applied.connect(self._on_quotes)
         driver.alerts_fired.connect(alerts.record_fires)
@@ -415,7 +418,8 @@ class MainWindow(QMainWindow):
     def _on_restarted(self) -> None:
         self.alerts.reset_for_replay()
         self.model.clear_prices()
-        self.charts.refresh_all()
+        if self._charts is not None:
+            self._charts.refresh_all()
 
     # -- alerts ---------------------------------------------------------------------------------
 
@@ -428,9 +432,47 @@ class MainWindow(QMainWindow):
             )
         self.notifier.notify(fires)
         self.model.highlight({symbol for f in fires for symbol, _ in f.inputs})
-        self.chart.add_fires(fires)
+        if self._charts is not None:
+            self._charts.price.add_fires(fires)
         title = fires[0].title if len(fires) == 1 else f"{len(fires)} alerts"
         self.statusBar().showMessage(f"Alert fired: {title}", MESSAGE_MS)
+
+    @property
+    def charts(self) -> ChartPanel:
+        if self._charts is None:
+            self._build_charts()
+        assert self._charts is not None
+        return self._charts
+
+    @property
+    def chart(self) -> PriceChart:
+        return self.charts.price
+
+    def _symbol_selected(self, symbol: str) -> None:
+        if self._charts is not None:
+            self._charts.price.show_symbol(symbol)
+
+    def _build_charts(self) -> None:
+        from desktop.ui.charts.chart_panel import ChartPanel
+
+        sizes = self.splitter.sizes()
+        charts = ChartPanel(self.store, self.alerts.engine, self.alerts)
+        self._charts = charts
+        self.splitter.replaceWidget(1, charts)
+        self._chart_slot.deleteLater()
+        self.splitter.setSizes(sizes)
+        if self.colors is not None:
+            charts.set_colors(self.colors)
+        history = [s.fire for s in self.alerts.history()]
+        charts.price.set_fires(history)
+        charts.spread.set_fires(history)
+        charts.price.show_symbol(self.table.current_symbol())
+        charts.rotation.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._charts is None:
+            QTimer.singleShot(0, lambda: self._charts is None and self._build_charts())
 
     def toast_visible(self) -> bool:
         return self.notifier.toast.isVisible()
@@ -543,7 +585,8 @@ class MainWindow(QMainWindow):
             if quote is not None and quote.name and not self.model.name_of(symbol):
                 self.model.set_name(symbol, quote.name)
         self.model.quotes_changed(changed)
-        self.charts.symbols_changed(changed)
+        if self._charts is not None:
+            self._charts.symbols_changed(changed)
         self.alerts_panel.refresh()
         self._show_newest()
 
@@ -613,7 +656,8 @@ class MainWindow(QMainWindow):
             self.theme_actions[mode].setChecked(True)
         self.model.set_colors(self.colors)
         self.table.sparklines.colors = self.colors
-        self.charts.set_colors(self.colors)
+        if self._charts is not None:
+            self._charts.set_colors(self.colors)
         self.alerts_panel.rules_model.colors = self.colors
         c = self.colors
         self.banner.setStyleSheet(

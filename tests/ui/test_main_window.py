@@ -47,8 +47,10 @@ def test_replay_reaches_the_table_and_chart(qtbot: QtBot, make_window: MakeWindo
     qtbot.waitUntil(lambda: window.feeds.replay.finished, timeout=10_000)
     assert cell(window, "SPY", Column.UPDATED) == final["Date"]
     assert window.chart.symbol == "SPY"
+    qtbot.waitUntil(lambda: window.chart.line.getData()[1] is not None, timeout=5000)  # charts redraw at 4 Hz
+    qtbot.waitUntil(lambda: window.chart.line.getData()[1][-1] == float(final["Close"]), timeout=5000)
     xs, ys = window.chart.line.getData()
-    assert ys is not None and ys[-1] == float(final["Close"]) and len(xs) > 10
+    assert len(xs) > 10
     assert window.feeds.status is not None and window.feeds.status.state is FeedState.REPLAY
     qtbot.waitUntil(lambda: "finished" in window.banner.text(), timeout=5000)
     assert window.banner.text().startswith("Replay · 2026-08-03 → 2026-08-21")
@@ -136,7 +138,7 @@ def test_pause_speed_and_restart(qtbot: QtBot, make_window: MakeWindow) -> None:
     window.restart_action.trigger()
     assert not window.feeds.replay.finished or window.feeds.replay.clock is not None
     qtbot.waitUntil(lambda: window.feeds.replay.finished, timeout=10_000)
-    assert window.banner.text().startswith("Replay · 2025-09-02 →")
+    qtbot.waitUntil(lambda: window.banner.text().startswith("Replay · 2025-09-02 →"), timeout=5000)
 
 
 def test_theme_switch_recolours_and_persists(qtbot: QtBot, make_window: MakeWindow) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from desktop.core.alerts.engine import AlertEngine
@@ -16,8 +17,12 @@ from desktop.ui.charts.spread_chart import SpreadChart
 from desktop.ui.theme import Colors
 
 
+# Charts redraw at most this often: a person cannot read a chart faster, and each redraw costs paint time.
+REDRAW_MS = 250
+
+
 class ChartPanel(QWidget):
-    """Only the visible tab redraws on new quotes; the others catch up when shown."""
+    """Only the visible tab redraws on new quotes, at most every REDRAW_MS; the others catch up when shown."""
 
     def __init__(
         self, store: QuoteStore, engine: AlertEngine, alerts: AlertsController, parent: QWidget | None = None
@@ -37,8 +42,20 @@ class ChartPanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.rotation)
         layout.addWidget(self.tabs, 1)
+        self._changed: set[str] = set()
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(REDRAW_MS)
+        self._redraw.timeout.connect(self._redraw_now)
 
     def symbols_changed(self, symbols: set[str]) -> None:
+        """Called once per flush: note what moved; the charts hear about it on the next redraw."""
+        self._changed |= symbols
+        if not self._redraw.isActive():
+            self._redraw.start()
+
+    def _redraw_now(self) -> None:
+        symbols, self._changed = self._changed, set()
         self.price.symbols_changed(symbols)
         self.relative.symbols_changed(symbols)
         self.spread.symbols_changed(symbols)

@@ -1,0 +1,95 @@
+"""Whole-process figures: idle CPU with a trickle of quotes, and time to the first painted window."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE_QT = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1280, 800)
+class Painted(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, lambda: (print("first-paint", flush=True), app.quit()))
+            window.removeEventFilter(self)
+        return False
+watcher = Painted()
+window.installEventFilter(watcher)
+window.show()
+app.exec()
+"""
+
+
+def _env(home: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["TICKERDESK_HOME"] = home
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return env
+
+
+def _time_to_line(command: list[str], env: dict[str, str], timeout: float = 60.0) -> float:
+    """Seconds from starting `command` to its printing "first-paint"."""
+    started = time.perf_counter()
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("first-paint"):
+                elapsed = time.perf_counter() - started
+                proc.wait(timeout)
+                return elapsed
+        proc.wait(timeout)
+    raise RuntimeError(f"{command[:3]} ended without painting")
+
+
+def measure_startup(rounds: int = 5) -> dict[str, float]:
+    """App (to a painted window showing quotes) and a bare PySide6 window, alternating, median of each."""
+    app_times: list[float] = []
+    bare_times: list[float] = []
+    with tempfile.TemporaryDirectory() as home:
+        env = _env(home)
+        env["TICKERDESK_REPORT_FIRST_PAINT"] = "1"
+        app_cmd = [sys.executable, "-m", "desktop", "run", "--source", "replay"]
+        bare_cmd = [sys.executable, "-c", BARE_QT]
+        _time_to_line(app_cmd, env)  # warm the file cache and create the database once
+        for _ in range(rounds):
+            app_times.append(_time_to_line(app_cmd, env))
+            bare_times.append(_time_to_line(bare_cmd, env))
+    app_s, bare_s = statistics.median(app_times), statistics.median(bare_times)
+    return {
+        "startup_first_paint_s": round(app_s, 3),
+        "startup_ratio_vs_bare_qt": round(app_s / bare_s, 2),
+        "startup_bare_qt_s": round(bare_s, 3),
+    }
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_idle_cpu(seconds: float = 30.0, warmup: float = 8.0) -> dict[str, float]:
+    """CPU use of the running app while 13 symbols update once a second each (the daily replay at
+    1 session/s), as % of one core over `seconds` after a warm-up."""
+    with tempfile.TemporaryDirectory() as home:
+        command = [sys.executable, "-m", "desktop", "run", "--source", "replay", "--speed", "1",
+                   "--exit-after", str(warmup + seconds + 5)]  # fmt: skip
+        with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(home)) as proc:
+            try:
+                time.sleep(warmup)  # nothing to wait on: the app is left alone to settle
+                before, t0 = _cpu_seconds(proc.pid), time.perf_counter()
+                time.sleep(seconds)  # the measurement window itself
+                after, t1 = _cpu_seconds(proc.pid), time.perf_counter()
+            finally:
+                proc.terminate()
+                proc.wait(30)
+    return {"idle_cpu_pct": round((after - before) / (t1 - t0) * 100.0, 2)}

@@ -1,0 +1,93 @@
+"""`make bench`: every benchmark, one `name: value` line per figure, and bench/results.json.
+
+`--quick` runs tiny versions (what the test suite's smoke test uses) so the bench code cannot rot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+GOALS = {
+    "pipeline_speedup_vs_naive": (">=", 20),
+    "ui_lateness_p99_ms": ("<=", 33),
+    "idle_cpu_pct": ("<=", 3),
+    "startup_ratio_vs_bare_qt": ("<=", 3),
+    "rss_mb_after_2m_ticks": ("<=", 300),
+}
+
+
+def machine() -> dict[str, str | int]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count() or 0, "python": platform.python_version(), "system": platform.platform()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: check that every benchmark runs")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    quick = args.quick
+
+    from PySide6.QtWidgets import QApplication
+
+    from bench.pipeline_bench import measure as measure_pipeline
+    from bench.process_bench import measure_idle_cpu, measure_startup
+    from bench.ui_bench import measure_lateness
+    from bench.workload import build
+
+    home = tempfile.mkdtemp(prefix="tickerdesk-bench-")
+    os.environ["TICKERDESK_HOME"] = home  # the app under test keeps its files out of the user's
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    figures: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def report(values: dict[str, float]) -> None:
+        for name, value in values.items():
+            figures[name] = value
+            print(f"{name}: {value}", flush=True)
+
+    n_ticks = 20_000 if quick else 2_000_000
+    workload = build(n_ticks, n_symbols=50 if quick else 500, n_rules=100 if quick else 1000)
+    report(measure_pipeline(app, workload, n_ticks, naive_ticks=1_000 if quick else 50_000))  # type: ignore[arg-type]
+    report(measure_lateness(app, seconds=1.5 if quick else 10.0))  # type: ignore[arg-type]
+    report(measure_idle_cpu(seconds=2.0 if quick else 30.0, warmup=3.0 if quick else 8.0))
+    report(measure_startup(rounds=1 if quick else 5))
+
+    missed = [
+        name
+        for name, (sense, goal) in GOALS.items()
+        if name in figures and not (figures[name] >= goal if sense == ">=" else figures[name] <= goal)
+    ]
+    result = {
+        "figures": figures,
+        "goals": {k: f"{s} {g}" for k, (s, g) in GOALS.items()},
+        "missed": missed,
+        "quick": quick,
+        "machine": machine(),
+        "seconds": round(time.perf_counter() - started, 1),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"goals missed: {', '.join(missed) if missed else 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""ui_lateness_p99_ms: how late a 5 ms QTimer fires on the GUI thread while the full window replays flat out."""
+
+from __future__ import annotations
+
+import time
+from argparse import Namespace
+from datetime import date
+
+import numpy as np
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop import paths
+from desktop.core.alerts.rules import rule_from_dict
+
+TICK_MS = 5
+
+
+def measure_lateness(app: QApplication, seconds: float = 10.0) -> dict[str, float]:
+    """Full main window (table, charts, alerts panel) on the bundled 5-minute bars at maximum speed,
+    restarting the replay whenever it ends, for `seconds`; lateness of a 5 ms single-shot timer."""
+    from desktop.app import build_window
+
+    args = Namespace(source="replay", replay_data=[paths.bundled_intraday_dir()], speed=0.0, start=date(2026, 4, 24))
+    window, _ = build_window(args)
+    window.resize(1560, 940)
+    window.show()
+    for symbol in ("AAPL", "AMD", "BAC", "IWM", "ORCL"):
+        window.remove_symbols([symbol])  # not in the 5-minute data
+    for symbol in ("SPY", "QQQ"):  # alerts that fire now and then, so the log and notifications work too
+        rule = {"id": f"bench-{symbol}", "type": "change", "symbol": symbol, "condition": "above", "level": 0.5}
+        window.alerts.save_rule(rule_from_dict(rule))
+    window.feeds.start(window.model.symbols)
+    late: list[float] = []
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    due = [0.0]
+
+    def fired() -> None:
+        now = time.perf_counter()
+        late.append((now - due[0]) * 1000.0)
+        if window.feeds.replay.finished:
+            window.feeds.restart(date(2026, 4, 24))
+        due[0] = time.perf_counter() + TICK_MS / 1000.0
+        timer.start(TICK_MS)
+
+    timer.timeout.connect(fired)
+    done = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), done.quit)
+    due[0] = time.perf_counter() + TICK_MS / 1000.0
+    timer.start(TICK_MS)
+    done.exec()
+    timer.stop()
+    quotes = window.driver.total
+    window.close()
+    app.processEvents()
+    values = np.array(late[5:] or late)  # the first few include the window's first layout
+    return {
+        "ui_lateness_p99_ms": round(float(np.percentile(values, 99)), 1),
+        "ui_lateness_median_ms": round(float(np.median(values)), 2),
+        "ui_replay_quotes_per_s": round(quotes / seconds),
+    }
