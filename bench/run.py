@@ -35,7 +35,12 @@ def machine() -> dict[str, str | int]:
                 break
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count() or 0, "python": platform.python_version(), "system": platform.platform()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count() or 0,
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -61,7 +62,7 @@ class QuotePipeline:
             self.on_wake()
         return True
 
-    def drain(self, max_quotes: int | None = None) -> Flush:
+    def drain(self, max_quotes: int | None = None, max_seconds: float | None = None) -> Flush:
         """Apply queued batches in order to the store, the engine and the consumers.
 
         With `max_quotes`, stops after the batch that reaches it, leaving the rest queued (and the wake
@@ -70,27 +71,26 @@ class QuotePipeline:
         with self._lock:
             self._wake_pending = False
         flush = Flush()
-        # Consecutive items of one kind are applied together: quote lists as one list, columnar batches
-        # as one batch (the fast paths pay per call, so bigger is cheaper). Order is kept throughout.
-        quotes: list[Quote] = []
+        # Quote lists are applied as they come, so a time budget can stop between them; consecutive
+        # columnar batches are merged first (the fast paths pay per call, so bigger is cheaper).
+        deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         batches: list[TickBatch] = []
         taken = 0
         while max_quotes is None or taken < max_quotes:
+            if deadline is not None and not batches and time.perf_counter() > deadline:
+                break
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 break
             taken += len(item)
             if isinstance(item, TickBatch):
-                self._apply_quotes(quotes, flush)
-                quotes = []
                 batches.append(item)
-            else:
-                if batches:
-                    self._apply_batch(TickBatch.concat(batches), flush)
-                    batches = []
-                quotes.extend(item)
-        self._apply_quotes(quotes, flush)
+                continue
+            if batches:
+                self._apply_batch(TickBatch.concat(batches), flush)
+                batches = []
+            self._apply_quotes(list(item), flush)
         if batches:
             self._apply_batch(TickBatch.concat(batches), flush)
         if not self._queue.empty():

@@ -132,7 +132,7 @@ class ReplayFeed:
     def _push(self, quotes: list[Quote]) -> bool:
         """Hand a batch to the sink, waiting while it is full; False when stopped meanwhile."""
         while not self._stopping:
-            if self._sink(quotes, 0.1):
+            if self._sink(quotes, 0.02):  # short waits: stop() must not hang on a full queue
                 return True
         return False
 

@@ -10,8 +10,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.core.pipeline import QuotePipeline
 
 FLUSH_INTERVAL_MS = 50
-# Quotes applied per flush at most, so one flush never holds the GUI thread long; the rest waits a turn.
+# One flush applies at most this many quotes, and stops taking more after FLUSH_SECONDS, so the GUI thread
+# never stays busy long; what is left is taken up again as soon as the events waiting meanwhile ran.
 FLUSH_BUDGET = 20_000
+FLUSH_SECONDS = 0.008
+# With a backlog, the next flush comes this soon: enough for timers, input and painting to run between.
+BACKLOG_PAUSE_MS = 8
 
 
 class PipelineDriver(QObject):
@@ -44,7 +48,7 @@ class PipelineDriver(QObject):
             self._timer.start()
 
     def flush(self) -> None:
-        flush = self.pipeline.drain(FLUSH_BUDGET)
+        flush = self.pipeline.drain(FLUSH_BUDGET, FLUSH_SECONDS)
         if flush.count:
             self.total += flush.count
             self._recent.append((time.monotonic(), flush.count))
@@ -52,7 +56,7 @@ class PipelineDriver(QObject):
         if flush.fires:
             self.alerts_fired.emit(flush.fires)
         if self.pipeline.pending():
-            self._arm()
+            self._timer.start(BACKLOG_PAUSE_MS)  # a backlog: continue after the events that queued up meanwhile
 
     def quotes_per_second(self, window: float = 2.0) -> float:
         """Quotes applied per second over the last `window` seconds."""

@@ -59,6 +59,20 @@ FLASHING = (Column.LAST, Column.CHANGE, Column.CHANGE_PCT)
 
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ALIGNMENT = [_ALIGN_RIGHT if c in NUMERIC else _ALIGN_LEFT for c in Column]
+_QUOTE_TEXT = {Column.LAST, Column.CHANGE, Column.CHANGE_PCT, Column.VOLUME, Column.RANGE}
+
+
+def _quote_texts(q: Quote) -> dict[int, str]:
+    return {
+        Column.LAST: fmt.format_price(q.price),
+        Column.CHANGE: fmt.format_change(q.change, q.price),
+        Column.CHANGE_PCT: fmt.format_pct(q.change_pct),
+        Column.VOLUME: fmt.format_volume(q.volume),
+        Column.RANGE: fmt.format_range(q.day_low, q.day_high),
+    }
+
+
 _UPDATE_ROLES = [
     SPARK_ROLE,
     Qt.ItemDataRole.DisplayRole,
@@ -93,6 +107,7 @@ class WatchlistModel(QAbstractTableModel):
         self._shown_price: dict[str, float] = {}
         self._flash: dict[str, tuple[float, bool]] = {}  # symbol -> (expires at, moved up)
         self._alerted: dict[str, float] = {}  # symbol -> highlight expires at
+        self._texts: dict[str, tuple[Quote, dict[int, str]]] = {}  # symbol -> (quote, its formatted cells)
         self._bold = QFont()
         self._bold.setBold(True)
         self._flash_timer = QTimer(self)
@@ -120,18 +135,18 @@ class WatchlistModel(QAbstractTableModel):
         if not index.isValid() or not (0 <= index.row() < len(self._symbols)):
             return None
         symbol = self._symbols[index.row()]
-        column = Column(index.column())
+        column = index.column()  # an int: Column members compare equal to it, without building one
         quote = self._store.latest(symbol)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(symbol, column, quote)
         if role == SORT_ROLE:
-            return self._sort_key(symbol, column, quote)
+            return self._sort_key(symbol, Column(column), quote)
         if role == SYMBOL_ROLE:
             return symbol
         if role == SPARK_ROLE:
             return self.spark_data(symbol) if column == Column.TREND else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _ALIGN_RIGHT if column in NUMERIC else _ALIGN_LEFT
+            return _ALIGNMENT[column]
         if role == Qt.ItemDataRole.ForegroundRole:
             if column in SIGNED and quote is not None and quote.change:
                 return QBrush(self.colors.up if quote.change > 0 else self.colors.down)
@@ -152,23 +167,19 @@ class WatchlistModel(QAbstractTableModel):
             return f"{symbol} · {fmt.iso_time(quote)} · {quote.source} · {quote.session.value} session{stale}"
         return None
 
-    def _display(self, symbol: str, column: Column, q: Quote | None) -> str:
+    def _display(self, symbol: str, column: int, q: Quote | None) -> str:
         if column == Column.SYMBOL:
             return symbol
         if column == Column.NAME:
             return self._names.get(symbol, "")
         if q is None:
-            return fmt.DASH if column != Column.NAME else ""
-        if column == Column.LAST:
-            return fmt.format_price(q.price)
-        if column == Column.CHANGE:
-            return fmt.format_change(q.change, q.price)
-        if column == Column.CHANGE_PCT:
-            return fmt.format_pct(q.change_pct)
-        if column == Column.VOLUME:
-            return fmt.format_volume(q.volume)
-        if column == Column.RANGE:
-            return fmt.format_range(q.day_low, q.day_high)
+            return fmt.DASH
+        if column in _QUOTE_TEXT:
+            cached = self._texts.get(symbol)
+            if cached is None or cached[0] is not q:  # formatted once per quote, not once per paint
+                cached = (q, _quote_texts(q))
+                self._texts[symbol] = cached
+            return cached[1][column]
         if column == Column.TREND:
             return ""
         if column == Column.UPDATED:

@@ -16,9 +16,8 @@ from desktop.ui.charts.rotation_panel import RotationPanel
 from desktop.ui.charts.spread_chart import SpreadChart
 from desktop.ui.theme import Colors
 
-
 # Charts redraw at most this often: a person cannot read a chart faster, and each redraw costs paint time.
-REDRAW_MS = 250
+REDRAW_MS = 500
 
 
 class ChartPanel(QWidget):

@@ -111,7 +111,7 @@ class PriceChart(QWidget):
         self.canvas.ci.layout.setRowStretchFactor(0, 4)
         self.canvas.ci.layout.setRowStretchFactor(1, 1)
         self.volume_plot.setXLink(self.price_plot)
-        self.price_plot.getAxis("bottom").setStyle(showValues=False)
+        self.price_plot.hideAxis("bottom")  # the volume pane below carries the shared time axis
         for plot in (self.price_plot, self.volume_plot):
             plot.setMenuEnabled(False)
             plot.showGrid(x=True, y=True, alpha=0.15)
@@ -331,7 +331,10 @@ class PriceChart(QWidget):
         self._draw_markers()
 
     def add_fires(self, fires: list[AlertFire]) -> None:
-        self.set_fires(self._fires + fires)
+        """New fires from the log: drawn with the next redraw (their symbol has just ticked)."""
+        self._fires = (self._fires + fires)[-self.MAX_MARKERS :]
+        if not self.isVisible():
+            self._dirty = True
 
     def _draw_markers(self) -> None:
         symbol = self.symbol

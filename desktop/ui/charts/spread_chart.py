@@ -241,7 +241,9 @@ class SpreadChart(QWidget):
         self._draw_markers()
 
     def add_fires(self, fires: list[AlertFire]) -> None:
-        self.set_fires(self._fires + fires)
+        """New fires from the log: drawn with the next redraw."""
+        self._fires = (self._fires + fires)[-2000:]
+        self._dirty = True
 
     def _draw_markers(self) -> None:
         ids = {r.id for r in (self.alerts.rules if self.alerts is not None else []) if self.matches(r)}
