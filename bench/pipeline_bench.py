@@ -186,19 +186,20 @@ def rss_mb() -> float:
 
 
 def measure(app: QApplication, workload: Workload, n_ticks: int, naive_ticks: int) -> dict[str, float]:
-    """Naive and pipeline on the same ticks, side by side; the fires they share must agree."""
+    """The full run (then its memory), then naive and pipeline on the same first ticks, whose fires must agree."""
+    full = run_pipeline(app, workload, n_ticks)
+    memory = rss_mb()
     naive_seconds, naive_fires = NaiveTicker(workload).run(naive_ticks)
     short = run_pipeline(app, workload, naive_ticks)
     if sorted(short.fires) != sorted(naive_fires):
         missing = set(naive_fires) ^ set(short.fires)
         raise AssertionError(f"naive and pipeline disagree on {len(missing)} fires (e.g. {sorted(missing)[:3]})")
-    full = run_pipeline(app, workload, n_ticks)
     naive_per_tick = naive_seconds / naive_ticks
     pipeline_per_tick = full.seconds / full.ticks
     return {
         "pipeline_ticks_per_s": round(full.ticks_per_s),
         "pipeline_speedup_vs_naive": round(naive_per_tick / pipeline_per_tick, 1),
-        "rss_mb_after_2m_ticks": round(rss_mb(), 1),
+        "rss_mb_after_2m_ticks": round(memory, 1),
         "pipeline_flushes": full.flushes,
         "pipeline_fires": len(full.fires),
         "naive_ticks": naive_ticks,

@@ -25,15 +25,13 @@ from desktop.core.quote_store import QuoteStore
 from desktop.feeds.base import StatusListener
 from desktop.feeds.replay import ReplayFeed
 from desktop.feeds.replay_source import default_start, load_timeline
-from desktop.feeds.yahoo_http import reachable
-from desktop.feeds.yahoo_live import YahooLiveFeed
 from desktop.storage.alerts import AlertRepository
 from desktop.storage.database import DatabaseError, open_database
 from desktop.storage.watchlists import DEFAULT_WATCHLIST, WatchlistRepository
 from desktop.storage.writer import BackgroundWriter
 from desktop.ui import settings as cfg
 from desktop.ui.alerts_controller import AlertsController
-from desktop.ui.feed_controller import FeedController
+from desktop.ui.feed_controller import FeedController, LiveFeed
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pipeline_driver import PipelineDriver
 
@@ -95,8 +93,15 @@ def build_window(args: argparse.Namespace) -> tuple[MainWindow, str | None]:
 
     poll_interval = float(settings.get(cfg.POLL_INTERVAL))
 
-    def make_live(on_status: StatusListener) -> YahooLiveFeed:
+    def make_live(on_status: StatusListener) -> LiveFeed:
+        from desktop.feeds.yahoo_live import YahooLiveFeed  # only when going live: keeps it off the startup path
+
         return YahooLiveFeed(pipeline.push, on_status=on_status, poll_interval=poll_interval)
+
+    def reachable() -> bool:
+        from desktop.feeds.yahoo_http import reachable as yahoo_answers
+
+        return yahoo_answers()
 
     feeds = FeedController(
         pipeline,

@@ -226,7 +226,38 @@ def read_recording(path: Path) -> dict[str, PriceSeries]:
     return out
 
 
-def load_prices(paths: list[Path]) -> dict[str, PriceSeries]:
+_CACHED = ("times", "open", "high", "low", "close", "volume", "session", "prev_close", "day_open", "day_high",
+           "day_low", "day_volume")  # fmt: skip
+
+
+def _cache_file(path: Path, cache_dir: Path) -> Path:
+    stat = path.stat()
+    return cache_dir / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.npz"
+
+
+def read_cached(path: Path, cache_dir: Path | None) -> PriceSeries:
+    """`read_price_file`, remembering the parsed arrays in `cache_dir` (keyed by the file's size and time)."""
+    if cache_dir is None:
+        return read_price_file(path)
+    cached = _cache_file(path, cache_dir)
+    try:
+        with np.load(cached) as data:
+            arrays = {name: data[name] for name in _CACHED}
+            return PriceSeries(symbol=path.stem.upper(), daily=bool(data["daily"]), **arrays)
+    except (OSError, KeyError, ValueError):
+        pass
+    series = read_price_file(path)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".tmp.npz")
+        np.savez(partial, daily=series.daily, **{name: getattr(series, name) for name in _CACHED})
+        partial.replace(cached)
+    except OSError:
+        pass  # a cache that cannot be written only costs the next start some time
+    return series
+
+
+def load_prices(paths: list[Path], cache_dir: Path | None = None) -> dict[str, PriceSeries]:
     """Read price files from folders (every `*.csv` in them) and single files, keyed by symbol.
 
     A recording (see `read_recording`) contributes every symbol it holds."""
@@ -243,7 +274,9 @@ def load_prices(paths: list[Path]) -> dict[str, PriceSeries]:
             raise PriceFileError(f"{path}: no such file or folder")
     series: dict[str, PriceSeries] = {}
     for file in files:
-        contents = read_recording(file) if is_recording(file) else {(single := read_price_file(file)).symbol: single}
+        contents = (
+            read_recording(file) if is_recording(file) else {(single := read_cached(file, cache_dir)).symbol: single}
+        )
         for symbol, one in contents.items():
             if symbol in series:
                 raise PriceFileError(f"{file}: symbol {symbol} is given twice")

@@ -15,7 +15,7 @@ DEFAULT_REPLAY_START = date(2025, 10, 1)
 
 def load_timeline(replay_data: list[Path] | None = None) -> ReplayTimeline:
     """Read replay data (raises PriceFileError with a message for the user when it cannot)."""
-    return ReplayTimeline(load_prices(replay_data or [paths.bundled_daily_dir()]))
+    return ReplayTimeline(load_prices(replay_data or [paths.bundled_daily_dir()], paths.cache_dir() / "prices"))
 
 
 def default_start(timeline: ReplayTimeline) -> date:

@@ -63,6 +63,7 @@ POLL_INTERVALS = [5.0, 15.0, 30.0, 60.0]
 # A live quote older than this during regular hours is marked stale.
 STALE_AFTER_S = 120.0
 MESSAGE_MS = 8000
+CHARTS_AFTER_MS = 150
 
 
 class MainWindow(QMainWindow):
@@ -105,6 +106,9 @@ class MainWindow(QMainWindow):
         # quotes shows sooner. `charts` builds them at once when something needs them before that.
         self._charts: ChartPanel | None = None
         self._chart_slot = QWidget()
+        self._charts_timer = QTimer(self)  # owned by the window: it dies with it, never fires after
+        self._charts_timer.setSingleShot(True)
+        self._charts_timer.timeout.connect(self._build_charts_soon)
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setContentsMargins(10, 5, 10, 5)
@@ -463,7 +467,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes(sizes)
         if self.colors is not None:
             charts.set_colors(self.colors)
-        history = [s.fire for s in self.alerts.history()]
+        history = self.alerts_panel.log_model.fires()  # what was announced; later fires arrive by signal
         charts.price.set_fires(history)
         charts.spread.set_fires(history)
         charts.price.show_symbol(self.table.current_symbol())
@@ -471,8 +475,12 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._charts is None and not self._charts_timer.isActive():  # after the first paint had its turn
+            self._charts_timer.start(CHARTS_AFTER_MS)
+
+    def _build_charts_soon(self) -> None:
         if self._charts is None:
-            QTimer.singleShot(0, lambda: self._charts is None and self._build_charts())
+            self._build_charts()
 
     def toast_visible(self) -> bool:
         return self.notifier.toast.isVisible()
@@ -698,6 +706,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self._charts_timer.stop()
         self._ticker.stop()
         self.feeds.stop()
         self.driver.flush()  # what the feed already sent still reaches the engine and the log

@@ -108,6 +108,7 @@ class WatchlistModel(QAbstractTableModel):
         self._flash: dict[str, tuple[float, bool]] = {}  # symbol -> (expires at, moved up)
         self._alerted: dict[str, float] = {}  # symbol -> highlight expires at
         self._texts: dict[str, tuple[Quote, dict[int, str]]] = {}  # symbol -> (quote, its formatted cells)
+        self._shown_age: dict[str, tuple[str, str]] = {}  # symbol -> (Updated, Age) as last painted
         self._bold = QFont()
         self._bold.setBold(True)
         self._flash_timer = QTimer(self)
@@ -342,10 +343,19 @@ class WatchlistModel(QAbstractTableModel):
             self._flash_timer.start(max(1, int((min(deadlines) - now) * 1000)))
 
     def refresh_ages(self) -> None:
-        """Ages change with the clock alone: repaint that column (and Updated, which may switch date)."""
-        if self._symbols:
-            roles = [Qt.ItemDataRole.DisplayRole, SORT_ROLE]
-            self.dataChanged.emit(self.index(0, Column.UPDATED), self.index(len(self._symbols) - 1, Column.AGE), roles)
+        """Ages change with the clock alone: repaint the rows whose Age or Updated text did change."""
+        rows = []
+        for row, symbol in enumerate(self._symbols):
+            quote = self._store.latest(symbol)
+            if quote is None:
+                continue
+            shown = (self._display(symbol, Column.UPDATED, quote), self._display(symbol, Column.AGE, quote))
+            if self._shown_age.get(symbol) != shown:
+                self._shown_age[symbol] = shown
+                rows.append(row)
+        if rows:
+            roles = [Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ForegroundRole]
+            self.dataChanged.emit(self.index(min(rows), Column.UPDATED), self.index(max(rows), Column.AGE), roles)
 
     def set_colors(self, colors: Colors) -> None:
         self.colors = colors

@@ -154,8 +154,11 @@ def test_fires_are_marked_on_the_spread_chart(qtbot: QtBot, make_window: MakeWin
     window = make_window(speed=0, start=date(2025, 10, 1))
     qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
     window.alerts.writer.wait_idle()
-    qtbot.waitUntil(lambda: window.alerts_panel.log_model.rowCount() > 3, timeout=10_000)
+    with repository() as repo:
+        logged = len(repo.fires())
+    qtbot.waitUntil(lambda: window.alerts_panel.log_model.rowCount() == logged, timeout=10_000)
     fires = [f for f in window.alerts_panel.log_model.fires() if f.rule_id == "rotation"]
+    assert len(fires) > 3
     window.charts.tabs.setCurrentWidget(window.charts.spread)
     assert window.charts.spread.marker_count() == len(fires)
     spots = window.charts.spread.markers.data

@@ -47,9 +47,9 @@ def test_replay_reaches_the_table_and_chart(qtbot: QtBot, make_window: MakeWindo
     qtbot.waitUntil(lambda: window.feeds.replay.finished, timeout=10_000)
     assert cell(window, "SPY", Column.UPDATED) == final["Date"]
     assert window.chart.symbol == "SPY"
-    qtbot.waitUntil(lambda: window.chart.line.getData()[1] is not None, timeout=5000)  # charts redraw at 4 Hz
+    qtbot.waitUntil(lambda: window.chart.line.getData()[1] is not None, timeout=5000)  # charts redraw twice a second
     qtbot.waitUntil(lambda: window.chart.line.getData()[1][-1] == float(final["Close"]), timeout=5000)
-    xs, ys = window.chart.line.getData()
+    xs, _ = window.chart.line.getData()
     assert len(xs) > 10
     assert window.feeds.status is not None and window.feeds.status.state is FeedState.REPLAY
     qtbot.waitUntil(lambda: "finished" in window.banner.text(), timeout=5000)

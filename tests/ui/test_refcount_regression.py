@@ -40,9 +40,11 @@ def test_none_refcount_is_stable_through_many_updates(qtbot: QtBot) -> None:
         if i % 20 == 0:
             line.setData(xs, xs * (i % 5))
             QApplication.processEvents()
-        if i % 250 == 0:  # check as we go: the faulty versions abort the interpreter within a few thousand calls
+        if i % 2000 == 1999:  # check as we go: the faulty versions abort the interpreter within ~5,000 calls
             lost = before - sys.getrefcount(None)
-            assert lost < 50, f"None lost {lost} references after {i} updates (the PySide6 6.12.0 / Python 3.11 bug)"
+            # The leak loses more than one reference per update; other threads' objects move the count
+            # by far less than this margin.
+            assert lost < 1000, f"None lost {lost} references after {i + 1} updates (PySide6 6.12.0 on 3.11)"
     QApplication.processEvents()
     lost = before - sys.getrefcount(None)
-    assert lost < 50, f"None lost {lost} references over 10,000 updates"
+    assert lost < 1000, f"None lost {lost} references over 10,000 updates"

@@ -264,8 +264,10 @@ class PriceChart(QWidget):
         self._bars = bars | {"width": np.array([width])}
         self.line.setVisible(not self.candles_on)
         self.candles.setVisible(self.candles_on)
-        self.line.setData(x, y)
-        self.candles.setData(bars["t"], bars["o"], bars["h"], bars["l"], bars["c"], width)
+        if self.candles_on:  # a hidden item is not redrawn: its picture is only rebuilt when shown
+            self.candles.setData(bars["t"], bars["o"], bars["h"], bars["l"], bars["c"], width)
+        else:
+            self.line.setData(x, y)
         self.volume.setOpts(x=bars["t"] + width / 2, height=bars["v"], width=width * 0.8)
         self.axis.utcOffset = self.volume_axis.utcOffset = axis_offset(quote.time)
         change = f"{fmt.format_change(quote.change, quote.price)} ({fmt.format_pct(quote.change_pct)})"

@@ -1,0 +1,37 @@
+"""The benchmarks run (tiny sizes), so their code cannot rot; their figures are not judged here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import REPO
+
+FIGURES = [
+    "pipeline_ticks_per_s",
+    "pipeline_speedup_vs_naive",
+    "ui_lateness_p99_ms",
+    "idle_cpu_pct",
+    "startup_first_paint_s",
+    "startup_ratio_vs_bare_qt",
+    "rss_mb_after_2m_ticks",
+]
+
+
+def test_every_benchmark_runs_and_reports(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--quick", "--out", str(out)],
+        capture_output=True, text=True, timeout=300, cwd=REPO, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    printed = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+    for name in FIGURES:
+        assert float(printed[name]) >= 0, name
+    saved = json.loads(out.read_text())
+    assert saved["quick"] is True and set(FIGURES) <= set(saved["figures"])
+    assert saved["machine"]["cores"] >= 1
