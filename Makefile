@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test check pytest bench clean
+.PHONY: run test check pytest bench dist dist-check icons clean
 
 $(STAMP): pyproject.toml
 	bash installer/system-deps.sh $(if $(filter run,$(MAKECMDGOALS)),--gui,)
@@ -30,6 +30,15 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+dist:
+	bash installer/build.sh
+
+dist-check:
+	bash installer/dist-check.sh
+
+icons: $(STAMP)
+	$(BIN)/python installer/make_icons.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
@@ -52,6 +53,15 @@ class ErrorReporter(QObject):
     def _hook(self, kind: type[BaseException], value: BaseException | None, tb: TracebackType | None) -> None:
         log.error("uncaught exception:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         self.reported.emit(f"Internal error: {kind.__name__}: {value} (details in the log)")
+
+
+def app_icon() -> QIcon:
+    """The app's icon at every size shipped (window, taskbar, tray)."""
+    icon = QIcon()
+    icons = paths.resources_dir() / "icons"
+    for png in sorted(icons.glob("tickerdesk-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def symbol_names() -> dict[str, str]:
@@ -172,6 +182,8 @@ def run_app(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Tickerdesk")
     app.setOrganizationName("Tickerdesk")
+    app.setDesktopFileName("tickerdesk")  # matches the installed .desktop entry (taskbar grouping, icon)
+    app.setWindowIcon(app_icon())
     reporter = ErrorReporter()
     try:
         window, notice = build_window(args)

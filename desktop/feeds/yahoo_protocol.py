@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import importlib.util
 import json
+import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from desktop.core.quote import Quote, is_valid_price
@@ -27,24 +30,39 @@ class FrameError(ValueError):
 
 
 def pricing_type() -> Any:
-    """yfinance's generated PricingData class (imported on first use: yfinance is heavy).
+    """yfinance's generated `PricingData` protobuf class.
 
-    Importing it loads yfinance, whose caches (time zones, cookies) must live in the app's cache folder
-    (under TICKERDESK_HOME when set), not in the user's home: point them there first.
+    The module file is loaded on its own, without running yfinance's package (which would pull in pandas
+    and its HTTP stack, and start its caches): the app needs only this message type from it. A frozen
+    build carries the same file beside the app.
     """
     global _pricing
     if _pricing is None:
-        import yfinance
-
-        from desktop import paths
-
-        cache = paths.cache_dir() / "yfinance"
-        cache.mkdir(parents=True, exist_ok=True)
-        yfinance.set_tz_cache_location(str(cache))
-        from yfinance.pricing_pb2 import PricingData
-
-        _pricing = PricingData
+        module = _load(_pricing_file())
+        _pricing = module.PricingData
     return _pricing
+
+
+def _pricing_file() -> Path:
+    candidates: list[Path] = []
+    spec = importlib.util.find_spec("yfinance")  # finds the package without importing it
+    if spec is not None and spec.submodule_search_locations:
+        candidates += [Path(loc) / "pricing_pb2.py" for loc in spec.submodule_search_locations]
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        candidates.append(Path(bundle) / "yfinance_pricing" / "pricing_pb2.py")
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise ImportError("yfinance's pricing_pb2.py (the stream's message type) is not installed")
+
+
+def _load(path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location("tickerdesk_yahoo_pricing_pb2", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 _pricing: Any = None

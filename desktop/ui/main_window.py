@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
             QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
-        self.notifier = Notifier(self, sound_file)
+        self.notifier = Notifier(self, sound_file, QApplication.windowIcon() if not QApplication.windowIcon().isNull() else None)
         self.notifier.sound_enabled = bool(settings.get(cfg.ALERT_SOUND))
 
         self._build_toolbar(replay_first_date, replay_last_date)

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs Tickerdesk for the current user under ~/.local (or $PREFIX): the app folder, a launcher on PATH,
+# a desktop entry and icons. Records every file it places in a manifest that uninstall.sh reads.
+# Run from the unpacked tarball: ./install.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+prefix="${PREFIX:-$HOME/.local}"
+app_dir="$prefix/lib/tickerdesk"
+manifest="$app_dir/.installed-files"
+
+if [[ ! -x "$here/tickerdesk/tickerdesk" ]]; then
+  echo "install.sh: no tickerdesk/tickerdesk next to this script; run it from the unpacked tarball" >&2
+  exit 1
+fi
+if [[ -f "$manifest" ]]; then
+  echo "Replacing the installed Tickerdesk (your settings, watchlists and alerts are kept)"
+  PREFIX="$prefix" "$here/uninstall.sh" --quiet
+fi
+
+# Every directory this creates is recorded too, so uninstall.sh removes exactly what was added.
+created=()
+ensure_dir() {
+  local dir="$1"
+  while [[ ! -d "$dir" ]]; do created+=("$dir"); dir="$(dirname "$dir")"; done
+  mkdir -p "$1"
+}
+ensure_dir "$app_dir"
+ensure_dir "$prefix/bin"
+ensure_dir "$prefix/share/applications"
+cp -a "$here/tickerdesk/." "$app_dir/"
+: > "$manifest.new"
+(cd "$app_dir" && find . -mindepth 1 ! -name ".installed-files*" | sort -r) | sed "s|^\.|$app_dir|" >> "$manifest.new"
+
+launcher="$prefix/bin/tickerdesk"
+cat > "$launcher" <<LAUNCH
+#!/bin/sh
+# Tickerdesk launcher (installed by install.sh)
+exec "$app_dir/tickerdesk" "\$@"
+LAUNCH
+chmod 755 "$launcher"
+echo "$launcher" >> "$manifest.new"
+
+entry="$prefix/share/applications/tickerdesk.desktop"
+sed "s|^Exec=tickerdesk|Exec=$launcher|" "$here/tickerdesk.desktop" > "$entry"
+echo "$entry" >> "$manifest.new"
+
+for png in "$here"/icons/tickerdesk-*.png; do
+  size="$(basename "$png" .png)"; size="${size#tickerdesk-}"
+  target="$prefix/share/icons/hicolor/${size}x${size}/apps/tickerdesk.png"
+  ensure_dir "$(dirname "$target")"
+  cp "$png" "$target"
+  echo "$target" >> "$manifest.new"
+done
+svg="$prefix/share/icons/hicolor/scalable/apps/tickerdesk.svg"
+ensure_dir "$(dirname "$svg")"
+cp "$here/icons/tickerdesk.svg" "$svg"
+echo "$svg" >> "$manifest.new"
+for dir in "${created[@]}"; do echo "$dir" >> "$manifest.new"; done
+mv "$manifest.new" "$manifest"
+
+command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$prefix/share/applications" || true
+command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$prefix/share/icons/hicolor" || true
+
+echo "Tickerdesk installed: run 'tickerdesk' or find it in your applications menu."
+case ":$PATH:" in
+  *":$prefix/bin:"*) ;;
+  *) echo "Note: $prefix/bin is not on your PATH; add it, or start $launcher" ;;
+esac
