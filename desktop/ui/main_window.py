@@ -135,7 +135,8 @@ class MainWindow(QMainWindow):
             QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.alerts_dock)
-        self.notifier = Notifier(self, sound_file, QApplication.windowIcon() if not QApplication.windowIcon().isNull() else None)
+        icon = QApplication.windowIcon()
+        self.notifier = Notifier(self, sound_file, None if icon.isNull() else icon)
         self.notifier.sound_enabled = bool(settings.get(cfg.ALERT_SOUND))
 
         self._build_toolbar(replay_first_date, replay_last_date)

@@ -58,8 +58,8 @@ echo "$svg" >> "$manifest.new"
 for dir in "${created[@]}"; do echo "$dir" >> "$manifest.new"; done
 mv "$manifest.new" "$manifest"
 
-command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$prefix/share/applications" || true
-command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$prefix/share/icons/hicolor" || true
+# No cache rebuilds (update-desktop-database, gtk-update-icon-cache): they would write files that are not
+# ours to remove, and desktops pick up new entries and icons under ~/.local/share by themselves.
 
 echo "Tickerdesk installed: run 'tickerdesk' or find it in your applications menu."
 case ":$PATH:" in
