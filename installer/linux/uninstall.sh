@@ -20,7 +20,7 @@ fi
 dirs=()
 while IFS= read -r path; do
   [[ -z "$path" ]] && continue
-  case "$path" in "$prefix"/*) ;; *) continue ;; esac  # never outside the prefix
+  case "$path" in "$prefix" | "$prefix"/*) ;; *) continue ;; esac  # never outside the prefix
   if [[ -d "$path" && ! -L "$path" ]]; then
     dirs+=("$path")
   else
