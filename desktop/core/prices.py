@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import numpy.typing as npt
@@ -77,14 +78,17 @@ def _parse_number(text: str) -> float:
     return math.nan if text in ("", "nan", "NaN", "null", "None") else float(text)
 
 
+def _open_csv(path: Path) -> TextIO:
+    try:
+        return path.open(newline="", encoding="utf-8")
+    except OSError as exc:
+        raise PriceFileError(f"{path}: cannot open ({exc.strerror or exc})") from exc
+
+
 def read_price_file(path: Path, symbol: str | None = None) -> PriceSeries:
     """Read one CSV file; rows with no Close (market holidays in some exports) are skipped."""
     symbol = (symbol or path.stem).upper()
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except OSError as exc:
-        raise PriceFileError(f"{path}: cannot open ({exc.strerror or exc})") from exc
-    with handle:
+    with _open_csv(path) as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None or not any(name.strip() for name in header):
@@ -188,11 +192,7 @@ def is_recording(path: Path) -> bool:
 def read_recording(path: Path) -> dict[str, PriceSeries]:
     """A recording as one series per symbol; each row is one quote with the figures the source sent."""
     per_symbol: dict[str, list[tuple[float, ...]]] = {}
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except OSError as exc:
-        raise PriceFileError(f"{path}: cannot open ({exc.strerror or exc})") from exc
-    with handle:
+    with _open_csv(path) as handle:
         reader = csv.reader(handle)
         header = [h.strip() for h in next(reader, [])]
         if tuple(header[: len(RECORDING_COLUMNS)]) != RECORDING_COLUMNS:

@@ -24,6 +24,7 @@ from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import NEW_YORK, session_date, to_new_york
 from desktop.ui.charts.axes import VolumeAxis
 from desktop.ui.charts.candles import CandlestickItem
+from desktop.ui.charts.lazy_chart import style_axes
 from desktop.ui.theme import LIGHT, Colors
 
 RANGES = ["1D", "5D", "1M", "3M", "YTD", "1Y", "All"]
@@ -154,10 +155,7 @@ class PriceChart(QWidget):
         self.colors = colors
         self.canvas.setBackground(colors.chart_background)
         for plot in (self.price_plot, self.volume_plot):
-            for name in ("left", "bottom"):
-                axis = plot.getAxis(name)
-                axis.setPen(colors.chart_foreground)
-                axis.setTextPen(colors.chart_foreground)
+            style_axes(plot, colors)
         self.line.setPen(pg.mkPen(colors.chart_line, width=2))
         self.candles.set_colors(colors.up, colors.down)
         self.volume.setOpts(brush=pg.mkBrush(colors.prev_close_line), pen=pg.mkPen(None))

@@ -8,20 +8,20 @@ from datetime import date
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.core.measures import quarter_start, relative_series
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import session_date
 from desktop.ui.charts.axes import PercentAxis
+from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.charts.price_chart import axis_offset
 from desktop.ui.theme import LIGHT, Colors
 
 DEFAULT_SYMBOLS = ["IWM", "QQQ", "SPY"]
 
 
-class RelativeChart(QWidget):
+class RelativeChart(LazyChart):
     """One line per symbol, 0 % at the last close before the start date."""
 
     def __init__(self, store: QuoteStore, parent: QWidget | None = None) -> None:
@@ -64,9 +64,7 @@ class RelativeChart(QWidget):
     def set_colors(self, colors: Colors) -> None:
         self.colors = colors
         self.plot.setBackground(colors.chart_background)
-        for name in ("left", "bottom"):
-            self.plot.getAxis(name).setPen(colors.chart_foreground)
-            self.plot.getAxis(name).setTextPen(colors.chart_foreground)
+        style_axes(self.plot, colors)
         self.zero.setPen(pg.mkPen(colors.prev_close_line, style=Qt.PenStyle.DashLine))
         self.legend.setLabelTextColor(colors.chart_foreground)
         for k, symbol in enumerate(self.symbols):
@@ -106,16 +104,7 @@ class RelativeChart(QWidget):
         if symbols & set(self.symbols):
             self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh(force=True)
-
-    def refresh(self, force: bool = False) -> None:
-        if not self.isVisible() and not force:
-            self._dirty = True
-            return
-        self._dirty = False
+    def draw(self) -> None:
         if not self.curves and self.symbols:
             self.set_symbols(self.symbols)
             return

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QVBoxLayout, QWidget
 
 from desktop.core.alerts.engine import AlertFire
@@ -22,13 +22,14 @@ from desktop.core.measures import measure_series
 from desktop.core.quote_store import QuoteStore
 from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.charts.axes import PercentAxis
+from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.charts.price_chart import axis_offset
 from desktop.ui.theme import LIGHT, Colors
 
 WINDOWS = ["day", "5d", "20d", "mtd", "qtd", "ytd"]
 
 
-class SpreadChart(QWidget):
+class SpreadChart(LazyChart):
     """A − B return spread over a window (points), or A / B ratio, with the matching alert rules' levels."""
 
     def __init__(self, store: QuoteStore, alerts: AlertsController | None, parent: QWidget | None = None) -> None:
@@ -128,9 +129,7 @@ class SpreadChart(QWidget):
     def set_colors(self, colors: Colors) -> None:
         self.colors = colors
         self.plot.setBackground(colors.chart_background)
-        for name in ("left", "bottom"):
-            self.plot.getAxis(name).setPen(colors.chart_foreground)
-            self.plot.getAxis(name).setTextPen(colors.chart_foreground)
+        style_axes(self.plot, colors)
         self.curve.setPen(pg.mkPen(colors.chart_line, width=2))
         self.zero.setPen(pg.mkPen(colors.prev_close_line, style=Qt.PenStyle.DashLine))
         self.markers.setBrush(pg.mkBrush(colors.marker))
@@ -140,16 +139,7 @@ class SpreadChart(QWidget):
         if self.a in symbols or self.b in symbols:
             self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh(force=True)
-
-    def refresh(self, force: bool = False) -> None:
-        if not self.isVisible() and not force:
-            self._dirty = True
-            return
-        self._dirty = False
+    def draw(self) -> None:
         bars = {s: b for s in (self.a, self.b) if (b := self._store.session_bars(s)) is not None}
         x, y = measure_series(self.template(), bars)
         self.curve.setData(x, y)

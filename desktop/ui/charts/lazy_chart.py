@@ -1,0 +1,38 @@
+"""What every chart widget shares: redraw only while visible, catch up when shown; themed axes."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QWidget
+
+from desktop.ui.theme import Colors
+
+
+def style_axes(plot: pg.PlotItem | pg.PlotWidget, colors: Colors) -> None:
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(colors.chart_foreground)
+        axis.setTextPen(colors.chart_foreground)
+
+
+class LazyChart(QWidget):
+    """A chart that redraws only while it can be seen: hidden, it notes that it is out of date and
+    redraws when shown. Subclasses implement `draw()`."""
+
+    _dirty = True
+
+    def refresh(self, force: bool = False) -> None:
+        if not self.isVisible() and not force:
+            self._dirty = True
+            return
+        self._dirty = False
+        self.draw()
+
+    def draw(self) -> None:
+        raise NotImplementedError
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh(force=True)
