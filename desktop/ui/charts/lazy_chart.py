@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from desktop.ui.theme import Colors
 
@@ -14,6 +14,8 @@ def style_axes(plot: pg.PlotItem | pg.PlotWidget, colors: Colors) -> None:
         axis = plot.getAxis(name)
         axis.setPen(colors.chart_foreground)
         axis.setTextPen(colors.chart_foreground)
+        # Axis labels are the costliest part of a repaint: keep them as a pixmap until they change.
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 class LazyChart(QWidget):

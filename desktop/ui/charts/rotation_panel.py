@@ -78,14 +78,17 @@ class RotationPanel(QFrame):
         for label, value in values.items():
             cell = self.cells[label]
             if value is None:
-                cell.setText(DASH)
-                cell.setStyleSheet("")
-                continue
-            colour = self.colors.up if value > 0 else self.colors.down
-            tint = colour.name()
-            cell.setText(f"{value:+.2f}")
-            cell.setStyleSheet(f"color: {tint}; font-weight: bold; border: 1px solid {tint}; border-radius: 3px;")
-            cell.setToolTip(f"{self.a} return minus {self.b} return over {label}: {value:+.2f} points")
+                text, style, tip = DASH, "", ""
+            else:
+                tint = (self.colors.up if value > 0 else self.colors.down).name()
+                text = f"{value:+.2f}"
+                style = f"color: {tint}; font-weight: bold; border: 1px solid {tint}; border-radius: 3px;"
+                tip = f"{self.a} return minus {self.b} return over {label}: {value:+.2f} points"
+            if cell.text() != text:
+                cell.setText(text)
+                cell.setToolTip(tip)
+            if cell.styleSheet() != style:  # restyling is costly: only when the colour flips
+                cell.setStyleSheet(style)
         known = [v for v in values.values() if v is not None]
         if not known:
             self.verdict.setText("waiting for data")
