@@ -22,6 +22,8 @@ SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 2
 SPARK_ROLE = Qt.ItemDataRole.UserRole + 3
 
 FLASH_SECONDS = 0.7
+# The table repaints at most this often: ten times a second reads as live, and painting costs.
+REPAINT_MS = 100
 ALERT_HIGHLIGHT_SECONDS = 8.0
 
 Index = QModelIndex | QPersistentModelIndex
@@ -111,6 +113,11 @@ class WatchlistModel(QAbstractTableModel):
         self._shown_age: dict[str, tuple[str, str]] = {}  # symbol -> (Updated, Age) as last painted
         self._bold = QFont()
         self._bold.setBold(True)
+        self._pending: set[str] = set()
+        self._repaint_timer = QTimer(self)
+        self._repaint_timer.setSingleShot(True)
+        self._repaint_timer.setInterval(REPAINT_MS)
+        self._repaint_timer.timeout.connect(self.flush_changes)
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self._expire_flashes)
@@ -285,7 +292,16 @@ class WatchlistModel(QAbstractTableModel):
     # -- updates --------------------------------------------------------------------------------
 
     def quotes_changed(self, symbols: Iterable[str]) -> None:
-        """Called once per flush: flash the rows whose price moved and emit one dataChanged over them."""
+        """Called once per flush: note the rows that changed; the view hears about them at most every
+        REPAINT_MS (one dataChanged over them), however many flushes came in between."""
+        self._pending |= set(symbols)
+        if not self._repaint_timer.isActive():
+            self._repaint_timer.start()
+
+    def flush_changes(self) -> None:
+        """Flash the rows whose price moved since they were shown and emit one dataChanged over them."""
+        self._repaint_timer.stop()
+        symbols, self._pending = self._pending, set()
         rows: list[int] = []
         expires = time.monotonic() + FLASH_SECONDS
         for symbol in symbols:

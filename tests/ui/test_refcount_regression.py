@@ -36,6 +36,7 @@ def test_none_refcount_is_stable_through_many_updates(qtbot: QtBot) -> None:
     for i in range(10_000):
         store.apply(Quote("AAA", 100.0 + i % 7, float(i), prev_close=100.0))
         model.quotes_changed({"AAA"})
+        model.flush_changes()
         model.data(model.index(2, 3))  # a None-returning call under a view
         if i % 20 == 0:
             line.setData(xs, xs * (i % 5))

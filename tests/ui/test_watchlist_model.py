@@ -56,11 +56,16 @@ def test_one_data_changed_per_flush_and_flash(qtbot: QtBot) -> None:
     model = WatchlistModel(store, clock=lambda: T0)
     model.set_symbols(["AAA", "BBB", "CCC"])
     model.quotes_changed({"AAA", "BBB", "CCC"})  # first sight: shown, no flash
+    model.flush_changes()
     store.apply(Quote("AAA", 11.0, T0 + 5, prev_close=9.0))
     store.apply(Quote("CCC", 29.0, T0 + 5, prev_close=30.0))
     emitted: list[tuple[int, int, int, int]] = []
     model.dataChanged.connect(lambda tl, br, _roles: emitted.append((tl.row(), br.row(), tl.column(), br.column())))
-    model.quotes_changed({"AAA", "CCC"})
+    model.quotes_changed({"AAA"})  # two flushes within one repaint interval ...
+    model.quotes_changed({"CCC"})
+    assert emitted == []
+    with qtbot.waitSignal(model.dataChanged, timeout=1000):  # ... are one repaint, soon after
+        pass
     assert emitted == [(0, 2, Column.LAST, Column.TREND)], "one dataChanged over the changed rows"
     up = model.data(model.index(0, Column.LAST), Qt.ItemDataRole.BackgroundRole)
     down = model.data(model.index(2, Column.LAST), Qt.ItemDataRole.BackgroundRole)
@@ -85,6 +90,7 @@ def test_sorting_and_selection_survive_updates(qtbot: QtBot) -> None:
     # BBB rallies to the top: the rows re-sort, the selection stays on CCC.
     store.apply(Quote("BBB", 30.0, T0 + 10, prev_close=21.0))
     model.quotes_changed({"BBB"})
+    model.flush_changes()
     assert order() == ["BBB", "AAA", "CCC"]
     assert view.selected_symbols() == ["CCC"] and view.current_symbol() == "CCC"
     view.sortByColumn(Column.SYMBOL, Qt.SortOrder.DescendingOrder)
