@@ -63,7 +63,10 @@ POLL_INTERVALS = [5.0, 15.0, 30.0, 60.0]
 # A live quote older than this during regular hours is marked stale.
 STALE_AFTER_S = 120.0
 MESSAGE_MS = 8000
+# The charts (pyqtgraph) are built this long after the first quotes were painted, or after showing the
+# window if no quote comes: the table with quotes appears first.
 CHARTS_AFTER_MS = 150
+CHARTS_IF_NO_QUOTES_MS = 1500
 
 
 class MainWindow(QMainWindow):
@@ -476,8 +479,8 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._charts is None and not self._charts_timer.isActive():  # after the first paint had its turn
-            self._charts_timer.start(CHARTS_AFTER_MS)
+        if self._charts is None and not self._charts_timer.isActive():  # in case no quote ever comes
+            self._charts_timer.start(CHARTS_IF_NO_QUOTES_MS)
 
     def _build_charts_soon(self) -> None:
         if self._charts is None:
@@ -589,6 +592,8 @@ class MainWindow(QMainWindow):
     # -- updates --------------------------------------------------------------------------------
 
     def _on_quotes(self, changed: set[str], _count: int) -> None:
+        if self._charts is None and self._charts_timer.remainingTime() > CHARTS_AFTER_MS:
+            self._charts_timer.start(CHARTS_AFTER_MS)
         for symbol in changed:
             quote = self.store.latest(symbol)
             if quote is not None and quote.name and not self.model.name_of(symbol):

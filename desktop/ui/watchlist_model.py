@@ -295,7 +295,9 @@ class WatchlistModel(QAbstractTableModel):
         """Called once per flush: note the rows that changed; the view hears about them at most every
         REPAINT_MS (one dataChanged over them), however many flushes came in between."""
         self._pending |= set(symbols)
-        if not self._repaint_timer.isActive():
+        if not self._shown_price:
+            self.flush_changes()  # the first quotes show at once
+        elif not self._repaint_timer.isActive():
             self._repaint_timer.start()
 
     def flush_changes(self) -> None:
