@@ -261,6 +261,8 @@ class AlertEngine:
         rule = self._rules[k]
         if not rule.enabled:
             return
+        if self._cannot_fire(rule, points, times, session):
+            return
         mine = [points[s][0] for s in rule.symbols if s in points]
         at = np.union1d(mine[0], mine[1]) if len(mine) > 1 else mine[0]
         if rule.expires is not None:
@@ -308,6 +310,66 @@ class AlertEngine:
                 break
         state.prev = float(values[last_j])
         state.prev_time = float(times[at[last_j]])
+
+    def _cannot_fire(
+        self, rule: AlertRule, points: dict[str, tuple[np.ndarray, FloatArray]], times: FloatArray, session: int
+    ) -> bool:
+        """The cheap path for most rules in most batches: when the level lies outside every value the rule
+        can take in this batch (bounded from its legs' price ranges), nothing can fire; only the rule's
+        last value and its time are recorded, exactly as the full evaluation would leave them."""
+        state = self._states[rule.id]
+        if state.prev is None or state.prev_time is None or rule.expires is not None:
+            return False
+        ranges = []
+        lasts = []
+        last_step = -1
+        for symbol in rule.symbols:
+            track = self._tracks.get(symbol)
+            if track is None:
+                return False
+            mine = points.get(symbol)
+            if mine is None:
+                ranges.append((track.last, track.last))
+                lasts.append(track.last)
+                continue
+            steps, after = mine
+            ranges.append((min(float(after.min()), track.last), max(float(after.max()), track.last)))
+            lasts.append(float(after[-1]))
+            last_step = max(last_step, int(steps[-1]))
+        first_step = min(int(points[s][0][0]) for s in rule.symbols if s in points)
+        if times[first_step] < state.prev_time:
+            return False  # the rule's state is from later quotes: the full path resets it
+        if rule.type is AlertType.PRICE:
+            low, high = ranges[0]
+            final = lasts[0]
+        elif rule.type is AlertType.CHANGE:
+            base = self._day_base(self._tracks[rule.symbol or ""], session)
+            if not base:
+                return False
+            low, high = ((r / base - 1.0) * 100.0 for r in ranges[0])
+            final = (lasts[0] / base - 1.0) * 100.0
+        elif rule.type is AlertType.RATIO:
+            (a_low, a_high), (b_low, b_high) = ranges
+            low, high = a_low / b_high, a_high / b_low
+            final = lasts[0] / lasts[1]
+        else:
+            assert rule.window is not None
+            bases = [self._base(self._tracks[s], rule.window, session) for s in rule.symbols]
+            if not bases[0] or not bases[1]:
+                return False
+            (a_low, a_high), (b_low, b_high) = ranges
+            low = (a_low / bases[0] - b_high / bases[1]) * 100.0
+            high = (a_high / bases[0] - b_low / bases[1]) * 100.0
+            final = (lasts[0] / bases[0] - 1.0) * 100.0 - (lasts[1] / bases[1] - 1.0) * 100.0
+        level = rule.level
+        low, high = min(low, state.prev), max(high, state.prev)
+        # A little slack: the bounds and the exact values are computed in different orders.
+        slack = 1e-9 * max(1.0, abs(level))
+        if low - slack <= level <= high + slack:
+            return False
+        state.prev = final
+        state.prev_time = float(times[last_step])
+        return True
 
     def _batch_values(self, rule: AlertRule, legs: list[FloatArray], session: int) -> FloatArray | None:
         if rule.type is AlertType.PRICE:
