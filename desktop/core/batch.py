@@ -45,8 +45,8 @@ class TickBatch:
     def __len__(self) -> int:
         return len(self.symbols)
 
-    def quote(self, i: int) -> Quote:
-        """Row `i` as a Quote (its session from its own time)."""
+    def quote(self, i: int, session: MarketSession | None = None) -> Quote:
+        """Row `i` as a Quote (its market session from its own time unless the caller knows it)."""
 
         def known(values: FloatArray) -> float | None:
             value = float(values[i])
@@ -62,7 +62,7 @@ class TickBatch:
             day_low=known(self.day_low),
             volume=known(self.volume),
             source=self.source,
-            session=market_session(t) if self.source else MarketSession.REGULAR,
+            session=session if session is not None else market_session(t),
         )
 
     def quotes(self) -> list[Quote]:

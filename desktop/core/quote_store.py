@@ -11,7 +11,7 @@ from desktop.core.bars import BarSeries
 from desktop.core.batch import TickBatch, encode
 from desktop.core.history import PriceHistory
 from desktop.core.quote import Quote, is_valid_price
-from desktop.core.sessions import session_date
+from desktop.core.sessions import market_session_in_day, session_date, session_start
 
 log = logging.getLogger("desktop.store")
 
@@ -86,7 +86,10 @@ class QuoteStore:
         times, prices = batch.times, batch.prices
         if n > 1 and (np.any(np.diff(times) < 0) or session_date(times[0]) != session_date(times[-1])):
             return self.apply_all(batch.quotes())
-        session = session_date(times[0]).toordinal()
+        day = session_date(times[0])
+        session = day.toordinal()
+        midnight = session_start(float(times[0]))
+        same_length_day = session_start(midnight + 86_400 + 3_600) - midnight == 86_400
         names, code_of = encode(batch.symbols)
         valid = (prices > 0) & (prices < np.inf)
         self.rejected += int(n - valid.sum())
@@ -152,7 +155,10 @@ class QuoteStore:
             self._session_bars[symbol].merge_session(
                 session, float(p[a]), float(day_high[j]), float(day_low[j]), float(p[b - 1]), volume_now
             )
-            quote = batch.quote(int(kept[b - 1]))
+            row_index = int(kept[b - 1])
+            stamp = float(times[row_index])
+            market = market_session_in_day(stamp, midnight, day.weekday()) if same_length_day else None
+            quote = batch.quote(row_index, market)
             last = latest[c]
             if quote.prev_close is None and last is not None:
                 quote = quote._replace(prev_close=self._carried_prev_close(last, quote))

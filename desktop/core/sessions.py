@@ -59,3 +59,25 @@ def close_timestamp(day: date) -> float:
 def session_start(ts: float) -> float:
     """Epoch seconds of New York midnight starting the session of `ts`."""
     return datetime.combine(session_date(ts), time.min, tzinfo=NEW_YORK).timestamp()
+
+
+_PRE_OPEN_S = 4 * 3600
+_OPEN_S = 9 * 3600 + 30 * 60
+_CLOSE_S = 16 * 3600
+_POST_CLOSE_S = 20 * 3600
+
+
+def market_session_in_day(ts: float, midnight: float, weekday: int) -> MarketSession:
+    """`market_session` for a time known to fall on a New York day starting at epoch `midnight` (a
+    weekday number, Monday 0): no time-zone conversion, for the tick path. Valid on days without a
+    clock change, where the day has 24 hours."""
+    if weekday >= 5:
+        return MarketSession.CLOSED
+    seconds = ts - midnight
+    if _PRE_OPEN_S <= seconds < _OPEN_S:
+        return MarketSession.PRE
+    if _OPEN_S <= seconds < _CLOSE_S:
+        return MarketSession.REGULAR
+    if _CLOSE_S <= seconds < _POST_CLOSE_S:
+        return MarketSession.POST
+    return MarketSession.CLOSED

@@ -85,3 +85,17 @@ def test_store_history_per_symbol() -> None:
         store.apply(Quote("X", 100.0 + i, DAY1 + i))
     history = store.history("X")
     assert history is not None and 50 <= len(history) <= 100 and history.prices[-1] == 599.0
+
+
+def test_market_session_in_day_agrees_with_the_time_zone_path() -> None:
+    import random
+
+    from desktop.core.sessions import market_session, market_session_in_day, session_date, session_start
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        ts = 1_767_225_600 + rng.random() * 365 * 86400  # through 2026, clock changes included
+        midnight = session_start(ts)
+        if session_start(midnight + 90_000) - midnight != 86_400:
+            continue  # the store takes the time-zone path on the two days with a clock change
+        assert market_session_in_day(ts, midnight, session_date(ts).weekday()) is market_session(ts)
