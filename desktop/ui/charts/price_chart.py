@@ -127,7 +127,9 @@ class PriceChart(QWidget):
         self.line = self.price_plot.plot([], [], name="price")
         self.candles = CandlestickItem()
         self.price_plot.addItem(self.candles)
-        self.volume = pg.BarGraphItem(x=[], height=[], width=1.0)
+        # Volume as one filled step path (a bar per candle, drawn in a single stroke): far cheaper to
+        # redraw than a bar item, which re-records a rectangle per bar on every update.
+        self.volume = pg.PlotDataItem([0.0, 1.0], [0.0], stepMode="center", fillLevel=0.0)
         self.volume_plot.addItem(self.volume)
         self.prev_close = pg.InfiniteLine(angle=0, movable=False)
         self.prev_close.setVisible(False)
@@ -158,7 +160,8 @@ class PriceChart(QWidget):
             style_axes(plot, colors)
         self.line.setPen(pg.mkPen(colors.chart_line, width=2))
         self.candles.set_colors(colors.up, colors.down)
-        self.volume.setOpts(brush=pg.mkBrush(colors.prev_close_line), pen=pg.mkPen(None))
+        self.volume.setBrush(pg.mkBrush(colors.prev_close_line))
+        self.volume.setPen(pg.mkPen(None))
         self.prev_close.setPen(pg.mkPen(colors.prev_close_line, width=1, style=Qt.PenStyle.DashLine))
         cross = pg.mkPen(colors.chart_foreground, width=1, style=Qt.PenStyle.DotLine)
         self.cross_v.setPen(cross)
@@ -251,7 +254,7 @@ class PriceChart(QWidget):
             for item in (self.line,):
                 item.setData(np.empty(0), np.empty(0))
             self.candles.setData(*(np.empty(0),) * 5, 1.0)
-            self.volume.setOpts(x=[], height=[])
+            self.volume.setData([0.0, 1.0], [0.0])
             self.prev_close.setVisible(False)
             self.title.setText(f"{symbol} · no quotes yet" if symbol else "Select a symbol")
             self._bars = {}
@@ -266,7 +269,7 @@ class PriceChart(QWidget):
             self.candles.setData(bars["t"], bars["o"], bars["h"], bars["l"], bars["c"], width)
         else:
             self.line.setData(x, y)
-        self.volume.setOpts(x=bars["t"] + width / 2, height=bars["v"], width=width * 0.8)
+        self.set_volume(bars["t"], bars["v"], width)
         self.axis.utcOffset = self.volume_axis.utcOffset = axis_offset(quote.time)
         change = f"{fmt.format_change(quote.change, quote.price)} ({fmt.format_pct(quote.change_pct)})"
         self.title.setText(
@@ -278,6 +281,26 @@ class PriceChart(QWidget):
             self.prev_close.setValue(quote.prev_close)
         self._limit_view(x, bars, width, reset_view)
         self._draw_markers()
+
+    def set_volume(self, starts: FloatArray, volumes: FloatArray, width: float) -> None:
+        """Bars of `width` at `starts`, with a gap between them: steps at start, end, start, end, ..."""
+        if not len(starts):
+            self.volume.setData([0.0, 1.0], [0.0])
+            return
+        gap = width * 0.1
+        edges = np.empty(2 * len(starts))
+        edges[0::2] = starts + gap
+        edges[1::2] = starts + width - gap
+        heights = np.zeros(2 * len(starts) - 1)
+        heights[0::2] = volumes
+        self.volume.setData(edges, heights)
+
+    def volume_bars(self) -> tuple[FloatArray, FloatArray]:
+        """(left edges, volumes) of the bars as drawn."""
+        x, y = self.volume.getData()
+        if x is None or len(x) < 2 or len(y) < 1:
+            return np.empty(0), np.empty(0)
+        return np.asarray(x[0::2]), np.asarray(y[0::2])
 
     def _limit_view(self, x: FloatArray, bars: dict[str, FloatArray], width: float, reset: bool) -> None:
         xs = np.concatenate([x, bars["t"], bars["t"] + width]) if len(bars["t"]) else x
