@@ -150,9 +150,6 @@ class YahooPollFeed:
         if self._on_status is not None:
             self._on_status(self.status)
 
-    def last_sent(self, symbol: str) -> float | None:
-        return self._sent.get(symbol)
-
     def mark_sent(self, symbol: str, ts: float) -> None:
         """Another path (the initial snapshot) already delivered up to `ts`."""
         self._sent[symbol] = max(ts, self._sent.get(symbol, float("-inf")))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -179,7 +178,3 @@ class AlertsController(QObject):
             rule.cooldown and state and state.last_fire is not None and now is not None
             and now - state.last_fire < rule.cooldown
         )  # fmt: skip
-
-
-def now_or_clock(engine: AlertEngine) -> float:
-    return engine.clock if engine.clock is not None else time.time()

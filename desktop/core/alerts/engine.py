@@ -508,9 +508,6 @@ class AlertEngine:
             base = track.closes[k - 1] if k >= 1 else None
         return base
 
-    def symbols(self) -> set[str]:
-        return set(self._by_symbol)
-
 
 def _sessions_before(sessions: list[int], session: int) -> int:
     """How many of the (ascending) `sessions` come before `session`; the usual cases without a search."""
