@@ -238,3 +238,24 @@ def test_chart_bad_input(tickerdesk_home: Path, tmp_path: Path) -> None:
     ):
         result = tickerdesk(*args, "--png", str(tmp_path / "x.png"), home=tickerdesk_home)
         assert result.returncode == 2 and words in result.stderr, result.stderr
+
+
+def test_price_chart_follows_new_quotes(qtbot: QtBot, daily_dir: Path) -> None:
+    store = QuoteStore()
+    timeline = load_timeline([daily_dir])
+    steps = iter(range(len(timeline)))
+    for k in steps:
+        store.apply_all(timeline.quotes_of_step(k, {"SPY"}))
+        if len(store.history("SPY") or []) >= 3:
+            break
+    chart = PriceChart(store)
+    qtbot.addWidget(chart)
+    chart.resize(800, 400)
+    chart.show()
+    chart.show_symbol("SPY")  # the view is set up on three points
+    for _ in range(40):
+        store.apply_all(timeline.quotes_of_step(next(steps), {"SPY"}))
+    chart.refresh()
+    x, _ = chart.line.getData()
+    box = chart.price_plot.getViewBox()
+    qtbot.waitUntil(lambda: box.viewRange()[0][1] >= float(x[-1]), timeout=3000)  # the view reaches the newest

@@ -311,7 +311,8 @@ class PriceChart(QWidget):
         box = self.price_plot.getViewBox()
         box.setLimits(xMin=lo - pad, xMax=hi + pad, minXRange=min(hi - lo + 2 * pad, 15 * 60.0))
         if reset:
-            box.setXRange(lo - pad, hi + pad, padding=0)
+            # Follow the data as it grows; zooming or panning by hand turns this off until the next reset.
+            box.enableAutoRange(axis="x")
         box.enableAutoRange(axis="y")
         self.volume_plot.getViewBox().enableAutoRange(axis="y")
 
