@@ -222,6 +222,12 @@ class PriceChart(QWidget):
         sessions = self._store.session_bars(symbol)
         start = since if since is not None else -np.inf
         bucket = INTRADAY_BUCKET.get(self.range)
+        if not bucket and minutes is not None and sessions is not None:
+            # A long range over a few sessions of intraday data (a live day, a short recording) shows the
+            # intraday picture: one point per session would leave the chart empty.
+            in_range = int(np.count_nonzero(session_times(sessions.column("t")) >= start))
+            if in_range <= 5:
+                bucket = INTRADAY_BUCKET["5D"]
         if bucket and minutes is not None and len(minutes) and minutes.column("t")[-1] >= start:
             bars = regroup(minutes, bucket, start)
             width = float(bucket)
