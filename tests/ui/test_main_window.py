@@ -165,3 +165,19 @@ def test_corrupt_database_is_reported_and_replaced(qtbot: QtBot, make_window: Ma
     assert notice is not None and "could not be read" in notice
     assert window.model.symbols == DEFAULT_SYMBOLS
     assert any(p.name.startswith("tickerdesk.db.unreadable-") for p in db.parent.iterdir())
+
+
+def test_recording_from_the_window_replays(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:
+    from desktop.core.prices import load_prices
+
+    window = make_window(speed=0, start=date(2026, 8, 1), run=False)
+    out = tmp_path / "session.csv"
+    window.start_recording(out)
+    assert window.record_action.isChecked()
+    window.feeds.start(window.model.symbols)
+    qtbot.waitUntil(lambda: window.feeds.replay.finished and not window.driver.pipeline.pending(), timeout=10_000)
+    window.stop_recording()
+    assert not window.record_action.isChecked()
+    series = load_prices([out])
+    assert set(series) == set(DEFAULT_SYMBOLS)
+    assert series["SPY"].close[-1] == window.store.latest("SPY").price  # type: ignore[union-attr]
