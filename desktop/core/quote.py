@@ -27,6 +27,9 @@ class Quote(NamedTuple):
     session: MarketSession = MarketSession.REGULAR
     daily: bool = False
     name: str | None = None  # the source's short name for the symbol, when it sends one
+    # History fetched to fill the picture (a live feed's start): alert rules learn their values from it
+    # but do not fire on it, since it happened before the app was watching.
+    backfill: bool = False
 
     @property
     def change(self) -> float | None:

@@ -13,10 +13,11 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from desktop.core.quote import Quote, is_valid_price
-from desktop.core.sessions import market_session
+from desktop.core.sessions import close_timestamp, market_session, session_date
 
 DEFAULT_BASE = "https://query2.finance.yahoo.com"
 BASE_ENV = "TICKERDESK_YAHOO_HTTP_URL"
@@ -71,6 +72,22 @@ class Chart:
         last_time = self.bars[-1][0] if self.bars else after
         if self.price is not None and self.price_time is not None and self.price_time > max(after, last_time):
             out.append(self._quote(self.price, self.price_time, self.day_high, self.day_low, self.volume))
+        return out
+
+    def daily_quotes(self, before: date) -> list[Quote]:
+        """The bars as daily quotes (stamped at each session's close) for the sessions before `before`:
+        history for window bases, marked as backfill."""
+        out: list[Quote] = []
+        prev: float | None = None
+        for t, o, h, lo, c, v in self.bars:
+            day = session_date(t)
+            if day >= before:
+                break
+            out.append(
+                Quote(self.symbol, c, close_timestamp(day), prev_close=prev, day_open=o, day_high=h, day_low=lo,
+                      volume=v or None, source=SOURCE, daily=True, name=self.name, backfill=True)
+            )  # fmt: skip
+            prev = c
         return out
 
     def _quote(self, price: float, t: float, high: float | None, low: float | None, volume: float | None) -> Quote:

@@ -11,8 +11,10 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from desktop.core.quote import Quote
+from desktop.core.sessions import session_date
 from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
 from desktop.feeds.yahoo_http import UnknownSymbolError, YahooError, YahooHttp
 from desktop.feeds.yahoo_poll import YahooPollFeed
@@ -57,14 +59,18 @@ class YahooLiveFeed:
         with self._lock:
             symbols = list(self._symbols)
 
-        def snapshot_then_poll() -> None:
-            self._snapshot(symbols)
-            if not self._stopped:
-                self.poll.start()  # only now: it must know what the snapshot already delivered
+        def snapshot_then_live() -> None:
+            # History first, then the stream and polling extend it (polling must also know what the
+            # snapshot delivered). Should the snapshot fail, the feeds still start.
+            try:
+                self._snapshot(symbols)
+            finally:
+                if not self._stopped:
+                    self.stream.start()
+                    self.poll.start()
 
         self._stopped = False
-        threading.Thread(target=snapshot_then_poll, name="yahoo-snapshot", daemon=True).start()
-        self.stream.start()
+        threading.Thread(target=snapshot_then_live, name="yahoo-snapshot", daemon=True).start()
 
     def stop(self) -> None:
         self._stopped = True
@@ -95,25 +101,36 @@ class YahooLiveFeed:
     # -- data paths -----------------------------------------------------------------------------
 
     def _snapshot(self, symbols: Sequence[str]) -> None:
-        """Previous close and today's bars for `symbols`, pushed in time order."""
-        batch: list[Quote] = []
-        for symbol in symbols:
-            try:
-                chart = self.http.chart(symbol)
-            except UnknownSymbolError:
-                self.unknown.add(symbol)
-                continue
-            except YahooError as exc:
-                log.info("initial state for %s not fetched: %s", symbol, exc)
-                continue
-            quotes = chart.quotes()
-            if quotes:
-                self.poll.mark_sent(symbol, quotes[-1].time)
-                batch.extend(quotes)
+        """A year of daily closes, the previous close and today's bars for `symbols`, pushed in time order
+        as backfill: the table, charts and alert windows (qtd, ytd…) have their history, and no alert
+        fires for what happened before the app was watching."""
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="yahoo-snapshot") as pool:
+            parts = list(pool.map(self._history_of, symbols))
+        batch = [q for part in parts for q in part]
         batch.sort(key=lambda q: q.time)
         if batch:
             self._sink(batch, 5.0)
         self._report()
+
+    def _history_of(self, symbol: str) -> list[Quote]:
+        try:
+            chart = self.http.chart(symbol)
+        except UnknownSymbolError:
+            self.unknown.add(symbol)
+            return []
+        except YahooError as exc:
+            log.info("initial state for %s not fetched: %s", symbol, exc)
+            return []
+        quotes = [q._replace(backfill=True) for q in chart.quotes()]
+        if not quotes:
+            return []
+        self.poll.mark_sent(symbol, quotes[-1].time)
+        try:
+            daily = self.http.chart(symbol, range_="1y", interval="1d", prepost=False)
+        except YahooError as exc:
+            log.info("daily history for %s not fetched: %s", symbol, exc)
+            return quotes
+        return daily.daily_quotes(before=session_date(quotes[0].time)) + quotes
 
     def _from_stream(self, quotes: Sequence[Quote], timeout: float | None = None) -> bool:
         now = time.monotonic()

@@ -306,3 +306,17 @@ class TestStateKeeping:
         run(engine, [105])
         engine.reset()
         assert engine.state("r") == RuleState() and engine.clock is None
+
+
+class TestBackfill:
+    def test_backfill_sets_prev_but_never_fires(self) -> None:
+        engine = AlertEngine([rule(**PRICE, condition="crosses_above", level=100), rule(id="a", **PRICE,
+                              condition="above", level=100)])  # fmt: skip
+        t0 = at("2025-10-06", "10:00")
+        history = [tick("X", p, t0 + i)._replace(backfill=True) for i, p in enumerate([99, 101, 102])]
+        assert engine.process(history) == [], "what happened before the app was watching does not fire"
+        state = engine.state("a")
+        assert state is not None and state.prev == 102 and state.last_fire is None
+        assert engine.process([tick("X", 103, t0 + 10)]) == [], "above was already true: no new edge"
+        fires = engine.process([tick("X", 99, t0 + 11), tick("X", 101, t0 + 12)])
+        assert [f.rule_id for f in fires] == ["r", "a"]

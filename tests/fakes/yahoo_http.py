@@ -50,6 +50,7 @@ class FakeYahooHttp:
 
     def __init__(self) -> None:
         self.charts: dict[str, dict[str, Any]] = {}
+        self.daily_charts: dict[str, dict[str, Any]] = {}  # answers interval=1d requests when set
         self.requests: list[tuple[str, dict[str, list[str]]]] = []
         self._rate_limited = 0
         self._lock = threading.Lock()
@@ -70,7 +71,8 @@ class FakeYahooHttp:
                     self._send(404, json.dumps({"finance": {"error": {"code": "Not Found"}}}))
                     return
                 symbol = url.path.rsplit("/", 1)[-1].upper()
-                body = fake.charts.get(symbol)
+                daily = parse_qs(url.query).get("interval") == ["1d"]
+                body = (fake.daily_charts.get(symbol) if daily else None) or fake.charts.get(symbol)
                 if body is None:
                     self._send(404, json.dumps(NOT_FOUND))
                 else:

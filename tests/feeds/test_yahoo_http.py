@@ -147,3 +147,29 @@ def test_live_feed_snapshot_then_stream(fake_http: FakeYahooHttp, intraday_dir: 
     assert sink.quotes[0].prev_close == prev and sink.quotes[0].name == "SPDR S&P 500 ETF"
     assert np.all(np.diff([q.time for q in sink.quotes]) > 0)
     assert any(s.state is FeedState.LIVE and "stream" in s.detail for s in statuses)
+
+
+def test_live_snapshot_brings_a_year_of_closes_as_backfill(
+    fake_http: FakeYahooHttp, intraday_dir: Path, daily_dir: Path
+) -> None:
+    bars, prev = session_bars(intraday_dir, "SPY", "2026-07-21")
+    fake_http.charts["SPY"] = chart_body("SPY", bars, prev)
+    daily = read_price_file(daily_dir / "SPY.csv")
+    columns = (daily.times, daily.open, daily.high, daily.low, daily.close, daily.volume)
+    # Yahoo stamps daily bars at the open: 16:00 - 6.5 h. The last 250 sessions up to and including today.
+    rows = [(float(t) - 6.5 * 3600, *(float(c[i]) for c in columns[1:])) for i, t in enumerate(daily.times)]
+    rows = [r for r in rows if session_date(r[0]).isoformat() <= "2026-07-21"][-250:]
+    fake_http.daily_charts["SPY"] = chart_body("SPY", rows, prev)
+    sink = Sink()
+    feed = YahooLiveFeed(sink, http=YahooHttp(fake_http.url), ws_url="ws://127.0.0.1:9/")
+    feed.set_symbols(["SPY"])
+    feed.start()
+    try:
+        wait_for(lambda: len(sink.quotes) >= 249 + len(bars))
+    finally:
+        feed.stop()
+    history = [q for q in sink.quotes if q.daily]
+    assert len(history) == 249, "every session before today's, not today's partial bar"
+    assert all(q.backfill for q in sink.quotes)
+    assert session_date(history[-1].time).isoformat() == "2026-07-20"
+    assert history[-1].price == pytest.approx(float(daily.close[daily.index_at(history[-1].time)]))

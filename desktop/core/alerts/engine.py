@@ -20,6 +20,7 @@ When it fires (`prev` is this rule's previous defined value, if any):
 - `expires`: from that quote time on, the rule is not evaluated.
 - A rule whose saved state is later than the quote being evaluated (a replay started again from an
   earlier date) starts afresh.
+- Backfill (history a live feed fetches at start) updates values and `prev` but never fires.
 """
 
 from __future__ import annotations
@@ -161,15 +162,17 @@ class AlertEngine:
             t = quotes[i].time
             touched: set[str] = set()
             daily = False
+            quiet = True
             while i < n and quotes[i].time == t:
                 quote = quotes[i]
                 if self._apply(quote):
                     touched.add(quote.symbol)
                     daily = daily or quote.daily
+                    quiet = quiet and quote.backfill
                 i += 1
             if touched:
                 self.clock = t if self.clock is None else max(self.clock, t)
-                self._evaluate(touched, t, daily, fires)
+                self._evaluate(touched, t, daily, fires, quiet)
         return fires
 
     # -- columnar batches -------------------------------------------------------------------------
@@ -409,7 +412,9 @@ class AlertEngine:
         track.prev_close = quote.prev_close
         return True
 
-    def _evaluate(self, touched: set[str], t: float, daily: bool, fires: list[AlertFire]) -> None:
+    def _evaluate(self, touched: set[str], t: float, daily: bool, fires: list[AlertFire], quiet: bool = False) -> None:
+        """Evaluate the rules of `touched` symbols at `t`. Quiet (a step of backfill only): values and
+        prev are updated as usual, but nothing fires."""
         if len(touched) == 1:
             (only,) = touched
             indices: Iterable[int] = self._by_symbol.get(only, ())
@@ -432,7 +437,7 @@ class AlertEngine:
             prev = state.prev
             state.prev = value
             state.prev_time = t
-            if not _crossed(rule.condition, prev, value, rule.level):
+            if quiet or not _crossed(rule.condition, prev, value, rule.level):
                 continue
             if rule.cooldown and state.last_fire is not None and t - state.last_fire < rule.cooldown:
                 state.dropped += 1
