@@ -37,10 +37,6 @@ class SessionClock:
             self._ordinal = day.toordinal()
         return self._ordinal
 
-    def bounds(self) -> tuple[float, float]:
-        """[start, end) epoch seconds of the session last looked up."""
-        return self._start, self._end
-
 
 class BarSeries:
     """Bars of one symbol at one resolution: `bucket` seconds, or 0 for one bar per New York session."""

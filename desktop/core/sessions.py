@@ -39,16 +39,8 @@ def market_session(ts: float) -> MarketSession:
     Exchange holidays are not known here; a holiday looks like a regular weekday.
     """
     local = to_new_york(ts)
-    if local.weekday() >= 5:
-        return MarketSession.CLOSED
-    clock = local.time()
-    if PRE_OPEN <= clock < REGULAR_OPEN:
-        return MarketSession.PRE
-    if REGULAR_OPEN <= clock < REGULAR_CLOSE:
-        return MarketSession.REGULAR
-    if REGULAR_CLOSE <= clock < POST_CLOSE:
-        return MarketSession.POST
-    return MarketSession.CLOSED
+    seconds = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+    return _session_at(seconds, local.weekday())
 
 
 def close_timestamp(day: date) -> float:
@@ -61,19 +53,24 @@ def session_start(ts: float) -> float:
     return datetime.combine(session_date(ts), time.min, tzinfo=NEW_YORK).timestamp()
 
 
-_PRE_OPEN_S = 4 * 3600
-_OPEN_S = 9 * 3600 + 30 * 60
-_CLOSE_S = 16 * 3600
-_POST_CLOSE_S = 20 * 3600
+def _seconds(clock: time) -> int:
+    return clock.hour * 3600 + clock.minute * 60
+
+
+_PRE_OPEN_S, _OPEN_S, _CLOSE_S, _POST_CLOSE_S = map(_seconds, (PRE_OPEN, REGULAR_OPEN, REGULAR_CLOSE, POST_CLOSE))
 
 
 def market_session_in_day(ts: float, midnight: float, weekday: int) -> MarketSession:
     """`market_session` for a time known to fall on a New York day starting at epoch `midnight` (a
     weekday number, Monday 0): no time-zone conversion, for the tick path. Valid on days without a
     clock change, where the day has 24 hours."""
+    return _session_at(ts - midnight, weekday)
+
+
+def _session_at(seconds: float, weekday: int) -> MarketSession:
+    """The session at `seconds` after New York midnight on a weekday (Monday 0)."""
     if weekday >= 5:
         return MarketSession.CLOSED
-    seconds = ts - midnight
     if _PRE_OPEN_S <= seconds < _OPEN_S:
         return MarketSession.PRE
     if _OPEN_S <= seconds < _CLOSE_S:

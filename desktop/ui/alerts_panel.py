@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -276,6 +276,3 @@ class AlertsPanel(QWidget):
         """Live values: repainted at most every 250 ms however fast quotes come."""
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
-
-    def current_index(self) -> QModelIndex:
-        return self.rules_view.currentIndex()

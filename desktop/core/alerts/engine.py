@@ -30,7 +30,7 @@ import dataclasses
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 import numpy as np
 
@@ -78,12 +78,7 @@ class SymbolTrack:
     prev_close: float | None = None
     sessions: list[int] = field(default_factory=list)  # New York date ordinals, ascending
     closes: list[float] = field(default_factory=list)  # last price of each session (so far, for the current one)
-    session_start: float = float("inf")
-    session_end: float = float("-inf")
-
-
-def _midnight(day: date) -> float:
-    return datetime.combine(day, time.min, NEW_YORK).timestamp()
+    clock: SessionClock = field(default_factory=SessionClock)  # maps its ticks to sessions cheaply
 
 
 class AlertEngine:
@@ -222,7 +217,6 @@ class AlertEngine:
             else:
                 track.sessions.append(session)
                 track.closes.append(track.last)
-                track.session_start, track.session_end = self._clock.bounds()
         valid_times = times[valid]
         if len(valid_times):
             newest = float(valid_times[-1])
@@ -399,13 +393,11 @@ class AlertEngine:
             self.ignored += 1  # older than what we have: the store ignores it too
             return False
         ts = quote.time
-        if track.session_start <= ts < track.session_end:
+        session = track.clock.ordinal(ts)
+        if track.sessions and track.sessions[-1] == session:
             track.closes[-1] = quote.price
         else:
-            day = datetime.fromtimestamp(ts, NEW_YORK).date()
-            track.session_start = _midnight(day)
-            track.session_end = _midnight(day + timedelta(days=1))
-            track.sessions.append(day.toordinal())
+            track.sessions.append(session)
             track.closes.append(quote.price)
         track.last = quote.price
         track.time = ts

@@ -301,13 +301,6 @@ class PriceChart(QWidget):
         heights[0::2] = volumes
         self.volume.setData(edges, heights)
 
-    def volume_bars(self) -> tuple[FloatArray, FloatArray]:
-        """(left edges, volumes) of the bars as drawn."""
-        x, y = self.volume.getData()
-        if x is None or len(x) < 2 or len(y) < 1:
-            return np.empty(0), np.empty(0)
-        return np.asarray(x[0::2]), np.asarray(y[0::2])
-
     def _limit_view(self, x: FloatArray, bars: dict[str, FloatArray], width: float, reset: bool) -> None:
         xs = np.concatenate([x, bars["t"], bars["t"] + width]) if len(bars["t"]) else x
         if not len(xs):
