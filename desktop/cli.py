@@ -20,12 +20,13 @@ from desktop import __version__
 from desktop.core.alerts.rule_files import RuleFileError
 from desktop.core.backtest import BacktestError
 from desktop.core.formatting import (
-    format_change,
+    at_close,
     format_pct,
-    format_price,
-    format_volume,
     iso_time,
+    quote_change,
+    quote_price,
     quote_record,
+    quote_volume,
 )
 from desktop.core.prices import PriceFileError
 from desktop.core.quote import Quote
@@ -211,13 +212,16 @@ def _check_symbols(symbols: Sequence[str], known: Sequence[str]) -> None:
 
 
 def _table_line(q: Quote) -> str:
+    session = "" if q.daily or q.session.value == "regular" else f"  {q.session.value}"
+    closing = at_close(q)
     return (
-        f"{q.symbol:<7} {format_price(q.price):>11} {format_change(q.change, q.price):>9} "
-        f"{format_pct(q.change_pct):>8} {format_volume(q.volume):>9}  {iso_time(q)}"
+        f"{q.symbol:<9} {quote_price(q):>15} {quote_change(q):>10} "
+        f"{format_pct(q.change_pct):>8} {quote_volume(q):>9}  {iso_time(q)}{session}"
+        f"{'  · ' + closing if closing else ''}"
     )
 
 
-TABLE_HEADER = f"{'SYMBOL':<7} {'LAST':>11} {'CHANGE':>9} {'CHG %':>8} {'VOLUME':>9}  TIME"
+TABLE_HEADER = f"{'SYMBOL':<9} {'LAST':>15} {'CHANGE':>10} {'CHG %':>8} {'VOLUME':>9}  TIME"
 
 
 def resolve_source(args: argparse.Namespace) -> str:
@@ -266,28 +270,35 @@ def _replay_quotes(args: argparse.Namespace) -> list[Quote]:
 
 
 def _yahoo_quotes(args: argparse.Namespace) -> list[Quote]:
-    from desktop.feeds.yahoo_http import UnknownSymbolError, UnreachableError, YahooError, YahooHttp
+    """Each symbol's latest quote as the window would show it: the chart's quotes through a quote store."""
+    from desktop.core.quote_store import QuoteStore
+    from desktop.feeds.yahoo_http import RateLimitedError, UnknownSymbolError, UnreachableError, YahooError, YahooHttp
 
     if args.at is not None:
         raise CliError("--at replays recorded data: use it with --source replay")
     http = YahooHttp()
-    quotes: list[Quote] = []
+    store = QuoteStore()
     unknown: list[str] = []
     for symbol in args.symbols:
-        try:
-            latest = http.chart(symbol).quotes()
-        except UnknownSymbolError:
-            unknown.append(symbol)
-            continue
-        except UnreachableError as exc:
-            raise RuntimeFailureError(str(exc)) from None
-        except YahooError as exc:
-            raise RuntimeFailureError(str(exc)) from None
-        if latest:
-            quotes.append(latest[-1])
+        deadline = time.monotonic() + 20.0
+        delay = 1.0
+        while True:
+            try:
+                store.apply_all(http.chart(symbol).quotes())
+                break
+            except UnknownSymbolError:
+                unknown.append(symbol)
+                break
+            except UnreachableError as exc:
+                raise RuntimeFailureError(str(exc)) from None
+            except (RateLimitedError, YahooError) as exc:  # passing: retried with backoff, then said
+                if time.monotonic() + delay > deadline:
+                    raise RuntimeFailureError(str(exc)) from None
+                time.sleep(delay)
+                delay *= 2
     if unknown:
         raise CliError(f"unknown symbol {', '.join(unknown)}: no such symbol on Yahoo Finance")
-    return quotes
+    return [q for q in (store.latest(s) for s in args.symbols) if q is not None]
 
 
 def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], None]) -> str:
@@ -297,6 +308,7 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
 
     source = resolve_source(args)
     pipeline = QuotePipeline(QuoteStore())
+    probe: list[str | None] = []  # Yahoo's chart endpoint: [None] when it answers, [reason] when not
     woken = threading.Event()
     pipeline.on_wake = woken.set
     feed: Any
@@ -304,6 +316,7 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
         from desktop.feeds.yahoo_live import YahooLiveFeed
 
         feed = YahooLiveFeed(pipeline.push, on_status=lambda st: print(f"tickerdesk: {st.detail}", file=sys.stderr))
+        threading.Thread(target=lambda: probe.append(_yahoo_probe()), name="yahoo-probe", daemon=True).start()
     else:
         from desktop.feeds.replay import ReplayFeed
         from desktop.feeds.replay_source import default_start, load_timeline
@@ -313,6 +326,13 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
         start = getattr(args, "start", None) or default_start(timeline)
         feed = ReplayFeed(timeline, pipeline.push, speed=getattr(args, "speed", 1.0), start=start)
     last: dict[str, float] = {}
+    started = time.monotonic()
+
+    def unreachable() -> str | None:
+        """Why Yahoo cannot be reached, once nothing came within the wait and neither side got through."""
+        if source != "yahoo" or last or time.monotonic() - started < YAHOO_WAIT or not probe or probe[0] is None:
+            return None
+        return None if feed.stream.stats.connects else probe[0]
 
     def newer_only(quotes: Sequence[Quote]) -> None:
         fresh = [q for q in quotes if q.time > last.get(q.symbol, float("-inf"))]
@@ -331,12 +351,36 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
             if woken.wait(timeout):
                 woken.clear()
                 pipeline.drain()
+            reason = unreachable()
+            if reason is not None:
+                raise RuntimeFailureError(reason)
         pipeline.drain()
+        if source == "yahoo" and not last:  # the time ran out with nothing at all: was Yahoo there?
+            probe_deadline = time.monotonic() + 6.0
+            while not probe and time.monotonic() < probe_deadline:
+                time.sleep(0.05)
+            if probe and probe[0] is not None and not feed.stream.stats.connects:
+                raise RuntimeFailureError(probe[0])
     except KeyboardInterrupt:
         pass
     finally:
         feed.stop()
     return source
+
+
+YAHOO_WAIT = 8.0  # seconds `watch`/`record` wait for Yahoo before saying it cannot be reached
+
+
+def _yahoo_probe() -> str | None:
+    from desktop.feeds.yahoo_http import UnreachableError, YahooError, YahooHttp
+
+    try:
+        YahooHttp(timeout=5).chart("SPY", range_="1d", interval="1d", prepost=False)
+    except UnreachableError as exc:
+        return str(exc)
+    except YahooError:
+        return None
+    return None
 
 
 def cmd_watch(args: argparse.Namespace) -> int:

@@ -63,6 +63,8 @@ class BarSeries:
             return
         key = float(session) if self.bucket == 0 else quote.time - quote.time % self.bucket
         price = quote.price
+        if quote.volume_24h:  # a rolling 24-hour figure (crypto) is not a session total: no bar volume
+            quote = quote._replace(volume=None)
         volume = 0.0
         if quote.volume is not None:
             if session == self._last_session and self._last_volume is not None:

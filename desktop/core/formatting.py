@@ -4,35 +4,90 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from desktop.core.quote import Quote
-from desktop.core.sessions import NEW_YORK, session_date, to_new_york
+from desktop.core.sessions import NEW_YORK, MarketSession, session_date
 
 DASH = "—"
 
 
-def price_decimals(price: float) -> int:
-    """Sensible precision: cents for ordinary prices, more for sub-dollar ones."""
+def price_decimals(price: float, hint: int | None = None) -> int:
+    """The source's own precision when it states one (Yahoo's priceHint: 4 for EURUSD=X), else cents for
+    ordinary prices and more for sub-dollar ones."""
+    if hint is not None:
+        return hint
     return 2 if abs(price) >= 1 else 4
 
 
-def format_price(price: float | None) -> str:
+def format_price(price: float | None, hint: int | None = None) -> str:
     if price is None or not math.isfinite(price):
         return DASH
-    return f"{price:,.{price_decimals(price)}f}"
+    return f"{price:,.{price_decimals(price, hint)}f}"
 
 
-def format_change(change: float | None, reference: float | None = None) -> str:
+def _signed(value: float, decimals: int, suffix: str = "") -> str:
+    """ "+1.25", "-0.40", and "0.00" for anything that rounds to zero: no "-0.00", no green "+0.00"."""
+    text = f"{abs(value):,.{decimals}f}"
+    if float(text.replace(",", "")) == 0:
+        return text + suffix
+    return ("+" if value > 0 else "-") + text + suffix
+
+
+def format_change(change: float | None, reference: float | None = None, hint: int | None = None) -> str:
     if change is None or not math.isfinite(change):
         return DASH
-    decimals = price_decimals(reference if reference is not None else change)
-    return f"{change:+,.{decimals}f}"
+    return _signed(change, price_decimals(reference if reference is not None else change, hint))
 
 
 def format_pct(pct: float | None) -> str:
     if pct is None or not math.isfinite(pct):
         return DASH
-    return f"{pct:+.2f}%"
+    return _signed(pct, 2, "%")
+
+
+def quote_price(quote: Quote) -> str:
+    """The last price with the instrument's decimals, and its currency when that is not US dollars."""
+    text = format_price(quote.price, quote.price_hint)
+    return text if quote.currency in (None, "USD") else f"{text} {quote.currency}"
+
+
+def quote_change(quote: Quote) -> str:
+    return format_change(quote.change, quote.price, quote.price_hint)
+
+
+def quote_volume(quote: Quote) -> str:
+    text = format_volume(quote.volume)
+    return f"{text} (24h)" if quote.volume_24h and quote.volume is not None else text
+
+
+def at_close(quote: Quote) -> str:
+    """'At close 244.87 +0.40 (+0.16%)' for a quote outside the regular session, else ''."""
+    if quote.daily or quote.session is MarketSession.REGULAR or quote.regular_close is None:
+        return ""
+    text = f"At close {format_price(quote.regular_close, quote.price_hint)}"
+    if quote.regular_change is not None:
+        text += (
+            f" {format_change(quote.regular_change, quote.regular_close, quote.price_hint)}"
+            f" ({format_pct(quote.regular_change_pct)})"
+        )
+    return text
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str | None) -> ZoneInfo:
+    if not name:
+        return NEW_YORK
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return NEW_YORK
+
+
+def local_time(quote: Quote) -> datetime:
+    """The quote's time in its exchange's zone (New York when the source did not say)."""
+    return datetime.fromtimestamp(quote.time, _zone(quote.timezone))
 
 
 def format_volume(volume: float | None) -> str:
@@ -44,25 +99,25 @@ def format_volume(volume: float | None) -> str:
     return f"{volume:,.0f}"
 
 
-def format_range(low: float | None, high: float | None) -> str:
+def format_range(low: float | None, high: float | None, hint: int | None = None) -> str:
     if low is None or high is None:
         return DASH
-    return f"{format_price(low)} – {format_price(high)}"
+    return f"{format_price(low, hint)} – {format_price(high, hint)}"
 
 
 def iso_time(quote: Quote) -> str:
-    """The quote's time in ISO 8601: the date for a daily bar, else New York time with its offset."""
+    """The quote's time in ISO 8601: the date for a daily bar, else the exchange's local time with its offset."""
     if quote.daily:
-        return session_date(quote.time).isoformat()
-    return to_new_york(quote.time).isoformat()
+        return local_time(quote).date().isoformat() if quote.timezone else session_date(quote.time).isoformat()
+    return local_time(quote).isoformat()
 
 
 def format_quote_time(quote: Quote, now: float | None = None) -> str:
     """Short quote time for a table cell: the date for daily bars, the clock time for today's quotes."""
     if quote.daily:
-        return session_date(quote.time).isoformat()
-    local = to_new_york(quote.time)
-    today = datetime.fromtimestamp(now, NEW_YORK).date() if now is not None else None
+        return iso_time(quote)
+    local = local_time(quote)
+    today = datetime.fromtimestamp(now, local.tzinfo).date() if now is not None else None
     if today == local.date():
         return local.strftime("%H:%M:%S")
     return local.strftime("%Y-%m-%d %H:%M")
@@ -83,18 +138,29 @@ def quote_record(quote: Quote) -> dict[str, object]:
     """The JSON shape of a quote that the CLI prints (`quote --format json`, `watch --format jsonl`)."""
 
     def rounded(value: float | None, places: int) -> float | None:
-        return None if value is None else round(value, places)
+        return None if value is None else round(value, places) + 0.0  # + 0.0: no "-0.0"
 
-    return {
+    change_places = max(4, (quote.price_hint or 0) + 2)
+    record: dict[str, object] = {
         "symbol": quote.symbol,
-        "price": rounded(quote.price, 6),
-        "change": rounded(quote.change, 4),
+        "price": rounded(quote.price, 8),
+        "change": rounded(quote.change, change_places),
         "change_pct": rounded(quote.change_pct, 4),
-        "prev_close": rounded(quote.prev_close, 6),
+        "prev_close": rounded(quote.prev_close, 8),
         "time": iso_time(quote),
-        "day_high": rounded(quote.day_high, 6),
-        "day_low": rounded(quote.day_low, 6),
+        "day_high": rounded(quote.day_high, 8),
+        "day_low": rounded(quote.day_low, 8),
         "volume": quote.volume,
-        "session": quote.session.value,
+        "session": "regular" if quote.daily else quote.session.value,
+        "currency": quote.currency,
         "source": quote.source,
     }
+    if quote.price_hint is not None:
+        record["price_hint"] = quote.price_hint
+    if quote.volume_24h:
+        record["volume_window"] = "24h"
+    if at_close(quote):
+        record["regular_close"] = rounded(quote.regular_close, 8)
+        record["regular_change"] = rounded(quote.regular_change, change_places)
+        record["regular_change_pct"] = rounded(quote.regular_change_pct, 4)
+    return record

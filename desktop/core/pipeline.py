@@ -101,12 +101,16 @@ class QuotePipeline:
     def _apply_quotes(self, quotes: list[Quote], flush: Flush) -> None:
         if not quotes:
             return
-        flush.changed |= self.store.apply_all(quotes)
+        if self.consumers:
+            changed, viewed = self.store.apply_viewed(quotes)  # consumers see the store's view of each tick
+        else:
+            changed, viewed = self.store.apply_all(quotes), []
+        flush.changed |= changed
         flush.count += len(quotes)
         if self.engine is not None:
             flush.fires.extend(self.engine.process(quotes))
         for consume in self.consumers:
-            consume(quotes)
+            consume(viewed)
 
     def _apply_batch(self, batch: TickBatch, flush: Flush) -> None:
         flush.changed |= self.store.apply_batch(batch)

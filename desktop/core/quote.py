@@ -30,6 +30,22 @@ class Quote(NamedTuple):
     # History fetched to fill the picture (a live feed's start): alert rules learn their values from it
     # but do not fire on it, since it happened before the app was watching.
     backfill: bool = False
+    currency: str | None = None  # as the source states it ("USD", "EUR", "GBp" for pence); None when unsaid
+    price_hint: int | None = None  # decimals the source shows for this instrument (4 for EURUSD=X)
+    timezone: str | None = None  # the exchange's IANA zone; New York when None
+    # Outside the regular session (pre, post, overnight) the figures of the last regular session, as a
+    # quote page shows "At close" beside "After hours": its closing price and that session's change.
+    regular_close: float | None = None
+    regular_change: float | None = None
+    volume_24h: bool = False  # `volume` is a rolling 24-hour figure (crypto), not the session's total
+
+    @property
+    def regular_change_pct(self) -> float | None:
+        """The last regular session's change in percent of its own base, when both are known."""
+        if self.regular_close is None or self.regular_change is None:
+            return None
+        base = self.regular_close - self.regular_change
+        return None if base == 0 else self.regular_change / base * 100.0
 
     @property
     def change(self) -> float | None:

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 
-from desktop.core.bars import BarSeries
+from desktop.core.bars import BarSeries, SessionClock
 from desktop.core.batch import TickBatch, encode
 from desktop.core.history import PriceHistory
 from desktop.core.quote import Quote, is_valid_price
-from desktop.core.sessions import market_session_in_day, session_date, session_start
+from desktop.core.sessions import MarketSession, market_session_in_day, session_date, session_start
 
 log = logging.getLogger("desktop.store")
+
+
+class RegularClose(NamedTuple):
+    """A symbol's latest regular session: its New York date ordinal, its last price, and its base."""
+
+    day: int
+    close: float
+    base: float | None
 
 
 class QuoteStore:
@@ -21,8 +30,12 @@ class QuoteStore:
 
     Not thread-safe: one thread (the pipeline's) applies and reads. A quote older than the symbol's
     latest is ignored, as is one without a valid price (NaN, zero, negative); both are counted.
-    A quote that does not carry its previous close gets it from what the store has seen: the last
-    price of the symbol's previous session.
+
+    The base of the day's change is the last *regular-session* close: a quote that does not state its
+    previous close gets it from the regular sessions the store has seen (so a post-market print never
+    becomes the base, not even after New York midnight), and a quote outside the regular session also
+    gets that session's close and change ("At close" beside "After hours"). What the source said of the
+    instrument once (currency, price hint, time zone, name) stays on its later quotes.
     """
 
     def __init__(self, history_points: int = 25_000) -> None:
@@ -35,6 +48,8 @@ class QuoteStore:
         self.out_of_order = 0
         self.applied = 0
         self._newest: float | None = None
+        self._regular: dict[str, RegularClose] = {}
+        self._clock = SessionClock()
 
     def apply(self, quote: Quote) -> bool:
         """Apply one quote; True when it became the symbol's latest."""
@@ -45,8 +60,7 @@ class QuoteStore:
         if last is not None and quote.time < last.time:
             self.out_of_order += 1
             return False
-        if quote.prev_close is None and last is not None:
-            quote = quote._replace(prev_close=self._carried_prev_close(last, quote))
+        quote = self._completed(last, quote)
         self._latest[quote.symbol] = quote
         history = self._history.get(quote.symbol)
         if history is None:
@@ -74,6 +88,17 @@ class QuoteStore:
                 changed.add(quote.symbol)
         return changed
 
+    def apply_viewed(self, quotes: Iterable[Quote]) -> tuple[set[str], list[Quote]]:
+        """`apply_all`, also returning each accepted quote as the store holds it (with its base filled in):
+        what a consumer that prints or records every tick should see."""
+        changed: set[str] = set()
+        viewed: list[Quote] = []
+        for quote in quotes:
+            if self.apply(quote):
+                changed.add(quote.symbol)
+                viewed.append(self._latest[quote.symbol])
+        return changed, viewed
+
     def apply_batch(self, batch: TickBatch) -> set[str]:
         """Apply a columnar batch; the same result as `apply_all(batch.quotes())`, computed in bulk.
 
@@ -84,8 +109,12 @@ class QuoteStore:
         if not n:
             return set()
         times, prices = batch.times, batch.prices
-        if n > 1 and (np.any(np.diff(times) < 0) or session_date(times[0]) != session_date(times[-1])):
-            return self.apply_all(batch.quotes())
+        if n > 1 and (
+            np.any(np.diff(times) < 0)
+            or session_date(times[0]) != session_date(times[-1])
+            or _is_regular(batch.quote(0)) != _is_regular(batch.quote(n - 1))
+        ):
+            return self.apply_all(batch.quotes())  # across a session or a session boundary: row by row
         day = session_date(times[0])
         session = day.toordinal()
         midnight = session_start(float(times[0]))
@@ -159,9 +188,7 @@ class QuoteStore:
             stamp = float(times[row_index])
             market = market_session_in_day(stamp, midnight, day.weekday()) if same_length_day else None
             quote = batch.quote(row_index, market)
-            last = latest[c]
-            if quote.prev_close is None and last is not None:
-                quote = quote._replace(prev_close=self._carried_prev_close(last, quote))
+            quote = self._completed(latest[c], quote)
             self._latest[symbol] = quote
             changed.add(symbol)
         self.applied += len(kept)
@@ -169,6 +196,45 @@ class QuoteStore:
         if self._newest is None or newest > self._newest:
             self._newest = newest
         return changed
+
+    def _completed(self, last: Quote | None, quote: Quote) -> Quote:
+        """`quote` with its base, its last regular close and what earlier quotes said of the instrument."""
+        if last is not None and (quote.currency is None or quote.timezone is None or quote.price_hint is None):
+            quote = quote._replace(
+                currency=quote.currency or last.currency,
+                timezone=quote.timezone or last.timezone,
+                price_hint=last.price_hint if quote.price_hint is None else quote.price_hint,
+                name=quote.name or last.name,
+            )
+        symbol = quote.symbol
+        regular = self._regular.get(symbol)
+        day = self._clock.ordinal(quote.time)
+        base = quote.prev_close
+        if _is_regular(quote):
+            if base is None:
+                if regular is not None:
+                    base = regular.close if regular.day < day else regular.base
+                elif last is not None:
+                    base = self._carried_prev_close(last, quote)
+            if regular is None or regular.day <= day:
+                self._regular[symbol] = RegularClose(day, quote.price, base)
+            return quote if base is quote.prev_close else quote._replace(prev_close=base)
+        closing = quote.regular_close
+        change = quote.regular_change
+        if base is None:
+            if regular is not None:
+                base = regular.close
+            elif last is not None:
+                base = self._carried_prev_close(last, quote)
+        if closing is None:
+            if regular is not None:
+                closing = regular.close
+                change = None if regular.base is None else regular.close - regular.base
+            else:
+                closing = base  # outside the regular session the base is the last regular close
+        if base is quote.prev_close and closing is quote.regular_close and change is quote.regular_change:
+            return quote
+        return quote._replace(prev_close=base, regular_close=closing, regular_change=change)
 
     @staticmethod
     def _carried_prev_close(last: Quote, quote: Quote) -> float | None:
@@ -198,10 +264,14 @@ class QuoteStore:
         return self._newest
 
     def forget(self, symbol: str) -> None:
-        for table in (self._latest, self._history, self._minute_bars, self._session_bars):
+        for table in (self._latest, self._history, self._minute_bars, self._session_bars, self._regular):
             table.pop(symbol, None)
 
     def clear(self) -> None:
-        for table in (self._latest, self._history, self._minute_bars, self._session_bars):
+        for table in (self._latest, self._history, self._minute_bars, self._session_bars, self._regular):
             table.clear()
         self._newest = None
+
+
+def _is_regular(quote: Quote) -> bool:
+    return quote.daily or quote.session is MarketSession.REGULAR

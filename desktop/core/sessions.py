@@ -20,6 +20,7 @@ class MarketSession(enum.Enum):
     PRE = "pre"
     REGULAR = "regular"
     POST = "post"
+    OVERNIGHT = "overnight"  # the US overnight session (20:00-04:00 New York) some venues trade in
     CLOSED = "closed"
 
 

@@ -1,8 +1,12 @@
 """The Yahoo source as the app uses it: an initial snapshot, the stream, and polling for quiet symbols.
 
-On start (and for each symbol added later) a chart request fetches the previous close and today's bars,
-so the table and chart are full before the first streamed tick. The stream then carries the quotes;
-symbols the stream has not updated for `quiet_after` seconds (all of them while it is down) are polled.
+On start (and for each symbol added later) chart requests fetch the base of the day's change, today's
+bars and a year of daily closes, so the table, charts and alert windows are full. The stream opens at
+once, independently of those requests; a symbol's streamed quotes wait until its history is in, then
+both go to the sink as one batch in time order (history first, whatever order they arrived in). Snapshot
+requests that fail for a passing reason (429, a Yahoo error, no network) are retried with backoff within
+one overall deadline. Symbols the stream has not updated for `quiet_after` seconds (all of them while it
+is down) are polled.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from desktop.core.quote import Quote
-from desktop.core.sessions import session_date
 from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
-from desktop.feeds.yahoo_http import UnknownSymbolError, YahooError, YahooHttp
+from desktop.feeds.yahoo_http import Chart, UnknownSymbolError, YahooError, YahooHttp
 from desktop.feeds.yahoo_poll import YahooPollFeed
 from desktop.feeds.yahoo_stream import YahooStreamFeed
 
 log = logging.getLogger("desktop.feed")
+
+HELD_PER_SYMBOL = 5_000  # streamed quotes kept for a symbol whose history is still being fetched
 
 
 class YahooLiveFeed:
@@ -35,6 +40,7 @@ class YahooLiveFeed:
         ws_url: str | None = None,
         poll_interval: float = 15.0,
         quiet_after: float = 60.0,
+        snapshot_deadline: float = 30.0,
     ) -> None:
         self.http = http or YahooHttp()
         self._sink = sink
@@ -48,32 +54,38 @@ class YahooLiveFeed:
         self.poll = YahooPollFeed(
             self.http, sink, interval=poll_interval, on_status=lambda _s: self._report(), only=self._quiet
         )
-        self.unknown: set[str] = set()
-        self._stopped = False
+        self.snapshot_deadline = snapshot_deadline
+        self._held: dict[str, list[Quote]] = {}  # symbol -> streamed quotes waiting for its history
+        self._unknown: set[str] = set()
+        self.snapshot_failures: dict[str, str] = {}  # symbol -> why its history could not be fetched
+        self._stop = threading.Event()
         self.status = FeedStatus(FeedState.CONNECTING, "Yahoo · connecting…")
+
+    @property
+    def unknown(self) -> set[str]:
+        with self._lock:
+            return set(self._unknown)
 
     # -- control --------------------------------------------------------------------------------
 
     def start(self) -> None:
+        self._stop.clear()
         self._report()
         with self._lock:
             symbols = list(self._symbols)
+            self._held = {s: [] for s in symbols}
 
-        def snapshot_then_live() -> None:
-            # History first, then the stream and polling extend it (polling must also know what the
-            # snapshot delivered). Should the snapshot fail, the feeds still start.
-            try:
-                self._snapshot(symbols)
-            finally:
-                if not self._stopped:
-                    self.stream.start()
-                    self.poll.start()
+        def snapshot_then_poll() -> None:
+            # Polling starts after the snapshot: it must know what the snapshot delivered.
+            self._snapshot(symbols)
+            if not self._stop.is_set():
+                self.poll.start()
 
-        self._stopped = False
-        threading.Thread(target=snapshot_then_live, name="yahoo-snapshot", daemon=True).start()
+        self.stream.start()
+        threading.Thread(target=snapshot_then_poll, name="yahoo-snapshot", daemon=True).start()
 
     def stop(self) -> None:
-        self._stopped = True
+        self._stop.set()
         self.stream.stop()
         self.poll.stop()
 
@@ -83,9 +95,13 @@ class YahooLiveFeed:
             added = [s for s in wanted if s not in self._symbols]
             first = not self._symbols and not self.stream.symbols()
             self._symbols = wanted
+            later = bool(added) and not first and self.stream.running
+            if later:
+                for symbol in added:
+                    self._held.setdefault(symbol, [])
         self.stream.set_symbols(wanted)
         self.poll.set_symbols(wanted)
-        if added and not first and self.stream.running:
+        if later:
             threading.Thread(target=self._snapshot, args=(added,), name="yahoo-snapshot", daemon=True).start()
 
     def can_supply(self, symbol: str) -> str | None:
@@ -101,42 +117,70 @@ class YahooLiveFeed:
     # -- data paths -----------------------------------------------------------------------------
 
     def _snapshot(self, symbols: Sequence[str]) -> None:
-        """A year of daily closes, the previous close and today's bars for `symbols`, pushed in time order
-        as backfill: the table, charts and alert windows (qtd, ytd…) have their history, and no alert
-        fires for what happened before the app was watching."""
+        """A year of daily closes, the base of the day's change and today's bars for `symbols`, pushed in
+        time order as backfill together with the stream's quotes held meanwhile: the table, charts and
+        alert windows (qtd, ytd…) have their history, and no alert fires for what happened before the
+        app was watching."""
+        deadline = time.monotonic() + self.snapshot_deadline
         with ThreadPoolExecutor(max_workers=4, thread_name_prefix="yahoo-snapshot") as pool:
-            parts = list(pool.map(self._history_of, symbols))
-        batch = [q for part in parts for q in part]
-        batch.sort(key=lambda q: q.time)
-        if batch:
-            self._sink(batch, 5.0)
+            parts = list(pool.map(lambda s: self._history_of(s, deadline), symbols))
+        history = [q for part in parts for q in part]
+        with self._lock:  # the stream waits here, so nothing of these symbols overtakes their history
+            held = [q for s in symbols for q in self._held.pop(s, [])]
+            batch = sorted(history + held, key=lambda q: q.time)  # stable: history first at equal times
+            if batch and not self._stop.is_set():
+                self._sink(batch, 5.0)
         self._report()
 
-    def _history_of(self, symbol: str) -> list[Quote]:
-        try:
-            chart = self.http.chart(symbol)
-        except UnknownSymbolError:
-            self.unknown.add(symbol)
-            return []
-        except YahooError as exc:
-            log.info("initial state for %s not fetched: %s", symbol, exc)
+    def _history_of(self, symbol: str, deadline: float) -> list[Quote]:
+        chart = self._fetch(symbol, deadline)
+        if chart is None:
             return []
         quotes = [q._replace(backfill=True) for q in chart.quotes()]
         if not quotes:
             return []
         self.poll.mark_sent(symbol, quotes[-1].time)
-        try:
-            daily = self.http.chart(symbol, range_="1y", interval="1d", prepost=False)
-        except YahooError as exc:
-            log.info("daily history for %s not fetched: %s", symbol, exc)
+        daily = self._fetch(symbol, deadline, range_="1y", interval="1d", prepost=False)
+        if daily is None:
             return quotes
-        return daily.daily_quotes(before=session_date(quotes[0].time)) + quotes
+        return daily.daily_quotes(before=chart.hours.local_date(quotes[0].time)) + quotes
+
+    def _fetch(self, symbol: str, deadline: float, **request: object) -> Chart | None:
+        """One chart, retried with backoff on passing failures until `deadline`; None when not had."""
+        delay = 1.0
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                return self.http.chart(symbol, timeout=max(1.0, min(self.http.timeout, left)), **request)  # type: ignore[arg-type]
+            except UnknownSymbolError:
+                with self._lock:
+                    self._unknown.add(symbol)
+                return None
+            except YahooError as exc:
+                if self._stop.is_set() or time.monotonic() + delay >= deadline:
+                    log.info("history for %s not fetched: %s", symbol, exc)
+                    self.snapshot_failures[symbol] = str(exc)
+                    return None
+                log.info("history for %s: %s; retrying in %.0fs", symbol, exc, delay)
+            if self._stop.wait(delay):
+                return None
+            delay = min(delay * 2, 16.0)
 
     def _from_stream(self, quotes: Sequence[Quote], timeout: float | None = None) -> bool:
         now = time.monotonic()
-        for quote in quotes:
-            self._streamed[quote.symbol] = now
-        return self._sink(quotes, timeout)
+        with self._lock:
+            for quote in quotes:
+                self._streamed[quote.symbol] = now
+            if self._held:
+                passing = []
+                for quote in quotes:
+                    held = self._held.get(quote.symbol)
+                    if held is None:
+                        passing.append(quote)
+                    elif len(held) < HELD_PER_SYMBOL:
+                        held.append(quote)
+                quotes = passing
+        return self._sink(quotes, timeout) if quotes else True
 
     def _quiet(self, symbols: list[str]) -> list[str]:
         """Symbols to poll: all while the stream is not live, else those it has not updated lately."""
@@ -161,8 +205,9 @@ class YahooLiveFeed:
             status = FeedStatus(FeedState.OFFLINE, f"{stream.detail}; {poll.detail.replace('Yahoo polling · ', '')}")
         else:
             status = FeedStatus(stream.state, stream.detail)
-        if self.unknown:
-            status = FeedStatus(status.state, f"{status.detail} · no such symbol: {', '.join(sorted(self.unknown))}")
+        unknown = self.unknown
+        if unknown:
+            status = FeedStatus(status.state, f"{status.detail} · no such symbol: {', '.join(sorted(unknown))}")
         self.status = status
         if self._on_status is not None:
             self._on_status(status)

@@ -1,8 +1,12 @@
 """Yahoo Finance's streaming protocol: subscribe messages out, base64 protobuf `PricingData` frames in.
 
 A frame is the text `{"type": "pricing", "message": "<base64 PricingData>"}`. Floats arrive as float32
-(672.35 is sent as 672.3499755859375), so prices are rounded to the 7 significant digits a float32
-carries. Fields equal to their zero value are simply absent on the wire and read here as unknown.
+(672.35 is sent as 672.3499755859375) and are read back as the shortest decimal with the same float32.
+Fields equal to their zero value are absent on the wire and read here as unknown.
+
+Real frames carry Yahoo's own `change` and `change_percent` and no `previous_close`: the base of the
+day's change is therefore price − change, which is right for every instrument and session (a crypto
+day, an FX day, the overnight session) without this app knowing their calendars.
 """
 
 from __future__ import annotations
@@ -18,11 +22,19 @@ from typing import Any
 
 from desktop.core.quote import Quote, is_valid_price
 from desktop.core.sessions import MarketSession
+from desktop.feeds.yahoo_numbers import f32
 
 SOURCE = "yahoo"
 
-# PricingData.market_hours: 0 pre-market, 1 regular, 2 post-market, 3 extended (overnight, exchange closed).
-MARKET_HOURS = {0: MarketSession.PRE, 1: MarketSession.REGULAR, 2: MarketSession.POST, 3: MarketSession.CLOSED}
+# PricingData.market_hours: 0 pre-market (absent on the wire), 1 regular, 2 post-market, 4 overnight (seen
+# in a real frame at 02:07 New York). 3 is named "extended hours" by other clients; no real frame seen.
+MARKET_HOURS = {
+    0: MarketSession.PRE, 1: MarketSession.REGULAR, 2: MarketSession.POST, 3: MarketSession.CLOSED,
+    4: MarketSession.OVERNIGHT,
+}  # fmt: skip
+QUOTE_TYPE_CRYPTO = 41
+# Frame times outside these years are not market data: 1990 .. 2200, in milliseconds.
+_EARLIEST_MS, _LATEST_MS = 631_152_000_000, 7_258_118_400_000
 
 
 class FrameError(ValueError):
@@ -76,10 +88,6 @@ def unsubscribe_message(symbols: Iterable[str]) -> str:
     return json.dumps({"unsubscribe": sorted(symbols)})
 
 
-def _f32(value: float) -> float:
-    return float(f"{value:.7g}")
-
-
 def decode_frame(text: str | bytes) -> Quote:
     """One frame as a Quote; raises FrameError for anything that is not a usable pricing message."""
     try:
@@ -102,26 +110,48 @@ def decode_frame(text: str | bytes) -> Quote:
     except Exception as exc:  # protobuf's DecodeError, whatever its module path in this version
         raise FrameError(f"bad protobuf: {exc}") from None
     symbol = message.id.strip().upper()
-    price = _f32(message.price)
-    if not symbol or not is_valid_price(price) or message.time <= 0:
-        raise FrameError(f"pricing message without symbol, price or time ({symbol!r}, {price}, {message.time})")
+    price = f32(message.price)
+    if not symbol or not is_valid_price(price) or not _EARLIEST_MS < message.time < _LATEST_MS:
+        raise FrameError(f"pricing message without symbol, price or a sane time ({symbol!r}, {price}, {message.time})")
 
     def known(value: float) -> float | None:
-        return _f32(value) if value else None
+        return f32(value) if value else None
 
+    crypto = message.quote_type == QUOTE_TYPE_CRYPTO or bool(message.vol_24hr)
     return Quote(
         symbol=symbol,
         price=price,
         time=message.time / 1000.0,
-        prev_close=known(message.previous_close),
+        prev_close=_base(price, message),
         day_open=known(message.open_price),
         day_high=known(message.day_high),
         day_low=known(message.day_low),
         volume=float(message.day_volume) if message.day_volume else None,
         source=SOURCE,
         session=MARKET_HOURS.get(message.market_hours, MarketSession.CLOSED),
-        name=message.short_name or None,
+        name=message.short_name.strip() or None,
+        currency=message.currency.strip() or None,
+        price_hint=int(message.price_hint) if 0 < message.price_hint <= 8 else None,
+        volume_24h=crypto and bool(message.day_volume),
     )
+
+
+def _base(price: float, message: Any) -> float | None:
+    """The base of Yahoo's stated figures: its previous close when sent, else price − change, else the base
+    its change percent implies; None when the frame states none (the store then carries the last close)."""
+    if message.previous_close:
+        return f32(message.previous_close)
+    if message.change:
+        base = price - f32(message.change)
+    elif message.change_percent and message.change_percent > -100:
+        base = price / (1.0 + f32(message.change_percent) / 100.0)
+    else:
+        return None
+    # price − change of two float32 figures leaves digits neither had: the base is as precise as the change
+    # Yahoo shows (its price hint plus two decimals, for the percent's sake).
+    hint = message.price_hint if 0 < message.price_hint <= 8 else 8
+    base = round(base, hint + 2)
+    return base if is_valid_price(base) else None
 
 
 def encode_frame(**fields: Any) -> str:

@@ -67,11 +67,11 @@ _QUOTE_TEXT = {Column.LAST, Column.CHANGE, Column.CHANGE_PCT, Column.VOLUME, Col
 
 def _quote_texts(q: Quote) -> dict[int, str]:
     return {
-        Column.LAST: fmt.format_price(q.price),
-        Column.CHANGE: fmt.format_change(q.change, q.price),
+        Column.LAST: fmt.quote_price(q),
+        Column.CHANGE: fmt.quote_change(q),
         Column.CHANGE_PCT: fmt.format_pct(q.change_pct),
-        Column.VOLUME: fmt.format_volume(q.volume),
-        Column.RANGE: fmt.format_range(q.day_low, q.day_high),
+        Column.VOLUME: fmt.quote_volume(q),
+        Column.RANGE: fmt.format_range(q.day_low, q.day_high, q.price_hint),
     }
 
 
@@ -157,7 +157,9 @@ class WatchlistModel(QAbstractTableModel):
             return _ALIGNMENT[column]
         if role == Qt.ItemDataRole.ForegroundRole:
             if column in SIGNED and quote is not None and quote.change:
-                return QBrush(self.colors.up if quote.change > 0 else self.colors.down)
+                shown = self._display(symbol, Column.CHANGE, quote)
+                if shown.startswith(("+", "-")):  # "0.00" after rounding is neither up nor down
+                    return QBrush(self.colors.up if quote.change > 0 else self.colors.down)
             if column == Column.AGE and quote is not None and self.is_stale(quote):
                 return QBrush(self.colors.warning)
             return None
@@ -172,7 +174,9 @@ class WatchlistModel(QAbstractTableModel):
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole and quote is not None:
             stale = " · stale: no update lately during market hours" if self.is_stale(quote) else ""
-            return f"{symbol} · {fmt.iso_time(quote)} · {quote.source} · {quote.session.value} session{stale}"
+            closing = fmt.at_close(quote)
+            closing = f"\n{closing}" if closing else ""
+            return f"{symbol} · {fmt.iso_time(quote)} · {quote.source} · {quote.session.value} session{stale}{closing}"
         return None
 
     def _display(self, symbol: str, column: int, q: Quote | None) -> str:

@@ -277,9 +277,12 @@ class PriceChart(QWidget):
             self.line.setData(x, y)
         self.set_volume(bars["t"], bars["v"], width)
         self.axis.utcOffset = self.volume_axis.utcOffset = axis_offset(quote.time)
-        change = f"{fmt.format_change(quote.change, quote.price)} ({fmt.format_pct(quote.change_pct)})"
+        change = f"{fmt.quote_change(quote)} ({fmt.format_pct(quote.change_pct)})"
+        closing = fmt.at_close(quote)
+        session = f"{quote.session.value.capitalize()}: " if closing else ""
         self.title.setText(
-            f"<b>{quote.symbol}</b>  {fmt.format_price(quote.price)}  {change}  ·  {fmt.iso_time(quote)}"
+            f"<b>{quote.symbol}</b>  {session}{fmt.quote_price(quote)}  {change}"
+            f"{'  ·  ' + closing if closing else ''}  ·  {fmt.iso_time(quote)}"
         )
         show_prev = self.range == "1D" and quote.prev_close is not None and not quote.daily
         self.prev_close.setVisible(show_prev)
