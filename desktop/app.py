@@ -104,7 +104,10 @@ def build_window(args: argparse.Namespace) -> tuple[MainWindow, str | None]:
     poll_interval = float(settings.get(cfg.POLL_INTERVAL))
 
     def make_live(on_status: StatusListener) -> LiveFeed:
+        from desktop.core.market_calendar import warm_in_background
         from desktop.feeds.yahoo_live import YahooLiveFeed  # only when going live: keeps it off the startup path
+
+        warm_in_background()  # holidays and early closes for stall and stale checks, loaded off this thread
 
         return YahooLiveFeed(pipeline.push, on_status=on_status, poll_interval=poll_interval)
 

@@ -313,8 +313,10 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
     pipeline.on_wake = woken.set
     feed: Any
     if source == "yahoo":
+        from desktop.core.market_calendar import warm_in_background
         from desktop.feeds.yahoo_live import YahooLiveFeed
 
+        warm_in_background()
         feed = YahooLiveFeed(pipeline.push, on_status=lambda st: print(f"tickerdesk: {st.detail}", file=sys.stderr))
         threading.Thread(target=lambda: probe.append(_yahoo_probe()), name="yahoo-probe", daemon=True).start()
     else:

@@ -14,11 +14,12 @@ import pytest
 
 from desktop.core.prices import load_prices
 
-from .fakes.yahoo_http import FakeYahooHttp, chart_body
+from .fakes.yahoo_http import FIXTURES, FakeYahooHttp, chart_body
 from .fakes.yahoo_streamer import FakeStreamer
 from .feeds.test_yahoo_stream import wait_for
 
 T0 = 1_784_649_600_000  # 2026-07-21 12:00 New York, in ms
+PRE_MARKET = "gadicc_chart-AAPL-2025-02-01-to-2025-02-02-includePrePost-false-interval-1m.json"
 
 
 @pytest.fixture
@@ -114,3 +115,67 @@ def test_record_then_replay_the_recording(
     assert replay.returncode == 0, replay.stderr
     prices = {r["symbol"]: r["price"] for r in json.loads(replay.stdout)}
     assert prices == {"SPY": 705.0, "IWM": 246.0}
+
+
+def test_watch_prints_what_the_window_shows(tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]) -> None:
+    # A frame that states no base gets the store's: the snapshot's previous close, as in the table.
+    streamer, _ = fakes
+    proc = start_cli(tickerdesk_home, fakes, "watch", "SPY", "--source", "yahoo", "--format", "jsonl", "--seconds", "5")
+    with proc:
+        wait_for(lambda: streamer.subscribed() == {"SPY"}, timeout=20)
+        time.sleep(0.5)  # not waiting on a condition: gives the snapshot a moment to be first, as in life
+        streamer.send_quote(id="SPY", price=702.0, time=T0 + 5_000, market_hours=1)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    streamed = [json.loads(line) for line in out.splitlines() if '"price": 702.0' in line]
+    assert streamed and streamed[-1]["prev_close"] == 699.5 and streamed[-1]["change"] == 2.5
+    assert streamed[-1]["session"] == "regular"
+
+
+@pytest.mark.parametrize("command", ["watch", "record"])
+def test_watch_and_record_say_when_yahoo_cannot_be_reached(tickerdesk_home: Path, tmp_path: Path, command: str) -> None:
+    env = {**os.environ, "TICKERDESK_HOME": str(tickerdesk_home)}  # both Yahoo addresses: a closed port
+    extra = ["--out", str(tmp_path / "r.csv")] if command == "record" else []
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "desktop", command, "SPY", "--source", "yahoo", "--seconds", "30",
+                           *extra], capture_output=True, text=True, env=env, timeout=60, check=False)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "cannot reach Yahoo" in done.stderr.splitlines()[-1]
+    assert time.monotonic() - started < 25, "a bounded wait, not the whole --seconds"
+    assert "Traceback" not in done.stderr
+
+
+def test_quote_json_names_session_and_currency(
+    tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]
+) -> None:
+    _, http = fakes
+    http.serve_recorded("OCDO.L", "chart-OCDO.L-2020-01-01-to-2020-01-03.json")
+    with start_cli(tickerdesk_home, fakes, "quote", "OCDO.L", "--source", "yahoo", "--format", "json") as proc:
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    (ocado,) = json.loads(out)
+    assert (ocado["price"], ocado["currency"], ocado["session"]) == (260.4, "GBp", "regular")
+    assert ocado["time"].endswith("+01:00"), "London time, not New York's"
+    with start_cli(tickerdesk_home, fakes, "quote", "OCDO.L", "--source", "yahoo") as proc:
+        out, _ = proc.communicate(timeout=30)
+    assert "260.40 GBp" in out
+
+
+def test_quote_before_the_open_is_based_on_the_last_close(
+    tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]
+) -> None:
+    # The real reply recorded at 06:47 New York on 2025-02-20 (pre-market), with one pre-market bar added.
+    _, http = fakes
+    body = json.loads((FIXTURES / PRE_MARKET).read_text())["response"]["bodyJson"]
+    result = body["chart"]["result"][0]
+    result["timestamp"] = [1740044100]  # 2025-02-20 04:35 New York
+    result["indicators"] = {"quote": [{"open": [245.0], "high": [245.2], "low": [244.9], "close": [245.04],
+                                       "volume": [1200]}]}  # fmt: skip
+    http.raw["AAPL"] = (200, json.dumps(body))
+    with start_cli(tickerdesk_home, fakes, "quote", "AAPL", "--source", "yahoo", "--format", "json") as proc:
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    (aapl,) = json.loads(out)
+    assert (aapl["price"], aapl["prev_close"], aapl["change"], aapl["session"]) == (245.04, 244.87, 0.17, "pre")
+    assert (aapl["regular_close"], aapl["regular_change"]) == (244.87, 0.4)
+    assert aapl["time"] == "2025-02-20T04:35:00-05:00"

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from desktop.core.sessions import MarketSession, market_session
+from desktop.core.market_calendar import US_MARKET
 from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
 from desktop.feeds.yahoo_protocol import FrameError, decode_frame, subscribe_message, unsubscribe_message
 
@@ -36,8 +36,9 @@ def stream_url() -> str:
 
 
 def regular_hours(ts: float) -> bool:
-    """Is the US market in its regular session at `ts` (when silence means a stalled stream)?"""
-    return market_session(ts) is MarketSession.REGULAR
+    """Is the US market in its regular session at `ts` (when silence means a stalled stream)? Holidays
+    and early closes count as closed."""
+    return US_MARKET.is_regular(ts)
 
 
 @dataclass

@@ -33,6 +33,7 @@ from desktop import __version__
 from desktop.core import formatting as fmt
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition, new_rule_id
+from desktop.core.market_calendar import US_MARKET
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import session_date, to_new_york
 from desktop.feeds.base import FeedState, FeedStatus
@@ -248,7 +249,10 @@ class MainWindow(QMainWindow):
         self.state_label.setObjectName("feedState")
         self.rate_label = QLabel("0 quotes/s")
         self.newest_label = QLabel("no quotes yet")
+        self.market_label = QLabel()  # live sources only: "Market closed · opens Mon 09:30 ET"
+        self.market_label.setVisible(False)
         status.addWidget(self.state_label)
+        status.addPermanentWidget(self.market_label)
         status.addPermanentWidget(self.rate_label)
         status.addPermanentWidget(self.newest_label)
 
@@ -613,8 +617,14 @@ class MainWindow(QMainWindow):
         self.restart_action.setEnabled(replay)
         self.model.stale_after = None if replay else STALE_AFTER_S
         self.setWindowTitle("Tickerdesk" if replay else "Tickerdesk · live")
+        self.market_label.setVisible(not replay)
+        self._show_market_state()
         if self.feeds.status is not None:
             self._on_status(self.feeds.status)
+
+    def _show_market_state(self) -> None:
+        if self.market_label.isVisible():
+            self.market_label.setText(US_MARKET.state(time.time()).text)
 
     def _on_status(self, status: FeedStatus) -> None:
         colors = self.colors
@@ -641,6 +651,7 @@ class MainWindow(QMainWindow):
         self.model.refresh_ages()
         self.rate_label.setText(f"{self.driver.quotes_per_second():,.0f} quotes/s")
         self._show_newest()
+        self._show_market_state()
 
     def _show_newest(self) -> None:
         newest = self.store.newest_time()

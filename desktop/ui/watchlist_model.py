@@ -11,9 +11,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QFont
 
 from desktop.core import formatting as fmt
+from desktop.core.market_calendar import US_MARKET
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
-from desktop.core.sessions import MarketSession, market_session, session_start
+from desktop.core.sessions import MarketSession, session_start
 from desktop.ui.theme import LIGHT, Colors
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -274,11 +275,7 @@ class WatchlistModel(QAbstractTableModel):
 
     def is_stale(self, quote: Quote) -> bool:
         now = self.clock()
-        return (
-            self.stale_after is not None
-            and now - quote.time > self.stale_after
-            and market_session(now) is MarketSession.REGULAR
-        )
+        return self.stale_after is not None and now - quote.time > self.stale_after and US_MARKET.is_regular(now)
 
     def name_of(self, symbol: str) -> str:
         return self._names.get(symbol, "")

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "yahoo"
+REAL = FIXTURES / "real"  # recorded real replies and frames, with PROVENANCE.md
 TEMPLATE = "gadicc_chart-AAPL-2020-08-31-to-2020-11-07.json"
 NOT_FOUND = {
     "chart": {"result": None, "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"}}
@@ -51,6 +52,7 @@ class FakeYahooHttp:
     def __init__(self) -> None:
         self.charts: dict[str, dict[str, Any]] = {}
         self.daily_charts: dict[str, dict[str, Any]] = {}  # answers interval=1d requests when set
+        self.raw: dict[str, tuple[int, str]] = {}  # symbol -> (status, body): a recorded reply served as it is
         self.requests: list[tuple[str, dict[str, list[str]]]] = []
         self._rate_limited = 0
         self._lock = threading.Lock()
@@ -71,6 +73,11 @@ class FakeYahooHttp:
                     self._send(404, json.dumps({"finance": {"error": {"code": "Not Found"}}}))
                     return
                 symbol = url.path.rsplit("/", 1)[-1].upper()
+                if symbol in fake.raw:
+                    status, text = fake.raw[symbol]
+                    json_reply = text.lstrip().startswith("{")
+                    self._send(status, text, "application/json;charset=utf-8" if json_reply else "text/plain")
+                    return
                 daily = parse_qs(url.query).get("interval") == ["1d"]
                 body = (fake.daily_charts.get(symbol) if daily else None) or fake.charts.get(symbol)
                 if body is None:
@@ -93,6 +100,12 @@ class FakeYahooHttp:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, name="fake-yahoo-http", daemon=True)
         self._thread.start()
+
+    def serve_recorded(self, symbol: str, name: str, body: dict[str, Any] | None = None) -> None:
+        """Answer `symbol` with the recorded reply `name` (under fixtures/yahoo/real): its status and body,
+        or `body` in its place when a test changed it."""
+        response = json.loads((REAL / name).read_text())["response"]
+        self.raw[symbol.upper()] = (response["status"], json.dumps(body if body is not None else response["bodyJson"]))
 
     def rate_limit(self, times: int) -> None:
         with self._lock:

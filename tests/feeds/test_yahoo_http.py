@@ -173,3 +173,64 @@ def test_live_snapshot_brings_a_year_of_closes_as_backfill(
     assert all(q.backfill for q in sink.quotes)
     assert session_date(history[-1].time).isoformat() == "2026-07-20"
     assert history[-1].price == pytest.approx(float(daily.close[daily.index_at(history[-1].time)]))
+
+
+def test_a_yahoo_error_is_retried_and_never_drops_the_symbol(fake_http: FakeYahooHttp) -> None:
+    # A real 400 body: a Yahoo error, not "no such symbol". Polling keeps the symbol and fetches it
+    # again once Yahoo answers.
+    bad = json.loads((FIXTURES / "real" / "errors.json").read_text())["bad_request_400"]
+    fake_http.raw["SPY"] = (bad["status"], json.dumps(bad["body"]))
+    statuses: list[FeedStatus] = []
+    sink = Sink()
+    feed = YahooPollFeed(YahooHttp(fake_http.url), sink, interval=0.05, on_status=statuses.append, backoff_cap=0.1)
+    feed.set_symbols(["SPY"])
+    feed.start()
+    try:
+        wait_for(lambda: any("Yahoo error" in s.detail and "Bad Request" in s.detail for s in statuses))
+        assert feed.unknown == set()
+        del fake_http.raw["SPY"]
+        fake_http.charts["SPY"] = chart_body("SPY", [(1_784_640_600.0, 1, 1, 1, 600.0, 10)], 599.0)
+        wait_for(lambda: sink.prices("SPY") == [600.0])
+    finally:
+        feed.stop()
+    assert not any("no such symbol" in s.detail for s in statuses)
+
+
+def test_snapshot_is_retried_after_a_429(fake_http: FakeYahooHttp, intraday_dir: Path) -> None:
+    bars, prev = session_bars(intraday_dir, "SPY", "2026-07-21")
+    fake_http.charts["SPY"] = chart_body("SPY", bars, prev)
+    fake_http.rate_limit(2)
+    sink = Sink()
+    feed = YahooLiveFeed(sink, http=YahooHttp(fake_http.url), ws_url="ws://127.0.0.1:9/", snapshot_deadline=20)
+    feed.set_symbols(["SPY"])
+    feed.start()
+    try:
+        wait_for(lambda: len(sink.prices("SPY")) >= len(bars), timeout=20)
+    finally:
+        feed.stop()
+    assert sink.quotes[0].prev_close == prev
+    assert fake_http.chart_requests("SPY") >= 3
+
+
+def test_a_stream_tick_that_beats_its_snapshot_waits_for_the_history(
+    fake_http: FakeYahooHttp, intraday_dir: Path
+) -> None:
+    bars, prev = session_bars(intraday_dir, "SPY", "2026-07-21")
+    fake_http.charts["SPY"] = chart_body("SPY", bars, prev)
+    fake_http.rate_limit(1)  # the snapshot's first request fails: the stream gets there first
+    streamer = FakeStreamer()
+    sink = Sink()
+    feed = YahooLiveFeed(sink, http=YahooHttp(fake_http.url), ws_url=streamer.url, snapshot_deadline=20)
+    feed.set_symbols(["SPY"])
+    feed.start()
+    try:
+        wait_for(lambda: streamer.subscribed() == {"SPY"})
+        later = int(bars[-1][0] * 1000) + 60_000
+        streamer.send_quote(id="SPY", price=701.25, time=later, change=1.25, market_hours=1)
+        wait_for(lambda: sink.prices("SPY")[-1:] == [701.25], timeout=20)
+    finally:
+        feed.stop()
+        streamer.stop()
+    times = [q.time for q in sink.quotes]
+    assert len(sink.quotes) == len(bars) + 1 and times == sorted(times), "history first, then the held tick"
+    assert not sink.quotes[-1].backfill and all(q.backfill for q in sink.quotes[:-1])

@@ -1,0 +1,306 @@
+"""The live path on payloads real Yahoo produced (see fixtures/yahoo/real/PROVENANCE.md).
+
+Each test names the point of the live-fidelity issue it guards; every one of them failed on the code
+before that issue (base from `meta.previousClose` alone, Yahoo's change dropped, New York hours and
+dates for every instrument, seven significant digits, every JSON error read as an unknown symbol).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import itertools
+import json
+import math
+import struct
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from desktop.core import formatting as fmt
+from desktop.core.market_calendar import UsMarketCalendar
+from desktop.core.quote import Quote
+from desktop.core.quote_store import QuoteStore
+from desktop.core.sessions import MarketSession
+from desktop.feeds.yahoo_chart import parse_chart
+from desktop.feeds.yahoo_errors import UnknownSymbolError, YahooError
+from desktop.feeds.yahoo_numbers import f32
+from desktop.feeds.yahoo_protocol import decode_frame, pricing_type
+
+from ..fakes.yahoo_http import FIXTURES, REAL
+
+NY = ZoneInfo("America/New_York")
+AAPL_PRE = FIXTURES / "gadicc_chart-AAPL-2025-02-01-to-2025-02-02-includePrePost-false-interval-1m.json"
+
+
+def recorded(name: str) -> dict[str, Any]:
+    return dict(json.loads((REAL / name).read_text())["response"])
+
+
+def chart_of(name: str, symbol: str) -> Any:
+    response = recorded(name)
+    return parse_chart(symbol, response["bodyJson"], response["status"])
+
+
+def frames() -> dict[str, str]:
+    return {f["name"]: f["frame"] for f in json.loads((REAL / "stream-frames.json").read_text())}
+
+
+def frame_text(name: str) -> str:
+    return json.dumps({"type": "pricing", "message": frames()[name]})
+
+
+def ny(text: str) -> float:
+    return datetime.fromisoformat(text).replace(tzinfo=NY).timestamp()
+
+
+def aapl_pre_market_body() -> dict[str, Any]:
+    return dict(json.loads(AAPL_PRE.read_text())["response"]["bodyJson"])
+
+
+# -- 1. the base of the day's change before the open ---------------------------------------------
+
+
+def test_recorded_pre_market_reply_shows_the_last_sessions_change_not_the_one_before() -> None:
+    chart = parse_chart("AAPL", aapl_pre_market_body())
+    (last,) = chart.quotes()  # the weekend range has no bars: the regular price at its time
+    assert (last.price, last.prev_close) == (244.87, 244.47)
+    assert last.session is MarketSession.REGULAR  # the official close, stamped 16:00:01, is not post-market
+    assert datetime.fromtimestamp(last.time, NY).isoformat() == "2025-02-19T16:00:01-05:00"
+
+
+def test_pre_market_bars_are_based_on_the_last_regular_close() -> None:
+    # The real pre-market metadata (recorded 06:47 New York), with two 1-minute pre-market bars added:
+    # the only part of this reply the test writes.
+    body = aapl_pre_market_body()
+    result = body["chart"]["result"][0]
+    stamps = [int(ny("2025-02-20T04:34:00")), int(ny("2025-02-20T04:35:00"))]
+    result["timestamp"] = stamps
+    result["indicators"] = {"quote": [{"open": [245.0, 245.1], "high": [245.2, 245.3], "low": [244.9, 245.0],
+                                       "close": [245.1, 245.04], "volume": [1200, 800]}]}  # fmt: skip
+    quotes = parse_chart("AAPL", body).quotes()
+    last = quotes[-1]
+    assert last.session is MarketSession.PRE
+    assert last.prev_close == 244.87  # not meta.previousClose (244.47, the close before the last one)
+    assert last.change == pytest.approx(0.17)
+    assert (last.regular_close, last.regular_change) == (244.87, pytest.approx(0.40))
+    assert fmt.at_close(last) == "At close 244.87 +0.40 (+0.16%)"
+
+
+# -- 2. Yahoo's own change -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "price", "base", "session"),
+    [
+        ("aapl-overnight", 276.34, 278.78, MarketSession.OVERNIGHT),  # 278.78: AAPL's 2025-12-10 close
+        ("aapl-pre", 305.76, 304.99, MarketSession.PRE),
+        ("aapl-regular-2026", 307.2, 309.38, MarketSession.REGULAR),
+        ("eurusd-fx", 1.15327, 1.1522, MarketSession.REGULAR),
+        ("btc-usd-crypto", 94745.08, 93313.1894, MarketSession.REGULAR),
+    ],
+)
+def test_stream_frames_keep_yahoos_change(name: str, price: float, base: float, session: MarketSession) -> None:
+    quote = decode_frame(frame_text(name))
+    assert quote.price == price
+    assert quote.prev_close == pytest.approx(base, abs=1e-9)
+    assert quote.session is session
+    message = pricing_type()()
+    message.ParseFromString(base64.b64decode(frames()[name]))
+    assert quote.change == pytest.approx(message.change, abs=5e-5)  # Yahoo's figure, to float32's precision
+    assert quote.change_pct == pytest.approx(message.change_percent, abs=5e-5)
+
+
+def test_the_store_keeps_yahoos_base_for_a_frame_that_states_it() -> None:
+    store = QuoteStore()
+    store.apply(Quote("AAPL", 278.78, ny("2025-12-10T15:59:00"), prev_close=278.03, currency="USD", price_hint=2,
+                      timezone="America/New_York"))  # fmt: skip
+    store.apply(decode_frame(frame_text("aapl-overnight")))
+    shown = store.latest("AAPL")
+    assert shown is not None
+    assert fmt.quote_change(shown) == "-2.44"
+    assert fmt.format_pct(shown.change_pct) == "-0.88%"
+    assert (shown.regular_close, shown.currency) == (278.78, "USD")  # At close, and what the snapshot said
+
+
+# -- 3. across New York midnight -----------------------------------------------------------------
+
+
+def test_a_post_market_print_never_becomes_the_base_after_midnight() -> None:
+    store = QuoteStore()
+    store.apply(Quote("AAPL", 101.0, ny("2025-12-10T15:59:30"), prev_close=100.0))
+    store.apply(Quote("AAPL", 102.0, ny("2025-12-10T19:59:00"), session=MarketSession.POST))
+    store.apply(Quote("AAPL", 102.5, ny("2025-12-11T00:05:00"), session=MarketSession.OVERNIGHT))
+    overnight = store.latest("AAPL")
+    assert overnight is not None and overnight.prev_close == 101.0  # the regular close, not 102.0
+    assert (overnight.regular_close, overnight.regular_change) == (101.0, 1.0)
+    store.apply(Quote("AAPL", 103.0, ny("2025-12-11T09:31:00")))  # the new session's base is that close too
+    opened = store.latest("AAPL")
+    assert opened is not None and opened.prev_close == 101.0 and opened.regular_close is None
+
+
+# -- 4. errors -----------------------------------------------------------------------------------
+
+
+def test_only_yahoos_not_found_means_an_unknown_symbol() -> None:
+    with pytest.raises(UnknownSymbolError):
+        chart_of("chart-WSKT.JK-404.json", "WSKT.JK")
+    errors = json.loads((REAL / "errors.json").read_text())
+    bad = errors["bad_request_400"]
+    with pytest.raises(YahooError) as caught:
+        parse_chart("AAPL", bad["body"], bad["status"])
+    assert not isinstance(caught.value, UnknownSymbolError)
+    assert "Bad Request" in str(caught.value) and "HTTP 400" in str(caught.value)
+    unavailable = {"chart": {"result": None, "error": {"code": "Internal Server Error", "description": "oops"}}}
+    with pytest.raises(YahooError) as caught:
+        parse_chart("AAPL", unavailable, 503)
+    assert not isinstance(caught.value, UnknownSymbolError)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"chart": {"result": [{"meta": 5, "timestamp": "x", "indicators": {"quote": [7]}}], "error": None}},
+        {"chart": {"result": [{"meta": {}, "timestamp": [1e30, -5, "a"], "indicators": {"quote": [{}]}}]}},
+        {"chart": {"result": 3}},
+        [1, 2, 3],
+    ],
+)
+def test_replies_of_an_unexpected_shape_are_yahoo_errors_not_crashes(body: Any) -> None:
+    try:
+        chart = parse_chart("AAPL", body, 200)
+    except UnknownSymbolError:
+        pytest.fail("an odd reply is not an unknown symbol")
+    except YahooError:
+        return
+    assert chart.bars == []  # what was readable of it: nothing
+
+
+# -- 6. the exchange's zone, hours and dates -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "symbol", "dates"),
+    [
+        ("chart-BTC-USD-2020-01-01-to-2020-01-03.json", "BTC-USD", ["2020-01-01", "2020-01-02", "2020-01-03"]),
+        ("chart-EURUSD=X-2020-01-01-to-2020-01-03.json", "EURUSD=X", ["2020-01-01", "2020-01-02", "2020-01-03"]),
+        ("chart-WSKT.JK-2020-01-01-to-2020-01-03.json", "WSKT.JK", ["2020-01-02"]),
+        ("chart-WSU.DE-2023-08-04-to-2023-08-09.json", "WSU.DE", ["2023-08-04", "2023-08-07", "2023-08-08"]),
+        ("chart-OCDO.L-2020-01-01-to-2020-01-03.json", "OCDO.L", ["2020-01-02"]),
+    ],
+)
+def test_daily_bars_are_dated_in_the_exchanges_zone(name: str, symbol: str, dates: list[str]) -> None:
+    chart = chart_of(name, symbol)
+    daily = chart.daily_quotes(before=date(2100, 1, 1))
+    assert [fmt.iso_time(q) for q in daily] == dates
+
+
+def test_sessions_follow_each_exchanges_own_hours() -> None:
+    frankfurt = chart_of("chart-WSU.DE-2023-08-04-to-2023-08-09.json", "WSU.DE").hours
+    assert frankfurt.session(ny("2026-10-02T08:32:00")) is MarketSession.REGULAR  # 14:32 in Frankfurt
+    assert frankfurt.session(ny("2026-10-02T12:00:00")) is MarketSession.POST  # 18:00: XETRA's post period
+    jakarta = chart_of("chart-WSKT.JK-2020-01-01-to-2020-01-03.json", "WSKT.JK").hours
+    assert jakarta.session(ny("2025-02-19T22:00:00")) is MarketSession.REGULAR  # 10:00 on the 20th, WIB
+    bitcoin = chart_of("chart-BTC-USD-2020-01-01-to-2020-01-03.json", "BTC-USD").hours
+    assert bitcoin.session(ny("2026-10-03T12:00:00")) is MarketSession.REGULAR  # a Saturday: crypto trades
+
+
+def test_a_funds_nav_is_a_regular_session_price_in_its_own_zone_and_currency() -> None:
+    chart = chart_of("chart-0P000071W8.TO-2020-01-01-to-2020-01-03.json", "0P000071W8.TO")
+    nav = chart.quotes()[-1]
+    assert (nav.price, nav.session, nav.currency) == (195.29, MarketSession.REGULAR, "CAD")
+    assert fmt.iso_time(nav) == "2026-10-02T16:00:00-04:00"
+    assert fmt.quote_price(nav) == "195.29 CAD"
+
+
+# -- 8. precision, units -------------------------------------------------------------------------
+
+
+def test_float32_prices_read_back_as_the_decimal_yahoo_sent() -> None:
+    assert decode_frame(frame_text("btc-usd-crypto")).price == 94745.08
+    for price in (104234.55, 118765.43, 99999.99, 672.35, 1.15327):
+        sent = struct.unpack("<f", struct.pack("<f", price))[0]
+        assert f32(sent) == price  # seven significant digits would say 104234.5, 118765.4
+    assert fmt.format_price(104234.546875, 2) == "104,234.55"
+
+
+def test_fx_decimals_come_from_the_price_hint() -> None:
+    store = QuoteStore()
+    store.apply(decode_frame(frame_text("eurusd-fx")))
+    quote = store.latest("EURUSD=X")
+    assert quote is not None
+    assert fmt.quote_price(quote) == "1.1533"
+    assert fmt.quote_change(quote) == "+0.0011"
+    assert fmt.format_pct(quote.change_pct) == "+0.09%"
+    chart = chart_of("chart-EURUSD=X-2020-01-01-to-2020-01-03.json", "EURUSD=X")
+    assert chart.price_hint == 4 and chart.bars[0][4] == 1.1220826
+
+
+def test_pence_are_shown_as_pence() -> None:
+    quote = chart_of("chart-OCDO.L-2020-01-01-to-2020-01-03.json", "OCDO.L").quotes()[-1]
+    assert quote.currency == "GBp"
+    assert fmt.quote_price(quote) == "260.40 GBp"
+    assert fmt.quote_record(quote)["currency"] == "GBp"
+
+
+def test_crypto_volume_is_a_rolling_24_hours_and_not_made_into_bars() -> None:
+    store = QuoteStore()
+    quote = decode_frame(frame_text("btc-usd-crypto"))
+    store.apply(quote)
+    later = quote._replace(price=94800.0, time=quote.time + 30, volume=quote.volume + 5e8)  # type: ignore[operator]
+    store.apply(later)
+    shown = store.latest("BTC-USD")
+    assert shown is not None and shown.volume_24h
+    assert fmt.quote_volume(shown).endswith("(24h)")
+    bars = store.minute_bars("BTC-USD")
+    assert bars is not None and float(bars.column("v").sum()) == 0.0  # no session volume differenced from it
+    assert fmt.quote_record(shown)["volume_window"] == "24h"
+
+
+def test_nothing_rounds_to_a_signed_zero() -> None:
+    assert fmt.format_change(-0.001, 150.0) == "0.00"
+    assert fmt.format_pct(-0.004) == "0.00%"
+    assert fmt.format_change(0.004, 1.1, 4) == "+0.0040"
+    record = fmt.quote_record(Quote("X", 10.0, 1.7e9, prev_close=10.0))
+    assert record["change"] == 0.0 and not math.copysign(1.0, record["change"]) < 0  # type: ignore[arg-type]
+
+
+# -- 9. the market calendar ----------------------------------------------------------------------
+
+
+def test_the_calendar_knows_thanksgiving_and_the_early_close() -> None:
+    calendar = UsMarketCalendar()
+    assert calendar.warm(today=date(2025, 11, 20))
+    assert not calendar.is_regular(ny("2025-11-27T11:00:00"))  # Thanksgiving
+    assert calendar.is_regular(ny("2025-11-28T12:59:00"))
+    assert not calendar.is_regular(ny("2025-11-28T13:01:00"))  # the day after closes at 13:00
+    assert calendar.state(ny("2025-11-28T12:00:00")).text == "Market open · early close 13:00 ET"
+    assert calendar.state(ny("2025-11-29T10:00:00")).text == "Market closed · opens Mon 09:30 ET"
+    assert calendar.state(ny("2025-11-27T10:00:00")).text == "Market closed (holiday) · opens Fri 09:30 ET"
+
+
+def test_before_the_calendar_loads_the_weekday_clock_answers() -> None:
+    calendar = UsMarketCalendar()
+    assert calendar.is_regular(ny("2025-11-27T11:00:00"))  # not loaded: holidays unknown, as before
+    assert not calendar.is_regular(ny("2025-11-29T11:00:00"))
+
+
+# -- a split, for completeness: bars are as Yahoo adjusted them ----------------------------------
+
+
+def test_split_adjusted_daily_bars_read_without_a_jump() -> None:
+    chart = chart_of("chart-NVDA-split-2021-02-01-to-2022-01-31.json", "NVDA")
+    closes = [bar[4] for bar in chart.bars]
+    assert len(closes) == 252
+    moves = [abs(b / a - 1) for a, b in itertools.pairwise(closes)]
+    assert max(moves) < 0.2  # a 4:1 split unadjusted would be a 75 % fall in one day
+    assert datetime.fromtimestamp(chart.bars[0][0], UTC).date() == date(2021, 2, 1)
+
+
+def test_fixture_files_are_not_edited_in_place() -> None:
+    body = aapl_pre_market_body()
+    before = copy.deepcopy(body)
+    parse_chart("AAPL", body).quotes()
+    assert body == before
