@@ -305,10 +305,12 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
     """Run the chosen source for `args.symbols` until `--seconds` or Ctrl-C; returns the source used."""
     from desktop.core.pipeline import QuotePipeline
     from desktop.core.quote_store import QuoteStore
+    from desktop.feeds.base import FeedStatus
 
     source = resolve_source(args)
     pipeline = QuotePipeline(QuoteStore())
     probe: list[str | None] = []  # Yahoo's chart endpoint: [None] when it answers, [reason] when not
+    stopping = threading.Event()
     woken = threading.Event()
     pipeline.on_wake = woken.set
     feed: Any
@@ -317,7 +319,11 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
         from desktop.feeds.yahoo_live import YahooLiveFeed
 
         warm_in_background()
-        feed = YahooLiveFeed(pipeline.push, on_status=lambda st: print(f"tickerdesk: {st.detail}", file=sys.stderr))
+        def say(status: FeedStatus) -> None:
+            if not stopping.is_set():  # nothing from the feed after the command's own last word
+                print(f"tickerdesk: {status.detail}", file=sys.stderr)
+
+        feed = YahooLiveFeed(pipeline.push, on_status=say)
         threading.Thread(target=lambda: probe.append(_yahoo_probe()), name="yahoo-probe", daemon=True).start()
     else:
         from desktop.feeds.replay import ReplayFeed
@@ -366,6 +372,7 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
     except KeyboardInterrupt:
         pass
     finally:
+        stopping.set()
         feed.stop()
     return source
 

@@ -90,3 +90,26 @@ def test_auto_falls_back_to_replay_and_goes_live_when_yahoo_returns(
     qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == "700.00", timeout=10_000)
     assert window.store.latest("SPY").source == "yahoo"  # type: ignore[union-attr]
     assert not window.speed_box.isEnabled()
+
+
+def test_live_rows_read_like_yahoos_own_page(qtbot: QtBot, make_window: MakeWindow, yahoo) -> None:  # type: ignore[no-untyped-def]
+    # Real recorded replies: a London listing in pence and EUR/USD with Yahoo's four decimals.
+    streamer, http = yahoo
+    http.serve_recorded("OCDO.L", "chart-OCDO.L-2020-01-01-to-2020-01-03.json")
+    http.serve_recorded("EURUSD=X", "chart-EURUSD=X-2020-01-01-to-2020-01-03.json")
+    window = make_window(source="yahoo")
+    qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == "700.00", timeout=10_000)
+    for symbol in ("OCDO.L", "EURUSD=X"):
+        window.add_symbol(symbol)
+        qtbot.waitUntil(lambda s=symbol: window.model.row_of(s) is not None, timeout=10_000)  # type: ignore[misc]
+    qtbot.waitUntil(lambda: cell(window, "OCDO.L", Column.LAST) == "260.40 GBp", timeout=10_000)
+    qtbot.waitUntil(lambda: cell(window, "EURUSD=X", Column.LAST) == "1.1257", timeout=10_000)
+    # After the close a post-market print shows its own change from today's close, and the close beside it.
+    qtbot.waitUntil(lambda: "SPY" in streamer.subscribed(), timeout=10_000)
+    streamer.send_quote(id="SPY", price=701.0, time=int(T0 * 1000) + 5 * 3600_000, change=1.0, market_hours=2)
+    qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == "701.00", timeout=10_000)
+    assert cell(window, "SPY", Column.CHANGE) == "+1.00"
+    row = window.model.row_of("SPY")
+    tip = window.model.data(window.model.index(row, Column.LAST), Qt.ItemDataRole.ToolTipRole)
+    assert "At close 700.00 +2.00 (+0.29%)" in tip
+    assert window.market_label.isVisible() and window.market_label.text().startswith("Market ")
