@@ -319,6 +319,7 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
         from desktop.feeds.yahoo_live import YahooLiveFeed
 
         warm_in_background()
+
         def say(status: FeedStatus) -> None:
             if not stopping.is_set():  # nothing from the feed after the command's own last word
                 print(f"tickerdesk: {status.detail}", file=sys.stderr)

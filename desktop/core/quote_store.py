@@ -112,9 +112,12 @@ class QuoteStore:
         if n > 1 and (
             np.any(np.diff(times) < 0)
             or session_date(times[0]) != session_date(times[-1])
-            or _is_regular(batch.quote(0)) != _is_regular(batch.quote(n - 1))
+            or not _is_regular(batch.quote(0))
+            or not _is_regular(batch.quote(n - 1))
         ):
-            return self.apply_all(batch.quotes())  # across a session or a session boundary: row by row
+            # Across days, out of order, or outside the regular session (where a quote's base and day
+            # figures depend on the rows before it): row by row.
+            return self.apply_all(batch.quotes())
         day = session_date(times[0])
         session = day.toordinal()
         midnight = session_start(float(times[0]))
@@ -209,6 +212,20 @@ class QuoteStore:
         symbol = quote.symbol
         regular = self._regular.get(symbol)
         day = self._clock.ordinal(quote.time)
+        if (
+            last is not None
+            and quote.session is not MarketSession.REGULAR
+            and quote.day_high is None
+            and quote.volume is None
+            and not quote.daily
+            and not last.daily
+            and self._clock.ordinal(last.time) == day
+        ):
+            # Outside the regular session a frame that states only its price (after hours, overnight) keeps
+            # the day's range and volume.
+            quote = quote._replace(day_open=last.day_open, day_high=last.day_high, day_low=last.day_low,
+                                   volume=last.volume, volume_24h=last.volume_24h)  # fmt: skip
+            day = self._clock.ordinal(quote.time)
         base = quote.prev_close
         if _is_regular(quote):
             if base is None:

@@ -268,11 +268,12 @@ def _read_result(symbol: str, result: dict[str, Any]) -> Chart:
     hint = _num(meta.get("priceHint"))
     currency = meta.get("currency")
     name = meta.get("shortName") or meta.get("longName")
+    price = _positive(meta.get("regularMarketPrice"))
     return Chart(
         symbol=str(meta.get("symbol") or symbol).upper(),
-        name=str(name).strip() if name else None,
-        prev_close=_positive(meta.get("previousClose")) or _positive(meta.get("chartPreviousClose")),
-        price=_positive(meta.get("regularMarketPrice")),
+        name=" ".join(str(name).split()) if name else None,
+        prev_close=_regular_base(meta, price, int(hint) if hint is not None else None),
+        price=price,
         price_time=price_time,
         day_high=_positive(meta.get("regularMarketDayHigh")),
         day_low=_positive(meta.get("regularMarketDayLow")),
@@ -283,6 +284,40 @@ def _read_result(symbol: str, result: dict[str, Any]) -> Chart:
         hours=_hours(meta),
         instrument=meta.get("instrumentType") if isinstance(meta.get("instrumentType"), str) else None,
     )
+
+
+def _regular_base(meta: dict[str, Any], price: float | None, hint: int | None) -> float | None:
+    """The base of the regular market's change at `regularMarketTime`.
+
+    Yahoo's own figure first: recent replies state the change (`fulldayChange` beside `fulldayPrice`, and
+    `regularMarketChangePercent`), whose base is price − change. Then `previousClose`. `chartPreviousClose`
+    only for a one-day range, where it is the previous close; for other ranges it is the close before the
+    range's first bar, which may be years old.
+    """
+    candidates: list[tuple[float, float]] = []  # (relative rounding error, base)
+    change = _num(meta.get("fulldayChange"))
+    if price is not None and change is not None and _num(meta.get("fulldayPrice")) == price:
+        candidates.append((_rounding(change), price - change))
+    percent = _num(meta.get("regularMarketChangePercent"))
+    if price is not None and percent is not None and percent > -100:
+        candidates.append((_rounding(percent), price / (1 + percent / 100)))
+    # Both are rounded (EURUSD=X: change 0.0013 and 0.1126 %): take the one that says more.
+    base = min(candidates)[1] if candidates else None
+    if base is not None and is_valid_price(base):
+        return round(base, (hint if hint is not None else 2) + 2)
+    previous = _positive(meta.get("previousClose"))
+    if previous is not None:
+        return previous
+    return _positive(meta.get("chartPreviousClose")) if meta.get("range") == "1d" else None
+
+
+def _rounding(value: float) -> float:
+    """How far off a figure rounded to the decimals it is written with can be, relative to itself."""
+    if value == 0:
+        return 0.0
+    text = repr(value)
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 6
+    return 0.5 * 10.0**-decimals / abs(value)
 
 
 def _positive(value: Any) -> float | None:
