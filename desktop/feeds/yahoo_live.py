@@ -12,6 +12,7 @@ is down) are polled.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -19,13 +20,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 from desktop.core.quote import Quote
 from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
-from desktop.feeds.yahoo_http import Chart, UnknownSymbolError, YahooError, YahooHttp
+from desktop.feeds.yahoo_http import Chart, UnknownSymbolError, UnreachableError, YahooError, YahooHttp
 from desktop.feeds.yahoo_poll import YahooPollFeed
 from desktop.feeds.yahoo_stream import YahooStreamFeed
 
 log = logging.getLogger("desktop.feed")
 
 HELD_PER_SYMBOL = 5_000  # streamed quotes kept for a symbol whose history is still being fetched
+HOLD_LIMIT = 5.0  # seconds a symbol's streamed quotes wait for its history before they go on alone
 
 
 class YahooLiveFeed:
@@ -56,6 +58,8 @@ class YahooLiveFeed:
         )
         self.snapshot_deadline = snapshot_deadline
         self._held: dict[str, list[Quote]] = {}  # symbol -> streamed quotes waiting for its history
+        self._held_since: dict[str, float] = {}  # symbol -> monotonic time its history was first asked for
+        self._sent: dict[str, float] = {}  # symbol -> quote time of the newest streamed quote passed on
         self._unknown: set[str] = set()
         self.snapshot_failures: dict[str, str] = {}  # symbol -> why its history could not be fetched
         self._stop = threading.Event()
@@ -74,6 +78,7 @@ class YahooLiveFeed:
         with self._lock:
             symbols = list(self._symbols)
             self._held = {s: [] for s in symbols}
+            self._held_since = dict.fromkeys(symbols, time.monotonic())
 
         def snapshot_then_poll() -> None:
             # Polling starts after the snapshot: it must know what the snapshot delivered.
@@ -83,6 +88,7 @@ class YahooLiveFeed:
 
         self.stream.start()
         threading.Thread(target=snapshot_then_poll, name="yahoo-snapshot", daemon=True).start()
+        self._release_later()
 
     def stop(self) -> None:
         self._stop.set()
@@ -99,10 +105,12 @@ class YahooLiveFeed:
             if later:
                 for symbol in added:
                     self._held.setdefault(symbol, [])
+                    self._held_since.setdefault(symbol, time.monotonic())
         self.stream.set_symbols(wanted)
         self.poll.set_symbols(wanted)
         if later:
             threading.Thread(target=self._snapshot, args=(added,), name="yahoo-snapshot", daemon=True).start()
+            self._release_later()
 
     def can_supply(self, symbol: str) -> str | None:
         return None
@@ -127,6 +135,11 @@ class YahooLiveFeed:
         history = [q for part in parts for q in part]
         with self._lock:  # the stream waits here, so nothing of these symbols overtakes their history
             held = [q for s in symbols for q in self._held.pop(s, [])]
+            for symbol in symbols:
+                self._held_since.pop(symbol, None)
+            # History that comes after its symbol's quotes were let go alone is kept only where it is newer
+            # than what went on: the store and the alert engine see each symbol in time order.
+            history = [q for q in history if q.time > self._sent.get(q.symbol, -math.inf)]
             batch = sorted(history + held, key=lambda q: q.time)  # stable: history first at equal times
             if batch and not self._stop.is_set():
                 self._sink(batch, 5.0)
@@ -156,6 +169,10 @@ class YahooLiveFeed:
                 with self._lock:
                     self._unknown.add(symbol)
                 return None
+            except UnreachableError as exc:  # no network: polling reports it and takes over when it is back
+                log.info("history for %s not fetched: %s", symbol, exc)
+                self.snapshot_failures[symbol] = str(exc)
+                return None
             except YahooError as exc:
                 if self._stop.is_set() or time.monotonic() + delay >= deadline:
                     log.info("history for %s not fetched: %s", symbol, exc)
@@ -166,6 +183,23 @@ class YahooLiveFeed:
                 return None
             delay = min(delay * 2, 16.0)
 
+    def _release_later(self) -> None:
+        timer = threading.Timer(HOLD_LIMIT + 0.1, self._release_overdue)
+        timer.name = "yahoo-hold"
+        timer.daemon = True
+        timer.start()
+
+    def _release_overdue(self) -> None:
+        """Quotes held longer than HOLD_LIMIT go on without their history (which may never come)."""
+        now = time.monotonic()
+        with self._lock:
+            overdue = [s for s in self._held if now - self._held_since.get(s, now) >= HOLD_LIMIT]
+            quotes = sorted((q for s in overdue for q in self._held.pop(s)), key=lambda q: q.time)
+            for quote in quotes:
+                self._sent[quote.symbol] = max(quote.time, self._sent.get(quote.symbol, -math.inf))
+            if quotes and not self._stop.is_set():
+                self._sink(quotes, 5.0)
+
     def _from_stream(self, quotes: Sequence[Quote], timeout: float | None = None) -> bool:
         now = time.monotonic()
         with self._lock:
@@ -175,11 +209,18 @@ class YahooLiveFeed:
                 passing = []
                 for quote in quotes:
                     held = self._held.get(quote.symbol)
+                    if held is not None and now - self._held_since.get(quote.symbol, now) > HOLD_LIMIT:
+                        # Its history is slow (a hanging or unreachable chart endpoint): go on without it.
+                        passing.extend(self._held.pop(quote.symbol))
+                        held = None
                     if held is None:
                         passing.append(quote)
                     elif len(held) < HELD_PER_SYMBOL:
                         held.append(quote)
                 quotes = passing
+            for quote in quotes:
+                if quote.time > self._sent.get(quote.symbol, -math.inf):
+                    self._sent[quote.symbol] = quote.time
         return self._sink(quotes, timeout) if quotes else True
 
     def _quiet(self, symbols: list[str]) -> list[str]:

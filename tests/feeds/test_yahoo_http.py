@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from desktop.feeds.yahoo_http import (
     YahooHttp,
     parse_chart,
 )
-from desktop.feeds.yahoo_live import YahooLiveFeed
+from desktop.feeds.yahoo_live import HOLD_LIMIT, YahooLiveFeed
 from desktop.feeds.yahoo_poll import YahooPollFeed
 
 from ..fakes.yahoo_http import FIXTURES, FakeYahooHttp, chart_body, recorded
@@ -236,3 +238,27 @@ def test_a_stream_tick_that_beats_its_snapshot_waits_for_the_history(
     times = [q.time for q in sink.quotes]
     assert len(sink.quotes) == len(bars) + 1 and times == sorted(times), "history first, then the held tick"
     assert not sink.quotes[-1].backfill and all(q.backfill for q in sink.quotes[:-1])
+
+
+def test_a_chart_endpoint_that_never_answers_does_not_hold_the_stream() -> None:
+    # A real listening socket that accepts connections and never replies: the snapshot hangs on it.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)
+    streamer = FakeStreamer()
+    sink = Sink()
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    feed = YahooLiveFeed(sink, http=YahooHttp(url, timeout=30), ws_url=streamer.url, snapshot_deadline=60)
+    feed.set_symbols(["SPY"])
+    started = time.monotonic()
+    feed.start()
+    try:
+        wait_for(lambda: streamer.subscribed() == {"SPY"})
+        for k in range(3):
+            streamer.send_quote(id="SPY", price=700.0 + k, time=1_784_649_600_000 + 1000 * k, change=1.0)
+        wait_for(lambda: sink.prices("SPY") == [700.0, 701.0, 702.0], timeout=15)
+    finally:
+        feed.stop()
+        streamer.stop()
+        silent.close()
+    assert time.monotonic() - started < HOLD_LIMIT + 5
