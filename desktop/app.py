@@ -104,10 +104,11 @@ def build_window(args: argparse.Namespace) -> tuple[MainWindow, str | None]:
     poll_interval = float(settings.get(cfg.POLL_INTERVAL))
 
     def make_live(on_status: StatusListener) -> LiveFeed:
-        from desktop.core.market_calendar import warm_in_background
+        from desktop.core.market_calendar import SESSIONS_FILE, warm_in_background
         from desktop.feeds.yahoo_live import YahooLiveFeed  # only when going live: keeps it off the startup path
 
-        warm_in_background()  # holidays and early closes for stall and stale checks, loaded off this thread
+        # Holidays and early closes for stall and stale checks, loaded off this thread.
+        warm_in_background(paths.resources_dir() / SESSIONS_FILE)
 
         return YahooLiveFeed(pipeline.push, on_status=on_status, poll_interval=poll_interval)
 

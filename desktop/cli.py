@@ -315,10 +315,11 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
     pipeline.on_wake = woken.set
     feed: Any
     if source == "yahoo":
-        from desktop.core.market_calendar import warm_in_background
+        from desktop import paths
+        from desktop.core.market_calendar import SESSIONS_FILE, warm_in_background
         from desktop.feeds.yahoo_live import YahooLiveFeed
 
-        warm_in_background()
+        warm_in_background(paths.resources_dir() / SESSIONS_FILE)
 
         def say(status: FeedStatus) -> None:
             if not stopping.is_set():  # nothing from the feed after the command's own last word

@@ -13,6 +13,8 @@ test -x "$venv/bin/python" || "$PYTHON" -m venv "$venv"
 version="$("$venv/bin/python" -c 'import desktop; print(desktop.__version__)')"
 
 "$venv/bin/python" installer/make_icons.py --platform-icons --out build/icons
+# The NYSE calendar as a table: the bundle leaves exchange-calendars' pandas stack out.
+"$venv/bin/python" -m desktop.core.market_calendar build/xnys-sessions.json
 rm -rf dist/tickerdesk
 "$venv/bin/pyinstaller" --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
   installer/tickerdesk.spec

@@ -13,14 +13,17 @@ import itertools
 import json
 import math
 import struct
+import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from desktop.core import formatting as fmt
-from desktop.core.market_calendar import UsMarketCalendar
+from desktop.core.market_calendar import UsMarketCalendar, write_sessions
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import MarketSession
@@ -304,3 +307,17 @@ def test_fixture_files_are_not_edited_in_place() -> None:
     before = copy.deepcopy(body)
     parse_chart("AAPL", body).quotes()
     assert body == before
+
+
+def test_the_frozen_builds_session_table_answers_like_the_library(tmp_path: Path) -> None:
+    table = tmp_path / "xnys.json"
+    assert write_sessions(table, date(2025, 1, 1), date(2026, 12, 31)) == 250 + 251
+    from_file = UsMarketCalendar()
+    # As in the bundle: the library cannot be imported, the table is read instead.
+    with patch.dict(sys.modules, {"exchange_calendars": None}):
+        assert from_file.warm(today=date(2025, 11, 20), sessions_file=table)
+    assert not from_file.is_regular(ny("2025-11-27T11:00:00"))
+    assert from_file.state(ny("2025-11-28T12:00:00")).text == "Market open · early close 13:00 ET"
+    too_short = UsMarketCalendar()
+    with patch.dict(sys.modules, {"exchange_calendars": None}):
+        assert not too_short.warm(today=date(2027, 6, 1), sessions_file=table)  # beyond the table: not trusted
