@@ -55,6 +55,7 @@ class UsMarketCalendar:
                 return True
             today = today or datetime.now(NEW_YORK).date()
             start, end = today - timedelta(days=DAYS_BEHIND), today + timedelta(days=DAYS_AHEAD)
+            hours: dict[date, tuple[float, float]] | None
             try:
                 hours = library_sessions(start, end)
             except ImportError as exc:
