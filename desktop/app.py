@@ -27,7 +27,7 @@ from desktop.feeds.base import StatusListener
 from desktop.feeds.replay import ReplayFeed
 from desktop.feeds.replay_source import default_start, load_timeline
 from desktop.storage.alerts import AlertRepository
-from desktop.storage.database import DatabaseError, open_database
+from desktop.storage.database import StorageError, open_database
 from desktop.storage.watchlists import DEFAULT_WATCHLIST, WatchlistRepository
 from desktop.storage.writer import BackgroundWriter
 from desktop.ui import settings as cfg
@@ -149,7 +149,7 @@ def build_window(args: argparse.Namespace) -> tuple[MainWindow, str | None]:
     alerts.setParent(window)
     window.destroyed.connect(opened.connection.close)
     missing = [s for s in watchlists.symbols() if feeds.can_supply(s) is not None]
-    notes = [opened.recovery_message] if opened.recovery_message else []
+    notes = [m for m in (opened.recovery_message, opened.read_only) if m]
     notes.extend(alerts.startup_problems)
     if missing:
         notes.append(f"No data for {', '.join(missing)} in this source; those rows stay empty.")
@@ -191,7 +191,7 @@ def run_app(args: argparse.Namespace) -> int:
     reporter = ErrorReporter()
     try:
         window, notice = build_window(args)
-    except DatabaseError as exc:
+    except StorageError as exc:  # busy, newer, unreadable and unmovable: the file is left as it is
         QMessageBox.critical(None, "Tickerdesk", str(exc))
         return 1
     reporter.reported.connect(lambda text: window.show_message(text, error=True))

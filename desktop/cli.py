@@ -442,67 +442,83 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     from desktop import paths
-    from desktop.core.alerts.rule_files import read_rules, write_rules
-    from desktop.core.alerts.rules import RuleError, rule_from_dict, rule_to_dict
     from desktop.storage.alerts import AlertRepository
-    from desktop.storage.database import open_database
+    from desktop.storage.database import StorageError, open_database, storage_errors
 
-    opened = open_database(paths.database_path())
+    def busy() -> None:
+        print("tickerdesk: database busy (another program holds it), waiting…", file=sys.stderr, flush=True)
+
+    try:
+        opened = open_database(paths.database_path(), on_busy=busy)
+    except StorageError as exc:
+        raise RuntimeFailureError(str(exc)) from None
     if opened.recovery_message:
         print(f"tickerdesk: {opened.recovery_message}", file=sys.stderr)
+    if opened.read_only and args.action not in ("list", "export"):
+        raise RuntimeFailureError(opened.read_only.replace(" Opened read-only: changes will not be saved.", ""))
     repo = AlertRepository(opened.connection)
     try:
-        rules, problems = repo.rules()
-        for problem in problems:
-            print(f"tickerdesk: {problem}", file=sys.stderr)
-        if args.action == "list":
-            if args.format == "json":
-                print(json.dumps([rule_to_dict(r) for r in rules], indent=2))
-            else:
-                for r in rules:
-                    flag = "" if r.enabled else "  (disabled)"
-                    print(f"{r.id:<20} {r.title}{flag}")
-                print(f"{len(rules)} rule{'s' if len(rules) != 1 else ''}")
-        elif args.action == "add":
-            fields = {
-                k: v
-                for k, v in {
-                    "id": args.id, "name": args.name, "type": args.type, "symbol": args.symbol, "a": args.a,
-                    "b": args.b, "window": args.window, "condition": args.condition, "level": args.level,
-                    "cooldown": args.cooldown,
-                }.items()
-                if v is not None
-            }  # fmt: skip
-            if args.once:
-                fields["once"] = True
-            if args.disabled:
-                fields["enabled"] = False
-            try:
-                rule = rule_from_dict(fields)
-            except RuleError as exc:
-                raise CliError(str(exc)) from None
-            if any(r.id == rule.id for r in rules):
-                raise CliError(f"a rule with id {rule.id!r} exists already")
-            repo.save_rule(rule)
-            print(f"saved {rule.id}: {rule.title}")
-        elif args.action == "remove":
-            missing = [i for i in args.ids if not any(r.id == i for r in rules)]
-            if missing:
-                raise CliError(f"no rule with id {', '.join(missing)}")
-            for rule_id in args.ids:
-                repo.delete_rule(rule_id)
-            print(f"removed {', '.join(args.ids)}")
-        elif args.action == "import":
-            incoming = read_rules(args.file)
-            repo.save_rules(incoming)
-            known = {r.id for r in rules}
-            updated = sum(1 for r in incoming if r.id in known)
-            print(f"imported {len(incoming)} rule{'s' if len(incoming) != 1 else ''} ({updated} updated)")
-        else:
-            write_rules(args.file, rules)
-            print(f"exported {len(rules)} rule{'s' if len(rules) != 1 else ''} to {args.file}")
+        with storage_errors(opened.path):
+            return _alerts_action(args, repo)
+    except StorageError as exc:
+        raise RuntimeFailureError(str(exc)) from None
     finally:
         opened.connection.close()
+
+
+def _alerts_action(args: argparse.Namespace, repo: Any) -> int:
+    from desktop.core.alerts.rule_files import read_rules, write_rules
+    from desktop.core.alerts.rules import RuleError, rule_from_dict, rule_to_dict
+
+    rules, problems = repo.rules()
+    for problem in problems:
+        print(f"tickerdesk: {problem}", file=sys.stderr)
+    if args.action == "list":
+        if args.format == "json":
+            print(json.dumps([rule_to_dict(r) for r in rules], indent=2))
+        else:
+            for r in rules:
+                flag = "" if r.enabled else "  (disabled)"
+                print(f"{r.id:<20} {r.title}{flag}")
+            print(f"{len(rules)} rule{'s' if len(rules) != 1 else ''}")
+    elif args.action == "add":
+        fields = {
+            k: v
+            for k, v in {
+                "id": args.id, "name": args.name, "type": args.type, "symbol": args.symbol, "a": args.a,
+                "b": args.b, "window": args.window, "condition": args.condition, "level": args.level,
+                "cooldown": args.cooldown,
+            }.items()
+            if v is not None
+        }  # fmt: skip
+        if args.once:
+            fields["once"] = True
+        if args.disabled:
+            fields["enabled"] = False
+        try:
+            rule = rule_from_dict(fields)
+        except RuleError as exc:
+            raise CliError(str(exc)) from None
+        if any(r.id == rule.id for r in rules):
+            raise CliError(f"a rule with id {rule.id!r} exists already")
+        repo.save_rule(rule)
+        print(f"saved {rule.id}: {rule.title}")
+    elif args.action == "remove":
+        missing = [i for i in args.ids if not any(r.id == i for r in rules)]
+        if missing:
+            raise CliError(f"no rule with id {', '.join(missing)}")
+        for rule_id in args.ids:
+            repo.delete_rule(rule_id)
+        print(f"removed {', '.join(args.ids)}")
+    elif args.action == "import":
+        incoming = read_rules(args.file)
+        repo.save_rules(incoming)
+        known = {r.id for r in rules}
+        updated = sum(1 for r in incoming if r.id in known)
+        print(f"imported {len(incoming)} rule{'s' if len(incoming) != 1 else ''} ({updated} updated)")
+    else:
+        write_rules(args.file, rules)
+        print(f"exported {len(rules)} rule{'s' if len(rules) != 1 else ''} to {args.file}")
     return 0
 
 

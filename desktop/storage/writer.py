@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop.storage.database import connect
+from desktop.storage.database import StorageError, connect, describe
 
 log = logging.getLogger("desktop.storage")
 
@@ -51,7 +51,12 @@ class BackgroundWriter:
         self._thread.join(timeout)
 
     def _run(self) -> None:
-        conn = connect(self._path)
+        conn: sqlite3.Connection | None = None
+        unusable: StorageError | None = None
+        try:
+            conn = connect(self._path)
+        except sqlite3.Error as exc:  # read-only or full: every write says so, none is lost silently
+            unusable = describe(exc, self._path)
         try:
             while True:
                 item = self._jobs.get()
@@ -59,11 +64,14 @@ class BackgroundWriter:
                     return
                 job, on_done, on_failed = item
                 try:
+                    if conn is None:
+                        raise unusable or StorageError("the database is not open")
                     result = job(conn)
                 except Exception as exc:  # a failed write is reported, never fatal to the thread
-                    log.exception("database write failed")
+                    reason = describe(exc, self._path) if isinstance(exc, sqlite3.Error) else exc
+                    log.warning("database write failed: %s", reason)
                     if on_failed is not None:
-                        on_failed(exc)
+                        on_failed(reason)
                 else:
                     if on_done is not None:
                         on_done(result)
@@ -72,4 +80,5 @@ class BackgroundWriter:
                     if self._pending == 0:
                         self._idle.set()
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()

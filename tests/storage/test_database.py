@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from desktop.storage.database import open_database
+import pytest
+
+from desktop.storage.database import NewerDatabaseError, open_database
 from desktop.storage.migrations import MIGRATIONS
 from desktop.storage.watchlists import WatchlistRepository
 
@@ -65,11 +67,13 @@ def test_damaged_pages_are_detected(tmp_path: Path) -> None:
     assert opened.recovery_message is not None
 
 
-def test_newer_schema_is_not_touched(tmp_path: Path) -> None:
+def test_newer_schema_is_refused_and_not_touched(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
     conn.close()
-    opened = open_database(path)
-    assert opened.recovery_message is not None and "newer" in opened.recovery_message
-    assert any(p.name.startswith("t.db.unreadable-") for p in tmp_path.iterdir())
+    before = path.read_bytes()
+    with pytest.raises(NewerDatabaseError, match="made by a newer Tickerdesk"):
+        open_database(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.db"]
