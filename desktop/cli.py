@@ -6,7 +6,9 @@ Qt is imported only by `run`, so the terminal commands start fast and work witho
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import math
 import signal
 import sys
 import threading
@@ -30,6 +32,7 @@ from desktop.core.formatting import (
 )
 from desktop.core.prices import PriceFileError
 from desktop.core.quote import Quote
+from desktop.core.safe_files import file_problem, printable
 from desktop.core.sessions import NEW_YORK
 
 EXIT_USAGE = 2
@@ -49,41 +52,66 @@ class RuntimeFailureError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # One line, no usage dump: the user asked for something we can say plainly.
-        self.exit(EXIT_USAGE, f"tickerdesk: {message} (see tickerdesk {self.prog.split()[-1]} --help)\n")
+        self.exit(EXIT_USAGE, f"tickerdesk: {message} (see {self.prog} --help)\n")
+
+
+FIRST_YEAR, LAST_YEAR = 1970, 2200  # dates a market data file or a replay can mean
+MIN_SPEED, MAX_SPEED = 0.01, 10_000.0  # replay steps per second ('max' is as fast as the machine goes)
+MAX_SECONDS = 366 * 86_400.0  # --seconds / --exit-after: a year at most
+UNTIL_HELP = "stop after this long (default: until Ctrl-C)"
 
 
 def _date_arg(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"bad date {text!r}: use YYYY-MM-DD") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}: a year from {FIRST_YEAR} to {LAST_YEAR}")
+    return day
 
 
 def _when_arg(text: str) -> float:
     """A date (its whole New York day) or a date-time (New York when it has no offset) as epoch seconds."""
+    bad = (
+        f"bad date or time {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[+HH:MM], "
+        f"a year from {FIRST_YEAR} to {LAST_YEAR}"
+    )
     try:
         if len(text) == 10:
-            day = date.fromisoformat(text)
+            day = _date_arg(text)
             return datetime.combine(day + timedelta(days=1), datetime.min.time(), NEW_YORK).timestamp() - 1e-3
         moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"bad date or time {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[+HH:MM]"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=NEW_YORK)
-    return moment.timestamp()
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=NEW_YORK)
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise ValueError(text)
+        return moment.timestamp()
+    except (ValueError, OverflowError, OSError, argparse.ArgumentTypeError):
+        raise argparse.ArgumentTypeError(bad) from None
 
 
 def _speed_arg(text: str) -> float:
-    if text.lower() in ("max", "fast", "0"):
+    if text.strip().lower() == "max":
         return 0.0
     try:
         value = float(text)
     except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"bad speed {text!r}: a positive number of steps per second, or 'max'")
+        value = math.nan
+    if not MIN_SPEED <= value <= MAX_SPEED:
+        raise argparse.ArgumentTypeError(
+            f"bad speed {text!r}: steps per second from {MIN_SPEED:g} to {MAX_SPEED:g}, or 'max'"
+        )
+    return value
+
+
+def _seconds_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"bad number of seconds {text!r}: more than 0, at most {MAX_SECONDS:.0f}")
     return value
 
 
@@ -114,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_options(run)
     run.add_argument("--speed", type=_speed_arg, default=None, help="replay steps per second, or 'max'")
     run.add_argument("--start", type=_date_arg, default=None, help="replay start date (default 2025-10-01)")
-    run.add_argument("--exit-after", type=float, default=None, metavar="SECONDS", help="quit after this long")
+    run.add_argument("--exit-after", type=_seconds_arg, default=None, metavar="SECONDS", help="quit after this long")
     run.add_argument(
         "--screenshot", type=Path, default=None, metavar="FILE.png", help="save the window before quitting"
     )
@@ -128,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     watch = sub.add_parser("watch", help="stream quote updates to the terminal")
     watch.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
     _add_source_options(watch)
-    watch.add_argument("--seconds", type=float, default=None, help="stop after this long (default: until Ctrl-C)")
+    watch.add_argument(
+        "--seconds", type=_seconds_arg, default=None, help="stop after this long (default: until Ctrl-C)"
+    )
     watch.add_argument("--speed", type=_speed_arg, default=1.0, help="replay steps per second, or 'max'")
     watch.add_argument("--start", type=_date_arg, default=None, help="replay start date (default 2025-10-01)")
     watch.add_argument("--format", choices=("table", "jsonl"), default="table")
@@ -138,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--out", type=Path, required=True, metavar="FILE", help="the recording (CSV), appended to")
     _add_source_options(record)
     record.set_defaults(source="yahoo")
-    record.add_argument("--seconds", type=float, default=None, help="stop after this long (default: until Ctrl-C)")
+    record.add_argument(
+        "--seconds", type=_seconds_arg, default=None, help="stop after this long (default: until Ctrl-C)"
+    )
 
     chart = sub.add_parser("chart", help="render a chart headless to a PNG file")
     chart.add_argument("symbols", nargs="*", type=_symbol_arg, metavar="SYMBOL")
@@ -424,6 +456,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from desktop.core.backtest import run_backtest
     from desktop.core.prices import load_prices
 
+    if args.since and args.until and args.since > args.until:
+        raise CliError(f"--from {args.since} is after --to {args.until}")
     rules = read_rules(args.alerts)
     series = load_prices(args.prices)
     start = _when_arg(args.since.isoformat()) - 86400 + 1e-3 if args.since else None
@@ -472,14 +506,14 @@ def _alerts_action(args: argparse.Namespace, repo: Any) -> int:
 
     rules, problems = repo.rules()
     for problem in problems:
-        print(f"tickerdesk: {problem}", file=sys.stderr)
+        print(f"tickerdesk: {printable(problem)}", file=sys.stderr)
     if args.action == "list":
         if args.format == "json":
             print(json.dumps([rule_to_dict(r) for r in rules], indent=2))
         else:
             for r in rules:
                 flag = "" if r.enabled else "  (disabled)"
-                print(f"{r.id:<20} {r.title}{flag}")
+                print(f"{printable(r.id):<20} {printable(r.title)}{flag}")
             print(f"{len(rules)} rule{'s' if len(rules) != 1 else ''}")
     elif args.action == "add":
         fields = {
@@ -502,14 +536,14 @@ def _alerts_action(args: argparse.Namespace, repo: Any) -> int:
         if any(r.id == rule.id for r in rules):
             raise CliError(f"a rule with id {rule.id!r} exists already")
         repo.save_rule(rule)
-        print(f"saved {rule.id}: {rule.title}")
+        print(f"saved {printable(rule.id)}: {printable(rule.title)}")
     elif args.action == "remove":
         missing = [i for i in args.ids if not any(r.id == i for r in rules)]
         if missing:
             raise CliError(f"no rule with id {', '.join(missing)}")
         for rule_id in args.ids:
             repo.delete_rule(rule_id)
-        print(f"removed {', '.join(args.ids)}")
+        print(f"removed {printable(', '.join(args.ids))}")
     elif args.action == "import":
         incoming = read_rules(args.file)
         repo.save_rules(incoming)
@@ -560,7 +594,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "run")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # said by the command it was meant for: "see tickerdesk alerts add --help"
+        words = " ".join(w for w in ("tickerdesk", args.command, getattr(args, "action", None)) if w)
+        print(f"tickerdesk: unrecognized arguments: {printable(' '.join(extra))} (see {words} --help)", file=sys.stderr)
+        return EXIT_USAGE
     handlers = {
         "run": cmd_run, "quote": cmd_quote, "watch": cmd_watch, "record": cmd_record, "chart": cmd_chart,
         "backtest": cmd_backtest, "alerts": cmd_alerts,
@@ -572,9 +611,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         for note in NOTES:
             print(f"tickerdesk: {note}", file=sys.stderr)
         return status
-    except (CliError, PriceFileError, RuleFileError, BacktestError, OSError) as exc:
-        print(f"tickerdesk: {exc}", file=sys.stderr)
+    except (CliError, PriceFileError, RuleFileError, BacktestError) as exc:
+        print(f"tickerdesk: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except RuntimeFailureError as exc:
-        print(f"tickerdesk: {exc}", file=sys.stderr)
+        print(f"tickerdesk: {printable(str(exc))}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a file the user named (exit 2), or a disk that failed (exit 1)
+        where = Path(exc.filename) if exc.filename else Path("(file)")
+        print(f"tickerdesk: {printable(file_problem(where, exc))}", file=sys.stderr)
+        return 1 if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EIO, errno.EDQUOT) else EXIT_USAGE

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from desktop.core.safe_files import write_atomic
 from desktop.core.sessions import NEW_YORK, REGULAR_CLOSE, REGULAR_OPEN, session_date
 
 log = logging.getLogger("desktop.calendar")
@@ -144,7 +145,7 @@ def write_sessions(path: Path, start: date, end: date) -> int:
     """Write the library's sessions from `start` to `end` as the JSON table the frozen build reads."""
     hours = library_sessions(start, end)
     rows = [[day.isoformat(), o, c] for day, (o, c) in sorted(hours.items())]
-    path.write_text(json.dumps({"calendar": CALENDAR, "sessions": rows}))
+    write_atomic(path, json.dumps({"calendar": CALENDAR, "sessions": rows}))
     return len(rows)
 
 

@@ -8,6 +8,8 @@ Daily rows are stamped at that session's 16:00 New York close.
 from __future__ import annotations
 
 import csv
+import io
+import logging
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +25,9 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 PRICE_COLUMNS = ("Open", "High", "Low", "Close", "Volume")
+
+
+log = logging.getLogger("desktop.prices")
 
 
 class PriceFileError(ValueError):
@@ -241,11 +246,14 @@ def read_cached(path: Path, cache_dir: Path | None) -> PriceSeries:
         return read_price_file(path)
     cached = _cache_file(path, cache_dir)
     try:
-        with np.load(cached) as data:
+        with np.load(io.BytesIO(cached.read_bytes())) as data:
             arrays = {name: data[name] for name in _CACHED}
             return PriceSeries(symbol=path.stem.upper(), daily=bool(data["daily"]), **arrays)
-    except (OSError, KeyError, ValueError):
+    except FileNotFoundError:
         pass
+    except Exception:  # a truncated or zero-byte entry (a crash between write and rename): rebuilt below
+        log.info("price cache %s is unreadable: discarded", cached)
+        cached.unlink(missing_ok=True)
     series = read_price_file(path)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)

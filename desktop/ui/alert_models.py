@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import enum
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from PySide6.QtGui import QBrush
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.formatting import DASH
+from desktop.core.safe_files import spreadsheet_safe, write_atomic
 from desktop.core.sessions import session_date, to_new_york
 from desktop.storage.alerts import StoredFire
 from desktop.ui.alerts_controller import AlertsController
@@ -280,11 +282,14 @@ class FiredAlertsModel(QAbstractTableModel):
     def export_csv(self, path: Path, rows: list[int] | None = None) -> int:
         """Write the log (or the given rows) as CSV: time, rule id, rule, value, level, prices."""
         chosen = [self._rows[r] for r in rows] if rows is not None else self._rows
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            out = csv.writer(handle)
-            out.writerow(["time", "rule_id", "rule", "value", "level", "condition", "prices"])
-            for stored in chosen:
-                f = stored.fire
-                iso = session_date(f.time).isoformat() if f.daily else to_new_york(f.time).isoformat()
-                out.writerow([iso, f.rule_id, f.title, f.value, f.level, f.condition.value, json.dumps(dict(f.inputs))])
+        text = io.StringIO(newline="")
+        out = csv.writer(text)
+        out.writerow(["time", "rule_id", "rule", "value", "level", "condition", "prices"])
+        for stored in chosen:
+            f = stored.fire
+            iso = session_date(f.time).isoformat() if f.daily else to_new_york(f.time).isoformat()
+            # Rule names and ids are the user's (or an imported file's) text: never a formula in a spreadsheet.
+            out.writerow([iso, spreadsheet_safe(f.rule_id), spreadsheet_safe(f.title), f.value, f.level,
+                          f.condition.value, json.dumps(dict(f.inputs))])  # fmt: skip
+        write_atomic(path, text.getvalue())
         return len(chosen)

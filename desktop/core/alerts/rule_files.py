@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.alerts.rules import AlertRule, RuleError, check_unique_ids, rule_from_dict, rule_to_dict
+from desktop.core.safe_files import file_problem, write_atomic
 
 
 class RuleFileError(ValueError):
@@ -51,8 +52,10 @@ def read_rules(path: Path) -> list[AlertRule]:
     fmt = format_of(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleFileError(f"{path}: cannot read ({exc})") from None
+    except OSError as exc:
+        raise RuleFileError(file_problem(path, exc)) from None
+    except UnicodeDecodeError:
+        raise RuleFileError(f"{path}: not a text file (expected UTF-8 TOML or JSON)") from None
     try:
         return parse_rules(text, fmt)
     except RuleFileError as exc:
@@ -76,4 +79,4 @@ def dump_rules(rules: Iterable[AlertRule], fmt: str) -> str:
 
 
 def write_rules(path: Path, rules: Iterable[AlertRule]) -> None:
-    path.write_text(dump_rules(rules, format_of(path)), encoding="utf-8")
+    write_atomic(path, dump_rules(rules, format_of(path)))

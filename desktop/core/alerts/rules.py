@@ -113,6 +113,12 @@ def _bool(value: Any, label: str, name: str) -> bool:
     return value
 
 
+# Bounds that keep every stored figure a finite number the engine, SQLite and the files can carry.
+MAX_LEVEL = 1e12
+MAX_COOLDOWN_S = 10 * 366 * 86_400.0
+EARLIEST_TIME, LATEST_TIME = 0.0, 7_258_118_400.0  # 1970 .. 2200
+
+
 def _time(value: Any, label: str, name: str) -> float:
     if isinstance(value, datetime):
         moment = value
@@ -127,7 +133,13 @@ def _time(value: Any, label: str, name: str) -> float:
         raise RuleError(label, name, f"{value!r} is not a date-time")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=NEW_YORK)
-    return moment.timestamp()
+    try:
+        stamp = moment.timestamp()
+    except (OverflowError, ValueError, OSError):
+        stamp = math.inf
+    if not EARLIEST_TIME <= stamp <= LATEST_TIME:
+        raise RuleError(label, name, f"{value!r} is outside the years 1970 to 2200")
+    return stamp
 
 
 KNOWN_FIELDS = {
@@ -161,8 +173,16 @@ def rule_from_dict(data: Mapping[str, Any], position: int = 1) -> AlertRule:
         choices = ", ".join(c.value for c in Condition)
         raise RuleError(label, "condition", f"unknown condition {data['condition']!r} ({choices})") from None
     level = data["level"]
-    if isinstance(level, bool) or not isinstance(level, int | float) or not math.isfinite(level):
-        raise RuleError(label, "level", f"{level!r} is not a number")
+    if isinstance(level, bool) or not isinstance(level, int | float):
+        raise RuleError(label, "level", f"{_short(level)} is not a number")
+    try:
+        level = float(level)
+    except OverflowError:
+        level = math.inf
+    if math.isnan(level):
+        raise RuleError(label, "level", f"{_short(data['level'])} is not a number")
+    if not abs(level) <= MAX_LEVEL:
+        raise RuleError(label, "level", f"{_short(data['level'])} is larger than any price or spread ({MAX_LEVEL:g})")
 
     symbol = a = b = None
     window = None
@@ -202,7 +222,9 @@ def rule_from_dict(data: Mapping[str, Any], position: int = 1) -> AlertRule:
         try:
             cooldown = parse_duration(data["cooldown"])
         except ValueError as exc:
-            raise RuleError(label, "cooldown", str(exc)) from None
+            raise RuleError(label, "cooldown", _short(str(exc), 160)) from None
+        if not 0 <= cooldown <= MAX_COOLDOWN_S:
+            raise RuleError(label, "cooldown", f"{_short(data['cooldown'])} is longer than ten years")
     name = data.get("name", "")
     if not isinstance(name, str):
         raise RuleError(label, "name", f"{name!r} is not text")
@@ -221,6 +243,12 @@ def rule_from_dict(data: Mapping[str, Any], position: int = 1) -> AlertRule:
         enabled=_bool(data.get("enabled", True), label, "enabled"),
         expires=None if data.get("expires") in (None, "") else _time(data["expires"], label, "expires"),
     )
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    """A value as it goes into a message, cut so a hostile 400-digit figure does not fill the screen."""
+    text = value if isinstance(value, str) and limit > 40 else repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def rule_to_dict(rule: AlertRule) -> dict[str, Any]:

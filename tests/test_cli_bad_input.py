@@ -1,0 +1,136 @@
+"""Bad input and hostile text on the command line: one line, exit 2 (bad input) or 1 (outside failure),
+nothing stored touched. Each case printed a traceback, or was taken silently, before."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.core.prices import _cache_file, read_cached
+from desktop.paths import bundled_daily_dir
+
+from .storage.test_database_faults import fill
+
+
+def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TICKERDESK_HOME": str(home)}
+    return subprocess.run([sys.executable, "-m", "desktop", *args], capture_output=True, text=True, env=env,
+                          timeout=60, check=False)  # fmt: skip
+
+
+def one_line(done: subprocess.CompletedProcess[str]) -> str:
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["quote", "SPY", "--source", "replay", "--at", "9999-12-31"], "a year from 1970 to 2200"),
+        (["run", "--exit-after", "nan"], "bad number of seconds"),
+        (["run", "--exit-after", "1e300"], "bad number of seconds"),
+        (["watch", "SPY", "--source", "replay", "--speed", "0"], "bad speed"),
+        (["watch", "SPY", "--source", "replay", "--speed", "1e-300"], "bad speed"),
+        (["watch", "SPY", "--source", "replay", "--speed", "fast"], "bad speed"),
+        (["watch", "SPY", "--source", "replay", "--seconds", "-1"], "bad number of seconds"),
+        (["watch", "SPY", "--source", "replay", "--seconds", "nan"], "bad number of seconds"),
+        (["alerts", "add", "--type", "price", "--symbol", "SPY", "--condition", "above", "--level", "1",
+          "--frobnicate"], "see tickerdesk alerts add --help"),
+        (["alerts", "add", "--type", "price", "--symbol", "SPY", "--condition", "above", "--level", "1",
+          "--cooldown", "9" * 400 + "s"], "longer than ten years"),
+        (["alerts", "add", "--type", "price", "--symbol", "SPY", "--condition", "above", "--level", "9" * 400],
+         "not a number"),
+    ],
+)  # fmt: skip
+def test_bad_values_are_one_line_and_exit_2(tmp_path: Path, args: list[str], words: str) -> None:
+    done = run(tmp_path, *args)
+    assert done.returncode == 2
+    assert words in one_line(done)
+
+
+def test_from_after_to_is_refused(tmp_path: Path) -> None:
+    rules = tmp_path / "r.toml"
+    rules.write_text('[[alerts]]\nid = "x"\ntype = "price"\nsymbol = "SPY"\ncondition = "above"\nlevel = 1\n')
+    done = run(tmp_path, "backtest", "--prices", str(bundled_daily_dir()), "--alerts", str(rules), "--from",
+               "2025-05-01", "--to", "2025-01-01")  # fmt: skip
+    assert done.returncode == 2 and "--from 2025-05-01 is after --to 2025-01-01" in one_line(done)
+
+
+def test_a_rule_file_with_an_unstorable_value_is_refused_whole(tmp_path: Path) -> None:
+    assert run(tmp_path, "alerts", "add", "--type", "price", "--symbol", "SPY", "--condition", "above", "--level",
+               "500", "--id", "keep").returncode == 0  # fmt: skip
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([
+        {"id": "ok", "type": "price", "symbol": "QQQ", "condition": "above", "level": 1},
+        {"id": "far", "type": "price", "symbol": "QQQ", "condition": "above", "level": 1,
+         "expires": "9999-12-31T23:00-12:00"},
+    ]))  # fmt: skip
+    done = run(tmp_path, "alerts", "import", str(bad))
+    assert done.returncode == 2 and "far" in one_line(done) and "expires" in one_line(done)
+    listed = json.loads(run(tmp_path, "alerts", "list", "--format", "json").stdout)
+    assert [r["id"] for r in listed] == ["keep"]
+
+
+def test_control_characters_in_names_are_escaped_on_the_terminal(tmp_path: Path) -> None:
+    hostile = "Pwn\x1b]0;owned\x07\r\nfake line"
+    assert run(tmp_path, "alerts", "add", "--type", "price", "--symbol", "SPY", "--condition", "above", "--level",
+               "1", "--id", "evil", "--name", hostile).returncode == 0  # fmt: skip
+    listed = run(tmp_path, "alerts", "list")
+    assert listed.returncode == 0
+    assert "\x1b" not in listed.stdout and "\r" not in listed.stdout
+    assert "Pwn\\x1b]0;owned\\x07\\r\\nfake line" in listed.stdout
+    assert len(listed.stdout.strip().splitlines()) == 2  # the rule and the count: no forged line
+
+
+def test_a_missing_file_is_a_sentence(tmp_path: Path) -> None:
+    done = run(tmp_path, "alerts", "import", str(tmp_path / "nowhere.toml"))
+    assert done.returncode == 2
+    line = one_line(done)
+    assert "Errno" not in line and "nowhere.toml" in line
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated"])
+def test_a_bad_price_cache_entry_is_discarded_and_rebuilt(tmp_path: Path, damage: str) -> None:
+    source = bundled_daily_dir() / "SPY.csv"
+    cache = tmp_path / "cache"
+    first = read_cached(source, cache)
+    entry = _cache_file(source, cache)
+    assert entry.exists()
+    entry.write_bytes(b"" if damage == "empty" else entry.read_bytes()[:300])
+    again = read_cached(source, cache)
+    assert list(again.close) == list(first.close)
+    assert entry.stat().st_size > 300, "the entry was written again"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=192k", "tmpfs", str(mount)], capture_output=True,
+                          check=False)  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip("mounting a tmpfs is not permitted here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_an_export_over_a_file_on_a_full_disk_leaves_the_old_file_whole(tmp_path: Path, small_disk: Path) -> None:
+    for k in range(40):
+        run(tmp_path, "alerts", "add", "--type", "price", "--symbol", "SPY", "--condition", "above", "--level",
+            str(100 + k), "--id", f"rule-{k:02d}", "--name", "x" * 200)  # fmt: skip
+    target = small_disk / "rules.toml"
+    target.write_text("# the export of last week\n")
+    fill(small_disk)
+    done = run(tmp_path, "alerts", "export", str(target))
+    assert done.returncode == 1 and "disk is full" in one_line(done)
+    assert target.read_text() == "# the export of last week\n"
+    assert [p.name for p in small_disk.iterdir() if p.name != "filler"] == ["rules.toml"]  # no temporary left
