@@ -396,13 +396,15 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
             reason = unreachable()
             if reason is not None:
                 raise RuntimeFailureError(reason)
+        if source == "yahoo":
+            feed.release_held()  # streamed quotes still waiting for a slow history are printed all the same
         pipeline.drain()
         if source == "yahoo" and not last:  # the time ran out with nothing at all: was Yahoo there?
-            probe_deadline = time.monotonic() + 6.0
+            probe_deadline = time.monotonic() + 1.0
             while not probe and time.monotonic() < probe_deadline:
                 time.sleep(0.05)
-            if probe and probe[0] is not None and not feed.stream.stats.connects:
-                raise RuntimeFailureError(probe[0])
+            if not feed.stream.stats.connects and (not probe or probe[0] is not None):
+                raise RuntimeFailureError(probe[0] if probe else "cannot reach Yahoo (no answer in time)")
     except KeyboardInterrupt:
         pass
     finally:

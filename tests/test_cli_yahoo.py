@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -179,3 +180,27 @@ def test_quote_before_the_open_is_based_on_the_last_close(
     assert (aapl["price"], aapl["prev_close"], aapl["change"], aapl["session"]) == (245.04, 244.87, 0.17, "pre")
     assert (aapl["regular_close"], aapl["regular_change"]) == (244.87, 0.4)
     assert aapl["time"] == "2025-02-20T04:35:00-05:00"
+
+
+def test_watch_keeps_its_time_when_the_chart_endpoint_never_answers(tickerdesk_home: Path) -> None:
+    silent = socket.socket()  # accepts connections, never replies
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)
+    streamer = FakeStreamer()
+    env = {**os.environ, "TICKERDESK_HOME": str(tickerdesk_home), "TICKERDESK_YAHOO_WS_URL": streamer.url,
+           "TICKERDESK_YAHOO_HTTP_URL": f"http://127.0.0.1:{silent.getsockname()[1]}"}  # fmt: skip
+    args = ["watch", "SPY", "QQQ", "--source", "yahoo", "--seconds", "3", "--format", "jsonl"]
+    try:
+        with subprocess.Popen([sys.executable, "-m", "desktop", *args], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env) as proc:  # fmt: skip
+            wait_for(lambda: streamer.subscribed() == {"SPY", "QQQ"}, timeout=20)
+            subscribed = time.monotonic()
+            streamer.send_quote(id="SPY", price=702.0, time=T0, change=2.0, market_hours=1)
+            out, err = proc.communicate(timeout=30)
+            elapsed = time.monotonic() - subscribed
+    finally:
+        streamer.stop()
+        silent.close()
+    assert proc.returncode == 0, err
+    assert [json.loads(line)["price"] for line in out.splitlines()] == [702.0]
+    assert elapsed < 4.0, "--seconds 3 is kept within a second, whatever the chart endpoint does"

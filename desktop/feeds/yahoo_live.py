@@ -16,10 +16,10 @@ import math
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from desktop.core.quote import Quote
 from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
+from desktop.feeds.workers import map_on_daemons
 from desktop.feeds.yahoo_http import Chart, UnknownSymbolError, UnreachableError, YahooError, YahooHttp
 from desktop.feeds.yahoo_poll import YahooPollFeed
 from desktop.feeds.yahoo_stream import YahooStreamFeed
@@ -130,9 +130,8 @@ class YahooLiveFeed:
         alert windows (qtd, ytd…) have their history, and no alert fires for what happened before the
         app was watching."""
         deadline = time.monotonic() + self.snapshot_deadline
-        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="yahoo-snapshot") as pool:
-            parts = list(pool.map(lambda s: self._history_of(s, deadline), symbols))
-        history = [q for part in parts for q in part]
+        parts = map_on_daemons(lambda s: self._history_of(s, deadline), symbols, 4, "yahoo-snapshot", self._stop)
+        history = [q for part in parts if part for q in part]
         with self._lock:  # the stream waits here, so nothing of these symbols overtakes their history
             held = [q for s in symbols for q in self._held.pop(s, [])]
             for symbol in symbols:
@@ -189,11 +188,15 @@ class YahooLiveFeed:
         timer.daemon = True
         timer.start()
 
-    def _release_overdue(self) -> None:
+    def release_held(self) -> None:
+        """Let every held streamed quote go on now, history or not (a command whose time is up)."""
+        self._release_overdue(everything=True)
+
+    def _release_overdue(self, everything: bool = False) -> None:
         """Quotes held longer than HOLD_LIMIT go on without their history (which may never come)."""
         now = time.monotonic()
         with self._lock:
-            overdue = [s for s in self._held if now - self._held_since.get(s, now) >= HOLD_LIMIT]
+            overdue = [s for s in self._held if everything or now - self._held_since.get(s, now) >= HOLD_LIMIT]
             quotes = sorted((q for s in overdue for q in self._held.pop(s)), key=lambda q: q.time)
             for quote in quotes:
                 self._sent[quote.symbol] = max(quote.time, self._sent.get(quote.symbol, -math.inf))

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 
 from desktop.core.quote import Quote
 from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
+from desktop.feeds.workers import map_on_daemons
 from desktop.feeds.yahoo_http import (
     Chart,
     RateLimitedError,
@@ -55,10 +55,12 @@ class YahooPollFeed:
         self._sent: dict[str, float] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
+        self._stop_event = threading.Event()
         self._stopping = False
         self._thread: threading.Thread | None = None
         self.unknown: set[str] = set()
         self.cycles = 0
+        self.errors = 0  # cycles lost to something unexpected (counted, reported, survived)
         self.status = FeedStatus(FeedState.CONNECTING, "Yahoo polling · starting")
 
     def start(self) -> None:
@@ -69,9 +71,10 @@ class YahooPollFeed:
 
     def stop(self) -> None:
         self._stopping = True
+        self._stop_event.set()
         self._wake.set()
         if self._thread is not None:
-            self._thread.join(timeout=15)
+            self._thread.join(timeout=2)  # a request still hanging finishes (or not) on its own daemon
 
     def set_symbols(self, symbols: Iterable[str]) -> None:
         with self._lock:
@@ -97,8 +100,9 @@ class YahooPollFeed:
         fetched = 0
         for start in range(0, len(symbols), BATCH):
             batch = symbols[start : start + BATCH]
-            with ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="yahoo-poll-get") as pool:
-                results = list(pool.map(self._fetch, batch))
+            results = map_on_daemons(self._fetch, batch, self._workers, "yahoo-poll-get", self._stop_event)
+            if self._stopping:
+                return pushed
             for symbol, result in zip(batch, results, strict=True):
                 if isinstance(result, Chart):
                     fetched += 1
@@ -137,6 +141,12 @@ class YahooPollFeed:
                 failures += 1
                 delay = min(self.backoff_cap, self.interval * 2 ** min(failures, 4))
                 self._report(FeedState.OFFLINE, f"Yahoo polling · {exc}, retrying in {delay:.0f}s")
+            except Exception as exc:  # a reply nobody foresaw must cost one cycle, not the polling thread
+                failures += 1
+                delay = min(self.backoff_cap, self.interval * 2 ** min(failures, 4))
+                log.error("polling cycle failed: %r", exc, exc_info=True)
+                self.errors += 1
+                self._report(FeedState.OFFLINE, f"Yahoo polling · unexpected reply, retrying in {delay:.0f}s")
             else:
                 failures = 0
                 delay = self.interval
