@@ -17,21 +17,14 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
-import numpy.typing as npt
 
-from desktop.core.sessions import close_timestamp, session_date
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-
-PRICE_COLUMNS = ("Open", "High", "Low", "Close", "Volume")
-
+from desktop.core.price_csv import check_text_file, read_bars
+from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
+from desktop.core.sessions import close_timestamp
 
 log = logging.getLogger("desktop.prices")
 
-
-class PriceFileError(ValueError):
-    """A price file or folder that cannot be read; the message names the file and what is wrong."""
+__all__ = ["PRICE_COLUMNS", "FloatArray", "IntArray", "PriceFileError", "PriceSeries", "load_prices", "read_price_file"]
 
 
 @dataclass(frozen=True)
@@ -93,41 +86,24 @@ def _open_csv(path: Path) -> TextIO:
 def read_price_file(path: Path, symbol: str | None = None) -> PriceSeries:
     """Read one CSV file; rows with no Close (market holidays in some exports) are skipped."""
     symbol = (symbol or path.stem).upper()
-    with _open_csv(path) as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None or not any(name.strip() for name in header):
-            raise PriceFileError(f"{path}: empty file")
-        header = [name.strip() for name in header]
-        if header[:1] not in (["Date"], ["Datetime"]) or any(c not in header for c in PRICE_COLUMNS):
-            raise PriceFileError(
-                f"{path}: expected columns Date or Datetime, then {', '.join(PRICE_COLUMNS)}; got {', '.join(header)}"
-            )
-        daily = header[0] == "Date"
-        where = [header.index(c) for c in PRICE_COLUMNS]
-        rows: list[tuple[float, float, float, float, float, float]] = []
-        for line_no, row in enumerate(reader, start=2):
-            if not row or not "".join(row).strip():
-                continue
-            try:
-                ts = _parse_time(row[0], daily)
-                o, h, lo, c, v = (_parse_number(row[i]) for i in where)
-            except (ValueError, IndexError) as exc:
-                raise PriceFileError(f"{path}, line {line_no}: {exc}") from exc
-            if math.isnan(c):
-                continue
-            if not (math.isfinite(c) and c > 0):
-                raise PriceFileError(f"{path}, line {line_no}: Close {c} is not a positive price")
-            rows.append((ts, o, h, lo, c, v))
-    if not rows:
+    first = check_text_file(path)
+    if not first.strip():
+        raise PriceFileError(f"{path}: empty file")
+    header = [name.strip() for name in first.split(",")]
+    if header[:1] not in (["Date"], ["Datetime"]) or any(c not in header for c in PRICE_COLUMNS):
+        raise PriceFileError(
+            f"{path}: expected columns Date or Datetime, then {', '.join(PRICE_COLUMNS)}; got {', '.join(header)[:200]}"
+        )
+    daily, bars = read_bars(path, header)
+    if not len(bars):
         raise PriceFileError(f"{path}: no price rows")
-    return build_series(symbol, daily, rows)
+    return build_series(symbol, daily, bars)
 
 
 def build_series(
     symbol: str,
     daily: bool,
-    rows: list[tuple[float, float, float, float, float, float]],
+    rows: list[tuple[float, float, float, float, float, float]] | FloatArray,
     known: dict[str, FloatArray] | None = None,
 ) -> PriceSeries:
     """Arrays and per-session figures from (time, open, high, low, close, volume) rows.
@@ -135,13 +111,14 @@ def build_series(
     `known` holds per-row figures the source stated itself (a recording's prev_close, day_high, day_low,
     day_volume, in the rows' sorted order); where given (not NaN) they win over the computed ones.
     """
-    data = np.array(sorted(rows, key=lambda r: r[0]), dtype=np.float64)
+    data = np.asarray(rows, dtype=np.float64).reshape(-1, 6)
+    data = data[np.argsort(data[:, 0], kind="stable")]
     times, opens, highs, lows, closes, volumes = (np.ascontiguousarray(data[:, i]) for i in range(6))
     # A bar with no open/high/low (some exports) is a single observation at its close.
     opens = np.where(np.isnan(opens), closes, opens)
     highs = np.where(np.isnan(highs), closes, highs)
     lows = np.where(np.isnan(lows), closes, lows)
-    sessions = np.array([session_date(t).toordinal() for t in times], dtype=np.int64)
+    sessions = session_ordinals(times)
 
     n = len(times)
     prev_close = np.full(n, np.nan)
@@ -179,6 +156,18 @@ def build_series(
         day_low=day_low,
         day_volume=day_volume,
     )
+
+
+def session_ordinals(times: FloatArray) -> IntArray:
+    """Each time's New York date as a proleptic ordinal, for the whole array at once."""
+    if not len(times):
+        return np.empty(0, dtype=np.int64)
+    import pandas as pd
+
+    local = pd.to_datetime(times * 1000, unit="ms", utc=True).tz_convert("America/New_York").tz_localize(None)
+    days = local.normalize().as_unit("s").asi8 // 86_400
+    ordinals: IntArray = (days + date(1970, 1, 1).toordinal()).astype(np.int64)
+    return ordinals
 
 
 RECORDING_COLUMNS = ("Datetime", "Symbol", "Price", "PrevClose", "DayHigh", "DayLow", "Volume", "Session")
@@ -276,8 +265,10 @@ def load_prices(paths: list[Path], cache_dir: Path | None = None) -> dict[str, P
             if not found:
                 raise PriceFileError(f"{path}: no .csv price files in this folder")
             files.extend(found)
-        elif path.exists():
+        elif path.is_file():
             files.append(path)
+        elif path.exists():  # a FIFO, socket or device: opening it could wait forever
+            raise PriceFileError(f"{path}: not a regular file (a pipe, socket or device)")
         else:
             raise PriceFileError(f"{path}: no such file or folder")
     series: dict[str, PriceSeries] = {}

@@ -1,0 +1,175 @@
+"""Reading one symbol's CSV bars with pandas: explicit dtypes, vectorised dates, bounded memory, exact errors.
+
+The file is read in chunks of CHUNK_ROWS rows straight into float arrays (a 200 MB file never becomes
+millions of Python objects). What a hostile or broken file can hold is refused with the file, the line
+and the reason: a binary or non-UTF-8 file, a FIFO or other non-regular file, a field (of any size) that
+is not a number or a date, a date outside 1970-2200, a time without its UTC offset, a negative volume,
+the same time twice with different prices (the same row twice is kept once).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
+
+CHUNK_ROWS = 250_000
+SNIFF_BYTES = 65_536
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+NEW_YORK = "America/New_York"
+
+
+def check_text_file(path: Path) -> str:
+    """The header line of a readable UTF-8 text file at `path`; PriceFileError for anything else."""
+    if not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file (a pipe, socket or device)"
+        raise PriceFileError(f"{path}: {kind}")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise PriceFileError(f"{path}: cannot open ({exc.strerror or exc})") from None
+    if b"\x00" in head:
+        raise PriceFileError(f"{path}: a binary file, not CSV text")
+    if not _utf8(head, cut=len(head) == SNIFF_BYTES):
+        raise PriceFileError(f"{path}: not UTF-8 text (save it as UTF-8; Latin-1 and other encodings are not read)")
+    text = head.decode("utf-8-sig", errors="ignore")
+    return text.splitlines()[0] if text else ""
+
+
+def _utf8(head: bytes, cut: bool) -> bool:
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return cut and exc.start >= len(head) - 3  # only a character the sniff's end cut in two
+    return True
+
+
+def read_bars(path: Path, header: list[str]) -> tuple[bool, FloatArray]:
+    """(daily?, n x 6 array of time, open, high, low, close, volume) in time order, checked.
+
+    Numbers are parsed by pandas' C parser as floats; only when that fails is the file read again as
+    text to name the line and the field (a broken file pays for its message, a good one does not).
+    """
+    import pandas as pd
+
+    daily = header[0] == "Date"
+    stamp = header[0]
+    try:
+        try:
+            parts = _read_chunks(path, stamp, daily, {stamp: str, **dict.fromkeys(PRICE_COLUMNS, "float64")}, pd)
+        except ValueError as exc:  # a field that is not a number: find it, with its line
+            if isinstance(exc, PriceFileError):
+                raise
+            _read_chunks(path, stamp, daily, dict.fromkeys((stamp, *PRICE_COLUMNS), str), pd)
+            raise PriceFileError(f"{path}: not a CSV price file ({str(exc).splitlines()[0][:160]})") from None
+    except PriceFileError:
+        raise
+    except UnicodeDecodeError:
+        raise PriceFileError(
+            f"{path}: not UTF-8 text (save it as UTF-8; Latin-1 and other encodings are not read)"
+        ) from None
+    except (ValueError, pd.errors.ParserError, OverflowError) as exc:
+        raise PriceFileError(f"{path}: not a CSV price file ({str(exc).splitlines()[0][:160]})") from None
+    data = np.concatenate(parts) if parts else np.empty((0, 6))
+    return daily, _unique_times(path, data, daily)
+
+
+def _read_chunks(path: Path, stamp: str, daily: bool, dtypes: dict[str, Any], pd: Any) -> list[FloatArray]:
+    parts: list[FloatArray] = []
+    first_line = 2
+    with pd.read_csv(
+        path, encoding="utf-8-sig", usecols=list(dtypes), dtype=dtypes, chunksize=CHUNK_ROWS,
+        skipinitialspace=True, na_values=["None"], engine="c", skip_blank_lines=True,
+    ) as reader:  # fmt: skip
+        for chunk in reader:
+            parts.append(_chunk_bars(path, chunk, stamp, daily, first_line, pd))
+            first_line += len(chunk)
+    return parts
+
+
+def _chunk_bars(path: Path, chunk: Any, stamp: str, daily: bool, first_line: int, pd: Any) -> FloatArray:
+    frame = chunk
+    text = frame[stamp].fillna("")
+    line = np.arange(first_line, first_line + len(text))
+    times = _times(path, text, daily, line, pd)
+    numbers = np.empty((len(text), 6))
+    numbers[:, 0] = times
+    for k, name in enumerate(PRICE_COLUMNS, start=1):
+        column = frame[name]
+        if column.dtype != np.float64:  # the second, textual reading of a file that failed the first
+            raw = column.fillna("").str.strip()
+            values = pd.to_numeric(
+                raw.where(~raw.str.lower().isin(["", "nan", "null", "none"]), "nan"), errors="coerce"
+            )
+            bad = values.isna().to_numpy() & ~raw.str.lower().isin(["", "nan", "null", "none"]).to_numpy()
+            if bad.any():
+                row = int(np.argmax(bad))
+                raise PriceFileError(f"{path}, line {line[row]}: {name} {raw.iloc[row][:40]!r} is not a number")
+            column = values
+        numbers[:, k] = column.to_numpy(dtype=np.float64)
+    close, volume = numbers[:, 4], numbers[:, 5]
+    wrong = ~np.isnan(close) & ~((close > 0) & np.isfinite(close))
+    if wrong.any():
+        row = int(np.argmax(wrong))
+        raise PriceFileError(f"{path}, line {line[row]}: Close {close[row]:g} is not a positive price")
+    negative = volume < 0
+    if negative.any():
+        row = int(np.argmax(negative))
+        raise PriceFileError(f"{path}, line {line[row]}: Volume {volume[row]:g} is negative")
+    kept: FloatArray = numbers[~np.isnan(close)]  # rows with no Close (holidays in some exports) are skipped
+    return kept
+
+
+def _times(path: Path, text: Any, daily: bool, line: IntArray, pd: Any) -> FloatArray:
+    if daily:
+        day = pd.to_datetime(text.str.strip().str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        stamps = day + pd.Timedelta(hours=16)
+        local = stamps.dt.tz_localize(NEW_YORK, nonexistent="shift_forward", ambiguous=False)
+    else:
+        tail = text.str.rstrip().str.slice(-6)
+        has_offset = tail.str.match(r"[+-]\d\d:?\d\d$") | tail.str.endswith("Z")
+        missing = ~has_offset.to_numpy() & (tail.str.len() > 0).to_numpy()
+        if missing.any():
+            row = int(np.argmax(missing))
+            raise PriceFileError(f"{path}, line {line[row]}: time {text.iloc[row][:40]!r} has no UTC offset")
+        local = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+    years = local.dt.year.to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = np.isnan(years) | (years < FIRST_YEAR) | (years > LAST_YEAR)
+    if bad.any():
+        row = int(np.argmax(bad))
+        what = "date" if daily else "time"
+        raise PriceFileError(
+            f"{path}, line {line[row]}: {what} {text.iloc[row][:40]!r} is not a {what} from {FIRST_YEAR} to {LAST_YEAR}"
+        )
+    seconds: FloatArray = (
+        local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ms]").astype(np.int64) / 1000.0
+    )
+    return seconds
+
+
+def _unique_times(path: Path, data: FloatArray, daily: bool) -> FloatArray:
+    """Rows in time order; one row per time (the same row twice is one; two prices at one time refused)."""
+    order = np.argsort(data[:, 0], kind="stable")
+    data = data[order]
+    if len(data) < 2:
+        return data
+    same = data[1:, 0] == data[:-1, 0]
+    if not same.any():
+        return data
+    equal = np.all((data[1:] == data[:-1]) | (np.isnan(data[1:]) & np.isnan(data[:-1])), axis=1)
+    clash = same & ~equal
+    if clash.any():
+        when = float(data[1:][np.argmax(clash), 0])
+        from datetime import UTC, datetime
+        from zoneinfo import ZoneInfo
+
+        moment = datetime.fromtimestamp(when, UTC).astimezone(ZoneInfo(NEW_YORK))
+        shown = moment.date().isoformat() if daily else moment.isoformat()
+        raise PriceFileError(f"{path}: {shown} appears twice with different prices")
+    keep = np.r_[True, ~same]
+    unique: FloatArray = data[keep]
+    return unique

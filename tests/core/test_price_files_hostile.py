@@ -1,0 +1,59 @@
+"""Price files as a hostile or careless world writes them: each refused with the file, line and reason,
+or read right; never a traceback, never a hang."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.core.prices import PriceFileError, read_price_file
+
+HEADER = "Date,Open,High,Low,Close,Volume\n"
+
+
+def write(tmp_path: Path, body: bytes | str, name: str = "BAD.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (bytes(range(256)) * 40, "a binary file"),
+        ((HEADER + "2025-01-02,1,1,1,10,5\n# café\n").encode("latin-1"), "not UTF-8 text"),
+        (HEADER + "2025-01-02,1,1,1," + "9" * 140_000 + ",5\n", "line 2: Close"),
+        (HEADER + "0001-01-02,1,1,1,10,5\n", "line 2: date '0001-01-02' is not a date from 1970 to 2200"),
+        (HEADER + "2025-01-02,1,1,1,10,5\n9999-12-31,1,1,1,10,5\n", "line 3: date '9999-12-31'"),
+        (HEADER + "2025-01-02,1,1,1,10,5\n2025-01-02,1,1,1,11,5\n", "2025-01-02 appears twice with different prices"),
+        (HEADER + "2025-01-02,1,1,1,10,-5\n", "line 2: Volume -5 is negative"),
+        (HEADER + "2025-01-02,1,1,1,10,5\n2025-01-03,1,1,1,abc,5\n", "line 3: Close 'abc' is not a number"),
+        ("Datetime,Open,High,Low,Close,Volume\n2026-07-21T09:30:00,1,1,1,10,5\n", "has no UTC offset"),
+    ],
+)
+def test_bad_files_are_refused_with_their_line(tmp_path: Path, body: bytes | str, words: str) -> None:
+    with pytest.raises(PriceFileError, match=None) as refused:
+        read_price_file(write(tmp_path, body))
+    message = str(refused.value)
+    assert words in message and len(message) < 400, message
+
+
+def test_a_bom_and_repeated_identical_rows_are_read(tmp_path: Path) -> None:
+    body = "\ufeff" + HEADER + "2025-01-02,1,2,0.5,10,5\n2025-01-02,1,2,0.5,10,5\n2025-01-03,10,12,9,11,7\n"
+    series = read_price_file(write(tmp_path, body, "SPY.csv"))
+    assert list(series.close) == [10.0, 11.0] and series.prev_close[-1] == 10.0
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "SPY.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(PriceFileError, match="not a regular file"):
+        read_price_file(fifo)
+    env = {**os.environ, "TICKERDESK_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-m", "desktop", "quote", "SPY", "--source", "replay", "--replay-data",
+                           str(fifo)], capture_output=True, text=True, env=env, timeout=30, check=False)  # fmt: skip
+    assert done.returncode == 2 and "not a regular file" in done.stderr and "Traceback" not in done.stderr
