@@ -11,6 +11,7 @@ import threading
 import time
 import traceback
 from datetime import date
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
@@ -72,14 +73,23 @@ def symbol_names() -> dict[str, str]:
         return {}
 
 
+LOG_BYTES = 2_000_000  # tickerdesk.log rotates at this size, keeping LOG_BACKUPS older files
+LOG_BACKUPS = 3
+
+
 def _configure_logging() -> None:
-    log_dir = paths.data_dir()
-    log_dir.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=[logging.FileHandler(log_dir / "tickerdesk.log", encoding="utf-8"), logging.StreamHandler()],
-    )
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    try:
+        log_dir = paths.data_dir()
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handlers.append(
+            RotatingFileHandler(
+                log_dir / "tickerdesk.log", maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+            )
+        )
+    except OSError as exc:  # a read-only or full data folder: the window still runs, logging to stderr
+        print(f"tickerdesk: no log file ({exc.strerror or exc})", file=sys.stderr)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=handlers)
 
 
 def build_window(args: argparse.Namespace) -> tuple[MainWindow, str | None]:

@@ -18,10 +18,11 @@ from desktop.core.formatting import DASH
 from desktop.core.safe_files import spreadsheet_safe, write_atomic
 from desktop.core.sessions import session_date, to_new_york
 from desktop.storage.alerts import StoredFire
-from desktop.ui.alerts_controller import AlertsController
+from desktop.ui.alerts_controller import UNSAVED, AlertsController
 from desktop.ui.theme import LIGHT, Colors
 
 RULE_ID_ROLE = Qt.ItemDataRole.UserRole + 10
+DISMISSED = -2  # a fire the database refused and the user let go
 SORT_ROLE = Qt.ItemDataRole.UserRole + 11
 Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -207,6 +208,7 @@ class FiredAlertsModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[StoredFire] = []
+        self.colors: Colors = LIGHT
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -239,12 +241,20 @@ class FiredAlertsModel(QAbstractTableModel):
             return fire.rule_id
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (LogColumn.VALUE, LogColumn.LEVEL):
             return _RIGHT
+        stored_id = self._rows[index.row()].id
         if role == Qt.ItemDataRole.ToolTipRole:
+            if stored_id == UNSAVED:
+                return f"{fire.rule_id}: {fire.title}\nNot saved to the log yet: retried until the database takes it"
+            if stored_id == DISMISSED:
+                return f"{fire.rule_id}: {fire.title}\nNot saved (dismissed)"
             return f"{fire.rule_id}: {fire.title}"
+        if role == Qt.ItemDataRole.ForegroundRole and stored_id in (UNSAVED, DISMISSED):
+            return QBrush(self.colors.error_text)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == LogColumn.TIME:
-            return fire_time_text(fire)
+            mark = {UNSAVED: "⚠ not saved · ", DISMISSED: "not saved · "}.get(stored_id, "")
+            return mark + fire_time_text(fire)
         if column == LogColumn.RULE:
             return fire.title
         if column == LogColumn.VALUE:
@@ -257,6 +267,24 @@ class FiredAlertsModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = rows[-self.MAX_ROWS :]
         self.endResetModel()
+
+    def mark_saved(self, stored: list[StoredFire]) -> None:
+        """Rows shown as not saved whose fires are now in the database take their log ids."""
+        by_fire = {id(s.fire): s for s in stored}
+        for row, current in enumerate(self._rows):
+            saved = by_fire.get(id(current.fire))
+            if saved is not None and current.id in (UNSAVED, DISMISSED):
+                self._rows[row] = saved
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(LogColumn) - 1))
+
+    def dismiss_unsaved(self) -> None:
+        for row, current in enumerate(self._rows):
+            if current.id == UNSAVED:
+                self._rows[row] = StoredFire(DISMISSED, current.fire)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(LogColumn) - 1))
+
+    def unsaved_rows(self) -> int:
+        return sum(1 for r in self._rows if r.id == UNSAVED)
 
     def append(self, rows: list[StoredFire]) -> None:
         if not rows:

@@ -34,15 +34,23 @@ ROTATION_PRESET = AlertRule(
 )
 
 
+UNSAVED = -1  # the log id of a fire the database refused
+RETRY_UNSAVED_MS = 30_000
+
+
 class AlertsController(QObject):
     """Every rule edit is saved in its own transaction before the engine sees it; fires are written by
     the background writer and announced (`fires_logged`) only once they are in the database."""
 
     rules_changed = Signal()
     fires_logged = Signal(list)  # StoredFire, in order
+    fires_saved_late = Signal(list)  # StoredFire: fires that had not been saved, now in the database
+    unsaved_changed = Signal(int, str)  # how many fires wait to be saved, and why the last try failed
     problem = Signal(str)  # a sentence for the user
     _logged = Signal(list)
     _failed = Signal(str, list)
+    _late_logged = Signal(list)
+    _late_failed = Signal(str, list)
 
     def __init__(
         self,
@@ -58,6 +66,14 @@ class AlertsController(QObject):
         self.startup_problems: list[str] = []
         self._logged.connect(self._announce)
         self._failed.connect(self._announce_unsaved)
+        self._late_logged.connect(self._saved_late)
+        self._late_failed.connect(self._still_unsaved)
+        # Fires the database refused (a full or read-only disk): kept, shown as not saved, retried.
+        self.unsaved: list[AlertFire] = []
+        self._retrying = False
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setInterval(RETRY_UNSAVED_MS)
+        self._retry_timer.timeout.connect(self.retry_unsaved)
         self._state_timer = QTimer(self)
         self._state_timer.setInterval(STATE_SAVE_MS)
         self._state_timer.timeout.connect(self.save_states)
@@ -142,8 +158,43 @@ class AlertsController(QObject):
         self.fires_logged.emit(stored)
 
     def _announce_unsaved(self, error: str, fires: list[AlertFire]) -> None:
+        self.unsaved.extend(fires)
+        self.fires_logged.emit([StoredFire(UNSAVED, f) for f in fires])
+        self._retry_timer.start()
+        self.unsaved_changed.emit(len(self.unsaved), error)
         self.problem.emit(f"Alert fired but could not be saved to the log: {error}")
-        self.fires_logged.emit([StoredFire(-1, f) for f in fires])
+
+    def retry_unsaved(self) -> None:
+        """Try again to save the fires the database refused (every RETRY_UNSAVED_MS, or when asked)."""
+        if not self.unsaved or self._retrying:
+            return
+        fires = list(self.unsaved)
+        self._retrying = True
+
+        def job(conn: sqlite3.Connection) -> list[StoredFire]:
+            ids = AlertRepository(conn).log_fires(fires, {}, [])
+            return [StoredFire(i, f) for i, f in zip(ids, fires, strict=True)]
+
+        self.writer.submit(job, self._late_logged.emit, lambda exc: self._late_failed.emit(str(exc), fires))
+
+    def dismiss_unsaved(self) -> None:
+        """The user lets the unsaved fires go: they leave the log's "not saved" state, unsaved."""
+        self.unsaved.clear()
+        self._retry_timer.stop()
+        self.unsaved_changed.emit(0, "")
+
+    def _saved_late(self, stored: list[StoredFire]) -> None:
+        self._retrying = False
+        saved = {id(s.fire) for s in stored}
+        self.unsaved = [f for f in self.unsaved if id(f) not in saved]
+        if not self.unsaved:
+            self._retry_timer.stop()
+        self.fires_saved_late.emit(stored)
+        self.unsaved_changed.emit(len(self.unsaved), "")
+
+    def _still_unsaved(self, error: str, fires: list[AlertFire]) -> None:
+        self._retrying = False
+        self.unsaved_changed.emit(len(self.unsaved), error)
 
     def history(self) -> list[StoredFire]:
         return self.repo.fires()

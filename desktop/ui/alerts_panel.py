@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTableView,
     QToolBar,
@@ -118,6 +119,21 @@ class AlertsPanel(QWidget):
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(4, 4, 0, 0)
         bottom_layout.addLayout(log_bar)
+        # Fires the database refused stay on screen until saved or dismissed: one line, two actions.
+        self.unsaved_bar = QWidget()
+        unsaved_layout = QHBoxLayout(self.unsaved_bar)
+        unsaved_layout.setContentsMargins(0, 0, 0, 0)
+        self.unsaved_label = QLabel()
+        self.unsaved_label.setWordWrap(True)
+        self.retry_button = QPushButton("Retry Now")
+        self.retry_button.clicked.connect(controller.retry_unsaved)
+        self.dismiss_button = QPushButton("Dismiss")
+        self.dismiss_button.clicked.connect(self.dismiss_unsaved)
+        unsaved_layout.addWidget(self.unsaved_label, 1)
+        unsaved_layout.addWidget(self.retry_button)
+        unsaved_layout.addWidget(self.dismiss_button)
+        self.unsaved_bar.setVisible(False)
+        bottom_layout.addWidget(self.unsaved_bar)
         bottom_layout.addWidget(self.log_view)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
@@ -126,6 +142,8 @@ class AlertsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         controller.fires_logged.connect(self._fires_logged)
+        controller.fires_saved_late.connect(self.log_model.mark_saved)
+        controller.unsaved_changed.connect(self._show_unsaved)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(250)
@@ -243,6 +261,21 @@ class AlertsPanel(QWidget):
 
     def _fires_logged(self, stored: list[StoredFire]) -> None:
         self.log_model.append(stored)
+
+    def _show_unsaved(self, count: int, reason: str) -> None:
+        self.unsaved_bar.setVisible(count > 0)
+        if count:
+            why = f": {reason}" if reason else ""
+            self.unsaved_label.setText(
+                f"⚠ {count} fired alert{'s' if count != 1 else ''} not saved to the log{why}. "
+                "Retried every 30 s; marked in the log until saved."
+            )
+            colors = self.rules_model.colors
+            self.unsaved_label.setStyleSheet(f"color: {colors.error_text.name()};")
+
+    def dismiss_unsaved(self) -> None:
+        self.controller.dismiss_unsaved()
+        self.log_model.dismiss_unsaved()
 
     def clear_log(self, confirm: bool = True) -> None:
         if (

@@ -683,7 +683,7 @@ class MainWindow(QMainWindow):
         self.table.sparklines.colors = self.colors
         if self._charts is not None:
             self._charts.set_colors(self.colors)
-        self.alerts_panel.rules_model.colors = self.colors
+        self.alerts_panel.rules_model.colors = self.alerts_panel.log_model.colors = self.colors
         c = self.colors
         self.banner.setStyleSheet(
             f"#banner {{ background: {c.banner_background.name()}; color: {c.banner_text.name()}; }}"
