@@ -36,6 +36,7 @@ from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.feed_controller import FeedController, LiveFeed
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pipeline_driver import PipelineDriver
+from desktop.ui.single_instance import SingleInstance
 
 log = logging.getLogger("desktop.app")
 
@@ -190,6 +191,14 @@ def report_first_paint(window: MainWindow) -> None:
     window.table.viewport().installEventFilter(_FirstPaint(window))
 
 
+def _bring_to_front(window: MainWindow) -> None:
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+    window.show_message("Tickerdesk is already open: this is its window.")
+
+
 def run_app(args: argparse.Namespace) -> int:
     _configure_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -198,14 +207,26 @@ def run_app(args: argparse.Namespace) -> int:
     app.setOrganizationName("Tickerdesk")
     app.setDesktopFileName("tickerdesk")  # matches the installed .desktop entry (taskbar grouping, icon)
     app.setWindowIcon(app_icon())
+    instance = SingleInstance(paths.data_dir())
+    if not instance.acquire():
+        instance.ask_holder_to_raise()
+        pid = instance.holder_pid()
+        print(
+            f"tickerdesk: Tickerdesk is already running on this data folder{f' (pid {pid})' if pid else ''}; "
+            "brought its window to the front",
+            file=sys.stderr,
+        )
+        return 0
     reporter = ErrorReporter()
     try:
         window, notice = build_window(args)
     except StorageError as exc:  # busy, newer, unreadable and unmovable: the file is left as it is
+        instance.release()
         QMessageBox.critical(None, "Tickerdesk", str(exc))
         return 1
     reporter.reported.connect(lambda text: window.show_message(text, error=True))
     reporter.install()
+    instance.raise_requested.connect(lambda: _bring_to_front(window))
     if notice:
         window.show_message(notice, error=True)
     window.show()
@@ -224,4 +245,6 @@ def run_app(args: argparse.Namespace) -> int:
             window.close()
 
         QTimer.singleShot(int(args.exit_after * 1000), finish)
-    return int(app.exec())
+    status = int(app.exec())
+    instance.release()
+    return status
