@@ -184,25 +184,34 @@ def is_recording(path: Path) -> bool:
 
 
 def read_recording(path: Path) -> dict[str, PriceSeries]:
-    """A recording as one series per symbol; each row is one quote with the figures the source sent."""
+    """A recording as one series per symbol; each row is one quote with the figures the source sent.
+
+    The recorder appends row by row, so a crash or a full disk can leave the last row cut short: that
+    row is skipped (logged). A bad row anywhere else refuses the file with its line."""
     per_symbol: dict[str, list[tuple[float, ...]]] = {}
     with _open_csv(path) as handle:
         reader = csv.reader(handle)
         header = [h.strip() for h in next(reader, [])]
         if tuple(header[: len(RECORDING_COLUMNS)]) != RECORDING_COLUMNS:
             raise PriceFileError(f"{path}: expected recording columns {', '.join(RECORDING_COLUMNS)}")
+        torn: PriceFileError | None = None  # a bad row is fatal unless it is the last (a cut write)
         for line_no, row in enumerate(reader, start=2):
             if not row or not "".join(row).strip():
                 continue
+            if torn is not None:
+                raise torn
             try:
                 ts = _parse_time(row[0], daily=False)
                 symbol = row[1].strip().upper()
                 price, prev, high, low, volume = (_parse_number(row[i]) for i in range(2, 7))
             except (ValueError, IndexError) as exc:
-                raise PriceFileError(f"{path}, line {line_no}: {exc}") from exc
+                torn = PriceFileError(f"{path}, line {line_no}: {exc}")
+                continue
             if not symbol or not (math.isfinite(price) and price > 0):
                 continue  # a recording keeps what arrived; an unusable row is skipped, not fatal
             per_symbol.setdefault(symbol, []).append((ts, price, prev, high, low, volume))
+    if torn is not None:
+        log.info("%s (the last row, cut short: skipped)", torn)
     if not per_symbol:
         raise PriceFileError(f"{path}: no quotes recorded")
     out: dict[str, PriceSeries] = {}

@@ -57,3 +57,16 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "desktop", "quote", "SPY", "--source", "replay", "--replay-data",
                            str(fifo)], capture_output=True, text=True, env=env, timeout=30, check=False)  # fmt: skip
     assert done.returncode == 2 and "not a regular file" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_recording_cut_mid_row_is_read_up_to_the_cut(tmp_path: Path) -> None:
+    from desktop.core.prices import read_recording
+
+    rows = "Datetime,Symbol,Price,PrevClose,DayHigh,DayLow,Volume,Session\n"
+    rows += "2026-07-21T12:00:00-04:00,SPY,701.0,699.5,702,698,1000,regular\n"
+    rows += "2026-07-21T12:00:01-04:00,SPY,701.5,699.5,702,698,1001,regular\n"
+    cut = write(tmp_path, rows + "2026-07-21T12:00:02-04:00,SPY,70", "rec.csv")
+    assert list(read_recording(cut)["SPY"].close) == [701.0, 701.5]
+    broken = write(tmp_path, rows.replace("SPY,701.0,", "SPY,abc,") + rows.splitlines()[1] + "\n", "rec2.csv")
+    with pytest.raises(PriceFileError, match="line 2"):
+        read_recording(broken)

@@ -262,3 +262,28 @@ def test_a_chart_endpoint_that_never_answers_does_not_hold_the_stream() -> None:
         streamer.stop()
         silent.close()
     assert time.monotonic() - started < HOLD_LIMIT + 5
+
+
+def test_polling_survives_a_cycle_that_fails_unexpectedly(fake_http: FakeYahooHttp) -> None:
+    fake_http.charts["SPY"] = chart_body("SPY", [(1_784_640_600.0, 1, 1, 1, 600.0, 10)], 599.0)
+    http = YahooHttp(fake_http.url)
+    real_chart = http.chart
+    calls = {"n": 0}
+
+    def flaky(symbol: str, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("a reply nobody foresaw")
+        return real_chart(symbol, **kwargs)  # type: ignore[arg-type]
+
+    http.chart = flaky  # type: ignore[method-assign]
+    statuses: list[FeedStatus] = []
+    sink = Sink()
+    feed = YahooPollFeed(http, sink, interval=0.05, on_status=statuses.append, backoff_cap=0.1)
+    feed.set_symbols(["SPY"])
+    feed.start()
+    try:
+        wait_for(lambda: sink.prices("SPY") == [600.0])
+    finally:
+        feed.stop()
+    assert feed.errors == 1 and any("unexpected reply" in s.detail for s in statuses)
