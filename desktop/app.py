@@ -17,7 +17,7 @@ from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desktop import paths
 from desktop.core.alerts.engine import AlertEngine
@@ -28,7 +28,7 @@ from desktop.feeds.base import StatusListener
 from desktop.feeds.replay import ReplayFeed
 from desktop.feeds.replay_source import default_start, load_timeline
 from desktop.storage.alerts import AlertRepository
-from desktop.storage.database import StorageError, open_database
+from desktop.storage.database import BUSY_NOTICE_S, DatabaseBusyError, OpenedDatabase, StorageError, open_database
 from desktop.storage.watchlists import DEFAULT_WATCHLIST, WatchlistRepository
 from desktop.storage.writer import BackgroundWriter
 from desktop.ui import settings as cfg
@@ -93,10 +93,10 @@ def _configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=handlers)
 
 
-def build_window(args: argparse.Namespace) -> tuple[MainWindow, str | None]:
+def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None) -> tuple[MainWindow, str | None]:
     """Create every part and the window (not shown, feed not started); also any message for the user."""
     timeline = load_timeline(args.replay_data)
-    opened = open_database(paths.database_path())
+    opened = opened or open_database(paths.database_path())
     watchlists = WatchlistRepository(opened.connection)
     watchlists.ensure(DEFAULT_WATCHLIST, DEFAULT_SYMBOLS)
     settings = cfg.Settings(paths.settings_path())
@@ -191,6 +191,25 @@ def report_first_paint(window: MainWindow) -> None:
     window.table.viewport().installEventFilter(_FirstPaint(window))
 
 
+def _open_waiting_visibly(app: QApplication) -> OpenedDatabase:
+    """Open the database; when another program holds it, say "database busy" while waiting for it."""
+    path = paths.database_path()
+    try:
+        return open_database(path, timeout=BUSY_NOTICE_S)
+    except DatabaseBusyError:
+        log.warning("database busy: another program holds %s, waiting", path)
+    notice = QLabel(f"Tickerdesk · database busy: another program holds {path.name}, waiting…")
+    notice.setWindowTitle("Tickerdesk")
+    notice.setMargin(24)
+    notice.show()
+    app.processEvents()
+    try:
+        return open_database(path)
+    finally:
+        notice.close()
+        notice.deleteLater()
+
+
 def _bring_to_front(window: MainWindow) -> None:
     if window.isMinimized():
         window.showNormal()
@@ -219,8 +238,9 @@ def run_app(args: argparse.Namespace) -> int:
         return 0
     reporter = ErrorReporter()
     try:
-        window, notice = build_window(args)
+        window, notice = build_window(args, _open_waiting_visibly(app))
     except StorageError as exc:  # busy, newer, unreadable and unmovable: the file is left as it is
+        log.error("%s", exc)
         instance.release()
         QMessageBox.critical(None, "Tickerdesk", str(exc))
         return 1

@@ -196,3 +196,30 @@ def test_a_read_only_mount_opens_read_only_and_says_why(read_only_copy: Path) ->
         opened.connection.execute("DELETE FROM alert_rule")
     opened.connection.close()
     assert path.read_bytes() == before
+
+
+def test_the_window_says_busy_while_it_waits_then_refuses(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "TICKERDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    assert subprocess.run([sys.executable, "-m", "desktop", "alerts", "list"], env=env, capture_output=True,
+                          timeout=60, check=False).returncode == 0  # fmt: skip
+    db = next(home.rglob("tickerdesk.db"))
+    saved_rules(db)
+    with subprocess.Popen([sys.executable, "-c", HOLD, str(db), "9"], stdout=subprocess.PIPE, text=True) as holder:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        # The window waits, says so, then shows its error in a message box (nobody clicks it here: the test
+        # ends the process once the log has both lines).
+        window = subprocess.Popen([sys.executable, "-m", "desktop", "run", "--source", "replay"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        log = db.parent / "tickerdesk.log"
+        try:
+            deadline = time.monotonic() + 30
+            while "is busy: another program holds it" not in (log.read_text() if log.exists() else ""):
+                assert time.monotonic() < deadline, "the window never said the database was busy"
+                time.sleep(0.1)
+        finally:
+            window.kill()
+            window.wait(10)
+        assert "database busy: another program holds" in log.read_text()
+    assert not list(db.parent.glob("*.unreadable-*"))
+    assert rule_ids(db) == ["r0", "r1", "r2"]
