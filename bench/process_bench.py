@@ -10,6 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from desktop.config import FIRST_PAINT_ENV, HOME_ENV
+
 BARE_QT = """
 import sys
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -32,7 +34,7 @@ app.exec()
 
 def _env(home: str) -> dict[str, str]:
     env = dict(os.environ)
-    env["TICKERDESK_HOME"] = home
+    env[HOME_ENV] = home
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     return env
 
@@ -57,7 +59,7 @@ def measure_startup(rounds: int = 5) -> dict[str, float]:
     bare_times: list[float] = []
     with tempfile.TemporaryDirectory() as home:
         env = _env(home)
-        env["TICKERDESK_REPORT_FIRST_PAINT"] = "1"
+        env[FIRST_PAINT_ENV] = "1"
         app_cmd = [sys.executable, "-m", "desktop", "run", "--source", "replay"]
         bare_cmd = [sys.executable, "-c", BARE_QT]
         _time_to_line(app_cmd, env)  # warm the file cache and create the database once

@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from desktop.config import HOME_ENV
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -58,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.workload import build
 
     home = tempfile.mkdtemp(prefix="tickerdesk-bench-")
-    os.environ["TICKERDESK_HOME"] = home  # the app under test keeps its files out of the user's
+    os.environ[HOME_ENV] = home  # the app under test keeps its files out of the user's
     app = QApplication.instance() or QApplication(sys.argv[:1])
     figures: dict[str, float] = {}
     started = time.perf_counter()

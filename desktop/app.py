@@ -19,17 +19,19 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from desktop import paths
+from desktop import logs, paths
+from desktop.config import DEFAULT_SYMBOLS, DEFAULT_WATCHLIST, FIRST_PAINT_ENV
 from desktop.core.alerts.engine import AlertEngine
-from desktop.core.pipeline import QuotePipeline
 from desktop.core.prices import load_prices
 from desktop.core.quote_store import QuoteStore
 from desktop.feeds.base import StatusListener
 from desktop.feeds.replay import ReplayFeed
 from desktop.feeds.replay_source import default_start, load_timeline
+from desktop.services.pipeline import QuotePipeline
+from desktop.services.sources import live_feed, replay_feed, yahoo_unreachable
 from desktop.storage.alerts import AlertRepository
 from desktop.storage.database import BUSY_NOTICE_S, DatabaseBusyError, OpenedDatabase, StorageError, open_database
-from desktop.storage.watchlists import DEFAULT_WATCHLIST, WatchlistRepository
+from desktop.storage.watchlists import WatchlistRepository
 from desktop.storage.writer import BackgroundWriter
 from desktop.ui import settings as cfg
 from desktop.ui.alerts_controller import AlertsController
@@ -38,9 +40,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.pipeline_driver import PipelineDriver
 from desktop.ui.single_instance import SingleInstance
 
-log = logging.getLogger("desktop.app")
-
-DEFAULT_SYMBOLS = ["SPY", "QQQ", "IWM", "AAPL", "AMZN", "AMD", "BAC", "GOOGL", "META", "MSFT", "NVDA", "ORCL", "TSLA"]
+log = logs.app
 
 
 class ErrorReporter(QObject):
@@ -98,7 +98,7 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     timeline = load_timeline(args.replay_data)
     opened = opened or open_database(paths.database_path())
     watchlists = WatchlistRepository(opened.connection)
-    watchlists.ensure(DEFAULT_WATCHLIST, DEFAULT_SYMBOLS)
+    watchlists.ensure(DEFAULT_WATCHLIST, list(DEFAULT_SYMBOLS))
     settings = cfg.Settings(paths.settings_path())
 
     store = QuoteStore()
@@ -110,23 +110,15 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     start = args.start or default_start(timeline)
 
     def make_replay(start_day: date | None, pace: float, on_status: StatusListener) -> ReplayFeed:
-        return ReplayFeed(timeline, pipeline.push, speed=pace, start=start_day, on_status=on_status)
+        return replay_feed(timeline, pipeline.push, speed=pace, start=start_day, on_status=on_status)
 
     poll_interval = float(settings.get(cfg.POLL_INTERVAL))
 
     def make_live(on_status: StatusListener) -> LiveFeed:
-        from desktop.core.market_calendar import SESSIONS_FILE, warm_in_background
-        from desktop.feeds.yahoo_live import YahooLiveFeed  # only when going live: keeps it off the startup path
-
-        # Holidays and early closes for stall and stale checks, loaded off this thread.
-        warm_in_background(paths.resources_dir() / SESSIONS_FILE)
-
-        return YahooLiveFeed(pipeline.push, on_status=on_status, poll_interval=poll_interval)
+        return live_feed(pipeline.push, on_status=on_status, poll_interval=poll_interval)
 
     def reachable() -> bool:
-        from desktop.feeds.yahoo_http import reachable as yahoo_answers
-
-        return yahoo_answers()
+        return yahoo_unreachable() is None
 
     feeds = FeedController(
         pipeline,
@@ -168,7 +160,6 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
 
 
 # For the startup benchmark: print "first-paint" once the window has painted rows with quotes, then quit.
-FIRST_PAINT_ENV = "TICKERDESK_REPORT_FIRST_PAINT"
 
 
 class _FirstPaint(QObject):

@@ -6,8 +6,9 @@ import os
 from importlib.resources import files
 from pathlib import Path
 
+from desktop.config import HOME_ENV
+
 APP_NAME = "Tickerdesk"
-HOME_ENV = "TICKERDESK_HOME"
 
 
 def _home() -> Path | None:

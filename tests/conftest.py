@@ -16,6 +16,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from desktop import paths  # noqa: E402
+from desktop.config import YAHOO_HTTP_ENV, YAHOO_WS_ENV  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -30,8 +31,8 @@ def tickerdesk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own app home, and Yahoo's addresses point at loopback: no test reaches the internet."""
     home = tmp_path / "home"
     monkeypatch.setenv(paths.HOME_ENV, str(home))
-    monkeypatch.setenv("TICKERDESK_YAHOO_HTTP_URL", f"http://{NOWHERE}")
-    monkeypatch.setenv("TICKERDESK_YAHOO_WS_URL", f"ws://{NOWHERE}/")
+    monkeypatch.setenv(YAHOO_HTTP_ENV, f"http://{NOWHERE}")
+    monkeypatch.setenv(YAHOO_WS_ENV, f"ws://{NOWHERE}/")
     return home
 
 

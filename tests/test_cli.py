@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from desktop.config import HOME_ENV
+
 
 def tickerdesk(*args: str, home: Path, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "TICKERDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen", **env}
+    environment = {**os.environ, HOME_ENV: str(home), "QT_QPA_PLATFORM": "offscreen", **env}
     return subprocess.run(
         [sys.executable, "-m", "desktop", *args],
         capture_output=True,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.config import HOME_ENV
 from desktop.core.prices import _cache_file, read_cached
 from desktop.paths import bundled_daily_dir
 
@@ -19,7 +20,7 @@ from .storage.test_database_faults import fill
 
 
 def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TICKERDESK_HOME": str(home)}
+    env = {**os.environ, HOME_ENV: str(home)}
     return subprocess.run([sys.executable, "-m", "desktop", *args], capture_output=True, text=True, env=env,
                           timeout=60, check=False)  # fmt: skip
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.config import HOME_ENV, YAHOO_HTTP_ENV, YAHOO_WS_ENV
 from desktop.core.prices import load_prices
 
 from .fakes.yahoo_http import FIXTURES, FakeYahooHttp, chart_body
@@ -36,8 +37,8 @@ def fakes() -> Iterator[tuple[FakeStreamer, FakeYahooHttp]]:
 
 def start_cli(home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp], *args: str) -> subprocess.Popen[str]:
     streamer, http = fakes
-    env = {**os.environ, "TICKERDESK_HOME": str(home), "TICKERDESK_YAHOO_WS_URL": streamer.url,
-           "TICKERDESK_YAHOO_HTTP_URL": http.url}  # fmt: skip
+    env = {**os.environ, HOME_ENV: str(home), YAHOO_WS_ENV: streamer.url,
+           YAHOO_HTTP_ENV: http.url}  # fmt: skip
     return subprocess.Popen(
         [sys.executable, "-m", "desktop", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
@@ -79,7 +80,7 @@ def test_quote_from_yahoo_and_unknown_symbol(tickerdesk_home: Path, fakes: tuple
 
 
 def test_quote_says_when_yahoo_cannot_be_reached(tickerdesk_home: Path) -> None:
-    env = {**os.environ, "TICKERDESK_HOME": str(tickerdesk_home), "TICKERDESK_YAHOO_HTTP_URL": "http://127.0.0.1:9"}
+    env = {**os.environ, HOME_ENV: str(tickerdesk_home), YAHOO_HTTP_ENV: "http://127.0.0.1:9"}
     down = subprocess.run([sys.executable, "-m", "desktop", "quote", "SPY", "--source", "yahoo"],
                           capture_output=True, text=True, env=env, timeout=30, check=False)  # fmt: skip
     assert down.returncode == 1 and "cannot reach Yahoo" in down.stderr and "no such symbol" not in down.stderr
@@ -111,7 +112,7 @@ def test_record_then_replay_the_recording(
     replay = subprocess.run(
         [sys.executable, "-m", "desktop", "quote", "SPY", "IWM", "--source", "replay", "--replay-data", str(out),
          "--format", "json"], capture_output=True, text=True, timeout=30, check=False,
-        env={**os.environ, "TICKERDESK_HOME": str(tickerdesk_home)},
+        env={**os.environ, HOME_ENV: str(tickerdesk_home)},
     )  # fmt: skip
     assert replay.returncode == 0, replay.stderr
     prices = {r["symbol"]: r["price"] for r in json.loads(replay.stdout)}
@@ -135,7 +136,7 @@ def test_watch_prints_what_the_window_shows(tickerdesk_home: Path, fakes: tuple[
 
 @pytest.mark.parametrize("command", ["watch", "record"])
 def test_watch_and_record_say_when_yahoo_cannot_be_reached(tickerdesk_home: Path, tmp_path: Path, command: str) -> None:
-    env = {**os.environ, "TICKERDESK_HOME": str(tickerdesk_home)}  # both Yahoo addresses: a closed port
+    env = {**os.environ, HOME_ENV: str(tickerdesk_home)}  # both Yahoo addresses: a closed port
     extra = ["--out", str(tmp_path / "r.csv")] if command == "record" else []
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "desktop", command, "SPY", "--source", "yahoo", "--seconds", "30",
@@ -187,8 +188,8 @@ def test_watch_keeps_its_time_when_the_chart_endpoint_never_answers(tickerdesk_h
     silent.bind(("127.0.0.1", 0))
     silent.listen(64)
     streamer = FakeStreamer()
-    env = {**os.environ, "TICKERDESK_HOME": str(tickerdesk_home), "TICKERDESK_YAHOO_WS_URL": streamer.url,
-           "TICKERDESK_YAHOO_HTTP_URL": f"http://127.0.0.1:{silent.getsockname()[1]}"}  # fmt: skip
+    env = {**os.environ, HOME_ENV: str(tickerdesk_home), YAHOO_WS_ENV: streamer.url,
+           YAHOO_HTTP_ENV: f"http://127.0.0.1:{silent.getsockname()[1]}"}  # fmt: skip
     args = ["watch", "SPY", "QQQ", "--source", "yahoo", "--seconds", "3", "--format", "jsonl"]
     try:
         with subprocess.Popen([sys.executable, "-m", "desktop", *args], stdout=subprocess.PIPE,

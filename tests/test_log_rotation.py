@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from desktop.config import HOME_ENV
+
 SCRIPT = """
 import logging
 from desktop.app import LOG_BACKUPS, LOG_BYTES, _configure_logging
@@ -19,7 +21,7 @@ print(LOG_BYTES, LOG_BACKUPS)
 
 
 def test_the_log_file_rotates(tmp_path: Path) -> None:
-    env = {**os.environ, "TICKERDESK_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, HOME_ENV: str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=120,
                           check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]

@@ -11,7 +11,6 @@ pandas out; it carries the library's sessions as a JSON table written at build t
 from __future__ import annotations
 
 import json
-import logging
 import sys
 import threading
 import warnings
@@ -19,10 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from desktop import logs
 from desktop.core.safe_files import write_atomic
 from desktop.core.sessions import NEW_YORK, REGULAR_CLOSE, REGULAR_OPEN, session_date
 
-log = logging.getLogger("desktop.calendar")
+log = logs.calendar
 
 CALENDAR = "XNYS"
 DAYS_BEHIND, DAYS_AHEAD = 30, 400  # the span of sessions kept in memory around the day it is loaded

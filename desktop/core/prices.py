@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,11 +17,12 @@ from typing import TextIO
 
 import numpy as np
 
+from desktop import logs
 from desktop.core.price_csv import check_text_file, read_bars
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 from desktop.core.sessions import close_timestamp
 
-log = logging.getLogger("desktop.prices")
+log = logs.prices
 
 __all__ = ["PRICE_COLUMNS", "FloatArray", "IntArray", "PriceFileError", "PriceSeries", "load_prices", "read_price_file"]
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
 
+from desktop import logs
 from desktop.core.bars import BarSeries, SessionClock
 from desktop.core.batch import TickBatch, encode
 from desktop.core.history import PriceHistory
 from desktop.core.quote import Quote, is_valid_price
 from desktop.core.sessions import MarketSession, market_session_in_day, session_date, session_start
 
-log = logging.getLogger("desktop.store")
+log = logs.store
 
 
 class RegularClose(NamedTuple):

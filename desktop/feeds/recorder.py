@@ -7,17 +7,17 @@ Volume, Session. Rows are written by the recorder's own thread, so the caller ne
 from __future__ import annotations
 
 import csv
-import logging
 import queue
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from desktop import logs
 from desktop.core.prices import RECORDING_COLUMNS
 from desktop.core.quote import Quote
 from desktop.core.sessions import to_new_york
 
-log = logging.getLogger("desktop.feed")
+log = logs.feed
 
 
 def _cell(value: float | None) -> str:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Iterable
 from datetime import date
 
+from desktop import logs
 from desktop.core.quote import Quote
 from desktop.core.sessions import session_date
 from desktop.core.timeline import ReplayTimeline, quote_at
 from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
 
-log = logging.getLogger("desktop.feed")
+log = logs.feed
 
 
 def speed_unit(daily: bool, speed: float) -> str:

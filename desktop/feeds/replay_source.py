@@ -6,11 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from desktop import paths
+from desktop.config import DEFAULT_REPLAY_START
 from desktop.core.prices import load_prices
 from desktop.core.timeline import ReplayTimeline
-
-# The late-2025 rotation from big tech into small caps starts here in the bundled data.
-DEFAULT_REPLAY_START = date(2025, 10, 1)
 
 
 def load_timeline(replay_data: list[Path] | None = None) -> ReplayTimeline:

@@ -14,16 +14,16 @@ import re
 import threading
 from typing import Any
 
+from desktop.config import YAHOO_HTTP_ENV
 from desktop.feeds.yahoo_chart import Chart, parse_chart
 from desktop.feeds.yahoo_errors import RateLimitedError, UnknownSymbolError, UnreachableError, YahooError
 
 __all__ = [
     "Chart", "RateLimitedError", "UnknownSymbolError", "UnreachableError", "YahooError", "YahooHttp", "parse_chart",
-    "reachable",
 ]  # fmt: skip
 
 DEFAULT_BASE = "https://query2.finance.yahoo.com"
-BASE_ENV = "TICKERDESK_YAHOO_HTTP_URL"
+BASE_ENV = YAHOO_HTTP_ENV
 SOURCE = "yahoo"
 
 
@@ -85,14 +85,3 @@ class YahooHttp:
         except YahooError as exc:
             return str(exc)
         return None
-
-
-def reachable(timeout: float = 5.0) -> bool:
-    """Does Yahoo answer at all? (A rate-limited or odd answer still means the network works.)"""
-    try:
-        YahooHttp(timeout=timeout).chart("SPY", range_="1d", interval="1d", prepost=False)
-    except UnreachableError:
-        return False
-    except YahooError:
-        return True
-    return True

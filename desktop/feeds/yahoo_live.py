@@ -11,12 +11,13 @@ is down) are polled.
 
 from __future__ import annotations
 
-import logging
 import math
 import threading
 import time
 from collections.abc import Iterable, Sequence
 
+from desktop import logs
+from desktop.config import POLL_INTERVAL_S
 from desktop.core.quote import Quote
 from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
 from desktop.feeds.workers import map_on_daemons
@@ -24,7 +25,7 @@ from desktop.feeds.yahoo_http import Chart, UnknownSymbolError, UnreachableError
 from desktop.feeds.yahoo_poll import YahooPollFeed
 from desktop.feeds.yahoo_stream import YahooStreamFeed
 
-log = logging.getLogger("desktop.feed")
+log = logs.feed
 
 HELD_PER_SYMBOL = 5_000  # streamed quotes kept for a symbol whose history is still being fetched
 HOLD_LIMIT = 5.0  # seconds a symbol's streamed quotes wait for its history before they go on alone
@@ -40,7 +41,7 @@ class YahooLiveFeed:
         on_status: StatusListener | None = None,
         http: YahooHttp | None = None,
         ws_url: str | None = None,
-        poll_interval: float = 15.0,
+        poll_interval: float = POLL_INTERVAL_S,
         quiet_after: float = 60.0,
         snapshot_deadline: float = 30.0,
     ) -> None:

@@ -7,10 +7,11 @@ symbol is skipped and named. Each cycle sends only bars newer than what it sent 
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Iterable
 
+from desktop import logs
+from desktop.config import POLL_INTERVAL_S
 from desktop.core.quote import Quote
 from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
 from desktop.feeds.workers import map_on_daemons
@@ -23,7 +24,7 @@ from desktop.feeds.yahoo_http import (
     YahooHttp,
 )
 
-log = logging.getLogger("desktop.feed")
+log = logs.feed
 
 BATCH = 50
 
@@ -38,7 +39,7 @@ class YahooPollFeed:
         http: YahooHttp,
         sink: QuoteSink,
         *,
-        interval: float = 15.0,
+        interval: float = POLL_INTERVAL_S,
         on_status: StatusListener | None = None,
         only: Callable[[list[str]], list[str]] | None = None,
         workers: int = 4,

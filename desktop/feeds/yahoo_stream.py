@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import random
 import threading
@@ -21,14 +20,16 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from desktop import logs
+from desktop.config import YAHOO_WS_ENV
 from desktop.core.market_calendar import US_MARKET
 from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
 from desktop.feeds.yahoo_protocol import FrameError, decode_frame, subscribe_message, unsubscribe_message
 
-log = logging.getLogger("desktop.feed")
+log = logs.feed
 
 DEFAULT_URL = "wss://streamer.finance.yahoo.com/?version=2"
-URL_ENV = "TICKERDESK_YAHOO_WS_URL"
+URL_ENV = YAHOO_WS_ENV
 
 
 def stream_url() -> str:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from desktop import logs
 from desktop.core.alerts.engine import AlertFire, RuleState
 from desktop.core.alerts.rules import AlertRule, Condition, RuleError, rule_from_dict, rule_to_dict
 
-log = logging.getLogger("desktop.storage")
+log = logs.storage
 
 
 @dataclass(frozen=True)

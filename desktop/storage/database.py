@@ -11,7 +11,6 @@ before it has been checked.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import threading
 import time
@@ -22,9 +21,10 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
+from desktop import logs
 from desktop.storage.migrations import MIGRATIONS
 
-log = logging.getLogger("desktop.storage")
+log = logs.storage
 
 HEADER = b"SQLite format 3\x00"
 BUSY_WAIT_S = 5.0  # how long a database held by another program is waited for

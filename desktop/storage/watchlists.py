@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-DEFAULT_WATCHLIST = "Default"
+from desktop.config import DEFAULT_WATCHLIST
 
 
 class WatchlistRepository:

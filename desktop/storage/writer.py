@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import queue
 import sqlite3
 import threading
@@ -10,9 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from desktop import logs
 from desktop.storage.database import StorageError, connect, describe
 
-log = logging.getLogger("desktop.storage")
+log = logs.storage
 
 Job = Callable[[sqlite3.Connection], Any]
 Done = Callable[[Any], None]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop import logs
 from desktop.core.alerts.engine import AlertEngine, AlertFire, RuleState
 from desktop.core.alerts.rule_files import read_rules, write_rules
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
@@ -17,7 +17,7 @@ from desktop.core.alerts.windows import parse_window
 from desktop.storage.alerts import AlertRepository, StoredFire
 from desktop.storage.writer import BackgroundWriter
 
-log = logging.getLogger("desktop.alerts")
+log = logs.alerts
 
 STATE_SAVE_MS = 10_000
 

@@ -10,9 +10,9 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.pipeline import QuotePipeline
 from desktop.feeds.base import FeedState, FeedStatus, StatusListener
 from desktop.feeds.replay import ReplayFeed
+from desktop.services.pipeline import QuotePipeline
 
 ReplayFactory = Callable[[date | None, float, StatusListener], ReplayFeed]
 

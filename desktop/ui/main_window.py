@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import sqlite3
 import time
@@ -29,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import __version__
+from desktop import __version__, logs
+from desktop.config import POLL_INTERVALS_S
 from desktop.core import formatting as fmt
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition, new_rule_id
@@ -56,11 +56,11 @@ from desktop.ui.theme import Colors, ThemeMode, apply_theme
 from desktop.ui.watchlist_model import WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView
 
-log = logging.getLogger("desktop.ui")
+log = logs.ui
 
 SYMBOL_PATTERN = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^]{0,19}$")
 SPEEDS: list[tuple[str, float]] = [("1×", 1.0), ("5×", 5.0), ("20×", 20.0), ("Max", 0.0)]
-POLL_INTERVALS = [5.0, 15.0, 30.0, 60.0]
+POLL_INTERVALS = list(POLL_INTERVALS_S)
 # A live quote older than this during regular hours is marked stale.
 STALE_AFTER_S = 120.0
 MESSAGE_MS = 8000

@@ -5,7 +5,6 @@ Several fires from one flush are bundled into one notification.
 
 from __future__ import annotations
 
-import logging
 import math
 import struct
 import wave
@@ -15,10 +14,11 @@ from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QIcon, QMouseEvent
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QStyle, QSystemTrayIcon, QVBoxLayout, QWidget
 
+from desktop import logs
 from desktop.core.alerts.engine import AlertFire
 from desktop.ui.alert_models import fire_time_text
 
-log = logging.getLogger("desktop.ui")
+log = logs.ui
 
 TOAST_MS = 7000
 MAX_LINES = 5

@@ -7,7 +7,7 @@ from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.pipeline import QuotePipeline
+from desktop.services.pipeline import QuotePipeline
 
 FLUSH_INTERVAL_MS = 50
 # One flush applies at most this many quotes, and stops taking more after FLUSH_SECONDS, so the GUI thread

@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from desktop.config import DEFAULT_REPLAY_SPEED, POLL_INTERVAL_S
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -19,7 +21,7 @@ class Setting:
 
 THEME = Setting("ui/theme", str, "system", "system, light or dark")
 REPLAY_SPEED = Setting(
-    "replay/speed", float, 1.0, "replay steps (sessions or bars) per second; 0 is as fast as possible"
+    "replay/speed", float, DEFAULT_REPLAY_SPEED, "replay steps (sessions or bars) per second; 0 is as fast as possible"
 )
 WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, QByteArray(), "main window position and size")
 WINDOW_STATE = Setting("window/state", QByteArray, QByteArray(), "toolbars and docks")
@@ -28,7 +30,9 @@ TABLE_HEADER = Setting("table/header", QByteArray, QByteArray(), "column widths,
 SELECTED_SYMBOL = Setting("table/selected", str, "", "the symbol selected at exit")
 ALERT_SOUND = Setting("alerts/sound", bool, False, "play a sound when an alert fires")
 COLORBLIND = Setting("ui/colorblind", bool, False, "show rises in blue and falls in orange instead of green/red")
-POLL_INTERVAL = Setting("yahoo/poll_interval", float, 15.0, "seconds between polls of symbols the stream leaves quiet")
+POLL_INTERVAL = Setting(
+    "yahoo/poll_interval", float, POLL_INTERVAL_S, "seconds between polls of symbols the stream leaves quiet"
+)
 
 ALL_SETTINGS = (
     THEME, REPLAY_SPEED, WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, TABLE_HEADER, SELECTED_SYMBOL, ALERT_SOUND,

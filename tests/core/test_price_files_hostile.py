@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.config import HOME_ENV
 from desktop.core.prices import PriceFileError, read_price_file
 
 HEADER = "Date,Open,High,Low,Close,Volume\n"
@@ -53,7 +54,7 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(PriceFileError, match="not a regular file"):
         read_price_file(fifo)
-    env = {**os.environ, "TICKERDESK_HOME": str(tmp_path / "home")}
+    env = {**os.environ, HOME_ENV: str(tmp_path / "home")}
     done = subprocess.run([sys.executable, "-m", "desktop", "quote", "SPY", "--source", "replay", "--replay-data",
                            str(fifo)], capture_output=True, text=True, env=env, timeout=30, check=False)  # fmt: skip
     assert done.returncode == 2 and "not a regular file" in done.stderr and "Traceback" not in done.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.config import HOME_ENV
 from desktop.core.alerts.rules import rule_from_dict
 from desktop.storage.alerts import AlertRepository
 from desktop.storage.database import (
@@ -71,7 +72,7 @@ def test_a_database_another_process_holds_is_waited_for_then_refused_untouched(t
 
 def test_the_cli_says_busy_and_exits_1_without_moving_anything(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    env = {**os.environ, "TICKERDESK_HOME": str(home)}
+    env = {**os.environ, HOME_ENV: str(home)}
     listed = subprocess.run([sys.executable, "-m", "desktop", "alerts", "list"], capture_output=True, text=True,
                             env=env, timeout=60, check=False)  # fmt: skip
     assert listed.returncode == 0, listed.stderr
@@ -200,7 +201,7 @@ def test_a_read_only_mount_opens_read_only_and_says_why(read_only_copy: Path) ->
 
 def test_the_window_says_busy_while_it_waits_then_refuses(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    env = {**os.environ, "TICKERDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, HOME_ENV: str(home), "QT_QPA_PLATFORM": "offscreen"}
     assert subprocess.run([sys.executable, "-m", "desktop", "alerts", "list"], env=env, capture_output=True,
                           timeout=60, check=False).returncode == 0  # fmt: skip
     db = next(home.rglob("tickerdesk.db"))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from desktop.config import HOME_ENV
 from desktop.core.alerts.rules import rule_from_dict
 from desktop.storage.alerts import AlertRepository
 from desktop.storage.database import open_database
@@ -27,7 +28,7 @@ IWM_ABOVE = {"id": "iwm200", "type": "price", "symbol": "IWM", "condition": "abo
 
 
 def app_env(home: Path) -> dict[str, str]:
-    return {**os.environ, "TICKERDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    return {**os.environ, HOME_ENV: str(home), "QT_QPA_PLATFORM": "offscreen"}
 
 
 def db_rows(home: Path, sql: str) -> list[tuple[object, ...]]:

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.config import YAHOO_HTTP_ENV, YAHOO_WS_ENV
 from desktop.feeds.base import FeedState
 from desktop.ui.watchlist_model import Column
 
@@ -23,8 +24,8 @@ def yahoo(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeStreamer, FakeY
     streamer, http = FakeStreamer(), FakeYahooHttp()
     for symbol, price in (("SPY", 700.0), ("QQQ", 620.0), ("IWM", 250.0), ("PLTR", 150.0)):
         http.charts[symbol] = chart_body(symbol, [(T0 - 600, price, price + 1, price - 1, price, 1000)], price - 2)
-    monkeypatch.setenv("TICKERDESK_YAHOO_WS_URL", streamer.url)
-    monkeypatch.setenv("TICKERDESK_YAHOO_HTTP_URL", http.url)
+    monkeypatch.setenv(YAHOO_WS_ENV, streamer.url)
+    monkeypatch.setenv(YAHOO_HTTP_ENV, http.url)
     yield streamer, http
     streamer.stop()
     http.stop()
@@ -79,13 +80,13 @@ def test_auto_falls_back_to_replay_and_goes_live_when_yahoo_returns(
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     _, http = yahoo
-    monkeypatch.setenv("TICKERDESK_YAHOO_HTTP_URL", "http://127.0.0.1:9")  # nothing there: the network is down
+    monkeypatch.setenv(YAHOO_HTTP_ENV, "http://127.0.0.1:9")  # nothing there: the network is down
     window = make_window(source="auto", speed=5)
     window.feeds.probe_timer.setInterval(200)
     qtbot.waitUntil(lambda: window.feeds.is_replay and window.feeds.replay_started, timeout=10_000)
     qtbot.waitUntil(lambda: "Yahoo Finance cannot be reached" in window.banner.text(), timeout=10_000)
     assert "recorded market data" in window.banner.text() and window.speed_box.isEnabled()
-    monkeypatch.setenv("TICKERDESK_YAHOO_HTTP_URL", http.url)  # the network is back
+    monkeypatch.setenv(YAHOO_HTTP_ENV, http.url)  # the network is back
     qtbot.waitUntil(lambda: not window.feeds.is_replay, timeout=10_000)
     qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == "700.00", timeout=10_000)
     assert window.store.latest("SPY").source == "yahoo"  # type: ignore[union-attr]

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop import paths
-from desktop.app import DEFAULT_SYMBOLS
+from desktop.config import DEFAULT_SYMBOLS
 from desktop.feeds.base import FeedState
 from desktop.ui.theme import DARK, LIGHT, ThemeMode
 from desktop.ui.watchlist_model import Column
@@ -40,7 +40,7 @@ def saved_symbols() -> list[str]:
 
 def test_replay_reaches_the_table_and_chart(qtbot: QtBot, make_window: MakeWindow, daily_dir: Path) -> None:
     window = make_window(speed=0, start=date(2026, 8, 1))
-    assert window.model.symbols == DEFAULT_SYMBOLS
+    assert window.model.symbols == list(DEFAULT_SYMBOLS)
     final = last_row(daily_dir / "SPY.csv")
     expected = f"{float(final['Close']):,.2f}"
     qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == expected, timeout=10_000)
@@ -163,7 +163,7 @@ def test_corrupt_database_is_reported_and_replaced(qtbot: QtBot, make_window: Ma
     window, notice = build_window(Namespace(source="replay", replay_data=None, speed=0, start=None))
     qtbot.addWidget(window)
     assert notice is not None and "could not be read" in notice
-    assert window.model.symbols == DEFAULT_SYMBOLS
+    assert window.model.symbols == list(DEFAULT_SYMBOLS)
     assert any(p.name.startswith("tickerdesk.db.unreadable-") for p in db.parent.iterdir())
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from desktop.core.alerts.engine import AlertEngine
 from desktop.core.alerts.rules import rule_from_dict
-from desktop.core.pipeline import QuotePipeline
+from desktop.services.pipeline import QuotePipeline
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
 

@@ -1,0 +1,218 @@
+"""The command line's parser and value checks: every bad value is one line and exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import NoReturn
+
+from desktop import __version__
+from desktop.config import DEFAULT_SOURCE, SOURCES
+from desktop.core.sessions import NEW_YORK
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem with what the user asked for: one line, exit status 2."""
+
+
+class RuntimeFailureError(Exception):
+    """Something outside the user's control failed (the network): one line, exit status 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, no usage dump: the user asked for something we can say plainly.
+        self.exit(EXIT_USAGE, f"tickerdesk: {message} (see {self.prog} --help)\n")
+
+
+FIRST_YEAR, LAST_YEAR = 1970, 2200  # dates a market data file or a replay can mean
+MIN_SPEED, MAX_SPEED = 0.01, 10_000.0  # replay steps per second ('max' is as fast as the machine goes)
+MAX_SECONDS = 366 * 86_400.0  # --seconds / --exit-after: a year at most
+UNTIL_HELP = "stop after this long (default: until Ctrl-C)"
+
+
+def _date_arg(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}: use YYYY-MM-DD") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}: a year from {FIRST_YEAR} to {LAST_YEAR}")
+    return day
+
+
+def _when_arg(text: str) -> float:
+    """A date (its whole New York day) or a date-time (New York when it has no offset) as epoch seconds."""
+    bad = (
+        f"bad date or time {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[+HH:MM], "
+        f"a year from {FIRST_YEAR} to {LAST_YEAR}"
+    )
+    try:
+        if len(text) == 10:
+            day = _date_arg(text)
+            return datetime.combine(day + timedelta(days=1), datetime.min.time(), NEW_YORK).timestamp() - 1e-3
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=NEW_YORK)
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise ValueError(text)
+        return moment.timestamp()
+    except (ValueError, OverflowError, OSError, argparse.ArgumentTypeError):
+        raise argparse.ArgumentTypeError(bad) from None
+
+
+def _speed_arg(text: str) -> float:
+    if text.strip().lower() == "max":
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not MIN_SPEED <= value <= MAX_SPEED:
+        raise argparse.ArgumentTypeError(
+            f"bad speed {text!r}: steps per second from {MIN_SPEED:g} to {MAX_SPEED:g}, or 'max'"
+        )
+    return value
+
+
+def _seconds_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"bad number of seconds {text!r}: more than 0, at most {MAX_SECONDS:.0f}")
+    return value
+
+
+def _symbol_arg(text: str) -> str:
+    symbol = text.strip().upper()
+    if not symbol or len(symbol) > 20 or any(c.isspace() for c in symbol):
+        raise argparse.ArgumentTypeError(f"bad symbol {text!r}")
+    return symbol
+
+
+def _add_source_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", choices=SOURCES, default=DEFAULT_SOURCE, help="where quotes come from")
+    p.add_argument(
+        "--replay-data",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="a folder of SYMBOL.csv files or single files to replay (default: the bundled daily data)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tickerdesk", description="A desktop ticker with price and spread alerts.")
+    parser.add_argument("--version", action="version", version=f"tickerdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    run = sub.add_parser("run", help="open the window (the default)")
+    _add_source_options(run)
+    run.add_argument("--speed", type=_speed_arg, default=None, help="replay steps per second, or 'max'")
+    run.add_argument("--start", type=_date_arg, default=None, help="replay start date (default 2025-10-01)")
+    run.add_argument("--exit-after", type=_seconds_arg, default=None, metavar="SECONDS", help="quit after this long")
+    run.add_argument(
+        "--screenshot", type=Path, default=None, metavar="FILE.png", help="save the window before quitting"
+    )
+
+    quote = sub.add_parser("quote", help="print a snapshot of quotes")
+    quote.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
+    _add_source_options(quote)
+    quote.add_argument("--at", type=_when_arg, default=None, metavar="DATE_OR_TIME", help="replay up to this time")
+    quote.add_argument("--format", choices=("table", "json"), default="table")
+
+    watch = sub.add_parser("watch", help="stream quote updates to the terminal")
+    watch.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
+    _add_source_options(watch)
+    watch.add_argument(
+        "--seconds", type=_seconds_arg, default=None, help="stop after this long (default: until Ctrl-C)"
+    )
+    watch.add_argument("--speed", type=_speed_arg, default=1.0, help="replay steps per second, or 'max'")
+    watch.add_argument("--start", type=_date_arg, default=None, help="replay start date (default 2025-10-01)")
+    watch.add_argument("--format", choices=("table", "jsonl"), default="table")
+
+    record = sub.add_parser("record", help="save live quotes to a file that --replay-data can play back")
+    record.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
+    record.add_argument("--out", type=Path, required=True, metavar="FILE", help="the recording (CSV), appended to")
+    _add_source_options(record)
+    record.set_defaults(source="yahoo")
+    record.add_argument(
+        "--seconds", type=_seconds_arg, default=None, help="stop after this long (default: until Ctrl-C)"
+    )
+
+    chart = sub.add_parser("chart", help="render a chart headless to a PNG file")
+    chart.add_argument("symbols", nargs="*", type=_symbol_arg, metavar="SYMBOL")
+    kind = chart.add_mutually_exclusive_group()
+    kind.add_argument("--relative", action="store_true", help="returns of the symbols from --since")
+    kind.add_argument("--spread", nargs=2, type=_symbol_arg, metavar=("A", "B"), help="A − B return spread")
+    chart.add_argument("--since", type=_date_arg, default=None, help="relative: start date (default: quarter start)")
+    chart.add_argument("--window", default="qtd", help="spread: day, 5d, 20d, mtd, qtd, ytd or since:DATE")
+    chart.add_argument("--range", default="All", help="price: 1D, 5D, 1M, 3M, YTD, 1Y or All")
+    chart.add_argument("--candles", action="store_true", help="price: candlesticks instead of a line")
+    chart.add_argument("--theme", choices=("light", "dark"), default="light")
+    chart.add_argument("--size", type=size_arg, default=(1200, 700), metavar="WxH")
+    chart.add_argument("--png", type=Path, required=True, metavar="FILE")
+    _add_source_options(chart)
+
+    backtest = sub.add_parser("backtest", help="replay price files through alert rules and print every fire")
+    backtest.add_argument("--prices", type=Path, nargs="+", required=True, metavar="PATH", help="folders or CSV files")
+    backtest.add_argument("--alerts", type=Path, required=True, metavar="FILE", help="rules (.toml or .json)")
+    backtest.add_argument("--from", dest="since", type=_date_arg, default=None, help="report fires from this date")
+    backtest.add_argument("--to", dest="until", type=_date_arg, default=None, help="stop after this date")
+    backtest.add_argument("--format", choices=("table", "json"), default="table")
+
+    alerts = sub.add_parser("alerts", help="list, add, remove, import or export the saved alert rules")
+    actions = alerts.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    listing = actions.add_parser("list", help="the saved rules")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    add = actions.add_parser("add", help="save a new rule")
+    add.add_argument("--type", required=True, choices=("price", "change", "spread", "ratio"))
+    add.add_argument("--symbol")
+    add.add_argument("--a")
+    add.add_argument("--b")
+    add.add_argument("--window")
+    add.add_argument("--condition", required=True, choices=("crosses_above", "crosses_below", "above", "below"))
+    add.add_argument("--level", required=True, type=_level_arg)
+    add.add_argument("--id")
+    add.add_argument("--name")
+    add.add_argument("--cooldown")
+    add.add_argument("--once", action="store_true")
+    add.add_argument("--disabled", action="store_true")
+    remove = actions.add_parser("remove", help="delete rules by id")
+    remove.add_argument("ids", nargs="+", metavar="ID")
+    import_ = actions.add_parser("import", help="add or update rules from a .toml or .json file (all or none)")
+    import_.add_argument("file", type=Path)
+    export = actions.add_parser("export", help="write the saved rules to a .toml or .json file")
+    export.add_argument("file", type=Path)
+    return parser
+
+
+def size_arg(text: str) -> tuple[int, int]:
+    from desktop.chart_export import size_arg as parse_size
+
+    return parse_size(text)
+
+
+def _level_arg(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"level {text!r} is not a number")
+    return value
+
+
+@dataclass
+class Done:
+    """What a command that worked returns: its exit status and notes worth saying after its output."""
+
+    status: int = 0
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,60 @@
+"""Dispatch: parse, run the command, print its notes or its one error line, return the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop.cli.arguments import EXIT_USAGE, CliError, Done, RuntimeFailureError, build_parser
+from desktop.cli.chart import cmd_chart
+from desktop.cli.quotes import cmd_quote, cmd_record, cmd_watch
+from desktop.cli.rules import cmd_alerts, cmd_backtest
+from desktop.core.alerts.rule_files import RuleFileError
+from desktop.core.backtest import BacktestError
+from desktop.core.prices import PriceFileError
+from desktop.core.safe_files import file_problem, printable
+
+SUBCOMMANDS = ("run", "quote", "watch", "record", "chart", "backtest", "alerts")
+
+
+def cmd_run(args: argparse.Namespace) -> Done:
+    from desktop.app import run_app  # Qt is imported only here
+
+    return Done(run_app(args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "run")
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # said by the command it was meant for: "see tickerdesk alerts add --help"
+        words = " ".join(w for w in ("tickerdesk", args.command, getattr(args, "action", None)) if w)
+        print(f"tickerdesk: unrecognized arguments: {printable(' '.join(extra))} (see {words} --help)", file=sys.stderr)
+        return EXIT_USAGE
+    handlers = {
+        "run": cmd_run, "quote": cmd_quote, "watch": cmd_watch, "record": cmd_record, "chart": cmd_chart,
+        "backtest": cmd_backtest, "alerts": cmd_alerts,
+    }  # fmt: skip
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `tickerdesk watch | head` ends quietly
+    try:
+        done = handlers[args.command](args)
+        for note in done.notes:  # said once the command has worked (a failure prints its one line only)
+            print(f"tickerdesk: {printable(note)}", file=sys.stderr)
+        return done.status
+    except (CliError, PriceFileError, RuleFileError, BacktestError) as exc:
+        print(f"tickerdesk: {printable(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except RuntimeFailureError as exc:
+        print(f"tickerdesk: {printable(str(exc))}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file the user named (exit 2), or a disk that failed (exit 1)
+        where = Path(exc.filename) if exc.filename else Path("(file)")
+        print(f"tickerdesk: {printable(file_problem(where, exc))}", file=sys.stderr)
+        return 1 if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EIO, errno.EDQUOT) else EXIT_USAGE

@@ -1,0 +1,125 @@
+"""`alerts` (the saved rules) and `backtest` (price files through the same engine as the window)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from desktop.cli.arguments import CliError, Done, RuntimeFailureError, _when_arg
+from desktop.core.safe_files import printable
+
+
+def cmd_backtest(args: argparse.Namespace) -> Done:
+    from desktop.core.alerts.rule_files import read_rules
+    from desktop.core.backtest import run_backtest
+    from desktop.core.prices import load_prices
+
+    if args.since and args.until and args.since > args.until:
+        raise CliError(f"--from {args.since} is after --to {args.until}")
+    rules = read_rules(args.alerts)
+    series = load_prices(args.prices)
+    start = _when_arg(args.since.isoformat()) - 86400 + 1e-3 if args.since else None
+    end = _when_arg(args.until.isoformat()) if args.until else None
+    fires = run_backtest(series, rules, start, end)
+    records = [{"time": fire_time(f), "alert": f.rule_id, "value": round(f.value, 6), "level": f.level} for f in fires]
+    if args.format == "json":
+        print(json.dumps(records, indent=2))
+        return Done()
+    print(f"{'TIME':<26} {'ALERT':<24} {'VALUE':>12} {'LEVEL':>10}")
+    for r in records:
+        print(f"{r['time']:<26} {r['alert']:<24} {r['value']:>12.4f} {r['level']:>10g}")
+    print(f"{len(records)} fire{'s' if len(records) != 1 else ''} of {len(rules)} rule{'s' if len(rules) != 1 else ''}")
+    return Done()
+
+
+def cmd_alerts(args: argparse.Namespace) -> Done:
+    from desktop import paths
+    from desktop.storage.alerts import AlertRepository
+    from desktop.storage.database import StorageError, open_database, storage_errors
+
+    def busy() -> None:
+        print("tickerdesk: database busy (another program holds it), waiting…", file=sys.stderr, flush=True)
+
+    try:
+        opened = open_database(paths.database_path(), on_busy=busy)
+    except StorageError as exc:
+        raise RuntimeFailureError(str(exc)) from None
+    if opened.recovery_message:
+        print(f"tickerdesk: {opened.recovery_message}", file=sys.stderr)
+    if opened.read_only and args.action not in ("list", "export"):
+        raise RuntimeFailureError(opened.read_only.replace(" Opened read-only: changes will not be saved.", ""))
+    repo = AlertRepository(opened.connection)
+    try:
+        with storage_errors(opened.path):
+            return Done(_alerts_action(args, repo))
+    except StorageError as exc:
+        raise RuntimeFailureError(str(exc)) from None
+    finally:
+        opened.connection.close()
+
+
+def _alerts_action(args: argparse.Namespace, repo: Any) -> int:
+    from desktop.core.alerts.rule_files import read_rules, write_rules
+    from desktop.core.alerts.rules import RuleError, rule_from_dict, rule_to_dict
+
+    rules, problems = repo.rules()
+    for problem in problems:
+        print(f"tickerdesk: {printable(problem)}", file=sys.stderr)
+    if args.action == "list":
+        if args.format == "json":
+            print(json.dumps([rule_to_dict(r) for r in rules], indent=2))
+        else:
+            for r in rules:
+                flag = "" if r.enabled else "  (disabled)"
+                print(f"{printable(r.id):<20} {printable(r.title)}{flag}")
+            print(f"{len(rules)} rule{'s' if len(rules) != 1 else ''}")
+    elif args.action == "add":
+        fields = {
+            k: v
+            for k, v in {
+                "id": args.id, "name": args.name, "type": args.type, "symbol": args.symbol, "a": args.a,
+                "b": args.b, "window": args.window, "condition": args.condition, "level": args.level,
+                "cooldown": args.cooldown,
+            }.items()
+            if v is not None
+        }  # fmt: skip
+        if args.once:
+            fields["once"] = True
+        if args.disabled:
+            fields["enabled"] = False
+        try:
+            rule = rule_from_dict(fields)
+        except RuleError as exc:
+            raise CliError(str(exc)) from None
+        if any(r.id == rule.id for r in rules):
+            raise CliError(f"a rule with id {rule.id!r} exists already")
+        repo.save_rule(rule)
+        print(f"saved {printable(rule.id)}: {printable(rule.title)}")
+    elif args.action == "remove":
+        missing = [i for i in args.ids if not any(r.id == i for r in rules)]
+        if missing:
+            raise CliError(f"no rule with id {', '.join(missing)}")
+        for rule_id in args.ids:
+            repo.delete_rule(rule_id)
+        print(f"removed {printable(', '.join(args.ids))}")
+    elif args.action == "import":
+        incoming = read_rules(args.file)
+        repo.save_rules(incoming)
+        known = {r.id for r in rules}
+        updated = sum(1 for r in incoming if r.id in known)
+        print(f"imported {len(incoming)} rule{'s' if len(incoming) != 1 else ''} ({updated} updated)")
+    else:
+        write_rules(args.file, rules)
+        print(f"exported {len(rules)} rule{'s' if len(rules) != 1 else ''} to {args.file}")
+    return 0
+
+
+def fire_time(fire: object) -> str:
+    """A fire's time as the input row's: a date for daily bars, else ISO 8601 in New York time."""
+    from desktop.core.alerts.engine import AlertFire
+    from desktop.core.sessions import session_date, to_new_york
+
+    assert isinstance(fire, AlertFire)
+    return session_date(fire.time).isoformat() if fire.daily else to_new_york(fire.time).isoformat()
