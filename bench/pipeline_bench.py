@@ -22,8 +22,8 @@ from bench.workload import SESSION, Workload
 from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.batch import TickBatch
-from desktop.services.pipeline import QuotePipeline
 from desktop.core.quote_store import QuoteStore
+from desktop.services.pipeline import QuotePipeline
 from desktop.ui.pipeline_driver import PipelineDriver
 from desktop.ui.watchlist_model import WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from desktop.core.alerts.engine import AlertEngine
 from desktop.core.alerts.rules import rule_from_dict
-from desktop.services.pipeline import QuotePipeline
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
+from desktop.services.pipeline import QuotePipeline
 
 
 def test_drain_applies_every_tick_in_order_and_consumers_see_all() -> None:
