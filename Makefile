@@ -23,7 +23,7 @@ check: $(STAMP)
 	$(BIN)/ruff check desktop tests bench
 	$(BIN)/ruff format --check desktop tests bench
 	$(BIN)/lint-imports
-	$(BIN)/mypy desktop/core
+	$(BIN)/mypy desktop
 
 pytest: $(STAMP)
 	$(BIN)/pytest

@@ -10,7 +10,8 @@ _SCREEN = os.path.join(os.path.dirname(__file__), "fixtures", "offscreen-screen.
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 os.environ.setdefault("LANG", "C.UTF-8")
 
-from collections.abc import Iterator  # noqa: E402 - the environment above must come first
+import logging  # noqa: E402 - the environment above must come first
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -34,6 +35,31 @@ def tickerdesk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(YAHOO_HTTP_ENV, f"http://{NOWHERE}")
     monkeypatch.setenv(YAHOO_WS_ENV, f"ws://{NOWHERE}/")
     return home
+
+
+class _LogRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_log_warnings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A log record at WARNING or above fails the test unless the test says it expects them
+    (`@pytest.mark.expected_log_warnings`): noise is a bug until someone has decided it is not."""
+    handler = _LogRecords()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    if handler.records and request.node.get_closest_marker("expected_log_warnings") is None:
+        lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in handler.records[:5])
+        pytest.fail(f"unexpected log records at WARNING or above:\n{lines}", pytrace=False)
 
 
 @pytest.fixture

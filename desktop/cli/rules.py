@@ -36,8 +36,9 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
 
 def cmd_alerts(args: argparse.Namespace) -> Done:
     from desktop import paths
+    from desktop.services.alert_book import AlertBook, BookError
     from desktop.storage.alerts import AlertRepository
-    from desktop.storage.database import StorageError, open_database, storage_errors
+    from desktop.storage.database import StorageError, open_database
 
     def busy() -> None:
         print("tickerdesk: database busy (another program holds it), waiting…", file=sys.stderr, flush=True)
@@ -50,23 +51,24 @@ def cmd_alerts(args: argparse.Namespace) -> Done:
         print(f"tickerdesk: {opened.recovery_message}", file=sys.stderr)
     if opened.read_only and args.action not in ("list", "export"):
         raise RuntimeFailureError(opened.read_only.replace(" Opened read-only: changes will not be saved.", ""))
-    repo = AlertRepository(opened.connection)
+    book = AlertBook(AlertRepository(opened.connection), path=opened.path)
     try:
-        with storage_errors(opened.path):
-            return Done(_alerts_action(args, repo))
+        for problem in book.load(with_state=False):
+            print(f"tickerdesk: {printable(problem)}", file=sys.stderr)
+        _alerts_action(args, book)
+    except BookError as exc:
+        raise CliError(str(exc)) from None
     except StorageError as exc:
         raise RuntimeFailureError(str(exc)) from None
     finally:
         opened.connection.close()
+    return Done()
 
 
-def _alerts_action(args: argparse.Namespace, repo: Any) -> int:
-    from desktop.core.alerts.rule_files import read_rules, write_rules
+def _alerts_action(args: argparse.Namespace, book: Any) -> None:
     from desktop.core.alerts.rules import RuleError, rule_from_dict, rule_to_dict
 
-    rules, problems = repo.rules()
-    for problem in problems:
-        print(f"tickerdesk: {printable(problem)}", file=sys.stderr)
+    rules = book.rules
     if args.action == "list":
         if args.format == "json":
             print(json.dumps([rule_to_dict(r) for r in rules], indent=2))
@@ -93,27 +95,17 @@ def _alerts_action(args: argparse.Namespace, repo: Any) -> int:
             rule = rule_from_dict(fields)
         except RuleError as exc:
             raise CliError(str(exc)) from None
-        if any(r.id == rule.id for r in rules):
-            raise CliError(f"a rule with id {rule.id!r} exists already")
-        repo.save_rule(rule)
+        book.add(rule)
         print(f"saved {printable(rule.id)}: {printable(rule.title)}")
     elif args.action == "remove":
-        missing = [i for i in args.ids if not any(r.id == i for r in rules)]
-        if missing:
-            raise CliError(f"no rule with id {', '.join(missing)}")
-        for rule_id in args.ids:
-            repo.delete_rule(rule_id)
+        book.remove(args.ids)
         print(f"removed {printable(', '.join(args.ids))}")
     elif args.action == "import":
-        incoming = read_rules(args.file)
-        repo.save_rules(incoming)
-        known = {r.id for r in rules}
-        updated = sum(1 for r in incoming if r.id in known)
-        print(f"imported {len(incoming)} rule{'s' if len(incoming) != 1 else ''} ({updated} updated)")
+        count, updated = book.import_file(args.file)
+        print(f"imported {count} rule{'s' if count != 1 else ''} ({updated} updated)")
     else:
-        write_rules(args.file, rules)
-        print(f"exported {len(rules)} rule{'s' if len(rules) != 1 else ''} to {args.file}")
-    return 0
+        count = book.export_file(args.file)
+        print(f"exported {count} rule{'s' if count != 1 else ''} to {args.file}")
 
 
 def fire_time(fire: object) -> str:

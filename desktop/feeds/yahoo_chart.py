@@ -245,9 +245,8 @@ def _read_result(symbol: str, result: dict[str, Any]) -> Chart:
     indicators = result.get("indicators")
     quote = indicators.get("quote") if isinstance(indicators, dict) else None
     quote = quote[0] if isinstance(quote, list) and quote and isinstance(quote[0], dict) else {}
-    columns = [
-        quote.get(k) if isinstance(quote.get(k), list) else [] for k in ("open", "high", "low", "close", "volume")
-    ]
+    names = ("open", "high", "low", "close", "volume")
+    columns: list[list[Any]] = [column if isinstance(column := quote.get(k), list) else [] for k in names]
     bars: list[Bar] = []
     if not isinstance(stamps, list):
         raise ValueError("timestamps")

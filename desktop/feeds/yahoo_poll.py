@@ -114,7 +114,7 @@ class YahooPollFeed:
                 elif isinstance(result, UnknownSymbolError):
                     self.unknown.add(symbol)
                     log.warning("%s", result)
-                else:
+                elif result is not None:
                     errors.append(result)
         if pushed:
             self._sink(pushed, 5.0)

@@ -125,6 +125,14 @@ class QuotePipeline:
     def pending(self) -> bool:
         return not self._queue.empty()
 
+    def reset(self) -> None:
+        """Start again from nothing (a replay restarted, a switch of source): queued quotes dropped, the
+        store emptied, the engine's prices and rule states forgotten. The one place a restart happens."""
+        self.discard_pending()
+        self.store.clear()
+        if self.engine is not None:
+            self.engine.reset()
+
     def discard_pending(self) -> None:
         """Drop everything queued (a replay restarting from another date)."""
         while True:

@@ -28,6 +28,7 @@ class BackgroundWriter:
 
     def __init__(self, path: Path) -> None:
         self._path = path
+        self.path = path
         self._jobs: queue.Queue[tuple[Job, Done | None, Failed | None] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="db-writer", daemon=True)
         self._idle = threading.Event()

@@ -165,12 +165,12 @@ class AlertRulesModel(QAbstractTableModel):
             return DASH if value is None else format_measure(rule, rule.level - value, signed=True)
         if column == RuleColumn.STATE:
             return self.state_of(rule).value
-        state = engine.state(rule.id)
+        saved = engine.state(rule.id)
         if column == RuleColumn.FIRES:
-            return str(state.fires if state else 0)
-        if state is None or state.last_fire is None:
+            return str(saved.fires if saved else 0)
+        if saved is None or saved.last_fire is None:
             return DASH
-        return to_new_york(state.last_fire).strftime("%Y-%m-%d %H:%M")
+        return to_new_york(saved.last_fire).strftime("%Y-%m-%d %H:%M")
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         rule = self.rule_at(index.row()) if index.isValid() else None

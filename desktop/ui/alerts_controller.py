@@ -11,9 +11,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop import logs
 from desktop.core.alerts.engine import AlertEngine, AlertFire, RuleState
-from desktop.core.alerts.rule_files import read_rules, write_rules
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.alerts.windows import parse_window
+from desktop.services.alert_book import AlertBook, BookError, StorageError
 from desktop.storage.alerts import AlertRepository, StoredFire
 from desktop.storage.writer import BackgroundWriter
 
@@ -60,6 +60,7 @@ class AlertsController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.book = AlertBook(repo, engine, writer.path)
         self.engine = engine
         self.repo = repo
         self.writer = writer
@@ -83,61 +84,45 @@ class AlertsController(QObject):
     # -- loading and saving rules ---------------------------------------------------------------
 
     def load(self) -> None:
-        rules, problems = self.repo.rules()
-        self.startup_problems = problems
-        self.engine.set_rules(rules)
-        for rule_id, state in self.repo.states().items():
-            self.engine.restore_state(rule_id, state)
+        try:
+            self.startup_problems = self.book.load()
+        except StorageError as exc:
+            self.startup_problems = [str(exc)]
         self.rules_changed.emit()
 
     @property
     def rules(self) -> list[AlertRule]:
-        return self.engine.rules
+        return self.book.rules
 
-    def _apply(self, rules: list[AlertRule], save: Callable[[], None]) -> bool:
+    def _change(self, change: Callable[[], object]) -> bool:
+        """Run a book operation; a storage failure becomes a message and changes nothing."""
         try:
-            save()
-        except sqlite3.Error as exc:
-            log.exception("saving alert rules failed")
-            self.problem.emit(f"Could not save the alert: {exc}. Nothing was changed.")
+            change()
+        except (StorageError, BookError) as exc:
+            log.warning("saving alert rules failed: %s", exc)
+            self.problem.emit(f"Could not save the alert: {exc} Nothing was changed.")
             return False
-        self.engine.set_rules(rules)
         self.rules_changed.emit()
         return True
 
     def save_rule(self, rule: AlertRule) -> bool:
         """Add a rule, or replace the rule with the same id (keeping its place)."""
-        rules = self.engine.rules
-        index = next((k for k, r in enumerate(rules) if r.id == rule.id), None)
-        if index is None:
-            rules.append(rule)
-        else:
-            rules[index] = rule
-        return self._apply(rules, lambda: self.repo.save_rule(rule))
+        return self._change(lambda: self.book.save(rule))
 
     def delete_rule(self, rule_id: str) -> bool:
-        rules = [r for r in self.engine.rules if r.id != rule_id]
-        return self._apply(rules, lambda: self.repo.delete_rule(rule_id))
+        return self.book.rule(rule_id) is not None and self._change(lambda: self.book.remove([rule_id]))
 
     def set_enabled(self, rule_id: str, enabled: bool) -> bool:
-        rule = self.engine.rule(rule_id)
-        return rule is not None and self.save_rule(rule.with_changes(enabled=enabled))
+        return self.book.rule(rule_id) is not None and self._change(lambda: self.book.set_enabled(rule_id, enabled))
 
     def import_file(self, path: Path) -> int:
         """Add or update the rules of a file, all or none; raises RuleFileError for a bad file."""
-        incoming = read_rules(path)
-        rules = self.engine.rules
-        by_id = {r.id: k for k, r in enumerate(rules)}
-        for rule in incoming:
-            if rule.id in by_id:
-                rules[by_id[rule.id]] = rule
-            else:
-                rules.append(rule)
-        self._apply(rules, lambda: self.repo.save_rules(incoming))
-        return len(incoming)
+        counts: list[int] = []
+        self._change(lambda: counts.append(self.book.import_file(path)[0]))
+        return counts[0] if counts else 0
 
     def export_file(self, path: Path) -> None:
-        write_rules(path, self.engine.rules)
+        self.book.export_file(path)
 
     # -- fires ----------------------------------------------------------------------------------
 
@@ -212,10 +197,6 @@ class AlertsController(QObject):
         states = {r.id: replace(s) for r in self.engine.rules if (s := self.engine.state(r.id)) is not None}
         if states:
             self.writer.submit(lambda conn: AlertRepository(conn).save_states(states))
-
-    def reset_for_replay(self) -> None:
-        """A replay restarted: prices and rule states start again."""
-        self.engine.reset()
 
     def shutdown(self) -> None:
         self._state_timer.stop()

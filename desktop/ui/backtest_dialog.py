@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QDate, QObject, Signal
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -26,14 +25,9 @@ from desktop.core.backtest import BacktestError, run_backtest
 from desktop.core.prices import PriceFileError, PriceSeries
 from desktop.core.sessions import NEW_YORK
 from desktop.ui.alert_models import fire_time_text, format_measure
+from desktop.ui.tasks import run_task
 
 PriceSource = Callable[[], dict[str, PriceSeries]]
-
-
-class _Runner(QObject):
-    """Carries a finished backtest from its worker thread back to the GUI thread."""
-
-    finished = Signal(object, object)  # (fires or None, error text or None)
 
 
 class BacktestDialog(QDialog):
@@ -93,9 +87,6 @@ class BacktestDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.results, 1)
         layout.addWidget(buttons)
-        self._runner = _Runner(self)
-        self._runner.finished.connect(self._done)
-        self._thread: threading.Thread | None = None
 
     def rule(self) -> AlertRule | None:
         rule_id = self.rule_box.currentData()
@@ -111,20 +102,18 @@ class BacktestDialog(QDialog):
         end = _day_start(self.to_edit.date().addDays(1)) - 1e-3
         self.run_button.setEnabled(False)
         self.summary.setText("Running…")
-        runner = self._runner
         # The engine needs the rule enabled for the run, whatever its live switch says.
         test_rule = rule.with_changes(enabled=True, once=False)
 
-        def work() -> None:
-            try:
-                fires = run_backtest(load(), [test_rule], start, end)
-            except (BacktestError, PriceFileError) as exc:
-                runner.finished.emit(None, str(exc))
+        def finished(result: object) -> None:
+            if isinstance(result, (BacktestError, PriceFileError)):
+                self._done(None, str(result))
+            elif isinstance(result, Exception):
+                self._done(None, f"the backtest failed ({result})")
             else:
-                runner.finished.emit(fires, None)
+                self._done(result, None)  # type: ignore[arg-type]
 
-        self._thread = threading.Thread(target=work, name="backtest", daemon=True)
-        self._thread.start()
+        run_task(self, lambda: run_backtest(load(), [test_rule], start, end), finished, name="backtest")
 
     def _done(self, fires: list[AlertFire] | None, error: str | None) -> None:
         self.run_button.setEnabled(True)
@@ -147,10 +136,6 @@ class BacktestDialog(QDialog):
         rule = self.rule()
         if rule is not None:
             self.show_on_chart(rule, self.fires)
-
-    def wait(self, timeout: float = 10.0) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
 
 
 def _day_start(day: QDate) -> float:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Protocol
@@ -12,7 +11,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.feeds.base import FeedState, FeedStatus, StatusListener
 from desktop.feeds.replay import ReplayFeed
+from desktop.services.feed_supervisor import PROBE_EVERY_S, Action, Decision, FeedSupervisor
 from desktop.services.pipeline import QuotePipeline
+from desktop.ui.tasks import run_task
 
 ReplayFactory = Callable[[date | None, float, StatusListener], ReplayFeed]
 
@@ -32,9 +33,8 @@ class LiveFeed(Protocol):
 
 LiveFactory = Callable[[StatusListener], LiveFeed]
 
-PROBE_EVERY_MS = 30_000
+PROBE_EVERY_MS = int(PROBE_EVERY_S * 1000)
 STATUS_EVERY_MS = 200
-OFFLINE_GRACE_S = 60.0
 
 
 class FeedController(QObject):
@@ -51,7 +51,6 @@ class FeedController(QObject):
     source_changed = Signal(str)  # "replay" or "yahoo": which one is running now
     symbol_checked = Signal(str, object)  # (symbol, None or the reason it cannot be added)
     _status_ready = Signal()
-    _probed = Signal(bool)
 
     def __init__(
         self,
@@ -76,14 +75,13 @@ class FeedController(QObject):
         self._pending: FeedStatus | None = None
         self.status: FeedStatus | None = None
         self.note = ""  # why auto is on replay, for the banner
-        self._offline_since: float | None = None
+        self.supervisor = FeedSupervisor(self.source)
         # A replay at full speed reports every step: the GUI hears the newest status at most every 200 ms.
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(STATUS_EVERY_MS)
         self._status_timer.timeout.connect(self._deliver_status)
         self._status_ready.connect(self._status_arrived)
-        self._probed.connect(self._on_probed)
         self._probe_timer = QTimer(self)
         self._probe_timer.setSingleShot(True)
         self._probe_timer.setInterval(PROBE_EVERY_MS)  # tests shorten it through probe_timer
@@ -129,29 +127,33 @@ class FeedController(QObject):
             return
         self.status = status
         self.status_changed.emit(status)
-        if self.live is not None and self.source == "auto":
-            self._watch_offline(status)
+        if self.live is not None:
+            self._carry_out(self.supervisor.status(status))
 
-    def _watch_offline(self, status: FeedStatus) -> None:
-        if status.state is not FeedState.OFFLINE:
-            self._offline_since = None
-        elif self._offline_since is None:
-            self._offline_since = time.monotonic()
-        elif time.monotonic() - self._offline_since > OFFLINE_GRACE_S:
-            self._switch(live=False, note=f"Yahoo Finance stopped answering ({status.detail})")
+    def _carry_out(self, decision: Decision) -> None:
+        """Do what the supervisor decided (the decisions themselves are in services.feed_supervisor)."""
+        action = decision.action
+        if action is Action.PROBE:
+            self._report(FeedStatus(FeedState.CONNECTING, "Looking for Yahoo Finance…"))
+            self._probe_async()
+        elif action is Action.PROBE_LATER:
+            self._probe_timer.start()
+        elif action is Action.GO_LIVE:
+            self._switch(live=True)
+        elif action is Action.FALL_BACK:
+            self._switch(live=False, note=decision.note)
+        elif action is Action.START_REPLAY:
+            self.note = decision.note
+            self._start_replay()
+            if self.source == "auto":
+                self._probe_timer.start()
 
     # -- control --------------------------------------------------------------------------------
 
     def start(self, symbols: Iterable[str]) -> None:
         self._symbols = list(symbols)
         self._running = True
-        if self.source == "yahoo":
-            self._switch(live=True)
-        elif self.source == "auto":
-            self._report(FeedStatus(FeedState.CONNECTING, "Looking for Yahoo Finance…"))
-            self._probe_async()
-        else:
-            self._start_replay()
+        self._carry_out(self.supervisor.start())
 
     def _start_replay(self) -> None:
         self.replay.set_symbols(self._symbols)
@@ -170,20 +172,11 @@ class FeedController(QObject):
         probe = self._probe
         if probe is None:
             return
-        emit = self._probed.emit
-        threading.Thread(target=lambda: emit(probe()), name="yahoo-probe", daemon=True).start()
+        run_task(self, probe, lambda answer: self._on_probed(answer is True), name="yahoo-probe")
 
     def _on_probed(self, reachable: bool) -> None:
-        if not self._running:
-            return
-        if reachable:
-            if self.live is None:
-                self._switch(live=True)
-            return
-        if self.live is None and not self.replay_started:
-            self.note = "Yahoo Finance cannot be reached"
-            self._start_replay()
-        self._probe_timer.start()
+        if self._running:
+            self._carry_out(self.supervisor.probed(reachable))
 
     def _switch(self, *, live: bool, note: str = "") -> None:
         """Stop what runs, empty the store, start the other source."""
@@ -195,12 +188,8 @@ class FeedController(QObject):
             self.replay.stop()
             self.replay = self._make_replay(self._replay_start, self.replay.speed, self._report)
             self.replay_started = False
-        self._pipeline.discard_pending()
-        self._pipeline.store.clear()
-        if self._pipeline.engine is not None:
-            self._pipeline.engine.reset()
+        self._pipeline.reset()
         self.restarted.emit()
-        self._offline_since = None
         if live:
             self.note = ""
             self.live = self._make_live(self._report)
@@ -226,8 +215,13 @@ class FeedController(QObject):
         if live is None:
             self.symbol_checked.emit(symbol, self.replay.can_supply(symbol))
             return
-        emit = self.symbol_checked.emit
-        threading.Thread(target=lambda: emit(symbol, live.validate_symbol(symbol)), daemon=True).start()
+
+        def checked(reason: object) -> None:
+            if isinstance(reason, Exception):
+                reason = f"{symbol}: could not be checked ({reason})"
+            self.symbol_checked.emit(symbol, reason)
+
+        run_task(self, lambda: live.validate_symbol(symbol), checked, name="symbol-check")
 
     def set_paused(self, paused: bool) -> None:
         self.replay.set_paused(paused)
@@ -245,8 +239,7 @@ class FeedController(QObject):
             return
         paused, speed = self.replay.paused, self.replay.speed
         self.replay.stop()
-        self._pipeline.discard_pending()
-        self._pipeline.store.clear()
+        self._pipeline.reset()
         self._replay_start = start
         self.replay = self._make_replay(start, speed, self._report)
         self.replay.set_paused(paused)

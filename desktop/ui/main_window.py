@@ -427,8 +427,7 @@ class MainWindow(QMainWindow):
         qd = self.start_edit.date()
         self.feeds.restart(date(qd.year(), qd.month(), qd.day()))
 
-    def _on_restarted(self) -> None:
-        self.alerts.reset_for_replay()
+    def _on_restarted(self) -> None:  # the pipeline has reset the store and the engine (QuotePipeline.reset)
         self.model.clear_prices()
         if self._charts is not None:
             self._charts.refresh_all()

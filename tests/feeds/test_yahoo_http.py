@@ -113,6 +113,7 @@ def test_poll_backs_off_on_429_then_recovers(fake_http: FakeYahooHttp, intraday_
     assert sink.prices("QQQ") == [b[4] for b in bars[:45]], "each bar once, in order"
 
 
+@pytest.mark.expected_log_warnings
 def test_poll_names_unknown_symbols_and_a_dead_network(fake_http: FakeYahooHttp) -> None:
     fake_http.charts["SPY"] = chart_body("SPY", [(1_784_640_600.0, 1, 1, 1, 600.0, 10)], 599.0)
     statuses: list[FeedStatus] = []
@@ -179,6 +180,7 @@ def test_live_snapshot_brings_a_year_of_closes_as_backfill(
     assert history[-1].price == pytest.approx(float(daily.close[daily.index_at(history[-1].time)]))
 
 
+@pytest.mark.expected_log_warnings
 def test_a_yahoo_error_is_retried_and_never_drops_the_symbol(fake_http: FakeYahooHttp) -> None:
     # A real 400 body: a Yahoo error, not "no such symbol". Polling keeps the symbol and fetches it
     # again once Yahoo answers.
@@ -264,6 +266,7 @@ def test_a_chart_endpoint_that_never_answers_does_not_hold_the_stream() -> None:
     assert time.monotonic() - started < HOLD_LIMIT + 5
 
 
+@pytest.mark.expected_log_warnings
 def test_polling_survives_a_cycle_that_fails_unexpectedly(fake_http: FakeYahooHttp) -> None:
     fake_http.charts["SPY"] = chart_body("SPY", [(1_784_640_600.0, 1, 1, 1, 600.0, 10)], 599.0)
     http = YahooHttp(fake_http.url)

@@ -309,6 +309,7 @@ def test_fixture_files_are_not_edited_in_place() -> None:
     assert body == before
 
 
+@pytest.mark.expected_log_warnings
 def test_the_frozen_builds_session_table_answers_like_the_library(tmp_path: Path) -> None:
     table = tmp_path / "xnys.json"
     assert write_sessions(table, date(2025, 1, 1), date(2026, 12, 31)) == 250 + 251

@@ -138,6 +138,7 @@ def test_dropped_connection_reconnects(streamer: FakeStreamer, make_feed) -> Non
     wait_for(lambda: sink.prices("SPY") == [680.0])
 
 
+@pytest.mark.expected_log_warnings
 def test_silent_server_is_detected_as_stalled(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
     feed, _, statuses = make_feed(stall_after=0.5, market_open=lambda _t: True)
     wait_for(lambda: feed.stats.stalls >= 1 and streamer.connections >= 2)

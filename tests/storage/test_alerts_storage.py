@@ -6,6 +6,8 @@ import json
 import threading
 from pathlib import Path
 
+import pytest
+
 from desktop.core.alerts.engine import AlertEngine, RuleState
 from desktop.core.alerts.rules import rule_from_dict
 from desktop.core.quote import Quote
@@ -72,6 +74,7 @@ def test_deleting_a_rule_keeps_its_fires(tmp_path: Path) -> None:
     assert len(repo.fires()) == 1 and repo.states() == {}
 
 
+@pytest.mark.expected_log_warnings
 def test_writer_runs_jobs_in_order_off_the_calling_thread(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     AlertRepository(open_database(path).connection).save_rule(NVDA)

@@ -41,6 +41,7 @@ def test_emptied_watchlist_stays_empty(tmp_path: Path) -> None:
     assert again.symbols() == []
 
 
+@pytest.mark.expected_log_warnings
 def test_corrupt_file_is_moved_aside_and_kept(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     garbage = b"this is not a database" * 100
@@ -54,6 +55,7 @@ def test_corrupt_file_is_moved_aside_and_kept(tmp_path: Path) -> None:
     assert repo.symbols() == ["SPY"]
 
 
+@pytest.mark.expected_log_warnings
 def test_damaged_pages_are_detected(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     repo = WatchlistRepository(open_database(path).connection)

@@ -88,6 +88,7 @@ def test_the_cli_says_busy_and_exits_1_without_moving_anything(tmp_path: Path) -
     assert rule_ids(db) == ["r0", "r1", "r2"]
 
 
+@pytest.mark.expected_log_warnings
 def test_a_foreign_sqlite_file_is_moved_aside_unwritten(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     conn = sqlite3.connect(path)
@@ -102,6 +103,7 @@ def test_a_foreign_sqlite_file_is_moved_aside_unwritten(tmp_path: Path) -> None:
     assert kept.read_bytes() == before, "nothing was written into it before it was kept"
 
 
+@pytest.mark.expected_log_warnings
 def test_a_damaged_table_with_the_version_intact_is_detected(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     saved_rules(path)

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -152,6 +153,7 @@ def test_theme_switch_recolours_and_persists(qtbot: QtBot, make_window: MakeWind
     assert again.model.colors is LIGHT
 
 
+@pytest.mark.expected_log_warnings
 def test_corrupt_database_is_reported_and_replaced(qtbot: QtBot, make_window: MakeWindow) -> None:
     db = paths.database_path()
     db.parent.mkdir(parents=True, exist_ok=True)

@@ -43,6 +43,7 @@ def fires(n: int) -> list[AlertFire]:
     return [AlertFire(f"r{k % 3}", TITLE, 1.76e9 + k, False, 1.6, 1.5, Condition.CROSSES_ABOVE, legs) for k in range(n)]
 
 
+@pytest.mark.expected_log_warnings
 def test_unsaved_fires_stay_marked_until_saved(qtbot: QtBot, small_disk: Path) -> None:
     path = small_disk / "tickerdesk.db"
     opened = open_database(path)
@@ -72,6 +73,7 @@ def test_unsaved_fires_stay_marked_until_saved(qtbot: QtBot, small_disk: Path) -
     opened.connection.close()
 
 
+@pytest.mark.expected_log_warnings
 def test_dismissed_fires_are_let_go(qtbot: QtBot, small_disk: Path) -> None:
     path = small_disk / "tickerdesk.db"
     opened = open_database(path)

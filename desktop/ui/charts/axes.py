@@ -9,14 +9,14 @@ import pyqtgraph as pg
 from desktop.core.formatting import format_volume
 
 
-class VolumeAxis(pg.AxisItem):
+class VolumeAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no types
     """Volume ticks as 20M, 1.5B instead of 2e+07."""
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [format_volume(v * scale) if v else "0" for v in values]
 
 
-class PercentAxis(pg.AxisItem):
+class PercentAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no types
     """Ticks as +1.5 %."""
 
     def __init__(self, suffix: str = "%", **kwargs: Any) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QPainter, QPicture
 from desktop.core.prices import FloatArray
 
 
-class CandlestickItem(pg.GraphicsObject):
+class CandlestickItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph has no types
     """Candles at times `t` (bar starts) of width `width` seconds; redrawn only when the data changes."""
 
     def __init__(self) -> None:

@@ -39,7 +39,7 @@ class SpreadChart(LazyChart):
         self.colors = LIGHT
         self.a, self.b = "IWM", "QQQ"
         self.kind = AlertType.SPREAD
-        self.window: Window = parse_window("qtd")
+        self.measure_window: Window = parse_window("qtd")
         self._dirty = True
         self.level_lines: dict[str, pg.InfiniteLine] = {}
         self._fires: list[AlertFire] = []
@@ -57,7 +57,7 @@ class SpreadChart(LazyChart):
         )
         self.window_box = QComboBox()
         self.window_box.addItems(WINDOWS)
-        self.window_box.setCurrentText(self.window.text)
+        self.window_box.setCurrentText(self.measure_window.text)
         self.window_box.currentTextChanged.connect(lambda text: self.set_measure(window=parse_window(text)))
         self.hint = QLabel("Drag a level to move its alert · right-click to add one")
         bar = QHBoxLayout()
@@ -99,19 +99,19 @@ class SpreadChart(LazyChart):
 
     def template(self) -> AlertRule:
         """A rule-shaped description of what the chart shows (used to compute it and to add alerts)."""
-        window = self.window if self.kind is AlertType.SPREAD else None
+        window = self.measure_window if self.kind is AlertType.SPREAD else None
         return AlertRule("chart", self.kind, Condition.CROSSES_ABOVE, 0.0, a=self.a, b=self.b, window=window)
 
     def matches(self, rule: AlertRule) -> bool:
         same_pair = (rule.type, rule.a, rule.b) == (self.kind, self.a, self.b)
-        return same_pair and (self.kind is AlertType.RATIO or rule.window == self.window)
+        return same_pair and (self.kind is AlertType.RATIO or rule.window == self.measure_window)
 
     def set_measure(self, *, a: str | None = None, b: str | None = None, kind: AlertType | None = None,
                     window: Window | None = None) -> None:  # fmt: skip
         self.a = (a or self.a).upper()
         self.b = (b or self.b).upper()
         self.kind = kind or self.kind
-        self.window = window or self.window
+        self.measure_window = window or self.measure_window
         self.a_edit.setText(self.a)
         self.b_edit.setText(self.b)
         self.window_box.setEnabled(self.kind is AlertType.SPREAD)
@@ -171,7 +171,7 @@ class SpreadChart(LazyChart):
                 )
                 line.sigDragged.connect(self._dragging)
                 line.sigPositionChangeFinished.connect(self._dropped)
-                line.rule_id = rule_id  # type: ignore[attr-defined]
+                line.rule_id = rule_id
                 self.plot.addItem(line, ignoreBounds=True)
                 self.level_lines[rule_id] = line
             if not line.moving:
@@ -187,13 +187,13 @@ class SpreadChart(LazyChart):
 
     def _dragging(self, line: pg.InfiniteLine) -> None:
         assert self.alerts is not None
-        rule = self.alerts.engine.rule(line.rule_id)  # type: ignore[attr-defined]
+        rule = self.alerts.engine.rule(line.rule_id)
         if rule is not None:
             line.label.setText(f"{rule.title}: {self._fmt(float(line.value()))} (release to save)")
 
     def _dropped(self, line: pg.InfiniteLine) -> None:
         assert self.alerts is not None
-        rule = self.alerts.engine.rule(line.rule_id)  # type: ignore[attr-defined]
+        rule = self.alerts.engine.rule(line.rule_id)
         if rule is None:
             return
         level = round(float(line.value()), 4)
@@ -207,7 +207,8 @@ class SpreadChart(LazyChart):
         _, y = self.values()
         current = float(y[-1]) if len(y) else None
         condition = Condition.CROSSES_BELOW if current is not None and value < current else Condition.CROSSES_ABOVE
-        name = f"{self.a} − {self.b} {self.window.text}" if self.kind is AlertType.SPREAD else f"{self.a} / {self.b}"
+        spread = self.kind is AlertType.SPREAD
+        name = f"{self.a} − {self.b} {self.measure_window.text}" if spread else f"{self.a} / {self.b}"
         rule = self.template().with_changes(id=new_rule_id(), condition=condition, level=round(value, 4), name=name)
         return rule if self.alerts.save_rule(rule) else None
 

@@ -1,0 +1,111 @@
+"""The alert book: the saved rules and the engine that evaluates them, kept in step (no Qt).
+
+Every change is saved in its own transaction first; the engine sees the new rules only once they are
+stored, so a crash never leaves the engine watching a rule that is not saved (or the reverse). The
+window's controller and the `alerts` command both work through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop.core.alerts.engine import AlertEngine
+from desktop.core.alerts.rule_files import read_rules, write_rules
+from desktop.core.alerts.rules import AlertRule
+from desktop.storage.alerts import AlertRepository
+from desktop.storage.database import StorageError, storage_errors
+
+
+class BookError(ValueError):
+    """A rule operation the book refuses (a duplicate id, an id that is not there); for the user."""
+
+
+class AlertBook:
+    def __init__(self, repo: AlertRepository, engine: AlertEngine | None = None, path: Path | None = None) -> None:
+        self.repo = repo
+        self.engine = engine or AlertEngine()
+        self._path = path or Path("the database")
+        self.problems: list[str] = []  # stored rows that no longer read as rules, said once at load
+
+    def load(self, with_state: bool = True) -> list[str]:
+        """Read the rules (and their saved state) into the engine; a sentence per unreadable row."""
+        with storage_errors(self._path):
+            rules, self.problems = self.repo.rules()
+            self.engine.set_rules(rules)
+            if with_state:
+                for rule_id, state in self.repo.states().items():
+                    self.engine.restore_state(rule_id, state)
+        return self.problems
+
+    @property
+    def rules(self) -> list[AlertRule]:
+        return self.engine.rules
+
+    def rule(self, rule_id: str) -> AlertRule | None:
+        return self.engine.rule(rule_id)
+
+    # -- changes: saved first, then the engine ----------------------------------------------------
+
+    def _apply(self, rules: list[AlertRule], save: Callable[[], None]) -> None:
+        with storage_errors(self._path):
+            save()
+        self.engine.set_rules(rules)
+
+    def add(self, rule: AlertRule) -> None:
+        """A new rule; refused when its id is taken."""
+        if self.rule(rule.id) is not None:
+            raise BookError(f"a rule with id {rule.id!r} exists already")
+        self.save(rule)
+
+    def save(self, rule: AlertRule) -> None:
+        """Add a rule, or replace the rule with the same id (keeping its place)."""
+        rules = self.engine.rules
+        index = next((k for k, r in enumerate(rules) if r.id == rule.id), None)
+        if index is None:
+            rules.append(rule)
+        else:
+            rules[index] = rule
+        self._apply(rules, lambda: self.repo.save_rule(rule))
+
+    def remove(self, rule_ids: list[str]) -> None:
+        """Delete rules by id, all or none; refused when one of them is not there."""
+        missing = [i for i in rule_ids if self.rule(i) is None]
+        if missing:
+            raise BookError(f"no rule with id {', '.join(missing)}")
+        gone = set(rule_ids)
+
+        def delete() -> None:
+            for rule_id in rule_ids:
+                self.repo.delete_rule(rule_id)
+
+        self._apply([r for r in self.engine.rules if r.id not in gone], delete)
+
+    def set_enabled(self, rule_id: str, enabled: bool) -> None:
+        rule = self.rule(rule_id)
+        if rule is None:
+            raise BookError(f"no rule with id {rule_id}")
+        self.save(rule.with_changes(enabled=enabled))
+
+    def import_file(self, path: Path) -> tuple[int, int]:
+        """Add or update the rules of a file, all or none: (rules in the file, of which updates).
+        Raises RuleFileError for a bad file (nothing saved)."""
+        incoming = read_rules(path)
+        rules = self.engine.rules
+        by_id = {r.id: k for k, r in enumerate(rules)}
+        updated = 0
+        for rule in incoming:
+            if rule.id in by_id:
+                rules[by_id[rule.id]] = rule
+                updated += 1
+            else:
+                rules.append(rule)
+        self._apply(rules, lambda: self.repo.save_rules(incoming))
+        return len(incoming), updated
+
+    def export_file(self, path: Path) -> int:
+        write_rules(path, self.engine.rules)
+        return len(self.engine.rules)
+
+
+__all__ = ["AlertBook", "BookError", "StorageError"]
