@@ -114,7 +114,7 @@ class AlertRulesModel(QAbstractTableModel):
 
     def state_of(self, rule: AlertRule) -> RuleStatus:
         engine = self.controller.engine
-        now = engine.clock
+        now = engine.newest
         if rule.expires is not None and now is not None and now >= rule.expires:
             return RuleStatus.EXPIRED
         if not rule.enabled:

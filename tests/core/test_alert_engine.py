@@ -305,7 +305,7 @@ class TestStateKeeping:
         engine = AlertEngine([rule(**PRICE, condition="above", level=100)])
         run(engine, [105])
         engine.reset()
-        assert engine.state("r") == RuleState() and engine.clock is None
+        assert engine.state("r") == RuleState() and engine.newest is None
 
 
 class TestBackfill:

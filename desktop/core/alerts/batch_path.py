@@ -1,0 +1,188 @@
+"""The engine's fast path for columnar batches: the same fires and state as the per-tick path, per rule
+with numpy. `tests/core/test_batch_equivalence.py` holds the two paths to each other on random ticks.
+
+It needs a time-ordered batch inside one session whose symbols all have a past session (so window
+bases are fixed for the whole batch); anything else goes through the per-tick path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from desktop.core.alerts.conditions import crossed_each
+from desktop.core.alerts.fires import AlertFire, RuleState, emit
+from desktop.core.alerts.measure import bases, bounds, measure
+from desktop.core.alerts.rules import AlertRule
+from desktop.core.alerts.tracks import SymbolTrack
+from desktop.core.bars import SessionClock
+from desktop.core.batch import TickBatch, group_rows
+from desktop.core.prices import FloatArray
+from desktop.core.quote import Quote
+
+Points = dict[str, tuple[np.ndarray, FloatArray]]  # symbol -> (steps it takes part in, its price after each)
+
+
+class BatchPath:
+    """Mixed into the engine: the state it reads and writes is the engine's own."""
+
+    _rules: list[AlertRule]
+    _states: dict[str, RuleState]
+    _tracks: dict[str, SymbolTrack]
+    _by_symbol: dict[str, list[int]]
+    _session_of: SessionClock
+    newest: float | None
+    ignored: int
+
+    def process(self, quotes: Sequence[Quote]) -> list[AlertFire]:
+        raise NotImplementedError
+
+    def process_batch(self, batch: TickBatch) -> list[AlertFire]:
+        """`process` for a columnar batch: the same fires and state, computed per rule with numpy."""
+        n = len(batch)
+        if not n:
+            return []
+        times, prices = batch.times, batch.prices
+        session = self._session_of.ordinal(float(times[0]))
+        groups = group_rows(batch.symbols)
+        if (n > 1 and (np.any(np.diff(times) < 0) or self._session_of.ordinal(float(times[-1])) != session)) or not all(
+            self._has_past(symbol, session, float(times[rows[0]])) for symbol, rows in groups.items()
+        ):
+            return self.process(batch.quotes())
+        valid = (prices > 0) & (prices < np.inf)
+        self.ignored += int(n - valid.sum())
+        rows_of = {s: r[valid[r]] for s, r in groups.items()}
+        rows_of = {s: r for s, r in rows_of.items() if len(r)}
+        # Rows sharing a timestamp are one step: every evaluation happens at its step's last row.
+        step_end = np.append(np.flatnonzero(np.diff(times) != 0), n - 1)
+        end_of = step_end[np.searchsorted(step_end, np.arange(n))]
+        points: Points = {}
+        for symbol, rows in rows_of.items():
+            ends = end_of[rows]
+            last_in_step = np.append(np.flatnonzero(np.diff(ends)), len(ends) - 1)
+            points[symbol] = (ends[last_in_step], prices[rows[last_in_step]])
+        candidates = sorted({k for s in rows_of for k in self._by_symbol.get(s, ())})
+        found: list[tuple[int, int, AlertFire]] = []
+        for k in candidates:
+            self._evaluate_batch(k, points, times, session, found)
+        for symbol, rows in rows_of.items():
+            last = int(rows[-1])
+            prev = float(batch.prev_close[last])
+            self._tracks[symbol].observe(
+                float(prices[last]), float(times[last]), session, None if prev != prev else prev
+            )
+        valid_times = times[valid]
+        if len(valid_times):
+            newest = float(valid_times[-1])
+            self.newest = newest if self.newest is None else max(self.newest, newest)
+        found.sort(key=lambda item: (item[0], item[1]))
+        return [fire for _, _, fire in found]
+
+    def _has_past(self, symbol: str, session: int, first_time: float) -> bool:
+        track = self._tracks.get(symbol)
+        return (
+            track is not None
+            and bool(track.sessions)
+            and track.sessions[0] < session
+            and track.sessions[-1] <= session
+            and track.time <= first_time
+        )
+
+    def _leg(self, symbol: str, points: Points, at: np.ndarray) -> FloatArray | None:
+        """The leg's last price at or before each evaluation row (carried from before the batch)."""
+        track = self._tracks.get(symbol)
+        mine = points.get(symbol)
+        if mine is None:
+            return None if track is None else np.full(len(at), track.last)
+        steps, after = mine
+        if len(steps) == len(at) and steps is at:
+            return after
+        k = np.searchsorted(steps, at, side="right") - 1
+        before = track.last if track is not None else np.nan
+        return np.where(k >= 0, after[np.maximum(k, 0)], before)
+
+    def _evaluate_batch(
+        self, k: int, points: Points, times: FloatArray, session: int, found: list[tuple[int, int, AlertFire]]
+    ) -> None:
+        rule = self._rules[k]
+        if not rule.enabled:
+            return
+        settled = self._settled_without_firing(rule, points, times, session)
+        if settled is not None:
+            state = self._states[rule.id]
+            state.prev, state.prev_time = settled
+            return
+        mine = [points[s][0] for s in rule.symbols if s in points]
+        at = np.union1d(mine[0], mine[1]) if len(mine) > 1 else mine[0]
+        if rule.expires is not None:
+            at = at[times[at] < rule.expires]
+        if not len(at):
+            return
+        found_legs = [self._leg(s, points, at) for s in rule.symbols]
+        legs = [leg for leg in found_legs if leg is not None]
+        base = bases(rule, self._tracks, session)
+        if len(legs) < len(found_legs) or base is None:
+            return
+        values = measure(rule, legs, base)
+        state = self._states[rule.id]
+        if state.prev_time is not None and times[at[0]] < state.prev_time:
+            state = self._states[rule.id] = RuleState()
+        prev = np.empty(len(values))
+        prev[0] = np.nan if state.prev is None else state.prev
+        prev[1:] = values[:-1]
+        has_prev = np.ones(len(values), dtype=bool)
+        has_prev[0] = state.prev is not None
+        last_j = len(values) - 1
+        for j in np.flatnonzero(crossed_each(rule.condition, prev, has_prev, values, rule.level)).tolist():
+            t = float(times[at[j]])
+            inputs = tuple((s, float(leg[j])) for s, leg in zip(rule.symbols, legs, strict=True))
+            fire = emit(rule, state, t, False, float(values[j]), inputs)
+            if fire is None:
+                continue
+            found.append((int(at[j]), k, fire))
+            if rule.once:
+                self._rules[k] = rule.with_changes(enabled=False)
+                last_j = j
+                break
+        state.prev = float(values[last_j])
+        state.prev_time = float(times[at[last_j]])
+
+    def _settled_without_firing(
+        self, rule: AlertRule, points: Points, times: FloatArray, session: int
+    ) -> tuple[float, float] | None:
+        """The cheap path for most rules in most batches: when the level lies outside every value the rule
+        can take in this batch (bounded from its legs' price ranges), nothing can fire. Returns the rule's
+        last value and its time, exactly as the full evaluation would leave them; None when it could fire."""
+        state = self._states[rule.id]
+        if state.prev is None or state.prev_time is None or rule.expires is not None:
+            return None
+        ranges: list[tuple[float, float]] = []
+        lasts: list[float] = []
+        last_step = -1
+        for symbol in rule.symbols:
+            track = self._tracks.get(symbol)
+            if track is None:
+                return None
+            mine = points.get(symbol)
+            if mine is None:
+                ranges.append((track.last, track.last))
+                lasts.append(track.last)
+                continue
+            steps, after = mine
+            ranges.append((min(float(after.min()), track.last), max(float(after.max()), track.last)))
+            lasts.append(float(after[-1]))
+            last_step = max(last_step, int(steps[-1]))
+        first_step = min(int(points[s][0][0]) for s in rule.symbols if s in points)
+        if times[first_step] < state.prev_time:
+            return None  # the rule's state is from later quotes: the full path resets it
+        base = bases(rule, self._tracks, session)
+        if base is None:
+            return None
+        low, high = bounds(rule, ranges, base)
+        low, high = min(low, state.prev), max(high, state.prev)
+        # A little slack: the bounds and the exact values are computed in different orders.
+        slack = 1e-9 * max(1.0, abs(rule.level))
+        if low - slack <= rule.level <= high + slack:
+            return None
+        return measure(rule, lasts, base), float(times[last_step])

@@ -1,0 +1,47 @@
+"""What the engine emits and remembers: a fire, a rule's state, and the one place a fire is emitted
+(cooldown, counters), for the per-tick and the batch paths alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop.core.alerts.rules import AlertRule, Condition
+
+
+@dataclass(frozen=True)
+class AlertFire:
+    """One emitted fire: what a log row, a notification and a backtest line show."""
+
+    rule_id: str
+    title: str
+    time: float
+    daily: bool  # the triggering observation was a daily bar: its time prints as a date
+    value: float
+    level: float
+    condition: Condition
+    inputs: tuple[tuple[str, float], ...]  # each leg's price at the fire
+    disabled_rule: bool = False  # a `once` rule that turned itself off with this fire
+
+
+@dataclass
+class RuleState:
+    """What the engine remembers of a rule between evaluations (persisted across restarts)."""
+
+    prev: float | None = None
+    prev_time: float | None = None
+    last_fire: float | None = None
+    fires: int = 0
+    dropped: int = 0
+
+
+def emit(
+    rule: AlertRule, state: RuleState, t: float, daily: bool, value: float, inputs: tuple[tuple[str, float], ...]
+) -> AlertFire | None:
+    """A triggered rule's fire, or None when its cooldown drops it (a dropped fire does not restart the
+    cooldown: it is measured from the last *emitted* fire)."""
+    if rule.cooldown and state.last_fire is not None and t - state.last_fire < rule.cooldown:
+        state.dropped += 1
+        return None
+    state.last_fire = t
+    state.fires += 1
+    return AlertFire(rule.id, rule.title, t, daily, value, rule.level, rule.condition, inputs, rule.once)
