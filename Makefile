@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test check pytest bench dist dist-check icons clean
+.PHONY: run test check pytest bench dist dist-check icons clean cli-coverage
 
 $(STAMP): pyproject.toml
 	bash installer/system-deps.sh $(if $(filter run,$(MAKECMDGOALS)),--gui,)
@@ -27,6 +27,11 @@ check: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest
+
+# The command line's line coverage from its in-process tests (no subprocess is counted).
+cli-coverage: $(STAMP)
+	$(BIN)/coverage run --source=desktop.cli -m pytest -q -p no:cacheprovider tests/test_cli_inprocess.py
+	$(BIN)/coverage report
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -93,6 +93,16 @@ def _configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=handlers)
 
 
+def shut_down_parts(feeds: FeedController, driver: PipelineDriver, alerts: AlertsController) -> None:
+    """Stop in the order that loses nothing: the feed first, then what it already sent is applied (it still
+    reaches the engine and the log), then the driver, then the alert writer finishes its queue."""
+    feeds.stop()
+    driver.flush()
+    feeds.stop_recording()
+    driver.stop()
+    alerts.shutdown()
+
+
 def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None) -> tuple[MainWindow, str | None]:
     """Create every part and the window (not shown, feed not started); also any message for the user."""
     timeline = load_timeline(args.replay_data)
@@ -150,6 +160,7 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     driver.setParent(window)
     feeds.setParent(window)
     alerts.setParent(window)
+    window.shut_down = lambda: shut_down_parts(feeds, driver, alerts)
     window.destroyed.connect(opened.connection.close)
     missing = [s for s in watchlists.symbols() if feeds.can_supply(s) is not None]
     notes = [m for m in (opened.recovery_message, opened.read_only) if m]

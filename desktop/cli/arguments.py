@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def size_arg(text: str) -> tuple[int, int]:
-    from desktop.chart_export import size_arg as parse_size
+    from desktop.ui.charts.chart_export import size_arg as parse_size
 
     return parse_size(text)
 

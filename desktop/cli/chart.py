@@ -9,8 +9,8 @@ from desktop.cli.arguments import CliError, Done
 
 
 def cmd_chart(args: argparse.Namespace) -> Done:
-    from desktop.chart_export import render_chart
     from desktop.core.alerts.windows import parse_window
+    from desktop.ui.charts.chart_export import render_chart
 
     if args.source == "yahoo":
         raise CliError("chart draws recorded data: use --source replay (and --replay-data)")

@@ -59,6 +59,11 @@ class ReplayFeed:
 
     # -- control, from the app's thread ---------------------------------------------------------
 
+    def start_date(self) -> date:
+        """The session the replay starts from (the last step when the asked date is past the data)."""
+        timeline = self.timeline
+        return session_date(float(timeline.step_times[min(self.start_step, len(timeline) - 1)]))
+
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="replay-feed", daemon=True)
         self._thread.start()

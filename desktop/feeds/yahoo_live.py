@@ -55,7 +55,7 @@ class YahooLiveFeed:
         self._started = time.monotonic()
         self.stream = YahooStreamFeed(self._from_stream, url=ws_url, on_status=lambda _s: self._report())
         self.poll = YahooPollFeed(
-            self.http, sink, interval=poll_interval, on_status=lambda _s: self._report(), only=self._quiet
+            self.http, self._from_poll, interval=poll_interval, on_status=lambda _s: self._report(), only=self._quiet
         )
         self.snapshot_deadline = snapshot_deadline
         self._held: dict[str, list[Quote]] = {}  # symbol -> streamed quotes waiting for its history
@@ -204,7 +204,14 @@ class YahooLiveFeed:
             if quotes and not self._stop.is_set():
                 self._sink(quotes, 5.0)
 
+    def _from_poll(self, quotes: Sequence[Quote], timeout: float | None = None) -> bool:
+        if self._stop.is_set():
+            return True  # stopped: a late reply must not reach a pipeline now fed by another source
+        return self._sink(quotes, timeout)
+
     def _from_stream(self, quotes: Sequence[Quote], timeout: float | None = None) -> bool:
+        if self._stop.is_set():
+            return True  # stopped: the stream's thread may still be closing its connections
         now = time.monotonic()
         with self._lock:
             for quote in quotes:

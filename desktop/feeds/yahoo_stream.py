@@ -110,7 +110,9 @@ class YahooStreamFeed:
         if loop is not None and stop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(stop.set)
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            # Closing handshakes can take a moment: the GUI thread does not wait for them (the live feed
+            # drops anything the stream still delivers once it is stopped).
+            self._thread.join(timeout=1.0)
 
     def set_symbols(self, symbols: Iterable[str]) -> None:
         with self._lock:

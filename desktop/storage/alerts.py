@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire, RuleState
 from desktop.core.alerts.rules import AlertRule, Condition, RuleError, rule_from_dict, rule_to_dict
+from desktop.storage.database import storage_method
 
 log = logs.storage
 
@@ -121,6 +122,7 @@ class AlertRepository:
             self._write_states(states)
         return ids
 
+    @storage_method
     def fires(self, limit: int = 10_000) -> list[StoredFire]:
         """The newest `limit` fires, oldest first."""
         rows = self._conn.execute(
@@ -135,6 +137,7 @@ class AlertRepository:
             out.append(StoredFire(int(r[0]), fire))
         return out
 
+    @storage_method
     def clear_fires(self) -> int:
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")

@@ -11,6 +11,7 @@ before it has been checked.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 import time
@@ -19,6 +20,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 from urllib.parse import quote
 
 from desktop import logs
@@ -99,6 +101,25 @@ def describe(exc: sqlite3.Error, path: Path) -> StorageError:
             f"The disk holding {path} refused a write (is it full?); nothing was saved. Free some space."
         )
     return StorageError(f"The database {path} failed: {exc}")
+
+
+Connection = sqlite3.Connection  # what a background job gets: layers above storage never import sqlite3
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def storage_method(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A repository method whose SQLite exceptions reach callers as StorageError sentences."""
+
+    @functools.wraps(method)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise describe(exc, Path("the database")) from None
+
+    return wrapped
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from desktop.config import DEFAULT_WATCHLIST
+from desktop.storage.database import storage_method
 
 
 class WatchlistRepository:
@@ -17,6 +18,7 @@ class WatchlistRepository:
         row = self._conn.execute("SELECT id FROM watchlist WHERE name = ?", (name,)).fetchone()
         return None if row is None else int(row[0])
 
+    @storage_method
     def ensure(self, name: str, seed: list[str]) -> None:
         """Create watchlist `name` holding `seed` if it does not exist yet (an emptied list stays empty)."""
         if self._id(name) is not None:
@@ -29,9 +31,11 @@ class WatchlistRepository:
                 [(cur.lastrowid, s, i) for i, s in enumerate(seed)],
             )
 
+    @storage_method
     def names(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT name FROM watchlist ORDER BY id")]
 
+    @storage_method
     def symbols(self, name: str = DEFAULT_WATCHLIST) -> list[str]:
         rows = self._conn.execute(
             """SELECT s.symbol FROM watchlist_symbol s JOIN watchlist w ON w.id = s.watchlist_id
@@ -40,6 +44,7 @@ class WatchlistRepository:
         )
         return [r[0] for r in rows]
 
+    @storage_method
     def add(self, symbol: str, name: str = DEFAULT_WATCHLIST) -> bool:
         """Append `symbol`; False when it was already there."""
         with self._conn:
@@ -55,6 +60,7 @@ class WatchlistRepository:
             )
             return cur.rowcount == 1
 
+    @storage_method
     def remove(self, symbol: str, name: str = DEFAULT_WATCHLIST) -> bool:
         """Remove `symbol`; False when it was not there."""
         with self._conn:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +14,7 @@ from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.alerts.windows import parse_window
 from desktop.services.alert_book import AlertBook, BookError, StorageError
 from desktop.storage.alerts import AlertRepository, StoredFire
+from desktop.storage.database import Connection
 from desktop.storage.writer import BackgroundWriter
 
 log = logs.alerts
@@ -133,7 +133,7 @@ class AlertsController(QObject):
         if disabled:
             self.rules_changed.emit()
 
-        def job(conn: sqlite3.Connection) -> list[StoredFire]:
+        def job(conn: Connection) -> list[StoredFire]:
             ids = AlertRepository(conn).log_fires(fires, states, disabled)
             return [StoredFire(i, f) for i, f in zip(ids, fires, strict=True)]
 
@@ -156,7 +156,7 @@ class AlertsController(QObject):
         fires = list(self.unsaved)
         self._retrying = True
 
-        def job(conn: sqlite3.Connection) -> list[StoredFire]:
+        def job(conn: Connection) -> list[StoredFire]:
             ids = AlertRepository(conn).log_fires(fires, {}, [])
             return [StoredFire(i, f) for i, f in zip(ids, fires, strict=True)]
 
@@ -187,7 +187,7 @@ class AlertsController(QObject):
     def clear_history(self) -> None:
         try:
             self.repo.clear_fires()
-        except sqlite3.Error as exc:
+        except StorageError as exc:
             self.problem.emit(f"Could not clear the alert log: {exc}")
 
     # -- state ----------------------------------------------------------------------------------

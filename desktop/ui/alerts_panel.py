@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,9 @@ from desktop.storage.alerts import StoredFire
 from desktop.ui.alert_dialog import AlertDialog, focus_first_empty
 from desktop.ui.alert_models import SORT_ROLE, AlertRulesModel, FiredAlertsModel, LogColumn, RuleColumn
 from desktop.ui.alerts_controller import ROTATION_PRESET, AlertsController
+from desktop.ui.coalescer import Coalescer
+
+REFRESH_MS = 250  # rule values and distances redraw at most four times a second
 
 
 class AlertsPanel(QWidget):
@@ -144,10 +147,7 @@ class AlertsPanel(QWidget):
         controller.fires_logged.connect(self._fires_logged)
         controller.fires_saved_late.connect(self.log_model.mark_saved)
         controller.unsaved_changed.connect(self._show_unsaved)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(250)
-        self._refresh_timer.timeout.connect(self.rules_model.refresh_values)
+        self._refresh: Coalescer[str] = Coalescer(REFRESH_MS, lambda _changed: self.rules_model.refresh_values(), self)
 
     @staticmethod
     def _table_defaults(view: QTableView) -> None:
@@ -307,5 +307,4 @@ class AlertsPanel(QWidget):
 
     def refresh(self) -> None:
         """Live values: repainted at most every 250 ms however fast quotes come."""
-        if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
+        self._refresh.add()

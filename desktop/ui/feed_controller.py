@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.feeds.base import FeedState, FeedStatus, StatusListener
+from desktop.feeds.recorder import QuoteRecorder
 from desktop.feeds.replay import ReplayFeed
 from desktop.services.feed_supervisor import PROBE_EVERY_S, Action, Decision, FeedSupervisor
 from desktop.services.pipeline import QuotePipeline
@@ -76,6 +78,7 @@ class FeedController(QObject):
         self.status: FeedStatus | None = None
         self.note = ""  # why auto is on replay, for the banner
         self.supervisor = FeedSupervisor(self.source)
+        self.recorder: QuoteRecorder | None = None
         # A replay at full speed reports every step: the GUI hears the newest status at most every 200 ms.
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
@@ -201,6 +204,26 @@ class FeedController(QObject):
             self._start_replay()
             if self.source == "auto":
                 self._probe_timer.start()
+
+    # -- recording --------------------------------------------------------------------------------
+
+    def start_recording(self, path: Path) -> None:
+        """Save every quote the pipeline applies from now on to `path` (raises OSError when it cannot)."""
+        self.stop_recording()
+        self.recorder = QuoteRecorder(path)
+        self._pipeline.consumers.append(self.recorder.record)
+
+    def stop_recording(self) -> QuoteRecorder | None:
+        """Stop recording; the finished recorder (for its row count), or None when none ran."""
+        recorder, self.recorder = self.recorder, None
+        if recorder is not None:
+            self._pipeline.consumers.remove(recorder.record)
+            recorder.close()
+        return recorder
+
+    def replay_start_date(self) -> date:
+        """The session the replay starts from (its first step when the asked date is past the data)."""
+        return self.replay.start_date()
 
     def set_symbols(self, symbols: Iterable[str]) -> None:
         self._symbols = list(symbols)

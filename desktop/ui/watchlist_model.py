@@ -15,6 +15,7 @@ from desktop.core.market_calendar import US_MARKET
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import MarketSession, session_start
+from desktop.ui.coalescer import Coalescer
 from desktop.ui.theme import LIGHT, Colors
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -114,11 +115,7 @@ class WatchlistModel(QAbstractTableModel):
         self._shown_age: dict[str, tuple[str, str]] = {}  # symbol -> (Updated, Age) as last painted
         self._bold = QFont()
         self._bold.setBold(True)
-        self._pending: set[str] = set()
-        self._repaint_timer = QTimer(self)
-        self._repaint_timer.setSingleShot(True)
-        self._repaint_timer.setInterval(REPAINT_MS)
-        self._repaint_timer.timeout.connect(self.flush_changes)
+        self._repaint: Coalescer[str] = Coalescer(REPAINT_MS, self._repaint_rows, self)
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self._expire_flashes)
@@ -295,16 +292,16 @@ class WatchlistModel(QAbstractTableModel):
     def quotes_changed(self, symbols: Iterable[str]) -> None:
         """Called once per flush: note the rows that changed; the view hears about them at most every
         REPAINT_MS (one dataChanged over them), however many flushes came in between."""
-        self._pending |= set(symbols)
+        self._repaint.add(symbols)
         if not self._shown_price:
             self.flush_changes()  # the first quotes show at once
-        elif not self._repaint_timer.isActive():
-            self._repaint_timer.start()
 
     def flush_changes(self) -> None:
+        """Repaint now whatever is waiting (tests and the first quotes don't wait for the timer)."""
+        self._repaint.flush_now()
+
+    def _repaint_rows(self, symbols: set[str]) -> None:
         """Flash the rows whose price moved since they were shown and emit one dataChanged over them."""
-        self._repaint_timer.stop()
-        symbols, self._pending = self._pending, set()
         rows: list[int] = []
         expires = time.monotonic() + FLASH_SECONDS
         for symbol in symbols:

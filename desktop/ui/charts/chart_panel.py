@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from desktop.core.alerts.engine import AlertEngine
@@ -14,6 +13,7 @@ from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.charts.relative_chart import RelativeChart
 from desktop.ui.charts.rotation_panel import RotationPanel
 from desktop.ui.charts.spread_chart import SpreadChart
+from desktop.ui.coalescer import Coalescer
 from desktop.ui.theme import Colors
 
 # Charts redraw at most this often: a person cannot read a chart faster, and each redraw costs paint time.
@@ -41,20 +41,13 @@ class ChartPanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.rotation)
         layout.addWidget(self.tabs, 1)
-        self._changed: set[str] = set()
-        self._redraw = QTimer(self)
-        self._redraw.setSingleShot(True)
-        self._redraw.setInterval(REDRAW_MS)
-        self._redraw.timeout.connect(self._redraw_now)
+        self._redraw: Coalescer[str] = Coalescer(REDRAW_MS, self._redraw_now, self)
 
     def symbols_changed(self, symbols: set[str]) -> None:
         """Called once per flush: note what moved; the charts hear about it on the next redraw."""
-        self._changed |= symbols
-        if not self._redraw.isActive():
-            self._redraw.start()
+        self._redraw.add(symbols)
 
-    def _redraw_now(self) -> None:
-        symbols, self._changed = self._changed, set()
+    def _redraw_now(self, symbols: set[str]) -> None:
         self.price.symbols_changed(symbols)
         self.relative.symbols_changed(symbols)
         self.spread.symbols_changed(symbols)

@@ -1,0 +1,34 @@
+"""Window geometry, docks, splitter and table header: restored at start, saved at close."""
+
+from __future__ import annotations
+
+from desktop import logs
+from desktop.ui import settings as cfg
+from desktop.ui.window_parts import WindowParts
+
+log = logs.ui
+
+
+class LayoutPersistence(WindowParts):
+    """A room of MainWindow (see window_parts)."""
+
+    def _restore_layout(self) -> None:
+        s = self.settings
+        if not s.get(cfg.WINDOW_GEOMETRY).isEmpty():
+            self.restoreGeometry(s.get(cfg.WINDOW_GEOMETRY))
+        if not s.get(cfg.WINDOW_STATE).isEmpty():
+            self.restoreState(s.get(cfg.WINDOW_STATE))
+        if not s.get(cfg.SPLITTER_STATE).isEmpty():
+            self.splitter.restoreState(s.get(cfg.SPLITTER_STATE))
+        if not s.get(cfg.TABLE_HEADER).isEmpty():
+            self.table.horizontalHeader().restoreState(s.get(cfg.TABLE_HEADER))
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.set(cfg.WINDOW_GEOMETRY, self.saveGeometry())
+        s.set(cfg.WINDOW_STATE, self.saveState())
+        s.set(cfg.SPLITTER_STATE, self.splitter.saveState())
+        s.set(cfg.TABLE_HEADER, self.table.horizontalHeader().saveState())
+        s.set(cfg.SELECTED_SYMBOL, self.table.current_symbol() or "")
+        s.set(cfg.REPLAY_SPEED, float(self.speed_box.currentData()))
+        s.sync()

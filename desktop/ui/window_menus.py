@@ -1,0 +1,106 @@
+"""The menus and their actions: File, Watchlist, Alerts, Replay, View, Help."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QMessageBox,
+)
+
+from desktop import __version__, logs
+from desktop.ui import settings as cfg
+from desktop.ui.theme import ThemeMode
+from desktop.ui.window_constants import POLL_INTERVALS, SPEEDS
+from desktop.ui.window_parts import WindowParts
+
+log = logs.ui
+
+
+class Menus(WindowParts):
+    """A room of MainWindow (see window_parts)."""
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        export_chart = file_menu.addAction("&Export Chart as PNG…")
+        export_chart.setShortcut(QKeySequence("Ctrl+E"))
+        export_chart.triggered.connect(self._export_chart)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+
+        watch_menu = menus.addMenu("&Watchlist")
+        self.add_action = watch_menu.addAction("&Add Symbol…")
+        self.add_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.add_action.triggered.connect(self.focus_symbol_input)
+        watch_menu.addAction(self.table.remove_action)
+
+        alerts_menu = menus.addMenu("&Alerts")
+        panel = self.alerts_panel
+        for action in (panel.new_action, panel.rotation_action, panel.backtest_action):
+            alerts_menu.addAction(action)
+        alerts_menu.addSeparator()
+        alerts_menu.addAction(panel.import_action)
+        alerts_menu.addAction(panel.export_action)
+        alerts_menu.addAction(panel.export_log_action)
+        alerts_menu.addSeparator()
+        self.sound_action = alerts_menu.addAction("Play a Sound")
+        self.sound_action.setCheckable(True)
+        self.sound_action.setChecked(self.notifier.sound_enabled)
+        self.sound_action.toggled.connect(self._set_sound)
+        toggle = self.alerts_dock.toggleViewAction()
+        toggle.setText("Show Alerts Panel")
+        toggle.setShortcut(QKeySequence("Ctrl+L"))
+        alerts_menu.addAction(toggle)
+
+        replay_menu = menus.addMenu("&Replay")
+        replay_menu.addAction(self.pause_action)
+        replay_menu.addAction(self.restart_action)
+        speed_menu = replay_menu.addMenu("&Speed")
+        for k, (label, value) in enumerate(SPEEDS):
+            action = speed_menu.addAction(label)
+            action.setShortcut(QKeySequence(f"Ctrl+{k + 1}"))
+            action.triggered.connect(lambda _c=False, v=value: self._select_speed(v))
+
+        poll_menu = replay_menu.addMenu("Yahoo &Poll Interval")
+        poll_group = QActionGroup(self)
+        current_poll = float(self.settings.get(cfg.POLL_INTERVAL))
+        for seconds in POLL_INTERVALS:
+            action = poll_menu.addAction(f"Every {seconds:g} s")
+            action.setCheckable(True)
+            action.setChecked(seconds == current_poll)
+            poll_group.addAction(action)
+            action.triggered.connect(lambda _c=False, s=seconds: self._set_poll_interval(s))
+        replay_menu.addSeparator()
+        self.record_action = replay_menu.addAction("&Record Quotes to File…")
+        self.record_action.setCheckable(True)
+        self.record_action.toggled.connect(self._toggle_recording)
+
+        view_menu = menus.addMenu("&View")
+        self.colorblind_action = view_menu.addAction("Up/Down in Blue/Orange")
+        self.colorblind_action.setCheckable(True)
+        self.colorblind_action.setChecked(bool(self.settings.get(cfg.COLORBLIND)))
+        self.colorblind_action.setToolTip("For colour-blind eyes: rises in blue, falls in orange")
+        self.colorblind_action.toggled.connect(self._set_colorblind)
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_actions: dict[ThemeMode, QAction] = {}
+        group = QActionGroup(self)
+        for mode in ThemeMode:
+            action = theme_menu.addAction(mode.value.capitalize())
+            action.setCheckable(True)
+            group.addAction(action)
+            action.triggered.connect(lambda _c=False, m=mode: self.set_theme(m))
+            self.theme_actions[mode] = action
+
+        help_menu = menus.addMenu("&Help")
+        about = help_menu.addAction("&About Tickerdesk")
+        about.triggered.connect(self._about)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Tickerdesk",
+            f"<b>Tickerdesk {__version__}</b><p>A desktop ticker with price and spread alerts.</p>"
+            "<p>Replay data: real daily and 5-minute bars; see the bundled PROVENANCE.md.</p>",
+        )

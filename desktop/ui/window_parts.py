@@ -1,0 +1,82 @@
+"""What the main window's rooms share: the window's parts, declared for the type checker.
+
+Each room (menus, replay controls, status area, watchlist editing, layout, recording) is a mixin of
+MainWindow that reads and sets the window's own attributes. At run time this base is a plain object; to
+the type checker it is a QMainWindow with the parts MainWindow builds and the methods each room offers
+the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QComboBox, QDateEdit, QDockWidget, QLabel, QLineEdit, QMainWindow, QSplitter
+
+    from desktop.core.quote_store import QuoteStore
+    from desktop.storage.watchlists import WatchlistRepository
+    from desktop.ui import settings as cfg
+    from desktop.ui.alerts_controller import AlertsController
+    from desktop.ui.alerts_panel import AlertsPanel
+    from desktop.ui.feed_controller import FeedController
+    from desktop.ui.notifier import Notifier
+    from desktop.ui.pipeline_driver import PipelineDriver
+    from desktop.ui.theme import Colors, ThemeMode
+    from desktop.ui.watchlist_model import WatchlistModel
+    from desktop.ui.watchlist_view import WatchlistView
+
+    _Base = QMainWindow
+else:
+    _Base = object
+
+
+class WindowParts(_Base):
+    if TYPE_CHECKING:
+        store: QuoteStore
+        driver: PipelineDriver
+        feeds: FeedController
+        watchlists: WatchlistRepository
+        settings: cfg.Settings
+        clock: Callable[[], float]
+        colors: Colors | None
+        alerts: AlertsController
+        alerts_panel: AlertsPanel
+        alerts_dock: QDockWidget
+        notifier: Notifier
+        model: WatchlistModel
+        table: WatchlistView
+        banner: QLabel
+        splitter: QSplitter
+        # replay controls
+        symbol_input: QLineEdit
+        input_error: QLabel
+        pause_action: QAction
+        speed_box: QComboBox
+        start_edit: QDateEdit
+        restart_action: QAction
+        # status area
+        state_label: QLabel
+        rate_label: QLabel
+        newest_label: QLabel
+        market_label: QLabel
+        # menus
+        record_action: QAction
+
+        def show_message(self, text: str, error: bool = False) -> None: ...
+        def set_theme(self, mode: ThemeMode) -> None: ...
+        def add_symbol(self, text: str) -> bool: ...
+        def focus_symbol_input(self) -> None: ...
+        def remove_symbols(self, symbols: list[str]) -> None: ...
+        def restart_replay(self) -> None: ...
+        def _show_input_error(self, message: str) -> None: ...
+        def _select_speed(self, speed: float) -> None: ...
+        def _toggle_recording(self, on: bool) -> None: ...
+        def _set_sound(self, on: bool) -> None: ...
+        def _set_poll_interval(self, seconds: float) -> None: ...
+        def _set_colorblind(self, on: bool) -> None: ...
+        def _export_chart(self) -> None: ...
+        def alert_on_selected_price(self) -> None: ...
+        def open_backtest(self, rule_id: str = "") -> object: ...
+        def save_layout(self) -> None: ...

@@ -1,0 +1,50 @@
+"""Recording the quotes the window receives to a file the replay can play back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import (
+    QFileDialog,
+)
+
+from desktop import logs
+from desktop.ui.window_constants import MESSAGE_MS
+from desktop.ui.window_parts import WindowParts
+
+log = logs.ui
+
+
+class Recording(WindowParts):
+    """A room of MainWindow (see window_parts)."""
+
+    def start_recording(self, path: Path) -> None:
+        """Save every quote from now on to `path` (a file `--replay-data` plays back)."""
+        try:
+            self.feeds.start_recording(path)
+        except OSError as exc:
+            self.show_message(f"Cannot record to {path}: {exc.strerror or exc}", error=True)
+            return
+        with QSignalBlocker(self.record_action):
+            self.record_action.setChecked(True)
+        self.statusBar().showMessage(f"Recording quotes to {path}", MESSAGE_MS)
+
+    def stop_recording(self) -> None:
+        recorder = self.feeds.stop_recording()
+        if recorder is None:
+            return
+        with QSignalBlocker(self.record_action):
+            self.record_action.setChecked(False)
+        self.statusBar().showMessage(f"Recorded {recorder.rows} quotes to {recorder.path.name}", MESSAGE_MS)
+
+    def _toggle_recording(self, on: bool) -> None:
+        if not on:
+            self.stop_recording()
+            return
+        name, _ = QFileDialog.getSaveFileName(self, "Record Quotes", "tickerdesk-recording.csv", "CSV (*.csv)")
+        if name:
+            self.start_recording(Path(name))
+        else:
+            with QSignalBlocker(self.record_action):
+                self.record_action.setChecked(False)

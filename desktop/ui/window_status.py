@@ -1,0 +1,98 @@
+"""The status bar and the banner: the feed's state, the quote rate, the newest quote, the market's hours,
+and the one path for user messages."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtWidgets import (
+    QLabel,
+)
+
+from desktop import logs
+from desktop.core import formatting as fmt
+from desktop.core.market_calendar import US_MARKET
+from desktop.core.sessions import to_new_york
+from desktop.feeds.base import FeedState, FeedStatus
+from desktop.ui.window_constants import MESSAGE_MS, STALE_AFTER_S
+from desktop.ui.window_parts import WindowParts
+
+log = logs.ui
+
+
+class StatusArea(WindowParts):
+    """A room of MainWindow (see window_parts)."""
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.state_label = QLabel("● Starting")
+        self.state_label.setObjectName("feedState")
+        self.rate_label = QLabel("0 quotes/s")
+        self.newest_label = QLabel("no quotes yet")
+        self.market_label = QLabel()  # live sources only: "Market closed · opens Mon 09:30 ET"
+        self.market_label.setVisible(False)
+        status.addWidget(self.state_label)
+        status.addPermanentWidget(self.market_label)
+        status.addPermanentWidget(self.rate_label)
+        status.addPermanentWidget(self.newest_label)
+
+    def _on_source_changed(self, source: str) -> None:
+        """Replay controls only mean something for the replay; ages read the replay's clock or the wall clock."""
+        replay = source == "replay"
+        for widget in (self.speed_box, self.start_edit):
+            widget.setEnabled(replay)
+        self.pause_action.setEnabled(replay)
+        self.restart_action.setEnabled(replay)
+        self.model.stale_after = None if replay else STALE_AFTER_S
+        self.setWindowTitle("Tickerdesk" if replay else "Tickerdesk · live")
+        self.market_label.setVisible(not replay)
+        self._show_market_state()
+        if self.feeds.status is not None:
+            self._on_status(self.feeds.status)
+
+    def _show_market_state(self) -> None:
+        if self.market_label.isVisible():
+            self.market_label.setText(US_MARKET.state(time.time()).text)
+
+    def _on_status(self, status: FeedStatus) -> None:
+        colors = self.colors
+        color = {
+            FeedState.LIVE: colors.live if colors else None,
+            FeedState.REPLAY: colors.replay if colors else None,
+            FeedState.ERROR: colors.error_text if colors else None,
+            FeedState.OFFLINE: colors.warning if colors else None,
+        }.get(status.state)
+        dot = f"<span style='color:{color.name()}'>●</span>" if color is not None else "●"
+        self.state_label.setText(f"{dot} {status.state.value.capitalize()}")
+        self.state_label.setToolTip(status.detail)
+        if status.state is FeedState.REPLAY:
+            why = f"{self.feeds.note} — " if self.feeds.note else ""
+            text = f"{why}{status.detail} — recorded market data, not live quotes"
+        elif status.state is FeedState.LIVE:
+            text = ""  # live and well: the status bar says so; the banner is for what needs attention
+        else:
+            text = status.detail
+        self.banner.setVisible(bool(text))
+        self.banner.setText(text)
+
+    def _tick(self) -> None:
+        self.model.refresh_ages()
+        self.rate_label.setText(f"{self.driver.quotes_per_second():,.0f} quotes/s")
+        self._show_newest()
+        self._show_market_state()
+
+    def _show_newest(self) -> None:
+        newest = self.store.newest_time()
+        if newest is None:
+            self.newest_label.setText("no quotes yet")
+        else:
+            stamp = to_new_york(newest).strftime("%Y-%m-%d %H:%M:%S %Z")
+            replaying = self.feeds.status is not None and self.feeds.status.state is FeedState.REPLAY
+            age = "replay clock" if replaying else f"{fmt.format_age(time.time() - newest)} old"
+            self.newest_label.setText(f"newest quote {stamp} · {age}")
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        """The one path for user-facing notices: the status bar, in the error colour when it is one."""
+        colour = self.colors.error_text.name() if error and self.colors else ""
+        self.statusBar().setStyleSheet(f"QStatusBar {{ color: {colour}; }}" if colour else "")
+        self.statusBar().showMessage(text, 0 if error else MESSAGE_MS)

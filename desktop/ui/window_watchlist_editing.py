@@ -1,0 +1,91 @@
+"""Adding and removing watchlist symbols: checked by the source off the GUI thread, saved at once."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from desktop import logs
+from desktop.storage.database import StorageError
+from desktop.ui.window_constants import MESSAGE_MS, SYMBOL_PATTERN
+from desktop.ui.window_parts import WindowParts
+
+log = logs.ui
+
+
+class WatchlistEditing(WindowParts):
+    """A room of MainWindow (see window_parts)."""
+
+    def focus_symbol_input(self) -> None:
+        self.symbol_input.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.symbol_input.selectAll()
+
+    def _show_input_error(self, message: str) -> None:
+        self.input_error.setText(message)
+        self.symbol_input.setProperty("invalid", bool(message))
+        self.symbol_input.setStyleSheet(
+            f"border: 1px solid {self.colors.error_text.name()};" if message and self.colors else ""
+        )
+
+    def add_symbol(self, text: str) -> bool:
+        """Validate, persist and show a new symbol; a refusal is said next to the input and changes nothing."""
+        symbol = text.strip().upper()
+        if not symbol:
+            return False
+        if not SYMBOL_PATTERN.match(symbol):
+            self._show_input_error(f"“{text.strip()}” is not a ticker symbol")
+            return False
+        if self.model.row_of(symbol) is not None:
+            self._show_input_error(f"{symbol} is already in the watchlist")
+            self.table.select_symbol(symbol)
+            return False
+        reason = self.feeds.can_supply(symbol)
+        if reason is not None:
+            self._show_input_error(reason)
+            return False
+        if not self.feeds.is_replay:  # asking Yahoo takes a round trip: answer comes via symbol_checked
+            self.symbol_input.setEnabled(False)
+            self.input_error.setStyleSheet("")
+            self.input_error.setText(f"Checking {symbol} on Yahoo Finance…")
+            self.feeds.check_symbol(symbol)
+            return False
+        return self._commit_symbol(symbol)
+
+    def _symbol_checked(self, symbol: str, reason: str | None) -> None:
+        self.symbol_input.setEnabled(True)
+        self.input_error.setStyleSheet(f"color: {self.colors.error_text.name()};" if self.colors else "")
+        if reason is not None:
+            self._show_input_error(reason)
+            self.symbol_input.setFocus()
+            return
+        if self.model.row_of(symbol) is None:
+            self._commit_symbol(symbol)
+
+    def _commit_symbol(self, symbol: str) -> bool:
+        try:
+            self.watchlists.add(symbol)
+        except StorageError as exc:
+            log.exception("saving %s failed", symbol)
+            self._show_input_error(f"could not save {symbol}: {exc}")
+            return False
+        self.model.add_symbol(symbol)
+        self.feeds.set_symbols(self.model.symbols)
+        self.symbol_input.clear()
+        self._show_input_error("")
+        self.table.select_symbol(symbol)
+        self.statusBar().showMessage(f"Added {symbol}", MESSAGE_MS)
+        return True
+
+    def remove_symbols(self, symbols: list[str]) -> None:
+        removed: list[str] = []
+        for symbol in symbols:
+            try:
+                self.watchlists.remove(symbol)
+            except StorageError as exc:
+                log.exception("removing %s failed", symbol)
+                self.show_message(f"Could not remove {symbol}: {exc}", error=True)
+                continue
+            self.model.remove_symbol(symbol)
+            removed.append(symbol)
+        if removed:
+            self.feeds.set_symbols(self.model.symbols)
+            self.statusBar().showMessage(f"Removed {', '.join(removed)}", MESSAGE_MS)

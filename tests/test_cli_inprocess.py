@@ -1,0 +1,89 @@
+"""The command line called in-process (`desktop.cli.main`): what each command prints and returns, and its
+notes, without a subprocess. (The subprocess tests keep what only a real process shows: signals, exit codes
+of the interpreter, the window.)"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+from desktop.paths import bundled_daily_dir
+
+ROTATION = """
+[[alerts]]
+id = "rotation"
+type = "spread"
+a = "IWM"
+b = "QQQ"
+window = "qtd"
+condition = "crosses_above"
+level = 1.5
+"""
+
+
+def test_quote_from_the_replay(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quote", "AMZN", "--source", "replay", "--at", "2025-12-19", "--format", "json"]) == 0
+    (amzn,) = json.loads(capsys.readouterr().out)
+    assert (amzn["price"], amzn["change"], amzn["session"]) == (227.35, 0.59, "regular")
+
+
+def test_auto_with_no_network_says_so_after_its_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quote", "SPY"]) == 0
+    captured = capsys.readouterr()
+    assert "SPY" in captured.out and "used the bundled replay data" in captured.err
+
+
+def test_the_rules_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    add = ["alerts", "add", "--type", "price", "--symbol", "NVDA", "--condition", "crosses_below", "--level", "175"]
+    assert main([*add, "--id", "nvda"]) == 0
+    assert main([*add, "--id", "nvda"]) == 2
+    assert "exists already" in capsys.readouterr().err
+    rules = tmp_path / "rotation.toml"
+    rules.write_text(ROTATION)
+    assert main(["alerts", "import", str(rules)]) == 0
+    assert main(["alerts", "list", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    listed = json.loads(out[out.index("[") :])
+    assert [r["id"] for r in listed] == ["nvda", "rotation"]
+    exported = tmp_path / "all.json"
+    assert main(["alerts", "export", str(exported)]) == 0
+    written = json.loads(exported.read_text())
+    assert [r["id"] for r in written["alerts"]] == ["nvda", "rotation"]
+    assert main(["alerts", "remove", "nvda", "zzz"]) == 2
+    assert "no rule with id zzz" in capsys.readouterr().err
+    assert main(["alerts", "remove", "nvda"]) == 0
+
+
+def test_backtest_prints_every_fire(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    rules = tmp_path / "rotation.toml"
+    rules.write_text(ROTATION)
+    code = main(["backtest", "--prices", str(bundled_daily_dir()), "--alerts", str(rules), "--from", "2025-10-01",
+                 "--format", "json"])  # fmt: skip
+    assert code == 0
+    fires = json.loads(capsys.readouterr().out)
+    assert fires and fires[0]["time"] == "2025-10-14" and fires[0]["alert"] == "rotation"
+
+
+def test_watch_a_replay_for_a_moment(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["watch", "SPY", "QQQ", "--source", "replay", "--speed", "max", "--seconds", "1", "--format",
+                 "jsonl"]) == 0  # fmt: skip
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {r["symbol"] for r in rows} == {"SPY", "QQQ"}
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "words"),
+    [
+        (["quote", "ZZZZ", "--source", "replay"], 2, "unknown symbol ZZZZ"),
+        (["quote", "SPY", "--source", "yahoo"], 1, "cannot reach Yahoo"),
+        (["chart", "--png", "x.png", "--source", "yahoo"], 2, "chart draws recorded data"),
+        (["backtest", "--prices", "nowhere", "--alerts", "nowhere.toml"], 2, "nowhere"),
+    ],
+)
+def test_failures_are_one_line(capsys: pytest.CaptureFixture[str], args: list[str], status: int, words: str) -> None:
+    assert main(args) == status
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0]
