@@ -320,3 +320,24 @@ class TestBackfill:
         assert engine.process([tick("X", 103, t0 + 10)]) == [], "above was already true: no new edge"
         fires = engine.process([tick("X", 99, t0 + 11), tick("X", 101, t0 + 12)])
         assert [f.rule_id for f in fires] == ["r", "a"]
+
+
+def test_backfill_older_than_a_restored_state_keeps_it() -> None:
+    # A live start after a restart: the rule's saved state (it fired at 10:00) is restored, then the
+    # snapshot's history (older) arrives as backfill. The state, and with it the cooldown, survive.
+    from desktop.core.alerts.engine import AlertEngine, RuleState
+    from desktop.core.alerts.rules import rule_from_dict
+    from desktop.core.quote import Quote
+
+    rule = rule_from_dict({"id": "r", "type": "price", "symbol": "SPY", "condition": "crosses_above", "level": 100,
+                           "cooldown": "1h"})  # fmt: skip
+    engine = AlertEngine([rule])
+    fired_at = 1_760_000_000.0
+    engine.restore_state("r", RuleState(prev=101.0, prev_time=fired_at, last_fire=fired_at, fires=1))
+    history = [Quote("SPY", 99.0 + k % 3, fired_at - 86_400 * (10 - k), backfill=True) for k in range(10)]
+    assert engine.process(history) == []
+    kept = engine.state("r")
+    assert kept is not None and kept.last_fire == fired_at and kept.fires == 1
+    # A cross 30 minutes after the saved fire is inside the cooldown: dropped, not fired.
+    assert engine.process([Quote("SPY", 99.0, fired_at + 600), Quote("SPY", 102.0, fired_at + 1800)]) == []
+    assert engine.state("r").dropped == 1  # type: ignore[union-attr]

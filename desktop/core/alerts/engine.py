@@ -168,6 +168,10 @@ class AlertEngine(BatchPath):
                 continue
             state = self._states[rule.id]
             if state.prev_time is not None and t < state.prev_time:
+                if quiet:
+                    # Backfill older than what the rule already knows (a live start after a restart
+                    # restored its state): nothing to learn, and its last fire must stay for the cooldown.
+                    continue
                 # Quote time went backwards (a replay started again earlier): history from the
                 # "future" means nothing here, so the rule starts afresh.
                 state = self._states[rule.id] = RuleState()
