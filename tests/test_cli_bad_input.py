@@ -16,7 +16,7 @@ from desktop.config import HOME_ENV
 from desktop.core.prices import _cache_file, read_cached
 from desktop.paths import bundled_daily_dir
 
-from .storage.test_database_faults import fill
+from .disks import fill, small_tmpfs
 
 
 def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -112,16 +112,8 @@ def test_a_bad_price_cache_entry_is_discarded_and_rebuilt(tmp_path: Path, damage
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=192k", "tmpfs", str(mount)], capture_output=True,
-                          check=False)  # fmt: skip
-    if done.returncode != 0:
-        pytest.skip("mounting a tmpfs is not permitted here")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+    with small_tmpfs(tmp_path / "disk", "192k") as disk:
+        yield disk
 
 
 def test_an_export_over_a_file_on_a_full_disk_leaves_the_old_file_whole(tmp_path: Path, small_disk: Path) -> None:

@@ -12,16 +12,7 @@ import pytest
 from desktop.cli import main
 from desktop.paths import bundled_daily_dir
 
-ROTATION = """
-[[alerts]]
-id = "rotation"
-type = "spread"
-a = "IWM"
-b = "QQQ"
-window = "qtd"
-condition = "crosses_above"
-level = 1.5
-"""
+from .test_cli_alerts import ROTATION
 
 
 def test_quote_from_the_replay(capsys: pytest.CaptureFixture[str]) -> None:

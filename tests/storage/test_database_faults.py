@@ -23,6 +23,8 @@ from desktop.storage.database import (
     open_database,
 )
 
+from ..disks import fill, small_tmpfs
+
 HOLD = """
 import sqlite3, sys, time
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -118,29 +120,8 @@ def test_a_damaged_table_with_the_version_intact_is_detected(tmp_path: Path) -> 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real tmpfs of 256 KiB (root only; skipped where mounting is not permitted)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True,
-                          check=False)  # fmt: skip
-    if done.returncode != 0:
-        pytest.skip("mounting a tmpfs is not permitted here")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(folder: Path) -> None:
-    """Write until the disk says it is full (ENOSPC), and keep what was written."""
-    handle = (folder / "filler").open("wb", buffering=0)
-    try:
-        while True:
-            handle.write(b"\0" * 4096)
-    except OSError:
-        pass
-    finally:
-        handle.close()
+    with small_tmpfs(tmp_path / "disk", "256k") as disk:
+        yield disk
 
 
 def test_a_full_disk_leaves_no_empty_database_behind(small_disk: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,27 +11,31 @@ from pytestqt.qtbot import QtBot
 from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.alerts.rules import Condition
 from desktop.storage.alerts import AlertRepository
-from desktop.storage.database import open_database
+from desktop.storage.database import OpenedDatabase, open_database
 from desktop.storage.writer import BackgroundWriter
 from desktop.ui.alert_models import LogColumn
 from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.alerts_panel import AlertsPanel
 
-from ..storage.test_database_faults import fill
+from ..disks import fill, small_tmpfs
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True,
-                          check=False)  # fmt: skip
-    if done.returncode != 0:
-        pytest.skip("mounting a tmpfs is not permitted here")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+    with small_tmpfs(tmp_path / "disk", "512k") as disk:
+        yield disk
+
+
+def alerts_on(disk: Path, qtbot: QtBot) -> tuple[OpenedDatabase, BackgroundWriter, AlertsController, AlertsPanel]:
+    """The alerts panel over a database on `disk`, as the window builds it."""
+    path = disk / "tickerdesk.db"
+    opened = open_database(path)
+    writer = BackgroundWriter(path)
+    controller = AlertsController(AlertEngine(), AlertRepository(opened.connection), writer)
+    panel = AlertsPanel(controller, lambda _s: None)
+    qtbot.addWidget(panel)
+    panel.show()
+    return opened, writer, controller, panel
 
 
 TITLE = "IWM − QQQ qtd crosses above 1.5 " + "·" * 300  # long titles: a burst that needs many pages
@@ -45,13 +48,7 @@ def fires(n: int) -> list[AlertFire]:
 
 @pytest.mark.expected_log_warnings
 def test_unsaved_fires_stay_marked_until_saved(qtbot: QtBot, small_disk: Path) -> None:
-    path = small_disk / "tickerdesk.db"
-    opened = open_database(path)
-    writer = BackgroundWriter(path)
-    controller = AlertsController(AlertEngine(), AlertRepository(opened.connection), writer)
-    panel = AlertsPanel(controller, lambda _s: None)
-    qtbot.addWidget(panel)
-    panel.show()
+    opened, writer, controller, panel = alerts_on(small_disk, qtbot)
     fill(small_disk)
     burst = fires(300)
     with qtbot.waitSignal(controller.unsaved_changed, timeout=10_000):
@@ -75,13 +72,7 @@ def test_unsaved_fires_stay_marked_until_saved(qtbot: QtBot, small_disk: Path) -
 
 @pytest.mark.expected_log_warnings
 def test_dismissed_fires_are_let_go(qtbot: QtBot, small_disk: Path) -> None:
-    path = small_disk / "tickerdesk.db"
-    opened = open_database(path)
-    writer = BackgroundWriter(path)
-    controller = AlertsController(AlertEngine(), AlertRepository(opened.connection), writer)
-    panel = AlertsPanel(controller, lambda _s: None)
-    qtbot.addWidget(panel)
-    panel.show()
+    opened, writer, controller, panel = alerts_on(small_disk, qtbot)
     fill(small_disk)
     with qtbot.waitSignal(controller.unsaved_changed, timeout=10_000):
         controller.record_fires(fires(300))
