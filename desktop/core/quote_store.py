@@ -202,7 +202,12 @@ class QuoteStore:
 
     def _completed(self, last: Quote | None, quote: Quote) -> Quote:
         """`quote` with its base, its last regular close and what earlier quotes said of the instrument."""
-        if last is not None and (quote.currency is None or quote.timezone is None or quote.price_hint is None):
+        if last is not None and (
+            (quote.currency is None and last.currency is not None)
+            or (quote.timezone is None and last.timezone is not None)
+            or (quote.price_hint is None and last.price_hint is not None)
+            or (not quote.name and last.name)
+        ):
             quote = quote._replace(
                 currency=quote.currency or last.currency,
                 timezone=quote.timezone or last.timezone,
@@ -225,7 +230,6 @@ class QuoteStore:
             # the day's range and volume.
             quote = quote._replace(day_open=last.day_open, day_high=last.day_high, day_low=last.day_low,
                                    volume=last.volume, volume_24h=last.volume_24h)  # fmt: skip
-            day = self._clock.ordinal(quote.time)
         base = quote.prev_close
         if _is_regular(quote):
             if base is None:

@@ -108,7 +108,13 @@ class BatchPath:
         rule = self._rules[k]
         if not rule.enabled:
             return
-        settled = self._settled_without_firing(rule, points, times, session)
+        try:
+            base = bases(rule, self._tracks, session)
+        except KeyError:  # a leg with no track yet
+            return
+        if base is None:
+            return  # a leg or a base not known yet: the value is undefined, nothing to evaluate
+        settled = self._settled_without_firing(rule, points, times, base)
         if settled is not None:
             state = self._states[rule.id]
             state.prev, state.prev_time = settled
@@ -121,8 +127,7 @@ class BatchPath:
             return
         found_legs = [self._leg(s, points, at) for s in rule.symbols]
         legs = [leg for leg in found_legs if leg is not None]
-        base = bases(rule, self._tracks, session)
-        if len(legs) < len(found_legs) or base is None:
+        if len(legs) < len(found_legs):
             return
         values = measure(rule, legs, base)
         state = self._states[rule.id]
@@ -149,7 +154,7 @@ class BatchPath:
         state.prev_time = float(times[at[last_j]])
 
     def _settled_without_firing(
-        self, rule: AlertRule, points: Points, times: FloatArray, session: int
+        self, rule: AlertRule, points: Points, times: FloatArray, base: tuple[float, ...]
     ) -> tuple[float, float] | None:
         """The cheap path for most rules in most batches: when the level lies outside every value the rule
         can take in this batch (bounded from its legs' price ranges), nothing can fire. Returns the rule's
@@ -176,9 +181,6 @@ class BatchPath:
         first_step = min(int(points[s][0][0]) for s in rule.symbols if s in points)
         if times[first_step] < state.prev_time:
             return None  # the rule's state is from later quotes: the full path resets it
-        base = bases(rule, self._tracks, session)
-        if base is None:
-            return None
         low, high = bounds(rule, ranges, base)
         low, high = min(low, state.prev), max(high, state.prev)
         # A little slack: the bounds and the exact values are computed in different orders.

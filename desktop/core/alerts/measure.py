@@ -19,16 +19,19 @@ Number = TypeVar("Number", float, FloatArray)
 
 def bases(rule: AlertRule, tracks: Mapping[str, SymbolTrack], session: int) -> tuple[float, ...] | None:
     """The base prices the rule's measure divides by in `session`, or None while one is unknown (or zero)."""
-    if rule.type in (AlertType.PRICE, AlertType.RATIO):
+    kind = rule.type
+    if kind is AlertType.PRICE or kind is AlertType.RATIO:
         return ()
-    if rule.type is AlertType.CHANGE:
-        found: list[float | None] = [day_base(tracks[rule.symbol or ""], session)]
-    else:
-        assert rule.window is not None
-        found = [window_base(tracks[s], rule.window, session) for s in rule.symbols]
-    if any(not b for b in found):
+    if kind is AlertType.CHANGE:
+        base = day_base(tracks[rule.symbol or ""], session)
+        return (base,) if base else None
+    window = rule.window
+    assert window is not None
+    a = window_base(tracks[rule.a or ""], window, session)
+    if not a:
         return None
-    return tuple(b for b in found if b is not None)
+    b = window_base(tracks[rule.b or ""], window, session)
+    return (a, b) if b else None
 
 
 def measure(rule: AlertRule, legs: Sequence[Number], base: tuple[float, ...]) -> Number:
