@@ -35,11 +35,3 @@ class Coalescer(QObject, Generic[T]):
         self._timer.stop()
         items, self._pending = self._pending, set()
         self._flush(items)
-
-    def cancel(self) -> None:
-        self._timer.stop()
-        self._pending.clear()
-
-    @property
-    def armed(self) -> bool:
-        return self._timer.isActive()

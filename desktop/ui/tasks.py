@@ -3,22 +3,19 @@
 `run_task(owner, work, done)` runs `work()` on a daemon thread and calls `done(result)` on the GUI thread
 through a queued signal, unless `owner` was deleted meanwhile (the result is dropped, nothing touches a
 dead widget). An exception in `work` reaches `done` as the result, for the caller to report. Threads are
-daemons and nothing joins them on the GUI thread: a hanging request never freezes the window; `pending()`
-tells shutdown and tests what is still out.
+daemons and nothing joins them on the GUI thread: a hanging request never freezes the window.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop import logs
-
-_running: set[threading.Thread] = set()
-_lock = threading.Lock()
 
 
 class _Return(QObject):
@@ -36,26 +33,12 @@ def run_task(owner: QObject, work: Callable[[], Any], done: Callable[[Any], None
         except Exception as exc:  # handed to `done`, which says it where the user looks
             logs.ui.info("background task %s failed: %r", name, exc)
             result = exc
-        try:
+        with suppress(RuntimeError):  # the owner, and the courier with it, were deleted: the result is dropped
             courier.arrived.emit(result)
-        except RuntimeError:
-            pass  # the owner, and the courier with it, were deleted: the result is dropped
-        finally:
-            with _lock:
-                _running.discard(threading.current_thread())
 
-    thread = threading.Thread(target=run, name=name, daemon=True)
-    with _lock:
-        _running.add(thread)
-    thread.start()
+    threading.Thread(target=run, name=name, daemon=True).start()
 
 
 def _deliver(courier: QObject, done: Callable[[Any], None], result: Any) -> None:
     courier.deleteLater()
     done(result)
-
-
-def pending() -> int:
-    """How many tasks are still running (shutdown and tests wait on this, never the GUI thread)."""
-    with _lock:
-        return len(_running)
