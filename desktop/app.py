@@ -161,6 +161,7 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     feeds.setParent(window)
     alerts.setParent(window)
     window.shut_down = lambda: shut_down_parts(feeds, driver, alerts)
+    alerts.replaying = lambda: feeds.is_replay
     window.destroyed.connect(opened.connection.close)
     missing = [s for s in watchlists.symbols() if feeds.can_supply(s) is not None]
     notes = [m for m in (opened.recovery_message, opened.read_only) if m]

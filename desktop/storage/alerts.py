@@ -21,6 +21,7 @@ class StoredFire:
 
     id: int
     fire: AlertFire
+    replayed: bool = False  # found on replayed data, not on live quotes
 
 
 class AlertRepository:
@@ -94,15 +95,25 @@ class AlertRepository:
 
     # -- the log --------------------------------------------------------------------------------
 
-    def log_fires(self, fires: list[AlertFire], states: dict[str, RuleState], disabled: list[AlertRule]) -> list[int]:
-        """Record fires, the fired rules' state and `once` rules turned off, in one transaction."""
+    def log_fires(
+        self, fires: list[AlertFire], states: dict[str, RuleState], disabled: list[AlertRule], replayed: bool = False
+    ) -> list[int]:
+        """Record fires, the fired rules' state and `once` rules turned off, in one transaction. A rule that
+        fired at the same quote time before (the same replay played again) is logged once: its id is the
+        earlier row's."""
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
             ids = []
             for fire in fires:
+                known = self._conn.execute(
+                    "SELECT id FROM alert_fire WHERE rule_id = ? AND time = ? LIMIT 1", (fire.rule_id, fire.time)
+                ).fetchone()
+                if known is not None:
+                    ids.append(int(known[0]))
+                    continue
                 cur = self._conn.execute(
-                    """INSERT INTO alert_fire(rule_id, title, time, daily, value, level, condition, inputs)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    """INSERT INTO alert_fire(rule_id, title, time, daily, value, level, condition, inputs, replayed)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     (
                         fire.rule_id,
                         fire.title,
@@ -112,6 +123,7 @@ class AlertRepository:
                         fire.level,
                         fire.condition.value,
                         json.dumps(dict(fire.inputs)),
+                        int(replayed),
                     ),
                 )
                 ids.append(int(cur.lastrowid or 0))
@@ -126,7 +138,7 @@ class AlertRepository:
     def fires(self, limit: int = 10_000) -> list[StoredFire]:
         """The newest `limit` fires, oldest first."""
         rows = self._conn.execute(
-            """SELECT id, rule_id, title, time, daily, value, level, condition, inputs FROM
+            """SELECT id, rule_id, title, time, daily, value, level, condition, inputs, replayed FROM
                (SELECT * FROM alert_fire ORDER BY time DESC, id DESC LIMIT ?) ORDER BY time, id""",
             (limit,),
         )
@@ -134,7 +146,7 @@ class AlertRepository:
         for r in rows:
             inputs = tuple((str(k), float(v)) for k, v in json.loads(r[8]).items())
             fire = AlertFire(r[1], r[2], r[3], bool(r[4]), r[5], r[6], Condition(r[7]), inputs)
-            out.append(StoredFire(int(r[0]), fire))
+            out.append(StoredFire(int(r[0]), fire, bool(r[9])))
         return out
 
     @storage_method

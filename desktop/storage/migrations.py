@@ -54,3 +54,11 @@ MIGRATIONS.append(
         "CREATE INDEX alert_fire_time ON alert_fire(time)",
     ]
 )
+
+MIGRATIONS.append(
+    # 3: a fire found on replayed data says so; one fire per rule and quote time is looked up by index
+    [
+        "ALTER TABLE alert_fire ADD COLUMN replayed INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX alert_fire_rule_time ON alert_fire(rule_id, time)",
+    ]
+)

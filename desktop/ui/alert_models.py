@@ -241,12 +241,15 @@ class FiredAlertsModel(QAbstractTableModel):
             return fire.rule_id
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (LogColumn.VALUE, LogColumn.LEVEL):
             return _RIGHT
-        stored_id = self._rows[index.row()].id
+        stored = self._rows[index.row()]
+        stored_id = stored.id
         if role == Qt.ItemDataRole.ToolTipRole:
             if stored_id == UNSAVED:
                 return f"{fire.rule_id}: {fire.title}\nNot saved to the log yet: retried until the database takes it"
             if stored_id == DISMISSED:
                 return f"{fire.rule_id}: {fire.title}\nNot saved (dismissed)"
+            if stored.replayed:
+                return f"{fire.rule_id}: {fire.title}\nFound on replayed data, not on live quotes"
             return f"{fire.rule_id}: {fire.title}"
         if role == Qt.ItemDataRole.ForegroundRole and stored_id in (UNSAVED, DISMISSED):
             return QBrush(self.colors.error_text)
@@ -254,7 +257,7 @@ class FiredAlertsModel(QAbstractTableModel):
             return None
         if column == LogColumn.TIME:
             mark = {UNSAVED: "⚠ not saved · ", DISMISSED: "not saved · "}.get(stored_id, "")
-            return mark + fire_time_text(fire)
+            return mark + fire_time_text(fire) + (" · replay" if stored.replayed else "")
         if column == LogColumn.RULE:
             return fire.title
         if column == LogColumn.VALUE:
@@ -287,6 +290,9 @@ class FiredAlertsModel(QAbstractTableModel):
         return sum(1 for r in self._rows if r.id == UNSAVED)
 
     def append(self, rows: list[StoredFire]) -> None:
+        # A fire logged before (the same replay played again) has its earlier row's id: shown once.
+        known = {r.id for r in self._rows if r.id >= 0}
+        rows = [r for r in rows if r.id < 0 or r.id not in known]
         if not rows:
             return
         overflow = len(self._rows) + len(rows) - self.MAX_ROWS

@@ -61,6 +61,8 @@ class AlertsController(QObject):
     ) -> None:
         super().__init__(parent)
         self.book = AlertBook(repo, engine, writer.path)
+        # Are the fires from replayed data? (set by the composition root: the feed controller knows)
+        self.replaying: Callable[[], bool] = lambda: False
         self.engine = engine
         self.repo = repo
         self.writer = writer
@@ -133,9 +135,11 @@ class AlertsController(QObject):
         if disabled:
             self.rules_changed.emit()
 
+        replayed = self.replaying()
+
         def job(conn: Connection) -> list[StoredFire]:
-            ids = AlertRepository(conn).log_fires(fires, states, disabled)
-            return [StoredFire(i, f) for i, f in zip(ids, fires, strict=True)]
+            ids = AlertRepository(conn).log_fires(fires, states, disabled, replayed)
+            return [StoredFire(i, f, replayed) for i, f in zip(ids, fires, strict=True)]
 
         self.writer.submit(job, self._logged.emit, lambda exc: self._failed.emit(str(exc), fires))
 
@@ -156,9 +160,11 @@ class AlertsController(QObject):
         fires = list(self.unsaved)
         self._retrying = True
 
+        replayed = self.replaying()
+
         def job(conn: Connection) -> list[StoredFire]:
-            ids = AlertRepository(conn).log_fires(fires, {}, [])
-            return [StoredFire(i, f) for i, f in zip(ids, fires, strict=True)]
+            ids = AlertRepository(conn).log_fires(fires, {}, [], replayed)
+            return [StoredFire(i, f, replayed) for i, f in zip(ids, fires, strict=True)]
 
         self.writer.submit(job, self._late_logged.emit, lambda exc: self._late_failed.emit(str(exc), fires))
 

@@ -221,3 +221,21 @@ def test_backtest_dialog_lists_and_marks_fires(qtbot: QtBot, make_window: MakeWi
     assert dialog.results.count() == len(want) and f"fired {len(want)} times since 2025-10-01" in dialog.summary.text()
     dialog.chart_button.click()
     assert window.chart.symbol == "NVDA" and window.chart.marker_count() == len(want)
+
+
+def test_a_replay_played_twice_logs_each_fire_once_marked_as_replayed(qtbot: QtBot, make_window: MakeWindow) -> None:
+    seed(NVDA)
+    first = make_window(speed=0, start=date(2025, 10, 1))
+    qtbot.waitUntil(lambda: replayed(first), timeout=20_000)
+    first.alerts.writer.wait_idle()
+    logged = stored_fires()
+    assert logged and all(s.replayed for s in logged)
+    first.close()
+    second = make_window(speed=0, start=date(2025, 10, 1))  # the next launch plays the same days again
+    qtbot.waitUntil(lambda: replayed(second), timeout=20_000)
+    second.alerts.writer.wait_idle()
+    again = stored_fires()
+    assert [(s.fire.rule_id, s.fire.time) for s in again] == [(s.fire.rule_id, s.fire.time) for s in logged]
+    model = second.alerts_panel.log_model
+    qtbot.waitUntil(lambda: model.rowCount() == len(logged))
+    assert model.data(model.index(0, 0)).endswith("· replay")

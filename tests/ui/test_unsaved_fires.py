@@ -41,9 +41,10 @@ def alerts_on(disk: Path, qtbot: QtBot) -> tuple[OpenedDatabase, BackgroundWrite
 TITLE = "IWM − QQQ qtd crosses above 1.5 " + "·" * 300  # long titles: a burst that needs many pages
 
 
-def fires(n: int) -> list[AlertFire]:
+def fires(n: int, first: int = 0) -> list[AlertFire]:
     legs = (("IWM", 250.0), ("QQQ", 600.0))
-    return [AlertFire(f"r{k % 3}", TITLE, 1.76e9 + k, False, 1.6, 1.5, Condition.CROSSES_ABOVE, legs) for k in range(n)]
+    return [AlertFire(f"r{k % 3}", TITLE, 1.76e9 + k, False, 1.6, 1.5, Condition.CROSSES_ABOVE, legs)
+            for k in range(first, first + n)]  # fmt: skip
 
 
 @pytest.mark.expected_log_warnings
@@ -58,7 +59,7 @@ def test_unsaved_fires_stay_marked_until_saved(qtbot: QtBot, small_disk: Path) -
     assert model.unsaved_rows() == 300
     assert model.data(model.index(0, LogColumn.TIME)).startswith("⚠ not saved")
     assert panel.unsaved_bar.isVisible() and "300 fired alerts not saved" in panel.unsaved_label.text()
-    controller.record_fires(fires(1))  # the next fire does not hide the notice: it adds to it
+    controller.record_fires(fires(1, first=300))  # the next fire does not hide the notice: it adds to it
     qtbot.waitUntil(lambda: "301 fired alerts not saved" in panel.unsaved_label.text(), timeout=10_000)
     (small_disk / "filler").unlink()  # space is freed: the retry saves every one of them
     with qtbot.waitSignal(controller.fires_saved_late, timeout=10_000):
