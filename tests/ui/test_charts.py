@@ -259,3 +259,28 @@ def test_price_chart_follows_new_quotes(qtbot: QtBot, daily_dir: Path) -> None:
     x, _ = chart.line.getData()
     box = chart.price_plot.getViewBox()
     qtbot.waitUntil(lambda: box.viewRange()[0][1] >= float(x[-1]), timeout=3000)  # the view reaches the newest
+
+
+def test_one_point_ranges_say_so_instead_of_drawing_axes(qtbot: QtBot) -> None:
+    timeline = load_timeline(None)
+    store = QuoteStore()
+    for k in range(len(timeline)):
+        store.apply_all(timeline.quotes_of_step(k, {"SPY"}))
+    chart = PriceChart(store)
+    qtbot.addWidget(chart)
+    chart.show()
+    chart.symbol = "SPY"
+    chart.set_range("1D")  # one daily bar: not a chart
+    chart.refresh(reset_view=True)
+    assert not chart.has_data and chart.stack.currentWidget() is chart.empty_note
+    assert "No data for this range" in chart.empty_note.text()
+    chart.set_range("All")
+    chart.refresh(reset_view=True)
+    assert chart.has_data and chart.stack.currentWidget() is chart.canvas
+
+
+def test_chart_with_nothing_to_draw_exits_2(tickerdesk_home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x.png"
+    done = tickerdesk("chart", "SPY", "--range", "1D", "--png", str(out), home=tickerdesk_home)
+    assert done.returncode == 2 and "nothing to draw" in done.stderr and not out.exists()
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from typing import Any
 
 from desktop.core.prices import PriceFileError
 
@@ -12,15 +14,11 @@ def render_chart(args: argparse.Namespace) -> str:
     """Draw the chart `args` asks for into `args.png`; returns a line describing what was drawn."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import qInstallMessageHandler
 
     from desktop.core.alerts.windows import parse_window
-    from desktop.core.quote_store import QuoteStore
     from desktop.feeds.replay_source import load_timeline
-    from desktop.ui.charts.price_chart import RANGES, PriceChart
-    from desktop.ui.charts.relative_chart import RelativeChart
-    from desktop.ui.charts.spread_chart import SpreadChart
-    from desktop.ui.theme import ThemeMode, apply_theme
+    from desktop.ui.charts.price_chart import RANGES
 
     timeline = load_timeline(args.replay_data)
     wanted = list(args.spread) if args.spread else list(args.symbols)
@@ -30,6 +28,27 @@ def render_chart(args: argparse.Namespace) -> str:
     window = parse_window(args.window) if args.spread else None
     if args.range not in RANGES:
         raise PriceFileError(f"unknown range {args.range!r} (use {', '.join(RANGES)})")
+
+    def quiet(_kind: object, _context: object, message: str) -> None:
+        # The offscreen platform cannot pass size hints to a window manager it does not have: not news.
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(quiet)
+    try:
+        return _render(args, timeline, wanted, window)
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: Any) -> str:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.core.quote_store import QuoteStore
+    from desktop.ui.charts.price_chart import PriceChart
+    from desktop.ui.charts.relative_chart import RelativeChart
+    from desktop.ui.charts.spread_chart import SpreadChart
+    from desktop.ui.theme import ThemeMode, apply_theme
 
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
@@ -65,6 +84,9 @@ def render_chart(args: argparse.Namespace) -> str:
     else:
         chart.refresh(force=True)
     app.processEvents()
+    if isinstance(chart, PriceChart) and not chart.has_data:
+        chart.close()
+        raise PriceFileError(f"nothing to draw: {chart.empty_note.text()[len('No data for this range: ') :]}")
     args.png.parent.mkdir(parents=True, exist_ok=True)
     if not chart.grab().save(str(args.png)):
         raise PriceFileError(f"could not write {args.png}")

@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.core import formatting as fmt
 from desktop.core.alerts.engine import AlertFire
@@ -144,10 +144,19 @@ class PriceChart(QWidget):
             self.price_plot.addItem(line, ignoreBounds=True)
         self._mouse = pg.SignalProxy(self.canvas.scene().sigMouseMoved, rateLimit=60, slot=self._mouse_moved)
 
+        # With fewer than two points there is nothing to draw: a sentence instead of nonsense axes.
+        self.empty_note = QLabel("No data for this range")
+        self.empty_note.setObjectName("chartEmpty")
+        self.empty_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.canvas)
+        self.stack.addWidget(self.empty_note)
+        self.has_data = False
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(top)
-        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.stack, 1)
         layout.addWidget(self.readout)
         self.set_colors(LIGHT)
 
@@ -264,10 +273,19 @@ class PriceChart(QWidget):
             self.prev_close.setVisible(False)
             self.title.setText(f"{symbol} · no quotes yet" if symbol else "Select a symbol")
             self._bars = {}
+            self._show_empty(f"No quotes for {symbol} yet" if symbol else "Select a symbol in the watchlist")
             self._draw_markers()
             return
         since = self.range_start(quote.time)
         x, y, bars, width = self._series(since)
+        if max(len(x), len(bars["t"])) < 2:
+            unit = "daily bars" if quote.daily else "data"
+            self._show_empty(
+                f"No data for this range: {quote.symbol} has {unit} with fewer than two points in {self.range}"
+            )
+        else:
+            self.has_data = True
+            self.stack.setCurrentWidget(self.canvas)
         self._bars = bars | {"width": np.array([width])}
         self.line.setVisible(not self.candles_on)
         self.candles.setVisible(self.candles_on)
@@ -290,6 +308,11 @@ class PriceChart(QWidget):
             self.prev_close.setValue(quote.prev_close)
         self._limit_view(x, bars, width, reset_view)
         self._draw_markers()
+
+    def _show_empty(self, text: str) -> None:
+        self.has_data = False
+        self.empty_note.setText(text)
+        self.stack.setCurrentWidget(self.empty_note)
 
     def set_volume(self, starts: FloatArray, volumes: FloatArray, width: float) -> None:
         """Bars of `width` at `starts`, with a gap between them: steps at start, end, start, end, ..."""
