@@ -131,9 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     watch = sub.add_parser("watch", help="stream quote updates to the terminal")
     watch.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
     _add_source_options(watch)
-    watch.add_argument(
-        "--seconds", type=_seconds_arg, default=None, help="stop after this long (default: until Ctrl-C)"
-    )
+    watch.add_argument("--seconds", type=_seconds_arg, default=None, help=UNTIL_HELP)
     watch.add_argument("--speed", type=_speed_arg, default=1.0, help="replay steps per second, or 'max'")
     watch.add_argument("--start", type=_date_arg, default=None, help="replay start date (default 2025-10-01)")
     watch.add_argument("--format", choices=("table", "jsonl"), default="table")
@@ -143,9 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--out", type=Path, required=True, metavar="FILE", help="the recording (CSV), appended to")
     _add_source_options(record)
     record.set_defaults(source="yahoo")
-    record.add_argument(
-        "--seconds", type=_seconds_arg, default=None, help="stop after this long (default: until Ctrl-C)"
-    )
+    record.add_argument("--seconds", type=_seconds_arg, default=None, help=UNTIL_HELP)
 
     chart = sub.add_parser("chart", help="render a chart headless to a PNG file")
     chart.add_argument("symbols", nargs="*", type=_symbol_arg, metavar="SYMBOL")
