@@ -84,9 +84,9 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
     else:
         chart.refresh(force=True)
     app.processEvents()
-    if isinstance(chart, PriceChart) and not chart.has_data:
+    if isinstance(chart, PriceChart) and chart.empty_reason is not None:
         chart.close()
-        raise PriceFileError(f"nothing to draw: {chart.empty_note.text()[len('No data for this range: ') :]}")
+        raise PriceFileError(f"nothing to draw: {chart.empty_reason}")
     args.png.parent.mkdir(parents=True, exist_ok=True)
     if not chart.grab().save(str(args.png)):
         raise PriceFileError(f"could not write {args.png}")

@@ -151,7 +151,7 @@ class PriceChart(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.canvas)
         self.stack.addWidget(self.empty_note)
-        self.has_data = False
+        self.empty_reason: str | None = "no symbol"  # why nothing is drawn; None while the canvas shows
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -266,8 +266,7 @@ class PriceChart(QWidget):
         symbol = self.symbol
         quote = self._store.latest(symbol) if symbol else None
         if quote is None:
-            for item in (self.line,):
-                item.setData(np.empty(0), np.empty(0))
+            self.line.setData(np.empty(0), np.empty(0))
             self.candles.setData(*(np.empty(0),) * 5, 1.0)
             self.volume.setData([0.0, 1.0], [0.0])
             self.prev_close.setVisible(False)
@@ -281,10 +280,11 @@ class PriceChart(QWidget):
         if max(len(x), len(bars["t"])) < 2:
             unit = "daily bars" if quote.daily else "data"
             self._show_empty(
-                f"No data for this range: {quote.symbol} has {unit} with fewer than two points in {self.range}"
+                f"{quote.symbol} has {unit} with fewer than two points in {self.range}",
+                heading="No data for this range",
             )
         else:
-            self.has_data = True
+            self.empty_reason = None
             self.stack.setCurrentWidget(self.canvas)
         self._bars = bars | {"width": np.array([width])}
         self.line.setVisible(not self.candles_on)
@@ -309,9 +309,13 @@ class PriceChart(QWidget):
         self._limit_view(x, bars, width, reset_view)
         self._draw_markers()
 
-    def _show_empty(self, text: str) -> None:
-        self.has_data = False
-        self.empty_note.setText(text)
+    @property
+    def has_data(self) -> bool:
+        return self.empty_reason is None
+
+    def _show_empty(self, reason: str, heading: str = "") -> None:
+        self.empty_reason = reason
+        self.empty_note.setText(f"{heading}: {reason}" if heading else reason)
         self.stack.setCurrentWidget(self.empty_note)
 
     def set_volume(self, starts: FloatArray, volumes: FloatArray, width: float) -> None:
