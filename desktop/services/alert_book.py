@@ -47,7 +47,7 @@ class AlertBook:
 
     # -- changes: saved first, then the engine ----------------------------------------------------
 
-    def _apply(self, rules: list[AlertRule], save: Callable[[], None]) -> None:
+    def _apply(self, rules: list[AlertRule], save: Callable[[], object]) -> None:
         with storage_errors(self._path):
             save()
         self.engine.set_rules(rules)
@@ -74,12 +74,7 @@ class AlertBook:
         if missing:
             raise BookError(f"no rule with id {', '.join(missing)}")
         gone = set(rule_ids)
-
-        def delete() -> None:
-            for rule_id in rule_ids:
-                self.repo.delete_rule(rule_id)
-
-        self._apply([r for r in self.engine.rules if r.id not in gone], delete)
+        self._apply([r for r in self.engine.rules if r.id not in gone], lambda: self.repo.delete_rules(rule_ids))
 
     def set_enabled(self, rule_id: str, enabled: bool) -> None:
         rule = self.rule(rule_id)

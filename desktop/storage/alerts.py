@@ -69,9 +69,15 @@ class AlertRepository:
                 self._upsert(rule_id, definition)
 
     def delete_rule(self, rule_id: str) -> bool:
+        return self.delete_rules([rule_id]) == 1
+
+    def delete_rules(self, rule_ids: Iterable[str]) -> int:
+        """Delete several rules in one transaction (all or none); how many were there."""
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
-            return self._conn.execute("DELETE FROM alert_rule WHERE id = ?", (rule_id,)).rowcount == 1
+            return sum(
+                self._conn.execute("DELETE FROM alert_rule WHERE id = ?", (rule_id,)).rowcount for rule_id in rule_ids
+            )
 
     # -- state ----------------------------------------------------------------------------------
 

@@ -44,3 +44,25 @@ def test_a_change_the_database_refuses_leaves_the_engine_as_it_was(tmp_path: Pat
     with pytest.raises(StorageError):
         book.save(rule("b"))
     assert [r.id for r in book.engine.rules] == ["a"]
+
+
+def test_removing_several_rules_is_one_transaction(tmp_path: Path) -> None:
+    """A refusal on the second deletion undoes the first: the file and the engine still agree."""
+    path = tmp_path / "t.db"
+    opened = open_database(path)
+    book = AlertBook(AlertRepository(opened.connection), path=path)
+    book.load()
+    book.add(rule("a"))
+    book.add(rule("b"))
+    opened.connection.execute(
+        "CREATE TRIGGER refuse_b BEFORE DELETE ON alert_rule WHEN old.id = 'b' BEGIN SELECT RAISE(ABORT, 'no'); END"
+    )
+    with pytest.raises(StorageError):
+        book.remove(["a", "b"])
+    assert [r.id for r in book.rules] == ["a", "b"]
+    again = AlertBook(AlertRepository(open_database(path).connection), path=path)
+    again.load()
+    assert [r.id for r in again.rules] == ["a", "b"], "the deletion of 'a' was rolled back"
+    opened.connection.execute("DROP TRIGGER refuse_b")
+    book.remove(["a", "b"])
+    assert book.rules == [] and AlertRepository(open_database(path).connection).rules() == ([], [])
