@@ -62,8 +62,7 @@ class FeedSupervisor:
         if reachable:
             return Decision(Action.NOTHING) if self.live else self._go_live()
         if not self.live and not self.replay_started:
-            decision = self._start_replay("Yahoo Finance cannot be reached")
-            return Decision(Action.START_REPLAY, decision.note)
+            return self._start_replay("Yahoo Finance cannot be reached")
         return Decision(Action.PROBE_LATER, self.note)
 
     def status(self, status: FeedStatus) -> Decision:
