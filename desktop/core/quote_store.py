@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -284,16 +284,8 @@ class QuoteStore:
         """Time of the newest quote of any symbol."""
         return self._newest
 
-    def _per_symbol_tables(self) -> tuple[dict[str, Any], ...]:
-        """Every table keyed by symbol: what `forget` and `clear` must empty."""
-        return (self._latest, self._history, self._minute_bars, self._session_bars, self._regular)
-
-    def forget(self, symbol: str) -> None:
-        for table in self._per_symbol_tables():
-            table.pop(symbol, None)
-
     def clear(self) -> None:
-        for table in self._per_symbol_tables():
+        for table in (self._latest, self._history, self._minute_bars, self._session_bars, self._regular):
             table.clear()
         self._newest = None
 

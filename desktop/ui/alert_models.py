@@ -225,9 +225,6 @@ class FiredAlertsModel(QAbstractTableModel):
             return LOG_HEADERS[section]
         return None
 
-    def fire_at(self, row: int) -> AlertFire | None:
-        return self._rows[row].fire if 0 <= row < len(self._rows) else None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None

@@ -34,11 +34,6 @@ POLL_INTERVAL = Setting(
     "yahoo/poll_interval", float, POLL_INTERVAL_S, "seconds between polls of symbols the stream leaves quiet"
 )
 
-ALL_SETTINGS = (
-    THEME, REPLAY_SPEED, WINDOW_GEOMETRY, WINDOW_STATE, SPLITTER_STATE, TABLE_HEADER, SELECTED_SYMBOL, ALERT_SOUND,
-    POLL_INTERVAL, COLORBLIND,
-)  # fmt: skip
-
 
 class Settings:
     """Typed access to the settings file; a value of the wrong type reads as the default."""

@@ -62,17 +62,6 @@ def test_apply_all_reports_changed_symbols_and_newest_time() -> None:
     assert store.newest_time() is None and store.symbols() == []
 
 
-def test_a_forgotten_symbol_keeps_no_base_from_before() -> None:
-    """Removing a symbol from the watchlist and adding it back starts it afresh: no stale close as base."""
-    store = QuoteStore()
-    store.apply(Quote("X", 100.0, DAY1))
-    store.forget("X")
-    assert store.latest("X") is None and "X" not in store.symbols()
-    store.apply(Quote("X", 101.0, DAY2))
-    q = store.latest("X")
-    assert q is not None and q.prev_close is None
-
-
 def test_history_stays_bounded_and_keeps_the_newest() -> None:
     history = PriceHistory(max_points=100)
     for i in range(10_000):
