@@ -76,7 +76,8 @@ class BarSeries:
         n = self._n
         d = self._data
         if n and d[0, n - 1] == key:
-            high = low = price
+            high = price if quote.bar_high is None else max(price, quote.bar_high)
+            low = price if quote.bar_low is None else min(price, quote.bar_low)
             if self.bucket == 0:  # a session bar also knows the day's range the source reports
                 high = max(price, quote.day_high or price)
                 low = min(price, quote.day_low or price)
@@ -94,7 +95,10 @@ class BarSeries:
             row = (key, opening, max(price, quote.day_high or price), min(price, quote.day_low or price), price,
                    quote.volume if quote.volume is not None else 0.0)  # fmt: skip
         else:
-            row = (key, price, price, price, price, volume)
+            opening = price if quote.bar_open is None else quote.bar_open
+            high = price if quote.bar_high is None else max(price, quote.bar_high, opening)
+            low = price if quote.bar_low is None else min(price, quote.bar_low, opening)
+            row = (key, opening, high, low, price, volume)
         self._append(row)
 
     def merge_minutes(self, groups: np.ndarray, last_volume: float | None, session: int) -> None:

@@ -38,6 +38,11 @@ class Quote(NamedTuple):
     regular_close: float | None = None
     regular_change: float | None = None
     volume_24h: bool = False  # `volume` is a rolling 24-hour figure (crypto), not the session's total
+    # A quote played from a recorded bar (replay, a chart fetch) is priced at the bar's close; these are the
+    # bar's own open, high and low, so intraday candles keep their shape. None for a tick.
+    bar_open: float | None = None
+    bar_high: float | None = None
+    bar_low: float | None = None
 
     @property
     def regular_change_pct(self) -> float | None:

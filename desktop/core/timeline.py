@@ -33,6 +33,9 @@ def quote_at(series: PriceSeries, i: int) -> Quote:
         source=SOURCE,
         session=MarketSession.REGULAR if series.daily else market_session(ts),
         daily=series.daily,
+        bar_open=None if series.daily else float(series.open[i]),
+        bar_high=None if series.daily else float(series.high[i]),
+        bar_low=None if series.daily else float(series.low[i]),
     )
 
 

@@ -142,7 +142,7 @@ class Chart:
         high = low = None
         volume = 0.0
         day: date | None = None
-        for t, _o, h, lo, c, v in self.bars:
+        for t, o, h, lo, c, v in self.bars:
             today = self.hours.local_date(t)
             if today != day:  # a range over several sessions starts each day afresh
                 day, high, low, volume = today, None, None, 0.0
@@ -150,7 +150,7 @@ class Chart:
             low = lo if low is None else min(low, lo)
             volume += v
             if t > after:
-                out.append(self._bar_quote(c, t, high, low, volume))
+                out.append(self._bar_quote(c, t, high, low, volume)._replace(bar_open=o, bar_high=h, bar_low=lo))
         last_time = self.bars[-1][0] if self.bars else after
         if self.price is not None and self.price_time is not None and self.price_time > max(after, last_time):
             # The regular market's own price: a regular-session figure whatever the clock says (a fund's

@@ -120,6 +120,13 @@ def test_price_ranges_on_daily_and_intraday_data(qtbot: QtBot, daily_dir: Path, 
     intraday.set_candles(True)
     assert intraday.candles.isVisible() and not intraday.line.isVisible()
     assert intraday.candles.count == 78  # one 5-minute candle per 5-minute bar
+    # Real candles: each one has the file's own open, high and low, not four copies of the close.
+    spy = pd.read_csv(intraday_dir / "SPY.csv", parse_dates=["Datetime"])
+    day = spy[spy["Datetime"].astype(str).str.startswith("2026-07-21")].reset_index(drop=True)
+    bars = intraday._bars
+    for field, column in (("o", "Open"), ("h", "High"), ("l", "Low"), ("c", "Close")):
+        assert np.allclose(bars[field], day[column].to_numpy()), field
+    assert np.count_nonzero(bars["h"] > bars["l"]) > 70
     intraday.set_range("5D")
     assert intraday.candles.count == 5 * 13  # 30-minute candles over five sessions
     text = intraday.readout_at(float(x[10]))
