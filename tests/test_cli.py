@@ -100,6 +100,8 @@ def test_watch_jsonl_streams_in_time_order(tickerdesk_home: Path) -> None:
     assert {r["symbol"] for r in rows} == {"IWM", "QQQ"}
     assert rows[-1]["time"] == "2026-08-21"
     assert [r["time"] for r in rows] == sorted(r["time"] for r in rows)
+    # The history before the start prints as where each symbol stood, one row each, not row by row.
+    assert [r["time"] for r in rows[:3]] == ["2026-07-31", "2026-07-31", "2026-08-03"]
     assert all(set(r) >= {"symbol", "price", "change", "change_pct", "prev_close", "time"} for r in rows)
 
 

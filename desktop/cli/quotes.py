@@ -145,6 +145,10 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
 
     def newer_only(quotes: Sequence[Quote]) -> None:
         fresh = [q for q in quotes if q.time > last.get(q.symbol, float("-inf"))]
+        # History sent before the stream (backfill) prints as where each symbol stands, not row by row.
+        standing = {q.symbol: q for q in fresh if q.backfill}
+        if standing:
+            fresh = [q for q in fresh if not q.backfill or standing[q.symbol] is q]
         for q in fresh:
             last[q.symbol] = q.time
         if fresh:

@@ -27,8 +27,8 @@ def speed_unit(daily: bool, speed: float) -> str:
 class ReplayFeed:
     """Plays a `ReplayTimeline` from a start date at `speed` steps per second (0: as fast as possible).
 
-    The first batch primes every symbol with its last row before the start, so the table is full and
-    the first session already has a previous close. A symbol added later gets its rows from the start
+    The first batch primes every symbol with all its rows before the start, as backfill: the table,
+    charts and window bases are full from the first frame, and no rule fires on what happened before. A symbol added later gets its rows from the start
     of the replay up to the replay clock in one batch, then follows the replay like the others.
     """
 
@@ -177,16 +177,22 @@ class ReplayFeed:
         self._backfill(symbols)
 
     def _backfill(self, symbols: set[str]) -> None:
-        """Rows of `symbols` from just before the replay start up to its clock, in time order."""
+        """Every row of `symbols` up to the replay clock, in time order.
+
+        Rows before the start are history the app already has, sent as backfill (values, window bases,
+        bars and sparklines learn from them; rules do not fire on them), so the first frame is complete.
+        Rows from the start to the clock (a symbol added mid-replay) are played as the others were.
+        """
         tl = self.timeline
         start_ts = float(tl.step_times[self.start_step]) if self.start_step < len(tl) else float("inf")
         until = self.clock if self.clock is not None else start_ts - 1e-6
         batch: list[Quote] = []
         for symbol in sorted(symbols):
             series = tl.series[symbol]
-            first = max(series.index_at(start_ts - 1e-6), 0)
+            before = series.index_at(start_ts - 1e-6)
             last = series.index_at(until)
-            batch.extend(quote_at(series, i) for i in range(first, last + 1))
+            batch.extend(quote_at(series, i)._replace(backfill=True) for i in range(before + 1))
+            batch.extend(quote_at(series, i) for i in range(before + 1, last + 1))
         batch.sort(key=lambda q: q.time)
         if batch:
             self._push(batch)

@@ -47,19 +47,23 @@ def timeline(daily_dir: Path) -> ReplayTimeline:
     return ReplayTimeline(load_prices([daily_dir / "IWM.csv", daily_dir / "QQQ.csv"]))
 
 
-def test_primes_with_last_row_before_start_then_plays_sessions(timeline: ReplayTimeline) -> None:
+def test_primes_with_all_history_before_start_as_backfill_then_plays_sessions(timeline: ReplayTimeline) -> None:
     sink = Collector()
     feed = ReplayFeed(timeline, sink, speed=0, start=date(2025, 10, 1))
     feed.set_symbols(["IWM", "QQQ"])
     feed.start()
+    before = sum(int((s.times < timeline.step_times[feed.start_step]).sum()) for s in timeline.series.values())
     try:
-        quotes = sink.wait_for(2 + 2 * 5)
+        quotes = sink.wait_for(before + 2 * 5)
     finally:
         feed.stop()
     first = sink.batches[0]
-    assert {q.symbol for q in first} == {"IWM", "QQQ"}
-    assert all(session_date(q.time) == date(2025, 9, 30) for q in first)
-    assert all(q.prev_close is not None for q in quotes)
+    assert {q.symbol for q in first} == {"IWM", "QQQ"} and len(first) == before > 600
+    days = [session_date(q.time) for q in first]
+    assert days[0] == timeline.first_date and days[-1] == date(2025, 9, 30)
+    assert all(q.backfill for q in first), "history before the start never fires"
+    assert not any(q.backfill for b in sink.batches[1:] for q in b)
+    assert all(q.prev_close is not None for q in quotes if session_date(q.time) > timeline.first_date)
     times = [q.time for q in quotes]
     assert times == sorted(times)
     # One step is one session: both symbols of a session arrive in one batch.
@@ -101,9 +105,11 @@ def test_added_symbol_is_backfilled_from_the_start(timeline: ReplayTimeline) -> 
     finally:
         feed.stop()
     qqq_batch = next(b for b in sink.batches if any(q.symbol == "QQQ" for q in b))
-    qqq_days = [session_date(q.time) for q in qqq_batch]
-    assert qqq_days[0] == date(2025, 9, 30), "from the last session before the start"
-    assert len(qqq_days) > 5 and qqq_days == sorted(qqq_days)
+    qqq = [q for q in qqq_batch if q.symbol == "QQQ"]
+    qqq_days = [session_date(q.time) for q in qqq]
+    assert qqq_days[0] == timeline.first_date, "from the first session of the data"
+    assert qqq_days == sorted(qqq_days) and qqq_days[-1] >= date(2025, 10, 1)
+    assert all(q.backfill == (day < date(2025, 10, 1)) for q, day in zip(qqq, qqq_days, strict=True))
 
 
 def test_unknown_symbol_is_refused_with_reason(timeline: ReplayTimeline) -> None:

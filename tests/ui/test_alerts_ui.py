@@ -17,6 +17,7 @@ from desktop import paths
 from desktop.core.alerts.rules import AlertType, Condition, rule_from_dict
 from desktop.core.backtest import run_backtest
 from desktop.core.prices import load_prices
+from desktop.core.sessions import session_date
 from desktop.storage.alerts import AlertRepository, StoredFire
 from desktop.storage.database import open_database
 from desktop.ui.alert_models import RuleColumn
@@ -141,13 +142,10 @@ def test_import_refuses_a_bad_file_whole(qtbot: QtBot, make_window: MakeWindow, 
 
 
 def expected_fires(rules: list[dict[str, object]], start: date) -> list[tuple[str, float]]:
-    """What the backtest of the same engine says the replay from `start` fires (priming row included)."""
+    """What the backtest of the same engine says the replay from `start` fires (history before it never fires)."""
     series = load_prices([paths.bundled_daily_dir()])
     fires = run_backtest(series, [rule_from_dict(r) for r in rules])
-    from desktop.core.sessions import close_timestamp
-
-    first = close_timestamp(start) - 5 * 86400  # the priming row is the last session before the start
-    return [(f.rule_id, f.time) for f in fires if f.time >= first]
+    return [(f.rule_id, f.time) for f in fires if session_date(f.time) >= start]
 
 
 def test_fires_reach_log_notification_table_and_chart(qtbot: QtBot, make_window: MakeWindow) -> None:
@@ -172,12 +170,20 @@ def test_fires_reach_log_notification_table_and_chart(qtbot: QtBot, make_window:
 
 
 def test_one_notification_for_several_fires(qtbot: QtBot, make_window: MakeWindow) -> None:
-    seed({"id": "a", "type": "price", "symbol": "SPY", "condition": "above", "level": 1},
-         {"id": "b", "type": "price", "symbol": "QQQ", "condition": "above", "level": 1})  # fmt: skip
-    window = make_window(speed=0, start=date(2026, 8, 1))
+    # Levels between each symbol's close on the start's eve and on the first session both rose: one step.
+    series = load_prices([paths.bundled_daily_dir() / "SPY.csv", paths.bundled_daily_dir() / "QQQ.csv"])
+    closes = {s: dict(zip((session_date(float(t)) for t in v.times), v.close, strict=True)) for s, v in series.items()}
+    days = sorted(d for d in closes["SPY"] if d >= date(2026, 8, 1))
+    day = next(d for k, d in enumerate(days[1:]) if all(closes[s][d] > closes[s][days[k]] for s in closes))
+    eve = days[days.index(day) - 1]
+    levels = {s: round((closes[s][eve] + closes[s][day]) / 2, 2) for s in closes}
+    seed({"id": "a", "type": "price", "symbol": "SPY", "condition": "above", "level": levels["SPY"], "once": True},
+         {"id": "b", "type": "price", "symbol": "QQQ", "condition": "above", "level": levels["QQQ"], "once": True})  # fmt: skip
+    window = make_window(speed=0, start=eve)
     qtbot.waitUntil(lambda: window.notifier.last is not None, timeout=10_000)
     title, body = window.notifier.last  # type: ignore[misc]
-    assert title == "2 alerts fired" and "SPY price above 1" in body and "QQQ price above 1" in body
+    assert title == "2 alerts fired", (title, body)
+    assert f"SPY price above {levels['SPY']:g}" in body and f"QQQ price above {levels['QQQ']:g}" in body
 
 
 def test_log_export_and_clear(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:

@@ -24,7 +24,10 @@ from .conftest import MakeWindow, replayed
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 
-IWM_ABOVE = {"id": "iwm200", "type": "price", "symbol": "IWM", "condition": "above", "level": 200}
+# IWM closed at 252.91 on 2026-04-07 and 260.47 on 2026-04-08: the first close above 255 after 2026-04-01.
+IWM_ABOVE = {"id": "iwm255", "type": "price", "symbol": "IWM", "condition": "above", "level": 255}
+# IWM is above 200 all through 2026: history before the start must not make this fire at the first frame.
+ALREADY_TRUE = {"id": "iwm200", "type": "price", "symbol": "IWM", "condition": "above", "level": 200}
 
 
 def app_env(home: Path) -> dict[str, str]:
@@ -92,18 +95,18 @@ def test_logged_fires_survive_sigkill_and_restart_does_not_refire(
             os.kill(proc.pid, signal.SIGKILL)
         finally:
             proc.wait(timeout=30)
-    assert logged == ["iwm200 2026-03-31"], "fires at the first evaluation (the priming row before the start)"
+    assert logged == ["iwm255 2026-04-08"], "fires on the first close above the level, not on history"
     fires = db_rows(tickerdesk_home, "SELECT rule_id, date(time, 'unixepoch', '-4 hours') FROM alert_fire")
     assert [f"{r} {d}" for r, d in fires] == logged
-    state = db_rows(tickerdesk_home, "SELECT last_fire FROM alert_state WHERE rule_id = 'iwm200'")
+    state = db_rows(tickerdesk_home, "SELECT last_fire FROM alert_state WHERE rule_id = 'iwm255'")
     assert state and state[0][0] is not None
 
-    # Restart later in the data: IWM is still above 200, and the restored state knows it already fired.
+    # Restart on the same replay, with a rule whose condition is already true when the replay starts.
     conn = open_database(tickerdesk_home / "data" / "tickerdesk.db").connection
-    AlertRepository(conn).save_rule(rule_from_dict({**IWM_ABOVE, "id": "fresh"}))  # the control: no saved state
+    AlertRepository(conn).save_rule(rule_from_dict(ALREADY_TRUE))
     conn.close()
-    window = make_window(speed=0, start=date(2026, 6, 1))
+    window = make_window(speed=0, start=date(2026, 4, 1))
     qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
     window.alerts.writer.wait_idle()
-    fired = [r[0] for r in db_rows(tickerdesk_home, "SELECT rule_id FROM alert_fire ORDER BY id")]
-    assert fired == ["iwm200", "fresh"], "only the rule without saved state fires for a condition already true"
+    fired = db_rows(tickerdesk_home, "SELECT rule_id, date(time, 'unixepoch', '-4 hours') FROM alert_fire ORDER BY id")
+    assert [f"{r} {d}" for r, d in fired] == logged, "the same fire is logged once; history never fires"

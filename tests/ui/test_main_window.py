@@ -183,3 +183,18 @@ def test_recording_from_the_window_replays(qtbot: QtBot, make_window: MakeWindow
     series = load_prices([out])
     assert set(series) == set(DEFAULT_SYMBOLS)
     assert series["SPY"].close[-1] == window.store.latest("SPY").price  # type: ignore[union-attr]
+
+
+def test_first_frame_of_a_replay_has_the_history_before_its_start(qtbot: QtBot, make_window: MakeWindow) -> None:
+    # One session a minute: the first step is far away, so what shows is the history sent before it.
+    window = make_window(speed=1 / 60, start=date(2025, 10, 1))
+    qtbot.waitUntil(lambda: cell(window, "SPY", Column.UPDATED) == "2025-10-01", timeout=10_000)
+    assert "2025-10-01 → 2025-10-01" in window.feeds.replay.describe(), "one step played, the next a minute away"
+    grid = window.charts.rotation
+    grid.refresh()
+    values = grid.values()
+    assert all(v is not None for v in values.values()), values  # YTD and 1M are known on 2025-09-30
+    window.chart.set_range("1Y")
+    window.chart.refresh(reset_view=True)
+    x, _ = window.chart.line.getData()
+    assert x is not None and float(x[-1]) - float(x[0]) > 300 * 86_400
