@@ -28,8 +28,8 @@ class ReplayFeed:
     """Plays a `ReplayTimeline` from a start date at `speed` steps per second (0: as fast as possible).
 
     The first batch primes every symbol with all its rows before the start, as backfill: the table,
-    charts and window bases are full from the first frame, and no rule fires on what happened before. A symbol added later gets its rows from the start
-    of the replay up to the replay clock in one batch, then follows the replay like the others.
+    charts and window bases are full from the first frame, and no rule fires on what happened before.
+    A symbol added later gets its rows up to the replay clock in one batch, then follows the replay.
     """
 
     name = "Replay"

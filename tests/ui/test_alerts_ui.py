@@ -177,8 +177,8 @@ def test_one_notification_for_several_fires(qtbot: QtBot, make_window: MakeWindo
     day = next(d for k, d in enumerate(days[1:]) if all(closes[s][d] > closes[s][days[k]] for s in closes))
     eve = days[days.index(day) - 1]
     levels = {s: round((closes[s][eve] + closes[s][day]) / 2, 2) for s in closes}
-    seed({"id": "a", "type": "price", "symbol": "SPY", "condition": "above", "level": levels["SPY"], "once": True},
-         {"id": "b", "type": "price", "symbol": "QQQ", "condition": "above", "level": levels["QQQ"], "once": True})  # fmt: skip
+    seed(*({"id": s, "type": "price", "symbol": s, "condition": "above", "level": levels[s], "once": True}
+           for s in ("SPY", "QQQ")))  # fmt: skip
     window = make_window(speed=0, start=eve)
     qtbot.waitUntil(lambda: window.notifier.last is not None, timeout=10_000)
     title, body = window.notifier.last  # type: ignore[misc]
