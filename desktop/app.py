@@ -252,6 +252,7 @@ def run_app(args: argparse.Namespace) -> int:
     instance.raise_requested.connect(lambda: _bring_to_front(window))
     if notice:
         window.show_message(notice, error=True)
+    window.dump_state_to = getattr(args, "dump_state", None)
     window.show()
     window.feeds.start(window.model.symbols)
     if os.environ.get(FIRST_PAINT_ENV):

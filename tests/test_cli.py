@@ -122,3 +122,41 @@ def test_run_exits_and_saves_a_screenshot(tickerdesk_home: Path, tmp_path: Path)
 def test_version(tickerdesk_home: Path) -> None:
     result = tickerdesk("--version", home=tickerdesk_home)
     assert result.returncode == 0 and result.stdout.startswith("tickerdesk ")
+
+
+def test_run_dumps_what_the_window_showed(tickerdesk_home: Path, tmp_path: Path, daily_dir: Path) -> None:
+    added = tickerdesk(
+        "alerts", "add", "--id", "rot", "--type", "spread", "--a", "IWM", "--b", "QQQ", "--window", "qtd",
+        "--condition", "crosses_above", "--level", "1.5", home=tickerdesk_home,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    dump = tmp_path / "state" / "window.json"
+    result = tickerdesk(
+        "run", "--source", "replay", "--speed", "max", "--start", "2026-08-01", "--exit-after", "4",
+        "--dump-state", str(dump), home=tickerdesk_home,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    state = json.loads(dump.read_text())
+    rows = {r["Symbol"]: r for r in state["watchlist"]}
+    assert list(rows)[:3] == ["SPY", "QQQ", "IWM"] and len(rows) == 13
+    spy_close = float(last_csv_row(daily_dir / "SPY.csv")["Close"])
+    assert rows["SPY"]["Last"] == f"{spy_close:,.2f}" and rows["SPY"]["Updated"] == "2026-08-21"
+    assert "finished" in state["source"]["banner"]
+    assert set(state["rotation"]["cells"]) == {"1D", "5D", "1M", "QTD", "YTD"}
+    assert all(v is not None for v in state["rotation"]["values"].values())
+    qtd = state["rotation"]["values"]["QTD"]
+    assert state["rotation"]["cells"]["QTD"] == f"{qtd:+.2f}"
+    chart = state["chart"]
+    assert chart["tab"] == "Price" and chart["symbol"] == "SPY" and chart["range"] == "All"
+    assert chart["last"] == {"time": "2026-08-21", "value": pytest.approx(spy_close)}
+    assert chart["first"]["time"] == "2024-01-02" and chart["points"] > 600
+    (rule,) = state["rules"]
+    assert rule["id"] == "rot" and rule["value"] == pytest.approx(qtd)
+    assert rule["shown"]["Value"] and rule["shown"]["State"]
+
+
+def last_csv_row(path: Path) -> dict[str, str]:
+    import csv
+
+    with path.open() as handle:
+        return list(csv.DictReader(handle))[-1]

@@ -121,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--screenshot", type=Path, default=None, metavar="FILE.png", help="save the window before quitting"
     )
+    run.add_argument(
+        "--dump-state",
+        type=Path,
+        default=None,
+        metavar="FILE.json",
+        help="when the window closes, write what it showed (table rows, rotation grid, chart, rules) as JSON",
+    )
 
     quote = sub.add_parser("quote", help="print a snapshot of quotes")
     quote.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")

@@ -81,6 +81,7 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
         self.setWindowTitle("Tickerdesk")
         # Set by the composition root (app.build_window) to stop the parts in their order.
         self.shut_down: Callable[[], None] = lambda: None
+        self.dump_state_to: Path | None = None  # `run --dump-state`: where to write what the window showed
         self.store = store
         self.driver = driver
         self.feeds = feeds
@@ -229,6 +230,14 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
         charts.price.show_symbol(self.table.current_symbol())
         charts.rotation.refresh()
 
+    def _dump_state(self, path: Path) -> None:
+        from desktop.ui.window_state import dump_window_state
+
+        try:
+            dump_window_state(self, path)
+        except OSError as exc:
+            log.error("could not write the window state to %s: %s", path, exc)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._charts is None and not self._charts_timer.isActive():  # in case no quote ever comes
@@ -346,6 +355,8 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
             self._on_status(self.feeds.status)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.dump_state_to is not None:
+            self._dump_state(self.dump_state_to)
         self.save_layout()
         self._charts_timer.stop()
         self._ticker.stop()

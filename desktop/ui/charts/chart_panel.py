@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
@@ -62,6 +63,12 @@ class ChartPanel(QWidget):
         self.relative.refresh()
         self.spread.refresh()
         self.rotation.refresh()
+
+    def summary(self) -> dict[str, Any]:
+        """The shown tab and what it draws (for the window's state dump)."""
+        shown = self.tabs.currentWidget()
+        assert isinstance(shown, PriceChart | RelativeChart | SpreadChart)
+        return {"tab": self.tabs.tabText(self.tabs.currentIndex())} | shown.summary()
 
     def export_png(self, path: Path) -> bool:
         """Save the visible chart (with the rotation grid above it) as a PNG file."""

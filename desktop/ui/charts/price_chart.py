@@ -6,8 +6,10 @@ it is out of date and redraws when shown.
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -25,6 +27,7 @@ from desktop.core.sessions import NEW_YORK, session_date, to_new_york
 from desktop.ui.charts.axes import VolumeAxis
 from desktop.ui.charts.candles import CandlestickItem
 from desktop.ui.charts.lazy_chart import style_axes
+from desktop.ui.charts.summary import series_summary
 from desktop.ui.theme import LIGHT, Colors
 
 RANGES = ["1D", "5D", "1M", "3M", "YTD", "1Y", "All"]
@@ -75,6 +78,7 @@ class PriceChart(QWidget):
         self._dirty = False
         self._fires: list[AlertFire] = []
         self._bars: dict[str, FloatArray] = {}
+        self._shown: tuple[FloatArray, FloatArray] = (np.empty(0), np.empty(0))  # drawn times (epoch s), prices
         self.colors = LIGHT
 
         self.title = QLabel("Select a symbol")
@@ -272,6 +276,7 @@ class PriceChart(QWidget):
             self.prev_close.setVisible(False)
             self.title.setText(f"{symbol} · no quotes yet" if symbol else "Select a symbol")
             self._bars = {}
+            self._shown = (np.empty(0), np.empty(0))
             self._show_empty(f"No quotes for {symbol} yet" if symbol else "Select a symbol in the watchlist")
             self._draw_markers()
             return
@@ -287,6 +292,7 @@ class PriceChart(QWidget):
             self.empty_reason = None
             self.stack.setCurrentWidget(self.canvas)
         self._bars = bars | {"width": np.array([width])}
+        self._shown = (x, y)
         self.line.setVisible(not self.candles_on)
         self.candles.setVisible(self.candles_on)
         if self.candles_on:  # a hidden item is not redrawn: its picture is only rebuilt when shown
@@ -308,6 +314,18 @@ class PriceChart(QWidget):
             self.prev_close.setValue(quote.prev_close)
         self._limit_view(x, bars, width, reset_view)
         self._draw_markers()
+
+    def summary(self) -> dict[str, Any]:
+        """What is drawn, in plain figures (the window's state dump)."""
+        width = self._bars.get("width")
+        daily = width is not None and float(width[0]) >= DAY_SECONDS
+        return {
+            "symbol": self.symbol,
+            "range": self.range,
+            "style": "candles" if self.candles_on else "line",
+            "title": re.sub(r"<[^>]+>", "", self.title.text()),
+            "empty": self.empty_reason,
+        } | series_summary(*self._shown, daily)
 
     @property
     def has_data(self) -> bool:

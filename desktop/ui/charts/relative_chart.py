@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -16,6 +17,7 @@ from desktop.core.sessions import session_date
 from desktop.ui.charts.axes import PercentAxis
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.charts.price_chart import axis_offset
+from desktop.ui.charts.summary import series_summary
 from desktop.ui.theme import LIGHT, Colors
 
 DEFAULT_SYMBOLS = ["IWM", "QQQ", "SPY"]
@@ -125,6 +127,14 @@ class RelativeChart(LazyChart):
             elif len(y):
                 self.axis.utcOffset = axis_offset(float(x[-1]))
         self.note.setText(f"no data before {start} for {', '.join(missing)}" if missing else "")
+
+    def summary(self) -> dict[str, Any]:
+        start = self.effective_start()
+        return {
+            "symbols": list(self.symbols),
+            "since": start.isoformat() if start else None,
+            "series": {s: series_summary(*self.values(s), daily=True) for s in self.symbols},
+        }
 
     def values(self, symbol: str) -> tuple[np.ndarray, np.ndarray]:
         if symbol not in self.curves:

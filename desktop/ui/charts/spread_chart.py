@@ -24,6 +24,7 @@ from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.charts.axes import PercentAxis
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.charts.price_chart import axis_offset
+from desktop.ui.charts.summary import series_summary
 from desktop.ui.theme import LIGHT, Colors
 
 WINDOWS = ["day", "5d", "20d", "mtd", "qtd", "ytd"]
@@ -150,6 +151,13 @@ class SpreadChart(LazyChart):
         if len(x):
             self.axis.utcOffset = axis_offset(float(x[-1]))
         self._draw_markers()
+
+    def summary(self) -> dict[str, Any]:
+        window = self.measure_window.text if self.kind is AlertType.SPREAD else None
+        levels = {line.rule_id: float(line.value()) for line in self.level_lines.values()}
+        return {"a": self.a, "b": self.b, "measure": self.kind.value, "window": window, "levels": levels} | (
+            series_summary(*self.values(), daily=True)
+        )
 
     def values(self) -> tuple[np.ndarray, np.ndarray]:
         x, y = self.curve.getData()
