@@ -104,7 +104,7 @@ def test_price_ranges_on_daily_and_intraday_data(qtbot: QtBot, daily_dir: Path, 
     spans = {}
     for name in ("1M", "3M", "YTD", "1Y", "All"):
         chart.set_range(name)
-        x, _ = chart.line.getData()
+        x, _ = chart.shown
         spans[name] = (float(x[0]), len(x))
     assert spans["1M"][0] >= last - 31 * 86400 and spans["1M"][1] in range(19, 25)
     assert spans["3M"][1] > spans["1M"][1] and spans["1Y"][1] > spans["3M"][1]
@@ -115,7 +115,7 @@ def test_price_ranges_on_daily_and_intraday_data(qtbot: QtBot, daily_dir: Path, 
     intraday.show()
     intraday.show_symbol("SPY")
     intraday.set_range("1D")
-    x, _ = intraday.line.getData()
+    x, _ = intraday.shown
     assert {session_date(float(t)) for t in x} == {date(2026, 7, 21)} and len(x) == 78
     intraday.set_candles(True)
     assert intraday.candles.isVisible() and not intraday.line.isVisible()
@@ -129,8 +129,42 @@ def test_price_ranges_on_daily_and_intraday_data(qtbot: QtBot, daily_dir: Path, 
     assert np.count_nonzero(bars["h"] > bars["l"]) > 70
     intraday.set_range("5D")
     assert intraday.candles.count == 5 * 13  # 30-minute candles over five sessions
-    text = intraday.readout_at(float(x[10]))
-    assert text.startswith("2026-07-21 ") and " O " in text and "Vol" in text
+    text = intraday.readout_at(float(intraday.scale.x_of(x[10:11])[0]))
+    assert text.startswith("2026-07-21 10:00 ") and " O " in text and "Vol" in text
+
+
+def test_trading_time_axis_has_no_nights_or_weekends(qtbot: QtBot, daily_dir: Path, intraday_dir: Path) -> None:
+    chart = PriceChart(filled_store(intraday_dir, {"SPY"}))
+    qtbot.addWidget(chart)
+    chart.resize(1600, 700)
+    chart.show()
+    chart.show_symbol("SPY")
+    chart.set_range("5D")
+    times, _ = chart.shown
+    x, _ = chart.line.getData()
+    assert times[-1] - times[0] > 4 * 86_400  # five sessions over a weekend in clock time...
+    assert 64 <= x[-1] - x[0] <= 65  # ...but 65 half-hour bars side by side on the axis
+    assert np.all(np.diff(x) > 0) and np.max(np.diff(x)) <= 1.0  # no empty night anywhere
+    labels = chart.scale.labels(-0.5, len(chart.scale) - 0.5, 1500)
+    days = [text for _, text in labels if text[:3] in {"Mon", "Tue", "Wed", "Thu", "Fri"}]
+    assert labels[0] == (-0.5, "Jul 15") and days == ["Thu 16", "Fri 17", "Mon 20", "Tue 21"], labels
+    hours = [text for _, text in labels if ":" in text]
+    assert hours and len({int(text[:2]) % 2 for text in hours}) == 1, labels  # an even step: every 2 hours
+    pixels = np.diff([pos for pos, _ in labels]) * 1500 / len(chart.scale)
+    assert np.all(pixels >= 60), labels  # never two labels on top of each other
+
+    daily = PriceChart(filled_store(daily_dir, {"SPY"}))
+    qtbot.addWidget(daily)
+    daily.show()
+    daily.show_symbol("SPY")
+    daily.set_range("1M")
+    daily.set_candles(True)
+    friday = close_timestamp(date(2026, 8, 14))
+    k = float(daily.scale.x_of(np.array([friday]))[0])
+    assert k == round(k), "a daily candle sits on its own date, centred"
+    assert daily.readout_at(k).startswith("2026-08-14 ") and daily.readout_at(k + 1).startswith("2026-08-17 ")
+    month = [text for _, text in daily.scale.labels(-0.5, len(daily.scale) - 0.5, 1500)]
+    assert "Aug" in month and all(len(text) <= 8 for text in month)
 
 
 def test_dragging_a_level_saves_the_rule(qtbot: QtBot, make_window: MakeWindow) -> None:

@@ -7,7 +7,6 @@ it is out of date and redraws when shown.
 from __future__ import annotations
 
 import re
-import time
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -28,18 +27,13 @@ from desktop.ui.charts.axes import VolumeAxis
 from desktop.ui.charts.candles import CandlestickItem
 from desktop.ui.charts.lazy_chart import style_axes
 from desktop.ui.charts.summary import series_summary
+from desktop.ui.charts.trading_time import TradingTimeAxis, TradingTimeScale
 from desktop.ui.theme import LIGHT, Colors
 
 RANGES = ["1D", "5D", "1M", "3M", "YTD", "1Y", "All"]
 # Candle width for the intraday ranges; longer ranges draw one candle per session.
 INTRADAY_BUCKET = {"1D": 5 * 60, "5D": 30 * 60}
 DAY_SECONDS = 86_400.0
-
-
-def axis_offset(ts: float) -> int:
-    """pyqtgraph's utcOffset for New York at `ts` (seconds west of UTC: +14400 in summer, +18000 in winter)."""
-    offset = to_new_york(ts).utcoffset()
-    return -int(offset.total_seconds()) if offset is not None else 0
 
 
 def _midnight(day: date) -> float:
@@ -105,9 +99,10 @@ class PriceChart(QWidget):
         self.candle_button.toggled.connect(self.set_candles)
         top.addWidget(self.candle_button)
 
-        # Times read in exchange (New York) time, whatever the machine's zone: 09:30 is the open.
-        self.axis = pg.DateAxisItem(orientation="bottom", utcOffset=axis_offset(time.time()))
-        self.volume_axis = pg.DateAxisItem(orientation="bottom", utcOffset=axis_offset(time.time()))
+        # Trading time, read in exchange (New York) time whatever the machine's zone: sessions side by side.
+        self.scale = TradingTimeScale()
+        self.axis = TradingTimeAxis()
+        self.volume_axis = TradingTimeAxis()
         self.canvas = pg.GraphicsLayoutWidget()
         self.price_plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
         self.volume_plot = self.canvas.addPlot(
@@ -293,14 +288,17 @@ class PriceChart(QWidget):
             self.stack.setCurrentWidget(self.canvas)
         self._bars = bars | {"width": np.array([width])}
         self._shown = (x, y)
+        self.scale = scale = TradingTimeScale(bars["t"], width)
+        self.axis.set_scale(scale)
+        self.volume_axis.set_scale(scale)
+        lefts = np.arange(len(bars["t"]), dtype=np.float64) - 0.5  # bar k spans k - 0.5 .. k + 0.5
         self.line.setVisible(not self.candles_on)
         self.candles.setVisible(self.candles_on)
         if self.candles_on:  # a hidden item is not redrawn: its picture is only rebuilt when shown
-            self.candles.setData(bars["t"], bars["o"], bars["h"], bars["l"], bars["c"], width)
+            self.candles.setData(lefts, bars["o"], bars["h"], bars["l"], bars["c"], 1.0)
         else:
-            self.line.setData(x, y)
-        self.set_volume(bars["t"], bars["v"], width)
-        self.axis.utcOffset = self.volume_axis.utcOffset = axis_offset(quote.time)
+            self.line.setData(scale.x_of(x), y)
+        self.set_volume(lefts, bars["v"], 1.0)
         change = f"{fmt.quote_change(quote)} ({fmt.format_pct(quote.change_pct)})"
         closing = fmt.at_close(quote)
         session = f"{quote.session.value.capitalize()}: " if closing else ""
@@ -312,8 +310,13 @@ class PriceChart(QWidget):
         self.prev_close.setVisible(show_prev)
         if show_prev and quote.prev_close is not None:
             self.prev_close.setValue(quote.prev_close)
-        self._limit_view(x, bars, width, reset_view)
+        self._limit_view(len(bars["t"]), reset_view)
         self._draw_markers()
+
+    @property
+    def shown(self) -> tuple[FloatArray, FloatArray]:
+        """The drawn series in clock time: (epoch seconds, prices); the line's own x is trading time."""
+        return self._shown
 
     def summary(self) -> dict[str, Any]:
         """What is drawn, in plain figures (the window's state dump)."""
@@ -349,14 +352,12 @@ class PriceChart(QWidget):
         heights[0::2] = volumes
         self.volume.setData(edges, heights)
 
-    def _limit_view(self, x: FloatArray, bars: dict[str, FloatArray], width: float, reset: bool) -> None:
-        xs = np.concatenate([x, bars["t"], bars["t"] + width]) if len(bars["t"]) else x
-        if not len(xs):
+    def _limit_view(self, bars: int, reset: bool) -> None:
+        """Zoom and pan stay within the bars (x is the bar index on the trading-time axis)."""
+        if not bars:
             return
-        lo, hi = float(np.min(xs)), float(np.max(xs))
-        pad = max((hi - lo) * 0.02, width)
         box = self.price_plot.getViewBox()
-        box.setLimits(xMin=lo - pad, xMax=hi + pad, minXRange=min(hi - lo + 2 * pad, 15 * 60.0))
+        box.setLimits(xMin=-1.0, xMax=float(bars), minXRange=min(float(bars) + 1.0, 6.0))
         if reset:
             # Follow the data as it grows; zooming or panning by hand turns this off until the next reset.
             box.enableAutoRange(axis="x")
@@ -366,14 +367,14 @@ class PriceChart(QWidget):
     # -- crosshair ------------------------------------------------------------------------------
 
     def readout_at(self, x: float) -> str:
-        """The bar under time `x`: its time, O/H/L/C and volume."""
-        t = self._bars.get("t")
-        if t is None or not len(t):
+        """The bar under `x` (on the trading-time axis): its time, O/H/L/C and volume."""
+        k = self.scale.index_at(x)
+        if k is None or not self._bars.get("t", np.empty(0)).size:
             return ""
-        width = float(self._bars["width"][0])
-        k = int(np.clip(np.searchsorted(t, x - width, side="right"), 0, len(t) - 1))
-        when = to_new_york(float(t[k]) + (width / 2 if width >= DAY_SECONDS else 0.0))
-        stamp = when.strftime("%Y-%m-%d") if width >= DAY_SECONDS else when.strftime("%Y-%m-%d %H:%M")
+        daily = self.scale.daily
+        start = float(self._bars["t"][k])
+        when = to_new_york(start + (DAY_SECONDS / 2 if daily else 0.0))
+        stamp = when.strftime("%Y-%m-%d") if daily else when.strftime("%Y-%m-%d %H:%M")
         o, h, lo, c, v = (float(self._bars[f][k]) for f in "ohlcv")
         price = fmt.format_price
         return f"{stamp}   O {price(o)}  H {price(h)}  L {price(lo)}  C {price(c)}   Vol {fmt.format_volume(v)}"
@@ -409,11 +410,17 @@ class PriceChart(QWidget):
 
     def _draw_markers(self) -> None:
         symbol = self.symbol
+        hits = [(f, price) for f in self._fires for s, price in f.inputs if s == symbol]
+        if not hits or not len(self.scale):
+            self.markers.setData(spots=[])
+            return
+        # Only fires within the drawn bars: one before the range would pile up on its first bar.
+        first, end = float(self.scale.starts[0]), float(self.scale.starts[-1]) + self.scale.width
+        hits = [(f, price) for f, price in hits if first <= f.time <= end]
+        xs = self.scale.x_of(np.array([f.time for f, _ in hits]))
         spots = [
-            {"pos": (f.time, price), "data": f"{f.title}\nvalue {f.value:,.4g} (level {f.level:g})"}
-            for f in self._fires
-            for s, price in f.inputs
-            if s == symbol
+            {"pos": (float(x), price), "data": f"{f.title}\nvalue {f.value:,.4g} (level {f.level:g})"}
+            for x, (f, price) in zip(xs, hits, strict=True)
         ]
         self.markers.setData(spots=spots)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import Any
 
@@ -16,8 +15,8 @@ from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import session_date
 from desktop.ui.charts.axes import PercentAxis
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
-from desktop.ui.charts.price_chart import axis_offset
 from desktop.ui.charts.summary import series_summary
+from desktop.ui.charts.trading_time import DAY, TradingTimeAxis, TradingTimeScale
 from desktop.ui.theme import LIGHT, Colors
 
 DEFAULT_SYMBOLS = ["IWM", "QQQ", "SPY"]
@@ -48,7 +47,7 @@ class RelativeChart(LazyChart):
         bar.addWidget(QLabel("since"))
         bar.addWidget(self.start_edit)
         bar.addWidget(self.note)
-        self.axis = pg.DateAxisItem(orientation="bottom", utcOffset=axis_offset(time.time()))
+        self.axis = TradingTimeAxis()
         self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": PercentAxis(orientation="left")})
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
@@ -58,6 +57,7 @@ class RelativeChart(LazyChart):
         self.zero = pg.InfiniteLine(angle=0, pos=0.0, movable=False)
         self.plot.addItem(self.zero, ignoreBounds=True)
         self.curves: dict[str, pg.PlotDataItem] = {}
+        self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # per symbol: close times, % return
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(bar)
@@ -118,14 +118,20 @@ class RelativeChart(LazyChart):
             self.start_edit.setDate(QDate(start.year, start.month, start.day))
             self.start_edit.blockSignals(False)
         missing = []
-        for symbol, curve in self.curves.items():
+        self._series = {}
+        for symbol in self.curves:
             bars = self._store.session_bars(symbol)
             x, y = relative_series(bars, start) if bars is not None else (np.empty(0), np.empty(0))
-            curve.setData(x, y)
+            self._series[symbol] = (x, y)
             if not len(x):
                 missing.append(symbol)
-            elif len(y):
-                self.axis.utcOffset = axis_offset(float(x[-1]))
+        # One trading-time axis over every session any of the symbols traded.
+        sessions = np.unique(np.concatenate([x for x, _ in self._series.values()] or [np.empty(0)]))
+        scale = TradingTimeScale(sessions - DAY / 2, DAY)
+        self.axis.set_scale(scale)
+        for symbol, curve in self.curves.items():
+            x, y = self._series[symbol]
+            curve.setData(scale.x_of(x), y)
         self.note.setText(f"no data before {start} for {', '.join(missing)}" if missing else "")
 
     def summary(self) -> dict[str, Any]:
@@ -137,7 +143,5 @@ class RelativeChart(LazyChart):
         }
 
     def values(self, symbol: str) -> tuple[np.ndarray, np.ndarray]:
-        if symbol not in self.curves:
-            return np.empty(0), np.empty(0)
-        x, y = self.curves[symbol].getData()
-        return (np.empty(0), np.empty(0)) if x is None else (x, y)
+        """The drawn series of `symbol`: session close times (epoch seconds) and % returns."""
+        return self._series.get(symbol, (np.empty(0), np.empty(0)))

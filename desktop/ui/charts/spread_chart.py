@@ -6,7 +6,6 @@ right-click on the chart offers "Alert when this crosses here".
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -23,8 +22,8 @@ from desktop.core.quote_store import QuoteStore
 from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.charts.axes import PercentAxis
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
-from desktop.ui.charts.price_chart import axis_offset
 from desktop.ui.charts.summary import series_summary
+from desktop.ui.charts.trading_time import DAY, TradingTimeAxis, TradingTimeScale
 from desktop.ui.theme import LIGHT, Colors
 
 WINDOWS = ["day", "5d", "20d", "mtd", "qtd", "ytd"]
@@ -72,7 +71,9 @@ class SpreadChart(LazyChart):
         bar.addWidget(self.hint)
 
         self.value_axis = PercentAxis(suffix=" pts", orientation="left")
-        self.axis = pg.DateAxisItem(orientation="bottom", utcOffset=axis_offset(time.time()))
+        self.axis = TradingTimeAxis()
+        self.scale = TradingTimeScale()
+        self._values: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))  # close times, measure
         self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": self.value_axis})
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
@@ -143,13 +144,14 @@ class SpreadChart(LazyChart):
     def draw(self) -> None:
         bars = {s: b for s in (self.a, self.b) if (b := self._store.session_bars(s)) is not None}
         x, y = measure_series(self.template(), bars)
-        self.curve.setData(x, y)
+        self._values = (x, y)
+        self.scale = TradingTimeScale(x - DAY / 2, DAY)
+        self.axis.set_scale(self.scale)
+        self.curve.setData(self.scale.x_of(x), y)
         if len(x):
             self.hint.setText("Drag a level to move its alert · right-click to add one")
         else:
             self.hint.setText(f"No value yet: {self.a} and {self.b} need data from before the window's base date")
-        if len(x):
-            self.axis.utcOffset = axis_offset(float(x[-1]))
         self._draw_markers()
 
     def summary(self) -> dict[str, Any]:
@@ -160,8 +162,8 @@ class SpreadChart(LazyChart):
         )
 
     def values(self) -> tuple[np.ndarray, np.ndarray]:
-        x, y = self.curve.getData()
-        return (np.empty(0), np.empty(0)) if x is None else (x, y)
+        """The drawn series: session close times (epoch seconds) and the measure after each session."""
+        return self._values
 
     # -- alert levels ---------------------------------------------------------------------------
 
@@ -246,10 +248,11 @@ class SpreadChart(LazyChart):
 
     def _draw_markers(self) -> None:
         ids = {r.id for r in (self.alerts.rules if self.alerts is not None else []) if self.matches(r)}
+        fires = [f for f in self._fires if f.rule_id in ids] if len(self.scale) else []
+        xs = self.scale.x_of(np.array([f.time for f in fires], dtype=np.float64))
         spots = [
-            {"pos": (f.time, f.value), "data": f"{f.title}\n{self._fmt(f.value)}"}
-            for f in self._fires
-            if f.rule_id in ids
+            {"pos": (float(x), f.value), "data": f"{f.title}\n{self._fmt(f.value)}"}
+            for x, f in zip(xs, fires, strict=False)
         ]
         self.markers.setData(spots=spots)
 

@@ -1,0 +1,158 @@
+"""Trading time: an x axis where sessions sit side by side, with no room for nights, weekends and holidays.
+
+Bar `k` of a chart occupies x in [k - 0.5, k + 0.5] and is centred on k, whatever its length in clock
+time, so a 5-day intraday chart is five sessions wide and a daily candle sits on its own date. Times
+inside a bar (ticks) map linearly within it. The axis labels the strongest calendar boundaries that fit
+(year, month, week, session, hour...), one label per place, never two overlapping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+
+from desktop.core.prices import FloatArray
+from desktop.core.sessions import to_new_york
+
+DAY = 86_400.0
+LABEL_PX = 64  # room one label needs on the axis
+# Boundary strengths, strongest last; clock times within a session below the day.
+YEAR, QUARTER, MONTH, WEEK, DAY_MARK = 9, 8, 7, 6, 5
+TIME_MARKS = ((4, 120), (3, 60), (2, 30), (1, 15))  # (strength, every so many minutes), coarsest first
+
+
+@dataclass
+class TradingTimeScale:
+    """Bars of `width` seconds starting at `starts` (ascending), mapped to x = 0, 1, 2, ..."""
+
+    starts: FloatArray = field(default_factory=lambda: np.empty(0))
+    width: float = DAY
+    _cache: tuple[list[datetime], list[int]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def daily(self) -> bool:
+        return self.width >= DAY
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def x_of(self, times: FloatArray) -> FloatArray:
+        """x of each time: its bar's index, offset by where in the bar it falls (-0.5 at the bar's start)."""
+        times = np.asarray(times, dtype=np.float64)
+        if not len(self.starts):
+            return np.full(times.shape, np.nan)
+        k = np.clip(np.searchsorted(self.starts, times, side="right") - 1, 0, len(self.starts) - 1)
+        inside = np.clip((times - self.starts[k]) / self.width, 0.0, 1.0)
+        return k - 0.5 + inside
+
+    def time_of(self, x: float) -> float:
+        """The time at x (a bar's start plus the part of its width): the crosshair's inverse of `x_of`."""
+        if not len(self.starts):
+            return float("nan")
+        k = int(np.clip(np.floor(x + 0.5), 0, len(self.starts) - 1))
+        return float(self.starts[k] + np.clip(x - k + 0.5, 0.0, 1.0) * self.width)
+
+    def index_at(self, x: float) -> int | None:
+        """The bar under x, or None when there are no bars."""
+        if not len(self.starts):
+            return None
+        return int(np.clip(np.floor(x + 0.5), 0, len(self.starts) - 1))
+
+    def labels(self, lo: float, hi: float, pixels: float) -> list[tuple[float, str]]:
+        """(x, text) of the calendar boundaries to label between x = lo and hi on an axis `pixels` wide.
+
+        The finest kind of boundary whose usual spacing leaves room for a label is the finest labelled
+        (so the steps are even: every hour, or every Monday); a stronger boundary wins a clash.
+        """
+        n = len(self.starts)
+        if not n or pixels <= 0 or hi <= lo:
+            return []
+        first = max(int(np.ceil(lo)), 0)
+        last = min(int(np.floor(hi)), n - 1)
+        moments, strengths = self._boundaries()
+        gap = LABEL_PX * (hi - lo) / pixels  # bars one label needs
+        finest = next((s for s, bars in self._spacings() if bars >= gap), YEAR)
+        offset = 0.0 if self.daily else -0.5  # a date on its bar's centre; a clock time at its bar's start
+        kept: list[tuple[float, int]] = []
+        for k in sorted(range(first, last + 1), key=lambda k: (-strengths[k], k)):
+            if strengths[k] < max(finest, 1):
+                break
+            x = k + offset
+            if all(abs(x - other) >= gap for other, _ in kept):
+                kept.append((x, k))
+        return [(x, self._text(moments[k], strengths[k], finest, k == 0)) for x, k in sorted(kept)]
+
+    def _spacings(self) -> list[tuple[int, float]]:
+        """(strength, usual bars between two boundaries of it), finest first."""
+        if self.daily:
+            return [(DAY_MARK, 1.0), (WEEK, 5.0), (MONTH, 21.0), (QUARTER, 63.0), (YEAR, 252.0)]
+        per_minute = 60.0 / self.width
+        session = self._bars_per_session()
+        marks = [(strength, step * per_minute) for strength, step in TIME_MARKS[::-1]]
+        days = [(DAY_MARK, session), (WEEK, 5 * session), (MONTH, 21 * session), (QUARTER, 63 * session)]
+        return [*marks, *days, (YEAR, 252 * session)]
+
+    def _bars_per_session(self) -> float:
+        strengths = self._boundaries()[1]
+        sessions = sum(1 for s in strengths if s >= DAY_MARK)
+        return len(strengths) / max(sessions, 1)
+
+    def _text(self, moment: datetime, strength: int, finest: int, first: bool) -> str:
+        if self.daily:
+            if first:
+                return moment.strftime("%b %Y")
+            if strength >= YEAR:
+                return str(moment.year)
+            return moment.strftime("%b") if strength >= MONTH else moment.strftime("%-d")
+        if strength < DAY_MARK:
+            return moment.strftime("%H:%M")
+        if first or strength >= YEAR:
+            return moment.strftime("%b %-d %Y") if strength >= YEAR and not first else moment.strftime("%b %-d")
+        # Days apart: the weekday names them; weeks or months apart: the date does.
+        return moment.strftime("%a %-d") if finest <= DAY_MARK else moment.strftime("%b %-d")
+
+    def _boundaries(self) -> tuple[list[datetime], list[int]]:
+        """Each bar's time in New York and the strength of its boundary with the bar before, worked out once."""
+        if self._cache is None:
+            moments = [to_new_york(float(t) + (self.width / 2 if self.daily else 0.0)) for t in self.starts]
+            self._cache = (moments, [self._strength(moments[k - 1] if k else None, m) for k, m in enumerate(moments)])
+        return self._cache
+
+    def _strength(self, before: datetime | None, now: datetime) -> int:
+        """How strong the calendar boundary between two bars is (0: none)."""
+        if before is None or now.year != before.year:
+            return YEAR
+        if now.month != before.month:
+            return QUARTER if now.month % 3 == 1 else MONTH
+        if now.date() != before.date():
+            return WEEK if now.isocalendar()[1] != before.isocalendar()[1] else DAY_MARK
+        if self.daily:
+            return 0
+        minutes = now.hour * 60 + now.minute
+        return next((strength for strength, step in TIME_MARKS if minutes % step == 0), 0)
+
+
+class TradingTimeAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no types
+    """A bottom axis that labels a `TradingTimeScale` (not `scale`: AxisItem and QGraphicsItem use that name)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(orientation="bottom", **kwargs)
+        self.trading = TradingTimeScale()
+        self._texts: dict[float, str] = {}
+
+    def set_scale(self, scale: TradingTimeScale) -> None:
+        self.trading = scale
+        self.picture = None  # labels are cached: rebuild them
+        self.update()
+
+    def tickValues(self, lo: float, hi: float, size: float) -> list[tuple[float, list[float]]]:
+        labels = self.trading.labels(lo, hi, size)
+        self._texts = dict(labels)
+        return [(1.0, [x for x, _ in labels])]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [self._texts.get(v, "") for v in values]
