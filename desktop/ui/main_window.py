@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -258,8 +258,13 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
         )
 
     def _export_chart(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export Chart", "tickerdesk-chart.png", "PNG image (*.png)")
+        pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+        folder = Path(pictures) if pictures and Path(pictures).is_dir() else Path.home()
+        suggested = str(folder / f"tickerdesk-{self.charts.export_name()}.png")
+        name, _ = QFileDialog.getSaveFileName(self, "Export Chart", suggested, "PNG image (*.png)")
         if name:
+            if not name.lower().endswith(".png"):
+                name += ".png"
             ok = self.charts.export_png(Path(name))
             self.show_message(f"Saved the chart to {name}" if ok else f"Could not save {name}", error=not ok)
 

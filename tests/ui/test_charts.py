@@ -325,3 +325,25 @@ def test_chart_with_nothing_to_draw_exits_2(tickerdesk_home: Path, tmp_path: Pat
     done = tickerdesk("chart", "SPY", "--range", "1D", "--png", str(out), home=tickerdesk_home)
     assert done.returncode == 2 and "nothing to draw" in done.stderr and not out.exists()
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_export_is_the_chart_alone_under_a_title(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:
+    seed(ROTATION)
+    window = make_window(speed=0, start=date(2026, 8, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    charts = window.charts
+    charts.tabs.setCurrentWidget(charts.spread)
+    charts.spread.refresh(force=True)
+    out = tmp_path / "spread.png"
+    assert charts.export_png(out)
+    image = QImage(str(out))
+    plot = charts.spread.plot
+    # The plot's own pixels and a title band: no pair boxes, measure menus or hint line above or below.
+    assert (image.width(), image.height()) == (plot.width(), plot.height() + 54)
+    assert image.height() < charts.spread.height() + 54 - charts.spread.a_edit.height()
+    headline, detail = charts.spread.export_title()
+    assert headline.startswith("IWM − QQQ · qtd return spread") and "1 alert level" in headline
+    assert detail == "Replay of recorded bars · as of 2026-08-21"
+    charts.tabs.setCurrentWidget(charts.price)
+    assert charts.export_name() == "SPY-All"
+    assert charts.price.export_title()[0].startswith("SPY · All · line · 765.72")

@@ -75,9 +75,16 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
         price.set_range(args.range)
         chart, what = price, f"{wanted[0]} price ({args.range}{', candles' if args.candles else ''})"
     chart.set_colors(colors)
+    from desktop.ui.charts.chart_image import TITLE_HEIGHT, chart_image
+
     width, height = args.size
     chart.resize(width, height)
     chart.show()
+    app.processEvents()
+    # The image is the plot under its title band: grow the widget by what its controls take, so the
+    # image has exactly the size asked for.
+    view = chart.export_view()
+    chart.resize(chart.width() + width - view.width(), chart.height() + height - TITLE_HEIGHT - view.height())
     app.processEvents()
     if isinstance(chart, PriceChart):
         chart.refresh(reset_view=True)
@@ -88,7 +95,7 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
         chart.close()
         raise PriceFileError(f"nothing to draw: {chart.empty_reason}")
     args.png.parent.mkdir(parents=True, exist_ok=True)
-    if not chart.grab().save(str(args.png)):
+    if not chart_image(chart).save(str(args.png)):
         raise PriceFileError(f"could not write {args.png}")
     chart.close()
     return f"saved {what} to {args.png}"

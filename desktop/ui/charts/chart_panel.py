@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from desktop.core.alerts.engine import AlertEngine
 from desktop.core.quote_store import QuoteStore
 from desktop.ui.alerts_controller import AlertsController
+from desktop.ui.charts.chart_image import chart_image
 from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.charts.relative_chart import RelativeChart
 from desktop.ui.charts.rotation_panel import RotationPanel
@@ -70,6 +71,17 @@ class ChartPanel(QWidget):
         assert isinstance(shown, PriceChart | RelativeChart | SpreadChart)
         return {"tab": self.tabs.tabText(self.tabs.currentIndex())} | shown.summary()
 
+    def export_name(self) -> str:
+        """A file name stem for the shown chart: 'SPY-5D', 'relative', 'IWM-QQQ-qtd'."""
+        shown = self.tabs.currentWidget()
+        if shown is self.price:
+            return f"{self.price.symbol or 'chart'}-{self.price.range}"
+        if shown is self.spread:
+            return f"{self.spread.a}-{self.spread.b}-{self.spread.measure_window.text}"
+        return "relative"
+
     def export_png(self, path: Path) -> bool:
-        """Save the visible chart (with the rotation grid above it) as a PNG file."""
-        return self.grab().save(str(path))
+        """Save the shown chart alone (its plot under a title band) as a PNG file."""
+        shown = self.tabs.currentWidget()
+        assert isinstance(shown, PriceChart | RelativeChart | SpreadChart)
+        return chart_image(shown).save(str(path))

@@ -25,6 +25,7 @@ from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import NEW_YORK, session_date, to_new_york
 from desktop.ui.charts.axes import VolumeAxis
 from desktop.ui.charts.candles import CandlestickItem
+from desktop.ui.charts.chart_image import source_line
 from desktop.ui.charts.lazy_chart import style_axes
 from desktop.ui.charts.summary import series_summary
 from desktop.ui.charts.trading_time import TradingTimeAxis, TradingTimeScale
@@ -312,6 +313,22 @@ class PriceChart(QWidget):
             self.prev_close.setValue(quote.prev_close)
         self._limit_view(len(bars["t"]), reset_view)
         self._draw_markers()
+
+    def export_view(self) -> QWidget:
+        """The plot alone for an export (the crosshair follows the mouse, not the data: hidden)."""
+        self.cross_v.setVisible(False)
+        self.cross_h.setVisible(False)
+        shown = self.stack.currentWidget()
+        assert shown is not None
+        return shown
+
+    def export_title(self) -> tuple[str, str]:
+        quote = self._store.latest(self.symbol) if self.symbol else None
+        style = "candles" if self.candles_on else "line"
+        headline = f"{self.symbol or 'No symbol'} · {self.range} · {style}"
+        if quote is not None:
+            headline += f" · {fmt.quote_price(quote)} {fmt.quote_change(quote)} ({fmt.format_pct(quote.change_pct)})"
+        return headline, source_line([quote])
 
     @property
     def shown(self) -> tuple[FloatArray, FloatArray]:

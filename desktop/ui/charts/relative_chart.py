@@ -14,6 +14,7 @@ from desktop.core.measures import quarter_start, relative_series
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import session_date
 from desktop.ui.charts.axes import PercentAxis
+from desktop.ui.charts.chart_image import source_line
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.charts.summary import series_summary
 from desktop.ui.charts.trading_time import DAY, TradingTimeAxis, TradingTimeScale
@@ -133,6 +134,16 @@ class RelativeChart(LazyChart):
             x, y = self._series[symbol]
             curve.setData(scale.x_of(x), y)
         self.note.setText(f"no data before {start} for {', '.join(missing)}" if missing else "")
+
+    def export_view(self) -> QWidget:
+        view: QWidget = self.plot
+        return view
+
+    def export_title(self) -> tuple[str, str]:
+        start = self.effective_start()
+        since = f"since the close before {start.isoformat()}" if start else "(no data yet)"
+        quotes = [self._store.latest(s) for s in self.symbols]
+        return f"Return of {', '.join(self.symbols)} {since}", source_line(quotes)
 
     def summary(self) -> dict[str, Any]:
         start = self.effective_start()

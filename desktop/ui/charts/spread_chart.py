@@ -21,6 +21,7 @@ from desktop.core.measures import measure_series
 from desktop.core.quote_store import QuoteStore
 from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.charts.axes import PercentAxis
+from desktop.ui.charts.chart_image import source_line
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.charts.summary import series_summary
 from desktop.ui.charts.trading_time import DAY, TradingTimeAxis, TradingTimeScale
@@ -153,6 +154,20 @@ class SpreadChart(LazyChart):
         else:
             self.hint.setText(f"No value yet: {self.a} and {self.b} need data from before the window's base date")
         self._draw_markers()
+
+    def export_view(self) -> QWidget:
+        view: QWidget = self.plot
+        return view
+
+    def export_title(self) -> tuple[str, str]:
+        if self.kind is AlertType.SPREAD:
+            what = f"{self.a} − {self.b} · {self.measure_window.text} return spread (points)"
+        else:
+            what = f"{self.a} / {self.b} · price ratio"
+        levels = len(self.level_lines)
+        if levels:
+            what += f" · {levels} alert level{'s' if levels > 1 else ''}"
+        return what, source_line([self._store.latest(self.a), self._store.latest(self.b)])
 
     def summary(self) -> dict[str, Any]:
         window = self.measure_window.text if self.kind is AlertType.SPREAD else None
