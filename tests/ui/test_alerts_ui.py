@@ -214,7 +214,8 @@ def test_quick_price_alert_from_the_table(qtbot: QtBot, make_window: MakeWindow)
 
 def test_backtest_dialog_lists_and_marks_fires(qtbot: QtBot, make_window: MakeWindow) -> None:
     seed(NVDA)
-    window = make_window(run=False, start=date(2025, 10, 1))
+    window = make_window(speed=0, start=date(2025, 10, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)  # markers sit on the bars the chart draws
     dialog = window.open_backtest("nvda175")
     assert dialog is not None
     dialog.source_box.setCurrentText("Bundled daily bars")

@@ -20,7 +20,7 @@ from desktop.ui.charts.spread_chart import SpreadChart
 
 from ..test_cli import tickerdesk
 from .conftest import MakeWindow, replayed
-from .test_alerts_ui import repository, seed
+from .test_alerts_ui import NVDA, repository, seed, stored_fires
 
 ROTATION = {"id": "rotation", "type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd", "condition": "crosses_above",
             "level": 1.5, "cooldown": "1d"}  # fmt: skip
@@ -347,3 +347,37 @@ def test_export_is_the_chart_alone_under_a_title(qtbot: QtBot, make_window: Make
     charts.tabs.setCurrentWidget(charts.price)
     assert charts.export_name() == "SPY-All"
     assert charts.price.export_title()[0].startswith("SPY · All · line · 765.72")
+
+
+def test_price_alerts_are_levels_on_the_price_chart(qtbot: QtBot, make_window: MakeWindow) -> None:
+    from desktop.ui.charts.price_scale import ScaleMode
+
+    seed(NVDA)
+    window = make_window(speed=0, start=date(2025, 10, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    chart = window.chart
+    window.table.select_symbol("NVDA")
+    line = chart.levels.lines["nvda175"]
+    assert line.value() == 175.0 and "NVDA price crosses below 175" in line.label.textItem.toPlainText()
+    last = window.store.latest("NVDA")
+    assert last is not None and chart.last_tag.value() == last.price and chart.last_tag.isVisible()
+    assert chart.marker_count() == len([f for f in stored_fires() if f.fire.rule_id == "nvda175"]) > 0
+    line.setValue(180.0)
+    line.sigPositionChangeFinished.emit(line)  # released: saved
+    with repository() as repo:
+        assert {r.id: r.level for r in repo.rules()[0]}["nvda175"] == 180.0
+    added = chart.add_rule_at(last.price * 1.1)
+    assert added is not None and added.symbol == "NVDA" and added.condition.value == "crosses_above"
+    assert added.id in chart.levels.lines
+
+    chart.set_scale_mode(ScaleMode.LOG)
+    assert line.value() == pytest.approx(np.log10(180.0))
+    assert chart.last_tag.value() == pytest.approx(np.log10(last.price))
+    chart.set_scale_mode(ScaleMode.PERCENT)
+    x, y = chart.line.getData()
+    first = chart.shown[1][0]
+    assert y[0] == 0.0 and y[-1] == pytest.approx((last.price / first - 1) * 100)
+    assert line.value() == pytest.approx((180.0 / first - 1) * 100)
+
+    window.table.select_symbol("SPY")  # other symbol: other levels, no stale crosshair figures
+    assert "nvda175" not in chart.levels.lines and chart.readout.text() == ""

@@ -30,7 +30,7 @@ class ChartPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.rotation = RotationPanel(engine)
-        self.price = PriceChart(store)
+        self.price = PriceChart(store, alerts)
         self.relative = RelativeChart(store)
         self.spread = SpreadChart(store, alerts)
         self.tabs = QTabWidget()
@@ -46,7 +46,10 @@ class ChartPanel(QWidget):
         self._redraw: Coalescer[str] = Coalescer(REDRAW_MS, self._redraw_now, self)
 
     def symbols_changed(self, symbols: set[str]) -> None:
-        """Called once per flush: note what moved; the charts hear about it on the next redraw."""
+        """Called once per flush: note what moved; the charts hear about it on the next redraw. The price
+        chart's header follows at once, so it always agrees with the table."""
+        if self.price.symbol in symbols:
+            self.price.update_title()
         self._redraw.add(symbols)
 
     def _redraw_now(self, symbols: set[str]) -> None:

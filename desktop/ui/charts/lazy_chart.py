@@ -10,7 +10,7 @@ from desktop.ui.theme import Colors
 
 
 def style_axes(plot: pg.PlotItem | pg.PlotWidget, colors: Colors) -> None:
-    for name in ("left", "bottom"):
+    for name in ("left", "bottom", "right"):
         axis = plot.getAxis(name)
         axis.setPen(colors.chart_foreground)
         axis.setTextPen(colors.chart_foreground)

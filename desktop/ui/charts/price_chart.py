@@ -14,19 +14,33 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.core import formatting as fmt
 from desktop.core.alerts.engine import AlertFire
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition, new_rule_id
 from desktop.core.bars import BarSeries
 from desktop.core.measures import session_times
 from desktop.core.prices import FloatArray
+from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import NEW_YORK, session_date, to_new_york
+from desktop.ui.alerts_controller import AlertsController
+from desktop.ui.charts.alert_levels import AlertLevels
 from desktop.ui.charts.axes import VolumeAxis
 from desktop.ui.charts.candles import CandlestickItem
 from desktop.ui.charts.chart_image import source_line
 from desktop.ui.charts.lazy_chart import style_axes
+from desktop.ui.charts.price_scale import PriceAxis, PriceMapping, ScaleMode
 from desktop.ui.charts.summary import series_summary
 from desktop.ui.charts.trading_time import TradingTimeAxis, TradingTimeScale
 from desktop.ui.theme import LIGHT, Colors
@@ -64,9 +78,12 @@ def regroup(bars: BarSeries, bucket: int, since: float) -> dict[str, FloatArray]
 class PriceChart(QWidget):
     """Plots the selected symbol from the store: its ticks as a line, or OHLC candles, with volume below."""
 
-    def __init__(self, store: QuoteStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: QuoteStore, alerts: AlertsController | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._store = store
+        self.mapping = PriceMapping()
         self.symbol: str | None = None
         self.range = "All"
         self.candles_on = False
@@ -99,15 +116,23 @@ class PriceChart(QWidget):
         self.candle_button.setFlat(True)
         self.candle_button.toggled.connect(self.set_candles)
         top.addWidget(self.candle_button)
+        self.scale_box = QComboBox()
+        for mode, label in ((ScaleMode.LINEAR, "Linear"), (ScaleMode.LOG, "Log"), (ScaleMode.PERCENT, "Percent")):
+            self.scale_box.addItem(label, mode)
+        self.scale_box.setToolTip("Price scale: linear, logarithmic, or percent from the first point shown")
+        self.scale_box.currentIndexChanged.connect(lambda _i: self.set_scale_mode(self.scale_box.currentData()))
+        top.addWidget(self.scale_box)
 
         # Trading time, read in exchange (New York) time whatever the machine's zone: sessions side by side.
         self.scale = TradingTimeScale()
         self.axis = TradingTimeAxis()
         self.volume_axis = TradingTimeAxis()
         self.canvas = pg.GraphicsLayoutWidget()
-        self.price_plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.axis})
+        # Prices read on the right, as on a trading terminal: beside the newest bar and its price tag.
+        self.price_axis = PriceAxis(orientation="right")
+        self.price_plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.axis, "right": self.price_axis})
         self.volume_plot = self.canvas.addPlot(
-            row=1, col=0, axisItems={"bottom": self.volume_axis, "left": VolumeAxis(orientation="left")}
+            row=1, col=0, axisItems={"bottom": self.volume_axis, "right": VolumeAxis(orientation="right")}
         )
         self.canvas.ci.layout.setRowStretchFactor(0, 4)
         self.canvas.ci.layout.setRowStretchFactor(1, 1)
@@ -120,8 +145,10 @@ class PriceChart(QWidget):
             plot.getViewBox().setAutoVisible(y=True)
             plot.hideButtons()
         self.volume_plot.setMaximumHeight(110)
-        self.volume_plot.getAxis("left").setWidth(60)
-        self.price_plot.getAxis("left").setWidth(60)
+        for plot in (self.price_plot, self.volume_plot):
+            plot.hideAxis("left")
+            plot.showAxis("right")
+            plot.getAxis("right").setWidth(70)
         self.price_plot.setClipToView(True)
         self.price_plot.setDownsampling(auto=True, mode="peak")
         self.line = self.price_plot.plot([], [], name="price")
@@ -134,6 +161,15 @@ class PriceChart(QWidget):
         self.prev_close = pg.InfiniteLine(angle=0, movable=False)
         self.prev_close.setVisible(False)
         self.price_plot.addItem(self.prev_close, ignoreBounds=True)
+        self.last_tag = pg.InfiniteLine(
+            angle=0, movable=False, label="", labelOpts={"position": 1.0, "anchors": [(1, 0.5), (1, 0.5)]}
+        )
+        self.last_tag.setVisible(False)
+        self.price_plot.addItem(self.last_tag, ignoreBounds=True)
+        self.levels = AlertLevels(
+            self.price_plot, alerts, matches=self._matches, new_rule=self._new_rule, describe=fmt.format_price,
+            what="price", parent=self,
+        )  # fmt: skip
         self.markers = pg.ScatterPlotItem(size=12, symbol="t1", hoverable=True, tip=self._marker_tip)
         self.markers.setZValue(10)
         self.price_plot.addItem(self.markers)
@@ -164,6 +200,7 @@ class PriceChart(QWidget):
 
     def set_colors(self, colors: Colors) -> None:
         self.colors = colors
+        self.readout.setText("")
         self.canvas.setBackground(colors.chart_background)
         for plot in (self.price_plot, self.volume_plot):
             style_axes(plot, colors)
@@ -177,6 +214,11 @@ class PriceChart(QWidget):
         self.cross_h.setPen(cross)
         self.markers.setBrush(pg.mkBrush(colors.marker))
         self.markers.setPen(pg.mkPen(colors.chart_foreground, width=1))
+        self.last_tag.setPen(pg.mkPen(colors.chart_line, width=1, style=Qt.PenStyle.DotLine))
+        self.last_tag.label.fill = pg.mkBrush(colors.chart_line)
+        self.last_tag.label.setColor(colors.chart_background)
+        self.levels.colors = colors
+        self.levels.sync()
         self._dirty = True
         self.refresh()
 
@@ -184,10 +226,35 @@ class PriceChart(QWidget):
 
     def show_symbol(self, symbol: str | None) -> None:
         self.symbol = symbol
+        self.readout.setText("")  # the crosshair's figures were the previous symbol's
+        self.levels.sync()
         self.refresh(reset_view=True)
+
+    def set_scale_mode(self, mode: ScaleMode) -> None:
+        self.mapping = PriceMapping(mode, self.mapping.base)
+        self.scale_box.setCurrentIndex(self.scale_box.findData(mode))
+        self.refresh(reset_view=True)
+
+    # -- price alerts ---------------------------------------------------------------------------
+
+    def _matches(self, rule: AlertRule) -> bool:
+        return rule.type is AlertType.PRICE and rule.symbol == self.symbol
+
+    def _new_rule(self, condition: Condition, level: float) -> AlertRule | None:
+        if not self.symbol:
+            return None
+        name = f"{self.symbol} {'below' if condition is Condition.CROSSES_BELOW else 'above'} {fmt.format_price(level)}"
+        return AlertRule(new_rule_id(), AlertType.PRICE, condition, level, symbol=self.symbol, name=name)
+
+    def add_rule_at(self, price: float | None) -> AlertRule | None:
+        """A new price alert on the shown symbol at `price`, crossing away from the last price."""
+        quote = self._store.latest(self.symbol) if self.symbol else None
+        self.levels.current = quote.price if quote is not None else None
+        return self.levels.add_at(price)
 
     def set_range(self, name: str) -> None:
         self.range = name
+        self.readout.setText("")
         self.range_buttons[name].setChecked(True)
         self.refresh(reset_view=True)
 
@@ -270,6 +337,7 @@ class PriceChart(QWidget):
             self.candles.setData(*(np.empty(0),) * 5, 1.0)
             self.volume.setData([0.0, 1.0], [0.0])
             self.prev_close.setVisible(False)
+            self.last_tag.setVisible(False)
             self.title.setText(f"{symbol} · no quotes yet" if symbol else "Select a symbol")
             self._bars = {}
             self._shown = (np.empty(0), np.empty(0))
@@ -292,14 +360,35 @@ class PriceChart(QWidget):
         self.scale = scale = TradingTimeScale(bars["t"], width)
         self.axis.set_scale(scale)
         self.volume_axis.set_scale(scale)
+        first = float(y[0]) if len(y) else float(bars["c"][0]) if len(bars["c"]) else 1.0
+        self.mapping = mapping = PriceMapping(self.mapping.mode, first)  # percent: 0 % at the first point
+        self.price_axis.set_mapping(mapping)
+        self.levels.set_mapping(mapping.value_to_y, mapping.from_y)
+        to_y = mapping.to_y
         lefts = np.arange(len(bars["t"]), dtype=np.float64) - 0.5  # bar k spans k - 0.5 .. k + 0.5
         self.line.setVisible(not self.candles_on)
         self.candles.setVisible(self.candles_on)
         if self.candles_on:  # a hidden item is not redrawn: its picture is only rebuilt when shown
-            self.candles.setData(lefts, bars["o"], bars["h"], bars["l"], bars["c"], 1.0)
+            self.candles.setData(lefts, to_y(bars["o"]), to_y(bars["h"]), to_y(bars["l"]), to_y(bars["c"]), 1.0)
         else:
-            self.line.setData(scale.x_of(x), y)
+            self.line.setData(scale.x_of(x), to_y(y))
         self.set_volume(lefts, bars["v"], 1.0)
+        self.update_title(quote)
+        show_prev = self.range == "1D" and quote.prev_close is not None and not quote.daily
+        self.prev_close.setVisible(show_prev)
+        if show_prev and quote.prev_close is not None:
+            self.prev_close.setValue(mapping.value_to_y(quote.prev_close))
+        self.last_tag.setVisible(True)
+        self.last_tag.setValue(mapping.value_to_y(quote.price))
+        self.last_tag.label.setText(f" {fmt.quote_price(quote)} ")
+        self._limit_view(len(bars["t"]), reset_view)
+        self._draw_markers()
+
+    def update_title(self, quote: Quote | None = None) -> None:
+        """The header from the symbol's latest quote: cheap, so it follows every flush like the table."""
+        quote = quote or (self._store.latest(self.symbol) if self.symbol else None)
+        if quote is None:
+            return
         change = f"{fmt.quote_change(quote)} ({fmt.format_pct(quote.change_pct)})"
         closing = fmt.at_close(quote)
         session = f"{quote.session.value.capitalize()}: " if closing else ""
@@ -307,12 +396,6 @@ class PriceChart(QWidget):
             f"<b>{quote.symbol}</b>  {session}{fmt.quote_price(quote)}  {change}"
             f"{'  ·  ' + closing if closing else ''}  ·  {fmt.iso_time(quote)}"
         )
-        show_prev = self.range == "1D" and quote.prev_close is not None and not quote.daily
-        self.prev_close.setVisible(show_prev)
-        if show_prev and quote.prev_close is not None:
-            self.prev_close.setValue(quote.prev_close)
-        self._limit_view(len(bars["t"]), reset_view)
-        self._draw_markers()
 
     def export_view(self) -> QWidget:
         """The plot alone for an export (the crosshair follows the mouse, not the data: hidden)."""
@@ -435,9 +518,10 @@ class PriceChart(QWidget):
         first, end = float(self.scale.starts[0]), float(self.scale.starts[-1]) + self.scale.width
         hits = [(f, price) for f, price in hits if first <= f.time <= end]
         xs = self.scale.x_of(np.array([f.time for f, _ in hits]))
+        ys = self.mapping.to_y(np.array([price for _, price in hits]))
         spots = [
-            {"pos": (float(x), price), "data": f"{f.title}\nvalue {f.value:,.4g} (level {f.level:g})"}
-            for x, (f, price) in zip(xs, hits, strict=True)
+            {"pos": (float(x), float(y)), "data": f"{f.title}\nvalue {f.value:,.4g} (level {f.level:g})"}
+            for x, y, (f, _price) in zip(xs, ys, hits, strict=True)
         ]
         self.markers.setData(spots=spots)
 

@@ -10,9 +10,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition, new_rule_id
@@ -20,6 +19,7 @@ from desktop.core.alerts.windows import Window, parse_window
 from desktop.core.measures import measure_series
 from desktop.core.quote_store import QuoteStore
 from desktop.ui.alerts_controller import AlertsController
+from desktop.ui.charts.alert_levels import AlertLevels
 from desktop.ui.charts.axes import PercentAxis
 from desktop.ui.charts.chart_image import source_line
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
@@ -42,7 +42,6 @@ class SpreadChart(LazyChart):
         self.kind = AlertType.SPREAD
         self.measure_window: Window = parse_window("qtd")
         self._dirty = True
-        self.level_lines: dict[str, pg.InfiniteLine] = {}
         self._fires: list[AlertFire] = []
 
         self.a_edit = QLineEdit(self.a)
@@ -86,16 +85,15 @@ class SpreadChart(LazyChart):
         self.markers = pg.ScatterPlotItem(size=12, symbol="t1", hoverable=True, tip=lambda x, y, data: str(data))
         self.markers.setZValue(10)
         self.plot.addItem(self.markers)
-        self.plot.scene().sigMouseClicked.connect(self._clicked)
-        self.add_here_action = QAction("Alert When This Crosses Here", self)
-        self._menu_value: float | None = None
-        self.add_here_action.triggered.connect(lambda: self.add_rule_at(self._menu_value))
+        self.levels = AlertLevels(
+            self.plot.getPlotItem(), alerts, matches=self.matches, new_rule=self._new_rule, describe=self._fmt,
+            what="this", parent=self,
+        )  # fmt: skip
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(bar)
         layout.addWidget(self.plot, 1)
         if alerts is not None:  # a headless export draws the measure alone
-            alerts.rules_changed.connect(self._sync_levels)
             alerts.fires_logged.connect(lambda stored: self.add_fires([s.fire for s in stored]))
 
     # -- what is measured -----------------------------------------------------------------------
@@ -149,6 +147,7 @@ class SpreadChart(LazyChart):
         self.scale = TradingTimeScale(x - DAY / 2, DAY)
         self.axis.set_scale(self.scale)
         self.curve.setData(self.scale.x_of(x), y)
+        self.levels.current = float(y[-1]) if len(y) else None
         if len(x):
             self.hint.setText("Drag a level to move its alert · right-click to add one")
         else:
@@ -171,7 +170,7 @@ class SpreadChart(LazyChart):
 
     def summary(self) -> dict[str, Any]:
         window = self.measure_window.text if self.kind is AlertType.SPREAD else None
-        levels = {line.rule_id: float(line.value()) for line in self.level_lines.values()}
+        levels = self.levels.levels()
         return {"a": self.a, "b": self.b, "measure": self.kind.value, "window": window, "levels": levels} | (
             series_summary(*self.values(), daily=True)
         )
@@ -182,73 +181,27 @@ class SpreadChart(LazyChart):
 
     # -- alert levels ---------------------------------------------------------------------------
 
+    @property
+    def level_lines(self) -> dict[str, pg.InfiniteLine]:
+        return self.levels.lines
+
     def _sync_levels(self) -> None:
-        """One draggable line per enabled-or-not rule on this pair and measure; others removed."""
-        rules = self.alerts.rules if self.alerts is not None else []
-        wanted = {r.id: r for r in rules if self.matches(r)}
-        for rule_id in [k for k in self.level_lines if k not in wanted]:
-            self.plot.removeItem(self.level_lines.pop(rule_id))
-        for rule_id, rule in wanted.items():
-            line = self.level_lines.get(rule_id)
-            if line is None:
-                line = pg.InfiniteLine(
-                    angle=0, movable=True, label="", labelOpts={"position": 0.01, "anchors": [(0, 1), (0, 1)]}
-                )
-                line.sigDragged.connect(self._dragging)
-                line.sigPositionChangeFinished.connect(self._dropped)
-                line.rule_id = rule_id
-                self.plot.addItem(line, ignoreBounds=True)
-                self.level_lines[rule_id] = line
-            if not line.moving:
-                line.setValue(rule.level)
-            style = Qt.PenStyle.SolidLine if rule.enabled else Qt.PenStyle.DotLine
-            line.setPen(pg.mkPen(self.colors.marker, width=2, style=style))
-            line.setHoverPen(pg.mkPen(self.colors.marker, width=4))
-            line.label.setText(f"{rule.title}: {self._fmt(rule.level)}")
-            line.label.setColor(self.colors.chart_foreground)
+        self.levels.colors = self.colors
+        self.levels.sync()
 
     def _fmt(self, value: float) -> str:
         return f"{value:+.2f} pts" if self.kind is AlertType.SPREAD else f"{value:.4f}"
 
-    def _dragging(self, line: pg.InfiniteLine) -> None:
-        assert self.alerts is not None
-        rule = self.alerts.engine.rule(line.rule_id)
-        if rule is not None:
-            line.label.setText(f"{rule.title}: {self._fmt(float(line.value()))} (release to save)")
-
-    def _dropped(self, line: pg.InfiniteLine) -> None:
-        assert self.alerts is not None
-        rule = self.alerts.engine.rule(line.rule_id)
-        if rule is None:
-            return
-        level = round(float(line.value()), 4)
-        if level != rule.level:
-            self.alerts.save_rule(rule.with_changes(level=level))
+    def _new_rule(self, condition: Condition, level: float) -> AlertRule:
+        spread = self.kind is AlertType.SPREAD
+        name = f"{self.a} − {self.b} {self.measure_window.text}" if spread else f"{self.a} / {self.b}"
+        return self.template().with_changes(id=new_rule_id(), condition=condition, level=level, name=name)
 
     def add_rule_at(self, value: float | None) -> AlertRule | None:
         """A new alert on this pair and measure at `value`, crossing in the direction away from now."""
-        if value is None or self.alerts is None:
-            return None
         _, y = self.values()
-        current = float(y[-1]) if len(y) else None
-        condition = Condition.CROSSES_BELOW if current is not None and value < current else Condition.CROSSES_ABOVE
-        spread = self.kind is AlertType.SPREAD
-        name = f"{self.a} − {self.b} {self.measure_window.text}" if spread else f"{self.a} / {self.b}"
-        rule = self.template().with_changes(id=new_rule_id(), condition=condition, level=round(value, 4), name=name)
-        return rule if self.alerts.save_rule(rule) else None
-
-    def _clicked(self, event: Any) -> None:
-        if event.button() != Qt.MouseButton.RightButton or self.alerts is None:
-            return
-        pos: QPointF = event.scenePos()
-        if not self.plot.sceneBoundingRect().contains(pos):
-            return
-        self._menu_value = float(self.plot.getViewBox().mapSceneToView(pos).y())
-        self.add_here_action.setText(f"Alert When This Crosses {self._fmt(self._menu_value)}")
-        menu = QMenu(self)
-        menu.addAction(self.add_here_action)
-        menu.popup(event.screenPos().toPoint())
-        event.accept()
+        self.levels.current = float(y[-1]) if len(y) else None
+        return self.levels.add_at(value)
 
     # -- markers --------------------------------------------------------------------------------
 
