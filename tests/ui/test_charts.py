@@ -374,7 +374,7 @@ def test_price_alerts_are_levels_on_the_price_chart(qtbot: QtBot, make_window: M
     assert line.value() == pytest.approx(np.log10(180.0))
     assert chart.last_tag.value() == pytest.approx(np.log10(last.price))
     chart.set_scale_mode(ScaleMode.PERCENT)
-    x, y = chart.line.getData()
+    _, y = chart.line.getData()
     first = chart.shown[1][0]
     assert y[0] == 0.0 and y[-1] == pytest.approx((last.price / first - 1) * 100)
     assert line.value() == pytest.approx((180.0 / first - 1) * 100)
