@@ -227,6 +227,10 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
         history = self.alerts_panel.log_model.fires()  # what was announced; later fires arrive by signal
         charts.price.set_fires(history)
         charts.spread.set_fires(history)
+        s = self.settings
+        charts.restore_view(
+            s.get(cfg.CHART_TAB), s.get(cfg.CHART_RANGE), s.get(cfg.CHART_CANDLES), s.get(cfg.CHART_SCALE)
+        )
         charts.price.show_symbol(self.table.current_symbol())
         charts.rotation.refresh()
 

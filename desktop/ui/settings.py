@@ -30,6 +30,10 @@ TABLE_HEADER = Setting("table/header", QByteArray, QByteArray(), "column widths,
 SELECTED_SYMBOL = Setting("table/selected", str, "", "the symbol selected at exit")
 ALERT_SOUND = Setting("alerts/sound", bool, False, "play a sound when an alert fires")
 COLORBLIND = Setting("ui/colorblind", bool, False, "show rises in blue and falls in orange instead of green/red")
+CHART_TAB = Setting("chart/tab", str, "Price", "the chart tab shown: Price, Relative or Spread")
+CHART_RANGE = Setting("chart/range", str, "All", "the price chart's range: 1D, 5D, 1M, 3M, YTD, 1Y or All")
+CHART_CANDLES = Setting("chart/candles", bool, False, "the price chart draws candlesticks instead of a line")
+CHART_SCALE = Setting("chart/scale", str, "linear", "the price chart's scale: linear, log or percent")
 POLL_INTERVAL = Setting(
     "yahoo/poll_interval", float, POLL_INTERVAL_S, "seconds between polls of symbols the stream leaves quiet"
 )

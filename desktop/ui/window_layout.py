@@ -31,4 +31,10 @@ class LayoutPersistence(WindowParts):
         s.set(cfg.TABLE_HEADER, self.table.horizontalHeader().saveState())
         s.set(cfg.SELECTED_SYMBOL, self.table.current_symbol() or "")
         s.set(cfg.REPLAY_SPEED, float(self.speed_box.currentData()))
+        if self._charts is not None:  # never built (closed at once): the saved choices stand
+            tab, price_range, candles, scale = self._charts.view_choices()
+            s.set(cfg.CHART_TAB, tab)
+            s.set(cfg.CHART_RANGE, price_range)
+            s.set(cfg.CHART_CANDLES, candles)
+            s.set(cfg.CHART_SCALE, scale)
         s.sync()

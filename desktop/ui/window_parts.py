@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from desktop.ui import settings as cfg
     from desktop.ui.alerts_controller import AlertsController
     from desktop.ui.alerts_panel import AlertsPanel
+    from desktop.ui.charts.chart_panel import ChartPanel
     from desktop.ui.feed_controller import FeedController
     from desktop.ui.notifier import Notifier
     from desktop.ui.pipeline_driver import PipelineDriver
@@ -63,6 +64,7 @@ class WindowParts(_Base):
         market_label: QLabel
         # menus
         record_action: QAction
+        _charts: ChartPanel | None
 
         def show_message(self, text: str, error: bool = False) -> None: ...
         def set_theme(self, mode: ThemeMode) -> None: ...

@@ -204,3 +204,35 @@ def test_first_frame_of_a_replay_has_the_history_before_its_start(qtbot: QtBot, 
     window.chart.refresh(reset_view=True)
     x, _ = window.chart.shown
     assert float(x[-1]) - float(x[0]) > 300 * 86_400
+
+
+def test_chart_choices_are_restored(qtbot: QtBot, make_window: MakeWindow) -> None:
+    from desktop.ui.charts.price_scale import ScaleMode
+
+    window = make_window(speed=0, start=date(2026, 8, 1))
+    charts = window.charts
+    charts.price.set_range("3M")
+    charts.price.set_candles(True)
+    charts.price.set_scale_mode(ScaleMode.LOG)
+    charts.tabs.setCurrentWidget(charts.relative)
+    window.close()
+
+    again = make_window(run=False)
+    restored = again.charts
+    assert restored.tabs.currentWidget() is restored.relative
+    price = restored.price
+    assert (price.range, price.candles_on, price.mapping.mode) == ("3M", True, ScaleMode.LOG)
+    assert price.range_buttons["3M"].isChecked() and price.candle_button.isChecked()
+    assert price.scale_box.currentText() == "Log"
+
+
+def test_unknown_chart_choices_keep_the_defaults(qtbot: QtBot, make_window: MakeWindow) -> None:
+    from desktop.ui import settings as cfg
+
+    written = cfg.Settings(paths.settings_path())  # a settings file from another version, or edited by hand
+    for setting, value in ((cfg.CHART_TAB, "Nope"), (cfg.CHART_RANGE, "7Y"), (cfg.CHART_SCALE, "cubic")):
+        written.set(setting, value)
+    written.sync()
+    window = make_window(run=False)
+    assert window.charts.tabs.currentWidget() is window.charts.price and window.chart.range == "All"
+    assert window.chart.scale_box.currentText() == "Linear"

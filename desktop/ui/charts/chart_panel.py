@@ -11,7 +11,8 @@ from desktop.core.alerts.engine import AlertEngine
 from desktop.core.quote_store import QuoteStore
 from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.charts.chart_image import chart_image
-from desktop.ui.charts.price_chart import PriceChart
+from desktop.ui.charts.price_chart import RANGES, PriceChart
+from desktop.ui.charts.price_scale import ScaleMode
 from desktop.ui.charts.relative_chart import RelativeChart
 from desktop.ui.charts.rotation_panel import RotationPanel
 from desktop.ui.charts.spread_chart import SpreadChart
@@ -67,6 +68,22 @@ class ChartPanel(QWidget):
         self.relative.refresh()
         self.spread.refresh()
         self.rotation.refresh()
+
+    def view_choices(self) -> tuple[str, str, bool, str]:
+        """(tab, price range, candles, price scale): what a restart should show again."""
+        tab = self.tabs.tabText(self.tabs.currentIndex())
+        return tab, self.price.range, self.price.candles_on, self.price.mapping.mode.value
+
+    def restore_view(self, tab: str, price_range: str, candles: bool, scale: str) -> None:
+        """Show what `view_choices` saved; a value this version does not know keeps the default."""
+        names = [self.tabs.tabText(k) for k in range(self.tabs.count())]
+        if tab in names:
+            self.tabs.setCurrentIndex(names.index(tab))
+        if price_range in RANGES:
+            self.price.set_range(price_range)
+        self.price.set_candles(bool(candles))
+        if scale in {m.value for m in ScaleMode}:
+            self.price.set_scale_mode(ScaleMode(scale))
 
     def summary(self) -> dict[str, Any]:
         """The shown tab and what it draws (for the window's state dump)."""
