@@ -7,6 +7,7 @@ value a rule on it would see.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Mapping
 from datetime import date
 
@@ -24,9 +25,17 @@ def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
+@functools.lru_cache(maxsize=16_384)
+def _close_of(ordinal: int) -> float:
+    return close_timestamp(date.fromordinal(ordinal))
+
+
 def session_times(ordinals: FloatArray) -> FloatArray:
-    """Session date ordinals as the epoch seconds of their 16:00 New York close (for a date axis)."""
-    return np.array([close_timestamp(date.fromordinal(int(k))) for k in ordinals], dtype=np.float64)
+    """Session date ordinals as the epoch seconds of their 16:00 New York close (for a date axis).
+
+    Every chart redraw asks again for the same sessions: each date's close is worked out once.
+    """
+    return np.fromiter((_close_of(int(k)) for k in ordinals), dtype=np.float64, count=len(ordinals))
 
 
 def relative_series(bars: BarSeries, start: date) -> tuple[FloatArray, FloatArray]:

@@ -381,3 +381,20 @@ def test_price_alerts_are_levels_on_the_price_chart(qtbot: QtBot, make_window: M
 
     window.table.select_symbol("SPY")  # other symbol: other levels, no stale crosshair figures
     assert "nvda175" not in chart.levels.lines and chart.readout.text() == ""
+
+
+def test_a_growing_scale_labels_like_a_fresh_one(intraday_dir: Path) -> None:
+    from desktop.ui.charts.trading_time import TradingTimeScale
+
+    minutes = filled_store(intraday_dir, {"QQQ"}).minute_bars("QQQ")
+    assert minutes is not None
+    starts = np.unique(minutes.column("t") - minutes.column("t") % 1800)
+    grown = TradingTimeScale(starts[:200], 1800.0)
+    grown.labels(0, 199, 800)  # works out the first 200 bars
+    for n in (200, 201, 260, len(starts)):
+        grown = grown.follow(starts[:n], 1800.0)
+        fresh = TradingTimeScale(starts[:n], 1800.0)
+        for lo, hi, px in ((0, n - 1, 1500), (n - 40, n - 1, 600)):
+            assert grown.labels(lo, hi, px) == fresh.labels(lo, hi, px)
+    moved = grown.follow(starts[5:], 1800.0)  # the range's start moved: nothing reused, still right
+    assert moved.labels(0, 100, 900) == TradingTimeScale(starts[5:], 1800.0).labels(0, 100, 900)

@@ -6,7 +6,6 @@ it is out of date and redraws when shown.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -95,6 +95,13 @@ class PriceChart(QWidget):
 
         self.title = QLabel("Select a symbol")
         self.title.setObjectName("chartTitle")
+        # The header changes with every flush: plain text in a width the layout does not ask about, so a
+        # new price repaints one label instead of laying out the chart again.
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bold = self.title.font()
+        bold.setBold(True)
+        self.title.setFont(bold)
         self.readout = QLabel("")
         self.readout.setObjectName("chartReadout")
         self.range_buttons: dict[str, QPushButton] = {}
@@ -357,7 +364,7 @@ class PriceChart(QWidget):
             self.stack.setCurrentWidget(self.canvas)
         self._bars = bars | {"width": np.array([width])}
         self._shown = (x, y)
-        self.scale = scale = TradingTimeScale(bars["t"], width)
+        self.scale = scale = self.scale.follow(bars["t"], width)
         self.axis.set_scale(scale)
         self.volume_axis.set_scale(scale)
         first = float(y[0]) if len(y) else float(bars["c"][0]) if len(bars["c"]) else 1.0
@@ -392,10 +399,12 @@ class PriceChart(QWidget):
         change = f"{fmt.quote_change(quote)} ({fmt.format_pct(quote.change_pct)})"
         closing = fmt.at_close(quote)
         session = f"{quote.session.value.capitalize()}: " if closing else ""
-        self.title.setText(
-            f"<b>{quote.symbol}</b>  {session}{fmt.quote_price(quote)}  {change}"
+        text = (
+            f"{quote.symbol}  {session}{fmt.quote_price(quote)}  {change}"
             f"{'  ·  ' + closing if closing else ''}  ·  {fmt.iso_time(quote)}"
         )
+        if text != self.title.text():
+            self.title.setText(text)
 
     def export_view(self) -> QWidget:
         """The plot alone for an export (the crosshair follows the mouse, not the data: hidden)."""
@@ -426,7 +435,7 @@ class PriceChart(QWidget):
             "symbol": self.symbol,
             "range": self.range,
             "style": "candles" if self.candles_on else "line",
-            "title": re.sub(r"<[^>]+>", "", self.title.text()),
+            "title": self.title.text(),
             "empty": self.empty_reason,
         } | series_summary(*self._shown, daily)
 

@@ -17,7 +17,7 @@ from desktop.ui.charts.axes import PercentAxis
 from desktop.ui.charts.chart_image import source_line
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.charts.summary import series_summary
-from desktop.ui.charts.trading_time import DAY, TradingTimeAxis, TradingTimeScale
+from desktop.ui.charts.trading_time import DAY, TradingTimeAxis
 from desktop.ui.theme import LIGHT, Colors
 
 DEFAULT_SYMBOLS = ["IWM", "QQQ", "SPY"]
@@ -128,7 +128,7 @@ class RelativeChart(LazyChart):
                 missing.append(symbol)
         # One trading-time axis over every session any of the symbols traded.
         sessions = np.unique(np.concatenate([x for x, _ in self._series.values()] or [np.empty(0)]))
-        scale = TradingTimeScale(sessions - DAY / 2, DAY)
+        scale = self.axis.trading.follow(sessions - DAY / 2, DAY)
         self.axis.set_scale(scale)
         for symbol, curve in self.curves.items():
             x, y = self._series[symbol]

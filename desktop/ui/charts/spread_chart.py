@@ -144,7 +144,7 @@ class SpreadChart(LazyChart):
         bars = {s: b for s in (self.a, self.b) if (b := self._store.session_bars(s)) is not None}
         x, y = measure_series(self.template(), bars)
         self._values = (x, y)
-        self.scale = TradingTimeScale(x - DAY / 2, DAY)
+        self.scale = self.scale.follow(x - DAY / 2, DAY)
         self.axis.set_scale(self.scale)
         self.curve.setData(self.scale.x_of(x), y)
         self.levels.current = float(y[-1]) if len(y) else None

@@ -115,11 +115,33 @@ class TradingTimeScale:
         # Days apart: the weekday names them; weeks or months apart: the date does.
         return moment.strftime("%a %-d") if finest <= DAY_MARK else moment.strftime("%b %-d")
 
+    def follow(self, starts: FloatArray, width: float) -> TradingTimeScale:
+        """The scale of `starts`, keeping what this one worked out when they only add bars at the end
+        (the usual redraw: the newest bar grows or a new one opens)."""
+        scale = TradingTimeScale(starts, width)
+        n = len(self.starts)
+        if (
+            self._cache is not None
+            and width == self.width
+            and 0 < n <= len(starts)
+            and starts[0] == self.starts[0]
+            and starts[n - 1] == self.starts[n - 1]
+        ):
+            moments, strengths = self._cache
+            scale._cache = (moments.copy(), strengths.copy())
+        return scale
+
     def _boundaries(self) -> tuple[list[datetime], list[int]]:
-        """Each bar's time in New York and the strength of its boundary with the bar before, worked out once."""
+        """Each bar's time in New York and the strength of its boundary with the bar before, worked out once
+        (and only for the bars added since, after `follow`)."""
         if self._cache is None:
-            moments = [to_new_york(float(t) + (self.width / 2 if self.daily else 0.0)) for t in self.starts]
-            self._cache = (moments, [self._strength(moments[k - 1] if k else None, m) for k, m in enumerate(moments)])
+            self._cache = ([], [])
+        moments, strengths = self._cache
+        shift = self.width / 2 if self.daily else 0.0
+        for t in self.starts[len(moments) :]:
+            moment = to_new_york(float(t) + shift)
+            strengths.append(self._strength(moments[-1] if moments else None, moment))
+            moments.append(moment)
         return self._cache
 
     def _strength(self, before: datetime | None, now: datetime) -> int:
