@@ -17,8 +17,9 @@ from desktop.core.sessions import MarketSession, market_session, session_date
 SOURCE = "replay"
 
 
-def quote_at(series: PriceSeries, i: int) -> Quote:
-    """Row `i` of a price series as the quote a ticker would have shown at that moment."""
+def quote_at(series: PriceSeries, i: int, backfill: bool = False) -> Quote:
+    """Row `i` of a price series as the quote a ticker would have shown at that moment (as history sent
+    before a replay's start when `backfill`)."""
     prev = float(series.prev_close[i])
     ts = float(series.times[i])
     return Quote(
@@ -33,6 +34,7 @@ def quote_at(series: PriceSeries, i: int) -> Quote:
         source=SOURCE,
         session=MarketSession.REGULAR if series.daily else market_session(ts),
         daily=series.daily,
+        backfill=backfill,
         bar_open=None if series.daily else float(series.open[i]),
         bar_high=None if series.daily else float(series.high[i]),
         bar_low=None if series.daily else float(series.low[i]),

@@ -181,21 +181,28 @@ class ReplayFeed:
 
         Rows before the start are history the app already has, sent as backfill (values, window bases,
         bars and sparklines learn from them; rules do not fire on them), so the first frame is complete.
-        Rows from the start to the clock (a symbol added mid-replay) are played as the others were.
+        At the start, that history goes one symbol at a time, so the window paints between batches and
+        the table fills row by row instead of waiting for every symbol's history (nothing fires on it,
+        so no rule needs the symbols interleaved). Symbols added mid-replay also get their rows from
+        the start to the clock, played as the others were: those come merged in time order.
         """
         tl = self.timeline
         start_ts = float(tl.step_times[self.start_step]) if self.start_step < len(tl) else float("inf")
         until = self.clock if self.clock is not None else start_ts - 1e-6
-        batch: list[Quote] = []
+        merged: list[Quote] = []
         for symbol in sorted(symbols):
             series = tl.series[symbol]
             before = series.index_at(start_ts - 1e-6)
-            last = series.index_at(until)
-            batch.extend(quote_at(series, i)._replace(backfill=True) for i in range(before + 1))
-            batch.extend(quote_at(series, i) for i in range(before + 1, last + 1))
-        batch.sort(key=lambda q: q.time)
-        if batch:
-            self._push(batch)
+            history = [quote_at(series, i, backfill=True) for i in range(before + 1)]
+            if self.clock is None:
+                if history and not self._push(history):
+                    return
+                continue
+            merged.extend(history)
+            merged.extend(quote_at(series, i) for i in range(before + 1, series.index_at(until) + 1))
+        merged.sort(key=lambda q: q.time)
+        if merged:
+            self._push(merged)
 
     def _play_step(self, symbols: set[str]) -> None:
         k = self._next
