@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 import threading
 import time
 import traceback
 from datetime import date
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
@@ -74,23 +72,8 @@ def symbol_names() -> dict[str, str]:
         return {}
 
 
-LOG_BYTES = 2_000_000  # tickerdesk.log rotates at this size, keeping LOG_BACKUPS older files
-LOG_BACKUPS = 3
-
-
 def _configure_logging() -> None:
-    handlers: list[logging.Handler] = [logging.StreamHandler()]
-    try:
-        log_dir = paths.data_dir()
-        log_dir.mkdir(parents=True, exist_ok=True)
-        handlers.append(
-            RotatingFileHandler(
-                log_dir / "tickerdesk.log", maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-            )
-        )
-    except OSError as exc:  # a read-only or full data folder: the window still runs, logging to stderr
-        print(f"tickerdesk: no log file ({exc.strerror or exc})", file=sys.stderr)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=handlers)
+    logs.configure(paths.data_dir())
 
 
 def shut_down_parts(feeds: FeedController, driver: PipelineDriver, alerts: AlertsController) -> None:

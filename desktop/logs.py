@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sys
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 
 app = logging.getLogger("desktop.app")
 alerts = logging.getLogger("desktop.alerts")
@@ -12,3 +15,20 @@ prices = logging.getLogger("desktop.prices")
 storage = logging.getLogger("desktop.storage")
 store = logging.getLogger("desktop.store")
 ui = logging.getLogger("desktop.ui")
+monitor = logging.getLogger("desktop.monitor")
+
+LOG_BYTES = 2_000_000  # a log file rotates at this size, keeping LOG_BACKUPS older files
+LOG_BACKUPS = 3
+
+
+def configure(log_dir: Path, file_name: str = "tickerdesk.log") -> None:
+    """Log INFO and up to stderr and to a rotating file in `log_dir` (stderr alone when it cannot be written)."""
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handlers.append(
+            RotatingFileHandler(log_dir / file_name, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+        )
+    except OSError as exc:  # a read-only or full data folder: the program still runs, logging to stderr
+        print(f"tickerdesk: no log file ({exc.strerror or exc})", file=sys.stderr)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", handlers=handlers)

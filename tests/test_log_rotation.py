@@ -11,7 +11,8 @@ from desktop.config import HOME_ENV
 
 SCRIPT = """
 import logging
-from desktop.app import LOG_BACKUPS, LOG_BYTES, _configure_logging
+from desktop.app import _configure_logging
+from desktop.logs import LOG_BACKUPS, LOG_BYTES
 _configure_logging()
 line = "x" * 500
 for _ in range(3 * LOG_BYTES // 500):

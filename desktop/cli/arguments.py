@@ -150,6 +150,16 @@ def build_parser() -> argparse.ArgumentParser:
     record.set_defaults(source="yahoo")
     record.add_argument("--seconds", type=_seconds_arg, default=None, help=UNTIL_HELP)
 
+    monitor = sub.add_parser(
+        "monitor", help="watch the saved alert rules with no window: print and log every fire until stopped"
+    )
+    _add_source_options(monitor)
+    monitor.add_argument("--speed", type=_speed_arg, default=1.0, help="replay steps per second, or 'max'")
+    monitor.add_argument("--start", type=_date_arg, default=None, help="replay start date (default 2025-10-01)")
+    monitor.add_argument(
+        "--exit-after", type=_seconds_arg, default=None, metavar="SECONDS", help="stop after this long"
+    )
+
     chart = sub.add_parser("chart", help="render a chart headless to a PNG file")
     chart.add_argument("symbols", nargs="*", type=_symbol_arg, metavar="SYMBOL")
     kind = chart.add_mutually_exclusive_group()

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire, RuleState
@@ -107,15 +108,21 @@ class AlertRepository:
         """Record fires, the fired rules' state and `once` rules turned off, in one transaction. A rule that
         fired at the same quote time before (the same replay played again) is logged once: its id is the
         earlier row's."""
+        return [row_id for row_id, _new in self.log_fires_marking_new(fires, states, disabled, replayed)]
+
+    def log_fires_marking_new(
+        self, fires: list[AlertFire], states: dict[str, RuleState], disabled: list[AlertRule], replayed: bool = False
+    ) -> list[tuple[int, bool]]:
+        """`log_fires`, saying of each fire whether it is new in the log (False: logged before)."""
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
-            ids = []
+            ids: list[tuple[int, bool]] = []
             for fire in fires:
                 known = self._conn.execute(
                     "SELECT id FROM alert_fire WHERE rule_id = ? AND time = ? LIMIT 1", (fire.rule_id, fire.time)
                 ).fetchone()
                 if known is not None:
-                    ids.append(int(known[0]))
+                    ids.append((int(known[0]), False))
                     continue
                 cur = self._conn.execute(
                     """INSERT INTO alert_fire(rule_id, title, time, daily, value, level, condition, inputs, replayed)
@@ -132,7 +139,7 @@ class AlertRepository:
                         int(replayed),
                     ),
                 )
-                ids.append(int(cur.lastrowid or 0))
+                ids.append((int(cur.lastrowid or 0), True))
             for rule in disabled:
                 self._conn.execute(
                     "UPDATE alert_rule SET definition = ? WHERE id = ?", (json.dumps(rule_to_dict(rule)), rule.id)
@@ -148,6 +155,28 @@ class AlertRepository:
                (SELECT * FROM alert_fire ORDER BY time DESC, id DESC LIMIT ?) ORDER BY time, id""",
             (limit,),
         )
+        return self._stored(rows)
+
+    @storage_method
+    def fires_after(self, last_id: int, limit: int = 1000) -> list[StoredFire]:
+        """Fires logged after the row `last_id`, in the order they were logged (another process's, live)."""
+        rows = self._conn.execute(
+            """SELECT id, rule_id, title, time, daily, value, level, condition, inputs, replayed FROM alert_fire
+               WHERE id > ? ORDER BY id LIMIT ?""",
+            (last_id, limit),
+        )
+        return self._stored(rows)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._conn
+
+    @storage_method
+    def last_fire_id(self) -> int:
+        return int(self._conn.execute("SELECT COALESCE(MAX(id), 0) FROM alert_fire").fetchone()[0])
+
+    @staticmethod
+    def _stored(rows: Iterable[Any]) -> list[StoredFire]:
         out = []
         for r in rows:
             inputs = tuple((str(k), float(v)) for k, v in json.loads(r[8]).items())

@@ -62,3 +62,17 @@ MIGRATIONS.append(
         "CREATE INDEX alert_fire_rule_time ON alert_fire(rule_id, time)",
     ]
 )
+
+MIGRATIONS.append(
+    # 4: the evaluator lease: which process (the window or the monitor) fires the rules of this database
+    [
+        """CREATE TABLE evaluator_lease (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            role TEXT NOT NULL,
+            expires REAL NOT NULL
+        )""",
+    ]
+)

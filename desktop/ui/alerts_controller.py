@@ -16,6 +16,7 @@ from desktop.services.alert_book import AlertBook, BookError, StorageError
 from desktop.storage.alerts import AlertRepository, StoredFire
 from desktop.storage.database import Connection
 from desktop.storage.writer import BackgroundWriter
+from desktop.ui.evaluator_role import EvaluatorRole
 
 log = logs.alerts
 
@@ -82,6 +83,10 @@ class AlertsController(QObject):
         self._state_timer.timeout.connect(self.save_states)
         self._state_timer.start()
         self.load()
+        # Only one process per database fires the rules: this window, or a monitor running beside it.
+        self.role = EvaluatorRole(writer, repo, self)
+        self.role.followed.connect(self.fires_logged.emit)
+        self.role.role_changed.connect(self._role_changed)
 
     # -- loading and saving rules ---------------------------------------------------------------
 
@@ -128,8 +133,16 @@ class AlertsController(QObject):
 
     # -- fires ----------------------------------------------------------------------------------
 
+    def _role_changed(self, evaluating: bool, _holder: str) -> None:
+        if evaluating:  # taking over: carry on from the rules and states the other process left
+            self.load()
+        self.problem.emit(self.role.describe())
+
     def record_fires(self, fires: list[AlertFire]) -> None:
-        """Called on the GUI thread after a flush: hand the fires to the writer; announce when saved."""
+        """Called on the GUI thread after a flush: hand the fires to the writer; announce when saved.
+        While another process holds the evaluator lease, it logs these fires: the window shows its log."""
+        if not self.role.evaluating:
+            return
         states = {f.rule_id: replace(self.engine.state(f.rule_id) or RuleState()) for f in fires}
         disabled = [r for r in self.engine.rules if not r.enabled and any(f.rule_id == r.id for f in fires)]
         if disabled:
@@ -144,6 +157,7 @@ class AlertsController(QObject):
         self.writer.submit(job, self._logged.emit, lambda exc: self._failed.emit(str(exc), fires))
 
     def _announce(self, stored: list[StoredFire]) -> None:
+        self.role.saw(stored)
         self.fires_logged.emit(stored)
 
     def _announce_unsaved(self, error: str, fires: list[AlertFire]) -> None:
@@ -199,7 +213,10 @@ class AlertsController(QObject):
     # -- state ----------------------------------------------------------------------------------
 
     def save_states(self) -> None:
-        """Persist every rule's state (prev value, last fire) in the background."""
+        """Persist every rule's state (prev value, last fire) in the background (only while this window
+        evaluates: the other process's saved states are its own)."""
+        if not self.role.evaluating:
+            return
         states = {r.id: replace(s) for r in self.engine.rules if (s := self.engine.state(r.id)) is not None}
         if states:
             self.writer.submit(lambda conn: AlertRepository(conn).save_states(states))
@@ -207,6 +224,7 @@ class AlertsController(QObject):
     def shutdown(self) -> None:
         self._state_timer.stop()
         self.save_states()
+        self.role.release()
         self.writer.wait_idle(5)
         self.writer.close()
 

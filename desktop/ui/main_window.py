@@ -215,6 +215,9 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
 
     def _build_charts(self) -> None:
         from desktop.ui.charts.chart_panel import ChartPanel
+        from desktop.ui.gui_gc import collect_on_gui_thread
+
+        collect_on_gui_thread()
 
         sizes = self.splitter.sizes()
         charts = ChartPanel(self.store, self.alerts.engine, self.alerts)

@@ -1,0 +1,79 @@
+"""`tickerdesk monitor`: the alert rules watched with no window (no Qt), until a signal or --exit-after.
+
+SIGTERM and SIGINT stop it cleanly (rule states saved, the evaluator lease let go); SIGUSR1 makes it say
+its state (source, quotes per second, rules armed, whether it evaluates) on stderr and in its log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from types import FrameType
+
+from desktop import logs, paths
+from desktop.cli.arguments import Done, RuntimeFailureError
+from desktop.core.alerts.engine import AlertFire
+from desktop.services.monitor import AlertMonitor, MonitorFeed, fire_line
+from desktop.services.sources import choose_source, live_feed, replay_feed
+from desktop.storage.database import StorageError, open_database
+
+log = logs.monitor
+
+
+def cmd_monitor(args: argparse.Namespace) -> Done:
+    logs.configure(paths.data_dir(), "monitor.log")
+    source, note = choose_source(args.source, args.replay_data)
+    if note:
+        log.warning("%s", note)
+    make_feed = _feed_maker(args, source)
+    try:
+        opened = open_database(paths.database_path())
+    except StorageError as exc:
+        raise RuntimeFailureError(str(exc)) from None
+    if opened.recovery_message:
+        log.warning("%s", opened.recovery_message)
+
+    def announce(fire: AlertFire) -> None:
+        print(fire_line(fire), flush=True)
+        log.info("delivered to stdout: %s", fire_line(fire))
+
+    monitor = AlertMonitor(
+        opened.connection, opened.path, make_feed, source=source, announce=announce, replayed=source == "replay"
+    )
+    stop = threading.Event()
+
+    def on_stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("%s received, stopping", signal.Signals(signum).name)
+        stop.set()
+
+    def on_report(_signum: int, _frame: FrameType | None) -> None:
+        line = monitor.status().line()
+        print(line, file=sys.stderr, flush=True)
+        log.info("%s", line)
+
+    previous = {s: signal.signal(s, on_stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    if hasattr(signal, "SIGUSR1"):
+        previous[signal.SIGUSR1] = signal.signal(signal.SIGUSR1, on_report)
+    rules = len(monitor.book.rules)
+    try:
+        log.info("started on %s (%s)", source, opened.path)
+        monitor.run(stop, args.exit_after)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        opened.connection.close()
+    log.info("stopped after %d quotes and %d new fire(s)", monitor.quotes, monitor.fires)
+    return Done(0, [note] if note else []) if rules or monitor.book.rules else Done(0, ["no alert rules to watch"])
+
+
+def _feed_maker(args: argparse.Namespace, source: str) -> Callable[[Callable[..., bool]], MonitorFeed]:
+    if source == "yahoo":
+        return lambda sink: live_feed(sink, on_status=lambda status: log.info("feed: %s", status.detail))
+    from desktop.feeds.replay_source import default_start, load_timeline
+
+    timeline = load_timeline(args.replay_data)
+    start = args.start or default_start(timeline)
+    return lambda sink: replay_feed(timeline, sink, speed=args.speed, start=start, on_status=None)

@@ -1,0 +1,141 @@
+"""`tickerdesk monitor` as a user runs it: a real subprocess on the bundled replay data and a real database."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop.config import HOME_ENV
+
+from .test_cli import tickerdesk
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+
+RULES = """
+[[alerts]]
+id = "iwm255"
+type = "price"
+symbol = "IWM"
+condition = "above"
+level = 255
+
+[[alerts]]
+id = "rot"
+type = "spread"
+a = "IWM"
+b = "QQQ"
+window = "qtd"
+condition = "crosses_above"
+level = 1.5
+"""
+
+
+def setup_rules(home: Path, tmp_path: Path) -> Path:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(RULES)
+    done = tickerdesk("alerts", "import", str(rules), home=home)
+    assert done.returncode == 0, done.stderr
+    return rules
+
+
+def logged(home: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(home / "data" / "tickerdesk.db")
+    try:
+        rows = conn.execute("SELECT rule_id, time, daily FROM alert_fire ORDER BY time, id").fetchall()
+    finally:
+        conn.close()
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return [(r, datetime.fromtimestamp(t, ZoneInfo("America/New_York")).date().isoformat()) for r, t, _d in rows]
+
+
+def monitor(home: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, HOME_ENV: str(home)}
+    env.pop("DISPLAY", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "desktop", "monitor", "--source", "replay", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+
+
+def test_monitor_prints_what_the_backtest_finds_and_a_restart_repeats_nothing(
+    tickerdesk_home: Path, tmp_path: Path
+) -> None:
+    rules = setup_rules(tickerdesk_home, tmp_path)
+    first = tickerdesk("monitor", "--source", "replay", "--speed", "max", "--exit-after", "4", home=tickerdesk_home)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    backtest = tickerdesk(
+        "backtest", "--prices", "resources/data/daily", "--alerts", str(rules), "--from", "2025-10-01",
+        "--format", "json", home=tickerdesk_home,
+    )  # fmt: skip
+    want = [(f["alert"], f["time"]) for f in json.loads(backtest.stdout)]
+    got = [(line.split()[2], line.split()[0]) for line in lines]
+    assert got == want and len(got) >= 5
+    assert all(" value=" in line and " level=" in line for line in lines)
+    assert logged(tickerdesk_home) == [(rule, day) for rule, day in want]
+    again = tickerdesk("monitor", "--source", "replay", "--speed", "max", "--exit-after", "3", home=tickerdesk_home)
+    assert again.returncode == 0 and again.stdout == "", "the same fires are not announced twice"
+    assert logged(tickerdesk_home) == [(rule, day) for rule, day in want]
+
+
+def test_the_monitor_runs_without_qt(tickerdesk_home: Path, tmp_path: Path) -> None:
+    setup_rules(tickerdesk_home, tmp_path)
+    script = (
+        "import sys; from desktop.cli.main import main; "
+        "status = main(['monitor', '--source', 'replay', '--speed', 'max', '--exit-after', '1']); "
+        "print('qt' if any(m.startswith('PySide6') for m in sys.modules) else 'no qt', status)"
+    )
+    env = {**os.environ, HOME_ENV: str(tickerdesk_home)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
+    assert done.stdout.splitlines()[-1] == "no qt 0", done.stderr[-2000:]
+
+
+def test_sigusr1_reports_and_sigterm_stops_cleanly(tickerdesk_home: Path, tmp_path: Path) -> None:
+    setup_rules(tickerdesk_home, tmp_path)
+    with monitor(tickerdesk_home, "--speed", "1", "--start", "2026-04-01") as proc:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "started on replay" in line:
+                break
+        time.sleep(0.5)  # nothing to wait on: the handlers are installed before "started" is logged
+        proc.send_signal(signal.SIGUSR1)
+        for line in proc.stderr:
+            if "rules armed" in line:
+                assert "source replay" in line and "2 rules armed" in line and "evaluating" in line
+                break
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    conn = sqlite3.connect(tickerdesk_home / "data" / "tickerdesk.db")
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM evaluator_lease").fetchone()[0] == 0, "the lease was let go"
+        assert conn.execute("SELECT COUNT(*) FROM alert_state").fetchone()[0] == 2, "rule states saved at stop"
+    finally:
+        conn.close()
+
+
+def test_sigkill_mid_replay_loses_nothing_and_the_restart_does_not_refire(
+    tickerdesk_home: Path, tmp_path: Path
+) -> None:
+    setup_rules(tickerdesk_home, tmp_path)
+    with monitor(tickerdesk_home, "--speed", "4", "--start", "2026-04-01") as proc:
+        assert proc.stdout is not None
+        first = proc.stdout.readline().strip()
+        os.kill(proc.pid, signal.SIGKILL)  # right after its first fire: no chance to shut down
+        proc.wait(timeout=30)
+    assert first == "2026-04-08 fired iwm255 value=260.47 level=255"
+    assert logged(tickerdesk_home) == [("iwm255", "2026-04-08")]
+    again = tickerdesk("monitor", "--source", "replay", "--speed", "max", "--start", "2026-04-01",
+                       "--exit-after", "3", home=tickerdesk_home)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "iwm255 value=260.47" not in again.stdout, "fired before the kill: not announced again"
+    assert logged(tickerdesk_home).count(("iwm255", "2026-04-08")) == 1

@@ -1,0 +1,44 @@
+"""The window and the monitor on one data folder: one evaluates, the other shows what it logs."""
+
+from __future__ import annotations
+
+import os
+import signal
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from ..test_monitor import logged, monitor, setup_rules
+from .conftest import MakeWindow, replayed
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+
+
+def test_window_shows_the_monitors_fires_and_takes_over_when_it_dies(
+    tickerdesk_home: Path, tmp_path: Path, qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    setup_rules(tickerdesk_home, tmp_path)
+    with monitor(tickerdesk_home, "--speed", "2", "--start", "2026-04-01") as proc:
+        try:
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                if "evaluating the rules" in line:
+                    break
+            # The window replays the same days at full speed, but the monitor holds the lease: the window
+            # logs nothing itself and shows the monitor's fire when the monitor logs it (at its own pace).
+            window = make_window(speed=0, start=date(2026, 4, 1))
+            assert not window.alerts.role.evaluating and "monitor" in window.alerts.role.describe()
+            qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+            model = window.alerts_panel.log_model
+            qtbot.waitUntil(lambda: any(f.rule_id == "iwm255" for f in model.fires()), timeout=15_000)
+            assert logged(tickerdesk_home).count(("iwm255", "2026-04-08")) == 1
+            assert window.notifier.last is not None and "IWM" in window.notifier.last[1]
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    # Its holder is gone: the window evaluates from its next renewal on.
+    qtbot.waitUntil(lambda: window.alerts.role.evaluating, timeout=10_000)
