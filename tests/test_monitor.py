@@ -139,3 +139,16 @@ def test_sigkill_mid_replay_loses_nothing_and_the_restart_does_not_refire(
     assert again.returncode == 0, again.stderr
     assert "iwm255 value=260.47" not in again.stdout, "fired before the kill: not announced again"
     assert logged(tickerdesk_home).count(("iwm255", "2026-04-08")) == 1
+
+
+def test_install_and_uninstall_the_user_service(tickerdesk_home: Path, tmp_path: Path) -> None:
+    config = tmp_path / "xdg-config"
+    done = tickerdesk("monitor", "--install-service", home=tickerdesk_home, XDG_CONFIG_HOME=str(config))
+    assert done.returncode == 0, done.stderr
+    unit = config / "systemd" / "user" / "tickerdesk-monitor.service"
+    text = unit.read_text()
+    assert f"ExecStart={sys.executable} -m desktop monitor --source auto" in text
+    assert f"Environment={HOME_ENV}={tickerdesk_home}" in text and "WantedBy=default.target" in text
+    assert "systemctl --user enable --now tickerdesk-monitor.service" in done.stderr
+    gone = tickerdesk("monitor", "--uninstall-service", home=tickerdesk_home, XDG_CONFIG_HOME=str(config))
+    assert gone.returncode == 0 and not unit.exists() and "removed" in gone.stderr

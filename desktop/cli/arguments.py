@@ -159,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     monitor.add_argument(
         "--exit-after", type=_seconds_arg, default=None, metavar="SECONDS", help="stop after this long"
     )
+    service = monitor.add_mutually_exclusive_group()
+    service.add_argument(
+        "--install-service", action="store_true", help="write a systemd user unit that runs the monitor at login"
+    )
+    service.add_argument("--uninstall-service", action="store_true", help="stop and remove that unit")
 
     chart = sub.add_parser("chart", help="render a chart headless to a PNG file")
     chart.add_argument("symbols", nargs="*", type=_symbol_arg, metavar="SYMBOL")

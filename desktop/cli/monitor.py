@@ -24,6 +24,10 @@ log = logs.monitor
 
 
 def cmd_monitor(args: argparse.Namespace) -> Done:
+    if args.install_service or args.uninstall_service:
+        from desktop.cli.service import install_service, uninstall_service
+
+        return Done(0, install_service(args.source) if args.install_service else uninstall_service())
     logs.configure(paths.data_dir(), "monitor.log")
     source, note = choose_source(args.source, args.replay_data)
     if note:

@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Installs Tickerdesk for the current user under ~/.local (or $PREFIX): the app folder, a launcher on PATH,
 # a desktop entry and icons. Records every file it places in a manifest that uninstall.sh reads.
-# Run from the unpacked tarball: ./install.sh
+# Run from the unpacked tarball: ./install.sh [--monitor-service]
+# --monitor-service also writes the systemd user unit that keeps alerts running with the window closed.
 set -euo pipefail
+with_service=0
+for arg in "$@"; do
+  case "$arg" in
+    --monitor-service) with_service=1 ;;
+    *) echo "install.sh: unknown option $arg (only --monitor-service)" >&2; exit 2 ;;
+  esac
+done
 here="$(cd "$(dirname "$0")" && pwd)"
 prefix="${PREFIX:-$HOME/.local}"
 app_dir="$prefix/lib/tickerdesk"
@@ -62,6 +70,11 @@ mv "$manifest.new" "$manifest"
 # ours to remove, and desktops pick up new entries and icons under ~/.local/share by themselves.
 
 echo "Tickerdesk installed: run 'tickerdesk' or find it in your applications menu."
+if [[ "$with_service" == 1 ]]; then
+  "$launcher" monitor --install-service
+else
+  echo "Alerts while the window is closed: run install.sh --monitor-service, or 'tickerdesk monitor --install-service'."
+fi
 case ":$PATH:" in
   *":$prefix/bin:"*) ;;
   *) echo "Note: $prefix/bin is not on your PATH; add it, or start $launcher" ;;

@@ -17,6 +17,11 @@ if [[ ! -f "$manifest" ]]; then
   echo "uninstall.sh: Tickerdesk is not installed under $prefix" >&2
   exit 1
 fi
+# The monitor's service runs the program about to be removed: stop and remove it first (not on an upgrade).
+unit="${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user/tickerdesk-monitor.service"
+if ((!quiet)) && [[ -f "$unit" && -x "$prefix/lib/tickerdesk/tickerdesk" ]]; then
+  "$prefix/lib/tickerdesk/tickerdesk" monitor --uninstall-service || true
+fi
 dirs=()
 while IFS= read -r path; do
   [[ -z "$path" ]] && continue
