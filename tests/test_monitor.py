@@ -152,3 +152,36 @@ def test_install_and_uninstall_the_user_service(tickerdesk_home: Path, tmp_path:
     assert "systemctl --user enable --now tickerdesk-monitor.service" in done.stderr
     gone = tickerdesk("monitor", "--uninstall-service", home=tickerdesk_home, XDG_CONFIG_HOME=str(config))
     assert gone.returncode == 0 and not unit.exists() and "removed" in gone.stderr
+
+
+@pytest.mark.expected_log_warnings
+def test_fires_reach_a_webhook_and_failed_deliveries_survive_a_restart(tickerdesk_home: Path, tmp_path: Path) -> None:
+    from .fakes.webhook import WebhookRecorder
+
+    hook = WebhookRecorder()
+    try:
+        setup_rules(tickerdesk_home, tmp_path)
+        added = tickerdesk("notify", "add", "ops", "--webhook", hook.url, "--format", "slack", home=tickerdesk_home)
+        assert added.returncode == 0, added.stderr
+        listed = tickerdesk("notify", "list", home=tickerdesk_home)
+        assert "ops" in listed.stdout and "s3cr3t" not in listed.stdout + added.stderr, "the URL's path is secret"
+        test = tickerdesk("notify", "test", "ops", home=tickerdesk_home)
+        assert test.returncode == 0 and json.loads(hook.posts[-1][2])["text"].startswith("Tickerdesk test message")
+
+        hook.fail(1_000_000)  # the receiver is down for the whole first run
+        down = tickerdesk("monitor", "--source", "replay", "--speed", "max", "--exit-after", "3", home=tickerdesk_home)
+        fired = down.stdout.splitlines()
+        assert down.returncode == 0 and len(fired) >= 5 and len(hook.posts) == 1  # only the test message
+        hook.fail(0)
+        back = tickerdesk("monitor", "--source", "replay", "--speed", "max", "--exit-after", "6", home=tickerdesk_home)
+        assert back.returncode == 0 and back.stdout == ""  # nothing fires anew...
+        delivered = [line for _p, _h, body in hook.posts[1:] for line in json.loads(body)["text"].splitlines()]
+        assert len(delivered) == len(fired), "...but every fire of the first run reached the webhook"
+        assert all(" crossed " in line for line in delivered)
+        logs_text = "".join(p.read_text() for p in (tickerdesk_home / "data").glob("*.log*"))
+        assert "s3cr3t" not in logs_text and "delivered" in logs_text
+        exported = tmp_path / "out.toml"
+        assert tickerdesk("alerts", "export", str(exported), home=tickerdesk_home).returncode == 0
+        assert "s3cr3t" not in exported.read_text() and "hooks" not in exported.read_text()
+    finally:
+        hook.stop()

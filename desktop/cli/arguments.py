@@ -209,6 +209,20 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("file", type=Path)
     export = actions.add_parser("export", help="write the saved rules to a .toml or .json file")
     export.add_argument("file", type=Path)
+
+    notify = sub.add_parser("notify", help="where fires are delivered: webhooks for Slack, Discord, ntfy or JSON")
+    ways = notify.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    hook = ways.add_parser("add", help="save a webhook channel (its URL is kept out of exports and logs)")
+    hook.add_argument("name", help="the channel's name (rules name it in `channels`)")
+    hook.add_argument("--webhook", required=True, metavar="URL", help="http:// or https:// URL to POST to")
+    hook.add_argument("--format", choices=("json", "slack", "discord", "ntfy"), default="json")
+    hook.add_argument("--template", default=None, help="message, e.g. '{name} {value} crossed {level} at {time}'")
+    hook.add_argument("--only-named", action="store_true", help="only rules that name this channel use it")
+    ways.add_parser("list", help="the channels (URLs shown without their secret part)")
+    drop = ways.add_parser("remove", help="delete a channel")
+    drop.add_argument("name")
+    test = ways.add_parser("test", help="send a test message through a channel now")
+    test.add_argument("name")
     return parser
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from desktop.cli.arguments import EXIT_USAGE, CliError, Done, RuntimeFailureError, build_parser
 from desktop.cli.chart import cmd_chart
 from desktop.cli.monitor import cmd_monitor
+from desktop.cli.notify import cmd_notify
 from desktop.cli.quotes import cmd_quote, cmd_record, cmd_watch
 from desktop.cli.rules import cmd_alerts, cmd_backtest
 from desktop.core.alerts.rule_files import RuleFileError
@@ -19,7 +20,7 @@ from desktop.core.backtest import BacktestError
 from desktop.core.prices import PriceFileError
 from desktop.core.safe_files import file_problem, printable
 
-SUBCOMMANDS = ("run", "quote", "watch", "record", "monitor", "chart", "backtest", "alerts")
+SUBCOMMANDS = ("run", "quote", "watch", "record", "monitor", "chart", "backtest", "alerts", "notify")
 
 
 def cmd_run(args: argparse.Namespace) -> Done:
@@ -41,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "run": cmd_run, "quote": cmd_quote, "watch": cmd_watch, "record": cmd_record, "chart": cmd_chart,
         "backtest": cmd_backtest, "alerts": cmd_alerts, "monitor": cmd_monitor,
+        "notify": cmd_notify,
     }  # fmt: skip
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `tickerdesk watch | head` ends quietly

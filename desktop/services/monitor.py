@@ -22,9 +22,11 @@ from desktop.core.alerts.rules import AlertRule
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import session_date, to_new_york
 from desktop.services.alert_book import AlertBook
+from desktop.services.delivery import DeliveryWorker, channels_for
 from desktop.services.pipeline import QuotePipeline
 from desktop.storage import lease
 from desktop.storage.alerts import AlertRepository
+from desktop.storage.channels import ChannelRepository
 from desktop.storage.database import Connection, StorageError, storage_errors
 
 log = logs.monitor
@@ -76,6 +78,8 @@ class AlertMonitor:
         self.conn = conn
         self.path = path
         self.repo = AlertRepository(conn)
+        self.channels = ChannelRepository(conn)
+        self.deliveries = DeliveryWorker(path, lambda: self.evaluating)
         self.book = AlertBook(self.repo, AlertEngine())
         self.store = QuoteStore()
         self.pipeline = QuotePipeline(self.store, self.book.engine)
@@ -117,6 +121,7 @@ class AlertMonitor:
         self._take_lease()
         self.feed.set_symbols(self.symbols())
         self.feed.start()
+        self.deliveries.start()
         deadline = None if seconds is None else time.monotonic() + seconds
         next_lease = next_reload = time.monotonic() + min(lease.RENEW_S, RELOAD_RULES_S)
         next_save = time.monotonic() + SAVE_STATES_S
@@ -138,6 +143,7 @@ class AlertMonitor:
             self.drain()
         finally:
             self.feed.stop()
+            self.deliveries.stop()
             self.save_states()
             if self.evaluating:
                 self._quietly(lambda: lease.release(self.conn, self.me))
@@ -156,7 +162,14 @@ class AlertMonitor:
         disabled = [r for r in engine.rules if not r.enabled and any(f.rule_id == r.id for f in fires)]
         try:
             with storage_errors(self.path):
-                logged = self.repo.log_fires_marking_new(fires, states, disabled, self.replayed)
+                channels = self.channels.channels()
+                rules = {r.id: r for r in engine.rules}
+
+                def deliver_to(fire: AlertFire) -> list[str]:
+                    rule = rules.get(fire.rule_id)
+                    return channels_for(rule.channels if rule else (), channels)
+
+                logged = self.repo.log_fires_marking_new(fires, states, disabled, self.replayed, deliver_to)
         except StorageError as exc:
             log.error("%d fire(s) could not be logged, announcing them anyway: %s", len(fires), exc)
             logged = [(0, True)] * len(fires)
@@ -164,6 +177,7 @@ class AlertMonitor:
             if new:
                 self.fires += 1
                 self.announce(fire)
+        self.deliveries.wake()
 
     def _take_lease(self) -> None:
         was = self.evaluating

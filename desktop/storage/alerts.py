@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,9 +111,15 @@ class AlertRepository:
         return [row_id for row_id, _new in self.log_fires_marking_new(fires, states, disabled, replayed)]
 
     def log_fires_marking_new(
-        self, fires: list[AlertFire], states: dict[str, RuleState], disabled: list[AlertRule], replayed: bool = False
+        self,
+        fires: list[AlertFire],
+        states: dict[str, RuleState],
+        disabled: list[AlertRule],
+        replayed: bool = False,
+        deliver_to: Callable[[AlertFire], list[str]] | None = None,
     ) -> list[tuple[int, bool]]:
-        """`log_fires`, saying of each fire whether it is new in the log (False: logged before)."""
+        """`log_fires`, saying of each fire whether it is new in the log (False: logged before). Each new
+        fire's deliveries (to the channels `deliver_to` names) are created in the same transaction."""
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
             ids: list[tuple[int, bool]] = []
@@ -139,7 +145,13 @@ class AlertRepository:
                         int(replayed),
                     ),
                 )
-                ids.append((int(cur.lastrowid or 0), True))
+                row_id = int(cur.lastrowid or 0)
+                ids.append((row_id, True))
+                for channel in deliver_to(fire) if deliver_to is not None else []:
+                    self._conn.execute(
+                        "INSERT OR IGNORE INTO delivery(fire_id, channel, state, next_try) VALUES (?, ?, 'pending', 0)",
+                        (row_id, channel),
+                    )
             for rule in disabled:
                 self._conn.execute(
                     "UPDATE alert_rule SET definition = ? WHERE id = ?", (json.dumps(rule_to_dict(rule)), rule.id)

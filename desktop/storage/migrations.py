@@ -76,3 +76,28 @@ MIGRATIONS.append(
         )""",
     ]
 )
+
+MIGRATIONS.append(
+    # 5: where fires are delivered (webhooks; a rule may name its own), and each fire's delivery per channel
+    [
+        """CREATE TABLE channel (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            target TEXT NOT NULL,
+            format TEXT NOT NULL,
+            template TEXT NOT NULL,
+            for_all INTEGER NOT NULL DEFAULT 1
+        )""",
+        """CREATE TABLE delivery (
+            fire_id INTEGER NOT NULL,
+            channel TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            first_try REAL,
+            next_try REAL NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (fire_id, channel)
+        )""",
+        "CREATE INDEX delivery_due ON delivery(state, next_try)",
+    ]
+)

@@ -70,6 +70,7 @@ class AlertRule:
     once: bool = False
     enabled: bool = True
     expires: float | None = None  # epoch seconds
+    channels: tuple[str, ...] = ()  # where its fires go; empty: every channel set for all rules
     symbols: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -144,6 +145,7 @@ def _time(value: Any, label: str, name: str) -> float:
 
 KNOWN_FIELDS = {
     "id", "name", "type", "symbol", "a", "b", "window", "condition", "level", "cooldown", "once", "enabled", "expires",
+    "channels",
 }  # fmt: skip
 
 
@@ -228,6 +230,9 @@ def rule_from_dict(data: Mapping[str, Any], position: int = 1) -> AlertRule:
     name = data.get("name", "")
     if not isinstance(name, str):
         raise RuleError(label, "name", f"{name!r} is not text")
+    channels = data.get("channels", [])
+    if not isinstance(channels, list | tuple) or not all(isinstance(c, str) and RULE_ID.match(c) for c in channels):
+        raise RuleError(label, "channels", f"{_short(channels)} is not a list of channel names")
     return AlertRule(
         id=raw_id if isinstance(raw_id, str) else new_rule_id(),
         type=kind,
@@ -242,6 +247,7 @@ def rule_from_dict(data: Mapping[str, Any], position: int = 1) -> AlertRule:
         once=_bool(data.get("once", False), label, "once"),
         enabled=_bool(data.get("enabled", True), label, "enabled"),
         expires=None if data.get("expires") in (None, "") else _time(data["expires"], label, "expires"),
+        channels=tuple(channels),
     )
 
 
@@ -274,6 +280,8 @@ def rule_to_dict(rule: AlertRule) -> dict[str, Any]:
         out["enabled"] = False
     if rule.expires is not None:
         out["expires"] = datetime.fromtimestamp(rule.expires, NEW_YORK).isoformat()
+    if rule.channels:
+        out["channels"] = list(rule.channels)
     return out
 
 

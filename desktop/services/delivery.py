@@ -1,0 +1,221 @@
+"""Delivering fires to channels (webhooks), off the evaluation path, without losing one.
+
+Deliveries are rows in the database, created with their fire. A worker thread sends the due ones: all due
+fires of a channel go as one message (a burst becomes one post, and a channel hears at most one message
+per RATE_S), each post with a timeout; a failure is retried with backoff until RETRY_FOR_S after the first
+try, then marked failed with its reason. Pending and retrying deliveries survive a restart: the next
+worker picks them up. Only the process that holds the evaluator lease delivers.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop import logs
+from desktop.core.alerts.engine import AlertFire
+from desktop.core.sessions import session_date, to_new_york
+from desktop.storage.alerts import AlertRepository, StoredFire
+from desktop.storage.channels import FAILED, RETRYING, SENT, Channel, ChannelRepository
+from desktop.storage.database import Connection, StorageError, connect, storage_errors
+
+log = logs.monitor
+
+DEFAULT_TEMPLATE = "{name}: {value} crossed {level} at {time}"
+FORMATS = ("json", "slack", "discord", "ntfy")
+TIMEOUT_S = 5.0
+RATE_S = 2.0
+RETRY_FOR_S = 600.0
+MAX_BACKOFF_S = 60.0
+
+
+class DeliveryError(Exception):
+    """A post that did not arrive: the reason, in words (no URL: the URL is the secret)."""
+
+
+def fire_time(fire: AlertFire) -> str:
+    return session_date(fire.time).isoformat() if fire.daily else to_new_york(fire.time).isoformat(timespec="seconds")
+
+
+def message(template: str, fire: AlertFire) -> str:
+    """The channel's template filled in; an unknown placeholder is left as written."""
+    fields = {
+        "name": fire.title,
+        "rule": fire.rule_id,
+        "value": f"{fire.value:.6g}",
+        "level": f"{fire.level:g}",
+        "time": fire_time(fire),
+        "condition": fire.condition.value,
+        "symbols": ", ".join(s for s, _ in fire.inputs),
+        "prices": ", ".join(f"{s} {p:g}" for s, p in fire.inputs),
+    }
+    try:
+        return template.format_map(_Keep(fields))
+    except (ValueError, IndexError):  # a template with a stray brace: say it as it is, with the facts
+        return f"{template} · {fields['name']} {fields['value']} (level {fields['level']}) at {fields['time']}"
+
+
+class _Keep(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def request_for(channel: Channel, fires: list[AlertFire]) -> tuple[bytes, dict[str, str]]:
+    """The HTTP body and headers of one post carrying `fires` in the channel's format."""
+    text = "\n".join(message(channel.template, f) for f in fires)
+    if channel.format == "slack":
+        return json.dumps({"text": text}).encode(), {"Content-Type": "application/json"}
+    if channel.format == "discord":
+        return json.dumps({"content": text[:2000]}).encode(), {"Content-Type": "application/json"}
+    if channel.format == "ntfy":
+        title = fires[0].title if len(fires) == 1 else f"{len(fires)} alerts fired"
+        return text.encode(), {"Title": title.encode("ascii", "replace").decode(), "Content-Type": "text/plain"}
+    body: dict[str, Any] = {
+        "fires": [
+            {
+                "rule": f.rule_id,
+                "name": f.title,
+                "symbols": [s for s, _ in f.inputs],
+                "prices": dict(f.inputs),
+                "value": f.value,
+                "level": f.level,
+                "condition": f.condition.value,
+                "time": fire_time(f),
+            }
+            for f in fires
+        ],
+        "message": text,
+    }
+    return json.dumps(body).encode(), {"Content-Type": "application/json"}
+
+
+def post(channel: Channel, fires: list[AlertFire], timeout: float = TIMEOUT_S) -> None:
+    body, headers = request_for(channel, fires)
+    request = urllib.request.Request(channel.target, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            reply.read(1024)
+    except urllib.error.HTTPError as exc:
+        raise DeliveryError(f"HTTP {exc.code} {exc.reason}") from None
+    except TimeoutError:
+        raise DeliveryError(f"no answer within {timeout:g} s") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        raise DeliveryError("no answer in time" if isinstance(reason, TimeoutError) else str(reason)) from None
+    except OSError as exc:
+        raise DeliveryError(exc.strerror or str(exc)) from None
+
+
+@dataclass
+class _Sent:
+    at: float = 0.0
+
+
+class DeliveryWorker:
+    """Sends due deliveries on its own thread and its own connection; `wake()` after logging fires."""
+
+    def __init__(
+        self,
+        path: Path,
+        may_deliver: Callable[[], bool],
+        send: Callable[[Channel, list[AlertFire]], None] = post,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = path
+        self.may_deliver = may_deliver
+        self.send = send
+        self.clock = clock
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._last: dict[str, _Sent] = {}
+        self._thread = threading.Thread(target=self._run, name="deliveries", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = TIMEOUT_S + 1) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            conn = connect(self.path)
+        except Exception as exc:
+            log.error("deliveries cannot start: %s", exc)
+            return
+        try:
+            while not self._stop.is_set():
+                if self.may_deliver():
+                    try:
+                        with storage_errors(self.path):
+                            self.round(conn)
+                    except StorageError as exc:
+                        log.warning("deliveries: %s", exc)
+                self._wake.wait(0.5)
+                self._wake.clear()
+        finally:
+            conn.close()
+
+    def round(self, conn: Connection) -> None:
+        """Send what is due now: one message per channel."""
+        channels = ChannelRepository(conn)
+        now = self.clock()
+        due = channels.due(now)
+        if not due:
+            return
+        by_channel: dict[str, list[int]] = {}
+        for delivery in due:
+            by_channel.setdefault(delivery.channel, []).append(delivery.fire_id)
+        known = {c.name: c for c in channels.channels()}
+        fires = {s.id: s.fire for s in _fires(conn, {d.fire_id for d in due})}
+        first_try = {(d.fire_id, d.channel): d.first_try for d in due}
+        attempts = {(d.fire_id, d.channel): d.attempts for d in due}
+        for name, ids in by_channel.items():
+            channel = known.get(name)
+            if channel is None:
+                channels.mark(ids, name, FAILED, now, f"no channel named {name!r}", now)
+                continue
+            last = self._last.setdefault(name, _Sent())
+            if now - last.at < RATE_S:
+                continue  # the next round bundles these with whatever comes meanwhile
+            carried = [fires[i] for i in ids if i in fires]
+            last.at = now
+            try:
+                self.send(channel, carried)
+            except DeliveryError as exc:
+                tries = max(attempts[(i, name)] for i in ids) + 1
+                started = min((first_try[(i, name)] or now) for i in ids)
+                if now - started >= RETRY_FOR_S:
+                    channels.mark(ids, name, FAILED, now, str(exc), now)
+                    log.error("delivery to %s failed for good after %d tries: %s", name, tries, exc)
+                else:
+                    wait = min(MAX_BACKOFF_S, 2.0**tries)
+                    channels.mark(ids, name, RETRYING, now + wait, str(exc), now)
+                    log.warning("delivery to %s failed (%s); trying again in %g s", name, exc, wait)
+                continue
+            channels.mark(ids, name, SENT, now, "", now)
+            log.info("delivered %d fire(s) to %s", len(carried), name)
+
+
+def _fires(conn: Connection, ids: set[int]) -> list[StoredFire]:
+    repo = AlertRepository(conn)
+    low = min(ids) - 1
+    return [s for s in repo.fires_after(low, limit=max(ids) - low) if s.id in ids]
+
+
+def channels_for(rules_channels: tuple[str, ...], channels: list[Channel]) -> list[str]:
+    """The channels a fire goes to: the rule's own, or every channel set for all rules."""
+    if rules_channels:
+        return list(rules_channels)
+    return [c.name for c in channels if c.for_all]
