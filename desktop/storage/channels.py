@@ -101,3 +101,16 @@ class ChannelRepository:
             args,
         )
         return [Delivery(int(r[0]), str(r[1]), str(r[2]), int(r[3]), r[4], str(r[5])) for r in rows]
+
+    @storage_method
+    def deliveries_from(self, first_fire_id: int) -> dict[int, list[Delivery]]:
+        """Deliveries of the fires from `first_fire_id` on, by fire (what the fired log shows)."""
+        rows = self._conn.execute(
+            """SELECT fire_id, channel, state, attempts, first_try, reason FROM delivery WHERE fire_id >= ?
+               ORDER BY fire_id, channel""",
+            (first_fire_id,),
+        )
+        out: dict[int, list[Delivery]] = {}
+        for r in rows:
+            out.setdefault(int(r[0]), []).append(Delivery(int(r[0]), str(r[1]), str(r[2]), int(r[3]), r[4], str(r[5])))
+        return out

@@ -18,6 +18,7 @@ from desktop.core.formatting import DASH
 from desktop.core.safe_files import spreadsheet_safe, write_atomic
 from desktop.core.sessions import session_date, to_new_york
 from desktop.storage.alerts import StoredFire
+from desktop.storage.channels import Delivery
 from desktop.ui.alerts_controller import UNSAVED, AlertsController
 from desktop.ui.theme import LIGHT, Colors
 
@@ -195,9 +196,24 @@ class LogColumn(enum.IntEnum):
     VALUE = 2
     LEVEL = 3
     INPUTS = 4
+    DELIVERY = 5
 
 
-LOG_HEADERS = ["Time", "Rule", "Value", "Level", "Prices"]
+LOG_HEADERS = ["Time", "Rule", "Value", "Level", "Prices", "Delivered"]
+DELIVERY_MARKS = {"sent": "✓", "pending": "…", "retrying": "⟳", "failed": "✗"}
+
+
+def delivery_text(deliveries: list[Delivery]) -> str:
+    """'ops ✓  mail ⟳': each channel and how its delivery stands."""
+    return "  ".join(f"{d.channel} {DELIVERY_MARKS.get(d.state, d.state)}" for d in deliveries)
+
+
+def delivery_tip(deliveries: list[Delivery]) -> str:
+    lines = []
+    for d in deliveries:
+        tries = f", {d.attempts} tr{'y' if d.attempts == 1 else 'ies'}" if d.attempts else ""
+        lines.append(f"{d.channel}: {d.state}{tries}{f' ({d.reason})' if d.reason else ''}")
+    return "\n".join(lines)
 
 
 class FiredAlertsModel(QAbstractTableModel):
@@ -208,6 +224,7 @@ class FiredAlertsModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[StoredFire] = []
+        self.deliveries: dict[int, list[Delivery]] = {}  # by log id: how each channel's delivery stands
         self.colors: Colors = LIGHT
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -215,6 +232,18 @@ class FiredAlertsModel(QAbstractTableModel):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(LogColumn)
+
+    def first_logged_id(self) -> int | None:
+        ids = [r.id for r in self._rows if r.id >= 0]
+        return min(ids) if ids else None
+
+    def set_deliveries(self, deliveries: dict[int, list[Delivery]]) -> None:
+        """New delivery states (read in the background): only the Delivered cells that changed repaint."""
+        changed = [row for row, r in enumerate(self._rows) if deliveries.get(r.id) != self.deliveries.get(r.id)]
+        self.deliveries = deliveries
+        for row in changed:
+            cell = self.index(row, LogColumn.DELIVERY)
+            self.dataChanged.emit(cell, cell)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (
@@ -240,6 +269,9 @@ class FiredAlertsModel(QAbstractTableModel):
             return _RIGHT
         stored = self._rows[index.row()]
         stored_id = stored.id
+        if column == LogColumn.DELIVERY and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            sent = self.deliveries.get(stored_id, [])
+            return delivery_text(sent) if role == Qt.ItemDataRole.DisplayRole else delivery_tip(sent) or None
         if role == Qt.ItemDataRole.ToolTipRole:
             if stored_id == UNSAVED:
                 return f"{fire.rule_id}: {fire.title}\nNot saved to the log yet: retried until the database takes it"
@@ -261,6 +293,8 @@ class FiredAlertsModel(QAbstractTableModel):
             return f"{fire.value:,.4g}" if abs(fire.value) < 1 else f"{fire.value:,.2f}"
         if column == LogColumn.LEVEL:
             return f"{fire.level:g}"
+        if column == LogColumn.DELIVERY:
+            return ""
         return "  ".join(f"{s} {p:,.2f}" for s, p in fire.inputs)
 
     def set_rows(self, rows: list[StoredFire]) -> None:

@@ -13,7 +13,9 @@ from desktop.core.alerts.engine import AlertEngine, AlertFire, RuleState
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.alerts.windows import parse_window
 from desktop.services.alert_book import AlertBook, BookError, StorageError
+from desktop.services.delivery import DeliveryWorker, channels_for
 from desktop.storage.alerts import AlertRepository, StoredFire
+from desktop.storage.channels import ChannelRepository
 from desktop.storage.database import Connection
 from desktop.storage.writer import BackgroundWriter
 from desktop.ui.evaluator_role import EvaluatorRole
@@ -21,6 +23,7 @@ from desktop.ui.evaluator_role import EvaluatorRole
 log = logs.alerts
 
 STATE_SAVE_MS = 10_000
+DELIVERY_READ_MS = 2_000
 
 ROTATION_PRESET = AlertRule(
     id="rotation",
@@ -48,6 +51,7 @@ class AlertsController(QObject):
     fires_saved_late = Signal(list)  # StoredFire: fires that had not been saved, now in the database
     unsaved_changed = Signal(int, str)  # how many fires wait to be saved, and why the last try failed
     problem = Signal(str)  # a sentence for the user
+    deliveries_read = Signal(object)  # dict: log id -> [Delivery]: how each fire's channels stand
     _logged = Signal(list)
     _failed = Signal(str, list)
     _late_logged = Signal(list)
@@ -87,6 +91,14 @@ class AlertsController(QObject):
         self.role = EvaluatorRole(writer, repo, self)
         self.role.followed.connect(self.fires_logged.emit)
         self.role.role_changed.connect(self._role_changed)
+        # Fires go on to the delivery channels from here too while the window evaluates (off this thread).
+        self.deliveries = DeliveryWorker(writer.path, lambda: self.role.evaluating)
+        self.deliveries.start()
+        self.first_shown_fire: Callable[[], int | None] = lambda: None  # set by the panel showing the log
+        self._delivery_timer = QTimer(self)
+        self._delivery_timer.setInterval(DELIVERY_READ_MS)
+        self._delivery_timer.timeout.connect(self.read_deliveries)
+        self._delivery_timer.start()
 
     # -- loading and saving rules ---------------------------------------------------------------
 
@@ -150,14 +162,29 @@ class AlertsController(QObject):
 
         replayed = self.replaying()
 
+        rule_channels = {r.id: r.channels for r in self.engine.rules}
+
         def job(conn: Connection) -> list[StoredFire]:
-            ids = AlertRepository(conn).log_fires(fires, states, disabled, replayed)
-            return [StoredFire(i, f, replayed) for i, f in zip(ids, fires, strict=True)]
+            channels = ChannelRepository(conn).channels()
+
+            def deliver_to(fire: AlertFire) -> list[str]:
+                return channels_for(rule_channels.get(fire.rule_id, ()), channels)
+
+            rows = AlertRepository(conn).log_fires_marking_new(fires, states, disabled, replayed, deliver_to)
+            return [StoredFire(i, f, replayed) for (i, _new), f in zip(rows, fires, strict=True)]
 
         self.writer.submit(job, self._logged.emit, lambda exc: self._failed.emit(str(exc), fires))
 
+    def read_deliveries(self) -> None:
+        """Read, in the background, how the shown fires' deliveries stand (for the fired log)."""
+        first = self.first_shown_fire()
+        if first is None:
+            return
+        self.writer.submit(lambda conn: ChannelRepository(conn).deliveries_from(first), self.deliveries_read.emit)
+
     def _announce(self, stored: list[StoredFire]) -> None:
         self.role.saw(stored)
+        self.deliveries.wake()
         self.fires_logged.emit(stored)
 
     def _announce_unsaved(self, error: str, fires: list[AlertFire]) -> None:
@@ -223,8 +250,10 @@ class AlertsController(QObject):
 
     def shutdown(self) -> None:
         self._state_timer.stop()
+        self._delivery_timer.stop()
         self.save_states()
         self.role.release()
+        self.deliveries.stop(timeout=0)  # a post in flight is not waited for: its delivery stays pending
         self.writer.wait_idle(5)
         self.writer.close()
 

@@ -145,6 +145,8 @@ class AlertsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         controller.fires_logged.connect(self._fires_logged)
+        controller.first_shown_fire = self.log_model.first_logged_id
+        controller.deliveries_read.connect(self.log_model.set_deliveries)
         controller.fires_saved_late.connect(self.log_model.mark_saved)
         controller.unsaved_changed.connect(self._show_unsaved)
         self._refresh: Coalescer[str] = Coalescer(REFRESH_MS, lambda _changed: self.rules_model.refresh_values(), self)

@@ -42,3 +42,38 @@ def test_window_shows_the_monitors_fires_and_takes_over_when_it_dies(
                 proc.kill()
     # Its holder is gone: the window evaluates from its next renewal on.
     qtbot.waitUntil(lambda: window.alerts.role.evaluating, timeout=10_000)
+
+
+def test_the_window_delivers_its_fires_and_shows_how_they_went(
+    tickerdesk_home: Path, tmp_path: Path, qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    import json
+
+    from desktop import paths
+    from desktop.storage.channels import Channel, ChannelRepository
+    from desktop.storage.database import open_database
+    from desktop.ui.alert_models import LogColumn
+
+    from ..fakes.webhook import WebhookRecorder
+
+    hook = WebhookRecorder()
+    try:
+        setup_rules(tickerdesk_home, tmp_path)
+        conn = open_database(paths.database_path()).connection
+        ChannelRepository(conn).save(Channel("ops", "webhook", hook.url, "json", "{name} at {time}"))
+        conn.close()
+        window = make_window(speed=0, start=date(2026, 4, 1))
+        assert window.alerts.role.evaluating
+        qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+        model = window.alerts_panel.log_model
+        window.alerts.writer.wait_idle()
+        want = len(logged(tickerdesk_home))
+        qtbot.waitUntil(lambda: model.rowCount() == want >= 2, timeout=10_000)
+        qtbot.waitUntil(lambda: sum(len(json.loads(b)["fires"]) for _p, _h, b in hook.posts) == want, timeout=15_000)
+        sent = [f["rule"] for _p, _h, b in hook.posts for f in json.loads(b)["fires"]]
+        assert sent == [f.rule_id for f in model.fires()]
+        cell = model.index(0, LogColumn.DELIVERY)
+        qtbot.waitUntil(lambda: model.data(cell) == "ops ✓", timeout=10_000)
+        assert logged(tickerdesk_home)[0][0] == model.fires()[0].rule_id
+    finally:
+        hook.stop()
