@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(libglib2.0-0 libgl1 libxkbcommon0 libegl1 libfreetype6 libfontconfig1 libdbus-1-3 fonts-dejavu-core
-          desktop-file-utils)
+          desktop-file-utils dbus-daemon)
 if [[ "${1:-}" == "--gui" ]]; then
   packages+=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0)
 fi

@@ -212,10 +212,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     notify = sub.add_parser("notify", help="where fires are delivered: webhooks for Slack, Discord, ntfy or JSON")
     ways = notify.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    hook = ways.add_parser("add", help="save a webhook channel (its URL is kept out of exports and logs)")
+    hook = ways.add_parser("add", help="save a channel: a webhook, desktop notifications or e-mail")
     hook.add_argument("name", help="the channel's name (rules name it in `channels`)")
-    hook.add_argument("--webhook", required=True, metavar="URL", help="http:// or https:// URL to POST to")
-    hook.add_argument("--format", choices=("json", "slack", "discord", "ntfy"), default="json")
+    kind = hook.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--webhook", metavar="URL", help="http:// or https:// URL to POST to (kept out of logs)")
+    kind.add_argument("--desktop", action="store_true", help="desktop notifications (freedesktop, over D-Bus)")
+    kind.add_argument("--email", metavar="SMTP_URL", help="smtp://user@host:port?to=you@example.com")
+    hook.add_argument("--format", choices=("json", "slack", "discord", "ntfy"), default="json", help="webhook body")
+    hook.add_argument("--security", choices=("starttls", "tls", "none"), default="starttls", help="e-mail only")
+    hook.add_argument(
+        "--password-stdin", action="store_true", help="e-mail: read the SMTP password from stdin into the keyring"
+    )
     hook.add_argument("--template", default=None, help="message, e.g. '{name} {value} crossed {level} at {time}'")
     hook.add_argument("--only-named", action="store_true", help="only rules that name this channel use it")
     ways.add_parser("list", help="the channels (URLs shown without their secret part)")

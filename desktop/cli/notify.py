@@ -12,7 +12,8 @@ from desktop.cli.arguments import CliError, Done, RuntimeFailureError
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import RULE_ID, Condition
 from desktop.core.safe_files import printable
-from desktop.services.delivery import DEFAULT_TEMPLATE, DeliveryError, post
+from desktop.services.channel_senders import DeliveryError, save_smtp_password
+from desktop.services.delivery import DEFAULT_TEMPLATE, post
 from desktop.storage.channels import Channel, ChannelRepository
 from desktop.storage.database import StorageError, open_database
 
@@ -35,13 +36,17 @@ def _action(args: argparse.Namespace, repo: ChannelRepository) -> Done:
     if args.action == "add":
         if not RULE_ID.match(args.name):
             raise CliError(f"bad channel name {printable(args.name)!r} (letters, digits, _ . : - up to 64)")
-        url = urlsplit(args.webhook)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise CliError("the webhook must be an http:// or https:// URL")
-        template = args.template or DEFAULT_TEMPLATE
-        channel = Channel(args.name, "webhook", args.webhook, args.format, template, not args.only_named)
+        channel = _new_channel(args)
+        if args.password_stdin:
+            if channel.kind != "email":
+                raise CliError("--password-stdin is for an e-mail channel")
+            try:
+                save_smtp_password(channel.name, sys.stdin.readline().rstrip("\n"))
+            except DeliveryError as exc:
+                raise RuntimeFailureError(str(exc)) from None
         repo.save(channel)
-        return Done(0, [f"saved channel {args.name} ({args.format} webhook to {channel.public_target})"])
+        where = "desktop notifications" if channel.kind == "desktop" else channel.public_target
+        return Done(0, [f"saved channel {args.name} ({channel.kind} to {where})"])
     if args.action == "list":
         for c in repo.channels():
             scope = "all rules" if c.for_all else "rules that name it"
@@ -62,3 +67,21 @@ def _action(args: argparse.Namespace, repo: ChannelRepository) -> Done:
         raise RuntimeFailureError(f"test message to {found.name} not delivered: {exc}") from None
     print(f"delivered a test message to {found.name}", file=sys.stderr)
     return Done()
+
+
+def _new_channel(args: argparse.Namespace) -> Channel:
+    template = args.template or DEFAULT_TEMPLATE
+    everyone = not args.only_named
+    if args.desktop:
+        return Channel(args.name, "desktop", "session-bus", "plain", template, everyone)
+    if args.email:
+        url = urlsplit(args.email)
+        if url.scheme != "smtp" or not url.hostname or "to=" not in url.query:
+            raise CliError("the e-mail channel needs smtp://[user@]host[:port]?to=you@example.com")
+        if url.password:
+            raise CliError("no password in the address: give it with --password-stdin (it goes to the keyring)")
+        return Channel(args.name, "email", args.email, args.security, template, everyone)
+    url = urlsplit(args.webhook)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise CliError("the webhook must be an http:// or https:// URL")
+    return Channel(args.name, "webhook", args.webhook, args.format, template, everyone)

@@ -22,6 +22,13 @@ from typing import Any
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.sessions import session_date, to_new_york
+from desktop.services.channel_senders import (
+    DeliveryError,
+    notify_desktop,
+    send_email,
+    smtp_password,
+    subject_and_text,
+)
 from desktop.storage.alerts import AlertRepository, StoredFire
 from desktop.storage.channels import FAILED, RETRYING, SENT, Channel, ChannelRepository
 from desktop.storage.database import Connection, StorageError, connect, storage_errors
@@ -34,10 +41,6 @@ TIMEOUT_S = 5.0
 RATE_S = 2.0
 RETRY_FOR_S = 600.0
 MAX_BACKOFF_S = 60.0
-
-
-class DeliveryError(Exception):
-    """A post that did not arrive: the reason, in words (no URL: the URL is the secret)."""
 
 
 def fire_time(fire: AlertFire) -> str:
@@ -97,6 +100,16 @@ def request_for(channel: Channel, fires: list[AlertFire]) -> tuple[bytes, dict[s
 
 
 def post(channel: Channel, fires: list[AlertFire], timeout: float = TIMEOUT_S) -> None:
+    """Send `fires` as one message through the channel, whatever its kind."""
+    if channel.kind == "desktop":
+        lines = [message(channel.template, f) for f in fires]
+        summary = fires[0].title if len(fires) == 1 else f"{len(fires)} alerts fired"
+        notify_desktop(channel, summary, "\n".join(lines))
+        return
+    if channel.kind == "email":
+        subject, text = subject_and_text(fires, [message(channel.template, f) for f in fires])
+        send_email(channel, subject, text, smtp_password(channel))
+        return
     body, headers = request_for(channel, fires)
     request = urllib.request.Request(channel.target, data=body, headers=headers, method="POST")
     try:

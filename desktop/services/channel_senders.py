@@ -1,0 +1,108 @@
+"""How each kind of channel sends: a desktop notification over D-Bus (the freedesktop specification, so it
+works from the headless monitor), and e-mail over SMTP with its password in the system keyring.
+
+Webhooks are in `delivery.post`. Every sender raises DeliveryError with a reason in words on failure.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from desktop.core.alerts.engine import AlertFire
+from desktop.storage.channels import Channel
+
+KEYRING_SERVICE = "tickerdesk"
+NOTIFY_TIMEOUT_S = 5.0
+
+
+class DeliveryError(Exception):
+    """A message that did not arrive: the reason, in words (never a URL or a password)."""
+
+
+def notify_desktop(channel: Channel, summary: str, body: str) -> None:
+    """org.freedesktop.Notifications.Notify on the session bus (the monitor has no window to show one)."""
+    from jeepney import DBusAddress, MessageType, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    address = DBusAddress(
+        "/org/freedesktop/Notifications", bus_name="org.freedesktop.Notifications",
+        interface="org.freedesktop.Notifications",
+    )  # fmt: skip
+    call = new_method_call(address, "Notify", "susssasa{sv}i", ("Tickerdesk", 0, "", summary, body, [], {}, -1))
+    try:
+        with open_dbus_connection(bus="SESSION") as bus:
+            reply = bus.send_and_get_reply(call, timeout=NOTIFY_TIMEOUT_S)
+    except (OSError, KeyError, ValueError, TimeoutError) as exc:  # no session bus, or it did not answer
+        raise DeliveryError(f"no desktop notification service ({exc.__class__.__name__}: {exc})") from None
+    if reply.header.message_type == MessageType.error:
+        raise DeliveryError(f"the notification service refused: {reply.body[0] if reply.body else 'error'}")
+
+
+def email_parts(channel: Channel) -> tuple[str, int, str, str, str]:
+    """(host, port, user, sender, recipient) of an `smtp://user@host:port?to=…&from=…` target."""
+    url = urlsplit(channel.target)
+    query = parse_qs(url.query)
+    user = unquote(url.username or "")
+    recipient = query.get("to", [""])[0]
+    sender = query.get("from", [user if "@" in user else f"tickerdesk@{url.hostname}"])[0]
+    default_port = 465 if channel.format == "tls" else 587 if channel.format == "starttls" else 25
+    return url.hostname or "", url.port or default_port, user, sender, recipient
+
+
+def send_email(channel: Channel, subject: str, text: str, password: str | None) -> None:
+    """One e-mail through the channel's SMTP server: TLS from the start, STARTTLS, or plain (loopback)."""
+    host, port, user, sender, recipient = email_parts(channel)
+    if not recipient:
+        raise DeliveryError("no recipient (add ?to=you@example.com to the SMTP address)")
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = recipient
+    message.set_content(text)
+    try:
+        if channel.format == "tls":
+            server: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=10, context=ssl.create_default_context())
+        else:
+            server = smtplib.SMTP(host, port, timeout=10)
+        with server:
+            if channel.format == "starttls":
+                server.starttls(context=ssl.create_default_context())
+            if user and password:
+                server.login(user, password)
+            server.send_message(message)
+    except smtplib.SMTPAuthenticationError:
+        raise DeliveryError("the mail server refused the user name or password") from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DeliveryError(f"mail not sent: {exc.__class__.__name__}: {exc}") from None
+
+
+def smtp_password(channel: Channel) -> str | None:
+    """The channel's SMTP password from the system keyring (None when there is none, or no keyring)."""
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, f"smtp:{channel.name}")
+    except KeyringError:
+        return None
+
+
+def save_smtp_password(channel_name: str, password: str) -> None:
+    """Keep the password in the system keyring (never in the database, a rule file or a log)."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        keyring.set_password(KEYRING_SERVICE, f"smtp:{channel_name}", password)
+    except KeyringError as exc:
+        raise DeliveryError(f"the system keyring did not take the password: {exc}") from None
+
+
+def subject_and_text(fires: list[AlertFire], lines: list[str]) -> tuple[str, str]:
+    subject = fires[0].title if len(fires) == 1 else f"{len(fires)} alerts fired"
+    return f"Tickerdesk: {subject}", "\n".join(lines)
