@@ -82,6 +82,9 @@ class AlertDialog(QDialog):
         self.level_spin.setSingleStep(0.5)
         self.cooldown_edit = QLineEdit()
         self.cooldown_edit.setPlaceholderText("none (e.g. 90s, 15m, 2h, 1d)")
+        self.channels_edit = QLineEdit()
+        self.channels_edit.setPlaceholderText("every channel set for all rules (or names: ops, phone)")
+        self.channels_edit.setToolTip("Where this rule's fires are delivered (see tickerdesk notify)")
         self.once_box = QCheckBox("Fire once, then disable")
         self.enabled_box = QCheckBox("Enabled")
         self.enabled_box.setChecked(True)
@@ -102,6 +105,7 @@ class AlertDialog(QDialog):
         self.form.addRow("When the value", self.condition_box)
         self.form.addRow("Level", self.level_spin)
         self.form.addRow("Cooldown", self.cooldown_edit)
+        self.form.addRow("Deliver to", self.channels_edit)
         self.form.addRow("", self.once_box)
         self.form.addRow("", self.enabled_box)
         self.form.addRow("Now", self.current_label)
@@ -125,6 +129,7 @@ class AlertDialog(QDialog):
             self.a_edit.textChanged,
             self.b_edit.textChanged,
             self.cooldown_edit.textChanged,
+            self.channels_edit.textChanged,
             self.once_box.toggled,
             self.enabled_box.toggled,
         ):
@@ -144,6 +149,7 @@ class AlertDialog(QDialog):
         self.cooldown_edit.setText(format_duration(rule.cooldown) if rule.cooldown else "")
         self.once_box.setChecked(rule.once)
         self.enabled_box.setChecked(rule.enabled)
+        self.channels_edit.setText(", ".join(rule.channels))
 
     @property
     def kind(self) -> AlertType:
@@ -170,6 +176,9 @@ class AlertDialog(QDialog):
                 out["window"] = self.window_box.currentText().strip()
         if self.cooldown_edit.text().strip():
             out["cooldown"] = self.cooldown_edit.text().strip()
+        channels = [c.strip() for c in self.channels_edit.text().replace(" ", ",").split(",") if c.strip()]
+        if channels:
+            out["channels"] = channels
         return out
 
     def _show_rows_for(self, kind: AlertType) -> None:

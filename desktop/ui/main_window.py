@@ -34,6 +34,7 @@ from desktop.ui.alerts_panel import AlertsPanel
 from desktop.ui.backtest_dialog import BacktestDialog, PriceSource
 
 if TYPE_CHECKING:
+    from desktop.ui.channels_dialog import ChannelsDialog
     from desktop.ui.charts.chart_panel import ChartPanel
     from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.feed_controller import FeedController
@@ -236,6 +237,15 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
         )
         charts.price.show_symbol(self.table.current_symbol())
         charts.rotation.refresh()
+
+    def open_channels(self) -> ChannelsDialog:
+        """Alerts → Delivery Channels (modeless: a test message's outcome shows in it)."""
+        from desktop.storage.channels import ChannelRepository
+        from desktop.ui.channels_dialog import ChannelsDialog
+
+        dialog = ChannelsDialog(ChannelRepository(self.alerts.repo.connection), self)
+        dialog.show()
+        return dialog
 
     def _dump_state(self, path: Path) -> None:
         from desktop.ui.window_state import dump_window_state

@@ -45,6 +45,8 @@ class Menus(WindowParts):
         alerts_menu.addAction(panel.export_action)
         alerts_menu.addAction(panel.export_log_action)
         alerts_menu.addSeparator()
+        channels = alerts_menu.addAction("Delivery &Channels…")
+        channels.triggered.connect(self.open_channels)
         self.sound_action = alerts_menu.addAction("Play a Sound")
         self.sound_action.setCheckable(True)
         self.sound_action.setChecked(self.notifier.sound_enabled)

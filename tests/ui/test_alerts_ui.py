@@ -85,11 +85,15 @@ def test_dialog_validates_as_you_type_and_saves(qtbot: QtBot, make_window: MakeW
     dialog.window_box.setCurrentText("qtd")
     assert ok_button(window).isEnabled()
     assert "pts" in dialog.current_label.text()
+    dialog.channels_edit.setText("ops, ph/one")
+    assert "Channels" in dialog.error_label.text() and not ok_button(window).isEnabled()
+    dialog.channels_edit.setText("ops, phone")
     ok_button(window).click()
     model = window.alerts_panel.rules_model
     assert model.rowCount() == 1
     rule = model.rule_at(0)
     assert rule is not None and (rule.type, rule.a, rule.b, rule.cooldown) == (AlertType.SPREAD, "IWM", "QQQ", 86400)
+    assert rule.channels == ("ops", "phone")
     assert stored_rules() == [rule.id]
 
 

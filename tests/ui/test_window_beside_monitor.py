@@ -77,3 +77,37 @@ def test_the_window_delivers_its_fires_and_shows_how_they_went(
         assert logged(tickerdesk_home)[0][0] == model.fires()[0].rule_id
     finally:
         hook.stop()
+
+
+def test_channels_dialog_adds_tests_and_removes_a_webhook(qtbot: QtBot, make_window: MakeWindow) -> None:
+    import json
+
+    from desktop.ui.channels_dialog import WebhookForm
+
+    from ..fakes.webhook import WebhookRecorder
+
+    hook = WebhookRecorder()
+    try:
+        window = make_window(run=False)
+        dialog = window.open_channels()
+        qtbot.addWidget(dialog)
+        form = WebhookForm(dialog)
+        qtbot.addWidget(form)
+        form.name_edit.setText("ops")
+        form.url_edit.setText("ftp://nope")
+        assert form.channel() is None and "URL" in form.error.text()
+        form.url_edit.setText(hook.url)
+        form.format_box.setCurrentText("discord")
+        channel = form.channel()
+        assert channel is not None and dialog.save(channel)
+        assert dialog.list.count() == 1 and "s3cr3t" not in dialog.list.item(0).text()
+        dialog.send_test()
+        qtbot.waitUntil(lambda: "Delivered a test message to ops" in dialog.status.text(), timeout=10_000)
+        assert json.loads(hook.posts[-1][2])["content"].startswith("Tickerdesk test message")
+        hook.fail(1)
+        dialog.send_test()
+        qtbot.waitUntil(lambda: "not delivered: HTTP 500" in dialog.status.text(), timeout=10_000)
+        dialog.remove.click()
+        assert dialog.list.count() == 0 and "Removed ops" in dialog.status.text()
+    finally:
+        hook.stop()
