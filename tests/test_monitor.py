@@ -185,3 +185,28 @@ def test_fires_reach_a_webhook_and_failed_deliveries_survive_a_restart(tickerdes
         assert "s3cr3t" not in exported.read_text() and "hooks" not in exported.read_text()
     finally:
         hook.stop()
+
+
+def test_a_standby_monitor_takes_over_when_the_window_lets_go(tickerdesk_home: Path, tmp_path: Path) -> None:
+    from desktop.storage import lease
+    from desktop.storage.database import open_database
+
+    setup_rules(tickerdesk_home, tmp_path)
+    conn = open_database(tickerdesk_home / "data" / "tickerdesk.db").connection
+    assert lease.acquire(conn, "window-under-test", "window")  # this test plays the window holding the lease
+    with monitor(tickerdesk_home, "--speed", "10", "--start", "2026-04-01") as proc:
+        try:
+            assert proc.stderr is not None and proc.stdout is not None
+            for line in proc.stderr:
+                if "rules armed" in line:
+                    assert "standing by (window evaluates)" in line
+                    break
+            lease.release(conn, "window-under-test")  # the window closes
+            first = proc.stdout.readline().strip()
+        finally:
+            proc.kill()
+            proc.wait(timeout=30)
+    conn.close()
+    # The fire of 2026-04-08 happened while the window evaluated (its to log); the monitor fires from its
+    # takeover on: the next crossing of the data, the rotation spread in July.
+    assert first.startswith("2026-07-") and " fired rot " in first, first

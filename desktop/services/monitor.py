@@ -33,6 +33,7 @@ log = logs.monitor
 
 RELOAD_RULES_S = 2.0
 SAVE_STATES_S = 10.0
+REPORT_S = 300.0  # the state line goes to the log this often (and on SIGUSR1)
 
 
 class MonitorFeed(Protocol):
@@ -104,7 +105,10 @@ class AlertMonitor:
         rate = (self.quotes - count) / (now - since) if now > since else 0.0
         self._rate = (now, self.quotes)
         armed = sum(1 for r in self.book.rules if r.enabled)
-        held = None if self.evaluating else lease.current_holder(self.conn)
+        try:
+            held = None if self.evaluating else lease.current_holder(self.conn)
+        except StorageError:
+            held = None
         return MonitorStatus(self.source, rate, armed, self.evaluating, held.role if held else None)
 
     def symbols(self) -> set[str]:
@@ -119,12 +123,15 @@ class AlertMonitor:
             log.warning("%s", problem)
         self._definitions = self.book.rules
         self._take_lease()
+        if not self.evaluating:
+            log.info("%s", self.status().line())  # standing by: who evaluates, said once at start
         self.feed.set_symbols(self.symbols())
         self.feed.start()
         self.deliveries.start()
         deadline = None if seconds is None else time.monotonic() + seconds
         next_lease = next_reload = time.monotonic() + min(lease.RENEW_S, RELOAD_RULES_S)
         next_save = time.monotonic() + SAVE_STATES_S
+        next_report = time.monotonic() + REPORT_S
         try:
             while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
                 if self._woken.wait(0.2):
@@ -140,6 +147,9 @@ class AlertMonitor:
                 if now >= next_save:
                     self.save_states()
                     next_save = now + SAVE_STATES_S
+                if now >= next_report:
+                    log.info("%s", self.status().line())
+                    next_report = now + REPORT_S
             self.drain()
         finally:
             self.feed.stop()
