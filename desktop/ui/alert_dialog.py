@@ -57,6 +57,7 @@ class AlertDialog(QDialog):
         self.engine = engine
         self.check_symbol = check_symbol
         self._id = rule.id if rule is not None else new_rule_id()
+        self._touched = rule is not None  # a blank new rule says nothing is wrong before anything is typed
         self.result_rule: AlertRule | None = None
 
         self.type_box = QComboBox()
@@ -133,7 +134,7 @@ class AlertDialog(QDialog):
             self.once_box.toggled,
             self.enabled_box.toggled,
         ):
-            signal.connect(self.validate)
+            signal.connect(self._edited)
         self.validate()
 
     def load(self, rule: AlertRule) -> None:
@@ -187,7 +188,13 @@ class AlertDialog(QDialog):
         self.form.setRowVisible(self.a_edit, not single)
         self.form.setRowVisible(self.b_edit, not single)
         self.form.setRowVisible(self.window_box, kind is AlertType.SPREAD)
-        self.level_spin.setSuffix({AlertType.CHANGE: " %", AlertType.SPREAD: " pts"}.get(kind, ""))
+        suffix = {AlertType.CHANGE: " %", AlertType.SPREAD: " pts"}.get(kind, "")
+        if self.level_spin.suffix() != suffix:  # setting it re-renders the text: never mid-typing
+            self.level_spin.setSuffix(suffix)
+
+    def _edited(self) -> None:
+        self._touched = True
+        self.validate()
 
     def validate(self) -> AlertRule | None:
         """Check the form; show what is wrong or the live value; enable OK only for a valid rule."""
@@ -205,7 +212,7 @@ class AlertDialog(QDialog):
                 if reason is not None:
                     error, rule = reason, None
                     break
-        self.error_label.setText(error)
+        self.error_label.setText(error if self._touched else "")
         ok.setEnabled(rule is not None)
         if rule is not None:
             value = self.engine.value(rule)

@@ -250,3 +250,21 @@ def test_a_replay_played_twice_logs_each_fire_once_marked_as_replayed(qtbot: QtB
     model = second.alerts_panel.log_model
     qtbot.waitUntil(lambda: model.rowCount() == len(logged))
     assert model.data(model.index(0, 0)).endswith("· replay")
+
+
+@pytest.mark.parametrize("typed", ["1.5", "495.5", "501.25", "488.75"])
+def test_the_level_keeps_the_decimals_typed(qtbot: QtBot, make_window: MakeWindow, typed: str) -> None:
+    window = make_window(run=False)
+    dialog = window.alerts_panel.new_rule()
+    assert dialog.error_label.text() == "", "nothing is wrong before anything is typed"
+    qtbot.keyClicks(dialog.symbol_edit, "NVDA")
+    dialog.level_spin.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.level_spin.lineEdit(), typed)
+    assert dialog.level_spin.value() == float(typed)
+    rule = dialog.validate()
+    assert rule is not None and rule.level == float(typed)
+    dialog.type_box.setCurrentIndex(dialog.type_box.findData(AlertType.SPREAD))
+    dialog.level_spin.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.level_spin.lineEdit(), typed)
+    assert dialog.level_spin.value() == float(typed) and dialog.level_spin.suffix() == " pts"
+    dialog.reject()
