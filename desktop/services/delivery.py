@@ -116,6 +116,7 @@ def post(channel: Channel, fires: list[AlertFire], timeout: float = TIMEOUT_S) -
         with urllib.request.urlopen(request, timeout=timeout) as reply:
             reply.read(1024)
     except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the reply's connection
         raise DeliveryError(f"HTTP {exc.code} {exc.reason}") from None
     except TimeoutError:
         raise DeliveryError(f"no answer within {timeout:g} s") from None

@@ -24,6 +24,7 @@ log = logs.alerts
 
 STATE_SAVE_MS = 10_000
 DELIVERY_READ_MS = 2_000
+RULES_READ_MS = 1_000
 
 ROTATION_PRESET = AlertRule(
     id="rotation",
@@ -51,6 +52,7 @@ class AlertsController(QObject):
     fires_saved_late = Signal(list)  # StoredFire: fires that had not been saved, now in the database
     unsaved_changed = Signal(int, str)  # how many fires wait to be saved, and why the last try failed
     problem = Signal(str)  # a sentence for the user
+    _rules_read = Signal(object)  # list[AlertRule] as stored now (another process may have changed them)
     deliveries_read = Signal(object)  # dict: log id -> [Delivery]: how each fire's channels stand
     _logged = Signal(list)
     _failed = Signal(str, list)
@@ -72,6 +74,7 @@ class AlertsController(QObject):
         self.repo = repo
         self.writer = writer
         self.startup_problems: list[str] = []
+        self._edits = 0  # this window's rule edits so far: a background read older than the last is dropped
         self._logged.connect(self._announce)
         self._failed.connect(self._announce_unsaved)
         self._late_logged.connect(self._saved_late)
@@ -99,6 +102,13 @@ class AlertsController(QObject):
         self._delivery_timer.setInterval(DELIVERY_READ_MS)
         self._delivery_timer.timeout.connect(self.read_deliveries)
         self._delivery_timer.start()
+        # Rules changed by another process (`tickerdesk alerts`, a monitor turning off a `once` rule) show
+        # here within a second.
+        self._rules_read.connect(self._adopt_rules)
+        self._rules_timer = QTimer(self)
+        self._rules_timer.setInterval(RULES_READ_MS)
+        self._rules_timer.timeout.connect(self.read_rules)
+        self._rules_timer.start()
 
     # -- loading and saving rules ---------------------------------------------------------------
 
@@ -115,6 +125,7 @@ class AlertsController(QObject):
 
     def _change(self, change: Callable[[], object]) -> bool:
         """Run a book operation; a storage failure becomes a message and changes nothing."""
+        self._edits += 1
         try:
             change()
         except (StorageError, BookError) as exc:
@@ -174,6 +185,17 @@ class AlertsController(QObject):
             return [StoredFire(i, f, replayed) for (i, _new), f in zip(rows, fires, strict=True)]
 
         self.writer.submit(job, self._logged.emit, lambda exc: self._failed.emit(str(exc), fires))
+
+    def read_rules(self) -> None:
+        edits = self._edits
+        self.writer.submit(lambda conn: (edits, AlertRepository(conn).rules()[0]), self._rules_read.emit)
+
+    def _adopt_rules(self, read: tuple[int, list[AlertRule]]) -> None:
+        edits, stored = read
+        if edits != self._edits or stored == self.engine.rules:
+            return  # read before one of this window's own edits: the next read will have it
+        self.engine.set_rules(stored)  # a rule whose measure did not change keeps its state
+        self.rules_changed.emit()
 
     def read_deliveries(self) -> None:
         """Read, in the background, how the shown fires' deliveries stand (for the fired log)."""
@@ -251,6 +273,7 @@ class AlertsController(QObject):
     def shutdown(self) -> None:
         self._state_timer.stop()
         self._delivery_timer.stop()
+        self._rules_timer.stop()
         self.save_states()
         self.role.release()
         self.deliveries.stop(timeout=0)  # a post in flight is not waited for: its delivery stays pending

@@ -111,3 +111,18 @@ def test_channels_dialog_adds_tests_and_removes_a_webhook(qtbot: QtBot, make_win
         assert dialog.list.count() == 0 and "Removed ops" in dialog.status.text()
     finally:
         hook.stop()
+
+
+def test_rules_changed_by_another_process_show_up_within_a_second(
+    tickerdesk_home: Path, qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    from ..test_cli import tickerdesk
+
+    window = make_window(run=False)
+    added = tickerdesk("alerts", "add", "--id", "from-cli", "--type", "price", "--symbol", "NVDA",
+                       "--condition", "crosses_below", "--level", "175", home=tickerdesk_home)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    model = window.alerts_panel.rules_model
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.rule_at(0).id == "from-cli", timeout=3000)  # type: ignore[union-attr]
+    assert tickerdesk("alerts", "remove", "from-cli", home=tickerdesk_home).returncode == 0
+    qtbot.waitUntil(lambda: model.rowCount() == 0, timeout=3000)
