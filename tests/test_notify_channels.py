@@ -45,7 +45,7 @@ def test_desktop_notifications_reach_the_session_bus_from_the_monitor(
     test = run(tickerdesk_home, "notify", "test", "desk", **env)
     assert test.returncode == 0, test.stderr
     app, _id, _icon, summary, body, _actions, _hints, _timeout = bus.calls[-1]
-    assert "1 crossed 1" in body
+    assert "1.00 crossed 1 at" in body
     assert app == "Tickerdesk" and summary == "Tickerdesk test message"
     setup_rules(tickerdesk_home, tmp_path)
     done = run(tickerdesk_home, "monitor", "--source", "replay", "--speed", "max", "--exit-after", "5", **env)

@@ -41,6 +41,14 @@ def format_change(change: float | None, reference: float | None = None, hint: in
     return _signed(change, price_decimals(reference if reference is not None else change, hint))
 
 
+def format_value(value: float) -> str:
+    """An alert's measured value, the one way the log, notifications and messages show it: two decimals
+    (179.83, 1,234.50), or four significant digits below 1 (a ratio of 0.4112)."""
+    if not math.isfinite(value):
+        return DASH
+    return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+
+
 def format_pct(pct: float | None) -> str:
     if pct is None or not math.isfinite(pct):
         return DASH

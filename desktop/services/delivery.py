@@ -21,6 +21,7 @@ from typing import Any
 
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire
+from desktop.core.formatting import format_value
 from desktop.core.sessions import session_date, to_new_york
 from desktop.services.channel_senders import (
     DeliveryError,
@@ -52,7 +53,7 @@ def message(template: str, fire: AlertFire) -> str:
     fields = {
         "name": fire.title,
         "rule": fire.rule_id,
-        "value": f"{fire.value:.6g}",
+        "value": format_value(fire.value),
         "level": f"{fire.level:g}",
         "time": fire_time(fire),
         "condition": fire.condition.value,

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush
 
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
-from desktop.core.formatting import DASH
+from desktop.core.formatting import DASH, format_value
 from desktop.core.safe_files import spreadsheet_safe, write_atomic
 from desktop.core.sessions import session_date, to_new_york
 from desktop.storage.alerts import StoredFire
@@ -290,7 +290,7 @@ class FiredAlertsModel(QAbstractTableModel):
         if column == LogColumn.RULE:
             return fire.title
         if column == LogColumn.VALUE:
-            return f"{fire.value:,.4g}" if abs(fire.value) < 1 else f"{fire.value:,.2f}"
+            return format_value(fire.value)
         if column == LogColumn.LEVEL:
             return f"{fire.level:g}"
         if column == LogColumn.DELIVERY:

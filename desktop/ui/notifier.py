@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QLabel, QStyle, QSystemTrayI
 
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire
+from desktop.core.formatting import format_value
 from desktop.ui.alert_models import fire_time_text
 
 log = logs.ui
@@ -29,8 +30,8 @@ def summarize(fires: list[AlertFire]) -> tuple[str, str]:
     if len(fires) == 1:
         f = fires[0]
         prices = ", ".join(f"{s} {p:,.2f}" for s, p in f.inputs)
-        return f"Alert: {f.title}", f"{f.value:,.4g} vs level {f.level:g} · {prices} · {fire_time_text(f)}"
-    lines = [f"{f.title} ({f.value:,.4g})" for f in fires[:MAX_LINES]]
+        return f"Alert: {f.title}", f"{format_value(f.value)} vs level {f.level:g} · {prices} · {fire_time_text(f)}"
+    lines = [f"{f.title} ({format_value(f.value)})" for f in fires[:MAX_LINES]]
     if len(fires) > MAX_LINES:
         lines.append(f"… and {len(fires) - MAX_LINES} more")
     return f"{len(fires)} alerts fired", "\n".join(lines)

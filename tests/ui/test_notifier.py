@@ -21,7 +21,7 @@ def fire(n: int) -> AlertFire:
 
 def test_one_fire_names_rule_value_and_prices() -> None:
     title, body = summarize([fire(1)])
-    assert title == "Alert: Rule 1" and "101 vs level 100" in body and "X 101.00" in body
+    assert title == "Alert: Rule 1" and "101.00 vs level 100" in body and "X 101.00" in body
 
 
 def test_many_fires_are_one_bundled_message() -> None:
