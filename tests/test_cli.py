@@ -160,3 +160,14 @@ def last_csv_row(path: Path) -> dict[str, str]:
 
     with path.open() as handle:
         return list(csv.DictReader(handle))[-1]
+
+
+def test_outputs_to_a_missing_folder_are_made_and_confirmed_on_stdout(tickerdesk_home: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "new" / "rules" / "out.toml"
+    exported = tickerdesk("alerts", "export", str(rules), home=tickerdesk_home)
+    assert exported.returncode == 0 and rules.exists()
+    assert exported.stdout.startswith("exported 0 rules to ") and exported.stderr == ""
+    png = tmp_path / "new" / "charts" / "spy.png"
+    drawn = tickerdesk("chart", "SPY", "--png", str(png), home=tickerdesk_home)
+    assert drawn.returncode == 0 and png.exists()
+    assert drawn.stdout.startswith("saved SPY price") and drawn.stderr == ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from desktop.cli.arguments import CliError, Done
 
@@ -23,5 +22,5 @@ def cmd_chart(args: argparse.Namespace) -> Done:
             parse_window(args.window)
         except ValueError as exc:
             raise CliError(str(exc)) from None
-    print(render_chart(args), file=sys.stderr)
+    print(render_chart(args))  # a confirmation, like `alerts export`: stdout
     return Done()

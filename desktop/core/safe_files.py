@@ -6,6 +6,7 @@ one is complete (an export over a file on a full disk fails and leaves the old o
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -25,6 +26,10 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
+    except FileNotFoundError:
+        temporary.unlink(missing_ok=True)
+        # The temporary file is ours, not the user's: name the folder they gave.
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path.parent)) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -99,6 +99,8 @@ class AlertBook:
         return len(incoming), updated
 
     def export_file(self, path: Path) -> int:
+        """Write the rules to `path`, making its folder when missing (as `chart --png` does)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_rules(path, self.engine.rules)
         return len(self.engine.rules)
 

@@ -263,7 +263,7 @@ def test_headless_chart_export(tickerdesk_home: Path, tmp_path: Path, args: list
     png = tmp_path / "chart.png"
     result = tickerdesk(*args, "--source", "replay", "--size", "900x500", "--png", str(png), home=tickerdesk_home)
     assert result.returncode == 0, result.stderr
-    assert words in result.stderr
+    assert words in result.stdout and result.stderr == ""
     image = QImage(str(png))
     assert (image.width(), image.height()) == (900, 500)
     colours = {image.pixel(x, y) for x in range(0, 900, 9) for y in range(0, 500, 9)}
