@@ -10,9 +10,13 @@ from .conftest import REPO
 
 def test_every_package_is_listed_for_installation() -> None:
     listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    found = {".".join(path.parent.relative_to(REPO).parts) for path in (REPO / "desktop").rglob("__init__.py")} | {
-        "desktop.resources"
-    }
+    found = {".".join(path.parent.relative_to(REPO).parts) for path in (REPO / "desktop").rglob("__init__.py")}
+    # resources/ installs as desktop.resources; its data folders with importable names are listed too.
+    found |= {"desktop.resources"} | {
+        ".".join(("desktop", *path.relative_to(REPO).parts))
+        for path in (REPO / "resources").rglob("*")
+        if path.is_dir() and path.name.isidentifier() and path.name not in ("__pycache__", "screenshots")
+    }  # the screenshots are the README's, not installed
     assert found == listed, f"pyproject.toml packages differ from the source tree: {sorted(found ^ listed)}"
 
 
