@@ -73,6 +73,8 @@ class FeedController(QObject):
         self._probe = probe
         self.source = source if make_live is not None else "replay"
         self._symbols: list[str] = []
+        # Symbols the alert rules need beyond the watchlist: the engine watches them whatever list is shown.
+        self.also_watch: Callable[[], Iterable[str]] = lambda: ()
         self._lock = threading.Lock()
         self._pending: FeedStatus | None = None
         self.status: FeedStatus | None = None
@@ -153,8 +155,12 @@ class FeedController(QObject):
 
     # -- control --------------------------------------------------------------------------------
 
+    def _wanted(self, symbols: Iterable[str]) -> list[str]:
+        shown = list(symbols)
+        return shown + sorted(set(self.also_watch()) - set(shown))
+
     def start(self, symbols: Iterable[str]) -> None:
-        self._symbols = list(symbols)
+        self._symbols = self._wanted(symbols)
         self._running = True
         self._carry_out(self.supervisor.start())
 
@@ -226,8 +232,10 @@ class FeedController(QObject):
         return self.replay.start_date()
 
     def set_symbols(self, symbols: Iterable[str]) -> None:
-        self._symbols = list(symbols)
-        self.feed.set_symbols(self._symbols)
+        wanted = self._wanted(symbols)
+        if wanted != self._symbols:
+            self._symbols = wanted
+            self.feed.set_symbols(self._symbols)
 
     def can_supply(self, symbol: str) -> str | None:
         return self.feed.can_supply(symbol)

@@ -91,6 +91,9 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
         self.clock = clock
         self.colors: Colors | None = None
         self.alerts = alerts
+        # The engine watches every symbol an enabled rule needs, in the watchlist or not.
+        feeds.also_watch = lambda: {s for r in alerts.rules if r.enabled for s in r.symbols}
+        alerts.rules_changed.connect(lambda: self.feeds.set_symbols(self.model.symbols))
         self.backtest_sources = backtest_sources
         self.backtest_dialog: BacktestDialog | None = None
 

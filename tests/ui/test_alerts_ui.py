@@ -268,3 +268,16 @@ def test_the_level_keeps_the_decimals_typed(qtbot: QtBot, make_window: MakeWindo
     qtbot.keyClicks(dialog.level_spin.lineEdit(), typed)
     assert dialog.level_spin.value() == float(typed) and dialog.level_spin.suffix() == " pts"
     dialog.reject()
+
+
+def test_a_rule_fires_on_a_symbol_the_watchlist_does_not_show(qtbot: QtBot, make_window: MakeWindow) -> None:
+    seed(TSLA)
+    window = make_window(run=False, speed=0, start=date(2026, 2, 1))
+    window.remove_symbols(["TSLA"])
+    assert window.model.row_of("TSLA") is None
+    window.feeds.start(window.model.symbols)
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    window.alerts.writer.wait_idle()
+    want = [t for rule_id, t in expected_fires([TSLA], date(2026, 2, 1)) if rule_id == "tsla5"]
+    assert want and [f.fire.time for f in stored_fires()] == want, "the engine watches what its rules need"
+    assert window.model.row_of("TSLA") is None, "without the table showing it"
