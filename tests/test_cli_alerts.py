@@ -181,3 +181,24 @@ def test_alerts_add_list_export_import_remove(tickerdesk_home: Path, tmp_path: P
     conn = sqlite3.connect(tickerdesk_home / "data" / "tickerdesk.db")
     assert [r[0] for r in conn.execute("SELECT id FROM alert_rule ORDER BY position")] == ["nvda175", "rotation"]
     conn.close()
+
+
+def test_add_checks_the_symbol_warns_of_a_twin_and_list_shows_the_state(tickerdesk_home: Path) -> None:
+    unknown = tickerdesk("alerts", "add", "--type", "price", "--symbol", "PLTR", "--condition", "above",
+                         "--level", "100", home=tickerdesk_home)  # fmt: skip
+    assert unknown.returncode == 2 and "unknown symbol PLTR" in unknown.stderr and "--force" in unknown.stderr
+    forced = tickerdesk("alerts", "add", "--type", "price", "--symbol", "PLTR", "--condition", "above",
+                        "--level", "100", "--force", home=tickerdesk_home)  # fmt: skip
+    assert forced.returncode == 0 and forced.stdout.startswith("saved ")
+    for rule_id in ("one", "two"):
+        done = tickerdesk("alerts", "add", "--id", rule_id, "--type", "price", "--symbol", "NVDA",
+                          "--condition", "crosses_below", "--level", "175", home=tickerdesk_home)  # fmt: skip
+        assert done.returncode == 0
+    assert "rule one already watches the same thing" in done.stderr
+    listed = tickerdesk("alerts", "list", home=tickerdesk_home).stdout.splitlines()
+    assert listed[0].split() == ["ID", "TYPE", "RULE", "STATE", "FIRES", "LAST", "FIRED"]
+    assert listed[2].split()[:2] == ["one", "price"] and listed[2].split()[-3:] == ["on", "0", "—"]
+    assert "NVDA price crosses below 175" in listed[2]
+    help_text = " ".join(tickerdesk("alerts", "add", "--help", home=tickerdesk_home).stdout.split())
+    assert all(f"--{option}" in help_text for option in ("type", "window", "condition", "cooldown", "force"))
+    assert "quiet time after a fire" in help_text

@@ -87,7 +87,7 @@ def test_control_characters_in_names_are_escaped_on_the_terminal(tmp_path: Path)
     assert listed.returncode == 0
     assert "\x1b" not in listed.stdout and "\r" not in listed.stdout
     assert "Pwn\\x1b]0;owned\\x07\\r\\nfake line" in listed.stdout
-    assert len(listed.stdout.strip().splitlines()) == 2  # the rule and the count: no forged line
+    assert len(listed.stdout.strip().splitlines()) == 3  # the header, the rule and the count: no forged line
 
 
 def test_a_missing_file_is_a_sentence(tmp_path: Path) -> None:

@@ -73,9 +73,16 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
         if args.format == "json":
             print(json.dumps([rule_to_dict(r) for r in rules], indent=2))
         else:
+            states = book.repo.states()
+            print(f"{'ID':<16} {'TYPE':<7} {'RULE':<44} {'STATE':<8} {'FIRES':>5}  LAST FIRED")
             for r in rules:
-                flag = "" if r.enabled else "  (disabled)"
-                print(f"{printable(r.id):<20} {printable(r.title)}{flag}")
+                state = states.get(r.id)
+                last = _when(state.last_fire) if state is not None and state.last_fire is not None else "—"
+                fires = state.fires if state is not None else 0
+                title = printable(r.title)
+                title = title if len(title) <= 44 else title[:43] + "…"
+                print(f"{printable(r.id):<16} {r.type.value:<7} {title:<44} {'on' if r.enabled else 'off':<8} "
+                      f"{fires:>5}  {last}")  # fmt: skip
             print(f"{len(rules)} rule{'s' if len(rules) != 1 else ''}")
     elif args.action == "add":
         fields = {
@@ -95,8 +102,17 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
             rule = rule_from_dict(fields)
         except RuleError as exc:
             raise CliError(str(exc)) from None
+        unknown = [s for s in rule.symbols if s not in _known_symbols(book)]
+        if unknown and not args.force:
+            raise CliError(
+                f"unknown symbol {', '.join(unknown)}: not in the watchlist, the bundled data or the known symbols "
+                "(add --force to keep it: a live source may know it)"
+            )
+        twin = next((r for r in rules if _same_watch(r, rule)), None)
         book.add(rule)
         print(f"saved {printable(rule.id)}: {printable(rule.title)}")
+        if twin is not None:
+            print(f"tickerdesk: note: rule {printable(twin.id)} already watches the same thing", file=sys.stderr)
     elif args.action == "remove":
         book.remove(args.ids)
         print(f"removed {printable(', '.join(args.ids))}")
@@ -106,6 +122,27 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
     else:
         count = book.export_file(args.file)
         print(f"exported {count} rule{'s' if count != 1 else ''} to {args.file}")
+
+
+def _known_symbols(book: Any) -> set[str]:
+    """What a source here knows: the known names, the bundled price files and the saved watchlist."""
+    from desktop import paths
+    from desktop.storage.watchlists import WatchlistRepository
+
+    known = set(json.loads((paths.resources_dir() / "symbols.json").read_text(encoding="utf-8")))
+    for folder in (paths.bundled_daily_dir(), paths.bundled_intraday_dir()):
+        known |= {p.stem.upper() for p in folder.glob("*.csv")}
+    return known | set(WatchlistRepository(book.repo.connection).symbols())
+
+
+def _same_watch(a: Any, b: Any) -> bool:
+    return (a.type, a.symbols, a.window, a.condition, a.level) == (b.type, b.symbols, b.window, b.condition, b.level)
+
+
+def _when(ts: float) -> str:
+    from desktop.core.sessions import to_new_york
+
+    return to_new_york(ts).strftime("%Y-%m-%d %H:%M")
 
 
 def fire_time(fire: object) -> str:
