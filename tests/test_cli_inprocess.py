@@ -78,3 +78,14 @@ def test_failures_are_one_line(capsys: pytest.CaptureFixture[str], args: list[st
     assert main(args) == status
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and words in err[0]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["run"], ["quote"], ["watch"], ["record"], ["monitor"], ["chart"], ["backtest"], ["alerts", "add"],
+     ["alerts", "list"], ["notify", "add"], ["notify", "test"]],  # fmt: skip
+)
+def test_every_help_page_prints(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([*command, "--help"])
+    assert done.value.code == 0 and "usage: tickerdesk" in capsys.readouterr().out
