@@ -82,8 +82,19 @@ def test_failures_are_one_line(capsys: pytest.CaptureFixture[str], args: list[st
 
 @pytest.mark.parametrize(
     "command",
-    [["run"], ["quote"], ["watch"], ["record"], ["monitor"], ["chart"], ["backtest"], ["alerts", "add"],
-     ["alerts", "list"], ["notify", "add"], ["notify", "test"]],  # fmt: skip
+    [
+        ["run"],
+        ["quote"],
+        ["watch"],
+        ["record"],
+        ["monitor"],
+        ["chart"],
+        ["backtest"],
+        ["alerts", "add"],
+        ["alerts", "list"],
+        ["notify", "add"],
+        ["notify", "test"],
+    ],  # fmt: skip
 )
 def test_every_help_page_prints(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
