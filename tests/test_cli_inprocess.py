@@ -94,7 +94,7 @@ def test_failures_are_one_line(capsys: pytest.CaptureFixture[str], args: list[st
         ["alerts", "list"],
         ["notify", "add"],
         ["notify", "test"],
-    ],  # fmt: skip
+    ],
 )
 def test_every_help_page_prints(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
