@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -117,7 +118,25 @@ class AlertsPanel(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(bar)
-        top_layout.addWidget(self.rules_view)
+        # With no rules yet, a few words on what a rule is instead of an empty grid.
+        self.empty_hint = QLabel(
+            "<b>No alert rules yet.</b><br>A rule watches a price (NVDA crosses below 175), a day's move (TSLA "
+            "moves more than 5 %) or two symbols against each other (IWM's return minus QQQ's since the quarter "
+            "began crosses +1.5 points), and tells you when it triggers.<br><br>Click <b>New…</b>, or "
+            "<b>+ Rotation</b> for the small-caps-against-big-tech preset; right-click a row of the watchlist to "
+            "alert on its price; drag a level on a chart to move a rule."
+        )
+        self.empty_hint.setObjectName("alertsEmptyHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setMargin(12)
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.rules_stack = QStackedWidget()
+        self.rules_stack.addWidget(self.rules_view)
+        self.rules_stack.addWidget(self.empty_hint)
+        top_layout.addWidget(self.rules_stack)
+        for change in (self.rules_model.modelReset, self.rules_model.rowsInserted, self.rules_model.rowsRemoved):
+            change.connect(self._show_rules_or_hint)
+        self._show_rules_or_hint()
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(4, 4, 0, 0)
@@ -150,6 +169,10 @@ class AlertsPanel(QWidget):
         controller.fires_saved_late.connect(self.log_model.mark_saved)
         controller.unsaved_changed.connect(self._show_unsaved)
         self._refresh: Coalescer[str] = Coalescer(REFRESH_MS, lambda _changed: self.rules_model.refresh_values(), self)
+
+    def _show_rules_or_hint(self) -> None:
+        empty = self.rules_model.rowCount() == 0
+        self.rules_stack.setCurrentWidget(self.empty_hint if empty else self.rules_view)
 
     @staticmethod
     def _table_defaults(view: QTableView) -> None:

@@ -281,3 +281,14 @@ def test_a_rule_fires_on_a_symbol_the_watchlist_does_not_show(qtbot: QtBot, make
     want = [t for rule_id, t in expected_fires([TSLA], date(2026, 2, 1)) if rule_id == "tsla5"]
     assert want and [f.fire.time for f in stored_fires()] == want, "the engine watches what its rules need"
     assert window.model.row_of("TSLA") is None, "without the table showing it"
+
+
+def test_no_rules_shows_a_hint_instead_of_an_empty_grid(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(run=False)
+    panel = window.alerts_panel
+    assert panel.rules_stack.currentWidget() is panel.empty_hint and "+ Rotation" in panel.empty_hint.text()
+    panel.adopt_rotation()
+    assert panel.rules_stack.currentWidget() is panel.rules_view
+    panel.select_rule("rotation")
+    panel.delete_selected()
+    qtbot.waitUntil(lambda: panel.rules_stack.currentWidget() is panel.empty_hint, timeout=3000)
