@@ -43,7 +43,6 @@ from desktop.ui.pipeline_driver import PipelineDriver
 from desktop.ui.theme import Colors, ThemeMode, apply_theme
 from desktop.ui.watchlist_model import WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView
-from desktop.ui.window_constants import MESSAGE_MS
 from desktop.ui.window_layout import LayoutPersistence
 from desktop.ui.window_menus import Menus
 from desktop.ui.window_recording import Recording
@@ -200,7 +199,7 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
         if self._charts is not None:
             self._charts.price.add_fires(fires)
         title = fires[0].title if len(fires) == 1 else f"{len(fires)} alerts"
-        self.statusBar().showMessage(f"Alert fired: {title}", MESSAGE_MS)
+        self.show_message(f"Alert fired: {title}")
 
     @property
     def charts(self) -> ChartPanel:
@@ -273,9 +272,7 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
     def _set_poll_interval(self, seconds: float) -> None:
         self.settings.set(cfg.POLL_INTERVAL, seconds)
         self.feeds.set_poll_interval(seconds)
-        self.statusBar().showMessage(
-            f"Yahoo is polled every {seconds:g} s for symbols the stream leaves quiet", MESSAGE_MS
-        )
+        self.show_message(f"Yahoo is polled every {seconds:g} s for symbols the stream leaves quiet")
 
     def _export_chart(self) -> None:
         pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
@@ -339,7 +336,7 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
             spread.set_measure(a=rule.a, b=rule.b, kind=rule.type, window=rule.window)
             spread.set_fires(fires)
             self.charts.tabs.setCurrentWidget(spread)
-        self.statusBar().showMessage(f"Chart shows {len(fires)} backtest fires of {rule.title}", MESSAGE_MS)
+        self.show_message(f"Chart shows {len(fires)} backtest fires of {rule.title}")
 
     # -- updates --------------------------------------------------------------------------------
 

@@ -11,3 +11,4 @@ SPEEDS: list[tuple[str, float]] = [(f"{speed:g}×" if speed else "Max", speed) f
 POLL_INTERVALS = list(POLL_INTERVALS_S)
 STALE_AFTER_S = 120.0  # a live quote older than this during regular hours is marked stale
 MESSAGE_MS = 8000  # how long a status-bar message stays
+INPUT_ERROR_WIDTH = 360  # px: a refusal beside the symbol field is cut to this, whole in its tooltip

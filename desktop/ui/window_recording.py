@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import logs
-from desktop.ui.window_constants import MESSAGE_MS
 from desktop.ui.window_parts import WindowParts
 
 log = logs.ui
@@ -28,7 +27,7 @@ class Recording(WindowParts):
             return
         with QSignalBlocker(self.record_action):
             self.record_action.setChecked(True)
-        self.statusBar().showMessage(f"Recording quotes to {path}", MESSAGE_MS)
+        self.show_message(f"Recording quotes to {path}")
 
     def stop_recording(self) -> None:
         recorder = self.feeds.stop_recording()
@@ -36,7 +35,7 @@ class Recording(WindowParts):
             return
         with QSignalBlocker(self.record_action):
             self.record_action.setChecked(False)
-        self.statusBar().showMessage(f"Recorded {recorder.rows} quotes to {recorder.path.name}", MESSAGE_MS)
+        self.show_message(f"Recorded {recorder.rows} quotes to {recorder.path.name}")
 
     def _toggle_recording(self, on: bool) -> None:
         if not on:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import logs
-from desktop.ui.window_constants import SPEEDS
+from desktop.ui.window_constants import INPUT_ERROR_WIDTH, SPEEDS
 from desktop.ui.window_parts import WindowParts
 
 log = logs.ui
@@ -42,6 +42,8 @@ class ReplayControls(WindowParts):
         self.input_error = QLabel()
         self.input_error.setObjectName("inputError")
         self.input_error.setContentsMargins(8, 0, 8, 0)
+        # A long refusal is cut to fit (whole in its tooltip): it must not push the replay controls away.
+        self.input_error.setMaximumWidth(INPUT_ERROR_WIDTH)
         bar.addWidget(self.input_error)
         bar.addSeparator()
 
@@ -84,6 +86,7 @@ class ReplayControls(WindowParts):
     def _set_paused(self, paused: bool) -> None:
         self.pause_action.setText("Resume" if paused else "Pause")
         self.feeds.set_paused(paused)
+        self.show_rate()  # not the last rate while nothing comes
 
     def _select_speed(self, speed: float) -> None:
         for i in range(self.speed_box.count()):

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtWidgets import (
-    QLabel,
-)
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel
 
 from desktop import logs
 from desktop.core import formatting as fmt
@@ -27,11 +26,18 @@ class StatusArea(WindowParts):
         status = self.statusBar()
         self.state_label = QLabel("● Starting")
         self.state_label.setObjectName("feedState")
+        # Messages have their own label beside the state (QStatusBar's own message would cover it).
+        self.message_label = QLabel()
+        self.message_label.setObjectName("statusMessage")
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
         self.rate_label = QLabel("0 quotes/s")
         self.newest_label = QLabel("no quotes yet")
         self.market_label = QLabel()  # live sources only: "Market closed · opens Mon 09:30 ET"
         self.market_label.setVisible(False)
         status.addWidget(self.state_label)
+        status.addWidget(self.message_label, 1)
         status.addPermanentWidget(self.market_label)
         status.addPermanentWidget(self.rate_label)
         status.addPermanentWidget(self.newest_label)
@@ -77,7 +83,7 @@ class StatusArea(WindowParts):
 
     def _tick(self) -> None:
         self.model.refresh_ages()
-        self.rate_label.setText(f"{self.driver.quotes_per_second():,.0f} quotes/s")
+        self.show_rate()
         self._show_newest()
         self._show_market_state()
 
@@ -91,8 +97,18 @@ class StatusArea(WindowParts):
             age = "replay clock" if replaying else f"{fmt.format_age(time.time() - newest)} old"
             self.newest_label.setText(f"newest quote {stamp} · {age}")
 
+    def show_rate(self) -> None:
+        paused = self.feeds.replay_started and self.feeds.replay.paused and self.feeds.source == "replay"
+        self.rate_label.setText("paused" if paused else f"{self.driver.quotes_per_second():,.0f} quotes/s")
+
     def show_message(self, text: str, error: bool = False) -> None:
-        """The one path for user-facing notices: the status bar, in the error colour when it is one."""
+        """The one path for user-facing notices: beside the feed's state, in the error colour when it is one;
+        a notice goes after MESSAGE_MS, an error stays until the next message."""
         colour = self.colors.error_text.name() if error and self.colors else ""
-        self.statusBar().setStyleSheet(f"QStatusBar {{ color: {colour}; }}" if colour else "")
-        self.statusBar().showMessage(text, 0 if error else MESSAGE_MS)
+        self.message_label.setStyleSheet(f"color: {colour};" if colour else "")
+        self.message_label.setText(text)
+        self.message_label.setToolTip(text)
+        if error:
+            self._message_timer.stop()
+        else:
+            self._message_timer.start(MESSAGE_MS)

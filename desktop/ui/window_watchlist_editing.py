@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from desktop import logs
 from desktop.storage.database import StorageError
-from desktop.ui.window_constants import MESSAGE_MS, SYMBOL_PATTERN
+from desktop.ui.window_constants import SYMBOL_PATTERN
 from desktop.ui.window_parts import WindowParts
 
 log = logs.ui
@@ -20,7 +20,10 @@ class WatchlistEditing(WindowParts):
         self.symbol_input.selectAll()
 
     def _show_input_error(self, message: str) -> None:
-        self.input_error.setText(message)
+        metrics = self.input_error.fontMetrics()
+        width = self.input_error.maximumWidth() - 16
+        self.input_error.setText(metrics.elidedText(message, Qt.TextElideMode.ElideRight, width))
+        self.input_error.setToolTip(message)
         self.symbol_input.setProperty("invalid", bool(message))
         self.symbol_input.setStyleSheet(
             f"border: 1px solid {self.colors.error_text.name()};" if message and self.colors else ""
@@ -72,7 +75,7 @@ class WatchlistEditing(WindowParts):
         self.symbol_input.clear()
         self._show_input_error("")
         self.table.select_symbol(symbol)
-        self.statusBar().showMessage(f"Added {symbol}", MESSAGE_MS)
+        self.show_message(f"Added {symbol}")
         return True
 
     def remove_symbols(self, symbols: list[str]) -> None:
@@ -88,4 +91,4 @@ class WatchlistEditing(WindowParts):
             removed.append(symbol)
         if removed:
             self.feeds.set_symbols(self.model.symbols)
-            self.statusBar().showMessage(f"Removed {', '.join(removed)}", MESSAGE_MS)
+            self.show_message(f"Removed {', '.join(removed)}")

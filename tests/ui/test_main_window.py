@@ -236,3 +236,23 @@ def test_unknown_chart_choices_keep_the_defaults(qtbot: QtBot, make_window: Make
     window = make_window(run=False)
     assert window.charts.tabs.currentWidget() is window.charts.price and window.chart.range == "All"
     assert window.chart.scale_box.currentText() == "Linear"
+
+
+def test_status_bar_keeps_the_state_visible_and_says_paused(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=2, start=date(2026, 8, 1))
+    qtbot.waitUntil(lambda: window.feeds.status is not None, timeout=10_000)
+    window.show_message("Could not save the alert: disk full", error=True)
+    assert window.state_label.isVisible() and window.message_label.isVisible()
+    assert "disk full" in window.message_label.text() and "Replay" in window.state_label.text()
+    window.pause_action.trigger()
+    assert window.rate_label.text() == "paused"
+    window.pause_action.trigger()
+    assert window.rate_label.text().endswith("quotes/s")
+    before = window.speed_box.mapTo(window, window.speed_box.rect().topLeft()).x()
+    qtbot.keyClicks(window.symbol_input, "ZZZZ")
+    window.symbol_input.returnPressed.emit()
+    refusal = window.input_error.toolTip()
+    assert "ZZZZ" in refusal and window.input_error.width() <= 360
+    assert window.speed_box.mapTo(window, window.speed_box.rect().topLeft()).x() - before < 400
+    qtbot.keyClicks(window.symbol_input, "A")  # typing again clears the refusal
+    assert window.input_error.text() == ""
