@@ -139,6 +139,7 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
         clock=lambda: (store.newest_time() or time.time()) if feeds.is_replay else time.time(),  # a replay's own clock
         replay_first_date=timeline.first_date,
         replay_last_date=timeline.last_date,
+        watchlist=getattr(args, "watchlist", None),
     )
     driver.setParent(window)
     feeds.setParent(window)
@@ -146,7 +147,7 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     window.shut_down = lambda: shut_down_parts(feeds, driver, alerts)
     alerts.replaying = lambda: feeds.is_replay
     window.destroyed.connect(opened.connection.close)
-    missing = [s for s in watchlists.symbols() if feeds.can_supply(s) is not None]
+    missing = [s for s in window.model.symbols if feeds.can_supply(s) is not None]
     notes = [m for m in (opened.recovery_message, opened.read_only) if m]
     notes.extend(alerts.startup_problems)
     if missing:

@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_options(run)
     run.add_argument("--speed", type=_speed_arg, default=None, help="replay steps per second, or 'max'")
     run.add_argument("--start", type=_date_arg, default=None, help="replay start date (default 2025-10-01)")
+    run.add_argument("--watchlist", default=None, metavar="NAME", help="open this watchlist (made when missing)")
     run.add_argument("--exit-after", type=_seconds_arg, default=None, metavar="SECONDS", help="quit after this long")
     run.add_argument(
         "--screenshot", type=Path, default=None, metavar="FILE.png", help="save the window before quitting"
@@ -213,6 +214,25 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("file", type=Path)
     export = actions.add_parser("export", help="write the saved rules to a .toml or .json file")
     export.add_argument("file", type=Path)
+
+    lists = sub.add_parser("watchlist", help="the watchlists: list, show, add, remove, import, export")
+    acts = lists.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    acts.add_parser("list", help="the watchlists and how many symbols each holds")
+    show = acts.add_parser("show", help="a watchlist's symbols, one a line")
+    show.add_argument("name")
+    grow = acts.add_parser("add", help="add symbols to a watchlist (made when missing)")
+    grow.add_argument("name")
+    grow.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
+    shrink = acts.add_parser("remove", help="remove symbols from a watchlist, or the whole list with --list")
+    shrink.add_argument("name")
+    shrink.add_argument("symbols", nargs="*", type=_symbol_arg, metavar="SYMBOL")
+    shrink.add_argument("--list", action="store_true", help="delete the watchlist itself")
+    take = acts.add_parser("import", help="replace a watchlist's symbols with those of a text or CSV file")
+    take.add_argument("name")
+    take.add_argument("file", type=Path)
+    give = acts.add_parser("export", help="write a watchlist's symbols to a file, one a line")
+    give.add_argument("name")
+    give.add_argument("file", type=Path)
 
     notify = sub.add_parser("notify", help="where fires are delivered: webhooks for Slack, Discord, ntfy or JSON")
     ways = notify.add_subparsers(dest="action", required=True, parser_class=_Parser)

@@ -15,12 +15,13 @@ from desktop.cli.monitor import cmd_monitor
 from desktop.cli.notify import cmd_notify
 from desktop.cli.quotes import cmd_quote, cmd_record, cmd_watch
 from desktop.cli.rules import cmd_alerts, cmd_backtest
+from desktop.cli.watchlists import cmd_watchlist
 from desktop.core.alerts.rule_files import RuleFileError
 from desktop.core.backtest import BacktestError
 from desktop.core.prices import PriceFileError
 from desktop.core.safe_files import file_problem, printable
 
-SUBCOMMANDS = ("run", "quote", "watch", "record", "monitor", "chart", "backtest", "alerts", "notify")
+SUBCOMMANDS = ("run", "quote", "watch", "record", "monitor", "chart", "backtest", "alerts", "notify", "watchlist")
 
 
 def cmd_run(args: argparse.Namespace) -> Done:
@@ -43,6 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run": cmd_run, "quote": cmd_quote, "watch": cmd_watch, "record": cmd_record, "chart": cmd_chart,
         "backtest": cmd_backtest, "alerts": cmd_alerts, "monitor": cmd_monitor,
         "notify": cmd_notify,
+        "watchlist": cmd_watchlist,
     }  # fmt: skip
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `tickerdesk watch | head` ends quietly

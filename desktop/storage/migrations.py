@@ -101,3 +101,8 @@ MIGRATIONS.append(
         "CREATE INDEX delivery_due ON delivery(state, next_try)",
     ]
 )
+
+MIGRATIONS.append(
+    # 6: watchlists in the user's order (tabs can be dragged)
+    ["ALTER TABLE watchlist ADD COLUMN position INTEGER NOT NULL DEFAULT 0"]
+)

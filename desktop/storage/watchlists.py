@@ -8,6 +8,10 @@ from desktop.config import DEFAULT_WATCHLIST
 from desktop.storage.database import storage_method
 
 
+class WatchlistError(ValueError):
+    """A list operation refused (a taken name, a list that is not there): a sentence for the user."""
+
+
 class WatchlistRepository:
     """Reads and writes watchlists; each change is one transaction."""
 
@@ -33,7 +37,60 @@ class WatchlistRepository:
 
     @storage_method
     def names(self) -> list[str]:
-        return [r[0] for r in self._conn.execute("SELECT name FROM watchlist ORDER BY id")]
+        return [r[0] for r in self._conn.execute("SELECT name FROM watchlist ORDER BY position, id")]
+
+    @storage_method
+    def create(self, name: str, symbols: list[str]) -> None:
+        """A new list holding `symbols` (in order), placed last; WatchlistError when the name is taken."""
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            if self._id(name) is not None:
+                raise WatchlistError(f"a watchlist named {name!r} exists already")
+            last = self._conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM watchlist").fetchone()[0]
+            cur = self._conn.execute("INSERT INTO watchlist(name, position) VALUES (?, ?)", (name, last))
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO watchlist_symbol(watchlist_id, symbol, position) VALUES (?, ?, ?)",
+                [(cur.lastrowid, s, i) for i, s in enumerate(symbols)],
+            )
+
+    @storage_method
+    def rename(self, old: str, new: str) -> None:
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            if self._id(new) is not None:
+                raise WatchlistError(f"a watchlist named {new!r} exists already")
+            if self._conn.execute("UPDATE watchlist SET name = ? WHERE name = ?", (new, old)).rowcount != 1:
+                raise WatchlistError(f"no watchlist named {old!r}")
+
+    @storage_method
+    def delete(self, name: str) -> list[str]:
+        """Remove a list (its symbols go with it); what it held, for an undo."""
+        held = self.symbols(name)
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            if self._conn.execute("DELETE FROM watchlist WHERE name = ?", (name,)).rowcount != 1:
+                raise WatchlistError(f"no watchlist named {name!r}")
+        return held
+
+    @storage_method
+    def set_order(self, names: list[str]) -> None:
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.executemany("UPDATE watchlist SET position = ? WHERE name = ?", list(enumerate(names)))
+
+    @storage_method
+    def replace_symbols(self, name: str, symbols: list[str]) -> None:
+        """The list's symbols become `symbols`, in that order (an import), in one transaction."""
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            wid = self._id(name)
+            if wid is None:
+                raise WatchlistError(f"no watchlist named {name!r}")
+            self._conn.execute("DELETE FROM watchlist_symbol WHERE watchlist_id = ?", (wid,))
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO watchlist_symbol(watchlist_id, symbol, position) VALUES (?, ?, ?)",
+                [(wid, s, i) for i, s in enumerate(symbols)],
+            )
 
     @storage_method
     def symbols(self, name: str = DEFAULT_WATCHLIST) -> list[str]:

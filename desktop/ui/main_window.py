@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -49,6 +50,7 @@ from desktop.ui.window_recording import Recording
 from desktop.ui.window_replay_controls import ReplayControls
 from desktop.ui.window_status import StatusArea
 from desktop.ui.window_watchlist_editing import WatchlistEditing
+from desktop.ui.window_watchlists import WatchlistTabs
 
 log = logs.ui
 
@@ -58,7 +60,9 @@ CHARTS_AFTER_MS = 150
 CHARTS_IF_NO_QUOTES_MS = 1500
 
 
-class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPersistence, Recording, QMainWindow):
+class MainWindow(
+    Menus, ReplayControls, StatusArea, WatchlistEditing, WatchlistTabs, LayoutPersistence, Recording, QMainWindow
+):
     """Wires the table, chart and controls to the store, the feed and the saved watchlist."""
 
     def __init__(
@@ -76,6 +80,7 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
         clock: Callable[[], float] = time.time,
         replay_first_date: date | None = None,
         replay_last_date: date | None = None,
+        watchlist: str | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Tickerdesk")
@@ -97,7 +102,8 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
         self.backtest_dialog: BacktestDialog | None = None
 
         self.model = WatchlistModel(store, names, clock, self)
-        self.model.set_symbols(watchlists.symbols())
+        self._build_watchlist_tabs(watchlist)
+        self.model.set_symbols(watchlists.symbols(self.current_list))
         self.table = WatchlistView(self.model)
         # The charts (and pyqtgraph with them) are built just after the first paint: the table with its
         # quotes shows sooner. `charts` builds them at once when something needs them before that.
@@ -110,8 +116,17 @@ class MainWindow(Menus, ReplayControls, StatusArea, WatchlistEditing, LayoutPers
         self.banner.setObjectName("banner")
         self.banner.setContentsMargins(10, 5, 10, 5)
 
+        table_pane = QWidget()
+        pane = QVBoxLayout(table_pane)
+        pane.setContentsMargins(0, 0, 0, 0)
+        pane.setSpacing(0)
+        tabs_row = QHBoxLayout()
+        tabs_row.addWidget(self.list_tabs, 1)
+        tabs_row.addWidget(self.undo_button)
+        pane.addLayout(tabs_row)
+        pane.addWidget(self.table, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(table_pane)
         self.splitter.addWidget(self._chart_slot)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from desktop.config import DEFAULT_REPLAY_SPEED, POLL_INTERVAL_S
+from desktop.config import DEFAULT_REPLAY_SPEED, DEFAULT_WATCHLIST, POLL_INTERVAL_S
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, QByteArray(), "main win
 WINDOW_STATE = Setting("window/state", QByteArray, QByteArray(), "toolbars and docks")
 SPLITTER_STATE = Setting("window/splitter", QByteArray, QByteArray(), "table / chart split")
 TABLE_HEADER = Setting("table/header", QByteArray, QByteArray(), "column widths, order and sort")
+CURRENT_WATCHLIST = Setting("table/watchlist", str, DEFAULT_WATCHLIST, "the watchlist shown at exit")
 SELECTED_SYMBOL = Setting("table/selected", str, "", "the symbol selected at exit")
 ALERT_SOUND = Setting("alerts/sound", bool, False, "play a sound when an alert fires")
 COLORBLIND = Setting("ui/colorblind", bool, False, "show rises in blue and falls in orange instead of green/red")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from desktop import logs
 from desktop.ui import settings as cfg
 from desktop.ui.window_parts import WindowParts
+from desktop.ui.window_watchlists import header_setting
 
 log = logs.ui
 
@@ -20,8 +21,11 @@ class LayoutPersistence(WindowParts):
             self.restoreState(s.get(cfg.WINDOW_STATE))
         if not s.get(cfg.SPLITTER_STATE).isEmpty():
             self.splitter.restoreState(s.get(cfg.SPLITTER_STATE))
-        if not s.get(cfg.TABLE_HEADER).isEmpty():
-            self.table.horizontalHeader().restoreState(s.get(cfg.TABLE_HEADER))
+        # Each watchlist keeps its own columns and sort (the one saved before lists existed serves the first).
+        own = s.get(header_setting(self.current_list))
+        header = own if not own.isEmpty() else s.get(cfg.TABLE_HEADER)
+        if not header.isEmpty():
+            self.table.horizontalHeader().restoreState(header)
 
     def save_layout(self) -> None:
         s = self.settings
@@ -29,6 +33,8 @@ class LayoutPersistence(WindowParts):
         s.set(cfg.WINDOW_STATE, self.saveState())
         s.set(cfg.SPLITTER_STATE, self.splitter.saveState())
         s.set(cfg.TABLE_HEADER, self.table.horizontalHeader().saveState())
+        s.set(header_setting(self.current_list), self.table.horizontalHeader().saveState())
+        s.set(cfg.CURRENT_WATCHLIST, self.current_list)
         s.set(cfg.SELECTED_SYMBOL, self.table.current_symbol() or "")
         s.set(cfg.REPLAY_SPEED, float(self.speed_box.currentData()))
         if self._charts is not None:  # never built (closed at once): the saved choices stand

@@ -35,6 +35,14 @@ class Menus(WindowParts):
         self.add_action.setShortcut(QKeySequence("Ctrl+N"))
         self.add_action.triggered.connect(self.focus_symbol_input)
         watch_menu.addAction(self.table.remove_action)
+        watch_menu.addSeparator()
+        watch_menu.addAction("&New Watchlist…", lambda: self.new_list())
+        watch_menu.addAction("Re&name Watchlist…", lambda: self.rename_list())
+        watch_menu.addAction("D&uplicate Watchlist", lambda: self.duplicate_list())
+        watch_menu.addAction("&Delete Watchlist", lambda: self.delete_list())
+        watch_menu.addSeparator()
+        watch_menu.addAction("&Import Symbols…", lambda: self.import_list())
+        watch_menu.addAction("&Export Symbols…", lambda: self.export_list())
 
         alerts_menu = menus.addMenu("&Alerts")
         panel = self.alerts_panel

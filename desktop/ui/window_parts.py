@@ -12,8 +12,20 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QComboBox, QDateEdit, QDockWidget, QLabel, QLineEdit, QMainWindow, QSplitter
+    from PySide6.QtWidgets import (
+        QComboBox,
+        QDateEdit,
+        QDockWidget,
+        QLabel,
+        QLineEdit,
+        QMainWindow,
+        QPushButton,
+        QSplitter,
+        QTabBar,
+    )
 
     from desktop.core.quote_store import QuoteStore
     from desktop.storage.watchlists import WatchlistRepository
@@ -65,6 +77,10 @@ class WindowParts(_Base):
         # menus
         record_action: QAction
         _charts: ChartPanel | None
+        # watchlist tabs
+        current_list: str
+        list_tabs: QTabBar
+        undo_button: QPushButton
 
         def show_message(self, text: str, error: bool = False) -> None: ...
         def set_theme(self, mode: ThemeMode) -> None: ...
@@ -83,4 +99,10 @@ class WindowParts(_Base):
         def open_backtest(self, rule_id: str = "") -> object: ...
         def save_layout(self) -> None: ...
         def show_rate(self) -> None: ...
+        def new_list(self, name: str | None = None) -> bool: ...
+        def rename_list(self, new: str | None = None) -> bool: ...
+        def duplicate_list(self) -> bool: ...
+        def delete_list(self) -> bool: ...
+        def import_list(self, path: Path | None = None) -> bool: ...
+        def export_list(self, path: Path | None = None) -> bool: ...
         def open_channels(self) -> object: ...

@@ -65,7 +65,7 @@ class WatchlistEditing(WindowParts):
 
     def _commit_symbol(self, symbol: str) -> bool:
         try:
-            self.watchlists.add(symbol)
+            self.watchlists.add(symbol, self.current_list)
         except StorageError as exc:
             log.exception("saving %s failed", symbol)
             self._show_input_error(f"could not save {symbol}: {exc}")
@@ -82,7 +82,7 @@ class WatchlistEditing(WindowParts):
         removed: list[str] = []
         for symbol in symbols:
             try:
-                self.watchlists.remove(symbol)
+                self.watchlists.remove(symbol, self.current_list)
             except StorageError as exc:
                 log.exception("removing %s failed", symbol)
                 self.show_message(f"Could not remove {symbol}: {exc}", error=True)

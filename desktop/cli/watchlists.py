@@ -1,0 +1,79 @@
+"""`tickerdesk watchlist`: the named watchlists the window shows as tabs, from the command line."""
+
+from __future__ import annotations
+
+import argparse
+
+from desktop import paths
+from desktop.cli.arguments import CliError, Done, RuntimeFailureError
+from desktop.config import DEFAULT_SYMBOLS, DEFAULT_WATCHLIST
+from desktop.core.safe_files import printable, write_atomic
+from desktop.core.symbol_lists import parse_symbols, symbols_text
+from desktop.storage.database import StorageError, open_database
+from desktop.storage.watchlists import WatchlistError, WatchlistRepository
+
+
+def cmd_watchlist(args: argparse.Namespace) -> Done:
+    try:
+        opened = open_database(paths.database_path())
+    except StorageError as exc:
+        raise RuntimeFailureError(str(exc)) from None
+    repo = WatchlistRepository(opened.connection)
+    try:
+        repo.ensure(DEFAULT_WATCHLIST, list(DEFAULT_SYMBOLS))  # the window's first list, as it makes it
+        return _action(args, repo)
+    except WatchlistError as exc:
+        raise CliError(str(exc)) from None
+    except StorageError as exc:
+        raise RuntimeFailureError(str(exc)) from None
+    finally:
+        opened.connection.close()
+
+
+def _need(repo: WatchlistRepository, name: str) -> None:
+    if name not in repo.names():
+        raise CliError(f"no watchlist named {printable(name)!r} (see tickerdesk watchlist list)")
+
+
+def _action(args: argparse.Namespace, repo: WatchlistRepository) -> Done:
+    if args.action == "list":
+        for name in repo.names():
+            count = len(repo.symbols(name))
+            print(f"{printable(name):<24} {count} symbol{'s' if count != 1 else ''}")
+        return Done()
+    if args.action == "show":
+        _need(repo, args.name)
+        print(symbols_text(repo.symbols(args.name)), end="")
+        return Done()
+    if args.action == "add":
+        added = [s for s in args.symbols if repo.add(s, args.name)]
+        print(f"added {len(added)} to {printable(args.name)}" + (f": {', '.join(added)}" if added else ""))
+        return Done()
+    if args.action == "remove":
+        _need(repo, args.name)
+        if args.list:
+            held = repo.delete(args.name)
+            print(f"deleted watchlist {printable(args.name)} ({len(held)} symbols)")
+            return Done()
+        if not args.symbols:
+            raise CliError("name the symbols to remove, or --list to delete the watchlist")
+        gone = [s for s in args.symbols if repo.remove(s, args.name)]
+        print(f"removed {len(gone)} from {printable(args.name)}" + (f": {', '.join(gone)}" if gone else ""))
+        return Done()
+    if args.action == "import":
+        text = args.file.read_text(encoding="utf-8", errors="replace")
+        symbols, bad = parse_symbols(text)
+        if not symbols:
+            raise CliError(f"{args.file}: no ticker symbols in it")
+        if args.name not in repo.names():
+            repo.create(args.name, symbols)
+        else:
+            repo.replace_symbols(args.name, symbols)
+        print(f"imported {len(symbols)} symbols into {printable(args.name)}")
+        return Done(0, [f"skipped what is not a ticker: {printable(', '.join(bad[:10]))}"] if bad else [])
+    _need(repo, args.name)
+    args.file.parent.mkdir(parents=True, exist_ok=True)
+    symbols = repo.symbols(args.name)
+    write_atomic(args.file, symbols_text(symbols))
+    print(f"exported {len(symbols)} symbols of {printable(args.name)} to {args.file}")
+    return Done()

@@ -1,0 +1,38 @@
+"""Symbol lists as people paste them from brokers: plain text or CSV, read into a clean list of tickers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+TICKER = re.compile(r"^[A-Z0-9][A-Z0-9.\-=^]{0,14}$")
+
+
+def parse_symbols(text: str) -> tuple[list[str], list[str]]:
+    """(tickers in first-seen order, entries that are not tickers). Commas, spaces, tabs, semicolons and
+    new lines all separate; a CSV's header row (Symbol, Ticker…) and extra columns are skipped."""
+    rows = list(csv.reader(io.StringIO(text.replace(";", ","))))
+    header = [c.strip().lower() for c in rows[0]] if rows else []
+    column = next((k for k, name in enumerate(header) if name in ("symbol", "ticker", "code")), None)
+    if column is not None:
+        cells = [row[column] for row in rows[1:] if len(row) > column]
+    else:
+        cells = [cell for row in rows for cell in row]
+    seen: dict[str, None] = {}
+    bad: list[str] = []
+    for cell in cells:
+        for word in cell.split():
+            ticker = word.strip().upper()
+            if not ticker:
+                continue
+            if TICKER.match(ticker):
+                seen.setdefault(ticker, None)
+            else:
+                bad.append(word.strip())
+    return list(seen), bad
+
+
+def symbols_text(symbols: list[str]) -> str:
+    """One ticker a line: what parse_symbols reads back, and what a broker's import takes."""
+    return "".join(f"{s}\n" for s in symbols)

@@ -1,0 +1,81 @@
+"""Several watchlists as tabs: each keeps its symbols and columns; new, rename, duplicate, delete with undo,
+reorder, import and export; the last one shown opens next time; alerts do not depend on the list shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.config import DEFAULT_SYMBOLS, DEFAULT_WATCHLIST
+from desktop.ui.watchlist_model import Column
+
+from ..test_cli import tickerdesk
+from .conftest import MakeWindow
+
+
+def test_lists_keep_their_symbols_and_columns_and_the_last_one_reopens(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    window = make_window(run=False)
+    assert window.list_names() == [DEFAULT_WATCHLIST] and window.model.symbols == list(DEFAULT_SYMBOLS)
+    broker = tmp_path / "Chips.csv"
+    broker.write_text("Symbol,Description,Quantity\nnvda,NVIDIA,10\nAMD,AMD,5\n$$$,cash,1\n")
+    assert window.import_list(broker)
+    assert window.current_list == "Chips" and window.model.symbols == ["NVDA", "AMD"]
+    assert "skipped $$$" in window.message_label.text()
+    window.table.setColumnWidth(Column.LAST, 222)
+    window.table.sortByColumn(Column.CHANGE_PCT, Qt.SortOrder.AscendingOrder)
+    window.show_list(DEFAULT_WATCHLIST)
+    assert window.model.symbols == list(DEFAULT_SYMBOLS) and window.table.columnWidth(Column.LAST) != 222
+    window.show_list("Chips")
+    assert window.table.columnWidth(Column.LAST) == 222, "each list keeps its own columns"
+    qtbot.keyClicks(window.symbol_input, "MSFT")
+    window.symbol_input.returnPressed.emit()
+    qtbot.waitUntil(lambda: window.model.symbols == ["NVDA", "AMD", "MSFT"], timeout=5000)
+    assert window.duplicate_list() and window.current_list == "Chips copy"
+    assert window.rename_list("Semis") and window.list_names() == [DEFAULT_WATCHLIST, "Chips", "Semis"]
+    window.list_tabs.moveTab(2, 0)  # dragged to the front
+    out = tmp_path / "semis.txt"
+    assert window.export_list(out) and out.read_text() == "NVDA\nAMD\nMSFT\n"
+    window.show_list("Chips")
+    window.close()
+
+    again = make_window(run=False)
+    assert again.list_names() == ["Semis", DEFAULT_WATCHLIST, "Chips"], "the order is kept"
+    assert again.current_list == "Chips" and again.model.symbols == ["NVDA", "AMD", "MSFT"]
+    assert again.table.columnWidth(Column.LAST) == 222
+
+
+def test_delete_has_an_undo_and_never_takes_the_last_list(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(run=False)
+    assert not window.delete_list() and "last watchlist" in window.message_label.text()
+    assert window.new_list("Empty") and window.current_list == "Empty"
+    qtbot.keyClicks(window.symbol_input, "TSLA")
+    window.symbol_input.returnPressed.emit()
+    qtbot.waitUntil(lambda: window.model.symbols == ["TSLA"], timeout=5000)
+    assert window.delete_list() and window.list_names() == [DEFAULT_WATCHLIST]
+    assert window.undo_button.isVisible() and window.current_list == DEFAULT_WATCHLIST
+    window.undo_button.click()
+    assert window.list_names() == [DEFAULT_WATCHLIST, "Empty"] and window.current_list == "Empty"
+    assert window.model.symbols == ["TSLA"] and not window.undo_button.isVisible()
+
+
+def test_run_watchlist_and_the_command_line_share_the_lists(tickerdesk_home: Path, tmp_path: Path) -> None:
+    added = tickerdesk("watchlist", "add", "Energy", "XOM", "cvx", home=tickerdesk_home)
+    assert added.returncode == 0 and "added 2 to Energy" in added.stdout
+    listed = tickerdesk("watchlist", "list", home=tickerdesk_home).stdout
+    assert f"{DEFAULT_WATCHLIST}" in listed and "Energy                   2 symbols" in listed
+    assert tickerdesk("watchlist", "show", "Energy", home=tickerdesk_home).stdout == "XOM\nCVX\n"
+    shot = tmp_path / "state.json"
+    run = tickerdesk("run", "--source", "replay", "--watchlist", "Energy", "--exit-after", "2",
+                     "--dump-state", str(shot), home=tickerdesk_home)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    import json
+
+    assert [r["Symbol"] for r in json.loads(shot.read_text())["watchlist"]] == ["XOM", "CVX"]
+    removed = tickerdesk("watchlist", "remove", "Energy", "--list", home=tickerdesk_home)
+    assert removed.returncode == 0 and "Energy" not in tickerdesk("watchlist", "list", home=tickerdesk_home).stdout
+    missing = tickerdesk("watchlist", "show", "Nope", home=tickerdesk_home)
+    assert missing.returncode == 2 and "no watchlist named 'Nope'" in missing.stderr
