@@ -14,6 +14,7 @@ from desktop.core import formatting as fmt
 from desktop.core.market_calendar import US_MARKET
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
+from desktop.core.session_stats import volume_ratio, year_range
 from desktop.core.sessions import MarketSession, session_start
 from desktop.ui.coalescer import Coalescer
 from desktop.ui.theme import LIGHT, Colors
@@ -42,6 +43,8 @@ class Column(enum.IntEnum):
     UPDATED = 7
     AGE = 8
     TREND = 9
+    YEAR_RANGE = 10
+    VOL_RATIO = 11
 
 
 HEADERS = {
@@ -55,8 +58,13 @@ HEADERS = {
     Column.UPDATED: "Updated",
     Column.AGE: "Age",
     Column.TREND: "Trend",
+    Column.YEAR_RANGE: "52-wk range",
+    Column.VOL_RATIO: "Vol / avg",
 }
-NUMERIC = {Column.LAST, Column.CHANGE, Column.CHANGE_PCT, Column.VOLUME, Column.RANGE, Column.AGE}
+# Shown only when chosen from the header's menu (the table is full enough by default).
+OPTIONAL = {Column.YEAR_RANGE, Column.VOL_RATIO}
+NUMERIC = {Column.LAST, Column.CHANGE, Column.CHANGE_PCT, Column.VOLUME, Column.RANGE, Column.AGE,
+           Column.YEAR_RANGE, Column.VOL_RATIO}  # fmt: skip
 SIGNED = {Column.CHANGE, Column.CHANGE_PCT}
 # Cells that flash when the quote moves.
 FLASHING = (Column.LAST, Column.CHANGE, Column.CHANGE_PCT)
@@ -112,6 +120,7 @@ class WatchlistModel(QAbstractTableModel):
         self._flash: dict[str, tuple[float, bool]] = {}  # symbol -> (expires at, moved up)
         self._alerted: dict[str, float] = {}  # symbol -> highlight expires at
         self._texts: dict[str, tuple[Quote, dict[int, str]]] = {}  # symbol -> (quote, its formatted cells)
+        self._stats: dict[str, tuple[Quote, tuple[tuple[float, float] | None, float | None]]] = {}
         self._shown_age: dict[str, tuple[str, str]] = {}  # symbol -> (Updated, Age) as last painted
         self._bold = QFont()
         self._bold.setBold(True)
@@ -192,12 +201,30 @@ class WatchlistModel(QAbstractTableModel):
             return cached[1][column]
         if column == Column.TREND:
             return ""
+        if column in (Column.YEAR_RANGE, Column.VOL_RATIO):
+            return self._history_texts(symbol, q)[column]
         if column == Column.UPDATED:
             stamp = fmt.format_quote_time(q, self.clock())
             if q.daily or q.session is MarketSession.REGULAR:
                 return stamp
             return f"{stamp} · {q.session.value}"  # pre-market, after hours, or a closed market
         return fmt.format_age(self.clock() - q.time)
+
+    def _history_stats(self, symbol: str, q: Quote) -> tuple[tuple[float, float] | None, float | None]:
+        cached = self._stats.get(symbol)
+        if cached is None or cached[0] is not q:  # worked out once per quote, not once per paint
+            bars = self._store.session_bars(symbol)
+            stats = (year_range(bars), volume_ratio(bars)) if bars is not None else (None, None)
+            cached = (q, stats)
+            self._stats[symbol] = cached
+        return cached[1]
+
+    def _history_texts(self, symbol: str, q: Quote) -> dict[int, str]:
+        span, ratio = self._history_stats(symbol, q)
+        return {
+            Column.YEAR_RANGE: fmt.DASH if span is None else fmt.format_range(span[0], span[1], q.price_hint),
+            Column.VOL_RATIO: fmt.DASH if ratio is None else f"{ratio:.2f}×",
+        }
 
     def _sort_key(self, symbol: str, column: Column, q: Quote | None) -> Any:
         """Raw values for sorting; rows without a value sort as -inf so they gather at one end."""
@@ -217,8 +244,17 @@ class WatchlistModel(QAbstractTableModel):
             Column.UPDATED: q.time,
             Column.AGE: self.clock() - q.time,
             Column.TREND: q.change_pct,
+            Column.YEAR_RANGE: self._year_position(symbol, q),
+            Column.VOL_RATIO: self._history_stats(symbol, q)[1],
         }[column]
         return missing if value is None else value
+
+    def _year_position(self, symbol: str, q: Quote) -> float | None:
+        """Where the price sits in its 52-week range, 0 at the low and 1 at the high (for sorting)."""
+        span = self._history_stats(symbol, q)[0]
+        if span is None or span[1] <= span[0]:
+            return None
+        return (q.price - span[0]) / (span[1] - span[0])
 
     # -- rows -----------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from desktop.ui.sparkline_delegate import SparklineDelegate
-from desktop.ui.watchlist_model import SORT_ROLE, SYMBOL_ROLE, Column, WatchlistModel
+from desktop.ui.watchlist_model import HEADERS, OPTIONAL, SORT_ROLE, SYMBOL_ROLE, Column, WatchlistModel
 
 
 class WatchlistView(QTableView):
@@ -50,9 +50,16 @@ class WatchlistView(QTableView):
             Column.UPDATED: 150,
             Column.AGE: 50,
             Column.TREND: 110,
+            Column.YEAR_RANGE: 140,
+            Column.VOL_RATIO: 75,
         }.items():
             self.setColumnWidth(column, width)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        for column in OPTIONAL:
+            self.setColumnHidden(column, True)
+        # Right-click the header: show or hide columns (kept with the list's widths and sort).
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         self.sparklines = SparklineDelegate(self)
         self.setItemDelegateForColumn(Column.TREND, self.sparklines)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -64,6 +71,24 @@ class WatchlistView(QTableView):
         self.remove_action.triggered.connect(self._request_remove)
         self.addAction(self.remove_action)
         self.extra_menu_actions: list[QAction] = []
+
+    def column_actions(self) -> list[QAction]:
+        """One checkable action per column but the symbol: checked while the column shows."""
+        actions = []
+        for column in Column:
+            if column == Column.SYMBOL:
+                continue
+            action = QAction(HEADERS[column], self)
+            action.setCheckable(True)
+            action.setChecked(not self.isColumnHidden(column))
+            action.toggled.connect(lambda on, c=column: self.setColumnHidden(c, not on))
+            actions.append(action)
+        return actions
+
+    def _column_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addActions(self.column_actions())
+        menu.popup(self.horizontalHeader().mapToGlobal(pos))
 
     def selected_symbols(self) -> list[str]:
         rows = self.selectionModel().selectedRows()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -113,3 +115,29 @@ def test_delete_key_asks_to_remove_selection(qtbot: QtBot) -> None:
     with qtbot.waitSignal(view.remove_requested, timeout=1000) as blocker:
         qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert blocker.args == [["BBB"]]
+
+
+def test_year_range_and_volume_against_its_average_match_the_data(qtbot: QtBot, daily_dir: Path) -> None:
+    import pandas as pd
+
+    from desktop.feeds.replay_source import load_timeline
+
+    store = QuoteStore()
+    timeline = load_timeline([daily_dir])
+    for k in range(len(timeline)):
+        store.apply_all(timeline.quotes_of_step(k, {"SPY"}))
+    model = WatchlistModel(store, clock=lambda: 0.0)
+    model.set_symbols(["SPY"])
+    view = WatchlistView(model)
+    qtbot.addWidget(view)
+    assert view.isColumnHidden(Column.YEAR_RANGE) and view.isColumnHidden(Column.VOL_RATIO)
+    for action in view.column_actions():
+        if action.text() in ("52-wk range", "Vol / avg"):
+            action.setChecked(True)
+    assert not view.isColumnHidden(Column.YEAR_RANGE) and not view.isColumnHidden(Column.VOL_RATIO)
+    spy = pd.read_csv(daily_dir / "SPY.csv", parse_dates=["Date"]).set_index("Date")
+    year = spy[spy.index > spy.index[-1] - pd.Timedelta(days=365)]
+    shown = model.data(model.index(0, Column.YEAR_RANGE))
+    assert shown == f"{year['Low'].min():,.2f} – {year['High'].max():,.2f}"
+    ratio = spy["Volume"].iloc[-1] / spy["Volume"].iloc[-21:-1].mean()
+    assert model.data(model.index(0, Column.VOL_RATIO)) == f"{ratio:.2f}×"
