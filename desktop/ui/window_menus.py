@@ -31,9 +31,12 @@ class Menus(WindowParts):
         quit_action.triggered.connect(self.close)
 
         watch_menu = menus.addMenu("&Watchlist")
-        self.add_action = watch_menu.addAction("&Add Symbol…")
+        self.add_action = watch_menu.addAction("&Add Symbols…")
         self.add_action.setShortcut(QKeySequence("Ctrl+N"))
-        self.add_action.triggered.connect(self.focus_symbol_input)
+        self.add_action.triggered.connect(self.add_symbols_dialog)
+        find = watch_menu.addAction("&Go to Symbol Field")
+        find.setShortcut(QKeySequence("Ctrl+K"))
+        find.triggered.connect(self.focus_symbol_input)
         watch_menu.addAction(self.table.remove_action)
         watch_menu.addSeparator()
         watch_menu.addAction("&New Watchlist…", lambda: self.new_list())
@@ -104,8 +107,28 @@ class Menus(WindowParts):
             self.theme_actions[mode] = action
 
         help_menu = menus.addMenu("&Help")
+        keys = help_menu.addAction("&Keyboard Shortcuts")
+        keys.setShortcut(QKeySequence("F1"))
+        keys.triggered.connect(self.show_shortcuts)
         about = help_menu.addAction("&About Tickerdesk")
         about.triggered.connect(self._about)
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        """(what, keys) of every action of the window that has a shortcut, menus and panels alike."""
+        seen: dict[str, str] = {}
+        for action in self.findChildren(QAction):
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            what = action.text().replace("&", "").rstrip("…").strip()
+            if keys and what:
+                seen.setdefault(keys, what)
+        return sorted(((what, keys) for keys, what in seen.items()), key=lambda row: row[0].lower())
+
+    def show_shortcuts(self) -> QMessageBox:
+        rows = "".join(f"<tr><td>{what}</td><td>&nbsp;&nbsp;<b>{keys}</b></td></tr>" for what, keys in self.shortcuts())
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard Shortcuts", f"<table>{rows}</table>", parent=self)
+        box.setModal(False)
+        box.show()
+        return box
 
     def _about(self) -> None:
         QMessageBox.about(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 
 from desktop import logs
+from desktop.core.symbol_lists import parse_symbols
 from desktop.storage.database import StorageError
 from desktop.ui.window_constants import SYMBOL_PATTERN
 from desktop.ui.window_parts import WindowParts
@@ -28,6 +30,32 @@ class WatchlistEditing(WindowParts):
         self.symbol_input.setStyleSheet(
             f"border: 1px solid {self.colors.error_text.name()};" if message and self.colors else ""
         )
+
+    def add_symbols_dialog(self) -> None:
+        """Ctrl+N: several symbols at once, comma or space separated (as pasted from a broker)."""
+        text, ok = QInputDialog.getText(
+            self, "Add Symbols", f"Symbols to add to {self.current_list} (comma or space separated):"
+        )
+        if ok and text.strip():
+            self.add_symbols(text)
+
+    def add_symbols(self, text: str) -> tuple[list[str], list[str]]:
+        """Add each symbol of `text`; (added, refused with the reason). Live sources answer later."""
+        symbols, bad = parse_symbols(text)
+        added: list[str] = []
+        refused = [f"{word} (not a ticker symbol)" for word in bad]
+        for symbol in symbols:
+            if self.add_symbol(symbol):
+                added.append(symbol)
+            elif self.feeds.is_replay or self.model.row_of(symbol) is not None:
+                refused.append(f"{symbol} ({self.input_error.toolTip() or 'refused'})")
+        parts = [f"Added {', '.join(added)}"] if added else []
+        if refused:
+            parts.append(f"not added: {'; '.join(refused)}")
+        if parts:
+            self.show_message(" · ".join(parts), error=bool(refused) and not added)
+        self._show_input_error("")
+        return added, refused
 
     def add_symbol(self, text: str) -> bool:
         """Validate, persist and show a new symbol; a refusal is said next to the input and changes nothing."""

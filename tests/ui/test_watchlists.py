@@ -79,3 +79,18 @@ def test_run_watchlist_and_the_command_line_share_the_lists(tickerdesk_home: Pat
     assert removed.returncode == 0 and "Energy" not in tickerdesk("watchlist", "list", home=tickerdesk_home).stdout
     missing = tickerdesk("watchlist", "show", "Nope", home=tickerdesk_home)
     assert missing.returncode == 2 and "no watchlist named 'Nope'" in missing.stderr
+
+
+def test_several_symbols_at_once_and_every_shortcut_listed(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0)
+    assert window.new_list("Picks")
+    added, refused = window.add_symbols("nvda, ZZZZ  amd; 12$")
+    assert added == ["NVDA", "AMD"] and window.model.symbols == ["NVDA", "AMD"]
+    assert [r.split(" ")[0] for r in refused] == ["12$", "ZZZZ"] and "not in the replay data" in refused[1]
+    assert "Added NVDA, AMD" in window.message_label.text() and "ZZZZ" in window.message_label.text()
+    keys = dict(window.shortcuts())
+    assert keys["Add Symbols"] == "Ctrl+N" and keys["Go to Symbol Field"] == "Ctrl+K"
+    assert keys["Keyboard Shortcuts"] == "F1" and "Export Chart as PNG" in keys and "Show Alerts Panel" in keys
+    box = window.show_shortcuts()
+    qtbot.addWidget(box)
+    assert "Ctrl+N" in box.text() and "Pause" in box.text()
