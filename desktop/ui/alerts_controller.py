@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
 
 from desktop import logs
 from desktop.core.alerts.engine import AlertEngine, AlertFire, RuleState
@@ -19,6 +20,7 @@ from desktop.storage.channels import ChannelRepository
 from desktop.storage.database import Connection
 from desktop.storage.writer import BackgroundWriter
 from desktop.ui.evaluator_role import EvaluatorRole
+from desktop.ui.undo import DoneEdit
 
 log = logs.alerts
 
@@ -75,6 +77,9 @@ class AlertsController(QObject):
         self.writer = writer
         self.startup_problems: list[str] = []
         self._edits = 0  # this window's rule edits so far: a background read older than the last is dropped
+        # Edit → Undo / Redo: rule edits here, watchlist edits by the window (one stack, one menu).
+        self.undo_stack = QUndoStack(self)
+        self._replaying = False
         self._logged.connect(self._announce)
         self._failed.connect(self._announce_unsaved)
         self._late_logged.connect(self._saved_late)
@@ -136,14 +141,46 @@ class AlertsController(QObject):
         return True
 
     def save_rule(self, rule: AlertRule) -> bool:
-        """Add a rule, or replace the rule with the same id (keeping its place)."""
-        return self._change(lambda: self.book.save(rule))
+        """Add a rule, or replace the rule with the same id (keeping its place); undoable."""
+        before = self.book.rule(rule.id)
+        if not self._change(lambda: self.book.save(rule)):
+            return False
+        if before is None:
+            self.record(f"Add Alert {rule.id}", lambda: self.delete_rule(rule.id), lambda: self.save_rule(rule))
+        else:
+            self.record(f"Edit Alert {rule.id}", lambda: self.save_rule(before), lambda: self.save_rule(rule))
+        return True
 
     def delete_rule(self, rule_id: str) -> bool:
-        return self.book.rule(rule_id) is not None and self._change(lambda: self.book.remove([rule_id]))
+        rule = self.book.rule(rule_id)
+        if rule is None or not self._change(lambda: self.book.remove([rule_id])):
+            return False
+        self.record(f"Delete Alert {rule_id}", lambda: self.save_rule(rule), lambda: self.delete_rule(rule_id))
+        return True
 
     def set_enabled(self, rule_id: str, enabled: bool) -> bool:
-        return self.book.rule(rule_id) is not None and self._change(lambda: self.book.set_enabled(rule_id, enabled))
+        if self.book.rule(rule_id) is None or not self._change(lambda: self.book.set_enabled(rule_id, enabled)):
+            return False
+        what = f"{'Enable' if enabled else 'Disable'} Alert {rule_id}"
+        self.record(what, lambda: self.set_enabled(rule_id, not enabled), lambda: self.set_enabled(rule_id, enabled))
+        return True
+
+    def record(self, text: str, undo: Callable[[], bool], redo: Callable[[], bool]) -> None:
+        """Put a saved edit on Edit → Undo (not while an undo or redo is itself replaying edits)."""
+        if self._replaying:
+            return
+
+        def quietly(step: Callable[[], bool]) -> Callable[[], bool]:
+            def run() -> bool:
+                self._replaying = True
+                try:
+                    return step()
+                finally:
+                    self._replaying = False
+
+            return run
+
+        self.undo_stack.push(DoneEdit(text, quietly(undo), quietly(redo)))
 
     def import_file(self, path: Path) -> int:
         """Add or update the rules of a file, all or none; raises RuleFileError for a bad file."""

@@ -30,6 +30,15 @@ class Menus(WindowParts):
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
 
+        edit_menu = menus.addMenu("&Edit")
+        stack = self.alerts.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+
         watch_menu = menus.addMenu("&Watchlist")
         self.add_action = watch_menu.addAction("&Add Symbols…")
         self.add_action.setShortcut(QKeySequence("Ctrl+N"))

@@ -104,6 +104,12 @@ class WatchlistEditing(WindowParts):
         self._show_input_error("")
         self.table.select_symbol(symbol)
         self.show_message(f"Added {symbol}")
+        where = self.current_list
+        self.alerts.record(
+            f"Add {symbol}",
+            lambda: self._edit_list(where, [symbol], add=False),
+            lambda: self._edit_list(where, [symbol]),
+        )
         return True
 
     def remove_symbols(self, symbols: list[str]) -> None:
@@ -120,3 +126,26 @@ class WatchlistEditing(WindowParts):
         if removed:
             self.feeds.set_symbols(self.model.symbols)
             self.show_message(f"Removed {', '.join(removed)}")
+            where = self.current_list
+            self.alerts.record(f"Remove {', '.join(removed)}", lambda: self._edit_list(where, removed),
+                               lambda: self._edit_list(where, removed, add=False))  # fmt: skip
+
+    def _edit_list(self, name: str, symbols: list[str], add: bool = True) -> bool:
+        """Add (or remove) symbols to a watchlist, shown or not: Edit → Undo / Redo's way in."""
+        try:
+            for symbol in symbols:
+                if add:
+                    self.watchlists.add(symbol, name)
+                else:
+                    self.watchlists.remove(symbol, name)
+        except StorageError as exc:
+            self.show_message(f"Could not change the watchlist {name}: {exc}", error=True)
+            return False
+        if name == self.current_list:
+            for symbol in symbols:
+                if add:
+                    self.model.add_symbol(symbol)
+                else:
+                    self.model.remove_symbol(symbol)
+            self.feeds.set_symbols(self.model.symbols)
+        return True

@@ -94,3 +94,33 @@ def test_several_symbols_at_once_and_every_shortcut_listed(qtbot: QtBot, make_wi
     box = window.show_shortcuts()
     qtbot.addWidget(box)
     assert "Ctrl+N" in box.text() and "Pause" in box.text()
+
+
+def test_undo_and_redo_rule_and_watchlist_edits(qtbot: QtBot, make_window: MakeWindow) -> None:
+    from desktop.core.alerts.rules import rule_from_dict
+    from desktop.storage.watchlists import WatchlistRepository
+
+    window = make_window(run=False)
+    window.remove_symbols(["TSLA", "AMD"])
+    rule = rule_from_dict({"id": "nv", "type": "price", "symbol": "NVDA", "condition": "below", "level": 175})
+    assert window.alerts.save_rule(rule)
+    assert window.alerts.save_rule(rule.with_changes(level=170))
+    assert window.alerts.delete_rule("nv") and window.alerts.book.rule("nv") is None
+    stack = window.alerts.undo_stack
+    assert window.undo_action.text().replace("&", "") == "Undo Delete Alert nv"
+    window.undo_action.trigger()  # the rule is back, at 170
+    assert window.alerts.book.rule("nv") is not None and window.alerts.book.rule("nv").level == 170  # type: ignore[union-attr]
+    window.undo_action.trigger()  # back to 175
+    assert window.alerts.book.rule("nv").level == 175  # type: ignore[union-attr]
+    window.undo_action.trigger()  # never added
+    assert window.alerts.book.rule("nv") is None
+    window.undo_action.trigger()  # TSLA and AMD come back to the list, and to the database
+    assert window.model.row_of("TSLA") is not None and window.model.row_of("AMD") is not None
+    assert {"TSLA", "AMD"} <= set(WatchlistRepository(window.alerts.repo.connection).symbols(window.current_list))
+    window.redo_action.trigger()
+    assert window.model.row_of("TSLA") is None
+    assert window.redo_action.text().replace("&", "") == "Redo Add Alert nv" and stack.canRedo()
+    assert window.undo_action.shortcut().toString() == "Ctrl+Z"
+    assert window.redo_action.shortcut().toString() == "Ctrl+Shift+Z"
+    window.redo_action.trigger()
+    assert window.alerts.book.rule("nv") is not None and window.alerts.book.rule("nv").level == 175  # type: ignore[union-attr]
