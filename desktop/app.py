@@ -100,7 +100,8 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     driver = PipelineDriver(pipeline)
     alerts = AlertsController(engine, AlertRepository(opened.connection), BackgroundWriter(opened.path))
     speed = args.speed if args.speed is not None else float(settings.get(cfg.REPLAY_SPEED))
-    start = args.start or default_start(timeline)
+    chosen = cfg.replay_start(settings) if str(settings.get(cfg.REPLAY_START)) else None
+    start = args.start or (chosen if chosen is not None else default_start(timeline))
 
     def make_replay(start_day: date | None, pace: float, on_status: StatusListener) -> ReplayFeed:
         return replay_feed(timeline, pipeline.push, speed=pace, start=start_day, on_status=on_status)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from desktop.ui.channels_dialog import ChannelsDialog
     from desktop.ui.charts.chart_panel import ChartPanel
     from desktop.ui.charts.price_chart import PriceChart
+    from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.feed_controller import FeedController
 from desktop.ui.notifier import Notifier
 from desktop.ui.pipeline_driver import PipelineDriver
@@ -254,6 +255,13 @@ class MainWindow(
         )
         charts.price.show_symbol(self.table.current_symbol())
         charts.rotation.refresh()
+
+    def open_settings(self) -> SettingsDialog:
+        from desktop.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self)
+        dialog.show()
+        return dialog
 
     def open_channels(self) -> ChannelsDialog:
         """Alerts → Delivery Channels (modeless: a test message's outcome shows in it)."""

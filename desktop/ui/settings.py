@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from desktop.config import DEFAULT_REPLAY_SPEED, DEFAULT_WATCHLIST, POLL_INTERVAL_S
+from desktop.config import DEFAULT_REPLAY_SPEED, DEFAULT_REPLAY_START, DEFAULT_WATCHLIST, POLL_INTERVAL_S
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ CHART_TAB = Setting("chart/tab", str, "Price", "the chart tab shown: Price, Rela
 CHART_RANGE = Setting("chart/range", str, "All", "the price chart's range: 1D, 5D, 1M, 3M, YTD, 1Y or All")
 CHART_CANDLES = Setting("chart/candles", bool, False, "the price chart draws candlesticks instead of a line")
 CHART_SCALE = Setting("chart/scale", str, "linear", "the price chart's scale: linear, log or percent")
+REPLAY_START = Setting("replay/start", str, "", "the date replays start from (ISO; empty: 2025-10-01)")
 POLL_INTERVAL = Setting(
     "yahoo/poll_interval", float, POLL_INTERVAL_S, "seconds between polls of symbols the stream leaves quiet"
 )
@@ -63,3 +65,11 @@ class Settings:
 
     def sync(self) -> None:
         self._qs.sync()
+
+
+def replay_start(settings: Settings) -> date:
+    """The default replay start: the user's choice, or the app's (a late-2025 quarter start)."""
+    try:
+        return date.fromisoformat(str(settings.get(REPLAY_START)))
+    except ValueError:
+        return DEFAULT_REPLAY_START

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__, logs
 from desktop.ui import settings as cfg
 from desktop.ui.theme import ThemeMode
-from desktop.ui.window_constants import POLL_INTERVALS, SPEEDS
+from desktop.ui.window_constants import SPEEDS
 from desktop.ui.window_parts import WindowParts
 
 log = logs.ui
@@ -26,6 +26,11 @@ class Menus(WindowParts):
         export_chart.setShortcut(QKeySequence("Ctrl+E"))
         export_chart.triggered.connect(self._export_chart)
         file_menu.addSeparator()
+        preferences = file_menu.addAction("&Settings…")
+        preferences.setShortcut(QKeySequence(QKeySequence.StandardKey.Preferences))
+        if preferences.shortcut().isEmpty():
+            preferences.setShortcut(QKeySequence("Ctrl+,"))
+        preferences.triggered.connect(self.open_settings)
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
@@ -85,15 +90,6 @@ class Menus(WindowParts):
             action.setShortcut(QKeySequence(f"Ctrl+{k + 1}"))
             action.triggered.connect(lambda _c=False, v=value: self._select_speed(v))
 
-        poll_menu = replay_menu.addMenu("Yahoo &Poll Interval")
-        poll_group = QActionGroup(self)
-        current_poll = float(self.settings.get(cfg.POLL_INTERVAL))
-        for seconds in POLL_INTERVALS:
-            action = poll_menu.addAction(f"Every {seconds:g} s")
-            action.setCheckable(True)
-            action.setChecked(seconds == current_poll)
-            poll_group.addAction(action)
-            action.triggered.connect(lambda _c=False, s=seconds: self._set_poll_interval(s))
         replay_menu.addSeparator()
         self.record_action = replay_menu.addAction("&Record Quotes to File…")
         self.record_action.setCheckable(True)

@@ -256,3 +256,25 @@ def test_status_bar_keeps_the_state_visible_and_says_paused(qtbot: QtBot, make_w
     assert window.speed_box.mapTo(window, window.speed_box.rect().topLeft()).x() - before < 400
     qtbot.keyClicks(window.symbol_input, "A")  # typing again clears the refusal
     assert window.input_error.text() == ""
+
+
+def test_settings_dialog_applies_and_keeps_the_preferences(qtbot: QtBot, make_window: MakeWindow) -> None:
+    from PySide6.QtCore import QDate
+
+    from desktop.ui import settings as cfg
+
+    window = make_window(run=False)
+    dialog = window.open_settings()
+    qtbot.addWidget(dialog)
+    dialog.theme_box.setCurrentIndex(dialog.theme_box.findData(ThemeMode.DARK))
+    assert window.theme_mode is ThemeMode.DARK and window.colors == DARK
+    dialog.colorblind_box.setChecked(True)
+    assert window.colorblind_action.isChecked() and window.settings.get(cfg.COLORBLIND)
+    dialog.poll_box.setCurrentIndex(dialog.poll_box.count() - 1)
+    assert float(window.settings.get(cfg.POLL_INTERVAL)) == dialog.poll_box.currentData()
+    dialog.start_edit.setDate(QDate(2026, 3, 2))
+    dialog.close()
+    window.close()
+    again = make_window(run=False)
+    assert again.feeds.replay_start_date() == date(2026, 3, 2), "replays start where the settings say"
+    assert again.theme_mode is ThemeMode.DARK
