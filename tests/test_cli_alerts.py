@@ -202,3 +202,18 @@ def test_add_checks_the_symbol_warns_of_a_twin_and_list_shows_the_state(tickerde
     help_text = " ".join(tickerdesk("alerts", "add", "--help", home=tickerdesk_home).stdout.split())
     assert all(f"--{option}" in help_text for option in ("type", "window", "condition", "cooldown", "force"))
     assert "quiet time after a fire" in help_text
+
+
+def test_the_readme_backtest_figure_is_what_the_backtest_says(tickerdesk_home: Path, tmp_path: Path) -> None:
+    import re
+
+    from .conftest import REPO
+
+    said = re.search(r"would have fired (\d+) times since 2025-10-01", (REPO / "README.md").read_text())
+    assert said is not None
+    rules = tmp_path / "rotation.toml"
+    rules.write_text('[[alerts]]\nid = "rotation"\ntype = "spread"\na = "IWM"\nb = "QQQ"\nwindow = "qtd"\n'
+                     'condition = "crosses_above"\nlevel = 1.5\ncooldown = "1d"\n')  # fmt: skip
+    done = tickerdesk("backtest", "--prices", str(REPO / "resources" / "data" / "daily"), "--alerts", str(rules),
+                      "--from", "2025-10-01", "--format", "json", home=tickerdesk_home)  # fmt: skip
+    assert len(json.loads(done.stdout)) == int(said.group(1))
