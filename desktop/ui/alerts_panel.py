@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.core.alerts.rule_files import RuleFileError
 from desktop.core.alerts.rules import AlertRule, new_rule_id
 from desktop.storage.alerts import StoredFire
+from desktop.storage.channels import Delivery
 from desktop.ui.alert_dialog import AlertDialog, focus_first_empty
 from desktop.ui.alert_models import SORT_ROLE, AlertRulesModel, FiredAlertsModel, LogColumn, RuleColumn
 from desktop.ui.alerts_controller import ROTATION_PRESET, AlertsController
@@ -165,10 +166,15 @@ class AlertsPanel(QWidget):
         layout.addWidget(self.splitter)
         controller.fires_logged.connect(self._fires_logged)
         controller.first_shown_fire = self.log_model.first_logged_id
-        controller.deliveries_read.connect(self.log_model.set_deliveries)
+        controller.deliveries_read.connect(self._show_deliveries)
+        self.log_view.setColumnHidden(LogColumn.DELIVERY, True)  # until a fire has a channel to go to
         controller.fires_saved_late.connect(self.log_model.mark_saved)
         controller.unsaved_changed.connect(self._show_unsaved)
         self._refresh: Coalescer[str] = Coalescer(REFRESH_MS, lambda _changed: self.rules_model.refresh_values(), self)
+
+    def _show_deliveries(self, deliveries: dict[int, list[Delivery]]) -> None:
+        self.log_model.set_deliveries(deliveries)
+        self.log_view.setColumnHidden(LogColumn.DELIVERY, not deliveries)
 
     def _show_rules_or_hint(self) -> None:
         empty = self.rules_model.rowCount() == 0
