@@ -171,3 +171,32 @@ def test_outputs_to_a_missing_folder_are_made_and_confirmed_on_stdout(tickerdesk
     drawn = tickerdesk("chart", "SPY", "--png", str(png), home=tickerdesk_home)
     assert drawn.returncode == 0 and png.exists()
     assert drawn.stdout.startswith("saved SPY price") and drawn.stderr == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_backtest_shows_progress_on_a_terminal_only(tickerdesk_home: Path, tmp_path: Path) -> None:
+    import pty
+
+    rules = tmp_path / "spy.toml"
+    rules.write_text(
+        '[[alerts]]\nid = "spy"\ntype = "price"\nsymbol = "SPY"\ncondition = "crosses_above"\nlevel = 745\n'
+    )
+    args = ["backtest", "--prices", "resources/data/intraday-5m", "--alerts", str(rules)]
+    piped = tickerdesk(*args, home=tickerdesk_home)
+    assert piped.returncode == 0 and piped.stderr == "" and "%" not in piped.stdout
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command on a terminal
+        os.environ[HOME_ENV] = str(tickerdesk_home)
+        os.execv(sys.executable, [sys.executable, "-m", "desktop", *args])
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.waitpid(pid, 0)
+    os.close(fd)
+    assert b"\rbacktest   0%" in shown and b"backtest 100%" in shown

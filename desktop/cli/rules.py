@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from desktop.cli.arguments import CliError, Done, RuntimeFailureError, _when_arg
@@ -22,7 +23,7 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
     series = load_prices(args.prices)
     start = _when_arg(args.since.isoformat()) - 86400 + 1e-3 if args.since else None
     end = _when_arg(args.until.isoformat()) if args.until else None
-    fires = run_backtest(series, rules, start, end)
+    fires = run_backtest(series, rules, start, end, terminal_progress("backtest"))
     records = [{"time": fire_time(f), "alert": f.rule_id, "value": round(f.value, 6), "level": f.level} for f in fires]
     if args.format == "json":
         print(json.dumps(records, indent=2))
@@ -143,6 +144,19 @@ def _when(ts: float) -> str:
     from desktop.core.sessions import to_new_york
 
     return to_new_york(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def terminal_progress(what: str) -> Callable[[float], bool] | None:
+    """A progress line on stderr when it is a terminal (redrawn in place); nothing when it is not."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: float) -> bool:
+        end = "\n" if done >= 1.0 else ""
+        print(f"\r{what} {done * 100:3.0f}%", end=end, file=sys.stderr, flush=True)
+        return True
+
+    return show
 
 
 def fire_time(fire: object) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.alerts.rules import AlertRule
@@ -14,16 +14,25 @@ class BacktestError(ValueError):
     """Rules that cannot run on the given prices (a symbol with no price file)."""
 
 
+class BacktestCancelledError(Exception):
+    """The person asked the backtest to stop (its progress callback said so)."""
+
+
+PROGRESS_EVERY = 500  # steps between two progress reports
+
+
 def run_backtest(
     series: dict[str, PriceSeries],
     rules: Sequence[AlertRule],
     start: float | None = None,
     end: float | None = None,
+    progress: Callable[[float], bool] | None = None,
 ) -> list[AlertFire]:
     """Every fire of `rules` over the price rows, in time order (rules in their order within a time).
 
     Rows before `start` still feed the engine (they are what windows measure from) but their fires are
-    not reported; rows after `end` are not played.
+    not reported; rows after `end` are not played. `progress(done)` (0 to 1) is called now and then; when
+    it returns False the run stops with BacktestCancelledError.
     """
     missing = sorted({s for rule in rules for s in rule.symbols} - set(series))
     if missing:
@@ -34,11 +43,16 @@ def run_backtest(
         return []
     engine = AlertEngine(rules)
     fires: list[AlertFire] = []
-    for k in range(len(timeline)):
+    steps = len(timeline)
+    for k in range(steps):
+        if progress is not None and k % PROGRESS_EVERY == 0 and not progress(k / steps):
+            raise BacktestCancelledError("stopped")
         t = float(timeline.step_times[k])
         if end is not None and t > end:
             break
         step_fires = engine.process(timeline.quotes_of_step(k))
         if start is None or t >= start:
             fires.extend(step_fires)
+    if progress is not None:
+        progress(1.0)
     return fires

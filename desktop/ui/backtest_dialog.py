@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QListWidget,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule
-from desktop.core.backtest import BacktestError, run_backtest
+from desktop.core.backtest import BacktestCancelledError, BacktestError, run_backtest
 from desktop.core.prices import PriceFileError, PriceSeries
 from desktop.core.sessions import NEW_YORK
 from desktop.ui.alert_models import fire_time_text, format_measure
@@ -31,6 +34,8 @@ PriceSource = Callable[[], dict[str, PriceSeries]]
 
 
 class BacktestDialog(QDialog):
+    _step = Signal(float)  # how far the run got, from its worker thread
+
     """Runs the engine over recorded prices on a worker thread; `show_on_chart` gets the fires."""
 
     def __init__(
@@ -70,6 +75,15 @@ class BacktestDialog(QDialog):
         self.summary.setObjectName("backtestSummary")
         self.summary.setWordWrap(True)
         self.results = QListWidget()
+        # Years of intraday data take a while: how far it got, and a way to stop it.
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self._stop = threading.Event()
+        self._step.connect(lambda done: self.progress.setValue(int(done * 100)))
         self.chart_button = QPushButton("Show on Chart")
         self.chart_button.setEnabled(False)
         self.chart_button.clicked.connect(self._show)
@@ -85,6 +99,10 @@ class BacktestDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary)
+        running = QHBoxLayout()
+        running.addWidget(self.progress, 1)
+        running.addWidget(self.cancel_button)
+        layout.addLayout(running)
         layout.addWidget(self.results, 1)
         layout.addWidget(buttons)
 
@@ -102,23 +120,47 @@ class BacktestDialog(QDialog):
         end = _day_start(self.to_edit.date().addDays(1)) - 1e-3
         self.run_button.setEnabled(False)
         self.summary.setText("Running…")
+        self._stop.clear()
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
         # The engine needs the rule enabled for the run, whatever its live switch says.
         test_rule = rule.with_changes(enabled=True, once=False)
 
+        def step(done: float) -> bool:  # on the worker thread: report, and say whether to go on
+            try:
+                self._step.emit(done)
+            except RuntimeError:  # the dialog is gone: nobody waits for the result
+                return False
+            return not self._stop.is_set()
+
         def finished(result: object) -> None:
-            if isinstance(result, (BacktestError, PriceFileError)):
+            if isinstance(result, BacktestCancelledError):
+                self._done(None, None, cancelled=True)
+            elif isinstance(result, (BacktestError, PriceFileError)):
                 self._done(None, str(result))
             elif isinstance(result, Exception):
                 self._done(None, f"the backtest failed ({result})")
             else:
                 self._done(result, None)  # type: ignore[arg-type]
 
-        run_task(self, lambda: run_backtest(load(), [test_rule], start, end), finished, name="backtest")
+        run_task(self, lambda: run_backtest(load(), [test_rule], start, end, step), finished, name="backtest")
 
-    def _done(self, fires: list[AlertFire] | None, error: str | None) -> None:
+    def cancel(self) -> None:
+        self._stop.set()
+        self.summary.setText("Stopping…")
+
+    def _done(self, fires: list[AlertFire] | None, error: str | None, cancelled: bool = False) -> None:
         self.run_button.setEnabled(True)
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
         self.results.clear()
         rule = self.rule()
+        if cancelled:
+            self.summary.setText("Backtest cancelled.")
+            self.fires = []
+            self.chart_button.setEnabled(False)
+            return
         if error is not None or fires is None or rule is None:
             self.summary.setText(f"Cannot backtest: {error}")
             self.fires = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -292,3 +293,51 @@ def test_no_rules_shows_a_hint_instead_of_an_empty_grid(qtbot: QtBot, make_windo
     panel.select_rule("rotation")
     panel.delete_selected()
     qtbot.waitUntil(lambda: panel.rules_stack.currentWidget() is panel.empty_hint, timeout=3000)
+
+
+def test_backtest_shows_progress_and_can_be_cancelled(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.core import backtest
+
+    seed(NVDA)
+    window = make_window(run=False, start=date(2025, 10, 1))
+    dialog = window.open_backtest("nvda175")
+    assert dialog is not None
+    dialog.source_box.setCurrentText("Bundled daily bars")
+    seen: list[int] = []
+    dialog.progress.valueChanged.connect(seen.append)
+    dialog.run()
+    assert dialog.progress.isVisible() and dialog.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: "would have fired" in dialog.summary.text(), timeout=10_000)
+    assert seen and seen[-1] == 100 and not dialog.progress.isVisible()
+
+    monkeypatch.setattr(backtest, "PROGRESS_EVERY", 1)  # ask at every step, so the stop is seen at once
+    gate = threading.Event()
+    original = backtest.ReplayTimeline.quotes_of_step
+
+    def slow(self, k, symbols=None):  # type: ignore[no-untyped-def]
+        gate.wait(5)  # the run waits until the test has pressed Cancel
+        return original(self, k, symbols)
+
+    monkeypatch.setattr(backtest.ReplayTimeline, "quotes_of_step", slow)
+    dialog.run()
+    dialog.cancel_button.click()
+    gate.set()
+    qtbot.waitUntil(lambda: dialog.summary.text() == "Backtest cancelled.", timeout=10_000)
+    assert dialog.run_button.isEnabled() and dialog.results.count() == 0
+
+
+def test_run_backtest_stops_when_asked() -> None:
+    from desktop.core.backtest import BacktestCancelledError
+
+    series = load_prices([paths.bundled_daily_dir()])
+    calls: list[float] = []
+
+    def progress(done: float) -> bool:
+        calls.append(done)
+        return len(calls) < 2
+
+    with pytest.raises(BacktestCancelledError):
+        run_backtest(series, [rule_from_dict(NVDA)], progress=progress)
+    assert calls[0] == 0.0 and len(calls) == 2
