@@ -179,6 +179,11 @@ class AlertRepository:
         )
         return self._stored(rows)
 
+    @storage_method
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (SQLite's counter; reading it touches no disk)."""
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
     @property
     def connection(self) -> sqlite3.Connection:
         return self._conn

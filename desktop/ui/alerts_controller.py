@@ -25,8 +25,7 @@ from desktop.ui.undo import DoneEdit
 log = logs.alerts
 
 STATE_SAVE_MS = 10_000
-DELIVERY_READ_MS = 2_000
-RULES_READ_MS = 1_000
+OTHERS_POLL_MS = 1_000
 
 ROTATION_PRESET = AlertRule(
     id="rotation",
@@ -103,17 +102,15 @@ class AlertsController(QObject):
         self.deliveries = DeliveryWorker(writer.path, lambda: self.role.evaluating)
         self.deliveries.start()
         self.first_shown_fire: Callable[[], int | None] = lambda: None  # set by the panel showing the log
-        self._delivery_timer = QTimer(self)
-        self._delivery_timer.setInterval(DELIVERY_READ_MS)
-        self._delivery_timer.timeout.connect(self.read_deliveries)
-        self._delivery_timer.start()
-        # Rules changed by another process (`tickerdesk alerts`, a monitor turning off a `once` rule) show
-        # here within a second.
+        # Rules changed by another process (`tickerdesk alerts`, a monitor turning off a `once` rule) and how
+        # deliveries went show here within a second. SQLite's data_version says whether anything was
+        # committed meanwhile (a counter in memory, no disk read): only then are they read, on the writer.
         self._rules_read.connect(self._adopt_rules)
-        self._rules_timer = QTimer(self)
-        self._rules_timer.setInterval(RULES_READ_MS)
-        self._rules_timer.timeout.connect(self.read_rules)
-        self._rules_timer.start()
+        self._seen_version: int | None = None
+        self._others_timer = QTimer(self)
+        self._others_timer.setInterval(OTHERS_POLL_MS)
+        self._others_timer.timeout.connect(self.poll_others)
+        self._others_timer.start()
 
     # -- loading and saving rules ---------------------------------------------------------------
 
@@ -223,6 +220,18 @@ class AlertsController(QObject):
 
         self.writer.submit(job, self._logged.emit, lambda exc: self._failed.emit(str(exc), fires))
 
+    def poll_others(self) -> None:
+        """Once a second: when the database changed since the last look, read rules and deliveries again."""
+        try:
+            version = self.repo.data_version()
+        except StorageError:
+            return
+        if version == self._seen_version:
+            return
+        self._seen_version = version
+        self.read_rules()
+        self.read_deliveries()
+
     def read_rules(self) -> None:
         edits = self._edits
         self.writer.submit(lambda conn: (edits, AlertRepository(conn).rules()[0]), self._rules_read.emit)
@@ -309,8 +318,7 @@ class AlertsController(QObject):
 
     def shutdown(self) -> None:
         self._state_timer.stop()
-        self._delivery_timer.stop()
-        self._rules_timer.stop()
+        self._others_timer.stop()
         self.save_states()
         self.role.release()
         self.deliveries.stop(timeout=0)  # a post in flight is not waited for: its delivery stays pending
