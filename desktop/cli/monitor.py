@@ -14,11 +14,11 @@ from collections.abc import Callable
 from types import FrameType
 
 from desktop import logs, paths
-from desktop.cli.arguments import Done, RuntimeFailureError
+from desktop.cli.arguments import Done
+from desktop.cli.database import command_database
 from desktop.core.alerts.engine import AlertFire
 from desktop.services.monitor import AlertMonitor, MonitorFeed, fire_line
 from desktop.services.sources import choose_source, live_feed, replay_feed
-from desktop.storage.database import StorageError, open_database
 
 log = logs.monitor
 
@@ -33,44 +33,38 @@ def cmd_monitor(args: argparse.Namespace) -> Done:
     if note:
         log.warning("%s", note)
     make_feed = _feed_maker(args, source)
-    try:
-        opened = open_database(paths.database_path())
-    except StorageError as exc:
-        raise RuntimeFailureError(str(exc)) from None
-    if opened.recovery_message:
-        log.warning("%s", opened.recovery_message)
 
     def announce(fire: AlertFire) -> None:
         print(fire_line(fire), flush=True)
         log.info("delivered to stdout: %s", fire_line(fire))
 
-    monitor = AlertMonitor(
-        opened.connection, opened.path, make_feed, source=source, announce=announce, replayed=source == "replay"
-    )
-    stop = threading.Event()
+    with command_database() as opened:
+        monitor = AlertMonitor(
+            opened.connection, opened.path, make_feed, source=source, announce=announce, replayed=source == "replay"
+        )
+        stop = threading.Event()
 
-    def on_stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("%s received, stopping", signal.Signals(signum).name)
-        stop.set()
+        def on_stop(signum: int, _frame: FrameType | None) -> None:
+            log.info("%s received, stopping", signal.Signals(signum).name)
+            stop.set()
 
-    def on_report(_signum: int, _frame: FrameType | None) -> None:
-        line = monitor.status().line()
-        print(line, file=sys.stderr, flush=True)
-        log.info("%s", line)
+        def on_report(_signum: int, _frame: FrameType | None) -> None:
+            line = monitor.status().line()
+            print(line, file=sys.stderr, flush=True)
+            log.info("%s", line)
 
-    previous = {s: signal.signal(s, on_stop) for s in (signal.SIGTERM, signal.SIGINT)}
-    if hasattr(signal, "SIGUSR1"):
-        previous[signal.SIGUSR1] = signal.signal(signal.SIGUSR1, on_report)
-    rules = len(monitor.book.rules)
-    try:
-        log.info("started on %s (%s)", source, opened.path)
-        monitor.run(stop, args.exit_after)
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        opened.connection.close()
+        previous = {s: signal.signal(s, on_stop) for s in (signal.SIGTERM, signal.SIGINT)}
+        if hasattr(signal, "SIGUSR1"):
+            previous[signal.SIGUSR1] = signal.signal(signal.SIGUSR1, on_report)
+        try:
+            log.info("started on %s (%s)", source, opened.path)
+            monitor.run(stop, args.exit_after)
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
     log.info("stopped after %d quotes and %d new fire(s)", monitor.quotes, monitor.fires)
-    return Done(0, [note] if note else []) if rules or monitor.book.rules else Done(0, ["no alert rules to watch"])
+    notes = [note] if note else []
+    return Done(0, notes if monitor.book.rules else [*notes, "no alert rules to watch"])
 
 
 def _feed_maker(args: argparse.Namespace, source: str) -> Callable[[Callable[..., bool]], MonitorFeed]:

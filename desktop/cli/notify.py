@@ -7,29 +7,19 @@ import sys
 import time
 from urllib.parse import urlsplit
 
-from desktop import paths
 from desktop.cli.arguments import CliError, Done, RuntimeFailureError
+from desktop.cli.database import command_database
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import RULE_ID, Condition
 from desktop.core.safe_files import printable
 from desktop.services.channel_senders import DeliveryError, save_smtp_password
 from desktop.services.delivery import DEFAULT_TEMPLATE, post
 from desktop.storage.channels import Channel, ChannelRepository
-from desktop.storage.database import StorageError, open_database
 
 
 def cmd_notify(args: argparse.Namespace) -> Done:
-    try:
-        opened = open_database(paths.database_path())
-    except StorageError as exc:
-        raise RuntimeFailureError(str(exc)) from None
-    repo = ChannelRepository(opened.connection)
-    try:
-        return _action(args, repo)
-    except StorageError as exc:
-        raise RuntimeFailureError(str(exc)) from None
-    finally:
-        opened.connection.close()
+    with command_database(writes=args.action in ("add", "remove")) as opened:
+        return _action(args, ChannelRepository(opened.connection))
 
 
 def _action(args: argparse.Namespace, repo: ChannelRepository) -> Done:

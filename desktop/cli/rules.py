@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from desktop.cli.arguments import CliError, Done, RuntimeFailureError, _when_arg
+from desktop.cli.arguments import CliError, Done, _when_arg
 from desktop.core.safe_files import printable
 
 
@@ -36,33 +36,18 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
 
 
 def cmd_alerts(args: argparse.Namespace) -> Done:
-    from desktop import paths
+    from desktop.cli.database import command_database
     from desktop.services.alert_book import AlertBook, BookError
     from desktop.storage.alerts import AlertRepository
-    from desktop.storage.database import StorageError, open_database
 
-    def busy() -> None:
-        print("tickerdesk: database busy (another program holds it), waiting…", file=sys.stderr, flush=True)
-
-    try:
-        opened = open_database(paths.database_path(), on_busy=busy)
-    except StorageError as exc:
-        raise RuntimeFailureError(str(exc)) from None
-    if opened.recovery_message:
-        print(f"tickerdesk: {opened.recovery_message}", file=sys.stderr)
-    if opened.read_only and args.action not in ("list", "export"):
-        raise RuntimeFailureError(opened.read_only.replace(" Opened read-only: changes will not be saved.", ""))
-    book = AlertBook(AlertRepository(opened.connection), path=opened.path)
-    try:
+    with command_database(writes=args.action not in ("list", "export")) as opened:
+        book = AlertBook(AlertRepository(opened.connection), path=opened.path)
         for problem in book.load(with_state=False):
             print(f"tickerdesk: {printable(problem)}", file=sys.stderr)
-        _alerts_action(args, book)
-    except BookError as exc:
-        raise CliError(str(exc)) from None
-    except StorageError as exc:
-        raise RuntimeFailureError(str(exc)) from None
-    finally:
-        opened.connection.close()
+        try:
+            _alerts_action(args, book)
+        except BookError as exc:
+            raise CliError(str(exc)) from None
     return Done()
 
 

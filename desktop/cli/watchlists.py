@@ -4,30 +4,23 @@ from __future__ import annotations
 
 import argparse
 
-from desktop import paths
-from desktop.cli.arguments import CliError, Done, RuntimeFailureError
+from desktop.cli.arguments import CliError, Done
+from desktop.cli.database import command_database
 from desktop.config import DEFAULT_SYMBOLS, DEFAULT_WATCHLIST
 from desktop.core.safe_files import printable, write_atomic
 from desktop.core.symbol_lists import parse_symbols, symbols_text
-from desktop.storage.database import StorageError, open_database
 from desktop.storage.watchlists import WatchlistError, WatchlistRepository
 
 
 def cmd_watchlist(args: argparse.Namespace) -> Done:
-    try:
-        opened = open_database(paths.database_path())
-    except StorageError as exc:
-        raise RuntimeFailureError(str(exc)) from None
-    repo = WatchlistRepository(opened.connection)
-    try:
-        repo.ensure(DEFAULT_WATCHLIST, list(DEFAULT_SYMBOLS))  # the window's first list, as it makes it
-        return _action(args, repo)
-    except WatchlistError as exc:
-        raise CliError(str(exc)) from None
-    except StorageError as exc:
-        raise RuntimeFailureError(str(exc)) from None
-    finally:
-        opened.connection.close()
+    with command_database(writes=args.action not in ("list", "show", "export")) as opened:
+        repo = WatchlistRepository(opened.connection)
+        try:
+            if not opened.read_only:
+                repo.ensure(DEFAULT_WATCHLIST, list(DEFAULT_SYMBOLS))  # the window's first list, as it makes it
+            return _action(args, repo)
+        except WatchlistError as exc:
+            raise CliError(str(exc)) from None
 
 
 def _need(repo: WatchlistRepository, name: str) -> None:
