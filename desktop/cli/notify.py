@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from urllib.parse import urlsplit
 
 from desktop.cli.arguments import CliError, Done, RuntimeFailureError
 from desktop.cli.database import command_database
-from desktop.core.alerts.engine import AlertFire
-from desktop.core.alerts.rules import RULE_ID, Condition
+from desktop.core.alerts.rules import RULE_ID
 from desktop.core.safe_files import printable
 from desktop.services.channel_senders import DeliveryError, save_smtp_password
-from desktop.services.delivery import DEFAULT_TEMPLATE, post
+from desktop.services.delivery import DEFAULT_TEMPLATE, post, sample_fire
 from desktop.storage.channels import Channel, ChannelRepository
 
 
@@ -49,8 +47,7 @@ def _action(args: argparse.Namespace, repo: ChannelRepository) -> Done:
     found = repo.channel(args.name)
     if found is None:
         raise CliError(f"no channel named {printable(args.name)!r}")
-    sample = AlertFire("test", "Tickerdesk test message", time.time(), False, 1.0, 1.0, Condition.CROSSES_ABOVE,
-                       (("TEST", 1.0),))  # fmt: skip
+    sample = sample_fire()
     try:
         post(found, [sample])
     except DeliveryError as exc:

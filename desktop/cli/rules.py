@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop.cli.arguments import CliError, Done, _when_arg
+from desktop.core.formatting import moment_iso
 from desktop.core.safe_files import printable
 
 
@@ -24,7 +25,10 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
     start = _when_arg(args.since.isoformat()) - 86400 + 1e-3 if args.since else None
     end = _when_arg(args.until.isoformat()) if args.until else None
     fires = run_backtest(series, rules, start, end, terminal_progress("backtest"))
-    records = [{"time": fire_time(f), "alert": f.rule_id, "value": round(f.value, 6), "level": f.level} for f in fires]
+    records = [
+        {"time": moment_iso(f.time, f.daily), "alert": f.rule_id, "value": round(f.value, 6), "level": f.level}
+        for f in fires
+    ]
     if args.format == "json":
         print(json.dumps(records, indent=2))
         return Done()
@@ -142,12 +146,3 @@ def terminal_progress(what: str) -> Callable[[float], bool] | None:
         return True
 
     return show
-
-
-def fire_time(fire: object) -> str:
-    """A fire's time as the input row's: a date for daily bars, else ISO 8601 in New York time."""
-    from desktop.core.alerts.engine import AlertFire
-    from desktop.core.sessions import session_date, to_new_york
-
-    assert isinstance(fire, AlertFire)
-    return session_date(fire.time).isoformat() if fire.daily else to_new_york(fire.time).isoformat()

@@ -113,6 +113,12 @@ def format_range(low: float | None, high: float | None, hint: int | None = None)
     return f"{format_price(low, hint)} – {format_price(high, hint)}"
 
 
+def moment_iso(ts: float, daily: bool) -> str:
+    """A time as the input row had it, ISO 8601: the session's date for a daily row, else New York time with
+    its offset (a fire's time in the backtest, the monitor's lines, channel messages, chart summaries)."""
+    return session_date(ts).isoformat() if daily else datetime.fromtimestamp(ts, NEW_YORK).isoformat()
+
+
 def iso_time(quote: Quote) -> str:
     """The quote's time in ISO 8601: the date for a daily bar, else the exchange's local time with its offset."""
     if quote.daily:

@@ -14,15 +14,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire
-from desktop.core.formatting import format_value
-from desktop.core.sessions import session_date, to_new_york
+from desktop.core.alerts.rules import AlertRule, Condition
+from desktop.core.formatting import format_value, moment_iso
 from desktop.services.channel_senders import (
     DeliveryError,
     notify_desktop,
@@ -44,10 +44,6 @@ RETRY_FOR_S = 600.0
 MAX_BACKOFF_S = 60.0
 
 
-def fire_time(fire: AlertFire) -> str:
-    return session_date(fire.time).isoformat() if fire.daily else to_new_york(fire.time).isoformat(timespec="seconds")
-
-
 def message(template: str, fire: AlertFire) -> str:
     """The channel's template filled in; an unknown placeholder is left as written."""
     fields = {
@@ -55,7 +51,7 @@ def message(template: str, fire: AlertFire) -> str:
         "rule": fire.rule_id,
         "value": format_value(fire.value),
         "level": f"{fire.level:g}",
-        "time": fire_time(fire),
+        "time": moment_iso(fire.time, fire.daily),
         "condition": fire.condition.value,
         "symbols": ", ".join(s for s, _ in fire.inputs),
         "prices": ", ".join(f"{s} {p:g}" for s, p in fire.inputs),
@@ -91,7 +87,7 @@ def request_for(channel: Channel, fires: list[AlertFire]) -> tuple[bytes, dict[s
                 "value": f.value,
                 "level": f.level,
                 "condition": f.condition.value,
-                "time": fire_time(f),
+                "time": moment_iso(f.time, f.daily),
             }
             for f in fires
         ],
@@ -229,8 +225,18 @@ def _fires(conn: Connection, ids: set[int]) -> list[StoredFire]:
     return [s for s in repo.fires_after(low, limit=max(ids) - low) if s.id in ids]
 
 
-def channels_for(rules_channels: tuple[str, ...], channels: list[Channel]) -> list[str]:
-    """The channels a fire goes to: the rule's own, or every channel set for all rules."""
-    if rules_channels:
-        return list(rules_channels)
-    return [c.name for c in channels if c.for_all]
+def routes(rules: Iterable[AlertRule], channels: list[Channel]) -> Callable[[AlertFire], list[str]]:
+    """Where each fire goes: the channels its rule names, or every channel set for all rules."""
+    named = {r.id: r.channels for r in rules}
+    everyone = [c.name for c in channels if c.for_all]
+
+    def route(fire: AlertFire) -> list[str]:
+        return list(named.get(fire.rule_id) or everyone)
+
+    return route
+
+
+def sample_fire() -> AlertFire:
+    """What "Send Test" and `notify test` send: a fire that says it is a test."""
+    return AlertFire("test", "Tickerdesk test message", time.time(), False, 1.0, 1.0, Condition.CROSSES_ABOVE,
+                     (("TEST", 1.0),))  # fmt: skip

@@ -19,10 +19,10 @@ from typing import Protocol
 from desktop import logs
 from desktop.core.alerts.engine import AlertEngine, AlertFire, RuleState
 from desktop.core.alerts.rules import AlertRule
+from desktop.core.formatting import moment_iso
 from desktop.core.quote_store import QuoteStore
-from desktop.core.sessions import session_date, to_new_york
 from desktop.services.alert_book import AlertBook
-from desktop.services.delivery import DeliveryWorker, channels_for
+from desktop.services.delivery import DeliveryWorker, routes
 from desktop.services.pipeline import QuotePipeline
 from desktop.storage import lease
 from desktop.storage.alerts import AlertRepository
@@ -44,8 +44,7 @@ class MonitorFeed(Protocol):
 
 def fire_line(fire: AlertFire) -> str:
     """'<quote time> fired <rule id> value=<v> level=<l>': the time as the input had it (a date for daily data)."""
-    when = session_date(fire.time).isoformat() if fire.daily else to_new_york(fire.time).isoformat(timespec="seconds")
-    return f"{when} fired {fire.rule_id} value={fire.value:.6g} level={fire.level:g}"
+    return f"{moment_iso(fire.time, fire.daily)} fired {fire.rule_id} value={fire.value:.6g} level={fire.level:g}"
 
 
 @dataclass
@@ -172,14 +171,8 @@ class AlertMonitor:
         disabled = [r for r in engine.rules if not r.enabled and any(f.rule_id == r.id for f in fires)]
         try:
             with storage_errors(self.path):
-                channels = self.channels.channels()
-                rules = {r.id: r for r in engine.rules}
-
-                def deliver_to(fire: AlertFire) -> list[str]:
-                    rule = rules.get(fire.rule_id)
-                    return channels_for(rule.channels if rule else (), channels)
-
-                logged = self.repo.log_fires_marking_new(fires, states, disabled, self.replayed, deliver_to)
+                route = routes(engine.rules, self.channels.channels())
+                logged = self.repo.log_fires_marking_new(fires, states, disabled, self.replayed, route)
         except StorageError as exc:
             log.error("%d fire(s) could not be logged, announcing them anyway: %s", len(fires), exc)
             logged = [(0, True)] * len(fires)

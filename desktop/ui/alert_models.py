@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush
 
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
-from desktop.core.formatting import DASH, format_value
+from desktop.core.formatting import DASH, format_value, moment_iso
 from desktop.core.safe_files import spreadsheet_safe, write_atomic
 from desktop.core.sessions import session_date, to_new_york
 from desktop.storage.alerts import StoredFire
@@ -352,7 +352,7 @@ class FiredAlertsModel(QAbstractTableModel):
         out.writerow(["time", "rule_id", "rule", "value", "level", "condition", "prices"])
         for stored in chosen:
             f = stored.fire
-            iso = session_date(f.time).isoformat() if f.daily else to_new_york(f.time).isoformat()
+            iso = moment_iso(f.time, f.daily)
             # Rule names and ids are the user's (or an imported file's) text: never a formula in a spreadsheet.
             out.writerow([iso, spreadsheet_safe(f.rule_id), spreadsheet_safe(f.title), f.value, f.level,
                           f.condition.value, json.dumps(dict(f.inputs))])  # fmt: skip

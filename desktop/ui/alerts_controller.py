@@ -14,7 +14,7 @@ from desktop.core.alerts.engine import AlertEngine, AlertFire, RuleState
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.alerts.windows import parse_window
 from desktop.services.alert_book import AlertBook, BookError, StorageError
-from desktop.services.delivery import DeliveryWorker, channels_for
+from desktop.services.delivery import DeliveryWorker, routes
 from desktop.storage.alerts import AlertRepository, StoredFire
 from desktop.storage.channels import ChannelRepository
 from desktop.storage.database import Connection
@@ -207,15 +207,11 @@ class AlertsController(QObject):
 
         replayed = self.replaying()
 
-        rule_channels = {r.id: r.channels for r in self.engine.rules}
+        rules = self.engine.rules
 
         def job(conn: Connection) -> list[StoredFire]:
-            channels = ChannelRepository(conn).channels()
-
-            def deliver_to(fire: AlertFire) -> list[str]:
-                return channels_for(rule_channels.get(fire.rule_id, ()), channels)
-
-            rows = AlertRepository(conn).log_fires_marking_new(fires, states, disabled, replayed, deliver_to)
+            route = routes(rules, ChannelRepository(conn).channels())
+            rows = AlertRepository(conn).log_fires_marking_new(fires, states, disabled, replayed, route)
             return [StoredFire(i, f, replayed) for (i, _new), f in zip(rows, fires, strict=True)]
 
         self.writer.submit(job, self._logged.emit, lambda exc: self._failed.emit(str(exc), fires))

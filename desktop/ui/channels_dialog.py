@@ -6,7 +6,6 @@ goes out off the GUI thread and its outcome shows in the dialog.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -23,9 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.alerts.engine import AlertFire
-from desktop.core.alerts.rules import RULE_ID, Condition
-from desktop.services.delivery import DEFAULT_TEMPLATE, FORMATS, post
+from desktop.core.alerts.rules import RULE_ID
+from desktop.services.delivery import DEFAULT_TEMPLATE, FORMATS, post, sample_fire
 from desktop.storage.channels import Channel, ChannelRepository
 from desktop.storage.database import StorageError
 from desktop.ui.tasks import run_task
@@ -176,8 +174,7 @@ class ChannelsDialog(QDialog):
         if channel is None:
             return
         self.status.setText(f"Sending a test message to {channel.name}…")
-        sample = AlertFire("test", "Tickerdesk test message", time.time(), False, 1.0, 1.0, Condition.CROSSES_ABOVE,
-                           (("TEST", 1.0),))  # fmt: skip
+        sample = sample_fire()
         run_task(self, lambda: post(channel, [sample]), lambda result: self._tested(channel, result), "send-test")
 
     def _tested(self, channel: Channel, result: Any) -> None:
