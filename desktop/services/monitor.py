@@ -117,7 +117,7 @@ class AlertMonitor:
 
     def run(self, stop: threading.Event, seconds: float | None = None) -> None:
         """Watch until `stop` is set (a signal) or `seconds` have passed; always leaves cleanly."""
-        problems = self.book.load()
+        problems = self.book.load(with_state=False)  # states: read when it starts to evaluate (_take_lease)
         for problem in problems:
             log.warning("%s", problem)
         self._definitions = self.book.rules

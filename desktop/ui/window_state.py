@@ -63,17 +63,16 @@ def window_state(window: MainWindow) -> dict[str, Any]:
         )
     state["rules"] = rules
     state["fired"] = window.alerts_panel.log_model.rowCount()
-    charts = window.charts
-    if charts is not None:
-        grid = charts.rotation
-        state["rotation"] = {
-            "a": grid.a,
-            "b": grid.b,
-            "cells": {label: cell.text() for label, cell in grid.cells.items()},
-            "values": {label: _number(v) for label, v in grid.values().items()},
-            "verdict": grid.verdict.text(),
-        }
-        state["chart"] = charts.summary()
+    charts = window.charts  # built now if the window closed before they were
+    grid = charts.rotation
+    state["rotation"] = {
+        "a": grid.a,
+        "b": grid.b,
+        "cells": {label: cell.text() for label, cell in grid.cells.items()},
+        "values": {label: _number(v) for label, v in grid.values().items()},
+        "verdict": grid.verdict.text(),
+    }
+    state["chart"] = charts.summary()
     return state
 
 
