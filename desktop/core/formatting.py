@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+import re
+from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -126,15 +127,41 @@ def iso_time(quote: Quote) -> str:
     return local_time(quote).isoformat()
 
 
+def compact_date(day: date, today: date | None = None) -> str:
+    """'Aug 21' within the current year, else '2025-08-21': a table cell has room for one or the other."""
+    if today is not None and day.year == today.year:
+        return f"{day:%b} {day.day}"
+    return day.isoformat()
+
+
 def format_quote_time(quote: Quote, now: float | None = None) -> str:
-    """Short quote time for a table cell: the date for daily bars, the clock time for today's quotes."""
-    if quote.daily:
-        return iso_time(quote)
+    """Short quote time for a table cell: the clock time for today's quotes, else a compact date
+    ('Aug 21' for a daily bar, 'Aug 21 15:59' for an older intraday quote)."""
     local = local_time(quote)
     today = datetime.fromtimestamp(now, local.tzinfo).date() if now is not None else None
+    if quote.daily:
+        day = local.date() if quote.timezone else session_date(quote.time)
+        return compact_date(day, today)
     if today == local.date():
         return local.strftime("%H:%M:%S")
-    return local.strftime("%Y-%m-%d %H:%M")
+    return f"{compact_date(local.date(), today)} {local:%H:%M}"
+
+
+_NAME_SUFFIXES = re.compile(
+    r"[,\s]+(inc\.?|incorporated|corp\.?|corporation|co\.?|company|ltd\.?|limited|plc|n\.v\.|s\.a\.|ag)$",
+    re.IGNORECASE,
+)
+
+
+def short_name(name: str) -> str:
+    """'NVIDIA Corporation' -> 'NVIDIA', 'Apple Inc.' -> 'Apple': the legal suffix says nothing in a narrow
+    column (the full name stays in the tooltip). A name that is only a suffix is kept as it is."""
+    shorter = name.strip()
+    while True:
+        trimmed = _NAME_SUFFIXES.sub("", shorter).strip()
+        if trimmed == shorter or not trimmed:
+            return shorter
+        shorter = trimmed
 
 
 def format_age(seconds: float | None) -> str:

@@ -183,14 +183,16 @@ class WatchlistModel(QAbstractTableModel):
             stale = " · stale: no update lately during market hours" if self.is_stale(quote) else ""
             closing = fmt.at_close(quote)
             closing = f"\n{closing}" if closing else ""
-            return f"{symbol} · {fmt.iso_time(quote)} · {quote.source} · {quote.session.value} session{stale}{closing}"
+            line = f"{symbol} · {fmt.iso_time(quote)} · {quote.source} · {quote.session.value} session{stale}{closing}"
+            full_name = self._names.get(symbol, "")
+            return f"{full_name}\n{line}" if column == Column.NAME and full_name else line
         return None
 
     def _display(self, symbol: str, column: int, q: Quote | None) -> str:
         if column == Column.SYMBOL:
             return symbol
         if column == Column.NAME:
-            return self._names.get(symbol, "")
+            return fmt.short_name(self._names.get(symbol, ""))
         if q is None:
             return fmt.DASH
         if column in _QUOTE_TEXT:

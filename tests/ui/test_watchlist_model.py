@@ -34,10 +34,11 @@ def test_model_passes_qt_model_checks(qtmodeltester: ModelTester) -> None:
 
 
 def test_cells_format_and_colour(qtbot: QtBot) -> None:
-    model = WatchlistModel(filled_store(), {"AAA": "Alpha"}, clock=lambda: T0 + 65)
+    model = WatchlistModel(filled_store(), {"AAA": "Alpha Holdings Corporation"}, clock=lambda: T0 + 65)
     model.set_symbols(["AAA", "BBB", "DDD"])
     cell = lambda r, c, role=Qt.ItemDataRole.DisplayRole: model.data(model.index(r, c), role)  # noqa: E731
-    assert cell(0, Column.NAME) == "Alpha"
+    assert cell(0, Column.NAME) == "Alpha Holdings"  # the legal suffix goes; the tooltip keeps the full name
+    assert cell(0, Column.NAME, Qt.ItemDataRole.ToolTipRole).startswith("Alpha Holdings Corporation\nAAA · ")
     assert cell(0, Column.LAST) == "10.00"
     assert cell(0, Column.CHANGE) == "+1.00"
     assert cell(0, Column.CHANGE_PCT) == "+11.11%"

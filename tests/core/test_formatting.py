@@ -1,0 +1,47 @@
+"""Cells the table has little room for: compact dates and company names without their legal suffix."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from desktop.core.formatting import compact_date, format_quote_time, short_name
+from desktop.core.quote import Quote
+from desktop.core.sessions import NEW_YORK
+
+
+def _ts(*parts: int) -> float:
+    return datetime(*parts, tzinfo=NEW_YORK).timestamp()  # type: ignore[misc]
+
+
+def test_a_date_in_the_current_year_drops_the_year_and_an_older_one_keeps_it() -> None:
+    assert compact_date(date(2026, 8, 1), date(2026, 11, 26)) == "Aug 1"
+    assert compact_date(date(2025, 12, 31), date(2026, 1, 2)) == "2025-12-31"
+    assert compact_date(date(2026, 8, 1)) == "2026-08-01"  # no clock: nothing to be compact against
+
+
+def test_quote_times_are_a_clock_today_and_a_short_date_otherwise() -> None:
+    now = _ts(2026, 8, 21, 15, 0)
+    today = Quote("SPY", 650.0, _ts(2026, 8, 21, 14, 59, 58))
+    older = Quote("SPY", 650.0, _ts(2026, 8, 20, 15, 59))
+    daily = Quote("SPY", 650.0, _ts(2026, 8, 19, 16, 0), daily=True)
+    assert format_quote_time(today, now) == "14:59:58"
+    assert format_quote_time(older, now) == "Aug 20 15:59"
+    assert format_quote_time(daily, now) == "Aug 19"
+    assert format_quote_time(daily, _ts(2027, 1, 4, 10, 0)) == "2026-08-19"
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("NVIDIA Corporation", "NVIDIA"),
+        ("Advanced Micro Devices, Inc.", "Advanced Micro Devices"),
+        ("Bank of America Corporation", "Bank of America"),
+        ("SPDR S&P 500 ETF Trust", "SPDR S&P 500 ETF Trust"),
+        ("Inc.", "Inc."),
+        ("Coca-Cola Co", "Coca-Cola"),
+    ],
+)
+def test_names_lose_only_their_legal_suffix(name: str, short: str) -> None:
+    assert short_name(name) == short
