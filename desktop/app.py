@@ -132,9 +132,9 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
         names=symbol_names(),
         alerts=alerts,
         backtest_sources={
-            "Replay data in use": lambda: timeline.series,
-            "Bundled daily bars": lambda: load_prices([paths.bundled_daily_dir()]),
-            "Bundled 5-minute bars": lambda: load_prices([paths.bundled_intraday_dir()]),
+            "Replay data in use": lambda _progress: timeline.series,
+            "Bundled daily bars": lambda progress: load_prices([paths.bundled_daily_dir()], progress=progress),
+            "Bundled 5-minute bars": lambda progress: load_prices([paths.bundled_intraday_dir()], progress=progress),
         },
         sound_file=paths.cache_dir() / "alert-chime.wav",
         clock=lambda: (store.newest_time() or time.time()) if feeds.is_replay else time.time(),  # a replay's own clock

@@ -21,7 +21,7 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
     if args.since and args.until and args.since > args.until:
         raise CliError(f"--from {args.since} is after --to {args.until}")
     rules = read_rules(args.alerts)
-    series = load_prices(args.prices)
+    series = load_prices(args.prices, progress=terminal_progress("loading prices"))
     start = _when_arg(args.since.isoformat()) - 86400 + 1e-3 if args.since else None
     end = _when_arg(args.until.isoformat()) if args.until else None
     fires = run_backtest(series, rules, start, end, terminal_progress("backtest"))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.alerts.rules import AlertRule
 from desktop.core.prices import PriceSeries
+from desktop.core.progress import Progress, WorkCancelledError, report
 from desktop.core.timeline import ReplayTimeline
 
 
@@ -14,8 +15,7 @@ class BacktestError(ValueError):
     """Rules that cannot run on the given prices (a symbol with no price file)."""
 
 
-class BacktestCancelledError(Exception):
-    """The person asked the backtest to stop (its progress callback said so)."""
+BacktestCancelledError = WorkCancelledError  # the name callers knew before loading prices could be cancelled too
 
 
 PROGRESS_EVERY = 500  # steps between two progress reports
@@ -26,7 +26,7 @@ def run_backtest(
     rules: Sequence[AlertRule],
     start: float | None = None,
     end: float | None = None,
-    progress: Callable[[float], bool] | None = None,
+    progress: Progress | None = None,
 ) -> list[AlertFire]:
     """Every fire of `rules` over the price rows, in time order (rules in their order within a time).
 
@@ -45,14 +45,13 @@ def run_backtest(
     fires: list[AlertFire] = []
     steps = len(timeline)
     for k in range(steps):
-        if progress is not None and k % PROGRESS_EVERY == 0 and not progress(k / steps):
-            raise BacktestCancelledError("stopped")
+        if k % PROGRESS_EVERY == 0:
+            report(progress, k / steps)
         t = float(timeline.step_times[k])
         if end is not None and t > end:
             break
         step_fires = engine.process(timeline.quotes_of_step(k))
         if start is None or t >= start:
             fires.extend(step_fires)
-    if progress is not None:
-        progress(1.0)
+    report(progress, 1.0)
     return fires

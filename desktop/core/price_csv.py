@@ -9,6 +9,7 @@ the same time twice with different prices (the same row twice is kept once).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +49,12 @@ def _utf8(head: bytes, cut: bool) -> bool:
     return True
 
 
-def read_bars(path: Path, header: list[str]) -> tuple[bool, FloatArray]:
+def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | None = None) -> tuple[bool, FloatArray]:
     """(daily?, n x 6 array of time, open, high, low, close, volume) in time order, checked.
 
     Numbers are parsed by pandas' C parser as floats; only when that fails is the file read again as
     text to name the line and the field (a broken file pays for its message, a good one does not).
+    `rows_read(n)` hears the rows read so far after each chunk.
     """
     import pandas as pd
 
@@ -60,7 +62,8 @@ def read_bars(path: Path, header: list[str]) -> tuple[bool, FloatArray]:
     stamp = header[0]
     try:
         try:
-            parts = _read_chunks(path, stamp, daily, {stamp: str, **dict.fromkeys(PRICE_COLUMNS, "float64")}, pd)
+            numbers = {stamp: str, **dict.fromkeys(PRICE_COLUMNS, "float64")}
+            parts = _read_chunks(path, stamp, daily, numbers, pd, rows_read)
         except ValueError as exc:  # a field that is not a number: find it, with its line
             if isinstance(exc, PriceFileError):
                 raise
@@ -78,7 +81,9 @@ def read_bars(path: Path, header: list[str]) -> tuple[bool, FloatArray]:
     return daily, _unique_times(path, data, daily)
 
 
-def _read_chunks(path: Path, stamp: str, daily: bool, dtypes: dict[str, Any], pd: Any) -> list[FloatArray]:
+def _read_chunks(
+    path: Path, stamp: str, daily: bool, dtypes: dict[str, Any], pd: Any, rows_read: Callable[[int], None] | None = None
+) -> list[FloatArray]:
     parts: list[FloatArray] = []
     first_line = 2
     with pd.read_csv(
@@ -88,6 +93,8 @@ def _read_chunks(path: Path, stamp: str, daily: bool, dtypes: dict[str, Any], pd
         for chunk in reader:
             parts.append(_chunk_bars(path, chunk, stamp, daily, first_line, pd))
             first_line += len(chunk)
+            if rows_read is not None:
+                rows_read(first_line - 2)
     return parts
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from desktop import logs
 from desktop.core.price_csv import check_text_file, read_bars
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
+from desktop.core.progress import Progress, report
 from desktop.core.sessions import close_timestamp
 
 log = logs.prices
@@ -83,8 +84,9 @@ def _open_csv(path: Path) -> TextIO:
         raise PriceFileError(f"{path}: cannot open ({exc.strerror or exc})") from exc
 
 
-def read_price_file(path: Path, symbol: str | None = None) -> PriceSeries:
-    """Read one CSV file; rows with no Close (market holidays in some exports) are skipped."""
+def read_price_file(path: Path, symbol: str | None = None, progress: Progress | None = None) -> PriceSeries:
+    """Read one CSV file; rows with no Close (market holidays in some exports) are skipped.
+    `progress` hears the share read after each chunk (estimated from the bytes of the first lines)."""
     symbol = (symbol or path.stem).upper()
     first = check_text_file(path)
     if not first.strip():
@@ -94,7 +96,11 @@ def read_price_file(path: Path, symbol: str | None = None) -> PriceSeries:
         raise PriceFileError(
             f"{path}: expected columns Date or Datetime, then {', '.join(PRICE_COLUMNS)}; got {', '.join(header)[:200]}"
         )
-    daily, bars = read_bars(path, header)
+    rows_read = None
+    if progress is not None:
+        expected_rows = _estimated_rows(path)
+        rows_read = lambda rows: report(progress, min(0.95, 0.95 * rows / expected_rows))  # noqa: E731
+    daily, bars = read_bars(path, header, rows_read)
     if not len(bars):
         raise PriceFileError(f"{path}: no price rows")
     return build_series(symbol, daily, bars)
@@ -238,10 +244,10 @@ def _cache_file(path: Path, cache_dir: Path) -> Path:
     return cache_dir / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.npz"
 
 
-def read_cached(path: Path, cache_dir: Path | None) -> PriceSeries:
+def read_cached(path: Path, cache_dir: Path | None, progress: Progress | None = None) -> PriceSeries:
     """`read_price_file`, remembering the parsed arrays in `cache_dir` (keyed by the file's size and time)."""
     if cache_dir is None:
-        return read_price_file(path)
+        return read_price_file(path, progress=progress)
     cached = _cache_file(path, cache_dir)
     try:
         with np.load(io.BytesIO(cached.read_bytes())) as data:
@@ -252,7 +258,7 @@ def read_cached(path: Path, cache_dir: Path | None) -> PriceSeries:
     except Exception:  # a truncated or zero-byte entry (a crash between write and rename): rebuilt below
         log.info("price cache %s is unreadable: discarded", cached)
         cached.unlink(missing_ok=True)
-    series = read_price_file(path)
+    series = read_price_file(path, progress=progress)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(".tmp.npz")
@@ -263,10 +269,13 @@ def read_cached(path: Path, cache_dir: Path | None) -> PriceSeries:
     return series
 
 
-def load_prices(paths: list[Path], cache_dir: Path | None = None) -> dict[str, PriceSeries]:
+def load_prices(
+    paths: list[Path], cache_dir: Path | None = None, progress: Progress | None = None
+) -> dict[str, PriceSeries]:
     """Read price files from folders (every `*.csv` in them) and single files, keyed by symbol.
 
-    A recording (see `read_recording`) contributes every symbol it holds."""
+    A recording (see `read_recording`) contributes every symbol it holds. `progress` hears the share of
+    bytes read after each file (see core.progress); stopping raises WorkCancelledError."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -280,13 +289,38 @@ def load_prices(paths: list[Path], cache_dir: Path | None = None) -> dict[str, P
             raise PriceFileError(f"{path}: not a regular file (a pipe, socket or device)")
         else:
             raise PriceFileError(f"{path}: no such file or folder")
+    sizes = [_size(file) for file in files]
+    total, done = max(1, sum(sizes)), 0
     series: dict[str, PriceSeries] = {}
-    for file in files:
+    for file, size in zip(files, sizes, strict=True):
+        report(progress, done / total)
+        within = None
+        if progress is not None:
+            within = lambda share, done=done, size=size: progress((done + share * size) / total)  # noqa: E731
         contents = (
-            read_recording(file) if is_recording(file) else {(single := read_cached(file, cache_dir)).symbol: single}
+            read_recording(file)
+            if is_recording(file)
+            else {(single := read_cached(file, cache_dir, within)).symbol: single}
         )
         for symbol, one in contents.items():
             if symbol in series:
                 raise PriceFileError(f"{file}: symbol {symbol} is given twice")
             series[symbol] = one
+        done += size
+    report(progress, 1.0)
     return series
+
+
+def _estimated_rows(path: Path) -> int:
+    """Rows in a CSV file, guessed from its size and the length of its first lines."""
+    with path.open("rb") as f:
+        sample = f.read(1 << 16)
+    lines = max(1, sample.count(b"\n"))
+    return max(1, round(_size(path) * lines / max(1, len(sample))))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it says what is wrong

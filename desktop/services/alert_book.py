@@ -85,7 +85,10 @@ class AlertBook:
     def import_file(self, path: Path) -> tuple[int, int]:
         """Add or update the rules of a file, all or none: (rules in the file, of which updates).
         Raises RuleFileError for a bad file (nothing saved)."""
-        incoming = read_rules(path)
+        return self.import_rules(read_rules(path))
+
+    def import_rules(self, incoming: list[AlertRule]) -> tuple[int, int]:
+        """Add or update rules already read from a file, all or none: (rules, of which updates)."""
         rules = self.engine.rules
         by_id = {r.id: k for k, r in enumerate(rules)}
         updated = 0

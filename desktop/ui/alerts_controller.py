@@ -179,10 +179,19 @@ class AlertsController(QObject):
 
         self.undo_stack.push(DoneEdit(text, quietly(undo), quietly(redo)))
 
-    def import_file(self, path: Path) -> int:
-        """Add or update the rules of a file, all or none; raises RuleFileError for a bad file."""
+    def import_rules(self, incoming: list[AlertRule]) -> int:
+        """Add or update rules read from a file, all or none; undoable (the rules it replaced come back)."""
+        replaced = {r.id: r for r in self.book.rules if any(r.id == i.id for i in incoming)} if incoming else {}
         counts: list[int] = []
-        self._change(lambda: counts.append(self.book.import_file(path)[0]))
+        if not self._change(lambda: counts.append(self.book.import_rules(incoming)[0])):
+            return 0
+        added = [r.id for r in incoming if r.id not in replaced]
+
+        def undo() -> bool:
+            ok = self._change(lambda: self.book.remove(added)) if added else True
+            return ok and (not replaced or self._change(lambda: self.book.import_rules(list(replaced.values()))))
+
+        self.record(f"Import {len(incoming)} Alerts", undo, lambda: self.import_rules(incoming) > 0)
         return counts[0] if counts else 0
 
     def export_file(self, path: Path) -> None:

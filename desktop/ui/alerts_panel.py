@@ -24,14 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.alerts.rule_files import RuleFileError
+from desktop.core.alerts.rule_files import RuleFileError, read_rules
 from desktop.core.alerts.rules import AlertRule, new_rule_id
 from desktop.storage.alerts import StoredFire
 from desktop.storage.channels import Delivery
 from desktop.ui.alert_dialog import AlertDialog, focus_first_empty
 from desktop.ui.alert_models import SORT_ROLE, AlertRulesModel, FiredAlertsModel, LogColumn, RuleColumn
 from desktop.ui.alerts_controller import ROTATION_PRESET, AlertsController
+from desktop.ui.busy_bar import BusyBar
 from desktop.ui.coalescer import Coalescer
+from desktop.ui.tasks import run_task
 
 REFRESH_MS = 250  # rule values and distances redraw at most four times a second
 
@@ -41,6 +43,7 @@ class AlertsPanel(QWidget):
 
     backtest_requested = Signal(str)  # rule id, or "" for none selected
     message = Signal(str, bool)  # (text, is_error) for the window's message line
+    import_finished = Signal()  # an import was saved, refused or failed (not when cancelled)
 
     def __init__(
         self,
@@ -55,6 +58,8 @@ class AlertsPanel(QWidget):
         self.log_model = FiredAlertsModel(self)
         self.log_model.set_rows(controller.history())
         self.dialog: AlertDialog | None = None  # the open dialog, for tests and for focus
+        self.busy_bar: BusyBar | None = None  # the window's, for work that takes a while
+        self._import_serial = 0  # bumped by each import and by Cancel: only the newest import is taken
 
         self.rules_view = QTableView()
         self.rules_view.setObjectName("alertRules")
@@ -259,17 +264,46 @@ class AlertsPanel(QWidget):
         self._save(ROTATION_PRESET)
 
     def import_rules(self, path: Path | None = None) -> None:
+        """Read the file off the GUI thread (thousands of rules take seconds to parse), showing progress in the
+        status bar with a Cancel that drops what was read; then add the rules, all or none."""
         if path is None:
             name, _ = QFileDialog.getOpenFileName(self, "Import Alerts", "", "Alert rules (*.toml *.json)")
             if not name:
                 return
             path = Path(name)
-        try:
-            count = self.controller.import_file(path)
-        except RuleFileError as exc:
-            self.message.emit(f"Nothing imported: {exc}", True)
-            return
-        self.message.emit(f"Imported {count} alert rule{'s' if count != 1 else ''} from {path.name}", False)
+        chosen = path
+        self._import_serial += 1
+        serial = self._import_serial
+        job = f"import-{serial}"
+
+        def cancel() -> None:
+            self._import_serial += 1  # the file's rules, when they arrive, are dropped
+            self.message.emit(f"Import of {chosen.name} cancelled: nothing imported.", False)
+
+        def read() -> list[AlertRule]:
+            return read_rules(chosen)
+
+        def done(result: object) -> None:
+            if self.busy_bar is not None:
+                self.busy_bar.end(job)
+            if serial != self._import_serial:
+                return
+            self._import_serial += 1
+            if isinstance(result, RuleFileError):
+                self.message.emit(f"Nothing imported: {result}", True)
+            elif isinstance(result, Exception):
+                self.message.emit(f"Nothing imported from {chosen.name}: {result}", True)
+            elif isinstance(result, list):
+                count = self.controller.import_rules(result)
+                if count:
+                    self.message.emit(
+                        f"Imported {count} alert rule{'s' if count != 1 else ''} from {chosen.name}", False
+                    )
+            self.import_finished.emit()
+
+        if self.busy_bar is not None:
+            self.busy_bar.begin(job, f"Reading rules from {chosen.name}…", cancel)
+        run_task(self, read, done, name="import-rules")
 
     def export_rules(self, path: Path | None = None) -> None:
         if path is None:

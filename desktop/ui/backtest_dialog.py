@@ -26,11 +26,13 @@ from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule
 from desktop.core.backtest import BacktestCancelledError, BacktestError, run_backtest
 from desktop.core.prices import PriceFileError, PriceSeries
+from desktop.core.progress import Progress
 from desktop.core.sessions import NEW_YORK
 from desktop.ui.alert_models import fire_time_text, format_measure
 from desktop.ui.tasks import run_task
 
-PriceSource = Callable[[], dict[str, PriceSeries]]
+PriceSource = Callable[[Progress | None], dict[str, PriceSeries]]  # prices, loading with progress
+LOADING_SHARE = 0.3  # of the progress bar, for reading the price files (the rest is the run)
 
 
 class BacktestDialog(QDialog):
@@ -144,7 +146,13 @@ class BacktestDialog(QDialog):
             else:
                 self._done(result, None)  # type: ignore[arg-type]
 
-        run_task(self, lambda: run_backtest(load(), [test_rule], start, end, step), finished, name="backtest")
+        def work() -> list[AlertFire]:
+            series = load(lambda done: step(LOADING_SHARE * done))
+            return run_backtest(
+                series, [test_rule], start, end, lambda done: step(LOADING_SHARE + (1 - LOADING_SHARE) * done)
+            )
+
+        run_task(self, work, finished, name="backtest")
 
     def cancel(self) -> None:
         self._stop.set()

@@ -154,6 +154,7 @@ class MainWindow(
 
         self._build_toolbar(replay_first_date, replay_last_date)
         self._build_status_bar()
+        self.alerts_panel.busy_bar = self.busy_bar
         self._build_menus()
         self.price_alert_action = QAction("Alert When Price Crosses…", self)
         self.price_alert_action.triggered.connect(self.alert_on_selected_price)
@@ -375,6 +376,7 @@ class MainWindow(
             self._charts.symbols_changed(changed)
         self.alerts_panel.refresh()
         self._show_newest()
+        self.show_snapshot_progress()
 
     # -- theme, layout --------------------------------------------------------------------------
 

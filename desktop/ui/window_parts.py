@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from desktop.ui import settings as cfg
     from desktop.ui.alerts_controller import AlertsController
     from desktop.ui.alerts_panel import AlertsPanel
+    from desktop.ui.busy_bar import BusyBar
     from desktop.ui.charts.chart_panel import ChartPanel
     from desktop.ui.feed_controller import FeedController
     from desktop.ui.notifier import Notifier
@@ -74,6 +75,7 @@ class WindowParts(_Base):
         rate_label: QLabel
         newest_label: QLabel
         market_label: QLabel
+        busy_bar: BusyBar
         # menus
         record_action: QAction
         _charts: ChartPanel | None
@@ -99,6 +101,7 @@ class WindowParts(_Base):
         def open_backtest(self, rule_id: str = "") -> object: ...
         def save_layout(self) -> None: ...
         def show_rate(self) -> None: ...
+        def begin_snapshot_progress(self) -> None: ...
         def add_symbols_dialog(self) -> None: ...
         def open_settings(self) -> object: ...
         def new_list(self, name: str | None = None) -> bool: ...

@@ -13,10 +13,12 @@ from desktop.core import formatting as fmt
 from desktop.core.market_calendar import US_MARKET
 from desktop.core.sessions import to_new_york
 from desktop.feeds.base import FeedState, FeedStatus
-from desktop.ui.window_constants import MESSAGE_MS, STALE_AFTER_S
+from desktop.ui.busy_bar import BusyBar
+from desktop.ui.window_constants import MESSAGE_MS, SNAPSHOT_PROGRESS_S, STALE_AFTER_S
 from desktop.ui.window_parts import WindowParts
 
 log = logs.ui
+SNAPSHOT_JOB = "first-quotes"
 
 
 class StatusArea(WindowParts):
@@ -36,8 +38,13 @@ class StatusArea(WindowParts):
         self.newest_label = QLabel("no quotes yet")
         self.market_label = QLabel()  # live sources only: "Market closed · opens Mon 09:30 ET"
         self.market_label.setVisible(False)
+        self.busy_bar = BusyBar()  # background work: importing rules, the first quotes of a live watchlist
+        self._snapshot_timer = QTimer(self)
+        self._snapshot_timer.setSingleShot(True)
+        self._snapshot_timer.timeout.connect(lambda: self.busy_bar.end(SNAPSHOT_JOB))
         status.addWidget(self.state_label)
         status.addWidget(self.message_label, 1)
+        status.addPermanentWidget(self.busy_bar)
         status.addPermanentWidget(self.market_label)
         status.addPermanentWidget(self.rate_label)
         status.addPermanentWidget(self.newest_label)
@@ -53,8 +60,33 @@ class StatusArea(WindowParts):
         self.setWindowTitle("Tickerdesk" if replay else "Tickerdesk · live")
         self.market_label.setVisible(not replay)
         self._show_market_state()
+        self.begin_snapshot_progress()
         if self.feeds.status is not None:
             self._on_status(self.feeds.status)
+
+    def begin_snapshot_progress(self) -> None:
+        """On a live source, show how many of the shown symbols have their first quote, until all do (or
+        for at most SNAPSHOT_PROGRESS_S: a symbol the source never quotes must not hold the bar up)."""
+        if self.feeds.is_replay or not self._snapshot_missing():
+            self.busy_bar.end(SNAPSHOT_JOB)
+            return
+        self.busy_bar.begin(SNAPSHOT_JOB, "First quotes…")
+        self._snapshot_timer.start(SNAPSHOT_PROGRESS_S * 1000)
+        self.show_snapshot_progress()
+
+    def show_snapshot_progress(self) -> None:
+        if self.busy_bar.job != SNAPSHOT_JOB:
+            return
+        symbols = self.model.symbols
+        missing = self._snapshot_missing()
+        if not missing:
+            self.busy_bar.end(SNAPSHOT_JOB)
+            return
+        have = len(symbols) - len(missing)
+        self.busy_bar.advance(SNAPSHOT_JOB, have / len(symbols), f"First quotes: {have} of {len(symbols)}")
+
+    def _snapshot_missing(self) -> list[str]:
+        return [s for s in self.model.symbols if self.store.latest(s) is None]
 
     def _show_market_state(self) -> None:
         if self.market_label.isVisible():

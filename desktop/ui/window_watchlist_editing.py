@@ -100,6 +100,7 @@ class WatchlistEditing(WindowParts):
             return False
         self.model.add_symbol(symbol)
         self.feeds.set_symbols(self.model.symbols)
+        self.begin_snapshot_progress()
         self.symbol_input.clear()
         self._show_input_error("")
         self.table.select_symbol(symbol)

@@ -80,6 +80,7 @@ class WatchlistTabs(WindowParts):
             header.restoreState(saved)
         self.settings.set(cfg.CURRENT_WATCHLIST, name)
         self.feeds.set_symbols(self.model.symbols)
+        self.begin_snapshot_progress()
         index = self.list_names().index(name)
         if self.list_tabs.currentIndex() != index:
             self.list_tabs.setCurrentIndex(index)

@@ -103,3 +103,27 @@ def test_load_prices_from_folder_and_missing_path(daily_dir: Path, tmp_path: Pat
     (tmp_path / "empty").mkdir()
     with pytest.raises(PriceFileError, match=r"no \.csv"):
         load_prices([tmp_path / "empty"])
+
+
+def test_loading_reports_progress_by_bytes_and_can_be_stopped(
+    daily_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.core import price_csv
+    from desktop.core.progress import WorkCancelledError
+
+    monkeypatch.setattr(price_csv, "CHUNK_ROWS", 50)  # several chunks per bundled file: progress inside a file
+    seen: list[float] = []
+    series = load_prices([daily_dir], progress=lambda done: seen.append(done) or True)
+    assert set(series) and seen[-1] == 1.0 and seen == sorted(seen)
+    assert len(seen) > 3 * len(series)  # reported within files, not only between them
+
+    calls = 0
+
+    def stop_halfway(done: float) -> bool:
+        nonlocal calls
+        calls += 1
+        return done < 0.5
+
+    with pytest.raises(WorkCancelledError):
+        load_prices([daily_dir], progress=stop_halfway)
+    assert 1 < calls < len(seen)

@@ -135,15 +135,57 @@ def test_import_refuses_a_bad_file_whole(qtbot: QtBot, make_window: MakeWindow, 
     bad = tmp_path / "bad.toml"
     rule = '[[alerts]]\nid = "{}"\ntype = "price"\nsymbol = "SPY"\ncondition = "above"\nlevel = {}\n'
     bad.write_text(rule.format("ok", 1) + rule.format("broken", '"x"'))
-    window.alerts_panel.import_rules(bad)
+    with qtbot.waitSignal(window.alerts_panel.import_finished):
+        window.alerts_panel.import_rules(bad)
     assert messages[-1][1] and "rule 'broken': level" in messages[-1][0]
     assert stored_rules() == ["nvda175"] and [r.id for r in window.alerts.rules] == ["nvda175"]
     out = tmp_path / "out.json"
     window.alerts_panel.export_rules(out)
     good = tmp_path / "good.json"
     good.write_text(out.read_text().replace("nvda175", "nvda-copy"))
-    window.alerts_panel.import_rules(good)
-    assert stored_rules() == ["nvda175", "nvda-copy"]
+    with qtbot.waitSignal(window.alerts_panel.import_finished):
+        window.alerts_panel.import_rules(good)
+    assert stored_rules() == ["nvda175", "nvda-copy"] and not window.busy_bar.isVisible()
+    window.alerts.undo_stack.undo()  # an import is one edit: undone whole
+    assert stored_rules() == ["nvda175"]
+
+
+def test_a_long_import_shows_progress_and_cancel_keeps_nothing(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from desktop.ui import alerts_panel
+
+    seed(NVDA)
+    window = make_window(run=False)
+    many = tmp_path / "many.toml"
+    rule = '[[alerts]]\nid = "r{0}"\ntype = "price"\nsymbol = "SPY"\ncondition = "above"\nlevel = {0}\n'
+    many.write_text("".join(rule.format(k) for k in range(1, 2001)))
+    release = threading.Event()
+    real_read = alerts_panel.read_rules
+
+    def slow_read(path: Path) -> object:  # the parse is held until the test has pressed Cancel
+        release.wait(10)
+        return real_read(path)
+
+    monkeypatch.setattr(alerts_panel, "read_rules", slow_read)
+    messages: list[str] = []
+    window.alerts_panel.message.connect(lambda text, _error: messages.append(text))
+    window.alerts_panel.import_rules(many)
+    assert window.busy_bar.isVisibleTo(window) and "many.toml" in window.busy_bar.label.text()
+    qtbot.mouseClick(window.busy_bar.cancel_button, Qt.MouseButton.LeftButton)
+    assert not window.busy_bar.isVisibleTo(window) and "cancelled: nothing imported" in messages[-1]
+    release.set()
+    for reader in [t for t in threading.enumerate() if t.name == "import-rules"]:
+        reader.join(10)  # its rules are now queued for the GUI thread, ahead of the next import's
+    monkeypatch.setattr(alerts_panel, "read_rules", real_read)
+    few = tmp_path / "few.toml"
+    few.write_text(rule.format(5000))
+    with qtbot.waitSignal(window.alerts_panel.import_finished, timeout=20_000):
+        window.alerts_panel.import_rules(few)
+    assert stored_rules() == ["nvda175", "r5000"]  # the cancelled file's 2000 rules were dropped on arrival
+    assert messages[-1] == "Imported 1 alert rule from few.toml"
 
 
 def expected_fires(rules: list[dict[str, object]], start: date) -> list[tuple[str, float]]:

@@ -114,3 +114,21 @@ def test_live_rows_read_like_yahoos_own_page(qtbot: QtBot, make_window: MakeWind
     tip = window.model.data(window.model.index(row, Column.LAST), Qt.ItemDataRole.ToolTipRole)
     assert "At close 700.00 +2.00 (+0.29%)" in tip
     assert window.market_label.isVisible() and window.market_label.text().startswith("Market ")
+
+
+def test_first_quotes_of_the_watchlist_show_progress_until_every_row_has_one(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, make_window: MakeWindow, yahoo
+) -> None:
+    streamer, _ = yahoo
+    window = make_window(source="yahoo")
+    symbols = window.model.symbols
+    qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == "700.00", timeout=10_000)
+    assert window.busy_bar.isVisibleTo(window)
+    assert window.busy_bar.label.text() == f"First quotes: 3 of {len(symbols)}"  # SPY, QQQ, IWM have charts
+    assert 0 < window.busy_bar.bar.value() < window.busy_bar.bar.maximum()
+    assert not window.busy_bar.cancel_button.isVisibleTo(window)  # nothing to cancel: the quotes keep coming
+    qtbot.waitUntil(lambda: set(symbols) <= streamer.subscribed(), timeout=10_000)
+    for symbol in symbols:
+        streamer.send_quote(id=symbol, price=100.0, time=int(T0 * 1000), previous_close=99.0, market_hours=1)
+    qtbot.waitUntil(lambda: not window.busy_bar.isVisibleTo(window), timeout=10_000)
+    assert all(cell(window, s, Column.LAST) != "—" for s in symbols)
