@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from desktop.ui.sparkline_delegate import SparklineDelegate
@@ -40,7 +40,7 @@ class WatchlistView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         for column, width in {
-            Column.SYMBOL: 70,
+            Column.SYMBOL: self._bold_width("EURUSD=X") + 14,  # a currency pair or a London listing whole
             Column.NAME: 190,
             Column.LAST: 85,
             Column.CHANGE: 75,
@@ -84,6 +84,11 @@ class WatchlistView(QTableView):
             action.toggled.connect(lambda on, c=column: self.setColumnHidden(c, not on))
             actions.append(action)
         return actions
+
+    def _bold_width(self, text: str) -> int:
+        bold = QFont(self.font())
+        bold.setBold(True)
+        return QFontMetrics(bold).horizontalAdvance(text)
 
     def _column_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
