@@ -127,6 +127,16 @@ def iso_time(quote: Quote) -> str:
     return local_time(quote).isoformat()
 
 
+def readable_time(quote: Quote) -> str:
+    """For a reader, not a parser: '2026-07-21' for a daily bar, '2026-07-21 15:55 EDT' otherwise (seconds
+    only when the quote has them), in the exchange's own time."""
+    if quote.daily:
+        return iso_time(quote)
+    local = local_time(quote)
+    clock = "%H:%M:%S" if local.second else "%H:%M"
+    return local.strftime(f"%Y-%m-%d {clock} %Z").strip()
+
+
 def compact_date(day: date, today: date | None = None) -> str:
     """'Aug 21' within the current year, else '2025-08-21': a table cell has room for one or the other."""
     if today is not None and day.year == today.year:

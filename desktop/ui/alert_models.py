@@ -6,6 +6,7 @@ import csv
 import enum
 import io
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from PySide6.QtGui import QBrush
 
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
-from desktop.core.formatting import DASH, format_value, moment_iso
+from desktop.core.formatting import DASH, compact_date, format_value, moment_iso
 from desktop.core.safe_files import spreadsheet_safe, write_atomic
 from desktop.core.sessions import session_date, to_new_york
 from desktop.storage.alerts import StoredFire
@@ -46,7 +47,8 @@ def format_measure(rule: AlertRule, value: float | None, signed: bool = False) -
 def fire_time_text(fire: AlertFire) -> str:
     if fire.daily:
         return session_date(fire.time).isoformat()
-    return to_new_york(fire.time).strftime("%Y-%m-%d %H:%M:%S")
+    moment = to_new_york(fire.time)
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if moment.second else "%Y-%m-%d %H:%M")  # bars have no seconds
 
 
 class RuleStatus(enum.Enum):
@@ -171,7 +173,8 @@ class AlertRulesModel(QAbstractTableModel):
             return str(saved.fires if saved else 0)
         if saved is None or saved.last_fire is None:
             return DASH
-        return to_new_york(saved.last_fire).strftime("%Y-%m-%d %H:%M")
+        moment = to_new_york(saved.last_fire)
+        return f"{compact_date(moment.date(), to_new_york(time.time()).date())} {moment:%H:%M}"  # full in the log
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         rule = self.rule_at(index.row()) if index.isValid() else None

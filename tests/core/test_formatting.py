@@ -45,3 +45,11 @@ def test_quote_times_are_a_clock_today_and_a_short_date_otherwise() -> None:
 )
 def test_names_lose_only_their_legal_suffix(name: str, short: str) -> None:
     assert short_name(name) == short
+
+
+def test_a_readable_time_has_seconds_only_when_the_quote_does() -> None:
+    from desktop.core.formatting import readable_time
+
+    assert readable_time(Quote("SPY", 1.0, _ts(2026, 7, 21, 15, 55))) == "2026-07-21 15:55 EDT"
+    assert readable_time(Quote("SPY", 1.0, _ts(2026, 12, 1, 9, 30, 7))) == "2026-12-01 09:30:07 EST"
+    assert readable_time(Quote("SPY", 1.0, _ts(2026, 7, 21, 16), daily=True)) == "2026-07-21"

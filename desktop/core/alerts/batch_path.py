@@ -13,8 +13,9 @@ import numpy as np
 
 from desktop.core.alerts.conditions import crossed_each
 from desktop.core.alerts.fires import AlertFire, RuleState, emit
-from desktop.core.alerts.measure import bases, bounds, measure
-from desktop.core.alerts.rules import AlertRule
+from desktop.core.alerts.measure import bases, bounds, measure, reported
+from desktop.core.alerts.past_closes import PastCloses
+from desktop.core.alerts.rules import AlertRule, AlertType
 from desktop.core.alerts.tracks import SymbolTrack
 from desktop.core.bars import SessionClock
 from desktop.core.batch import TickBatch, group_rows
@@ -32,6 +33,7 @@ class BatchPath:
     _tracks: dict[str, SymbolTrack]
     _by_symbol: dict[str, list[int]]
     _session_of: SessionClock
+    _past: PastCloses
     newest: float | None
     ignored: int
 
@@ -109,7 +111,7 @@ class BatchPath:
         if not rule.enabled:
             return
         try:
-            base = bases(rule, self._tracks, session)
+            base = bases(rule, self._tracks, session, self._past)
         except KeyError:  # a leg with no track yet
             return
         if base is None:
@@ -142,7 +144,8 @@ class BatchPath:
         for j in np.flatnonzero(crossed_each(rule.condition, prev, has_prev, values, rule.level)).tolist():
             t = float(times[at[j]])
             inputs = tuple((s, float(leg[j])) for s, leg in zip(rule.symbols, legs, strict=True))
-            fire = emit(rule, state, t, False, float(values[j]), inputs)
+            shown, momentum = reported(rule, [price for _, price in inputs], base, float(values[j]))
+            fire = emit(rule, state, t, False, shown, inputs, momentum)
             if fire is None:
                 continue
             found.append((int(at[j]), k, fire))
@@ -160,8 +163,8 @@ class BatchPath:
         can take in this batch (bounded from its legs' price ranges), nothing can fire. Returns the rule's
         last value and its time, exactly as the full evaluation would leave them; None when it could fire."""
         state = self._states[rule.id]
-        if state.prev is None or state.prev_time is None or rule.expires is not None:
-            return None
+        if state.prev is None or state.prev_time is None or rule.expires is not None or rule.type is AlertType.QUADRANT:
+            return None  # (a quadrant's code does not move with the legs one way: no bounds for it)
         ranges: list[tuple[float, float]] = []
         lasts: list[float] = []
         last_step = -1

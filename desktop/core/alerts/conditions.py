@@ -20,6 +20,8 @@ def crossed(condition: Condition, prev: float | None, value: float, level: float
         return prev is not None and prev >= level > value
     if condition is Condition.ABOVE:
         return value > level and (prev is None or prev <= level)
+    if condition is Condition.ENTERS:  # `level` is the quadrant's code; never on the first defined value
+        return prev is not None and value == level and prev != level
     return value < level and (prev is None or prev >= level)
 
 
@@ -33,6 +35,8 @@ def crossed_each(
         hit = has_prev & (prev >= level) & (level > values)
     elif condition is Condition.ABOVE:
         hit = (values > level) & (~has_prev | (prev <= level))
+    elif condition is Condition.ENTERS:
+        hit = has_prev & (values == level) & (prev != level)
     else:
         hit = (values < level) & (~has_prev | (prev >= level))
     return hit

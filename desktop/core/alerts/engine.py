@@ -32,8 +32,9 @@ from datetime import date, datetime
 from desktop.core.alerts.batch_path import BatchPath
 from desktop.core.alerts.conditions import crossed
 from desktop.core.alerts.fires import AlertFire, RuleState, emit
-from desktop.core.alerts.measure import bases, measure
-from desktop.core.alerts.rules import AlertRule
+from desktop.core.alerts.measure import bases, measure, reported
+from desktop.core.alerts.past_closes import PastCloses
+from desktop.core.alerts.rules import AlertRule, AlertType
 from desktop.core.alerts.tracks import SymbolTrack
 from desktop.core.bars import SessionClock
 from desktop.core.quote import Quote, is_valid_price
@@ -58,6 +59,7 @@ class AlertEngine(BatchPath):
         self.newest: float | None = None  # quote time of the newest tick seen
         self.ignored = 0
         self._session_of = SessionClock()  # maps batch times to session ordinals cheaply
+        self._past = PastCloses()  # closes of past sessions, for the rotation rules
         self.set_rules(list(rules))
 
     # -- rules ----------------------------------------------------------------------------------
@@ -77,11 +79,7 @@ class AlertEngine(BatchPath):
         for rule in rules:
             before = old.get(rule.id)
             state = self._states.get(rule.id)
-            same_measure = before is not None and (before.type, before.symbols, before.window) == (
-                rule.type,
-                rule.symbols,
-                rule.window,
-            )
+            same_measure = before is not None and before.measure_key == rule.measure_key
             reenabled = before is not None and not before.enabled and rule.enabled
             if state is not None and same_measure and not reenabled:
                 states[rule.id] = state
@@ -89,6 +87,7 @@ class AlertEngine(BatchPath):
                 states[rule.id] = RuleState()
         self._rules = list(rules)
         self._states = states
+        self._past.clear()  # figures are kept per rule id: a rule edited in place must not reuse them
         self._by_symbol = {}
         for k, rule in enumerate(self._rules):
             for symbol in rule.symbols:
@@ -109,6 +108,7 @@ class AlertEngine(BatchPath):
     def reset(self) -> None:
         """Forget all prices and rule state (a replay restarting from an earlier date)."""
         self._tracks.clear()
+        self._past.clear()
         self._states = {r.id: RuleState() for r in self._rules}
         self.newest = None
 
@@ -180,7 +180,13 @@ class AlertEngine(BatchPath):
             state.prev_time = t
             if quiet or not crossed(rule.condition, prev, value, rule.level):
                 continue
-            fire = emit(rule, state, t, daily, value, tuple((s, self._tracks[s].last) for s in rule.symbols))
+            legs = tuple((s, self._tracks[s].last) for s in rule.symbols)
+            shown, momentum = value, None
+            if rule.type is AlertType.QUADRANT:
+                base = bases(rule, self._tracks, session, self._past)
+                assert base is not None  # the value was defined a moment ago
+                shown, momentum = reported(rule, [price for _, price in legs], base, value)
+            fire = emit(rule, state, t, daily, shown, legs, momentum)
             if fire is None:
                 continue
             fires.append(fire)
@@ -203,5 +209,5 @@ class AlertEngine(BatchPath):
         legs = [track.last for track in tracks if track is not None]
         if len(legs) < len(tracks):
             return None
-        base = bases(rule, self._tracks, session)
+        base = bases(rule, self._tracks, session, self._past)
         return None if base is None else measure(rule, legs, base)

@@ -21,6 +21,7 @@ class AlertFire:
     condition: Condition
     inputs: tuple[tuple[str, float], ...]  # each leg's price at the fire
     disabled_rule: bool = False  # a `once` rule that turned itself off with this fire
+    momentum: float | None = None  # a quadrant fire: RS-Momentum (its value is RS-Ratio)
 
 
 @dataclass
@@ -35,7 +36,13 @@ class RuleState:
 
 
 def emit(
-    rule: AlertRule, state: RuleState, t: float, daily: bool, value: float, inputs: tuple[tuple[str, float], ...]
+    rule: AlertRule,
+    state: RuleState,
+    t: float,
+    daily: bool,
+    value: float,
+    inputs: tuple[tuple[str, float], ...],
+    momentum: float | None = None,
 ) -> AlertFire | None:
     """A triggered rule's fire, or None when its cooldown drops it (a dropped fire does not restart the
     cooldown: it is measured from the last *emitted* fire)."""
@@ -44,4 +51,4 @@ def emit(
         return None
     state.last_fire = t
     state.fires += 1
-    return AlertFire(rule.id, rule.title, t, daily, value, rule.level, rule.condition, inputs, rule.once)
+    return AlertFire(rule.id, rule.title, t, daily, value, rule.level, rule.condition, inputs, rule.once, momentum)

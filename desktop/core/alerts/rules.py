@@ -6,10 +6,14 @@
 | change   | symbol            | % change of the last price against the previous session close  |
 | spread   | a, b, window      | return of a minus return of b over the window, in points       |
 | ratio    | a, b              | last price of a / last price of b                              |
+| trend    | symbol or a, b; ma| % of the price (or a/b) above its mean over the `ma` past closes |
+| zscore   | a, b, lookback    | ln(a/b) now in sample sd from its mean over `lookback` past closes |
+| quadrant | symbol, benchmark, ma, momentum, quadrant | the relative rotation quadrant (see rotation) |
 
 Every rule has `id` (generated when missing), optional `name`, `condition` (crosses_above, crosses_below,
 above, below), `level`, optional `cooldown` (90s, 15m, 2h, 3d), `once` (default false), `enabled`
-(default true) and optional `expires` (a date-time; New York time when it has no offset).
+(default true) and optional `expires` (a date-time; New York time when it has no offset). A quadrant rule
+has no level: its condition is `enters` and it fires when the symbol enters the named quadrant.
 """
 
 from __future__ import annotations
@@ -36,6 +40,36 @@ class AlertType(enum.Enum):
     CHANGE = "change"
     SPREAD = "spread"
     RATIO = "ratio"
+    TREND = "trend"
+    ZSCORE = "zscore"
+    QUADRANT = "quadrant"
+
+
+TYPE_NAMES = ", ".join(t.value for t in AlertType)
+PAIR_TYPES = frozenset({AlertType.SPREAD, AlertType.RATIO, AlertType.ZSCORE})
+
+
+class Quadrant(enum.Enum):
+    """Relative rotation quadrants; `code` is how a rule's state and level carry one (as a number)."""
+
+    LEADING = "leading"
+    WEAKENING = "weakening"
+    LAGGING = "lagging"
+    IMPROVING = "improving"
+
+    @property
+    def code(self) -> float:
+        return float(list(Quadrant).index(self) + 1)
+
+    @classmethod
+    def of_code(cls, code: float) -> Quadrant:
+        return list(Quadrant)[int(code) - 1]
+
+
+DEFAULT_MA = 50
+DEFAULT_LOOKBACK = 50
+DEFAULT_MOMENTUM = 10
+DEFAULT_BENCHMARK = "SPY"
 
 
 class Condition(enum.Enum):
@@ -43,6 +77,7 @@ class Condition(enum.Enum):
     CROSSES_BELOW = "crosses_below"
     ABOVE = "above"
     BELOW = "below"
+    ENTERS = "enters"  # quadrant rules only
 
 
 class RuleError(ValueError):
@@ -71,11 +106,30 @@ class AlertRule:
     enabled: bool = True
     expires: float | None = None  # epoch seconds
     channels: tuple[str, ...] = ()  # where its fires go; empty: every channel set for all rules
+    ma: int | None = None  # trend and quadrant: sessions in the moving average
+    lookback: int | None = None  # zscore: past sessions measured against
+    benchmark: str | None = None  # quadrant: what the symbol rotates against
+    momentum: int | None = None  # quadrant: sessions back for RS-Momentum
     symbols: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        legs = (self.symbol,) if self.type in (AlertType.PRICE, AlertType.CHANGE) else (self.a, self.b)
+        if self.type is AlertType.QUADRANT:
+            legs: tuple[str | None, ...] = (self.symbol, self.benchmark)
+        elif self.symbol:
+            legs = (self.symbol,)
+        else:
+            legs = (self.a, self.b)
         object.__setattr__(self, "symbols", tuple(s for s in legs if s))
+
+    @property
+    def quadrant(self) -> Quadrant | None:
+        """The quadrant a quadrant rule waits for (carried as its level's code)."""
+        return Quadrant.of_code(self.level) if self.type is AlertType.QUADRANT else None
+
+    @property
+    def measure_key(self) -> tuple[Any, ...]:
+        """What the rule's value depends on: a change here makes its previous value meaningless."""
+        return (self.type, self.symbols, self.window, self.ma, self.lookback, self.momentum)
 
     @property
     def title(self) -> str:
@@ -92,6 +146,14 @@ class AlertRule:
         if self.type is AlertType.SPREAD:
             assert self.window is not None
             return f"{self.a} − {self.b} {self.window.text} return spread {condition} {level} pts"
+        if self.type is AlertType.TREND:
+            subject = self.symbol or f"{self.a}/{self.b}"
+            return f"{subject} vs its {self.ma}-session average {condition} {level} %"
+        if self.type is AlertType.ZSCORE:
+            return f"{self.a}/{self.b} z-score ({self.lookback} sessions) {condition} {level}"
+        if self.type is AlertType.QUADRANT:
+            assert self.quadrant is not None
+            return f"{self.symbol} enters {self.quadrant.value} vs {self.benchmark} ({self.ma}/{self.momentum})"
         return f"{self.a} / {self.b} ratio {condition} {level}"
 
     def with_changes(self, **changes: Any) -> AlertRule:
@@ -145,8 +207,19 @@ def _time(value: Any, label: str, name: str) -> float:
 
 KNOWN_FIELDS = {
     "id", "name", "type", "symbol", "a", "b", "window", "condition", "level", "cooldown", "once", "enabled", "expires",
-    "channels",
+    "channels", "ma", "lookback", "benchmark", "momentum", "quadrant",
 }  # fmt: skip
+# Which fields each type takes besides the common ones (a field of another type is refused by name).
+TYPE_FIELDS: dict[AlertType, frozenset[str]] = {
+    AlertType.PRICE: frozenset({"symbol"}),
+    AlertType.CHANGE: frozenset({"symbol"}),
+    AlertType.SPREAD: frozenset({"a", "b", "window"}),
+    AlertType.RATIO: frozenset({"a", "b"}),
+    AlertType.TREND: frozenset({"symbol", "a", "b", "ma"}),
+    AlertType.ZSCORE: frozenset({"a", "b", "lookback"}),
+    AlertType.QUADRANT: frozenset({"symbol", "benchmark", "ma", "momentum", "quadrant"}),
+}
+SPECIFIC_FIELDS = frozenset().union(*TYPE_FIELDS.values())
 
 
 def rule_from_dict(data: Mapping[str, Any], position: int = 1) -> AlertRule:
@@ -161,50 +234,43 @@ def rule_from_dict(data: Mapping[str, Any], position: int = 1) -> AlertRule:
     if unknown:
         raise RuleError(label, unknown[0], "unknown field")
     if "type" not in data:
-        raise RuleError(label, "type", "missing (price, change, spread or ratio)")
+        raise RuleError(label, "type", f"missing ({TYPE_NAMES})")
     try:
         kind = AlertType(data["type"])
     except ValueError:
-        raise RuleError(label, "type", f"unknown type {data['type']!r} (price, change, spread or ratio)") from None
-    for required in ("condition", "level"):
-        if required not in data:
-            raise RuleError(label, required, "missing")
-    try:
-        condition = Condition(data["condition"])
-    except ValueError:
-        choices = ", ".join(c.value for c in Condition)
-        raise RuleError(label, "condition", f"unknown condition {data['condition']!r} ({choices})") from None
-    level = data["level"]
-    if isinstance(level, bool) or not isinstance(level, int | float):
-        raise RuleError(label, "level", f"{_short(level)} is not a number")
-    try:
-        level = float(level)
-    except OverflowError:
-        level = math.inf
-    if math.isnan(level):
-        raise RuleError(label, "level", f"{_short(data['level'])} is not a number")
-    if not abs(level) <= MAX_LEVEL:
-        raise RuleError(label, "level", f"{_short(data['level'])} is larger than any price or spread ({MAX_LEVEL:g})")
+        raise RuleError(label, "type", f"unknown type {_short(data['type'])} ({TYPE_NAMES})") from None
+    condition, level = _condition_and_level(data, kind, label)
+    for name in sorted(set(data) & (SPECIFIC_FIELDS - TYPE_FIELDS[kind])):
+        hint = " (use a and b)" if name == "symbol" and kind in PAIR_TYPES else ""
+        raise RuleError(label, name, f"not a field of a {kind.value} rule{hint}")
 
-    symbol = a = b = None
+    symbol = a = b = benchmark = None
     window = None
-    if kind in (AlertType.PRICE, AlertType.CHANGE):
+    ma = lookback = momentum = None
+    if kind is AlertType.TREND:
+        has_pair = "a" in data or "b" in data
+        if ("symbol" in data) == has_pair:
+            raise RuleError(label, "symbol", "give either symbol or a and b (a trend of a price or of a ratio)")
+        if has_pair:
+            a, b = _pair(data, label)
+        else:
+            symbol = _symbol(data["symbol"], label, "symbol")
+        ma = _count(data, "ma", DEFAULT_MA, 2, label)
+    elif kind is AlertType.QUADRANT:
         if "symbol" not in data:
             raise RuleError(label, "symbol", "missing")
         symbol = _symbol(data["symbol"], label, "symbol")
-        for extra in ("a", "b", "window"):
-            if extra in data:
-                raise RuleError(label, extra, f"not a field of a {kind.value} rule")
+        benchmark = _symbol(data.get("benchmark", DEFAULT_BENCHMARK), label, "benchmark")
+        if benchmark == symbol:
+            raise RuleError(label, "benchmark", f"must differ from symbol (both are {symbol})")
+        ma = _count(data, "ma", DEFAULT_MA, 2, label)
+        momentum = _count(data, "momentum", DEFAULT_MOMENTUM, 1, label)
+    elif kind in (AlertType.PRICE, AlertType.CHANGE):
+        if "symbol" not in data:
+            raise RuleError(label, "symbol", "missing")
+        symbol = _symbol(data["symbol"], label, "symbol")
     else:
-        for leg in ("a", "b"):
-            if leg not in data:
-                raise RuleError(label, leg, "missing")
-        a = _symbol(data["a"], label, "a")
-        b = _symbol(data["b"], label, "b")
-        if a == b:
-            raise RuleError(label, "b", f"must differ from a (both are {a})")
-        if "symbol" in data:
-            raise RuleError(label, "symbol", f"not a field of a {kind.value} rule (use a and b)")
+        a, b = _pair(data, label)
         if kind is AlertType.SPREAD:
             if "window" not in data:
                 raise RuleError(label, "window", "missing (day, 5d, mtd, qtd, ytd or since:YYYY-MM-DD)")
@@ -214,8 +280,8 @@ def rule_from_dict(data: Mapping[str, Any], position: int = 1) -> AlertRule:
                 window = parse_window(data["window"])
             except ValueError as exc:
                 raise RuleError(label, "window", str(exc)) from None
-        elif "window" in data:
-            raise RuleError(label, "window", "not a field of a ratio rule")
+        elif kind is AlertType.ZSCORE:
+            lookback = _count(data, "lookback", DEFAULT_LOOKBACK, 3, label)
 
     cooldown = None
     if data.get("cooldown") not in (None, ""):
@@ -248,7 +314,77 @@ def rule_from_dict(data: Mapping[str, Any], position: int = 1) -> AlertRule:
         enabled=_bool(data.get("enabled", True), label, "enabled"),
         expires=None if data.get("expires") in (None, "") else _time(data["expires"], label, "expires"),
         channels=tuple(channels),
+        ma=ma,
+        lookback=lookback,
+        benchmark=benchmark,
+        momentum=momentum,
     )
+
+
+def _condition_and_level(data: Mapping[str, Any], kind: AlertType, label: str) -> tuple[Condition, float]:
+    """A quadrant rule's condition is `enters` (the default) and its level the quadrant's code; every
+    other rule has a condition and a finite level."""
+    if kind is AlertType.QUADRANT:
+        if "level" in data:
+            raise RuleError(
+                label, "level", "a quadrant rule has no level (it fires when the symbol enters the quadrant)"
+            )
+        if data.get("condition", "enters") != "enters":
+            raise RuleError(label, "condition", f"{_short(data['condition'])}: a quadrant rule's condition is enters")
+        if "quadrant" not in data:
+            raise RuleError(label, "quadrant", f"missing ({', '.join(q.value for q in Quadrant)})")
+        try:
+            quadrant = Quadrant(data["quadrant"])
+        except ValueError:
+            names = ", ".join(q.value for q in Quadrant)
+            raise RuleError(label, "quadrant", f"unknown quadrant {_short(data['quadrant'])} ({names})") from None
+        return Condition.ENTERS, quadrant.code
+    for required in ("condition", "level"):
+        if required not in data:
+            raise RuleError(label, required, "missing")
+    try:
+        condition = Condition(data["condition"])
+    except ValueError:
+        choices = ", ".join(c.value for c in Condition if c is not Condition.ENTERS)
+        raise RuleError(label, "condition", f"unknown condition {_short(data['condition'])} ({choices})") from None
+    if condition is Condition.ENTERS:
+        raise RuleError(label, "condition", "enters is the condition of quadrant rules only")
+    level = data["level"]
+    if isinstance(level, bool) or not isinstance(level, int | float):
+        raise RuleError(label, "level", f"{_short(level)} is not a number")
+    try:
+        level = float(level)
+    except OverflowError:
+        level = math.inf
+    if math.isnan(level):
+        raise RuleError(label, "level", f"{_short(data['level'])} is not a number")
+    if not abs(level) <= MAX_LEVEL:
+        raise RuleError(label, "level", f"{_short(data['level'])} is larger than any price or spread ({MAX_LEVEL:g})")
+    return condition, float(level)
+
+
+def _pair(data: Mapping[str, Any], label: str) -> tuple[str, str]:
+    for leg in ("a", "b"):
+        if leg not in data:
+            raise RuleError(label, leg, "missing")
+    a = _symbol(data["a"], label, "a")
+    b = _symbol(data["b"], label, "b")
+    if a == b:
+        raise RuleError(label, "b", f"must differ from a (both are {a})")
+    return a, b
+
+
+MAX_SESSIONS = 10_000  # about forty years of sessions: more than any price file holds
+
+
+def _count(data: Mapping[str, Any], name: str, default: int, least: int, label: str) -> int:
+    """A whole number of sessions, at least `least` (50 and 50.0 are the same; 50.5, "50" and true are not)."""
+    value = data.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value or value % 1:
+        raise RuleError(label, name, f"{_short(value)} is not a whole number of sessions")
+    if not least <= value <= MAX_SESSIONS:
+        raise RuleError(label, name, f"{_short(value)} must be between {least} and {MAX_SESSIONS} sessions")
+    return int(value)
 
 
 def _short(value: Any, limit: int = 40) -> str:
@@ -270,8 +406,16 @@ def rule_to_dict(rule: AlertRule) -> dict[str, Any]:
         out["b"] = rule.b
     if rule.window is not None:
         out["window"] = rule.window.text
-    out["condition"] = rule.condition.value
-    out["level"] = rule.level
+    if rule.benchmark:
+        out["benchmark"] = rule.benchmark
+    for name in ("ma", "lookback", "momentum"):
+        if getattr(rule, name) is not None:
+            out[name] = getattr(rule, name)
+    if rule.quadrant is not None:
+        out["quadrant"] = rule.quadrant.value
+    else:
+        out["condition"] = rule.condition.value
+        out["level"] = rule.level
     if rule.cooldown:
         out["cooldown"] = format_duration(rule.cooldown)
     if rule.once:

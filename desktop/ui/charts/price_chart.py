@@ -401,7 +401,7 @@ class PriceChart(QWidget):
         session = f"{quote.session.value.capitalize()}: " if closing else ""
         text = (
             f"{quote.symbol}  {session}{fmt.quote_price(quote)}  {change}"
-            f"{'  ·  ' + closing if closing else ''}  ·  {fmt.iso_time(quote)}"
+            f"{'  ·  ' + closing if closing else ''}  ·  {fmt.readable_time(quote)}"
         )
         if text != self.title.text():
             self.title.setText(text)
