@@ -86,9 +86,11 @@ def reference_fires(rule: dict[str, Any], prices: dict[str, PriceSeries]) -> lis
         elif kind == "quadrant" and k >= momentum + n - 1:
             ratio = 100 * x / ((x + sum_before.iloc[k - 1]) / n)
             mom = 100 * ratio / ratio_at_close.iloc[k - momentum]
-            value = float(QUADRANTS.index(
-                ("leading" if mom >= 100 else "weakening") if ratio >= 100 else ("improving" if mom >= 100 else "lagging")
-            ) + 1)  # fmt: skip
+            if ratio >= 100:
+                name = "leading" if mom >= 100 else "weakening"
+            else:
+                name = "improving" if mom >= 100 else "lagging"
+            value = float(QUADRANTS.index(name) + 1)
             shown = ratio
         if value is None:
             continue
@@ -109,11 +111,13 @@ def reference_fires(rule: dict[str, Any], prices: dict[str, PriceSeries]) -> lis
 
 
 RULES: list[dict[str, Any]] = [
-    {"id": "iwm-qqq-above-ma", "type": "trend", "a": "IWM", "b": "QQQ", "ma": 50, "condition": "crosses_above", "level": 0},
+    {"id": "iwm-qqq-above-ma", "type": "trend", "a": "IWM", "b": "QQQ", "ma": 50, "condition": "crosses_above",
+     "level": 0},
     {"id": "iwm-qqq-below-ma", "type": "trend", "a": "IWM", "b": "QQQ", "ma": 20, "condition": "below", "level": -1},
     {"id": "nvda-stretched", "type": "trend", "symbol": "NVDA", "ma": 10, "condition": "crosses_above", "level": 5},
     {"id": "spy-trend", "type": "trend", "symbol": "SPY", "ma": 2, "condition": "crosses_below", "level": 0},
-    {"id": "z-up", "type": "zscore", "a": "IWM", "b": "QQQ", "lookback": 60, "condition": "crosses_above", "level": 1.5},
+    {"id": "z-up", "type": "zscore", "a": "IWM", "b": "QQQ", "lookback": 60, "condition": "crosses_above",
+     "level": 1.5},
     {"id": "z-down", "type": "zscore", "a": "AMD", "b": "NVDA", "lookback": 3, "condition": "below", "level": -1},
     {"id": "nvda-leading", "type": "quadrant", "symbol": "NVDA", "quadrant": "leading"},
     {"id": "iwm-improving", "type": "quadrant", "symbol": "IWM", "benchmark": "QQQ", "ma": 20, "momentum": 5,
