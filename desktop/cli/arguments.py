@@ -11,6 +11,7 @@ from typing import NoReturn
 
 from desktop import __version__
 from desktop.config import DEFAULT_SOURCE, SOURCES
+from desktop.core.alerts.rules import AlertType, Quadrant
 from desktop.core.sessions import NEW_YORK
 
 EXIT_USAGE = 2
@@ -192,16 +193,27 @@ def build_parser() -> argparse.ArgumentParser:
     listing = actions.add_parser("list", help="the saved rules")
     listing.add_argument("--format", choices=("table", "json"), default="table")
     add = actions.add_parser("add", help="save a new rule")
-    add.add_argument("--type", required=True, choices=("price", "change", "spread", "ratio"),
+    add.add_argument("--type", required=True, choices=[t.value for t in AlertType],
                      help="price: a symbol's price; change: its %% move on the day; spread: A's return minus B's "
-                     "over --window, in points; ratio: A's price over B's")  # fmt: skip
-    add.add_argument("--symbol", help="price and change rules: the symbol (NVDA)")
-    add.add_argument("--a", help="spread and ratio rules: the first symbol (IWM)")
-    add.add_argument("--b", help="spread and ratio rules: the second symbol (QQQ)")
+                     "over --window, in points; ratio: A's price over B's; trend: --symbol's price (or A/B) in %% "
+                     "above its --ma-session average; zscore: ln(A/B) in sample sd from its mean over --lookback "
+                     "sessions; quadrant: --symbol's relative rotation against --benchmark, fires on entering "
+                     "--quadrant")  # fmt: skip
+    add.add_argument("--symbol", help="price, change, trend and quadrant rules: the symbol (NVDA)")
+    add.add_argument("--a", help="spread, ratio, zscore rules (and trend of a ratio): the first symbol (IWM)")
+    add.add_argument("--b", help="spread, ratio, zscore rules (and trend of a ratio): the second symbol (QQQ)")
     add.add_argument("--window", help="spread rules: day, 5d, 20d, mtd, qtd, ytd or since:YYYY-MM-DD")
-    add.add_argument("--condition", required=True, choices=("crosses_above", "crosses_below", "above", "below"),
-                     help="crosses_*: when the value passes the level; above/below: when it becomes so")  # fmt: skip
-    add.add_argument("--level", required=True, type=_level_arg, help="the level (a price, %% or points)")
+    add.add_argument("--ma", type=int, help="trend and quadrant rules: sessions in the moving average (default 50)")
+    add.add_argument("--lookback", type=int, help="zscore rules: past sessions measured against (default 50)")
+    add.add_argument("--benchmark", help="quadrant rules: what the symbol rotates against (default SPY)")
+    add.add_argument("--momentum", type=int, help="quadrant rules: sessions back for RS-Momentum (default 10)")
+    add.add_argument("--quadrant", choices=[q.value for q in Quadrant],
+                     help="quadrant rules: the quadrant whose entry fires the rule")  # fmt: skip
+    add.add_argument("--condition", choices=("crosses_above", "crosses_below", "above", "below"),
+                     help="crosses_*: when the value passes the level; above/below: when it becomes so "
+                     "(every type but quadrant)")  # fmt: skip
+    add.add_argument("--level", type=_level_arg,
+                     help="the level (a price, %%, points, %% from the average or sd); not for quadrant")  # fmt: skip
     add.add_argument("--id", help="an id of your own (default: made up)")
     add.add_argument("--name", help="a name to show instead of the rule's description")
     add.add_argument("--cooldown", help="quiet time after a fire: 90s, 15m, 2h, 1d")

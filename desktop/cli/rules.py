@@ -25,16 +25,24 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
     start = _when_arg(args.since.isoformat()) - 86400 + 1e-3 if args.since else None
     end = _when_arg(args.until.isoformat()) if args.until else None
     fires = run_backtest(series, rules, start, end, terminal_progress("backtest"))
-    records = [
-        {"time": moment_iso(f.time, f.daily), "alert": f.rule_id, "value": round(f.value, 6), "level": f.level}
-        for f in fires
-    ]
+    records: list[dict[str, object]] = []
+    for f in fires:
+        record: dict[str, object] = {
+            "time": moment_iso(f.time, f.daily),
+            "alert": f.rule_id,
+            "value": round(f.value, 6),
+        }
+        if f.momentum is not None:  # a quadrant fire: RS-Ratio, RS-Momentum and the quadrant entered
+            record["momentum"] = round(f.momentum, 6)
+        record["level"] = f.level_text if f.momentum is not None else f.level
+        records.append(record)
     if args.format == "json":
         print(json.dumps(records, indent=2))
         return Done()
     print(f"{'TIME':<26} {'ALERT':<24} {'VALUE':>12} {'LEVEL':>10}")
     for r in records:
-        print(f"{r['time']:<26} {r['alert']:<24} {r['value']:>12.4f} {r['level']:>10g}")
+        level = r["level"] if isinstance(r["level"], str) else f"{r['level']:g}"
+        print(f"{r['time']:<26} {r['alert']:<24} {r['value']:>12.4f} {level:>10}")
     print(f"{len(records)} fire{'s' if len(records) != 1 else ''} of {len(rules)} rule{'s' if len(rules) != 1 else ''}")
     return Done()
 
@@ -64,14 +72,14 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
             print(json.dumps([rule_to_dict(r) for r in rules], indent=2))
         else:
             states = book.repo.states()
-            print(f"{'ID':<16} {'TYPE':<7} {'RULE':<44} {'STATE':<8} {'FIRES':>5}  LAST FIRED")
+            print(f"{'ID':<16} {'TYPE':<8} {'RULE':<44} {'STATE':<8} {'FIRES':>5}  LAST FIRED")
             for r in rules:
                 state = states.get(r.id)
                 last = _when(state.last_fire) if state is not None and state.last_fire is not None else "—"
                 fires = state.fires if state is not None else 0
                 title = printable(r.title)
                 title = title if len(title) <= 44 else title[:43] + "…"
-                print(f"{printable(r.id):<16} {r.type.value:<7} {title:<44} {'on' if r.enabled else 'off':<8} "
+                print(f"{printable(r.id):<16} {r.type.value:<8} {title:<44} {'on' if r.enabled else 'off':<8} "
                       f"{fires:>5}  {last}")  # fmt: skip
             print(f"{len(rules)} rule{'s' if len(rules) != 1 else ''}")
     elif args.action == "add":
@@ -80,7 +88,8 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
             for k, v in {
                 "id": args.id, "name": args.name, "type": args.type, "symbol": args.symbol, "a": args.a,
                 "b": args.b, "window": args.window, "condition": args.condition, "level": args.level,
-                "cooldown": args.cooldown,
+                "cooldown": args.cooldown, "ma": args.ma, "lookback": args.lookback, "benchmark": args.benchmark,
+                "momentum": args.momentum, "quadrant": args.quadrant,
             }.items()
             if v is not None
         }  # fmt: skip
@@ -126,7 +135,7 @@ def _known_symbols(book: Any) -> set[str]:
 
 
 def _same_watch(a: Any, b: Any) -> bool:
-    return (a.type, a.symbols, a.window, a.condition, a.level) == (b.type, b.symbols, b.window, b.condition, b.level)
+    return (a.measure_key, a.condition, a.level) == (b.measure_key, b.condition, b.level)
 
 
 def _when(ts: float) -> str:

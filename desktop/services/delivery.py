@@ -50,7 +50,7 @@ def message(template: str, fire: AlertFire) -> str:
         "name": fire.title,
         "rule": fire.rule_id,
         "value": format_value(fire.value),
-        "level": f"{fire.level:g}",
+        "level": fire.level_text,
         "time": moment_iso(fire.time, fire.daily),
         "condition": fire.condition.value,
         "symbols": ", ".join(s for s, _ in fire.inputs),
@@ -85,7 +85,8 @@ def request_for(channel: Channel, fires: list[AlertFire]) -> tuple[bytes, dict[s
                 "symbols": [s for s, _ in f.inputs],
                 "prices": dict(f.inputs),
                 "value": f.value,
-                "level": f.level,
+                "level": f.level_text if f.momentum is not None else f.level,
+                **({"momentum": f.momentum} if f.momentum is not None else {}),
                 "condition": f.condition.value,
                 "time": moment_iso(f.time, f.daily),
             }

@@ -131,8 +131,9 @@ class AlertRepository:
                     ids.append((int(known[0]), False))
                     continue
                 cur = self._conn.execute(
-                    """INSERT INTO alert_fire(rule_id, title, time, daily, value, level, condition, inputs, replayed)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    """INSERT INTO alert_fire(rule_id, title, time, daily, value, level, condition, inputs, replayed,
+                           momentum)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     (
                         fire.rule_id,
                         fire.title,
@@ -143,6 +144,7 @@ class AlertRepository:
                         fire.condition.value,
                         json.dumps(dict(fire.inputs)),
                         int(replayed),
+                        fire.momentum,
                     ),
                 )
                 row_id = int(cur.lastrowid or 0)
@@ -163,7 +165,7 @@ class AlertRepository:
     def fires(self, limit: int = 10_000) -> list[StoredFire]:
         """The newest `limit` fires, oldest first."""
         rows = self._conn.execute(
-            """SELECT id, rule_id, title, time, daily, value, level, condition, inputs, replayed FROM
+            """SELECT id, rule_id, title, time, daily, value, level, condition, inputs, replayed, momentum FROM
                (SELECT * FROM alert_fire ORDER BY time DESC, id DESC LIMIT ?) ORDER BY time, id""",
             (limit,),
         )
@@ -173,8 +175,8 @@ class AlertRepository:
     def fires_after(self, last_id: int, limit: int = 1000) -> list[StoredFire]:
         """Fires logged after the row `last_id`, in the order they were logged (another process's, live)."""
         rows = self._conn.execute(
-            """SELECT id, rule_id, title, time, daily, value, level, condition, inputs, replayed FROM alert_fire
-               WHERE id > ? ORDER BY id LIMIT ?""",
+            """SELECT id, rule_id, title, time, daily, value, level, condition, inputs, replayed, momentum
+               FROM alert_fire WHERE id > ? ORDER BY id LIMIT ?""",
             (last_id, limit),
         )
         return self._stored(rows)
@@ -197,7 +199,7 @@ class AlertRepository:
         out = []
         for r in rows:
             inputs = tuple((str(k), float(v)) for k, v in json.loads(r[8]).items())
-            fire = AlertFire(r[1], r[2], r[3], bool(r[4]), r[5], r[6], Condition(r[7]), inputs)
+            fire = AlertFire(r[1], r[2], r[3], bool(r[4]), r[5], r[6], Condition(r[7]), inputs, momentum=r[10])
             out.append(StoredFire(int(r[0]), fire, bool(r[9])))
         return out
 

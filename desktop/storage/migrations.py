@@ -112,3 +112,8 @@ MIGRATIONS.append(
     # importing 20,000 rules took 15 s of SQLite time (0.4 s with it)
     ["CREATE INDEX alert_rule_position ON alert_rule(position)"]
 )
+
+MIGRATIONS.append(
+    # 8: a quadrant rule's fire also reports RS-Momentum (its value is RS-Ratio)
+    ["ALTER TABLE alert_fire ADD COLUMN momentum REAL"]
+)

@@ -15,13 +15,26 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.alerts.durations import format_duration
 from desktop.core.alerts.engine import AlertEngine
-from desktop.core.alerts.rules import AlertRule, AlertType, Condition, RuleError, new_rule_id, rule_from_dict
+from desktop.core.alerts.rules import (
+    DEFAULT_BENCHMARK,
+    DEFAULT_LOOKBACK,
+    DEFAULT_MA,
+    DEFAULT_MOMENTUM,
+    AlertRule,
+    AlertType,
+    Condition,
+    Quadrant,
+    RuleError,
+    new_rule_id,
+    rule_from_dict,
+)
 from desktop.ui.alert_models import format_measure
 
 CONDITION_LABELS = {
@@ -35,7 +48,11 @@ TYPE_LABELS = {
     AlertType.CHANGE: "Change % on the day",
     AlertType.SPREAD: "Return spread (A − B)",
     AlertType.RATIO: "Ratio (A / B)",
+    AlertType.TREND: "Trend: price or A / B against its moving average",
+    AlertType.ZSCORE: "Z-score of A / B against its past",
+    AlertType.QUADRANT: "Rotation quadrant against a benchmark",
 }
+LEVEL_SUFFIX = {AlertType.CHANGE: " %", AlertType.SPREAD: " pts", AlertType.TREND: " %", AlertType.ZSCORE: " sd"}
 WINDOWS = ["day", "5d", "20d", "mtd", "qtd", "ytd"]
 
 
@@ -74,6 +91,18 @@ class AlertDialog(QDialog):
         self.window_box.setEditable(True)
         self.window_box.addItems(WINDOWS)
         self.window_box.setToolTip("day, Nd (e.g. 5d), mtd, qtd, ytd or since:YYYY-MM-DD")
+        self.ma_spin = _sessions_spin(2, DEFAULT_MA, "Sessions in the moving average")
+        self.lookback_spin = _sessions_spin(3, DEFAULT_LOOKBACK, "Past sessions the z-score measures against")
+        self.momentum_spin = _sessions_spin(1, DEFAULT_MOMENTUM, "Sessions back for RS-Momentum")
+        self.benchmark_edit = QLineEdit(DEFAULT_BENCHMARK)
+        self.benchmark_edit.setMaxLength(20)
+        self.quadrant_box = QComboBox()
+        for quadrant in Quadrant:
+            self.quadrant_box.addItem(quadrant.value, quadrant)
+        self.quadrant_box.setToolTip(
+            "leading: RS-Ratio and RS-Momentum ≥ 100 · weakening: ratio only · lagging: neither · "
+            "improving: momentum only"
+        )
         self.condition_box = QComboBox()
         for condition, label in CONDITION_LABELS.items():
             self.condition_box.addItem(label, condition)
@@ -103,6 +132,11 @@ class AlertDialog(QDialog):
         self.form.addRow("A", self.a_edit)
         self.form.addRow("B", self.b_edit)
         self.form.addRow("Window", self.window_box)
+        self.form.addRow("Benchmark", self.benchmark_edit)
+        self.form.addRow("Average of", self.ma_spin)
+        self.form.addRow("Lookback", self.lookback_spin)
+        self.form.addRow("Momentum over", self.momentum_spin)
+        self.form.addRow("Fires on entering", self.quadrant_box)
         self.form.addRow("When the value", self.condition_box)
         self.form.addRow("Level", self.level_spin)
         self.form.addRow("Cooldown", self.cooldown_edit)
@@ -133,6 +167,11 @@ class AlertDialog(QDialog):
             self.channels_edit.textChanged,
             self.once_box.toggled,
             self.enabled_box.toggled,
+            self.ma_spin.valueChanged,
+            self.lookback_spin.valueChanged,
+            self.momentum_spin.valueChanged,
+            self.benchmark_edit.textChanged,
+            self.quadrant_box.currentIndexChanged,
         ):
             signal.connect(self._edited)
         self.validate()
@@ -145,8 +184,20 @@ class AlertDialog(QDialog):
         self.b_edit.setText(rule.b or "")
         if rule.window is not None:
             self.window_box.setCurrentText(rule.window.text)
-        self.condition_box.setCurrentIndex(self.condition_box.findData(rule.condition))
-        self.level_spin.setValue(rule.level)
+        for spin, value in (
+            (self.ma_spin, rule.ma),
+            (self.lookback_spin, rule.lookback),
+            (self.momentum_spin, rule.momentum),
+        ):
+            if value is not None:
+                spin.setValue(value)
+        if rule.benchmark:
+            self.benchmark_edit.setText(rule.benchmark)
+        if rule.quadrant is not None:
+            self.quadrant_box.setCurrentIndex(self.quadrant_box.findData(rule.quadrant))
+        else:
+            self.condition_box.setCurrentIndex(self.condition_box.findData(rule.condition))
+            self.level_spin.setValue(rule.level)
         self.cooldown_edit.setText(format_duration(rule.cooldown) if rule.cooldown else "")
         self.once_box.setChecked(rule.once)
         self.enabled_box.setChecked(rule.enabled)
@@ -158,23 +209,31 @@ class AlertDialog(QDialog):
 
     def fields(self) -> dict[str, Any]:
         kind = self.kind
-        out: dict[str, Any] = {
-            "id": self._id,
-            "type": kind.value,
-            "condition": Condition(self.condition_box.currentData()).value,
-            "level": self.level_spin.value(),
-            "once": self.once_box.isChecked(),
-            "enabled": self.enabled_box.isChecked(),
-        }
+        out: dict[str, Any] = {"id": self._id, "type": kind.value}
+        if kind is AlertType.QUADRANT:
+            out["quadrant"] = Quadrant(self.quadrant_box.currentData()).value
+        else:
+            out["condition"] = Condition(self.condition_box.currentData()).value
+            out["level"] = self.level_spin.value()
+        out["once"] = self.once_box.isChecked()
+        out["enabled"] = self.enabled_box.isChecked()
         if self.name_edit.text().strip():
             out["name"] = self.name_edit.text().strip()
-        if kind in (AlertType.PRICE, AlertType.CHANGE):
-            out["symbol"] = self.symbol_edit.text().strip().upper()
+        symbol = self.symbol_edit.text().strip().upper()
+        if kind in (AlertType.PRICE, AlertType.CHANGE, AlertType.QUADRANT) or (kind is AlertType.TREND and symbol):
+            out["symbol"] = symbol
         else:
             out["a"] = self.a_edit.text().strip().upper()
             out["b"] = self.b_edit.text().strip().upper()
             if kind is AlertType.SPREAD:
                 out["window"] = self.window_box.currentText().strip()
+        if kind in (AlertType.TREND, AlertType.QUADRANT):
+            out["ma"] = self.ma_spin.value()
+        if kind is AlertType.ZSCORE:
+            out["lookback"] = self.lookback_spin.value()
+        if kind is AlertType.QUADRANT:
+            out["benchmark"] = self.benchmark_edit.text().strip().upper()
+            out["momentum"] = self.momentum_spin.value()
         if self.cooldown_edit.text().strip():
             out["cooldown"] = self.cooldown_edit.text().strip()
         channels = [c.strip() for c in self.channels_edit.text().replace(" ", ",").split(",") if c.strip()]
@@ -183,12 +242,21 @@ class AlertDialog(QDialog):
         return out
 
     def _show_rows_for(self, kind: AlertType) -> None:
-        single = kind in (AlertType.PRICE, AlertType.CHANGE)
-        self.form.setRowVisible(self.symbol_edit, single)
+        trend = kind is AlertType.TREND
+        single = kind in (AlertType.PRICE, AlertType.CHANGE, AlertType.QUADRANT)
+        self.form.setRowVisible(self.symbol_edit, single or trend)
         self.form.setRowVisible(self.a_edit, not single)
         self.form.setRowVisible(self.b_edit, not single)
+        self.symbol_edit.setPlaceholderText("or A and B for the ratio A / B" if trend else "")
         self.form.setRowVisible(self.window_box, kind is AlertType.SPREAD)
-        suffix = {AlertType.CHANGE: " %", AlertType.SPREAD: " pts"}.get(kind, "")
+        self.form.setRowVisible(self.ma_spin, kind in (AlertType.TREND, AlertType.QUADRANT))
+        self.form.setRowVisible(self.lookback_spin, kind is AlertType.ZSCORE)
+        quadrant = kind is AlertType.QUADRANT
+        for row in (self.benchmark_edit, self.momentum_spin, self.quadrant_box):
+            self.form.setRowVisible(row, quadrant)
+        self.form.setRowVisible(self.condition_box, not quadrant)
+        self.form.setRowVisible(self.level_spin, not quadrant)
+        suffix = LEVEL_SUFFIX.get(kind, "")
         if self.level_spin.suffix() != suffix:  # setting it re-renders the text: never mid-typing
             self.level_spin.setSuffix(suffix)
 
@@ -216,11 +284,17 @@ class AlertDialog(QDialog):
         ok.setEnabled(rule is not None)
         if rule is not None:
             value = self.engine.value(rule)
-            self.current_label.setText(
-                f"{format_measure(rule, value)}  (level {format_measure(rule, rule.level)})"
-                if value is not None
-                else "no value yet (waiting for data)"
-            )
+            if value is None:
+                text = (
+                    "no value yet (waiting for data)"
+                    if rule.type not in ROTATION
+                    else "no value yet (too few sessions)"
+                )
+            elif rule.quadrant is not None:
+                text = f"now {format_measure(rule, value)}  (fires on entering {rule.quadrant.value})"
+            else:
+                text = f"{format_measure(rule, value)}  (level {format_measure(rule, rule.level)})"
+            self.current_label.setText(text)
         else:
             self.current_label.setText("")
         return rule
@@ -231,6 +305,18 @@ class AlertDialog(QDialog):
             return
         self.result_rule = rule
         super().accept()
+
+
+ROTATION = frozenset({AlertType.TREND, AlertType.ZSCORE, AlertType.QUADRANT})
+
+
+def _sessions_spin(least: int, default: int, tip: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(least, 10_000)
+    spin.setValue(default)
+    spin.setSuffix(" sessions")
+    spin.setToolTip(tip)
+    return spin
 
 
 def focus_first_empty(dialog: AlertDialog) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush
 
 from desktop.core.alerts.engine import AlertFire
-from desktop.core.alerts.rules import AlertRule, AlertType, Condition
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition, Quadrant
 from desktop.core.formatting import DASH, compact_date, format_value, moment_iso
 from desktop.core.safe_files import spreadsheet_safe, write_atomic
 from desktop.core.sessions import session_date, to_new_york
@@ -41,6 +41,12 @@ def format_measure(rule: AlertRule, value: float | None, signed: bool = False) -
         return f"{value:{sign}.2f}%"
     if rule.type is AlertType.SPREAD:
         return f"{value:{sign}.2f} pts"
+    if rule.type is AlertType.TREND:
+        return f"{value:+.2f}%"  # above or below its average: the sign is the point
+    if rule.type is AlertType.ZSCORE:
+        return f"{value:+.2f} sd"
+    if rule.type is AlertType.QUADRANT:
+        return DASH if signed else Quadrant.of_code(value).value  # a quadrant has no distance to a level
     return f"{value:{sign}.4f}"
 
 
@@ -295,7 +301,7 @@ class FiredAlertsModel(QAbstractTableModel):
         if column == LogColumn.VALUE:
             return format_value(fire.value)
         if column == LogColumn.LEVEL:
-            return f"{fire.level:g}"
+            return fire.level_text
         if column == LogColumn.DELIVERY:
             return ""
         return "  ".join(f"{s} {p:,.2f}" for s, p in fire.inputs)
@@ -357,7 +363,7 @@ class FiredAlertsModel(QAbstractTableModel):
             f = stored.fire
             iso = moment_iso(f.time, f.daily)
             # Rule names and ids are the user's (or an imported file's) text: never a formula in a spreadsheet.
-            out.writerow([iso, spreadsheet_safe(f.rule_id), spreadsheet_safe(f.title), f.value, f.level,
+            out.writerow([iso, spreadsheet_safe(f.rule_id), spreadsheet_safe(f.title), f.value, f.level_text,
                           f.condition.value, json.dumps(dict(f.inputs))])  # fmt: skip
         write_atomic(path, text.getvalue())
         return len(chosen)

@@ -209,7 +209,11 @@ class MainWindow(
         fires: list[AlertFire] = [s.fire for s in stored]
         for fire in fires:
             log.info(
-                "alert logged: %s at %s value %.6g level %g", fire.rule_id, fire_time_text(fire), fire.value, fire.level
+                "alert logged: %s at %s value %.6g level %s",
+                fire.rule_id,
+                fire_time_text(fire),
+                fire.value,
+                fire.level_text,
             )
         self.notifier.notify(fires)
         self.model.highlight({symbol for f in fires for symbol, _ in f.inputs})

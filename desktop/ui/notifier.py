@@ -30,7 +30,11 @@ def summarize(fires: list[AlertFire]) -> tuple[str, str]:
     if len(fires) == 1:
         f = fires[0]
         prices = ", ".join(f"{s} {p:,.2f}" for s, p in f.inputs)
-        return f"Alert: {f.title}", f"{format_value(f.value)} vs level {f.level:g} · {prices} · {fire_time_text(f)}"
+        if f.momentum is not None:  # a quadrant rule: where in the rotation the symbol now stands
+            measure = f"entered {f.level_text} · RS-Ratio {f.value:.2f}, RS-Momentum {f.momentum:.2f}"
+        else:
+            measure = f"{format_value(f.value)} vs level {f.level_text}"
+        return f"Alert: {f.title}", f"{measure} · {prices} · {fire_time_text(f)}"
     lines = [f"{f.title} ({format_value(f.value)})" for f in fires[:MAX_LINES]]
     if len(fires) > MAX_LINES:
         lines.append(f"… and {len(fires) - MAX_LINES} more")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.core.alerts.rules import AlertRule, Condition
+from desktop.core.alerts.rules import AlertRule, Condition, Quadrant
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,15 @@ class AlertFire:
     inputs: tuple[tuple[str, float], ...]  # each leg's price at the fire
     disabled_rule: bool = False  # a `once` rule that turned itself off with this fire
     momentum: float | None = None  # a quadrant fire: RS-Momentum (its value is RS-Ratio)
+
+    @property
+    def level_text(self) -> str:
+        """The level as people read it: '175', '1.5', or a quadrant's name for a quadrant rule."""
+        return level_text(self.condition, self.level)
+
+
+def level_text(condition: Condition, level: float) -> str:
+    return Quadrant.of_code(level).value if condition is Condition.ENTERS else f"{level:g}"
 
 
 @dataclass

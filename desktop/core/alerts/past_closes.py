@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from desktop.core.alerts.rules import AlertRule, AlertType
 from desktop.core.alerts.tracks import SymbolTrack, sessions_before
@@ -54,7 +55,9 @@ class PastCloses:
 
     def __init__(self) -> None:
         self._pairs: dict[tuple[str, str], SharedCloses] = {}
-        self._figures: dict[str, tuple[int, int, tuple[float, ...] | None]] = {}  # rule id -> (session, size, ...)
+        # rule id -> (its measure, session, past sessions, figures): an edited rule (the editor's live value
+        # for a changed `ma`) has another measure under the same id
+        self._figures: dict[str, tuple[tuple[Any, ...], int, int, tuple[float, ...] | None]] = {}
 
     def clear(self) -> None:
         self._pairs.clear()
@@ -67,10 +70,10 @@ class PastCloses:
             return None
         values, size = self._history(rule, legs, session)  # type: ignore[arg-type]
         cached = self._figures.get(rule.id)
-        if cached is not None and cached[0] == session and cached[1] == size:
-            return cached[2]
+        if cached is not None and cached[1] == session and cached[2] == size and cached[0] == rule.measure_key:
+            return cached[3]
         figures = past_figures(rule, values[:size])
-        self._figures[rule.id] = (session, size, figures)
+        self._figures[rule.id] = (rule.measure_key, session, size, figures)
         return figures
 
     def _history(self, rule: AlertRule, legs: list[SymbolTrack], session: int) -> tuple[list[float], int]:

@@ -529,7 +529,10 @@ class PriceChart(QWidget):
         xs = self.scale.x_of(np.array([f.time for f, _ in hits]))
         ys = self.mapping.to_y(np.array([price for _, price in hits]))
         spots = [
-            {"pos": (float(x), float(y)), "data": f"{f.title}\nvalue {fmt.format_value(f.value)} (level {f.level:g})"}
+            {
+                "pos": (float(x), float(y)),
+                "data": f"{f.title}\nvalue {fmt.format_value(f.value)} (level {f.level_text})",
+            }
             for x, y, (f, _price) in zip(xs, ys, hits, strict=True)
         ]
         self.markers.setData(spots=spots)
