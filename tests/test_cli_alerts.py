@@ -217,3 +217,80 @@ def test_the_readme_backtest_figure_is_what_the_backtest_says(tickerdesk_home: P
     done = tickerdesk("backtest", "--prices", str(REPO / "resources" / "data" / "daily"), "--alerts", str(rules),
                       "--from", "2025-10-01", "--format", "json", home=tickerdesk_home)  # fmt: skip
     assert len(json.loads(done.stdout)) == int(said.group(1))
+
+
+QUADRANT = """
+[[alerts]]
+id = "nvda-leads"
+type = "quadrant"
+symbol = "NVDA"
+quadrant = "leading"
+ma = 20
+momentum = 5
+
+[[alerts]]
+id = "iwm-qqq-ma"
+type = "trend"
+a = "IWM"
+b = "QQQ"
+ma = 50
+condition = "crosses_above"
+level = 0
+"""
+
+
+def test_backtest_reports_a_quadrant_fire_with_ratio_momentum_and_name(
+    tickerdesk_home: Path, daily_dir: Path, tmp_path: Path
+) -> None:
+    fires = backtest(tickerdesk_home, daily_dir, QUADRANT, tmp_path)
+    quadrant = [f for f in fires if f["alert"] == "nvda-leads"]
+    assert quadrant and all(f["level"] == "leading" for f in quadrant)
+    assert all(float(f["value"]) >= 100 and float(f["momentum"]) >= 100 for f in quadrant)  # type: ignore[arg-type]
+    # The trend of the ratio against its 50-session mean, by pandas: crossings of 0 from the previous value.
+    iwm, qqq = closes(daily_dir, "IWM"), closes(daily_dir, "QQQ")
+    ratio = (iwm / qqq).dropna()
+    trend = (ratio / ratio.rolling(50).mean().shift(1) - 1) * 100
+    want = crossings(trend, 0.0, above=True)
+    got = [f["time"] for f in fires if f["alert"] == "iwm-qqq-ma"]
+    assert got == want and all("momentum" not in f for f in fires if f["alert"] == "iwm-qqq-ma")
+    table = tmp_path / "rules.toml"
+    shown = tickerdesk("backtest", "--prices", str(daily_dir), "--alerts", str(table), home=tickerdesk_home)
+    assert shown.returncode == 0 and "   leading" in shown.stdout
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ('[[alerts]]\nid = "q"\ntype = "quadrant"\nsymbol = "SPY"\nquadrant = "leading"\n', "benchmark: must differ"),
+        ('[[alerts]]\nid = "q"\ntype = "quadrant"\nsymbol = "NVDA"\nquadrant = "up"\n', "unknown quadrant 'up'"),
+        ('[[alerts]]\nid = "t"\ntype = "trend"\nsymbol = "NVDA"\nma = 1\ncondition = "above"\nlevel = 0\n', "ma: 1"),
+        ('[[alerts]]\nid = "z"\ntype = "zscore"\na = "IWM"\nb = "QQQ"\nlookback = 2.5\ncondition = "above"\n'
+         'level = 1\n', "lookback: 2.5 is not a whole number"),
+    ],
+)  # fmt: skip
+def test_bad_rotation_rule_files_are_refused_whole(
+    tickerdesk_home: Path, daily_dir: Path, tmp_path: Path, rules: str, message: str
+) -> None:
+    rule_file = tmp_path / "rules.toml"
+    rule_file.write_text(NVDA + rules)
+    result = tickerdesk("alerts", "import", str(rule_file), home=tickerdesk_home)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    listed = tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home)
+    assert json.loads(listed.stdout) == []  # the good rule beside it was not taken either
+
+
+def test_alerts_add_makes_each_rotation_type(tickerdesk_home: Path) -> None:
+    for args in (
+        ("--type", "trend", "--symbol", "nvda", "--ma", "20", "--condition", "crosses_below", "--level", "-5"),
+        ("--type", "zscore", "--a", "iwm", "--b", "qqq", "--lookback", "60", "--condition", "above", "--level", "2"),
+        ("--type", "quadrant", "--symbol", "iwm", "--benchmark", "qqq", "--quadrant", "improving"),
+    ):
+        added = tickerdesk("alerts", "add", *args, home=tickerdesk_home)
+        assert added.returncode == 0, added.stderr
+    listed = json.loads(tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home).stdout)
+    assert [r["type"] for r in listed] == ["trend", "zscore", "quadrant"]
+    assert listed[2] == {"id": listed[2]["id"], "type": "quadrant", "symbol": "IWM", "benchmark": "QQQ", "ma": 50,
+                         "momentum": 10, "quadrant": "improving"}  # fmt: skip
+    refused = tickerdesk("alerts", "add", "--type", "quadrant", "--symbol", "iwm", "--quadrant", "leading",
+                         "--level", "3", home=tickerdesk_home)  # fmt: skip
+    assert refused.returncode == 2 and "no level" in refused.stderr

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from desktop import paths
-from desktop.core.alerts.rules import AlertType, Condition, rule_from_dict
+from desktop.core.alerts.rules import AlertType, Condition, Quadrant, rule_from_dict
 from desktop.core.backtest import run_backtest
 from desktop.core.prices import load_prices
 from desktop.core.sessions import session_date
@@ -383,3 +383,44 @@ def test_run_backtest_stops_when_asked() -> None:
     with pytest.raises(BacktestCancelledError):
         run_backtest(series, [rule_from_dict(NVDA)], progress=progress)
     assert calls[0] == 0.0 and len(calls) == 2
+
+
+def test_the_editor_makes_trend_and_quadrant_rules_with_their_live_value(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0, start=date(2026, 7, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    dialog = window.alerts_panel.new_rule()
+    dialog.type_box.setCurrentIndex(dialog.type_box.findData(AlertType.TREND))
+    assert dialog.symbol_edit.isVisible() and dialog.a_edit.isVisible() and dialog.ma_spin.isVisible()
+    assert not dialog.quadrant_box.isVisible() and dialog.level_spin.suffix() == " %"
+    qtbot.keyClicks(dialog.a_edit, "iwm")
+    qtbot.keyClicks(dialog.b_edit, "qqq")
+    dialog.ma_spin.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.ma_spin.lineEdit(), "10")  # (below 2 the spin box itself does not take)
+    engine_rule = dialog.validate()
+    assert engine_rule is not None and engine_rule.ma == 10 and engine_rule.symbols == ("IWM", "QQQ")
+    value = window.alerts.engine.value(engine_rule)
+    assert value is not None and dialog.current_label.text().startswith(f"{value:+.2f}%")
+    ok_button(window).click()
+
+    dialog = window.alerts_panel.new_rule()
+    dialog.type_box.setCurrentIndex(dialog.type_box.findData(AlertType.QUADRANT))
+    assert (
+        not dialog.level_spin.isVisible() and not dialog.condition_box.isVisible() and dialog.quadrant_box.isVisible()
+    )
+    qtbot.keyClicks(dialog.symbol_edit, "spy")
+    assert "Benchmark: must differ" in dialog.error_label.text() and not ok_button(window).isEnabled()
+    dialog.symbol_edit.clear()
+    qtbot.keyClicks(dialog.symbol_edit, "iwm")
+    dialog.quadrant_box.setCurrentIndex(dialog.quadrant_box.findData(Quadrant.LAGGING))
+    assert ok_button(window).isEnabled()
+    now = dialog.current_label.text()
+    assert now.startswith("now ") and now.endswith("(fires on entering lagging)")
+    assert now.split()[1] in {q.value for q in Quadrant}
+    ok_button(window).click()
+    rules = window.alerts.rules
+    assert [r.type for r in rules] == [AlertType.TREND, AlertType.QUADRANT]
+    assert rules[1].quadrant is Quadrant.LAGGING and rules[1].benchmark == "SPY" and len(stored_rules()) == 2
+    row = window.alerts_panel.rules_model.row_of(rules[1].id)
+    model = window.alerts_panel.rules_model
+    assert model.data(model.index(row, RuleColumn.VALUE)) in {q.value for q in Quadrant}
+    assert model.data(model.index(row, RuleColumn.DISTANCE)) == "—"
