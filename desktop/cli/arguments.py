@@ -172,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     kind = chart.add_mutually_exclusive_group()
     kind.add_argument("--relative", action="store_true", help="returns of the symbols from --since")
     kind.add_argument("--spread", nargs=2, type=_symbol_arg, metavar=("A", "B"), help="A − B return spread")
+    kind.add_argument("--rrg", type=_symbol_arg, metavar="BENCHMARK",
+                      help="relative rotation graph of the symbols (default: the default watchlist) "
+                      "against BENCHMARK")  # fmt: skip
+    chart.add_argument("--weekly", action="store_true", help="rrg: weekly (5-session) steps instead of daily")
     chart.add_argument("--since", type=_date_arg, default=None, help="relative: start date (default: quarter start)")
     chart.add_argument("--window", default="qtd", help="spread: day, 5d, 20d, mtd, qtd, ytd or since:DATE")
     chart.add_argument("--range", default="All", help="price: 1D, 5D, 1M, 3M, YTD, 1Y or All")

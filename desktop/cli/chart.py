@@ -13,8 +13,10 @@ def cmd_chart(args: argparse.Namespace) -> Done:
 
     if args.source == "yahoo":
         raise CliError("chart draws recorded data: use --source replay (and --replay-data)")
-    if not args.symbols and not args.spread:
-        raise CliError("name at least one SYMBOL, or --spread A B")
+    if not args.symbols and not args.spread and not args.rrg:
+        raise CliError("name at least one SYMBOL, or --spread A B, or --rrg BENCHMARK")
+    if args.weekly and not args.rrg:
+        raise CliError("--weekly is for --rrg")
     if args.spread:
         if args.spread[0] == args.spread[1]:
             raise CliError("--spread needs two different symbols")

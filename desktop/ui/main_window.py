@@ -260,6 +260,11 @@ class MainWindow(
         )
         charts.price.show_symbol(self.table.current_symbol())
         charts.rotation.refresh()
+        charts.set_watchlist(self.model.symbols)
+        for change in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+            change.connect(lambda *_: charts.set_watchlist(self.model.symbols))
+        charts.rrg.symbol_clicked.connect(self.table.select_symbol)
+        charts.board.rule_requested.connect(self.alert_from_board)
 
     def open_settings(self) -> SettingsDialog:
         from desktop.ui.settings_dialog import SettingsDialog
@@ -336,6 +341,12 @@ class MainWindow(
         dialog.setWindowTitle(f"New Alert on {symbol}")
         dialog.level_spin.setFocus()
         dialog.level_spin.selectAll()
+
+    def alert_from_board(self, rule: AlertRule) -> None:
+        """A board cell's measure as a new rule, in the editor (its level and condition to adjust)."""
+        self.alerts_dock.show()
+        dialog = self.alerts_panel.new_rule(rule.with_changes(id=new_rule_id()))
+        dialog.setWindowTitle(f"New Alert: {rule.describe()}")
 
     def open_backtest(self, rule_id: str = "") -> BacktestDialog | None:
         rules = self.alerts.rules

@@ -22,6 +22,11 @@ def render_chart(args: argparse.Namespace) -> str:
 
     timeline = load_timeline(args.replay_data)
     wanted = list(args.spread) if args.spread else list(args.symbols)
+    if getattr(args, "rrg", None):
+        from desktop.config import DEFAULT_SYMBOLS
+
+        others = wanted or [s for s in DEFAULT_SYMBOLS if s in timeline.series]
+        wanted = [args.rrg, *(s for s in others if s != args.rrg)]
     unknown = [s for s in wanted if s not in timeline.series]
     if unknown:
         raise PriceFileError(f"unknown symbol {', '.join(unknown)}: not in the data")
@@ -47,6 +52,7 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
     from desktop.core.quote_store import QuoteStore
     from desktop.ui.charts.price_chart import PriceChart
     from desktop.ui.charts.relative_chart import RelativeChart
+    from desktop.ui.charts.rotation_graph import RotationGraph
     from desktop.ui.charts.spread_chart import SpreadChart
     from desktop.ui.theme import ThemeMode, apply_theme
 
@@ -58,8 +64,14 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
     for k in range(len(timeline)):
         store.apply_all(timeline.quotes_of_step(k, symbols))
 
-    chart: RelativeChart | SpreadChart | PriceChart
-    if args.spread:
+    chart: RelativeChart | SpreadChart | PriceChart | RotationGraph
+    if getattr(args, "rrg", None):
+        rrg = RotationGraph(store)
+        rrg.set_benchmark(args.rrg)
+        rrg.set_step(5 if args.weekly else 1)
+        rrg.set_symbols(wanted[1:])
+        chart, what = rrg, f"rotation of {', '.join(wanted[1:])} against {args.rrg}"
+    elif args.spread:
         spread = SpreadChart(store, None)
         spread.set_measure(a=args.spread[0], b=args.spread[1], window=window)
         chart, what = spread, f"{args.spread[0]} − {args.spread[1]} {args.window} return spread"
@@ -94,6 +106,9 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
     if isinstance(chart, PriceChart) and chart.empty_reason is not None:
         chart.close()
         raise PriceFileError(f"nothing to draw: {chart.empty_reason}")
+    if isinstance(chart, RotationGraph) and not chart.paths:
+        chart.close()
+        raise PriceFileError(f"nothing to draw: {chart.note.text() or 'no symbol has enough history'}")
     args.png.parent.mkdir(parents=True, exist_ok=True)
     if not chart_image(chart).save(str(args.png)):
         raise PriceFileError(f"could not write {args.png}")

@@ -1,4 +1,5 @@
-"""The chart area: the rotation grid over tabs for the price, relative-performance and spread charts."""
+"""The chart area: the rotation grid over tabs for the price, relative-performance and spread charts, the
+relative rotation graph and the rotation board."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from desktop.ui.charts.chart_image import chart_image
 from desktop.ui.charts.price_chart import RANGES, PriceChart
 from desktop.ui.charts.price_scale import ScaleMode
 from desktop.ui.charts.relative_chart import RelativeChart
+from desktop.ui.charts.rotation_board import RotationBoard
+from desktop.ui.charts.rotation_graph import RotationGraph
 from desktop.ui.charts.rotation_panel import RotationPanel
 from desktop.ui.charts.spread_chart import SpreadChart
 from desktop.ui.coalescer import Coalescer
@@ -34,11 +37,15 @@ class ChartPanel(QWidget):
         self.price = PriceChart(store, alerts)
         self.relative = RelativeChart(store)
         self.spread = SpreadChart(store, alerts)
+        self.rrg = RotationGraph(store)
+        self.board = RotationBoard(engine)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.price, "Price")
         self.tabs.addTab(self.relative, "Relative")
         self.tabs.addTab(self.spread, "Spread")
+        self.tabs.addTab(self.rrg, "Rotation")
+        self.tabs.addTab(self.board, "Board")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -57,16 +64,25 @@ class ChartPanel(QWidget):
         self.price.symbols_changed(symbols)
         self.relative.symbols_changed(symbols)
         self.spread.symbols_changed(symbols)
+        self.rrg.symbols_changed(symbols)
+        self.board.symbols_changed(symbols)
         self.rotation.refresh()
 
     def set_colors(self, colors: Colors) -> None:
-        for chart in (self.price, self.relative, self.spread, self.rotation):
+        for chart in (self.price, self.relative, self.spread, self.rotation, self.rrg, self.board):
             chart.set_colors(colors)
+
+    def set_watchlist(self, symbols: list[str]) -> None:
+        """The rotation graph and the board show the watchlist on view."""
+        self.rrg.set_symbols(symbols)
+        self.board.set_symbols(symbols)
 
     def refresh_all(self) -> None:
         self.price.refresh(reset_view=True)
         self.relative.refresh()
         self.spread.refresh()
+        self.rrg.refresh()
+        self.board.refresh()
         self.rotation.refresh()
 
     def view_choices(self) -> tuple[str, str, bool, str]:
@@ -88,7 +104,7 @@ class ChartPanel(QWidget):
     def summary(self) -> dict[str, Any]:
         """The shown tab and what it draws (for the window's state dump)."""
         shown = self.tabs.currentWidget()
-        assert isinstance(shown, PriceChart | RelativeChart | SpreadChart)
+        assert isinstance(shown, PriceChart | RelativeChart | SpreadChart | RotationGraph | RotationBoard)
         return {"tab": self.tabs.tabText(self.tabs.currentIndex())} | shown.summary()
 
     def export_name(self) -> str:
@@ -98,10 +114,14 @@ class ChartPanel(QWidget):
             return f"{self.price.symbol or 'chart'}-{self.price.range}"
         if shown is self.spread:
             return f"{self.spread.a}-{self.spread.b}-{self.spread.measure_window.text}"
+        if shown is self.rrg or shown is self.board:
+            return f"rotation-{self.rrg.benchmark}"
         return "relative"
 
     def export_png(self, path: Path) -> bool:
         """Save the shown chart alone (its plot under a title band) as a PNG file."""
         shown = self.tabs.currentWidget()
-        assert isinstance(shown, PriceChart | RelativeChart | SpreadChart)
+        if shown is self.board:
+            shown = self.rrg  # the board is a table: its picture is the graph
+        assert isinstance(shown, PriceChart | RelativeChart | SpreadChart | RotationGraph)
         return chart_image(shown).save(str(path))

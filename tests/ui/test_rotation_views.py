@@ -1,0 +1,90 @@
+"""The Rotation and Board tabs on a real window over the bundled data, and `chart --rrg` as a subprocess."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from desktop.core.alerts.rules import AlertType, Quadrant
+from desktop.ui.charts.rotation_board import HEADERS, QUADRANT_COLUMN
+
+from ..test_cli import tickerdesk
+from .conftest import MakeWindow
+
+
+def replay_done(window) -> bool:  # type: ignore[no-untyped-def]
+    return window.feeds.replay_started and window.feeds.replay.finished
+
+
+def test_the_rotation_graph_shows_the_watchlist_and_a_click_selects_the_symbol(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    window = make_window(speed=0, start=date(2026, 6, 1))
+    qtbot.waitUntil(lambda: replay_done(window), timeout=15_000)
+    charts = window.charts
+    charts.tabs.setCurrentWidget(charts.rrg)
+    rrg = charts.rrg
+    qtbot.waitUntil(lambda: bool(rrg.paths), timeout=5000)
+    assert set(rrg.paths) == set(window.model.symbols) - {"SPY"}
+    points = rrg.summary()["points"]
+    assert points["NVDA"]["quadrant"] in {q.value for q in Quadrant} and len(rrg.shown_points()["NVDA"][0]) == 11
+    # The board, computed through the engine's quadrant rule, agrees with the graph's own formula.
+    board = charts.board
+    board.refresh(force=True)  # (a hidden tab redraws when shown)
+    for symbol in ("NVDA", "AMD", "ORCL", "AAPL"):
+        assert board.cell_text(symbol, "Quadrant") == points[symbol]["quadrant"], symbol
+    # Click NVDA's point: the table selects it.
+    head = next(p for p in rrg.heads.points() if p.data() == "NVDA")
+    rrg._clicked(rrg.heads, [head])
+    assert window.table.current_symbol() == "NVDA"
+    # Weekly steps: fewer, wider points; scrubbing back and Play move the tails through history.
+    daily = {s: len(p) for s, p in rrg.paths.items()}
+    rrg.set_step(5)
+    assert all(len(p) < daily[s] / 4 for s, p in rrg.paths.items())
+    rrg.set_step(1)
+    newest = rrg.shown_date()
+    rrg.slider.setValue(rrg.slider.value() - 20)
+    assert rrg.shown_date() is not None and newest is not None and rrg.shown_date() < newest
+    rrg.play_button.click()
+    qtbot.waitUntil(lambda: rrg.as_of is None, timeout=20_000)  # played to the newest session
+    qtbot.waitUntil(lambda: not rrg.play_button.isChecked(), timeout=5000)
+    assert rrg.shown_date() == newest
+    png = tmp_path / "rrg.png"
+    assert charts.export_png(png) and QImage(str(png)).width() > 300
+
+
+def test_a_board_cell_becomes_a_rule_in_the_editor(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0, start=date(2026, 6, 1))
+    qtbot.waitUntil(lambda: replay_done(window), timeout=15_000)
+    charts = window.charts
+    charts.tabs.setCurrentWidget(charts.board)
+    board = charts.board
+    qtbot.waitUntil(lambda: board.cell_text("IWM", "QTD") != "—", timeout=5000)
+    # IWM's QTD cell against SPY is the engine's spread of the pair: the rotation strip shows the same for IWM − QQQ.
+    board.set_benchmark("QQQ")
+    assert board.cell_text("IWM", "QTD") == charts.rotation.cells["QTD"].text()
+    # Sorting by a column orders the rows by its value.
+    board.view.sortByColumn(HEADERS.index("YTD"), Qt.SortOrder.DescendingOrder)
+    shown = [board.proxy.index(r, HEADERS.index("YTD")).data() for r in range(board.proxy.rowCount())]
+    values = [float(v) for v in shown if v != "—"]
+    assert values == sorted(values, reverse=True)
+    row = next(r for r in range(board.proxy.rowCount()) if board.proxy.index(r, 0).data() == "NVDA")
+    index = board.proxy.index(row, QUADRANT_COLUMN)
+    board.view.doubleClicked.emit(index)
+    dialog = window.alerts_panel.dialog
+    assert dialog is not None and dialog.kind is AlertType.QUADRANT
+    rule = dialog.validate()
+    assert rule is not None and rule.symbol == "NVDA" and rule.benchmark == "QQQ" and rule.quadrant is Quadrant.LEADING
+
+
+def test_chart_rrg_writes_a_png(tickerdesk_home: Path, tmp_path: Path) -> None:
+    png = tmp_path / "out" / "rrg.png"
+    drawn = tickerdesk("chart", "--rrg", "SPY", "--weekly", "--png", str(png), home=tickerdesk_home)
+    assert drawn.returncode == 0 and drawn.stdout.startswith("saved rotation of ") and png.exists()
+    assert QImage(str(png)).size().width() == 1200
+    refused = tickerdesk("chart", "SPY", "--weekly", "--png", str(png), home=tickerdesk_home)
+    assert refused.returncode == 2 and "--weekly is for --rrg" in refused.stderr
