@@ -17,7 +17,9 @@ from .conftest import MakeWindow
 
 
 def replay_done(window) -> bool:  # type: ignore[no-untyped-def]
-    return window.feeds.replay_started and window.feeds.replay.finished
+    """The replay has ended and its last quotes have reached the store."""
+    finished = window.feeds.replay_started and window.feeds.replay.finished
+    return finished and window.store.newest_time() == window.feeds.replay.timeline.step_times[-1]
 
 
 def test_the_rotation_graph_shows_the_watchlist_and_a_click_selects_the_symbol(
@@ -88,3 +90,37 @@ def test_chart_rrg_writes_a_png(tickerdesk_home: Path, tmp_path: Path) -> None:
     assert QImage(str(png)).size().width() == 1200
     refused = tickerdesk("chart", "SPY", "--weekly", "--png", str(png), home=tickerdesk_home)
     assert refused.returncode == 2 and "--weekly is for --rrg" in refused.stderr
+
+
+def test_the_spread_tab_draws_the_ratio_with_bands_and_the_z_score(qtbot: QtBot, make_window: MakeWindow) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from desktop.core.alerts.rules import rule_from_dict
+    from desktop.ui.charts.spread_chart import BANDS
+
+    window = make_window(speed=0, start=date(2026, 6, 1))
+    qtbot.waitUntil(lambda: replay_done(window), timeout=15_000)
+    charts = window.charts
+    charts.tabs.setCurrentWidget(charts.spread)
+    spread = charts.spread
+    spread.set_measure(kind=AlertType.RATIO, length=20)
+    assert spread.kind_box.currentData() is AlertType.RATIO and spread.length_spin.isVisible()
+    _, ratio = spread.values()
+    bands = spread.bands(ratio)
+    past = pd.Series(ratio).rolling(20)
+    np.testing.assert_allclose(bands[0][20:], past.mean().shift(1).to_numpy()[20:], rtol=1e-9)
+    np.testing.assert_allclose(bands[2][20:], (past.mean() + 2 * past.std(ddof=1)).shift(1).to_numpy()[20:], rtol=1e-9)
+    assert np.isnan(bands[-1][:20]).all() and spread.mean_curve.getData()[0] is not None
+    # The z-score: the engine's zscore rule, session by session; a zscore rule on the pair is a level.
+    window.alerts.save_rule(rule_from_dict({"id": "z2", "type": "zscore", "a": "IWM", "b": "QQQ", "lookback": 20,
+                                            "condition": "crosses_above", "level": 2}))  # fmt: skip
+    spread.set_measure(kind=AlertType.ZSCORE)
+    _, z = spread.values()
+    assert len(z) > 100 and np.nanmax(np.abs(z)) < 10
+    logs = np.log(ratio)
+    history = pd.Series(logs).rolling(20)
+    want = (logs - history.mean().shift(1)) / history.std(ddof=1).shift(1)
+    np.testing.assert_allclose(z[-50:], want.to_numpy()[-50:], rtol=1e-9)
+    assert set(spread.levels.levels()) == {"z2"} and spread.value_axis.suffix == " sd"
+    assert all(k in spread.bands(z) for k in BANDS)

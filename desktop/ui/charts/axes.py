@@ -22,7 +22,9 @@ class PercentAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no types
     def __init__(self, suffix: str = "%", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.suffix = suffix
+        self.signed = True  # a change or spread shows its sign; a ratio is a plain number
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        decimals = 0 if spacing >= 1 else 1 if spacing >= 0.1 else 2
-        return [f"{v * scale:+.{decimals}f}{self.suffix}" for v in values]
+        decimals = 0 if spacing >= 1 else 1 if spacing >= 0.1 else 2 if spacing >= 0.01 else 3
+        sign = "+" if self.signed else ""
+        return [f"{v * scale:{sign}.{decimals}f}{self.suffix}" for v in values]

@@ -1,4 +1,8 @@
-"""Spread / ratio of two symbols over a window, with every alert rule on it drawn as a level you can drag.
+"""Spread / ratio / z-score of two symbols, with every alert rule on it drawn as a level you can drag.
+
+The ratio is drawn with its moving average and ±1 and ±2 standard deviation bands over the past N
+sessions (the closes before each session, as the trend and z-score rules measure); the z-score of
+ln(A / B) with its 0, ±1 and ±2 lines.
 
 Dragging a level line shows the new level as it moves and saves the rule when the mouse is released;
 right-click on the chart offers "Alert when this crosses here".
@@ -11,10 +15,10 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from desktop.core.alerts.engine import AlertFire
-from desktop.core.alerts.rules import AlertRule, AlertType, Condition, new_rule_id
+from desktop.core.alerts.rules import DEFAULT_LOOKBACK, AlertRule, AlertType, Condition, new_rule_id
 from desktop.core.alerts.windows import Window, parse_window
 from desktop.core.measures import measure_series
 from desktop.core.quote_store import QuoteStore
@@ -28,6 +32,7 @@ from desktop.ui.charts.trading_time import DAY, TradingTimeAxis, TradingTimeScal
 from desktop.ui.theme import LIGHT, Colors
 
 WINDOWS = ["day", "5d", "20d", "mtd", "qtd", "ytd"]
+BANDS = (-2, -1, 1, 2)  # standard deviations either side of the mean
 
 
 class SpreadChart(LazyChart):
@@ -52,6 +57,15 @@ class SpreadChart(LazyChart):
         self.kind_box = QComboBox()
         self.kind_box.addItem("Return spread (A − B)", AlertType.SPREAD)
         self.kind_box.addItem("Ratio (A / B)", AlertType.RATIO)
+        self.kind_box.addItem("Z-score of ln(A / B)", AlertType.ZSCORE)
+        self.length = DEFAULT_LOOKBACK  # sessions in the ratio's average and bands, and the z-score's lookback
+        self.length_spin = QSpinBox()
+        self.length_spin.setRange(3, 1000)
+        self.length_spin.setValue(self.length)
+        self.length_spin.setPrefix("over ")
+        self.length_spin.setSuffix(" sessions")
+        self.length_spin.setToolTip("The past sessions the average, the bands and the z-score are taken over")
+        self.length_spin.valueChanged.connect(lambda n: self.set_measure(length=n))
         self.kind_box.currentIndexChanged.connect(
             lambda _i: self.set_measure(kind=AlertType(self.kind_box.currentData()))
         )
@@ -67,6 +81,7 @@ class SpreadChart(LazyChart):
         bar.addWidget(self.b_edit)
         bar.addWidget(self.kind_box)
         bar.addWidget(self.window_box)
+        bar.addWidget(self.length_spin)
         bar.addStretch(1)
         bar.addWidget(self.hint)
 
@@ -79,6 +94,8 @@ class SpreadChart(LazyChart):
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.getViewBox().setMouseEnabled(x=True, y=False)
         self.plot.getViewBox().setAutoVisible(y=True)
+        self.mean_curve = self.plot.plot([], [])
+        self.band_curves = {k: self.plot.plot([], []) for k in BANDS}
         self.curve = self.plot.plot([], [])
         self.zero = pg.InfiniteLine(angle=0, pos=0.0, movable=False)
         self.plot.addItem(self.zero, ignoreBounds=True)
@@ -101,22 +118,37 @@ class SpreadChart(LazyChart):
     def template(self) -> AlertRule:
         """A rule-shaped description of what the chart shows (used to compute it and to add alerts)."""
         window = self.measure_window if self.kind is AlertType.SPREAD else None
-        return AlertRule("chart", self.kind, Condition.CROSSES_ABOVE, 0.0, a=self.a, b=self.b, window=window)
+        lookback = self.length if self.kind is AlertType.ZSCORE else None
+        return AlertRule("chart", self.kind, Condition.CROSSES_ABOVE, 0.0, a=self.a, b=self.b, window=window,
+                         lookback=lookback)  # fmt: skip
 
     def matches(self, rule: AlertRule) -> bool:
         same_pair = (rule.type, rule.a, rule.b) == (self.kind, self.a, self.b)
-        return same_pair and (self.kind is AlertType.RATIO or rule.window == self.measure_window)
+        if self.kind is AlertType.SPREAD:
+            return same_pair and rule.window == self.measure_window
+        if self.kind is AlertType.ZSCORE:
+            return same_pair and rule.lookback == self.length
+        return same_pair
 
     def set_measure(self, *, a: str | None = None, b: str | None = None, kind: AlertType | None = None,
-                    window: Window | None = None) -> None:  # fmt: skip
+                    window: Window | None = None, length: int | None = None) -> None:  # fmt: skip
         self.a = (a or self.a).upper()
         self.b = (b or self.b).upper()
         self.kind = kind or self.kind
         self.measure_window = window or self.measure_window
+        self.length = length or self.length
         self.a_edit.setText(self.a)
         self.b_edit.setText(self.b)
-        self.window_box.setEnabled(self.kind is AlertType.SPREAD)
-        self.value_axis.suffix = " pts" if self.kind is AlertType.SPREAD else ""
+        if self.kind_box.currentData() != self.kind:
+            self.kind_box.setCurrentIndex(self.kind_box.findData(self.kind))
+        if self.length_spin.value() != self.length:
+            self.length_spin.setValue(self.length)
+        self.window_box.setVisible(self.kind is AlertType.SPREAD)
+        self.length_spin.setVisible(self.kind is not AlertType.SPREAD)
+        self.value_axis.suffix = {AlertType.SPREAD: " pts", AlertType.ZSCORE: " sd"}.get(self.kind, "")
+        self.value_axis.signed = self.kind is not AlertType.RATIO
+        self.value_axis.picture = None  # the ticks are drawn again in the new style
+        self.value_axis.update()
         self._sync_levels()
         self.refresh(force=True)
 
@@ -132,6 +164,10 @@ class SpreadChart(LazyChart):
         self.plot.setBackground(colors.chart_background)
         style_axes(self.plot, colors)
         self.curve.setPen(pg.mkPen(colors.chart_line, width=2))
+        self.mean_curve.setPen(pg.mkPen(colors.prev_close_line, width=1.5))
+        for k, band in self.band_curves.items():
+            style = Qt.PenStyle.DashLine if abs(k) == 1 else Qt.PenStyle.DotLine
+            band.setPen(pg.mkPen(colors.prev_close_line, width=1, style=style))
         self.zero.setPen(pg.mkPen(colors.prev_close_line, style=Qt.PenStyle.DashLine))
         self.markers.setBrush(pg.mkBrush(colors.marker))
         self._sync_levels()
@@ -147,12 +183,37 @@ class SpreadChart(LazyChart):
         self.scale = self.scale.follow(x - DAY / 2, DAY)
         self.axis.set_scale(self.scale)
         self.curve.setData(self.scale.x_of(x), y)
+        self._draw_bands(x, y)
+        self.zero.setVisible(self.kind is not AlertType.RATIO)
         self.levels.current = float(y[-1]) if len(y) else None
         if len(x):
             self.hint.setText("Drag a level to move its alert · right-click to add one")
         else:
             self.hint.setText(f"No value yet: {self.a} and {self.b} need data from before the window's base date")
         self._draw_markers()
+
+    def bands(self, y: np.ndarray) -> dict[int, np.ndarray]:
+        """For the ratio: its mean (key 0) and mean ± k sd (sample) over the `length` values before each
+        one (NaN while fewer exist). For the z-score: constant lines at 0, ±1, ±2."""
+        n = self.length
+        if self.kind is AlertType.ZSCORE:
+            return {k: np.full(len(y), float(k)) for k in (0, *BANDS)}
+        if self.kind is not AlertType.RATIO or len(y) <= n:
+            return {}
+        windows = np.lib.stride_tricks.sliding_window_view(y, n)[:-1]  # the n values before each from the n-th
+        mean = np.full(len(y), np.nan)
+        sd = np.full(len(y), np.nan)
+        mean[n:] = windows.mean(axis=1)
+        sd[n:] = windows.std(axis=1, ddof=1)
+        return {0: mean} | {k: mean + k * sd for k in BANDS}
+
+    def _draw_bands(self, x: np.ndarray, y: np.ndarray) -> None:
+        bands = self.bands(y)
+        xs = self.scale.x_of(x)
+        empty = np.empty(0)
+        self.mean_curve.setData(xs if 0 in bands else empty, bands.get(0, empty), connect="finite")
+        for k, band in self.band_curves.items():
+            band.setData(xs if k in bands else empty, bands.get(k, empty), connect="finite")
 
     def export_view(self) -> QWidget:
         view: QWidget = self.plot
@@ -161,8 +222,10 @@ class SpreadChart(LazyChart):
     def export_title(self) -> tuple[str, str]:
         if self.kind is AlertType.SPREAD:
             what = f"{self.a} − {self.b} · {self.measure_window.text} return spread (points)"
+        elif self.kind is AlertType.ZSCORE:
+            what = f"{self.a} / {self.b} · z-score of ln(A / B) over {self.length} sessions, ±1 and ±2 sd"
         else:
-            what = f"{self.a} / {self.b} · price ratio"
+            what = f"{self.a} / {self.b} · price ratio, its {self.length}-session mean and ±1, ±2 sd bands"
         levels = len(self.level_lines)
         if levels:
             what += f" · {levels} alert level{'s' if levels > 1 else ''}"
@@ -171,9 +234,9 @@ class SpreadChart(LazyChart):
     def summary(self) -> dict[str, Any]:
         window = self.measure_window.text if self.kind is AlertType.SPREAD else None
         levels = self.levels.levels()
-        return {"a": self.a, "b": self.b, "measure": self.kind.value, "window": window, "levels": levels} | (
-            series_summary(*self.values(), daily=True)
-        )
+        length = None if self.kind is AlertType.SPREAD else self.length
+        return {"a": self.a, "b": self.b, "measure": self.kind.value, "window": window, "levels": levels,
+                "length": length} | series_summary(*self.values(), daily=True)  # fmt: skip
 
     def values(self) -> tuple[np.ndarray, np.ndarray]:
         """The drawn series: session close times (epoch seconds) and the measure after each session."""
@@ -190,11 +253,15 @@ class SpreadChart(LazyChart):
         self.levels.sync()
 
     def _fmt(self, value: float) -> str:
+        if self.kind is AlertType.ZSCORE:
+            return f"{value:+.2f} sd"
         return f"{value:+.2f} pts" if self.kind is AlertType.SPREAD else f"{value:.4f}"
 
     def _new_rule(self, condition: Condition, level: float) -> AlertRule:
-        spread = self.kind is AlertType.SPREAD
-        name = f"{self.a} − {self.b} {self.measure_window.text}" if spread else f"{self.a} / {self.b}"
+        name = {
+            AlertType.SPREAD: f"{self.a} − {self.b} {self.measure_window.text}",
+            AlertType.ZSCORE: f"{self.a} / {self.b} z-score ({self.length})",
+        }.get(self.kind, f"{self.a} / {self.b}")
         return self.template().with_changes(id=new_rule_id(), condition=condition, level=level, name=name)
 
     def add_rule_at(self, value: float | None) -> AlertRule | None:
