@@ -193,7 +193,9 @@ class RotationGraph(LazyChart):
             tail = self.tails.get(symbol)
             if tail is None:
                 tail = self.tails[symbol] = self.plot.plot([], [])
-                self.names[symbol] = pg.TextItem(symbol, anchor=(-0.15, 0.5))
+                backdrop = QColor(self.colors.chart_background)
+                backdrop.setAlpha(170)  # a name stays readable over the other tails
+                self.names[symbol] = pg.TextItem(symbol, anchor=(-0.15, 0.5), fill=backdrop)
                 self.plot.addItem(self.names[symbol], ignoreBounds=True)
             tail.setData(xs, ys, pen=pg.mkPen(colour, width=1.5), symbol="o", symbolSize=4, symbolBrush=colour,
                          symbolPen=None)  # fmt: skip
