@@ -280,3 +280,29 @@ def test_rotation_rules_round_trip_through_their_plain_form() -> None:
     quadrant = rule_to_dict(rule_from_dict({"id": "q", "type": "quadrant", "symbol": "NVDA", "quadrant": "lagging"}))
     assert quadrant == {"id": "q", "type": "quadrant", "symbol": "NVDA", "benchmark": "SPY", "ma": 50, "momentum": 10,
                         "quadrant": "lagging"}  # fmt: skip
+
+
+def _constant_days(engine: AlertEngine, days: int, prices: dict[str, float], first: date) -> None:
+    day0 = first.toordinal()
+    done = 0
+    for d in range(days * 2):
+        day = date.fromordinal(day0 + d)
+        if day.weekday() >= 5 or done == days:
+            continue
+        done += 1
+        engine.process([Quote(s, p, close_timestamp(day), daily=True) for s, p in prices.items()])
+
+
+def test_a_flat_history_has_no_z_score_and_a_quadrant_of_exactly_100_leads() -> None:
+    z = rule_from_dict({"id": "z", "type": "zscore", "a": "AAA", "b": "BBB", "lookback": 3, "condition": "above",
+                        "level": 0})  # fmt: skip
+    q = rule_from_dict({"id": "q", "type": "quadrant", "symbol": "AAA", "benchmark": "BBB", "ma": 3, "momentum": 2,
+                        "quadrant": "lagging"})  # fmt: skip
+    t = rule_from_dict({"id": "t", "type": "trend", "symbol": "AAA", "ma": 3, "condition": "below", "level": 0})
+    engine = AlertEngine([z, q, t])
+    _constant_days(engine, 3, {"AAA": 100.0, "BBB": 200.0}, date(2026, 3, 2))
+    assert engine.value(q) is None and engine.value(t) is None  # too few past sessions (3 and 4 needed)
+    _constant_days(engine, 3, {"AAA": 100.0, "BBB": 200.0}, date(2026, 3, 9))
+    assert engine.value(z) is None  # sd = 0: undefined, never a division by zero
+    assert engine.value(t) == 0.0
+    assert engine.value(q) == 1.0  # RS-Ratio and RS-Momentum exactly 100: leading
