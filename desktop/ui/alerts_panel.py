@@ -84,7 +84,7 @@ class AlertsPanel(QWidget):
         self.log_view.setSortingEnabled(True)
         self.log_view.sortByColumn(LogColumn.TIME, Qt.SortOrder.DescendingOrder)
         self.log_view.horizontalHeader().setSectionResizeMode(LogColumn.RULE, QHeaderView.ResizeMode.Stretch)
-        self.log_view.setColumnWidth(LogColumn.TIME, 140)
+        self.log_view.setColumnWidth(LogColumn.TIME, 172)  # "2026-07-21 09:40 · replay" whole
         self.log_filter = QLineEdit()
         self.log_filter.setPlaceholderText("Filter the log…")
         self.log_filter.setClearButtonEnabled(True)
