@@ -94,10 +94,20 @@ _UPDATE_ROLES = [
 ]
 
 
-class WatchlistModel(QAbstractTableModel):
-    """Rows are the watchlist's symbols in the user's order; cells read the store's latest quotes.
+COLUMN_COUNT = len(Column)
+# Columns whose order quotes never change: sorting by them needs no re-sort as prices move.
+STATIC_SORT = {Column.SYMBOL, Column.NAME}
 
-    `clock` gives "now" for the Age column: wall time for live data, the replay clock for a replay.
+
+class WatchlistModel(QAbstractTableModel):
+    """Rows are the watchlist's symbols, in the user's order or sorted by a column; cells read the store's
+    latest quotes.
+
+    The model sorts itself (`sort`, as a view's header asks) and keeps the sort as quotes move, instead of
+    sitting behind a QSortFilterProxyModel: through a proxy every painted cell cost about thirty calls into
+    Python (each role's data() plus the row and column counts behind every mapToSource), and painting
+    the table was most of what a live day costs. `clock` gives "now" for the Age column: wall time for
+    live data, the replay clock for a replay.
     """
 
     def __init__(
@@ -114,8 +124,11 @@ class WatchlistModel(QAbstractTableModel):
         self.colors: Colors = LIGHT
         # Live data only: a quote older than this during regular hours is stale (None: never, e.g. a replay).
         self.stale_after: float | None = None
-        self._symbols: list[str] = []
+        self._order: list[str] = []  # the user's order (the watchlist's)
+        self._symbols: list[str] = []  # as shown: the user's order, or sorted by `_sort_column`
         self._row_of: dict[str, int] = {}
+        self._sort_column = -1  # -1: the user's order
+        self._sort_order = Qt.SortOrder.AscendingOrder
         self._shown_price: dict[str, float] = {}
         self._flash: dict[str, tuple[float, bool]] = {}  # symbol -> (expires at, moved up)
         self._alerted: dict[str, float] = {}  # symbol -> highlight expires at
@@ -135,7 +148,34 @@ class WatchlistModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._symbols)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by `column` (-1: the user's order), and keep it sorted as quotes move."""
+        self._sort_column = column if 0 <= column < COLUMN_COUNT else -1
+        self._sort_order = order
+        self._resort()
+
+    def _resort(self) -> None:
+        """Put the rows in the sort's order, moving persistent indexes (selection, current row) along; ties
+        keep the user's order. Nothing is emitted when the order did not change."""
+        if self._sort_column < 0:
+            order = list(self._order)
+        else:
+            column = Column(self._sort_column)
+            keys = {s: self._sort_key(s, column, self._store.latest(s)) for s in self._order}
+            descending = self._sort_order == Qt.SortOrder.DescendingOrder
+            order = sorted(self._order, key=lambda s: _Key(keys[s]), reverse=descending)
+        if order == self._symbols:
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        new_row = {s: k for k, s in enumerate(order)}
+        after = [self.index(new_row[self._symbols[i.row()]], i.column()) if i.isValid() else i for i in before]
+        self._symbols = order
+        self._reindex()
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
@@ -262,6 +302,12 @@ class WatchlistModel(QAbstractTableModel):
 
     @property
     def symbols(self) -> list[str]:
+        """The watchlist's symbols in the user's order (whatever the shown sort)."""
+        return list(self._order)
+
+    @property
+    def shown_symbols(self) -> list[str]:
+        """The symbols top to bottom as shown."""
         return list(self._symbols)
 
     def row_of(self, symbol: str) -> int | None:
@@ -269,19 +315,23 @@ class WatchlistModel(QAbstractTableModel):
 
     def set_symbols(self, symbols: Iterable[str]) -> None:
         self.beginResetModel()
-        self._symbols = list(dict.fromkeys(symbols))
+        self._order = list(dict.fromkeys(symbols))
+        self._symbols = list(self._order)
         self._reindex()
         self._flash.clear()
         self.endResetModel()
+        self._resort()
 
     def add_symbol(self, symbol: str) -> bool:
         if symbol in self._row_of:
             return False
         row = len(self._symbols)
         self.beginInsertRows(QModelIndex(), row, row)
+        self._order.append(symbol)
         self._symbols.append(symbol)
         self._row_of[symbol] = row
         self.endInsertRows()
+        self._resort()
         return True
 
     def remove_symbol(self, symbol: str) -> bool:
@@ -290,6 +340,7 @@ class WatchlistModel(QAbstractTableModel):
             return False
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._symbols[row]
+        self._order.remove(symbol)
         self._reindex()
         self._flash.pop(symbol, None)
         self._shown_price.pop(symbol, None)
@@ -317,6 +368,8 @@ class WatchlistModel(QAbstractTableModel):
 
     def set_name(self, symbol: str, name: str) -> None:
         self._names[symbol] = name
+        if self._sort_column == Column.NAME:
+            self._resort()
         row = self._row_of.get(symbol)
         if row is not None:
             cell = self.index(row, Column.NAME)
@@ -339,7 +392,8 @@ class WatchlistModel(QAbstractTableModel):
         self._repaint.flush_now()
 
     def _repaint_rows(self, symbols: set[str]) -> None:
-        """Flash the rows whose price moved since they were shown and emit one dataChanged over them."""
+        """Flash the rows whose price moved since they were shown, re-sort when sorted by what moves, and
+        emit one dataChanged per run of adjacent changed rows (the rows between stay as painted)."""
         rows: list[int] = []
         expires = time.monotonic() + FLASH_SECONDS
         for symbol in symbols:
@@ -352,9 +406,11 @@ class WatchlistModel(QAbstractTableModel):
             if shown is not None and quote.price != shown:
                 self._flash[symbol] = (expires, quote.price > shown)
             self._shown_price[symbol] = quote.price
-        if not rows:
-            return
-        self.dataChanged.emit(self.index(min(rows), Column.LAST), self.index(max(rows), Column.TREND), _UPDATE_ROLES)
+        if rows and self._sort_column >= 0 and self._sort_column not in STATIC_SORT:
+            self._resort()  # prices moved: so may the rows
+            rows = [self._row_of[s] for s in symbols if s in self._row_of and self._store.latest(s) is not None]
+        for first, last in _runs(rows):
+            self.dataChanged.emit(self.index(first, Column.LAST), self.index(last, Column.TREND), _UPDATE_ROLES)
         if self._flash and not self._flash_timer.isActive():
             self._arm_expiry(time.monotonic())
 
@@ -380,9 +436,8 @@ class WatchlistModel(QAbstractTableModel):
         done = [s for s, (until, _) in self._flash.items() if until <= now]
         for symbol in done:
             del self._flash[symbol]
-        rows = [self._row_of[s] for s in done if s in self._row_of]
-        if rows:
-            self.dataChanged.emit(self.index(min(rows), FLASHING[0]), self.index(max(rows), FLASHING[-1]), roles)
+        for first, last in _runs([self._row_of[s] for s in done if s in self._row_of]):
+            self.dataChanged.emit(self.index(first, FLASHING[0]), self.index(last, FLASHING[-1]), roles)
         calm = [s for s, until in self._alerted.items() if until <= now]
         for symbol in calm:
             del self._alerted[symbol]
@@ -408,8 +463,12 @@ class WatchlistModel(QAbstractTableModel):
                 self._shown_age[symbol] = shown
                 rows.append(row)
         if rows:
+            if self._sort_column in (Column.UPDATED, Column.AGE):
+                self._resort()
+                rows = list(range(len(self._symbols)))
             roles = [Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ForegroundRole]
-            self.dataChanged.emit(self.index(min(rows), Column.UPDATED), self.index(max(rows), Column.AGE), roles)
+            for first, last in _runs(rows):
+                self.dataChanged.emit(self.index(first, Column.UPDATED), self.index(last, Column.AGE), roles)
 
     def set_colors(self, colors: Colors) -> None:
         self.colors = colors
@@ -422,3 +481,30 @@ class WatchlistModel(QAbstractTableModel):
         self._flash.clear()
         if self._symbols:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._symbols) - 1, len(Column) - 1))
+
+
+def _runs(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted rows as (first, last) runs of adjacent ones: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+class _Key:
+    """A sort key that orders any two cells the way the view's sort did: numbers among numbers, text
+    among text (case-insensitively), and a missing value (-inf) below everything."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value: Any = value.casefold() if isinstance(value, str) else (float("-inf") if value is None else value)
+
+    def __lt__(self, other: _Key) -> bool:
+        a, b = self.value, other.value
+        if isinstance(a, str) != isinstance(b, str):
+            return not isinstance(a, str)  # numbers (and missing values) before text
+        return bool(a < b)

@@ -1,13 +1,14 @@
-"""The watchlist table view: sorting through a proxy, selection by symbol, remove by key or menu."""
+"""The watchlist table view: sorting by header (the model sorts itself), selection by symbol, remove by key
+or menu."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from desktop.ui.sparkline_delegate import SparklineDelegate
-from desktop.ui.watchlist_model import HEADERS, OPTIONAL, SORT_ROLE, SYMBOL_ROLE, Column, WatchlistModel
+from desktop.ui.watchlist_model import HEADERS, OPTIONAL, SYMBOL_ROLE, Column, WatchlistModel
 
 
 class WatchlistView(QTableView):
@@ -19,11 +20,7 @@ class WatchlistView(QTableView):
     def __init__(self, model: WatchlistModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source_model = model
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setDynamicSortFilter(True)
-        self.setModel(self.proxy)
+        self.setModel(model)
         self.setSortingEnabled(True)
         self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the user's order until a header is clicked
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -97,17 +94,17 @@ class WatchlistView(QTableView):
 
     def selected_symbols(self) -> list[str]:
         rows = self.selectionModel().selectedRows()
-        return [str(self.proxy.data(index, SYMBOL_ROLE)) for index in sorted(rows, key=lambda i: i.row())]
+        return [str(self.source_model.data(index, SYMBOL_ROLE)) for index in sorted(rows, key=lambda i: i.row())]
 
     def current_symbol(self) -> str | None:
         index = self.currentIndex()
-        return str(self.proxy.data(index, SYMBOL_ROLE)) if index.isValid() else None
+        return str(self.source_model.data(index, SYMBOL_ROLE)) if index.isValid() else None
 
     def select_symbol(self, symbol: str) -> bool:
         row = self.source_model.row_of(symbol)
         if row is None:
             return False
-        index = self.proxy.mapFromSource(self.source_model.index(row, 0))
+        index = self.source_model.index(row, 0)
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         self.selectionModel().setCurrentIndex(index, flags)
         self.scrollTo(index)
@@ -126,14 +123,14 @@ class WatchlistView(QTableView):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self.current_symbol_changed.emit(str(self.proxy.data(current, SYMBOL_ROLE)))
+            self.current_symbol_changed.emit(str(self.source_model.data(current, SYMBOL_ROLE)))
 
     def _show_menu(self, pos: QPoint) -> None:
         index = self.indexAt(pos)
         if not index.isValid():
             return
         if not self.selectionModel().isRowSelected(index.row(), QModelIndex()):
-            self.select_symbol(str(self.proxy.data(index, SYMBOL_ROLE)))
+            self.select_symbol(str(self.source_model.data(index, SYMBOL_ROLE)))
         symbols = self.selected_symbols()
         menu = QMenu(self)
         self.remove_action.setText(
