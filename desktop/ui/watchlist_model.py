@@ -25,6 +25,7 @@ SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 2
 SPARK_ROLE = Qt.ItemDataRole.UserRole + 3
 
 FLASH_SECONDS = 0.7
+SPARK_REPAINT_S = 3.0  # a sparkline is an overview: redrawn at most this often per row
 # The table repaints at most this often: ten times a second reads as live, and painting costs.
 REPAINT_MS = 100
 ALERT_HIGHLIGHT_SECONDS = 8.0
@@ -95,6 +96,11 @@ _UPDATE_ROLES = [
 
 
 COLUMN_COUNT = len(Column)
+# Columns whose text a quote can change (the trend cell is drawn, not text: see SPARK_REPAINT_S).
+PAINTED_TEXT = (Column.LAST, Column.CHANGE, Column.CHANGE_PCT, Column.VOLUME, Column.RANGE, Column.UPDATED,
+                Column.AGE)  # fmt: skip
+# Worked out from the history only when painted (hidden by default): repainted with every quote.
+HISTORY_TEXT = (Column.YEAR_RANGE, Column.VOL_RATIO)
 # Columns whose order quotes never change: sorting by them needs no re-sort as prices move.
 STATIC_SORT = {Column.SYMBOL, Column.NAME}
 
@@ -134,7 +140,9 @@ class WatchlistModel(QAbstractTableModel):
         self._alerted: dict[str, float] = {}  # symbol -> highlight expires at
         self._texts: dict[str, tuple[Quote, dict[int, str]]] = {}  # symbol -> (quote, its formatted cells)
         self._stats: dict[str, tuple[Quote, tuple[tuple[float, float] | None, float | None]]] = {}
-        self._shown_age: dict[str, tuple[str, str]] = {}  # symbol -> (Updated, Age) as last painted
+        self._painted: dict[str, dict[int, str]] = {}  # symbol -> column -> the text last painted
+        self._spark_painted: dict[str, float] = {}  # symbol -> when its sparkline was last redrawn
+        self._spark_behind: set[str] = set()  # sparklines with data newer than what they show
         self._bold = QFont()
         self._bold.setBold(True)
         self._repaint: Coalescer[str] = Coalescer(REPAINT_MS, self._repaint_rows, self)
@@ -250,7 +258,8 @@ class WatchlistModel(QAbstractTableModel):
             if q.daily or q.session is MarketSession.REGULAR:
                 return stamp
             return f"{stamp} · {q.session.value}"  # pre-market, after hours, or a closed market
-        return fmt.format_age(self.clock() - q.time)
+        age = self.clock() - q.time
+        return "<1m" if age < 60 else fmt.format_age(age)  # seconds would repaint every row every second
 
     def _history_stats(self, symbol: str, q: Quote) -> tuple[tuple[float, float] | None, float | None]:
         cached = self._stats.get(symbol)
@@ -319,6 +328,7 @@ class WatchlistModel(QAbstractTableModel):
         self._symbols = list(self._order)
         self._reindex()
         self._flash.clear()
+        self._forget_painted()
         self.endResetModel()
         self._resort()
 
@@ -393,26 +403,56 @@ class WatchlistModel(QAbstractTableModel):
 
     def _repaint_rows(self, symbols: set[str]) -> None:
         """Flash the rows whose price moved since they were shown, re-sort when sorted by what moves, and
-        emit one dataChanged per run of adjacent changed rows (the rows between stay as painted)."""
-        rows: list[int] = []
-        expires = time.monotonic() + FLASH_SECONDS
+        repaint only the cells whose text changed (painting a cell costs ~0.1 ms, a live day is millions
+        of them): one dataChanged per run of adjacent cells. A sparkline is redrawn at most every
+        SPARK_REPAINT_S (refresh_ages draws the ones left behind)."""
+        now = time.monotonic()
+        expires = now + FLASH_SECONDS
+        if self._sort_column >= 0 and self._sort_column not in STATIC_SORT:
+            self._resort()  # prices moved: so may the rows
         for symbol in symbols:
             row = self._row_of.get(symbol)
             quote = self._store.latest(symbol)
             if row is None or quote is None:
                 continue
-            rows.append(row)
             shown = self._shown_price.get(symbol)
-            if shown is not None and quote.price != shown:
+            moved = shown is not None and quote.price != shown
+            if shown is not None and moved:
                 self._flash[symbol] = (expires, quote.price > shown)
             self._shown_price[symbol] = quote.price
-        if rows and self._sort_column >= 0 and self._sort_column not in STATIC_SORT:
-            self._resort()  # prices moved: so may the rows
-            rows = [self._row_of[s] for s in symbols if s in self._row_of and self._store.latest(s) is not None]
-        for first, last in _runs(rows):
-            self.dataChanged.emit(self.index(first, Column.LAST), self.index(last, Column.TREND), _UPDATE_ROLES)
+            changed = self._changed_cells(symbol, quote)
+            if moved:
+                changed.update(FLASHING)
+            changed.update(HISTORY_TEXT)
+            if self._spark_due(symbol, now):
+                changed.add(Column.TREND)
+            self._emit_cells(row, changed, _UPDATE_ROLES)
         if self._flash and not self._flash_timer.isActive():
             self._arm_expiry(time.monotonic())
+
+    def _changed_cells(self, symbol: str, quote: Quote) -> set[int]:
+        """The columns whose text differs from what was last painted for `symbol` (noting the new texts)."""
+        painted = self._painted.setdefault(symbol, {})
+        changed: set[int] = set()
+        for column in PAINTED_TEXT:
+            text = self._display(symbol, column, quote)
+            if painted.get(column) != text:
+                painted[column] = text
+                changed.add(column)
+        return changed
+
+    def _spark_due(self, symbol: str, now: float) -> bool:
+        """Whether the trend cell may be redrawn now; if not, it is marked to be redrawn later."""
+        if now - self._spark_painted.get(symbol, float("-inf")) >= SPARK_REPAINT_S:
+            self._spark_painted[symbol] = now
+            self._spark_behind.discard(symbol)
+            return True
+        self._spark_behind.add(symbol)
+        return False
+
+    def _emit_cells(self, row: int, columns: Iterable[int], roles: list[int]) -> None:
+        for first, last in _runs(columns):
+            self.dataChanged.emit(self.index(row, first), self.index(row, last), roles)
 
     def highlight(self, symbols: Iterable[str]) -> None:
         """Mark rows whose alert just fired (the symbol and name cells) for a few seconds."""
@@ -452,23 +492,26 @@ class WatchlistModel(QAbstractTableModel):
             self._flash_timer.start(max(1, int((min(deadlines) - now) * 1000)))
 
     def refresh_ages(self) -> None:
-        """Ages change with the clock alone: repaint the rows whose Age or Updated text did change."""
-        rows = []
+        """Called every second: ages and relative times change with the clock alone. Repaints the cells
+        whose text did change and the sparklines left behind by SPARK_REPAINT_S."""
+        if self._sort_column in (Column.UPDATED, Column.AGE):
+            self._resort()
+        now = time.monotonic()
+        roles = [Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ForegroundRole, SPARK_ROLE]
         for row, symbol in enumerate(self._symbols):
             quote = self._store.latest(symbol)
             if quote is None:
                 continue
-            shown = (self._display(symbol, Column.UPDATED, quote), self._display(symbol, Column.AGE, quote))
-            if self._shown_age.get(symbol) != shown:
-                self._shown_age[symbol] = shown
-                rows.append(row)
-        if rows:
-            if self._sort_column in (Column.UPDATED, Column.AGE):
-                self._resort()
-                rows = list(range(len(self._symbols)))
-            roles = [Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ForegroundRole]
-            for first, last in _runs(rows):
-                self.dataChanged.emit(self.index(first, Column.UPDATED), self.index(last, Column.AGE), roles)
+            changed = self._changed_cells(symbol, quote) & {Column.UPDATED, Column.AGE}
+            if symbol in self._spark_behind and self._spark_due(symbol, now):
+                changed.add(Column.TREND)
+            self._emit_cells(row, changed, roles)
+
+    def _forget_painted(self) -> None:
+        """After a reset or a full repaint the view shows what the model says now: compare with that."""
+        self._painted.clear()
+        self._spark_painted.clear()
+        self._spark_behind.clear()
 
     def set_colors(self, colors: Colors) -> None:
         self.colors = colors
@@ -478,6 +521,7 @@ class WatchlistModel(QAbstractTableModel):
     def clear_prices(self) -> None:
         """Forget what was shown (the store was cleared for a replay restart)."""
         self._shown_price.clear()
+        self._forget_painted()
         self._flash.clear()
         if self._symbols:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._symbols) - 1, len(Column) - 1))

@@ -74,9 +74,19 @@ def test_one_data_changed_per_flush_and_flash(qtbot: QtBot) -> None:
     assert emitted == []
     with qtbot.waitSignal(model.dataChanged, timeout=1000):  # ... are one repaint, soon after
         pass
-    qtbot.waitUntil(lambda: len(emitted) == 2)
-    # One repaint for both, as one signal per run of adjacent rows: BBB, between them, is not repainted.
-    assert emitted == [(0, 0, Column.LAST, Column.TREND), (2, 2, Column.LAST, Column.TREND)]
+    # One repaint for both, cell runs of their own rows only: BBB, between them, is not repainted; the cells
+    # whose text changed (the price, the change, the time) are; the sparklines wait for SPARK_REPAINT_S.
+    assert {(top, bottom) for top, bottom, _, _ in emitted} == {(0, 0), (2, 2)}
+    for row in (0, 2):
+        columns = {c for top, _, first, last in emitted if top == row for c in range(first, last + 1)}
+        assert {Column.LAST, Column.CHANGE, Column.CHANGE_PCT, Column.UPDATED} <= columns
+        assert Column.TREND not in columns and Column.NAME not in columns
+    emitted.clear()
+    store.apply(Quote("AAA", 11.0, T0 + 6, prev_close=9.0))  # the same price a second later
+    model.quotes_changed({"AAA"})
+    model.flush_changes()
+    columns = {c for _, _, first, last in emitted for c in range(first, last + 1)}
+    assert Column.LAST not in columns and Column.TREND not in columns, "unchanged cells are not repainted"
     up = model.data(model.index(0, Column.LAST), Qt.ItemDataRole.BackgroundRole)
     down = model.data(model.index(2, Column.LAST), Qt.ItemDataRole.BackgroundRole)
     assert up.color() == model.colors.flash_up and down.color() == model.colors.flash_down
