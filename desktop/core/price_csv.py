@@ -17,6 +17,8 @@ import numpy as np
 
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 
+BoolArray = np.ndarray
+
 CHUNK_ROWS = 250_000
 SNIFF_BYTES = 65_536
 FIRST_YEAR, LAST_YEAR = 1970, 2200
@@ -137,9 +139,7 @@ def _times(path: Path, text: Any, daily: bool, line: IntArray, pd: Any) -> Float
         stamps = day + pd.Timedelta(hours=16)
         local = stamps.dt.tz_localize(NEW_YORK, nonexistent="shift_forward", ambiguous=False)
     else:
-        tail = text.str.rstrip().str.slice(-6)
-        has_offset = tail.str.match(r"[+-]\d\d:?\d\d$") | tail.str.endswith("Z")
-        missing = ~has_offset.to_numpy() & (tail.str.len() > 0).to_numpy()
+        missing = _without_offset(text.to_numpy())
         if missing.any():
             row = int(np.argmax(missing))
             raise PriceFileError(f"{path}, line {line[row]}: time {text.iloc[row][:40]!r} has no UTC offset")
@@ -156,6 +156,33 @@ def _times(path: Path, text: Any, daily: bool, line: IntArray, pd: Any) -> Float
         local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ms]").astype(np.int64) / 1000.0
     )
     return seconds
+
+
+_SPACE, _ZULU, _COLON, _PLUS, _MINUS = (ord(c) for c in " Z:+-")
+
+
+def _without_offset(texts: Any) -> BoolArray:
+    """Which non-empty time strings end without a UTC offset (+hh:mm, +hhmm or Z), trailing spaces aside.
+
+    Done on the strings' bytes with numpy: pandas' string methods took two thirds of reading a large file."""
+    if not len(texts):
+        return np.zeros(0, dtype=bool)
+    width = max(map(len, texts))
+    raw = np.asarray(texts, dtype=f"U{max(width, 1)}")
+    chars = raw.view(np.uint32).reshape(len(raw), -1)
+    filled = (chars != 0) & (chars != _SPACE)
+    length = np.where(filled.any(axis=1), chars.shape[1] - np.argmax(filled[:, ::-1], axis=1), 0)
+    rows = np.arange(len(raw))
+
+    def at(back: int) -> np.ndarray:
+        picked: np.ndarray = chars[rows, np.maximum(length - back, 0)]
+        return picked
+
+    zulu = at(1) == _ZULU
+    colon = (at(3) == _COLON) & np.isin(at(6), (_PLUS, _MINUS))
+    compact = np.isin(at(5), (_PLUS, _MINUS))
+    missing: BoolArray = (length > 0) & ~(zulu | colon | compact)
+    return missing
 
 
 def _unique_times(path: Path, data: FloatArray, daily: bool) -> FloatArray:
