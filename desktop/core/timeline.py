@@ -10,7 +10,8 @@ from datetime import date
 
 import numpy as np
 
-from desktop.core.prices import PriceSeries
+from desktop.core.batch import TickBatch
+from desktop.core.prices import PriceSeries, session_ordinals
 from desktop.core.quote import Quote
 from desktop.core.sessions import MarketSession, market_session, session_date
 
@@ -55,6 +56,7 @@ class ReplayTimeline:
         self._owner = owner[order]
         self._row = rows[order]
         sorted_times = times[order]
+        self._sorted_times = sorted_times
         self.step_times, self._step_start = np.unique(sorted_times, return_index=True)
         self._step_end = np.r_[self._step_start[1:], len(sorted_times)]
         self.daily = all(s.daily for s in series.values())
@@ -80,6 +82,28 @@ class ReplayTimeline:
     @property
     def last_date(self) -> date:
         return session_date(float(self.step_times[-1]))
+
+    def session_batches(self, end: float | None = None) -> Iterator[tuple[TickBatch, float]]:
+        """Every row up to `end`, a New York session at a time, as columnar batches in time order, each with
+        the share of rows before it (for progress)."""
+        closes = {s: self.series[s].close for s in self._symbols}
+        prevs = {s: self.series[s].prev_close for s in self._symbols}
+        times = self._sorted_times
+        limit = len(times) if end is None else int(np.searchsorted(times, end, side="right"))
+        sessions = session_ordinals(times[:limit])
+        cuts = np.r_[0, np.flatnonzero(np.diff(sessions)) + 1, limit]
+        names = np.array(self._symbols, dtype=object)
+        for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
+            owner, row = self._owner[a:b], self._row[a:b]
+            prices = np.empty(b - a)
+            prev = np.empty(b - a)
+            for k, symbol in enumerate(self._symbols):
+                mine = owner == k
+                if mine.any():
+                    prices[mine] = closes[symbol][row[mine]]
+                    prev[mine] = prevs[symbol][row[mine]]
+            batch = TickBatch(names[owner].tolist(), times[a:b], prices, prev_close=prev, source=SOURCE)
+            yield batch, a / max(1, limit)
 
     def quotes_of_step(self, k: int, symbols: set[str] | None = None) -> list[Quote]:
         """The quotes of step `k` (of `symbols` only, when given)."""

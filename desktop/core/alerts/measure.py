@@ -55,7 +55,9 @@ def measure(rule: AlertRule, legs: Sequence[Number], base: tuple[float, ...]) ->
         return (x / base[0] - 1.0) * 100.0
     if kind is AlertType.ZSCORE:
         ratio = legs[0] / legs[1]
-        y = math.log(ratio) if isinstance(ratio, float) else np.log(ratio)
+        # math.log for a batch too: numpy's vector log may round the last bit differently, and the batch
+        # path must give exactly the per-tick path's values.
+        y = math.log(ratio) if isinstance(ratio, float) else np.fromiter(map(math.log, ratio), float, len(ratio))
         return (y - base[0]) / base[1]
     if kind is AlertType.QUADRANT:
         ratio, momentum = rotation(legs[0] / legs[1], base)

@@ -1,0 +1,51 @@
+"""The backtest's session batches give exactly the per-tick engine's fires, on the bundled 5-minute bars."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from desktop.core.alerts.engine import AlertEngine
+from desktop.core.alerts.rules import rule_from_dict
+from desktop.core.backtest import run_backtest
+from desktop.core.prices import load_prices
+from desktop.core.sessions import NEW_YORK
+from desktop.core.timeline import ReplayTimeline
+
+RULES = [
+    {"id": "p1", "type": "price", "symbol": "SPY", "condition": "crosses_above", "level": 745},
+    {"id": "p2", "type": "price", "symbol": "NVDA", "condition": "below", "level": 180, "cooldown": "2h"},
+    {"id": "c1", "type": "change", "symbol": "SPY", "condition": "crosses_above", "level": 0.5},
+    {"id": "c2", "type": "change", "symbol": "MSFT", "condition": "crosses_below", "level": -1, "once": True},
+    {"id": "s1", "type": "spread", "a": "QQQ", "b": "SPY", "window": "5d", "condition": "crosses_above", "level": 0.5},
+    {"id": "s2", "type": "spread", "a": "META", "b": "AMZN", "window": "day", "condition": "below", "level": -1},
+    {"id": "r1", "type": "ratio", "a": "QQQ", "b": "SPY", "condition": "crosses_below", "level": 0.95},
+    {"id": "t1", "type": "trend", "symbol": "QQQ", "ma": 5, "condition": "crosses_above", "level": 0},
+    {"id": "z1", "type": "zscore", "a": "QQQ", "b": "SPY", "lookback": 10, "condition": "crosses_above", "level": 0},
+    {"id": "q1", "type": "quadrant", "symbol": "QQQ", "ma": 5, "momentum": 2, "quadrant": "leading"},
+    {"id": "x1", "type": "price", "symbol": "SPY", "condition": "crosses_below", "level": 745,
+     "expires": "2026-06-15T12:00:00-04:00"},
+]  # fmt: skip
+
+
+def test_session_batches_fire_exactly_as_the_per_tick_engine(intraday_dir: Path) -> None:
+    prices = load_prices([intraday_dir])
+    rules = [rule_from_dict(r) for r in RULES]
+    start = datetime(2026, 5, 4, tzinfo=NEW_YORK).timestamp()
+    end = datetime(2026, 7, 10, 16, tzinfo=NEW_YORK).timestamp()
+    batched = run_backtest(prices, rules, start, end)
+
+    timeline = ReplayTimeline({s: prices[s] for s in {s for r in rules for s in r.symbols}})
+    engine = AlertEngine(rules)
+    per_tick = []
+    for k in range(len(timeline)):
+        t = float(timeline.step_times[k])
+        if t > end:
+            break
+        fires = engine.process(timeline.quotes_of_step(k))
+        per_tick += [f for f in fires if t >= start]
+    # (the stocks have five sessions of 5-minute bars, SPY and QQQ sixty)
+    assert {f.rule_id for f in per_tick} >= {"p1", "c1", "s1", "r1", "t1", "z1", "q1"}  # every type fires
+    assert [(f.rule_id, f.time, f.value, f.momentum, f.disabled_rule) for f in batched] == [
+        (f.rule_id, f.time, f.value, f.momentum, f.disabled_rule) for f in per_tick
+    ]
