@@ -33,6 +33,7 @@ class TickBatch:
     day_high: FloatArray = field(default_factory=lambda: np.empty(0))
     day_low: FloatArray = field(default_factory=lambda: np.empty(0))
     source: str = ""
+    groups: dict[str, np.ndarray] | None = None  # each symbol's rows, when the maker knows them already
 
     def __post_init__(self) -> None:
         n = len(self.symbols)
@@ -41,6 +42,10 @@ class TickBatch:
                 setattr(self, name, _nan_array(n))
         if len(self.times) != n or len(self.prices) != n:
             raise ValueError("a tick batch needs one time and one price per symbol row")
+
+    def rows_by_symbol(self) -> dict[str, np.ndarray]:
+        """Row indices of each symbol, ascending."""
+        return self.groups if self.groups is not None else group_rows(self.symbols)
 
     def __len__(self) -> int:
         return len(self.symbols)

@@ -97,12 +97,16 @@ class ReplayTimeline:
             owner, row = self._owner[a:b], self._row[a:b]
             prices = np.empty(b - a)
             prev = np.empty(b - a)
+            by_owner = np.argsort(owner, kind="stable")  # each symbol's rows, in time order
+            cuts_of = np.searchsorted(owner[by_owner], np.arange(len(self._symbols) + 1))
+            groups: dict[str, np.ndarray] = {}
             for k, symbol in enumerate(self._symbols):
-                mine = owner == k
-                if mine.any():
+                mine = by_owner[cuts_of[k] : cuts_of[k + 1]]
+                if len(mine):
                     prices[mine] = closes[symbol][row[mine]]
                     prev[mine] = prevs[symbol][row[mine]]
-            batch = TickBatch(names[owner].tolist(), times[a:b], prices, prev_close=prev, source=SOURCE)
+                    groups[symbol] = mine
+            batch = TickBatch(names[owner].tolist(), times[a:b], prices, prev_close=prev, source=SOURCE, groups=groups)
             yield batch, a / max(1, limit)
 
     def quotes_of_step(self, k: int, symbols: set[str] | None = None) -> list[Quote]:

@@ -18,7 +18,7 @@ from desktop.core.alerts.past_closes import PastCloses
 from desktop.core.alerts.rules import AlertRule, AlertType
 from desktop.core.alerts.tracks import SymbolTrack
 from desktop.core.bars import SessionClock
-from desktop.core.batch import TickBatch, group_rows
+from desktop.core.batch import TickBatch
 from desktop.core.prices import FloatArray
 from desktop.core.quote import Quote
 
@@ -47,7 +47,7 @@ class BatchPath:
             return []
         times, prices = batch.times, batch.prices
         session = self._session_of.ordinal(float(times[0]))
-        groups = group_rows(batch.symbols)
+        groups = batch.rows_by_symbol()
         if (n > 1 and (np.any(np.diff(times) < 0) or self._session_of.ordinal(float(times[-1])) != session)) or not all(
             self._has_past(symbol, session, float(times[rows[0]])) for symbol, rows in groups.items()
         ):
