@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
-from desktop import __version__
 from desktop.config import DEFAULT_SOURCE, SOURCES
 from desktop.core.alerts.rules import AlertType, Quadrant
 from desktop.core.sessions import NEW_YORK
@@ -109,9 +108,19 @@ def _add_source_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+class _Version(argparse.Action):
+    """--version, looked up only when asked (reading the installed version costs every start 20 ms)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        import desktop
+
+        print(f"tickerdesk {desktop.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tickerdesk", description="A desktop ticker with price and spread alerts.")
-    parser.add_argument("--version", action="version", version=f"tickerdesk {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     run = sub.add_parser("run", help="open the window (the default)")

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from desktop.cli.arguments import EXIT_USAGE, CliError, Done, RuntimeFailureError, build_parser
-from desktop.cli.chart import cmd_chart
-from desktop.cli.monitor import cmd_monitor
-from desktop.cli.notify import cmd_notify
-from desktop.cli.quotes import cmd_quote, cmd_record, cmd_watch
-from desktop.cli.rules import cmd_alerts, cmd_backtest
-from desktop.cli.watchlists import cmd_watchlist
 from desktop.core.alerts.rule_files import RuleFileError
-from desktop.core.backtest import BacktestError
-from desktop.core.prices import PriceFileError
+from desktop.core.errors import BacktestError, PriceFileError
 from desktop.core.safe_files import file_problem, printable
 
 SUBCOMMANDS = ("run", "quote", "watch", "record", "monitor", "chart", "backtest", "alerts", "notify", "watchlist")
@@ -28,6 +22,25 @@ def cmd_run(args: argparse.Namespace) -> Done:
     from desktop.app import run_app  # Qt is imported only here
 
     return Done(run_app(args))
+
+
+# Each command's module is imported when that command runs: `run` must not wait for the monitor's,
+# the backtest's or the chart's imports before the window paints.
+HANDLERS = {
+    "quote": ("desktop.cli.quotes", "cmd_quote"), "watch": ("desktop.cli.quotes", "cmd_watch"),
+    "record": ("desktop.cli.quotes", "cmd_record"), "chart": ("desktop.cli.chart", "cmd_chart"),
+    "backtest": ("desktop.cli.rules", "cmd_backtest"), "alerts": ("desktop.cli.rules", "cmd_alerts"),
+    "monitor": ("desktop.cli.monitor", "cmd_monitor"), "notify": ("desktop.cli.notify", "cmd_notify"),
+    "watchlist": ("desktop.cli.watchlists", "cmd_watchlist"),
+}  # fmt: skip
+
+
+def handler(command: str) -> Callable[[argparse.Namespace], Done]:
+    if command == "run":
+        return cmd_run
+    module, name = HANDLERS[command]
+    found: Callable[[argparse.Namespace], Done] = getattr(importlib.import_module(module), name)
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,16 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         words = " ".join(w for w in ("tickerdesk", args.command, getattr(args, "action", None)) if w)
         print(f"tickerdesk: unrecognized arguments: {printable(' '.join(extra))} (see {words} --help)", file=sys.stderr)
         return EXIT_USAGE
-    handlers = {
-        "run": cmd_run, "quote": cmd_quote, "watch": cmd_watch, "record": cmd_record, "chart": cmd_chart,
-        "backtest": cmd_backtest, "alerts": cmd_alerts, "monitor": cmd_monitor,
-        "notify": cmd_notify,
-        "watchlist": cmd_watchlist,
-    }  # fmt: skip
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `tickerdesk watch | head` ends quietly
     try:
-        done = handlers[args.command](args)
+        done = handler(args.command)(args)
         for note in done.notes:  # said once the command has worked (a failure prints its one line only)
             print(f"tickerdesk: {printable(note)}", file=sys.stderr)
         return done.status

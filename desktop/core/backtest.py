@@ -6,14 +6,10 @@ from collections.abc import Sequence
 
 from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.alerts.rules import AlertRule
+from desktop.core.errors import BacktestError
 from desktop.core.prices import PriceSeries
 from desktop.core.progress import Progress, WorkCancelledError, report
 from desktop.core.timeline import ReplayTimeline
-
-
-class BacktestError(ValueError):
-    """Rules that cannot run on the given prices (a symbol with no price file)."""
-
 
 BacktestCancelledError = WorkCancelledError  # the name callers knew before loading prices could be cancelled too
 
@@ -80,3 +76,6 @@ def _by_session(
         found = engine.process_batch(batch)
         fires.extend(found if start is None else (f for f in found if f.time >= start))
     return fires
+
+
+__all__ = ["BacktestCancelledError", "BacktestError", "run_backtest"]

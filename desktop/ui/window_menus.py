@@ -7,7 +7,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from desktop import __version__, logs
+import desktop
+from desktop import logs
 from desktop.ui import settings as cfg
 from desktop.ui.theme import ThemeMode
 from desktop.ui.window_constants import SPEEDS
@@ -139,6 +140,6 @@ class Menus(WindowParts):
         QMessageBox.about(
             self,
             "About Tickerdesk",
-            f"<b>Tickerdesk {__version__}</b><p>A desktop ticker with price and spread alerts.</p>"
+            f"<b>Tickerdesk {desktop.__version__}</b><p>A desktop ticker with price and spread alerts.</p>"
             "<p>Replay data: real daily and 5-minute bars; see the bundled PROVENANCE.md.</p>",
         )
