@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QEventLoop
+import numpy as np
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
 
 from bench.workload import SESSION, Workload
@@ -45,6 +46,7 @@ class PipelineRun:
     seconds: float
     fires: list[tuple[str, float]]  # (rule id, tick time)
     flushes: int
+    lateness_ms: list[float]  # how late a 5 ms timer on the GUI thread fired, all through the run
 
     @property
     def ticks_per_s(self) -> float:
@@ -95,15 +97,30 @@ def run_pipeline(app: QApplication, workload: Workload, n_ticks: int) -> Pipelin
                 )
             )
 
+    late: list[float] = []
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    due = [0.0]
+
+    def tick() -> None:  # the GUI thread's responsiveness while the pipeline runs flat out
+        late.append((time.perf_counter() - due[0]) * 1000.0)
+        due[0] = time.perf_counter() + 0.005
+        timer.start(5)
+
+    timer.timeout.connect(tick)
     started = time.perf_counter()
+    due[0] = started + 0.005
+    timer.start(5)
     producer = threading.Thread(target=produce, name="bench-feed")
     producer.start()
     done.exec()
     seconds = time.perf_counter() - started
+    timer.stop()
     producer.join()
     view.close()
     driver.stop()
-    return PipelineRun(n_ticks, seconds, fires, flushes)
+    return PipelineRun(n_ticks, seconds, fires, flushes, late)
 
 
 class NaiveTicker:
@@ -189,6 +206,7 @@ def measure(app: QApplication, workload: Workload, n_ticks: int, naive_ticks: in
     """The full run (then its memory), then naive and pipeline on the same first ticks, whose fires must agree."""
     full = run_pipeline(app, workload, n_ticks)
     memory = rss_mb()
+    tick_arrays = sum(a.nbytes for a in (workload.sym_index, workload.prices, workload.times)) / 2**20
     naive_seconds, naive_fires = NaiveTicker(workload).run(naive_ticks)
     short = run_pipeline(app, workload, naive_ticks)
     if sorted(short.fires) != sorted(naive_fires):
@@ -199,7 +217,11 @@ def measure(app: QApplication, workload: Workload, n_ticks: int, naive_ticks: in
     return {
         "pipeline_ticks_per_s": round(full.ticks_per_s),
         "pipeline_speedup_vs_naive": round(naive_per_tick / pipeline_per_tick, 1),
-        "rss_mb_after_2m_ticks": round(memory, 1),
+        "pipeline_ui_lateness_p99_ms": round(float(np.percentile(full.lateness_ms, 99)), 1)
+        if full.lateness_ms
+        else 0.0,
+        "rss_mb_after_2m_ticks": round(memory - tick_arrays, 1),  # the app's, apart from the bench's own ticks
+        "rss_mb_bench_tick_arrays": round(tick_arrays, 1),
         "pipeline_flushes": full.flushes,
         "pipeline_fires": len(full.fires),
         "naive_ticks": naive_ticks,
