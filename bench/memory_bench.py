@@ -2,13 +2,19 @@
 
 Every symbol ticks once a second for an hour of one session (360,000 quotes), pushed through the window's
 own pipeline as a live feed would, drained and painted as usual. Bounded histories must hold memory flat:
-the figure is printed with the memory after the first quarter of the hour, and their difference.
+the figure is printed with the memory after the first quarter of the hour, and their difference. It runs
+in a process of its own, so nothing the other benchmarks left behind is counted.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from argparse import Namespace
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, QTimer
@@ -22,7 +28,17 @@ SYMBOLS = 100
 SECONDS = 3600
 
 
-def measure(app: QApplication, symbols: int = SYMBOLS, seconds: int = SECONDS) -> dict[str, float]:
+def measure(symbols: int = SYMBOLS, seconds: int = SECONDS) -> dict[str, float]:
+    """Run `_measure` in a fresh interpreter (same home, offscreen) and read back its figures."""
+    command = [sys.executable, "-m", "bench.memory_bench", str(symbols), str(seconds)]
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": root, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, timeout=1800, check=True)
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _measure(app: QApplication, symbols: int, seconds: int) -> dict[str, float]:
     from desktop.app import build_window
 
     window, _ = build_window(Namespace(source="replay", replay_data=None, speed=0.0, start=None))
@@ -63,3 +79,8 @@ def _spin(app: QApplication, seconds: float) -> None:
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
     loop.exec()
+
+
+if __name__ == "__main__":
+    application = QApplication(sys.argv[:1])
+    print(json.dumps(_measure(application, int(sys.argv[1]), int(sys.argv[2]))))

@@ -6,6 +6,7 @@ daily history available for window bases (the real closes, reused cyclically for
 
 from __future__ import annotations
 
+import csv
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +17,6 @@ import numpy as np
 from desktop import paths
 from desktop.core.alerts.rules import AlertRule, rule_from_dict
 from desktop.core.batch import TickBatch
-from desktop.core.prices import load_prices
 from desktop.core.quote import Quote
 from desktop.core.sessions import NEW_YORK, close_timestamp
 
@@ -74,16 +74,28 @@ class Workload:
             yield Quote(names[k], float(self.prices[i]), float(self.times[i]), prev_close=prev[k], source="bench")
 
 
+def daily_closes() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The bundled daily closes (session ordinals, closes), read with the csv module: the bench must not
+    load pandas, whose 60 MB would be counted in the app's memory figure."""
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for path in sorted(paths.bundled_daily_dir().glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = [(date.fromisoformat(r["Date"][:10]).toordinal(), float(r["Close"])) for r in csv.DictReader(handle)
+                    if r.get("Close")]  # fmt: skip
+        out[path.stem] = (np.array([d for d, _ in rows], dtype=np.int64), np.array([c for _, c in rows]))
+    return out
+
+
 def build(n_ticks: int, n_symbols: int = 500, n_rules: int = 1000, seed: int = 7) -> Workload:
     rng = np.random.default_rng(seed)
-    real = load_prices([paths.bundled_daily_dir()])
+    real = daily_closes()
     real_names = sorted(real)
     symbols = [f"S{k:03d}" for k in range(n_symbols)]
     history: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for k, symbol in enumerate(symbols):
-        series = real[real_names[k % len(real_names)]]
-        ordinals = series.session[-HISTORY_SESSIONS:]
-        closes = series.close[-HISTORY_SESSIONS:] * (1 + 0.001 * (k // len(real_names)))
+        days, real_closes = real[real_names[k % len(real_names)]]
+        ordinals = days[-HISTORY_SESSIONS:]
+        closes = real_closes[-HISTORY_SESSIONS:] * (1 + 0.001 * (k // len(real_names)))
         history[symbol] = (ordinals.astype(np.int64), closes.astype(np.float64))
     start = np.array([history[s][1][-1] for s in symbols])
     sym_index = rng.integers(0, n_symbols, n_ticks)

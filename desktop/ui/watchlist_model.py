@@ -26,6 +26,9 @@ SPARK_ROLE = Qt.ItemDataRole.UserRole + 3
 
 FLASH_SECONDS = 0.7
 SPARK_REPAINT_S = 3.0  # a sparkline is an overview: redrawn at most this often per row
+# Up to this many changed rows per repaint, only the cells whose text changed are repainted (a live day);
+# beyond it (a fast replay, a burst) comparing texts costs more than it saves: rows repaint whole.
+CELL_BY_CELL_UP_TO = 40
 # The table repaints at most this often: ten times a second reads as live, and painting costs.
 REPAINT_MS = 100
 ALERT_HIGHLIGHT_SECONDS = 8.0
@@ -410,6 +413,9 @@ class WatchlistModel(QAbstractTableModel):
         expires = now + FLASH_SECONDS
         if self._sort_column >= 0 and self._sort_column not in STATIC_SORT:
             self._resort()  # prices moved: so may the rows
+        fine = len(symbols) <= CELL_BY_CELL_UP_TO
+        if not fine:
+            self._painted.clear()  # cell texts are not followed in a burst: compare afresh afterwards
         for symbol in symbols:
             row = self._row_of.get(symbol)
             quote = self._store.latest(symbol)
@@ -420,6 +426,10 @@ class WatchlistModel(QAbstractTableModel):
             if shown is not None and moved:
                 self._flash[symbol] = (expires, quote.price > shown)
             self._shown_price[symbol] = quote.price
+            if not fine:  # a burst over many rows: the whole changed part of each row, without comparing
+                spark = {Column.TREND} if self._spark_due(symbol, now) else set()
+                self._emit_cells(row, {*range(Column.LAST, Column.TREND), *HISTORY_TEXT, *spark}, _UPDATE_ROLES)
+                continue
             changed = self._changed_cells(symbol, quote)
             if moved:
                 changed.update(FLASHING)
