@@ -55,7 +55,9 @@ class PriceAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no types
         self.mapping = PriceMapping()
 
     def set_mapping(self, mapping: PriceMapping) -> None:
-        self.mapping = mapping
+        old, self.mapping = self.mapping, mapping
+        if old.mode is mapping.mode and (mapping.mode is not ScaleMode.PERCENT or old.base == mapping.base):
+            return  # the same ticks: keep the cached labels (a range change rebuilds them anyway)
         self.picture = None
         self.update()
 

@@ -167,7 +167,9 @@ class TradingTimeAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no ty
         self._texts: dict[float, str] = {}
 
     def set_scale(self, scale: TradingTimeScale) -> None:
-        self.trading = scale
+        old, self.trading = self.trading, scale
+        if _same_bars(old, scale):
+            return  # the newest bar grew: the labels are the same (rebuilding them was half a live redraw)
         self.picture = None  # labels are cached: rebuild them
         self.update()
 
@@ -178,3 +180,13 @@ class TradingTimeAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no ty
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [self._texts.get(v, "") for v in values]
+
+
+def _same_bars(a: TradingTimeScale, b: TradingTimeScale) -> bool:
+    """Whether two scales lay out the same bars (same count, width, first and last start)."""
+    n = len(a.starts)
+    return (
+        n == len(b.starts)
+        and a.width == b.width
+        and (n == 0 or (a.starts[0] == b.starts[0] and a.starts[n - 1] == b.starts[n - 1]))
+    )
