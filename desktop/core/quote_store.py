@@ -9,7 +9,7 @@ import numpy as np
 
 from desktop import logs
 from desktop.core.bars import BarSeries, SessionClock
-from desktop.core.batch import TickBatch, encode
+from desktop.core.batch import TickBatch
 from desktop.core.history import PriceHistory
 from desktop.core.quote import Quote, is_valid_price
 from desktop.core.sessions import MarketSession, market_session_in_day, session_date, session_start
@@ -122,7 +122,7 @@ class QuoteStore:
         session = day.toordinal()
         midnight = session_start(float(times[0]))
         same_length_day = session_start(midnight + 86_400 + 3_600) - midnight == 86_400
-        names, code_of = encode(batch.symbols)
+        names, code_of = batch.encoded()
         valid = (prices > 0) & (prices < np.inf)
         self.rejected += int(n - valid.sum())
         latest = [self._latest.get(name) for name in names]

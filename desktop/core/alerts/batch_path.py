@@ -34,6 +34,7 @@ class BatchPath:
     _by_symbol: dict[str, list[int]]
     _session_of: SessionClock
     _past: PastCloses
+    _spans: dict[str, tuple[float, float, float, int, int]]  # during a batch: see _span
     newest: float | None
     ignored: int
 
@@ -66,8 +67,10 @@ class BatchPath:
             points[symbol] = (ends[last_in_step], prices[rows[last_in_step]])
         candidates = sorted({k for s in rows_of for k in self._by_symbol.get(s, ())})
         found: list[tuple[int, int, AlertFire]] = []
+        self._spans = {}
         for k in candidates:
             self._evaluate_batch(k, points, times, session, found)
+        self._spans = {}
         for symbol, rows in rows_of.items():
             last = int(rows[-1])
             prev = float(batch.prev_close[last])
@@ -156,6 +159,22 @@ class BatchPath:
         state.prev = float(values[last_j])
         state.prev_time = float(times[at[last_j]])
 
+    def _span(self, symbol: str, points: Points, before: float) -> tuple[float, float, float, int, int] | None:
+        """(lowest, highest price including the one before the batch, last price, first and last step) of
+        `symbol` in this batch, worked out once per batch for all the rules on it."""
+        mine = points.get(symbol)
+        if mine is None:
+            return None
+        cached = self._spans.get(symbol)
+        if cached is None:
+            steps, after = mine
+            cached = (
+                min(float(after.min()), before), max(float(after.max()), before), float(after[-1]),
+                int(steps[0]), int(steps[-1]),
+            )  # fmt: skip
+            self._spans[symbol] = cached
+        return cached
+
     def _settled_without_firing(
         self, rule: AlertRule, points: Points, times: FloatArray, base: tuple[float, ...]
     ) -> tuple[float, float] | None:
@@ -168,20 +187,21 @@ class BatchPath:
         ranges: list[tuple[float, float]] = []
         lasts: list[float] = []
         last_step = -1
+        first_step = len(times)
         for symbol in rule.symbols:
             track = self._tracks.get(symbol)
             if track is None:
                 return None
-            mine = points.get(symbol)
-            if mine is None:
+            span = self._span(symbol, points, track.last)
+            if span is None:
                 ranges.append((track.last, track.last))
                 lasts.append(track.last)
                 continue
-            steps, after = mine
-            ranges.append((min(float(after.min()), track.last), max(float(after.max()), track.last)))
-            lasts.append(float(after[-1]))
-            last_step = max(last_step, int(steps[-1]))
-        first_step = min(int(points[s][0][0]) for s in rule.symbols if s in points)
+            low, high, last, first, final = span
+            ranges.append((low, high))
+            lasts.append(last)
+            last_step = max(last_step, final)
+            first_step = min(first_step, first)
         if times[first_step] < state.prev_time:
             return None  # the rule's state is from later quotes: the full path resets it
         low, high = bounds(rule, ranges, base)
