@@ -174,19 +174,13 @@ def test_outputs_to_a_missing_folder_are_made_and_confirmed_on_stdout(tickerdesk
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_backtest_shows_progress_on_a_terminal_only(tickerdesk_home: Path, tmp_path: Path) -> None:
+def _on_a_terminal(home: Path, args: list[str]) -> bytes:
+    """What `tickerdesk ARGS` writes to a pseudo-terminal (stdout and stderr both)."""
     import pty
 
-    rules = tmp_path / "spy.toml"
-    rules.write_text(
-        '[[alerts]]\nid = "spy"\ntype = "price"\nsymbol = "SPY"\ncondition = "crosses_above"\nlevel = 745\n'
-    )
-    args = ["backtest", "--prices", "resources/data/intraday-5m", "--alerts", str(rules)]
-    piped = tickerdesk(*args, home=tickerdesk_home)
-    assert piped.returncode == 0 and piped.stderr == "" and "%" not in piped.stdout
     pid, fd = pty.fork()
     if pid == 0:  # the child: the command on a terminal
-        os.environ[HOME_ENV] = str(tickerdesk_home)
+        os.environ[HOME_ENV] = str(home)
         os.execv(sys.executable, [sys.executable, "-m", "desktop", *args])
     shown = b""
     while True:
@@ -199,4 +193,28 @@ def test_backtest_shows_progress_on_a_terminal_only(tickerdesk_home: Path, tmp_p
         shown += chunk
     os.waitpid(pid, 0)
     os.close(fd)
+    return shown
+
+
+def test_backtest_shows_progress_on_a_terminal_only(tickerdesk_home: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "spy.toml"
+    rules.write_text(
+        '[[alerts]]\nid = "spy"\ntype = "price"\nsymbol = "SPY"\ncondition = "crosses_above"\nlevel = 745\n'
+    )
+    args = ["backtest", "--prices", "resources/data/intraday-5m", "--alerts", str(rules)]
+    piped = tickerdesk(*args, home=tickerdesk_home)
+    assert piped.returncode == 0 and piped.stderr == "" and "%" not in piped.stdout
+    shown = _on_a_terminal(tickerdesk_home, args)
     assert b"\rbacktest   0%" in shown and b"backtest 100%" in shown
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_importing_rules_shows_progress_on_a_terminal_only(tickerdesk_home: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "many.toml"
+    rule = '[[alerts]]\nid = "r{0}"\ntype = "price"\nsymbol = "SPY"\ncondition = "above"\nlevel = {0}\n'
+    rules.write_text("".join(rule.format(k) for k in range(1, 1201)))
+    piped = tickerdesk("alerts", "import", str(rules), home=tickerdesk_home)
+    assert piped.returncode == 0 and piped.stderr == "" and piped.stdout == "imported 1200 rules (0 updated)\n"
+    shown = _on_a_terminal(tickerdesk_home, ["alerts", "import", str(rules)])
+    assert b"\rreading many.toml  50%" in shown and b"reading many.toml 100%\r\n" in shown
+    assert b"imported 1200 rules (1200 updated)" in shown

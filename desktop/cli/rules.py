@@ -116,7 +116,7 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
         book.remove(args.ids)
         print(f"removed {printable(', '.join(args.ids))}")
     elif args.action == "import":
-        count, updated = book.import_file(args.file)
+        count, updated = book.import_file(args.file, terminal_progress(f"reading {args.file.name}"))
         print(f"imported {count} rule{'s' if count != 1 else ''} ({updated} updated)")
     else:
         count = book.export_file(args.file)

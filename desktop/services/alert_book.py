@@ -13,6 +13,7 @@ from pathlib import Path
 from desktop.core.alerts.engine import AlertEngine
 from desktop.core.alerts.rule_files import read_rules, write_rules
 from desktop.core.alerts.rules import AlertRule
+from desktop.core.progress import Progress
 from desktop.storage.alerts import AlertRepository
 from desktop.storage.database import StorageError, storage_errors
 
@@ -82,10 +83,10 @@ class AlertBook:
             raise BookError(f"no rule with id {rule_id}")
         self.save(rule.with_changes(enabled=enabled))
 
-    def import_file(self, path: Path) -> tuple[int, int]:
+    def import_file(self, path: Path, progress: Progress | None = None) -> tuple[int, int]:
         """Add or update the rules of a file, all or none: (rules in the file, of which updates).
         Raises RuleFileError for a bad file (nothing saved)."""
-        return self.import_rules(read_rules(path))
+        return self.import_rules(read_rules(path, progress))
 
     def import_rules(self, incoming: list[AlertRule]) -> tuple[int, int]:
         """Add or update rules already read from a file, all or none: (rules, of which updates)."""

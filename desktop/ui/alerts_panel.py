@@ -44,6 +44,7 @@ class AlertsPanel(QWidget):
     backtest_requested = Signal(str)  # rule id, or "" for none selected
     message = Signal(str, bool)  # (text, is_error) for the window's message line
     import_finished = Signal()  # an import was saved, refused or failed (not when cancelled)
+    _import_step = Signal(str, float)  # (job, share done), from the reading thread to the busy bar
 
     def __init__(
         self,
@@ -59,6 +60,7 @@ class AlertsPanel(QWidget):
         self.log_model.set_rows(controller.history())
         self.dialog: AlertDialog | None = None  # the open dialog, for tests and for focus
         self.busy_bar: BusyBar | None = None  # the window's, for work that takes a while
+        self._import_step.connect(lambda job, done: self.busy_bar.advance(job, done) if self.busy_bar else None)
         self._import_serial = 0  # bumped by each import and by Cancel: only the newest import is taken
 
         self.rules_view = QTableView()
@@ -280,8 +282,15 @@ class AlertsPanel(QWidget):
             self._import_serial += 1  # the file's rules, when they arrive, are dropped
             self.message.emit(f"Import of {chosen.name} cancelled: nothing imported.", False)
 
+        def step(done: float) -> bool:  # on the reading thread: tell the bar; stop when cancelled
+            try:
+                self._import_step.emit(job, done)
+            except RuntimeError:  # the panel is gone
+                return False
+            return serial == self._import_serial
+
         def read() -> list[AlertRule]:
-            return read_rules(chosen)
+            return read_rules(chosen, step)
 
         def done(result: object) -> None:
             if self.busy_bar is not None:

@@ -165,7 +165,7 @@ def test_a_long_import_shows_progress_and_cancel_keeps_nothing(
     release = threading.Event()
     real_read = alerts_panel.read_rules
 
-    def slow_read(path: Path) -> object:  # the parse is held until the test has pressed Cancel
+    def slow_read(path: Path, progress: object = None) -> object:  # held until the test has pressed Cancel
         release.wait(10)
         return real_read(path)
 
@@ -186,6 +186,11 @@ def test_a_long_import_shows_progress_and_cancel_keeps_nothing(
         window.alerts_panel.import_rules(few)
     assert stored_rules() == ["nvda175", "r5000"]  # the cancelled file's 2000 rules were dropped on arrival
     assert messages[-1] == "Imported 1 alert rule from few.toml"
+    steps: list[float] = []
+    window.busy_bar.bar.valueChanged.connect(lambda value: steps.append(value))
+    with qtbot.waitSignal(window.alerts_panel.import_finished, timeout=20_000):
+        window.alerts_panel.import_rules(many)  # the bar follows the reading (half for the text, then the rules)
+    assert steps == sorted(steps) and steps[0] >= 500 and steps[-1] == 1000 and len(stored_rules()) == 2002
 
 
 def expected_fires(rules: list[dict[str, object]], start: date) -> list[tuple[str, float]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.alerts.rules import AlertRule, RuleError, check_unique_ids, rule_from_dict, rule_to_dict
+from desktop.core.progress import Progress, report
 from desktop.core.safe_files import file_problem, write_atomic
 
 
@@ -19,8 +20,9 @@ class RuleFileError(ValueError):
     """A rule file that cannot be used; nothing in it was taken."""
 
 
-def parse_rules(text: str, fmt: str) -> list[AlertRule]:
-    """Rules from TOML or JSON text (`fmt` is 'toml' or 'json')."""
+def parse_rules(text: str, fmt: str, progress: Progress | None = None) -> list[AlertRule]:
+    """Rules from TOML or JSON text (`fmt` is 'toml' or 'json'); `progress` hears how far the checking got
+    (the text itself is read in one go: half the bar)."""
     items: Any
     try:
         if fmt == "toml":
@@ -33,9 +35,15 @@ def parse_rules(text: str, fmt: str) -> list[AlertRule]:
         raise RuleFileError(f"not valid {fmt.upper()}: {exc}") from None
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise RuleFileError("expected a list of rules ([[alerts]] tables in TOML, an array in JSON)")
+    report(progress, 0.5)
     try:
-        rules = [rule_from_dict(item, k + 1) for k, item in enumerate(items)]
+        rules = []
+        for k, item in enumerate(items):
+            if k % 500 == 0:
+                report(progress, 0.5 + 0.5 * k / max(1, len(items)))
+            rules.append(rule_from_dict(item, k + 1))
         check_unique_ids(rules)
+        report(progress, 1.0)
     except RuleError as exc:
         raise RuleFileError(str(exc)) from None
     return rules
@@ -48,7 +56,7 @@ def format_of(path: Path) -> str:
     raise RuleFileError(f"{path.name}: use a .toml or .json file")
 
 
-def read_rules(path: Path) -> list[AlertRule]:
+def read_rules(path: Path, progress: Progress | None = None) -> list[AlertRule]:
     fmt = format_of(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -57,7 +65,7 @@ def read_rules(path: Path) -> list[AlertRule]:
     except UnicodeDecodeError:
         raise RuleFileError(f"{path}: not a text file (expected UTF-8 TOML or JSON)") from None
     try:
-        return parse_rules(text, fmt)
+        return parse_rules(text, fmt, progress)
     except RuleFileError as exc:
         raise RuleFileError(f"{path.name}: {exc}") from None
 
