@@ -35,7 +35,8 @@ BATCH = 1000  # ticks per push: what a busy stream thread hands over at a time
 def primed_engine(workload: Workload) -> AlertEngine:
     """The engine after learning the daily history (window bases), with rule states cleared."""
     engine = AlertEngine(workload.rules)
-    engine.process(workload.history_quotes())
+    for day in workload.history_days():
+        engine.process(day)
     engine.clear_states()
     return engine
 

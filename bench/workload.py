@@ -42,12 +42,18 @@ class Workload:
 
     def history_quotes(self) -> list[Quote]:
         """The daily history as daily quotes in time order (what the engine learns window bases from)."""
-        out = []
+        return [quote for day in self.history_days() for quote in day]
+
+    def history_days(self) -> Iterator[list[Quote]]:
+        """The same, a session at a time: priming the engine holds one session's quotes, not 150,000 (whose
+        memory the allocator keeps, and the memory figure would count as the app's)."""
+        days: dict[int, list[tuple[str, float]]] = {}
         for symbol, (ordinals, closes) in self.history.items():
             for ordinal, close in zip(ordinals.tolist(), closes.tolist(), strict=True):
-                out.append(Quote(symbol, close, close_timestamp(date.fromordinal(int(ordinal))), daily=True))
-        out.sort(key=lambda q: q.time)
-        return out
+                days.setdefault(int(ordinal), []).append((symbol, close))
+        for ordinal in sorted(days):
+            stamp = close_timestamp(date.fromordinal(ordinal))
+            yield [Quote(symbol, close, stamp, daily=True) for symbol, close in days[ordinal]]
 
     def batch(self, start: int, stop: int) -> TickBatch:
         """Ticks [start, stop) as the columnar batch a fast feed pushes."""
