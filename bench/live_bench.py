@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.process_bench import _cpu_seconds
+from bench.process_bench import cpu_pct
 from desktop.config import DEFAULT_SYMBOLS, HOME_ENV, YAHOO_HTTP_ENV, YAHOO_WS_ENV
 
 BARE_TABLE = """
@@ -125,19 +125,6 @@ def _serve_charts(http: object, symbols: list[str]) -> None:
         http.charts[symbol] = chart_body(symbol, bars, price - 1.0)  # type: ignore[attr-defined]
 
 
-def _measure(command: list[str], env: dict[str, str], warmup: float, seconds: float) -> float:
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env) as proc:
-        try:
-            time.sleep(warmup)  # the process starts, subscribes and settles; nothing to wait on
-            before, t0 = _cpu_seconds(proc.pid), time.perf_counter()
-            time.sleep(seconds)  # the measurement window itself
-            after, t1 = _cpu_seconds(proc.pid), time.perf_counter()
-        finally:
-            proc.terminate()
-            proc.wait(30)
-    return (after - before) / (t1 - t0) * 100.0
-
-
 def measure_live(count: int, seconds: float = 30.0, warmup: float = 10.0) -> tuple[float, float]:
     """(app %, bare table %) of one core with `count` symbols at 1 Hz each."""
     from tests.fakes.yahoo_http import FakeYahooHttp
@@ -159,8 +146,8 @@ def measure_live(count: int, seconds: float = 30.0, warmup: float = 10.0) -> tup
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
             app_cmd = [*tickerdesk, "run", "--source", "yahoo", "--watchlist", "bench",
                        "--exit-after", str(warmup + seconds + 10)]  # fmt: skip
-            app = _measure(app_cmd, env, warmup, seconds)
-            bare = _measure([sys.executable, "-c", BARE_TABLE, streamer.url, ",".join(symbols)], env, warmup, seconds)
+            app = cpu_pct(app_cmd, env, warmup, seconds)
+            bare = cpu_pct([sys.executable, "-c", BARE_TABLE, streamer.url, ",".join(symbols)], env, warmup, seconds)
     finally:
         ticking.stop()
         streamer.stop()

@@ -1,4 +1,4 @@
-"""Whole-process figures: idle CPU with a trickle of quotes, and time to the first painted window."""
+"""Whole-process figures: time to the first painted window, and a process's CPU over a window of time."""
 
 from __future__ import annotations
 
@@ -79,19 +79,15 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure_idle_cpu(seconds: float = 30.0, warmup: float = 8.0) -> dict[str, float]:
-    """CPU use of the running app while 13 symbols update once a second each (the daily replay at
-    1 session/s), as % of one core over `seconds` after a warm-up."""
-    with tempfile.TemporaryDirectory() as home:
-        command = [sys.executable, "-m", "desktop", "run", "--source", "replay", "--speed", "1",
-                   "--exit-after", str(warmup + seconds + 5)]  # fmt: skip
-        with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(home)) as proc:
-            try:
-                time.sleep(warmup)  # nothing to wait on: the app is left alone to settle
-                before, t0 = _cpu_seconds(proc.pid), time.perf_counter()
-                time.sleep(seconds)  # the measurement window itself
-                after, t1 = _cpu_seconds(proc.pid), time.perf_counter()
-            finally:
-                proc.terminate()
-                proc.wait(30)
-    return {"idle_cpu_pct": round((after - before) / (t1 - t0) * 100.0, 2)}
+def cpu_pct(command: list[str], env: dict[str, str], warmup: float, seconds: float) -> float:
+    """CPU use of `command`'s process as % of one core over `seconds`, after `warmup` seconds of settling."""
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env) as proc:
+        try:
+            time.sleep(warmup)  # the process starts and settles; nothing to wait on
+            before, t0 = _cpu_seconds(proc.pid), time.perf_counter()
+            time.sleep(seconds)  # the measurement window itself
+            after, t1 = _cpu_seconds(proc.pid), time.perf_counter()
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    return (after - before) / (t1 - t0) * 100.0

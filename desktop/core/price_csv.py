@@ -15,9 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
-
-BoolArray = np.ndarray
+from desktop.core.price_types import PRICE_COLUMNS, BoolArray, FloatArray, IntArray, PriceFileError
 
 CHUNK_ROWS = 250_000
 SNIFF_BYTES = 65_536

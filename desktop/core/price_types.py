@@ -9,8 +9,9 @@ from desktop.core.errors import PriceFileError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 PRICE_COLUMNS = ("Open", "High", "Low", "Close", "Volume")
 
 
-__all__ = ["PRICE_COLUMNS", "FloatArray", "IntArray", "PriceFileError"]
+__all__ = ["PRICE_COLUMNS", "BoolArray", "FloatArray", "IntArray", "PriceFileError"]

@@ -22,13 +22,19 @@ def replay_done(window) -> bool:  # type: ignore[no-untyped-def]
     return finished and window.store.newest_time() == window.feeds.replay.timeline.step_times[-1]
 
 
-def test_the_rotation_graph_shows_the_watchlist_and_a_click_selects_the_symbol(
-    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
-) -> None:
+def replayed_tab(qtbot: QtBot, make_window: MakeWindow, tab: str):  # type: ignore[no-untyped-def]
+    """A window that has replayed the bundled data from 2026-06-01, its chart tab `tab` shown."""
     window = make_window(speed=0, start=date(2026, 6, 1))
     qtbot.waitUntil(lambda: replay_done(window), timeout=15_000)
     charts = window.charts
-    charts.tabs.setCurrentWidget(charts.rrg)
+    charts.tabs.setCurrentWidget(getattr(charts, tab))
+    return window, charts
+
+
+def test_the_rotation_graph_shows_the_watchlist_and_a_click_selects_the_symbol(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    window, charts = replayed_tab(qtbot, make_window, "rrg")
     rrg = charts.rrg
     qtbot.waitUntil(lambda: bool(rrg.paths), timeout=5000)
     assert set(rrg.paths) == set(window.model.symbols) - {"SPY"}
@@ -60,10 +66,7 @@ def test_the_rotation_graph_shows_the_watchlist_and_a_click_selects_the_symbol(
 
 
 def test_a_board_cell_becomes_a_rule_in_the_editor(qtbot: QtBot, make_window: MakeWindow) -> None:
-    window = make_window(speed=0, start=date(2026, 6, 1))
-    qtbot.waitUntil(lambda: replay_done(window), timeout=15_000)
-    charts = window.charts
-    charts.tabs.setCurrentWidget(charts.board)
+    window, charts = replayed_tab(qtbot, make_window, "board")
     board = charts.board
     qtbot.waitUntil(lambda: board.cell_text("IWM", "QTD") != "—", timeout=5000)
     # IWM's QTD cell against SPY is the engine's spread of the pair: the rotation strip shows the same for IWM − QQQ.
@@ -99,10 +102,7 @@ def test_the_spread_tab_draws_the_ratio_with_bands_and_the_z_score(qtbot: QtBot,
     from desktop.core.alerts.rules import rule_from_dict
     from desktop.ui.charts.spread_chart import BANDS
 
-    window = make_window(speed=0, start=date(2026, 6, 1))
-    qtbot.waitUntil(lambda: replay_done(window), timeout=15_000)
-    charts = window.charts
-    charts.tabs.setCurrentWidget(charts.spread)
+    window, charts = replayed_tab(qtbot, make_window, "spread")
     spread = charts.spread
     spread.set_measure(kind=AlertType.RATIO, length=20)
     assert spread.kind_box.currentData() is AlertType.RATIO and spread.length_spin.isVisible()
