@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +24,7 @@ from desktop.core.formatting import format_value, moment_iso
 from desktop.services.channel_senders import (
     DeliveryError,
     notify_desktop,
+    post_webhook,
     send_email,
     smtp_password,
     subject_and_text,
@@ -109,20 +108,7 @@ def post(channel: Channel, fires: list[AlertFire], timeout: float = TIMEOUT_S) -
         send_email(channel, subject, text, smtp_password(channel))
         return
     body, headers = request_for(channel, fires)
-    request = urllib.request.Request(channel.target, data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:
-            reply.read(1024)
-    except urllib.error.HTTPError as exc:
-        exc.close()  # it holds the reply's connection
-        raise DeliveryError(f"HTTP {exc.code} {exc.reason}") from None
-    except TimeoutError:
-        raise DeliveryError(f"no answer within {timeout:g} s") from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        raise DeliveryError("no answer in time" if isinstance(reason, TimeoutError) else str(reason)) from None
-    except OSError as exc:
-        raise DeliveryError(exc.strerror or str(exc)) from None
+    post_webhook(channel.target, body, headers, timeout)
 
 
 @dataclass

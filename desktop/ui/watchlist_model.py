@@ -25,12 +25,15 @@ SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 2
 SPARK_ROLE = Qt.ItemDataRole.UserRole + 3
 
 FLASH_SECONDS = 0.7
+# A flash ends with the next repaint after it is due (one paint instead of two); the timer ends it only
+# when no repaint comes within this grace (the quotes stopped).
+FLASH_GRACE_S = 0.25
 SPARK_REPAINT_S = 3.0  # a sparkline is an overview: redrawn at most this often per row
 # Up to this many changed rows per repaint, only the cells whose text changed are repainted (a live day);
 # beyond it (a fast replay, a burst) comparing texts costs more than it saves: rows repaint whole.
 CELL_BY_CELL_UP_TO = 40
-# The table repaints at most this often: ten times a second reads as live, and painting costs.
-REPAINT_MS = 100
+# The table repaints at most this often: five times a second reads as live, and painting costs.
+REPAINT_MS = 200
 ALERT_HIGHLIGHT_SECONDS = 8.0
 
 Index = QModelIndex | QPersistentModelIndex
@@ -411,6 +414,7 @@ class WatchlistModel(QAbstractTableModel):
         SPARK_REPAINT_S (refresh_ages draws the ones left behind)."""
         now = time.monotonic()
         expires = now + FLASH_SECONDS
+        self._expire_flashes(now)
         if self._sort_column >= 0 and self._sort_column not in STATIC_SORT:
             self._resort()  # prices moved: so may the rows
         fine = len(symbols) <= CELL_BY_CELL_UP_TO
@@ -438,7 +442,7 @@ class WatchlistModel(QAbstractTableModel):
                 changed.add(Column.TREND)
             self._emit_cells(row, changed, _UPDATE_ROLES)
         if self._flash and not self._flash_timer.isActive():
-            self._arm_expiry(time.monotonic())
+            self._arm_expiry(now)
 
     def _changed_cells(self, symbol: str, quote: Quote) -> set[int]:
         """The columns whose text differs from what was last painted for `symbol` (noting the new texts)."""
@@ -480,8 +484,9 @@ class WatchlistModel(QAbstractTableModel):
     def is_highlighted(self, symbol: str) -> bool:
         return symbol in self._alerted
 
-    def _expire_flashes(self) -> None:
-        now = time.monotonic()
+    def _expire_flashes(self, now: float | None = None) -> None:
+        """End the flashes and highlights that are due (repainting their cells), then wait for the next."""
+        now = time.monotonic() if now is None else now
         roles = [Qt.ItemDataRole.BackgroundRole]
         done = [s for s, (until, _) in self._flash.items() if until <= now]
         for symbol in done:
@@ -499,7 +504,7 @@ class WatchlistModel(QAbstractTableModel):
     def _arm_expiry(self, now: float) -> None:
         deadlines = [until for until, _ in self._flash.values()] + list(self._alerted.values())
         if deadlines:
-            self._flash_timer.start(max(1, int((min(deadlines) - now) * 1000)))
+            self._flash_timer.start(max(1, int((min(deadlines) + FLASH_GRACE_S - now) * 1000)))
 
     def refresh_ages(self) -> None:
         """Called every second: ages and relative times change with the clock alone. Repaints the cells

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from desktop.ui.feed_controller import FeedController
     from desktop.ui.notifier import Notifier
     from desktop.ui.pipeline_driver import PipelineDriver
+    from desktop.ui.steady_label import SteadyLabel
     from desktop.ui.theme import Colors, ThemeMode
     from desktop.ui.watchlist_model import WatchlistModel
     from desktop.ui.watchlist_view import WatchlistView
@@ -72,8 +73,8 @@ class WindowParts(_Base):
         restart_action: QAction
         # status area
         state_label: QLabel
-        rate_label: QLabel
-        newest_label: QLabel
+        rate_label: SteadyLabel
+        newest_label: SteadyLabel
         market_label: QLabel
         busy_bar: BusyBar
         # menus

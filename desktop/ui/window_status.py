@@ -14,6 +14,7 @@ from desktop.core.market_calendar import US_MARKET
 from desktop.core.sessions import to_new_york
 from desktop.feeds.base import FeedState, FeedStatus
 from desktop.ui.busy_bar import BusyBar
+from desktop.ui.steady_label import SteadyLabel
 from desktop.ui.window_constants import MESSAGE_MS, SNAPSHOT_PROGRESS_S, STALE_AFTER_S
 from desktop.ui.window_parts import WindowParts
 
@@ -34,8 +35,9 @@ class StatusArea(WindowParts):
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
-        self.rate_label = QLabel("0 quotes/s")
-        self.newest_label = QLabel("no quotes yet")
+        # These two change every second: labels whose size does not follow their text (see SteadyLabel).
+        self.rate_label = SteadyLabel("0 quotes/s", widest="888,888 quotes/s")
+        self.newest_label = SteadyLabel("no quotes yet", widest="newest quote 8888-88-88 88:88:88 EDT · replay clock")
         self.market_label = QLabel()  # live sources only: "Market closed · opens Mon 09:30 ET"
         self.market_label.setVisible(False)
         self.busy_bar = BusyBar()  # background work: importing rules, the first quotes of a live watchlist

@@ -18,6 +18,14 @@ def style_axes(plot: pg.PlotItem | pg.PlotWidget, colors: Colors) -> None:
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
+def settle(view: pg.GraphicsView) -> None:
+    """Apply a pending auto-range before the paint. Left to the paint, pyqtgraph moves the view's range
+    while painting, which asks for a second full paint right after the first: two redraws per update."""
+    scene = view.scene()
+    if isinstance(scene, pg.GraphicsScene):
+        scene.prepareForPaint()
+
+
 class LazyChart(QWidget):
     """A chart that redraws only while it can be seen: hidden, it notes that it is out of date and
     redraws when shown. Subclasses implement `draw()`."""
@@ -30,9 +38,15 @@ class LazyChart(QWidget):
             return
         self._dirty = False
         self.draw()
+        for view in self.plot_views():
+            settle(view)
 
     def draw(self) -> None:
         raise NotImplementedError
+
+    def plot_views(self) -> list[pg.GraphicsView]:
+        """The chart's pyqtgraph views (settled after each draw)."""
+        return []
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -39,10 +38,11 @@ from desktop.ui.charts.alert_levels import AlertLevels
 from desktop.ui.charts.axes import VolumeAxis
 from desktop.ui.charts.candles import CandlestickItem
 from desktop.ui.charts.chart_image import source_line
-from desktop.ui.charts.lazy_chart import style_axes
+from desktop.ui.charts.lazy_chart import settle, style_axes
 from desktop.ui.charts.price_scale import PriceAxis, PriceMapping, ScaleMode
 from desktop.ui.charts.summary import series_summary
 from desktop.ui.charts.trading_time import TradingTimeAxis, TradingTimeScale
+from desktop.ui.steady_label import SteadyLabel
 from desktop.ui.theme import LIGHT, Colors
 
 RANGES = ["1D", "5D", "1M", "3M", "YTD", "1Y", "All"]
@@ -93,12 +93,10 @@ class PriceChart(QWidget):
         self._shown: tuple[FloatArray, FloatArray] = (np.empty(0), np.empty(0))  # drawn times (epoch s), prices
         self.colors = LIGHT
 
-        self.title = QLabel("Select a symbol")
+        # The header changes with every flush: a label whose size does not follow its text, so a new price
+        # repaints one line instead of laying out the chart (and the window) again.
+        self.title = SteadyLabel("Select a symbol")
         self.title.setObjectName("chartTitle")
-        # The header changes with every flush: plain text in a width the layout does not ask about, so a
-        # new price repaints one label instead of laying out the chart again.
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bold = self.title.font()
         bold.setBold(True)
         self.title.setFont(bold)
@@ -390,6 +388,7 @@ class PriceChart(QWidget):
         self.last_tag.label.setText(f" {fmt.quote_price(quote)} ")
         self._limit_view(len(bars["t"]), reset_view)
         self._draw_markers()
+        settle(self.canvas)
 
     def update_title(self, quote: Quote | None = None) -> None:
         """The header from the symbol's latest quote: cheap, so it follows every flush like the table."""

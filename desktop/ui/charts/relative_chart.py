@@ -107,6 +107,9 @@ class RelativeChart(LazyChart):
         if symbols & set(self.symbols):
             self.refresh()
 
+    def plot_views(self) -> list[pg.GraphicsView]:
+        return [self.plot]
+
     def draw(self) -> None:
         if not self.curves and self.symbols:
             self.set_symbols(self.symbols)

@@ -180,6 +180,9 @@ class RotationGraph(LazyChart):
         sessions = [p.sessions for p in self.paths.values()]
         self._sessions = np.unique(np.concatenate(sessions)) if sessions else np.empty(0)
 
+    def plot_views(self) -> list[pg.GraphicsView]:
+        return [self.plot]
+
     def draw(self) -> None:
         self.compute()
         self._sync_slider()

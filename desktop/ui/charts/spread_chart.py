@@ -176,6 +176,9 @@ class SpreadChart(LazyChart):
         if self.a in symbols or self.b in symbols:
             self.refresh()
 
+    def plot_views(self) -> list[pg.GraphicsView]:
+        return [self.plot]
+
     def draw(self) -> None:
         bars = {s: b for s in (self.a, self.b) if (b := self._store.session_bars(s)) is not None}
         x, y = measure_series(self.template(), bars)

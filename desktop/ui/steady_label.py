@@ -1,0 +1,54 @@
+"""A one-line label for text that changes every second (a rate, a clock, a chart's price header).
+
+Giving a QLabel a new text makes it ask for a new layout, and the request climbs every layout up to the
+main window: on a live day the status bar, the splitter handle and the chart header were laid out and
+repainted several times a second for one changed figure. This label's size does not depend on its text
+(one line tall; as wide as `widest`, or as the layout gives it), so a new text repaints the label alone.
+Text too long for the width is elided, with the whole of it in the tooltip.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+PADDING = 4  # pixels each side, like a status bar label's
+
+
+class SteadyLabel(QWidget):
+    def __init__(self, text: str = "", widest: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = text
+        self._widest = widest
+        self._elided = False
+        width = QSizePolicy.Policy.Fixed if widest else QSizePolicy.Policy.Ignored
+        self.setSizePolicy(width, QSizePolicy.Policy.Fixed)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.update()
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        width = metrics.horizontalAdvance(self._widest) + 2 * PADDING if self._widest else 0
+        return QSize(width, metrics.height() + 2)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        area = self.rect().adjusted(PADDING, 0, -PADDING, 0)
+        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight, area.width())
+        elided = shown != self._text
+        if elided != self._elided:
+            self._elided = elided
+            self.setToolTip(self._text if elided else "")
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(area, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), shown)
+        painter.end()

@@ -1,0 +1,84 @@
+"""What a live day repaints: one paint of the plot per chart update, and changing figures that never make
+the window lay itself out again (both were measured costs of the live CPU benchmark)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.core.quote import Quote
+from desktop.ui.charts.price_chart import PriceChart
+from desktop.ui.steady_label import SteadyLabel
+
+from .test_charts import filled_store
+
+
+class EventCounter(QObject):
+    def __init__(self, kind: QEvent.Type) -> None:
+        super().__init__()
+        self.kind = kind
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == self.kind:
+            self.count += 1
+        return False
+
+
+def test_a_chart_update_paints_the_plot_once(qtbot: QtBot, intraday_dir: Path) -> None:
+    store = filled_store(intraday_dir, {"SPY"})
+    chart = PriceChart(store)
+    qtbot.addWidget(chart)
+    chart.resize(1000, 600)
+    chart.show()
+    chart.show_symbol("SPY")
+    chart.set_range("1D")
+    qtbot.waitExposed(chart)
+    paints = EventCounter(QEvent.Type.Paint)
+    chart.canvas.viewport().installEventFilter(paints)
+    last = store.latest("SPY")
+    assert last is not None
+    for step in range(1, 4):  # new highs: the view's range grows with each
+        store.apply(Quote("SPY", last.price * (1 + 0.01 * step), last.time + 60 * step, source="test"))
+        before = paints.count
+        chart.symbols_changed({"SPY"})
+        qtbot.waitUntil(lambda before=before: paints.count > before)
+        qtbot.wait(50)  # time for a second paint, had the first asked for one
+        assert paints.count == before + 1
+
+
+def test_steady_label_repaints_without_asking_for_a_layout(qtbot: QtBot) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    row = QHBoxLayout(window)
+    steady = SteadyLabel("12 quotes/s", widest="888,888 quotes/s")
+    plain = QLabel("12 quotes/s")
+    row.addWidget(steady)
+    row.addWidget(plain)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(50)  # the first layout, from showing
+    layouts = EventCounter(QEvent.Type.LayoutRequest)
+    window.installEventFilter(layouts)
+    size = steady.size()
+    for rate in ("1,234 quotes/s", "7 quotes/s", "88,888 quotes/s"):
+        steady.setText(rate)
+        qtbot.wait(20)
+    assert layouts.count == 0 and steady.size() == size and steady.text() == "88,888 quotes/s"
+    plain.setText("1,234 quotes/s")  # the control: a QLabel with a longer text asks for one
+    qtbot.waitUntil(lambda: layouts.count > 0)
+
+
+def test_steady_label_elides_and_tells_the_rest_in_its_tooltip(qtbot: QtBot) -> None:
+    label = SteadyLabel(widest="short")
+    qtbot.addWidget(label)
+    label.show()
+    label.setText("newest quote 2026-07-02 16:00:00 EDT · replay clock")
+    label.grab()  # paints
+    assert label.toolTip() == "newest quote 2026-07-02 16:00:00 EDT · replay clock"
+    label.setText("short")
+    label.grab()
+    assert label.toolTip() == ""
