@@ -22,7 +22,7 @@ class EventCounter(QObject):
         self.kind = kind
         self.count = 0
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == self.kind:
             self.count += 1
         return False
