@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
 from bench.workload import SESSION, Workload
 from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
-from desktop.core.batch import TickBatch
+from desktop.core.batch import CodedSymbols, TickBatch
 from desktop.core.quote_store import QuoteStore
 from desktop.services.pipeline import QuotePipeline
 from desktop.ui.pipeline_driver import PipelineDriver
@@ -83,14 +83,14 @@ def run_pipeline(app: QApplication, workload: Workload, n_ticks: int) -> Pipelin
 
     prev_closes = workload.prev_closes
 
-    def produce() -> None:  # the feed thread: columnar batches, as a fast feed hands them over
+    def produce() -> None:  # the feed thread: columnar batches with symbol codes, as a fast feed hands them over
         names = workload.symbols
         for start in range(0, n_ticks, BATCH):
             stop = min(n_ticks, start + BATCH)
             codes = workload.sym_index[start:stop]
             pipeline.push(
                 TickBatch(
-                    [names[k] for k in codes.tolist()],
+                    CodedSymbols(names, codes),
                     workload.times[start:stop],
                     workload.prices[start:stop],
                     prev_close=prev_closes[codes],

@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.pipeline_bench import measure as measure_pipeline
     from bench.process_bench import measure_startup
     from bench.ui_bench import measure_lateness
+    from bench.worker_probe import measure as measure_worker_probe
     from bench.workload import build
 
     home = tempfile.mkdtemp(prefix="tickerdesk-bench-")
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     n_ticks = 20_000 if quick else 2_000_000
     workload = build(n_ticks, n_symbols=50 if quick else 500, n_rules=100 if quick else 1000)
     report(measure_pipeline(app, workload, n_ticks, naive_ticks=1_000 if quick else 50_000))  # type: ignore[arg-type]
+    report(measure_worker_probe(app, workload, seconds=0.5 if quick else 3.0))  # type: ignore[arg-type]
     report(measure_lateness(app, seconds=1.5 if quick else 10.0))  # type: ignore[arg-type]
     report(measure_memory(symbols=20 if quick else 100, seconds=120 if quick else 3600))
     report(measure_live(seconds=2.0 if quick else 30.0, warmup=4.0 if quick else 10.0, counts=(13, 100)))

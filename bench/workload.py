@@ -16,7 +16,7 @@ import numpy as np
 
 from desktop import paths
 from desktop.core.alerts.rules import AlertRule, rule_from_dict
-from desktop.core.batch import TickBatch
+from desktop.core.batch import CodedSymbols, TickBatch
 from desktop.core.quote import Quote
 from desktop.core.sessions import NEW_YORK, close_timestamp
 
@@ -60,7 +60,7 @@ class Workload:
         names = self.symbols
         codes = self.sym_index[start:stop]
         return TickBatch(
-            [names[k] for k in codes.tolist()],
+            CodedSymbols(names, codes),
             self.times[start:stop],
             self.prices[start:stop],
             prev_close=self.prev_closes[codes],

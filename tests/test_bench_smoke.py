@@ -23,6 +23,7 @@ FIGURES = [
     "startup_first_paint_s",
     "startup_ratio_vs_bare_qt",
     "rss_mb_after_2m_ticks",
+    "gil_repaint_ratio_busy_worker",
 ]
 
 

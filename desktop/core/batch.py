@@ -7,8 +7,9 @@ needed (a symbol's latest quote, a consumer that wants them).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 import numpy as np
 
@@ -23,9 +24,50 @@ def _nan_array(n: int) -> FloatArray:
     return np.full(n, np.nan)
 
 
+class CodedSymbols(Sequence[str]):
+    """Each row's symbol as an index into a table of names: how a feed that holds its ticks in arrays hands
+    over the symbols. Encoding a million symbol strings (a dict lookup each) was a third of a drain; a
+    batch made from codes is never encoded. `names` may hold names no row uses."""
+
+    __slots__ = ("codes", "names")
+
+    def __init__(self, names: list[str], codes: np.ndarray) -> None:
+        self.names = names
+        self.codes = codes
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> CodedSymbols: ...
+    def __getitem__(self, i: int | slice) -> str | CodedSymbols:
+        if isinstance(i, slice):
+            return CodedSymbols(self.names, self.codes[i])
+        return self.names[int(self.codes[i])]
+
+    def __iter__(self) -> Iterator[str]:
+        names = self.names
+        return (names[c] for c in self.codes.tolist())
+
+    @classmethod
+    def join(cls, parts: Sequence[CodedSymbols]) -> CodedSymbols:
+        """One sequence of all the rows; codes are renumbered only when the parts' name tables differ."""
+        first = parts[0].names
+        if all(p.names is first for p in parts):
+            return cls(first, np.concatenate([p.codes for p in parts]))
+        table: dict[str, int] = {}
+        renumbered = []
+        for part in parts:
+            lookup = np.array([table.setdefault(n, len(table)) for n in part.names], dtype=np.int64)
+            renumbered.append(lookup[part.codes])
+        return cls(list(table), np.concatenate(renumbered))
+
+
 @dataclass
 class TickBatch:
-    symbols: list[str]
+    symbols: Sequence[str]  # a list, or CodedSymbols from a feed that has codes already
     times: FloatArray
     prices: FloatArray
     prev_close: FloatArray = field(default_factory=lambda: np.empty(0))
@@ -55,7 +97,11 @@ class TickBatch:
     def encoded(self) -> tuple[list[str], np.ndarray]:
         """(distinct symbols in first-seen order, each row's index into them), worked out once."""
         if self._encoded is None:
-            self._encoded = encode(self.symbols)
+            symbols = self.symbols
+            if isinstance(symbols, CodedSymbols):
+                self._encoded = symbols.names, symbols.codes
+            else:
+                self._encoded = encode(list(symbols))
         return self._encoded
 
     def __len__(self) -> int:
@@ -104,8 +150,13 @@ class TickBatch:
     def concat(cls, batches: Sequence[TickBatch]) -> TickBatch:
         if len(batches) == 1:
             return batches[0]
+        parts = [b.symbols for b in batches]
+        coded = [p for p in parts if isinstance(p, CodedSymbols)]
+        symbols: Sequence[str] = (
+            CodedSymbols.join(coded) if len(coded) == len(parts) else [s for part in parts for s in part]
+        )
         return cls(
-            [s for b in batches for s in b.symbols],
+            symbols,
             np.concatenate([b.times for b in batches]),
             np.concatenate([b.prices for b in batches]),
             np.concatenate([b.prev_close for b in batches]),

@@ -10,7 +10,7 @@ from datetime import date
 
 import numpy as np
 
-from desktop.core.batch import TickBatch
+from desktop.core.batch import CodedSymbols, TickBatch
 from desktop.core.prices import PriceSeries, session_ordinals
 from desktop.core.quote import Quote
 from desktop.core.sessions import MarketSession, market_session, session_date
@@ -92,7 +92,6 @@ class ReplayTimeline:
         limit = len(times) if end is None else int(np.searchsorted(times, end, side="right"))
         sessions = session_ordinals(times[:limit])
         cuts = np.r_[0, np.flatnonzero(np.diff(sessions)) + 1, limit]
-        names = np.array(self._symbols, dtype=object)
         for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
             owner, row = self._owner[a:b], self._row[a:b]
             prices = np.empty(b - a)
@@ -106,7 +105,9 @@ class ReplayTimeline:
                     prices[mine] = closes[symbol][row[mine]]
                     prev[mine] = prevs[symbol][row[mine]]
                     groups[symbol] = mine
-            batch = TickBatch(names[owner].tolist(), times[a:b], prices, prev_close=prev, source=SOURCE, groups=groups)
+            batch = TickBatch(
+                CodedSymbols(self._symbols, owner), times[a:b], prices, prev_close=prev, source=SOURCE, groups=groups
+            )
             yield batch, a / max(1, limit)
 
     def quotes_of_step(self, k: int, symbols: set[str] | None = None) -> list[Quote]:

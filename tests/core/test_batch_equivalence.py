@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 
 from desktop.core.alerts.engine import AlertEngine
 from desktop.core.alerts.rules import AlertRule, rule_from_dict
-from desktop.core.batch import TickBatch
+from desktop.core.batch import CodedSymbols, TickBatch
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import NEW_YORK, close_timestamp
@@ -57,7 +58,7 @@ def rules(rng: np.random.Generator, last: dict[str, float]) -> list[AlertRule]:
     return out
 
 
-def ticks(rng: np.random.Generator, last: dict[str, float], n: int) -> TickBatch:
+def ticks(rng: np.random.Generator, last: dict[str, float], n: int, coded: bool = False) -> TickBatch:
     open_ = datetime(2026, 3, 16, 9, 30, tzinfo=NEW_YORK).timestamp()
     times = np.sort(open_ + np.round(rng.random(n) * 6.5 * 3600, 0))  # whole seconds: many shared stamps
     names = [str(s) for s in rng.choice(SYMBOLS, n)]
@@ -66,16 +67,21 @@ def ticks(rng: np.random.Generator, last: dict[str, float], n: int) -> TickBatch
     prices[rng.random(n) < 0.005] = 0.0
     volume = np.where(rng.random(n) < 0.8, np.cumsum(rng.integers(1, 100, n)).astype(float), np.nan)
     prev = np.array([last[s] for s in names])
-    return TickBatch(names, times, prices, prev_close=prev, volume=volume, source="test")
+    if coded:  # as a feed with symbol codes hands them over: a name table in its own order, one name unused
+        table = ["UNUSED", *reversed(SYMBOLS)]
+        symbols: Sequence[str] = CodedSymbols(table, np.array([table.index(s) for s in names]))
+    else:
+        symbols = names
+    return TickBatch(symbols, times, prices, prev_close=prev, volume=volume, source="test")
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_engine_batch_equals_per_quote(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "coded"), [(k, k % 2 == 1) for k in range(6)])
+def test_engine_batch_equals_per_quote(seed: int, coded: bool) -> None:
     rng = np.random.default_rng(seed)
     past = history(rng)
     last = {q.symbol: q.price for q in past}
     rule_set = rules(rng, last)
-    batch = ticks(rng, last, 3000)
+    batch = ticks(rng, last, 3000, coded)
     scalar, fast = AlertEngine(rule_set), AlertEngine(rule_set)
     for engine in (scalar, fast):
         engine.process(past)
@@ -99,11 +105,11 @@ def test_engine_batch_equals_per_quote(seed: int) -> None:
     assert [r.enabled for r in scalar.rules] == [r.enabled for r in fast.rules]
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_store_batch_equals_per_quote(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "coded"), [(0, False), (1, True), (2, False), (3, True)])
+def test_store_batch_equals_per_quote(seed: int, coded: bool) -> None:
     rng = np.random.default_rng(100 + seed)
     last = {s: 50.0 + 10 * k for k, s in enumerate(SYMBOLS)}
-    batch = ticks(rng, last, 4000)
+    batch = ticks(rng, last, 4000, coded)
     scalar, fast = QuoteStore(), QuoteStore()
     scalar.apply_all(batch.quotes())
     cuts = sorted(rng.choice(np.arange(1, len(batch)), 5, replace=False).tolist())
@@ -119,6 +125,23 @@ def test_store_batch_equals_per_quote(seed: int) -> None:
             bs, bf = getattr(scalar, bars)(symbol), getattr(fast, bars)(symbol)
             for field in ("t", "h", "l", "c", "v"):
                 assert np.allclose(bs.column(field), bf.column(field)), (symbol, bars, field)
+
+
+def test_coded_batches_join_like_lists() -> None:
+    """Batches from feeds with different name tables join into one whose rows read the same symbols."""
+    a = TickBatch(CodedSymbols(["X", "Y"], np.array([1, 0, 1])), np.array([1.0, 2.0, 3.0]), np.ones(3))
+    b = TickBatch(CodedSymbols(["Z", "X"], np.array([0, 1])), np.array([4.0, 5.0]), np.ones(2))
+    c = TickBatch(CodedSymbols(a.symbols.names, np.array([0])), np.array([6.0]), np.ones(1))  # type: ignore[attr-defined]
+    joined = TickBatch.concat([a, b, c])
+    assert list(joined.symbols) == ["Y", "X", "Y", "Z", "X", "X"]
+    assert [joined.symbols[k] for k in range(6)] == list(joined.symbols)
+    names, codes = joined.encoded()
+    assert [names[k] for k in codes] == ["Y", "X", "Y", "Z", "X", "X"]
+    assert {s: r.tolist() for s, r in joined.rows_by_symbol().items()} == {"Y": [0, 2], "X": [1, 4, 5], "Z": [3]}
+    mixed = TickBatch.concat([a, TickBatch(["W"], np.array([7.0]), np.ones(1))])
+    assert list(mixed.symbols) == ["Y", "X", "Y", "W"]
+    same = TickBatch.concat([a, c])
+    assert same.symbols.names is a.symbols.names  # type: ignore[attr-defined]
 
 
 def test_batches_spanning_sessions_take_the_per_quote_path() -> None:
