@@ -9,18 +9,16 @@ in a process of its own, so nothing the other benchmarks left behind is counted.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from argparse import Namespace
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from bench.pipeline_bench import rss_mb
+from bench.process_bench import figures_from_own_process
 from desktop.core.batch import TickBatch
 from desktop.core.sessions import NEW_YORK
 
@@ -29,13 +27,8 @@ SECONDS = 3600
 
 
 def measure(symbols: int = SYMBOLS, seconds: int = SECONDS) -> dict[str, float]:
-    """Run `_measure` in a fresh interpreter (same home, offscreen) and read back its figures."""
-    command = [sys.executable, "-m", "bench.memory_bench", str(symbols), str(seconds)]
-    root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": root, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, timeout=1800, check=True)
-    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
+    """Run `_measure` in a fresh interpreter and read back its figures."""
+    return figures_from_own_process("bench.memory_bench", str(symbols), str(seconds))
 
 
 def _measure(app: QApplication, symbols: int, seconds: int) -> dict[str, float]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import compileall
+import json
 import os
 import statistics
 import subprocess
@@ -32,6 +33,17 @@ window.installEventFilter(watcher)
 window.show()
 app.exec()
 """
+
+
+def figures_from_own_process(module: str, *args: str, timeout: float = 1800) -> dict[str, float]:
+    """Run `python -m module args...` in a fresh interpreter (same home, offscreen) and read back the JSON
+    figures it prints last: nothing another benchmark left in this process (its heap, threads) is counted."""
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": root, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    command = [sys.executable, "-m", module, *args]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, timeout=timeout, check=True)
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def _env(home: str) -> dict[str, str]:

@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     workload = build(n_ticks, n_symbols=50 if quick else 500, n_rules=100 if quick else 1000)
     report(measure_pipeline(app, workload, n_ticks, naive_ticks=1_000 if quick else 50_000))  # type: ignore[arg-type]
     report(measure_worker_probe(app, workload, seconds=0.5 if quick else 3.0))  # type: ignore[arg-type]
-    report(measure_lateness(app, seconds=1.5 if quick else 10.0))  # type: ignore[arg-type]
+    report(measure_lateness(seconds=1.5 if quick else 10.0))
     report(measure_memory(symbols=20 if quick else 100, seconds=120 if quick else 3600))
     report(measure_live(seconds=2.0 if quick else 30.0, warmup=4.0 if quick else 10.0, counts=(13, 100)))
     report(measure_startup(rounds=1 if quick else 5))
