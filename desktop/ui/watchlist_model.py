@@ -136,6 +136,9 @@ class WatchlistModel(QAbstractTableModel):
         self.colors: Colors = LIGHT
         # Live data only: a quote older than this during regular hours is stale (None: never, e.g. a replay).
         self.stale_after: float | None = None
+        # Set by the view: a hidden column's cells are not announced as they change (an announcement costs
+        # about as much as painting a cell; showing the column repaints it whole anyway).
+        self.column_hidden: Callable[[int], bool] = lambda _column: False
         self._order: list[str] = []  # the user's order (the watchlist's)
         self._symbols: list[str] = []  # as shown: the user's order, or sorted by `_sort_column`
         self._row_of: dict[str, int] = {}
@@ -465,7 +468,8 @@ class WatchlistModel(QAbstractTableModel):
         return False
 
     def _emit_cells(self, row: int, columns: Iterable[int], roles: list[int]) -> None:
-        for first, last in _runs(columns):
+        hidden = self.column_hidden
+        for first, last in _runs([c for c in columns if not hidden(c)]):
             self.dataChanged.emit(self.index(row, first), self.index(row, last), roles)
 
     def highlight(self, symbols: Iterable[str]) -> None:

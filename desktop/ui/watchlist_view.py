@@ -21,6 +21,7 @@ class WatchlistView(QTableView):
         super().__init__(parent)
         self.source_model = model
         self.setModel(model)
+        model.column_hidden = self.isColumnHidden
         self.setSortingEnabled(True)
         self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the user's order until a header is clicked
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

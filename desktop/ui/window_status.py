@@ -20,6 +20,7 @@ from desktop.ui.window_parts import WindowParts
 
 log = logs.ui
 SNAPSHOT_JOB = "first-quotes"
+NO_QUOTES = "no quotes yet"
 
 
 class StatusArea(WindowParts):
@@ -37,7 +38,7 @@ class StatusArea(WindowParts):
         self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
         # These two change every second: labels whose size does not follow their text (see SteadyLabel).
         self.rate_label = SteadyLabel("0 quotes/s", widest="888,888 quotes/s")
-        self.newest_label = SteadyLabel("no quotes yet", widest="newest quote 8888-88-88 88:88:88 EDT · replay clock")
+        self.newest_label = SteadyLabel(NO_QUOTES, widest="newest quote 8888-88-88 88:88:88 EDT · replay clock")
         self.market_label = QLabel()  # live sources only: "Market closed · opens Mon 09:30 ET"
         self.market_label.setVisible(False)
         self.busy_bar = BusyBar()  # background work: importing rules, the first quotes of a live watchlist
@@ -124,7 +125,7 @@ class StatusArea(WindowParts):
     def _show_newest(self) -> None:
         newest = self.store.newest_time()
         if newest is None:
-            self.newest_label.setText("no quotes yet")
+            self.newest_label.setText(NO_QUOTES)
         else:
             stamp = to_new_york(newest).strftime("%Y-%m-%d %H:%M:%S %Z")
             replaying = self.feeds.status is not None and self.feeds.status.state is FeedState.REPLAY
