@@ -47,7 +47,9 @@ class RotationPanel(QFrame):
             head.setAlignment(Qt.AlignmentFlag.AlignCenter)
             cell = QLabel(DASH)
             cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            cell.setMinimumWidth(74)
+            # A fixed size: the figures change with the quotes, and a label whose size follows its text
+            # asks the whole window for a new layout each time.
+            cell.setFixedSize(74, cell.fontMetrics().height() + 6)
             cell.setObjectName(f"rotation{label}")
             grid.addWidget(head, 0, 4 + k)
             grid.addWidget(cell, 1, 4 + k)
