@@ -1,14 +1,19 @@
-"""Draws the watchlist's trend cells: a small line of today's prices (or recent closes), coloured by direction."""
+"""Draws the watchlist's trend cells: a small line of today's prices (or recent closes), coloured by direction.
+
+Each cell's line is drawn once into a pixmap and reused until its series, size or colour changes: a
+scroll, a resize or a window shown again repaints every visible trend cell, and drawing the line costs
+about 0.7 ms against a few microseconds to copy the pixmap.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF
-from PySide6.QtGui import QPainter, QPen, QPolygonF
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop.ui.theme import LIGHT, Colors
-from desktop.ui.watchlist_model import SPARK_ROLE
+from desktop.ui.watchlist_model import SPARK_ROLE, SYMBOL_ROLE
 
 MAX_POINTS = 80  # a cell is ~100 px wide: more points than pixels buys nothing
 
@@ -19,6 +24,8 @@ class SparklineDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.colors: Colors = LIGHT
+        self._drawn: dict[str, tuple[tuple[object, ...], QPixmap]] = {}  # symbol -> (what was drawn, the line)
+        self.lines_drawn = 0  # lines actually drawn (not copied): for tests
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -31,21 +38,50 @@ class SparklineDelegate(QStyledItemDelegate):
         values = np.asarray(prices, dtype=float)
         if len(values) < 2:
             return
+        rect = option.rect.adjusted(4, 4, -4, -4)
+        if rect.width() < 2 or rect.height() < 2:
+            return
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        colour = option.palette.highlightedText().color() if selected else (
+            self.colors.up if values[-1] >= values[0] else self.colors.down
+        )  # fmt: skip
+        scale = painter.device().devicePixelRatioF()
+        key = (len(values), float(values[0]), float(values[-1]), float(values.sum()), rect.width(), rect.height(),
+               colour.rgba(), scale)  # fmt: skip
+        symbol = str(index.data(SYMBOL_ROLE))
+        drawn = self._drawn.get(symbol)
+        if drawn is None or drawn[0] != key:
+            drawn = self._drawn[symbol] = (key, self._line(values, rect.width(), rect.height(), colour, scale))
+        painter.drawPixmap(rect.topLeft(), drawn[1])
+
+    def _line(self, values: np.ndarray, width: int, height: int, colour: QColor, scale: float) -> QPixmap:
+        """The series as a line in a transparent pixmap of the cell's inner size."""
+        self.lines_drawn += 1
         if len(values) > MAX_POINTS:
             picks = np.linspace(0, len(values) - 1, MAX_POINTS).astype(int)
             values = values[picks]
         low, high = float(values.min()), float(values.max())
         span = high - low or 1.0
-        rect = option.rect.adjusted(4, 4, -4, -4)
-        xs = np.linspace(rect.left(), rect.right(), len(values))
-        ys = rect.bottom() - (values - low) / span * rect.height()
+        xs = np.linspace(0.0, width - 1.0, len(values))
+        ys = (height - 1.0) - (values - low) / span * (height - 1.0)
         polygon = QPolygonF([QPointF(float(x), float(y)) for x, y in zip(xs, ys, strict=True)])
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        colour = self.colors.up if values[-1] >= values[0] else self.colors.down
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        pen = QPen(option.palette.highlightedText().color() if selected else colour)
+        pixmap = QPixmap(round(width * scale), round(height * scale))
+        pixmap.setDevicePixelRatio(scale)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        line = QPainter(pixmap)
+        line.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pen = QPen(colour)
         pen.setWidthF(1.4)
-        painter.setPen(pen)
-        painter.drawPolyline(polygon)
-        painter.restore()
+        line.setPen(pen)
+        line.drawPolyline(polygon)
+        line.end()
+        return pixmap
+
+    def cached(self) -> set[str]:
+        """The symbols whose drawn line is kept."""
+        return set(self._drawn)
+
+    def keep_only(self, symbols: set[str]) -> None:
+        """Drop the drawn lines of symbols no longer listed (rows removed, another watchlist shown)."""
+        for symbol in [s for s in self._drawn if s not in symbols]:
+            del self._drawn[symbol]

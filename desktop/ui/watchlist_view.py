@@ -60,6 +60,8 @@ class WatchlistView(QTableView):
         header.customContextMenuRequested.connect(self._column_menu)
         self.sparklines = SparklineDelegate(self)
         self.setItemDelegateForColumn(Column.TREND, self.sparklines)
+        for change in (model.modelReset, model.rowsRemoved):
+            change.connect(lambda *_args: self.sparklines.keep_only(set(model.symbols)))
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._show_menu)
         self.selectionModel().currentRowChanged.connect(self._current_changed)

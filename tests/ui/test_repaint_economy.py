@@ -109,3 +109,28 @@ def test_hidden_columns_are_not_announced_and_show_fresh(qtbot: QtBot) -> None:
     assert not announced & {Column.VOLUME, Column.YEAR_RANGE, Column.VOL_RATIO}
     view.setColumnHidden(Column.VOLUME, False)  # shown again: it reads the model as it is now
     assert model.data(model.index(0, Column.VOLUME)) == "2.00M"
+
+
+def test_trend_lines_are_drawn_once_per_series_and_copied_after(qtbot: QtBot) -> None:
+    store = QuoteStore()
+    for k in range(20):  # two symbols with a day of ticks each
+        store.apply(Quote("AAA", 10.0 + 0.1 * k, T0 + 60 * k, prev_close=9.0))
+        store.apply(Quote("BBB", 20.0 - 0.1 * k, T0 + 60 * k, prev_close=21.0))
+    model = WatchlistModel(store, clock=lambda: T0)
+    model.set_symbols(["AAA", "BBB"])
+    view = WatchlistView(model)
+    qtbot.addWidget(view)
+    view.resize(1200, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    first = view.grab().toImage()
+    drawn = view.sparklines.lines_drawn
+    assert drawn == 2
+    view.verticalScrollBar().setValue(0)
+    again = view.grab().toImage()  # a full repaint with the same series: the lines are copied
+    assert view.sparklines.lines_drawn == drawn and again == first
+    store.apply(Quote("AAA", 9.0, T0 + 60 * 21, prev_close=9.0))  # AAA's series changes (and turns down)
+    view.grab()
+    assert view.sparklines.lines_drawn == drawn + 1
+    model.remove_symbol("BBB")
+    assert view.sparklines.cached() == {"AAA"}
