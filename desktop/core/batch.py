@@ -32,6 +32,10 @@ class CodedSymbols(Sequence[str]):
     __slots__ = ("codes", "names")
 
     def __init__(self, names: list[str], codes: np.ndarray) -> None:
+        if len(set(names)) != len(names):
+            raise ValueError("a symbol appears twice in the name table")
+        if len(codes) and (int(codes.min()) < 0 or int(codes.max()) >= len(names)):
+            raise ValueError("a symbol code outside the name table")
         self.names = names
         self.codes = codes
 
@@ -95,7 +99,8 @@ class TickBatch:
         return self.groups
 
     def encoded(self) -> tuple[list[str], np.ndarray]:
-        """(distinct symbols in first-seen order, each row's index into them), worked out once."""
+        """(a table of symbol names, each row's index into it), worked out once: the distinct symbols in
+        first-seen order, or the name table a feed handed over with codes."""
         if self._encoded is None:
             symbols = self.symbols
             if isinstance(symbols, CodedSymbols):

@@ -142,6 +142,10 @@ def test_coded_batches_join_like_lists() -> None:
     assert list(mixed.symbols) == ["Y", "X", "Y", "W"]
     same = TickBatch.concat([a, c])
     assert same.symbols.names is a.symbols.names  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="twice"):
+        CodedSymbols(["X", "X"], np.array([0, 1]))
+    with pytest.raises(ValueError, match="outside"):
+        CodedSymbols(["X"], np.array([0, 1]))
 
 
 def test_batches_spanning_sessions_take_the_per_quote_path() -> None:
