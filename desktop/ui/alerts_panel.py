@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,9 @@ from desktop.ui.coalescer import Coalescer
 from desktop.ui.tasks import run_task
 
 REFRESH_MS = 250  # rule values and distances redraw at most four times a second
+# In a burst of fires the log takes new rows at most this often (each new row shifts every row below the
+# newest, a repaint of the whole log); the first fire after a quiet spell shows at once.
+LOG_MS = 250
 
 
 class AlertsPanel(QWidget):
@@ -175,9 +178,14 @@ class AlertsPanel(QWidget):
         controller.first_shown_fire = self.log_model.first_logged_id
         controller.deliveries_read.connect(self._show_deliveries)
         self.log_view.setColumnHidden(LogColumn.DELIVERY, True)  # until a fire has a channel to go to
-        controller.fires_saved_late.connect(self.log_model.mark_saved)
+        controller.fires_saved_late.connect(self._saved_late)
         controller.unsaved_changed.connect(self._show_unsaved)
         self._refresh: Coalescer[str] = Coalescer(REFRESH_MS, lambda _changed: self.rules_model.refresh_values(), self)
+        self._log_pending: list[StoredFire] = []
+        self._log_timer = QTimer(self)
+        self._log_timer.setSingleShot(True)
+        self._log_timer.setInterval(LOG_MS)
+        self._log_timer.timeout.connect(self.show_logged)
 
     def _show_deliveries(self, deliveries: dict[int, list[Delivery]]) -> None:
         self.log_model.set_deliveries(deliveries)
@@ -334,7 +342,20 @@ class AlertsPanel(QWidget):
     # -- log ------------------------------------------------------------------------------------
 
     def _fires_logged(self, stored: list[StoredFire]) -> None:
-        self.log_model.append(stored)
+        self._log_pending.extend(stored)
+        if not self._log_timer.isActive():
+            self.show_logged()
+
+    def show_logged(self) -> None:
+        """Put the fires waiting for the log into it (then wait LOG_MS before the next ones)."""
+        if self._log_pending:
+            rows, self._log_pending = self._log_pending, []
+            self.log_model.append(rows)
+            self._log_timer.start()
+
+    def _saved_late(self, stored: list[StoredFire]) -> None:
+        self.show_logged()  # the rows to mark must be in the log first
+        self.log_model.mark_saved(stored)
 
     def _show_unsaved(self, count: int, reason: str) -> None:
         self.unsaved_bar.setVisible(count > 0)
@@ -348,6 +369,7 @@ class AlertsPanel(QWidget):
             self.unsaved_label.setStyleSheet(f"color: {colors.error_text.name()};")
 
     def dismiss_unsaved(self) -> None:
+        self.show_logged()
         self.controller.dismiss_unsaved()
         self.log_model.dismiss_unsaved()
 
@@ -362,6 +384,7 @@ class AlertsPanel(QWidget):
         ):
             return
         self.controller.clear_history()
+        self._log_pending = []
         self.log_model.clear()
 
     def export_log(self, path: Path | None = None) -> None:

@@ -1,5 +1,6 @@
-"""What a live day repaints: one paint of the plot per chart update, changing figures that never make the
-window lay itself out again, no announcements for hidden columns (measured costs of the live CPU benchmark)."""
+"""What the window repaints: one paint of the plot per chart update, changing figures that never make the
+window lay itself out again, no announcements for hidden columns, trend lines drawn once, the fired log
+filled in few steps during a burst (each was a measured cost in the live or UI-lateness benchmarks)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,15 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop.core.alerts.engine import AlertEngine, AlertFire
+from desktop.core.alerts.rules import Condition
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
+from desktop.storage.alerts import AlertRepository, StoredFire
+from desktop.storage.database import open_database
+from desktop.storage.writer import BackgroundWriter
+from desktop.ui.alerts_controller import AlertsController
+from desktop.ui.alerts_panel import LOG_MS, AlertsPanel
 from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.steady_label import SteadyLabel
 from desktop.ui.watchlist_model import Column, WatchlistModel
@@ -134,3 +142,34 @@ def test_trend_lines_are_drawn_once_per_series_and_copied_after(qtbot: QtBot) ->
     assert view.sparklines.lines_drawn == drawn + 1
     model.remove_symbol("BBB")
     assert view.sparklines.cached() == {"AAA"}
+
+
+def test_a_burst_of_fires_reaches_the_log_in_few_steps(qtbot: QtBot, tmp_path: Path) -> None:
+    """Each new row shifts the whole log: in a burst, rows come in at most every LOG_MS; a lone fire at once."""
+    path = tmp_path / "tickerdesk.db"
+    opened = open_database(path)
+    writer = BackgroundWriter(path)
+    controller = AlertsController(AlertEngine(), AlertRepository(opened.connection), writer)
+    panel = AlertsPanel(controller, lambda _s: None)
+    qtbot.addWidget(panel)
+    panel.show()
+    inserts: list[int] = []
+    panel.log_model.rowsInserted.connect(lambda _parent, first, last: inserts.append(last - first + 1))
+    legs = (("IWM", 250.0), ("QQQ", 600.0))
+
+    def fire(k: int) -> AlertFire:
+        return AlertFire("r", f"rule {k}", 1.76e9 + k, False, 1.6, 1.5, Condition.CROSSES_ABOVE, legs)
+
+    logged = controller.fires_logged  # what the controller announces once the writer saved a flush's fires
+    logged.emit([StoredFire(1, fire(0))])
+    assert inserts == [1]  # the first after a quiet spell: at once
+    for k in range(1, 21):  # twenty more flushes with a fire each, in quick succession
+        logged.emit([StoredFire(k + 1, fire(k))])
+    assert inserts == [1]
+    qtbot.waitUntil(lambda: panel.log_model.rowCount() == 21, timeout=5000)
+    assert inserts == [1, 20]
+    qtbot.wait(LOG_MS + 100)
+    logged.emit([StoredFire(22, fire(21))])  # quiet again: at once
+    assert inserts == [1, 20, 1]
+    writer.close()
+    opened.connection.close()
