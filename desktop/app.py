@@ -238,8 +238,8 @@ def run_app(args: argparse.Namespace) -> int:
     if notice:
         window.show_message(notice, error=True)
     window.dump_state_to = getattr(args, "dump_state", None)
+    window.feeds.start(window.model.symbols)  # before showing: the first paint can have the first quotes
     window.show()
-    window.feeds.start(window.model.symbols)
     if os.environ.get(FIRST_PAINT_ENV):
         report_first_paint(window)
 

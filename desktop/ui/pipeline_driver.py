@@ -44,7 +44,11 @@ class PipelineDriver(QObject):
         pipeline.on_wake = self._woken.emit  # called from feed threads; Qt queues it to this thread
 
     def _arm(self) -> None:
-        if not self._timer.isActive():
+        if self._timer.isActive():
+            return
+        if not self.total:
+            self.flush()  # the first quotes: shown at once, not after waiting for company
+        else:
             self._timer.start()
 
     def flush(self) -> None:

@@ -1,6 +1,7 @@
 """What the window repaints: one paint of the plot per chart update, changing figures that never make the
 window lay itself out again, no announcements for hidden columns, trend lines drawn once, the fired log
-filled in few steps during a burst (each was a measured cost in the live or UI-lateness benchmarks)."""
+filled in few steps during a burst, the first quotes applied on arrival (each was a measured cost in the live,
+UI-lateness or start-up benchmarks)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.alerts.rules import Condition
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
+from desktop.services.pipeline import QuotePipeline
 from desktop.storage.alerts import AlertRepository, StoredFire
 from desktop.storage.database import open_database
 from desktop.storage.writer import BackgroundWriter
 from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.alerts_panel import LOG_MS, AlertsPanel
 from desktop.ui.charts.price_chart import PriceChart
+from desktop.ui.pipeline_driver import FLUSH_INTERVAL_MS, PipelineDriver
 from desktop.ui.steady_label import SteadyLabel
 from desktop.ui.watchlist_model import Column, WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView
@@ -173,3 +176,18 @@ def test_a_burst_of_fires_reaches_the_log_in_few_steps(qtbot: QtBot, tmp_path: P
     assert inserts == [1, 20, 1]
     writer.close()
     opened.connection.close()
+
+
+def test_the_first_quotes_are_applied_on_arrival_later_ones_per_interval(qtbot: QtBot) -> None:
+    store = QuoteStore()
+    driver = PipelineDriver(QuotePipeline(store))
+    flushed: list[int] = []
+    driver.quotes_applied.connect(lambda _changed, count: flushed.append(count))
+    driver.pipeline.push([Quote("AAA", 10.0, T0)])  # (pushed on this thread, the wake is a direct call)
+    assert flushed == [1] and store.latest("AAA") is not None  # the wake alone: no flush interval waited
+    driver.pipeline.push([Quote("AAA", 10.5, T0 + 1)])
+    driver.pipeline.push([Quote("BBB", 20.0, T0 + 1)])
+    qtbot.wait(FLUSH_INTERVAL_MS // 5)
+    assert flushed == [1]  # after the first, quotes keep company for up to FLUSH_INTERVAL_MS ...
+    qtbot.waitUntil(lambda: flushed == [1, 2], timeout=1000)  # ... and come as one flush
+    driver.stop()
