@@ -137,6 +137,8 @@ class QuoteStore:
         seg = np.flatnonzero(np.diff(code, prepend=-1))  # first row of each symbol
         seg_end = np.append(seg[1:], len(kept))
         seg_codes = code[seg]
+        # Two rows of one symbol at the same instant are rare: when there are none, histories skip the check.
+        distinct = not bool(np.any((np.diff(t) == 0) & (np.diff(code) == 0)))
 
         # Cumulative day volume, carried over rows that do not say, starting from what each symbol's
         # minute bars last saw in this session.
@@ -181,7 +183,7 @@ class QuoteStore:
             history = self._history.get(symbol)
             if history is None:
                 history = self._history[symbol] = PriceHistory(self.history_points)
-            history.extend(t[a:b], p[a:b])
+            history.extend(t[a:b], p[a:b], distinct)
             volume_now = None if last_volume[j] != last_volume[j] else float(last_volume[j])
             minutes[j].merge_minutes(groups[:, group_cut[j] : group_cut[j + 1]], volume_now, session)
             self._session_bars[symbol].merge_session(
