@@ -79,13 +79,13 @@ def ticks(
     return TickBatch(symbols, times, prices, prev_close=prev, volume=volume, source="test")
 
 
-@pytest.mark.parametrize(("seed", "coded"), [(k, k % 2 == 1) for k in range(6)])
-def test_engine_batch_equals_per_quote(seed: int, coded: bool) -> None:
+@pytest.mark.parametrize(("seed", "coded", "whole_seconds"), [(k, k % 2 == 1, k < 4) for k in range(6)])
+def test_engine_batch_equals_per_quote(seed: int, coded: bool, whole_seconds: bool) -> None:
     rng = np.random.default_rng(seed)
     past = history(rng)
     last = {q.symbol: q.price for q in past}
     rule_set = rules(rng, last)
-    batch = ticks(rng, last, 3000, coded)
+    batch = ticks(rng, last, 3000, coded, whole_seconds)
     scalar, fast = AlertEngine(rule_set), AlertEngine(rule_set)
     for engine in (scalar, fast):
         engine.process(past)

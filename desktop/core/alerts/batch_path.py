@@ -59,12 +59,16 @@ class BatchPath:
         rows_of = {s: r for s, r in rows_of.items() if len(r)}
         # Rows sharing a timestamp are one step: every evaluation happens at its step's last row.
         step_end = np.append(np.flatnonzero(np.diff(times) != 0), n - 1)
-        end_of = step_end[np.searchsorted(step_end, np.arange(n))]
         points: Points = {}
-        for symbol, rows in rows_of.items():
-            ends = end_of[rows]
-            last_in_step = np.append(np.flatnonzero(np.diff(ends)), len(ends) - 1)
-            points[symbol] = (ends[last_in_step], prices[rows[last_in_step]])
+        if len(step_end) == n:  # every row a step of its own (no two rows share a stamp): rows are steps
+            for symbol, rows in rows_of.items():
+                points[symbol] = (rows, prices[rows])
+        else:
+            end_of = step_end[np.searchsorted(step_end, np.arange(n))]
+            for symbol, rows in rows_of.items():
+                ends = end_of[rows]
+                last_in_step = np.append(np.flatnonzero(np.diff(ends)), len(ends) - 1)
+                points[symbol] = (ends[last_in_step], prices[rows[last_in_step]])
         candidates = sorted({k for s in rows_of for k in self._by_symbol.get(s, ())})
         found: list[tuple[int, int, AlertFire]] = []
         self._spans = {}
