@@ -16,6 +16,7 @@ from desktop.core.alerts.fires import AlertFire, RuleState, emit
 from desktop.core.alerts.measure import bases, bounds, measure, reported
 from desktop.core.alerts.past_closes import PastCloses
 from desktop.core.alerts.rules import AlertRule, AlertType
+from desktop.core.alerts.settle_many import settle_many
 from desktop.core.alerts.tracks import SymbolTrack
 from desktop.core.bars import SessionClock
 from desktop.core.batch import TickBatch
@@ -72,7 +73,8 @@ class BatchPath:
         candidates = sorted({k for s in rows_of for k in self._by_symbol.get(s, ())})
         found: list[tuple[int, int, AlertFire]] = []
         self._spans = {}
-        for k in candidates:
+        # Most rules cannot fire in most batches: those of the simple kinds are settled together first.
+        for k in settle_many(self._rules, self._states, self._tracks, self._past, candidates, points, times, session):
             self._evaluate_batch(k, points, times, session, found)
         self._spans = {}
         for symbol, rows in rows_of.items():

@@ -1,0 +1,160 @@
+"""The batch path's shortcut for many rules at once: price, change, ratio and spread rules whose level lies
+outside every value their legs' price ranges allow in a batch cannot fire, and are settled together with
+numpy (their last value and its time, exactly as the full evaluation would leave them).
+
+It is `_settled_without_firing` for a whole batch: the same bounds (every one of these measures rises with
+its first leg and falls with its second), the same slack, the same arithmetic in the same order, so the
+values are the per-tick path's to the last bit. Rules it leaves go through the full evaluation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from desktop.core.alerts.fires import RuleState
+from desktop.core.alerts.measure import bases
+from desktop.core.alerts.past_closes import PastCloses
+from desktop.core.alerts.rules import AlertRule, AlertType
+from desktop.core.alerts.tracks import SymbolTrack
+from desktop.core.prices import FloatArray
+
+Points = dict[str, tuple[np.ndarray, FloatArray]]  # symbol -> (steps it takes part in, its price after each)
+
+PRICE, CHANGE, RATIO, SPREAD = range(4)
+KINDS = {AlertType.PRICE: PRICE, AlertType.CHANGE: CHANGE, AlertType.RATIO: RATIO, AlertType.SPREAD: SPREAD}
+
+
+class SymbolSpans:
+    """Each symbol's lowest and highest price in a batch (the one before it included), its last, and its
+    first and last step; a symbol without ticks in the batch spans its last price alone."""
+
+    def __init__(self, points: Points, tracks: dict[str, SymbolTrack], count: int) -> None:
+        names = list(points)
+        before = np.array([tracks[s].last for s in names]) if names else np.empty(0)
+        if names:
+            lengths = np.array([len(points[s][1]) for s in names])
+            starts = np.r_[0, np.cumsum(lengths)[:-1]]
+            after = np.concatenate([points[s][1] for s in names])
+            steps = np.concatenate([points[s][0] for s in names])
+            ends = starts + lengths - 1
+            # min/max of floats in any order are exact, so one reduction over all symbols equals per-symbol ones
+            self.low = np.minimum(np.minimum.reduceat(after, starts), before)
+            self.high = np.maximum(np.maximum.reduceat(after, starts), before)
+            self.last = after[ends]
+            self.first = steps[starts]
+            self.final = steps[ends]
+        else:
+            self.low = self.high = self.last = np.empty(0)
+            self.first = self.final = np.empty(0, dtype=np.int64)
+        self.index = {s: k for k, s in enumerate(names)}
+        self._quiet: list[float] = []  # last prices of legs without ticks in the batch
+        self._count = count
+
+    def of(self, symbol: str, tracks: dict[str, SymbolTrack]) -> int:
+        """The symbol's index (legs without ticks get one past the batch's symbols)."""
+        k = self.index.get(symbol)
+        if k is None:
+            k = self.index[symbol] = len(self.low) + len(self._quiet)
+            self._quiet.append(tracks[symbol].last)
+        return k
+
+    def arrays(self) -> tuple[FloatArray, FloatArray, FloatArray, np.ndarray, np.ndarray]:
+        """(low, high, last, first step, last step) over every indexed symbol; quiet legs take no step
+        (first = the batch's size, last = -1, so they never decide either)."""
+        quiet = np.array(self._quiet)
+        n = len(quiet)
+        return (
+            np.r_[self.low, quiet],
+            np.r_[self.high, quiet],
+            np.r_[self.last, quiet],
+            np.r_[self.first, np.full(n, self._count, dtype=np.int64)].astype(np.int64),
+            np.r_[self.final, np.full(n, -1, dtype=np.int64)].astype(np.int64),
+        )
+
+
+def settle_many(
+    rules: list[AlertRule],
+    states: dict[str, RuleState],
+    tracks: dict[str, SymbolTrack],
+    past: PastCloses,
+    candidates: list[int],
+    points: Points,
+    times: FloatArray,
+    session: int,
+) -> list[int]:
+    """Settle the candidates (indices into `rules`) that cannot fire in this batch; return the others."""
+    rest: list[int] = []
+    spans = SymbolSpans(points, tracks, len(times))
+    picked: list[int] = []
+    kind_of: list[int] = []
+    leg_a: list[int] = []
+    leg_b: list[int] = []
+    base_a: list[float] = []
+    base_b: list[float] = []
+    prevs: list[float] = []
+    prev_times: list[float] = []
+    levels: list[float] = []
+    for k in candidates:
+        rule = rules[k]
+        code = KINDS.get(rule.type)
+        state = states[rule.id]
+        unknown = state.prev is None or state.prev_time is None
+        if code is None or not rule.enabled or rule.expires is not None or unknown:
+            rest.append(k)
+            continue
+        symbols = rule.symbols
+        if any(s not in tracks for s in symbols):
+            rest.append(k)
+            continue
+        base = bases(rule, tracks, session, past)
+        if base is None:
+            rest.append(k)
+            continue
+        picked.append(k)
+        kind_of.append(code)
+        leg_a.append(spans.of(symbols[0], tracks))
+        leg_b.append(spans.of(symbols[1], tracks) if len(symbols) > 1 else 0)
+        base_a.append(base[0] if base else 1.0)
+        base_b.append(base[1] if len(base) > 1 else 1.0)
+        prevs.append(float(state.prev or 0.0))
+        prev_times.append(float(state.prev_time or 0.0))
+        levels.append(rule.level)
+    if not picked:
+        return rest
+    low, high, last, first, final = spans.arrays()
+    kind = np.array(kind_of)
+    a, b = np.array(leg_a), np.array(leg_b)
+    ba, bb = np.array(base_a), np.array(base_b)
+    two = (kind == RATIO) | (kind == SPREAD)
+    # Bounds as `measure.bounds` takes them: (a low, b high) and (a high, b low); the value at the lasts.
+    lo = _measure(kind, low[a], high[b], ba, bb)
+    hi = _measure(kind, high[a], low[b], ba, bb)
+    now = _measure(kind, last[a], last[b], ba, bb)
+    prev = np.array(prevs)
+    lo, hi = np.minimum(lo, prev), np.maximum(hi, prev)
+    level = np.array(levels)
+    slack = 1e-9 * np.maximum(1.0, np.abs(level))
+    first_step = np.where(two, np.minimum(first[a], first[b]), first[a])
+    last_step = np.where(two, np.maximum(final[a], final[b]), final[a])
+    stamp = times[np.clip(first_step, 0, len(times) - 1)]
+    settled = ~((lo - slack <= level) & (level <= hi + slack)) & (stamp >= np.array(prev_times))
+    values, when = now.tolist(), times[np.maximum(last_step, 0)].tolist()
+    for j, k in enumerate(picked):
+        if settled[j]:
+            state = states[rules[k].id]
+            state.prev, state.prev_time = values[j], when[j]
+        else:
+            rest.append(k)
+    return sorted(rest)
+
+
+def _measure(kind: np.ndarray, x: FloatArray, y: FloatArray, ba: FloatArray, bb: FloatArray) -> FloatArray:
+    """`measure.measure` for the four kinds at once, each with its own formula in its own order."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = (x / ba - 1.0) * 100.0
+        out: FloatArray = np.select(
+            [kind == PRICE, kind == CHANGE, kind == RATIO],
+            [x, change, x / y],
+            change - (y / bb - 1.0) * 100.0,
+        )
+    return out
