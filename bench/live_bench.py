@@ -91,6 +91,9 @@ class Ticking:
         self._stop.set()
         self._thread.join(5)
 
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
     def _run(self) -> None:
         start = math.floor(time.time()) + 1.0
         due = sorted((start + phase, s) for s, phase in self.phases.items())
@@ -147,7 +150,10 @@ def measure_live(count: int, seconds: float = 30.0, warmup: float = 10.0) -> tup
             app_cmd = [*tickerdesk, "run", "--source", "yahoo", "--watchlist", "bench",
                        "--exit-after", str(warmup + seconds + 10)]  # fmt: skip
             app = cpu_pct(app_cmd, env, warmup, seconds)
+            sent = ticking.sent
             bare = cpu_pct([sys.executable, "-c", BARE_TABLE, streamer.url, ",".join(symbols)], env, warmup, seconds)
+            if not ticking.is_alive() or ticking.sent - sent < count * seconds / 2:
+                raise RuntimeError("the quotes stopped during the bare table's run: its figure would mean nothing")
     finally:
         ticking.stop()
         streamer.stop()

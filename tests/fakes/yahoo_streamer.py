@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from collections.abc import Coroutine
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
 
 from desktop.feeds.yahoo_protocol import encode_frame
 
@@ -76,7 +78,8 @@ class FakeStreamer:
     def send_text(self, text: str) -> None:
         async def send() -> None:
             for ws in list(self._live.values()):
-                await ws.send(text)
+                with contextlib.suppress(ConnectionClosed):  # a client gone: the broadcast goes on to the others
+                    await ws.send(text)
 
         self._call(send())
 
