@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
@@ -421,6 +421,8 @@ class WatchlistModel(QAbstractTableModel):
         if self._sort_column >= 0 and self._sort_column not in STATIC_SORT:
             self._resort()  # prices moved: so may the rows
         fine = len(symbols) <= CELL_BY_CELL_UP_TO
+        burst_rows: list[int] = []  # a burst: rows repainted whole, announced in runs of adjacent rows
+        burst_sparks: list[int] = []
         if not fine:
             self._painted.clear()  # cell texts are not followed in a burst: compare afresh afterwards
         for symbol in symbols:
@@ -434,8 +436,9 @@ class WatchlistModel(QAbstractTableModel):
                 self._flash[symbol] = (expires, quote.price > shown)
             self._shown_price[symbol] = quote.price
             if not fine:  # a burst over many rows: the whole changed part of each row, without comparing
-                spark = {Column.TREND} if self._spark_due(symbol, now) else set()
-                self._emit_cells(row, {*range(Column.LAST, Column.TREND), *HISTORY_TEXT, *spark}, _UPDATE_ROLES)
+                burst_rows.append(row)
+                if self._spark_due(symbol, now):
+                    burst_sparks.append(row)
                 continue
             changed = self._changed_cells(symbol, quote)
             if moved:
@@ -444,8 +447,19 @@ class WatchlistModel(QAbstractTableModel):
             if self._spark_due(symbol, now):
                 changed.add(Column.TREND)
             self._emit_cells(row, changed, _UPDATE_ROLES)
+        if burst_rows:
+            # One announcement per run of rows and block of columns instead of one per row (500 rows: 7 ms).
+            blocks = [(Column.LAST, Column.AGE), (Column.YEAR_RANGE, Column.VOL_RATIO)]
+            visible = [(a, b) for a, b in blocks if not all(self.column_hidden(c) for c in range(a, b + 1))]
+            self._emit_blocks(burst_rows, visible)
+            self._emit_blocks(burst_sparks, [] if self.column_hidden(Column.TREND) else [(Column.TREND, Column.TREND)])
         if self._flash and not self._flash_timer.isActive():
             self._arm_expiry(now)
+
+    def _emit_blocks(self, rows: list[int], blocks: Sequence[tuple[int, int]]) -> None:
+        for top, bottom in _runs(sorted(rows)):
+            for first, last in blocks:
+                self.dataChanged.emit(self.index(top, first), self.index(bottom, last), _UPDATE_ROLES)
 
     def _changed_cells(self, symbol: str, quote: Quote) -> set[int]:
         """The columns whose text differs from what was last painted for `symbol` (noting the new texts)."""

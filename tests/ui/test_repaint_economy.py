@@ -191,3 +191,29 @@ def test_the_first_quotes_are_applied_on_arrival_later_ones_per_interval(qtbot: 
     assert flushed == [1]  # after the first, quotes keep company for up to FLUSH_INTERVAL_MS ...
     qtbot.waitUntil(lambda: flushed == [1, 2], timeout=1000)  # ... and come as one flush
     driver.stop()
+
+
+def test_a_burst_over_many_rows_is_announced_in_blocks(qtbot: QtBot) -> None:
+    store = QuoteStore()
+    names = [f"S{k:02d}" for k in range(60)]  # more changed rows than are compared cell by cell
+    for k, name in enumerate(names):
+        store.apply(Quote(name, 10.0 + k, T0, prev_close=9.0))
+    model = WatchlistModel(store, clock=lambda: T0)
+    model.set_symbols(names)
+    view = WatchlistView(model)
+    qtbot.addWidget(view)
+    view.show()
+    model.quotes_changed(set(names))
+    model.flush_changes()
+    view.setColumnHidden(Column.VOL_RATIO, False)  # one of the two optional columns shown
+    announced: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(lambda tl, br, _r: announced.append((tl.row(), br.row(), tl.column(), br.column())))
+    for k, name in enumerate(names):
+        store.apply(Quote(name, 11.0 + k, T0 + 5, prev_close=9.0))
+    model.quotes_changed(set(names))
+    model.flush_changes()
+    blocks = {(first, last) for _, _, first, last in announced}
+    assert (Column.LAST, Column.AGE) in blocks and (Column.YEAR_RANGE, Column.VOL_RATIO) in blocks
+    rows = {r for top, bottom, first, _ in announced if first == Column.LAST for r in range(top, bottom + 1)}
+    assert rows == set(range(60)) and len(announced) <= 6  # one run of rows per block (and the flashes)
+    assert model.data(model.index(0, Column.LAST)) == "11.00"
