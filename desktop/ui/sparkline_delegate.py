@@ -15,11 +15,9 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from desktop.ui.theme import LIGHT, Colors
 from desktop.ui.watchlist_model import SPARK_ROLE, SYMBOL_ROLE
 
-MAX_POINTS = 80  # a cell is ~100 px wide: more points than pixels buys nothing
-
 
 class SparklineDelegate(QStyledItemDelegate):
-    """Paints only the visible rows; each cell thins its series to at most MAX_POINTS before drawing."""
+    """Paints the visible rows' series (thinned by the model to SPARK_POINTS)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,12 +29,8 @@ class SparklineDelegate(QStyledItemDelegate):
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         super().paint(painter, option, index)  # background, selection
-        data = index.data(SPARK_ROLE)
-        if not data:
-            return
-        _times, prices = data
-        values = np.asarray(prices, dtype=float)
-        if len(values) < 2:
+        values = index.data(SPARK_ROLE)  # the model's thinned series, as of the cell's last due time
+        if values is None or len(values) < 2:
             return
         rect = option.rect.adjusted(4, 4, -4, -4)
         if rect.width() < 2 or rect.height() < 2:
@@ -57,9 +51,6 @@ class SparklineDelegate(QStyledItemDelegate):
     def _line(self, values: np.ndarray, width: int, height: int, colour: QColor, scale: float) -> QPixmap:
         """The series as a line in a transparent pixmap of the cell's inner size."""
         self.lines_drawn += 1
-        if len(values) > MAX_POINTS:
-            picks = np.linspace(0, len(values) - 1, MAX_POINTS).astype(int)
-            values = values[picks]
         low, high = float(values.min()), float(values.max())
         span = high - low or 1.0
         xs = np.linspace(0.0, width - 1.0, len(values))

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QFont
 
@@ -29,6 +30,10 @@ FLASH_SECONDS = 0.7
 # when no repaint comes within this grace (the quotes stopped).
 FLASH_GRACE_S = 0.25
 SPARK_REPAINT_S = 3.0  # a sparkline is an overview: redrawn at most this often per row
+# At most this many sparklines are redrawn per repaint (0.7 ms each): in a burst every row's comes due at
+# once, and the others wait for the next repaints, which spreads them out.
+SPARKS_PER_REPAINT = 8
+SPARK_POINTS = 80  # a trend cell is ~100 px wide: more points than pixels buys nothing
 # Up to this many changed rows per repaint, only the cells whose text changed are repainted (a live day);
 # beyond it (a fast replay, a burst) comparing texts costs more than it saves: rows repaint whole.
 CELL_BY_CELL_UP_TO = 40
@@ -152,6 +157,10 @@ class WatchlistModel(QAbstractTableModel):
         self._painted: dict[str, dict[int, str]] = {}  # symbol -> column -> the text last painted
         self._spark_painted: dict[str, float] = {}  # symbol -> when its sparkline was last redrawn
         self._spark_behind: set[str] = set()  # sparklines with data newer than what they show
+        self._spark_budget = SPARKS_PER_REPAINT  # left for the repaint under way
+        # What each trend cell shows: the series as it was when the cell last came due, thinned. A cell
+        # repainted in between (its neighbours changed, a scroll) shows the same line, copied, not redrawn.
+        self._spark_shown: dict[str, np.ndarray] = {}
         self._bold = QFont()
         self._bold.setBold(True)
         self._repaint: Coalescer[str] = Coalescer(REPAINT_MS, self._repaint_rows, self)
@@ -216,7 +225,7 @@ class WatchlistModel(QAbstractTableModel):
         if role == SYMBOL_ROLE:
             return symbol
         if role == SPARK_ROLE:
-            return self.spark_data(symbol) if column == Column.TREND else None
+            return self._spark_shown.get(symbol) if column == Column.TREND else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _ALIGNMENT[column]
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -378,6 +387,16 @@ class WatchlistModel(QAbstractTableModel):
         start = times.searchsorted(session_start(quote.time))
         return times[start:], prices[start:]
 
+    def _take_spark(self, symbol: str) -> None:
+        data = self.spark_data(symbol)
+        if data is None:
+            self._spark_shown.pop(symbol, None)
+            return
+        values = np.asarray(data[1], dtype=float)
+        if len(values) > SPARK_POINTS:
+            values = values[np.linspace(0, len(values) - 1, SPARK_POINTS).astype(int)]
+        self._spark_shown[symbol] = values.copy()  # the history's arrays are views that later ticks move
+
     def is_stale(self, quote: Quote) -> bool:
         now = self.clock()
         return self.stale_after is not None and now - quote.time > self.stale_after and US_MARKET.is_regular(now)
@@ -417,6 +436,7 @@ class WatchlistModel(QAbstractTableModel):
         SPARK_REPAINT_S (refresh_ages draws the ones left behind)."""
         now = time.monotonic()
         expires = now + FLASH_SECONDS
+        self._spark_budget = SPARKS_PER_REPAINT
         self._expire_flashes(now)
         if self._sort_column >= 0 and self._sort_column not in STATIC_SORT:
             self._resort()  # prices moved: so may the rows
@@ -474,8 +494,10 @@ class WatchlistModel(QAbstractTableModel):
 
     def _spark_due(self, symbol: str, now: float) -> bool:
         """Whether the trend cell may be redrawn now; if not, it is marked to be redrawn later."""
-        if now - self._spark_painted.get(symbol, float("-inf")) >= SPARK_REPAINT_S:
+        if self._spark_budget > 0 and now - self._spark_painted.get(symbol, float("-inf")) >= SPARK_REPAINT_S:
+            self._spark_budget -= 1
             self._spark_painted[symbol] = now
+            self._take_spark(symbol)
             self._spark_behind.discard(symbol)
             return True
         self._spark_behind.add(symbol)
@@ -530,6 +552,7 @@ class WatchlistModel(QAbstractTableModel):
         if self._sort_column in (Column.UPDATED, Column.AGE):
             self._resort()
         now = time.monotonic()
+        self._spark_budget = SPARKS_PER_REPAINT
         roles = [Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ForegroundRole, SPARK_ROLE]
         for row, symbol in enumerate(self._symbols):
             quote = self._store.latest(symbol)
@@ -554,6 +577,7 @@ class WatchlistModel(QAbstractTableModel):
     def clear_prices(self) -> None:
         """Forget what was shown (the store was cleared for a replay restart)."""
         self._shown_price.clear()
+        self._spark_shown.clear()
         self._forget_painted()
         self._flash.clear()
         if self._symbols:

@@ -24,7 +24,7 @@ from desktop.ui.alerts_panel import LOG_MS, AlertsPanel
 from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.pipeline_driver import FLUSH_INTERVAL_MS, PipelineDriver
 from desktop.ui.steady_label import SteadyLabel
-from desktop.ui.watchlist_model import Column, WatchlistModel
+from desktop.ui.watchlist_model import SPARKS_PER_REPAINT, Column, WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView
 
 from .test_charts import filled_store
@@ -122,7 +122,7 @@ def test_hidden_columns_are_not_announced_and_show_fresh(qtbot: QtBot) -> None:
     assert model.data(model.index(0, Column.VOLUME)) == "2.00M"
 
 
-def test_trend_lines_are_drawn_once_per_series_and_copied_after(qtbot: QtBot) -> None:
+def test_trend_lines_are_drawn_when_due_and_copied_in_between(qtbot: QtBot) -> None:
     store = QuoteStore()
     for k in range(20):  # two symbols with a day of ticks each
         store.apply(Quote("AAA", 10.0 + 0.1 * k, T0 + 60 * k, prev_close=9.0))
@@ -134,15 +134,24 @@ def test_trend_lines_are_drawn_once_per_series_and_copied_after(qtbot: QtBot) ->
     view.resize(1200, 300)
     view.show()
     qtbot.waitExposed(view)
+    model.quotes_changed({"AAA", "BBB"})
+    model.flush_changes()
     first = view.grab().toImage()
     drawn = view.sparklines.lines_drawn
     assert drawn == 2
     view.verticalScrollBar().setValue(0)
     again = view.grab().toImage()  # a full repaint with the same series: the lines are copied
     assert view.sparklines.lines_drawn == drawn and again == first
-    store.apply(Quote("AAA", 9.0, T0 + 60 * 21, prev_close=9.0))  # AAA's series changes (and turns down)
+    store.apply(Quote("AAA", 9.0, T0 + 60 * 21, prev_close=9.0))  # AAA's series changes (and turns down) ...
+    model.quotes_changed({"AAA"})
+    model.flush_changes()
     view.grab()
-    assert view.sparklines.lines_drawn == drawn + 1
+    assert view.sparklines.lines_drawn == drawn  # ... but its cell is not due yet: the line shown stays
+    model.set_symbols(["AAA", "BBB"])  # (a fresh start of the list: every cell due again)
+    model.quotes_changed({"AAA"})
+    model.flush_changes()
+    view.grab()
+    assert view.sparklines.lines_drawn == drawn + 1  # AAA's new line; BBB's series did not change
     model.remove_symbol("BBB")
     assert view.sparklines.cached() == {"AAA"}
 
@@ -214,6 +223,8 @@ def test_a_burst_over_many_rows_is_announced_in_blocks(qtbot: QtBot) -> None:
     model.flush_changes()
     blocks = {(first, last) for _, _, first, last in announced}
     assert (Column.LAST, Column.AGE) in blocks and (Column.YEAR_RANGE, Column.VOL_RATIO) in blocks
-    rows = {r for top, bottom, first, _ in announced if first == Column.LAST for r in range(top, bottom + 1)}
-    assert rows == set(range(60)) and len(announced) <= 6  # one run of rows per block (and the flashes)
+    text = [(top, bottom) for top, bottom, first, _ in announced if first == Column.LAST]
+    assert text == [(0, 59)]  # one run of rows for the block
+    sparks = {r for top, bottom, first, _ in announced if first == Column.TREND for r in range(top, bottom + 1)}
+    assert 0 < len(sparks) <= SPARKS_PER_REPAINT  # every row's came due at once: a few now, the rest later
     assert model.data(model.index(0, Column.LAST)) == "11.00"
