@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
 
+from bench.gui_probes import LatenessProbe, shown_watchlist
 from bench.workload import SESSION, Workload
 from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
@@ -26,8 +27,6 @@ from desktop.core.batch import CodedSymbols, TickBatch
 from desktop.core.quote_store import QuoteStore
 from desktop.services.pipeline import QuotePipeline
 from desktop.ui.pipeline_driver import PipelineDriver
-from desktop.ui.watchlist_model import WatchlistModel
-from desktop.ui.watchlist_view import WatchlistView
 
 BATCH = 1000  # ticks per push: what a busy stream thread hands over at a time
 
@@ -58,12 +57,7 @@ def run_pipeline(app: QApplication, workload: Workload, n_ticks: int) -> Pipelin
     store = QuoteStore()
     pipeline = QuotePipeline(store, primed_engine(workload))
     driver = PipelineDriver(pipeline)
-    model = WatchlistModel(store, clock=time.time)
-    model.set_symbols(workload.symbols)
-    view = WatchlistView(model)
-    view.resize(1200, 800)
-    view.show()
-    app.processEvents()
+    model, view = shown_watchlist(app, store, workload.symbols)
     fires: list[tuple[str, float]] = []
     flushes = 0
     done = QEventLoop()
@@ -98,30 +92,18 @@ def run_pipeline(app: QApplication, workload: Workload, n_ticks: int) -> Pipelin
                 )
             )
 
-    late: list[float] = []
-    timer = QTimer()
-    timer.setSingleShot(True)
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    due = [0.0]
-
-    def tick() -> None:  # the GUI thread's responsiveness while the pipeline runs flat out
-        late.append((time.perf_counter() - due[0]) * 1000.0)
-        due[0] = time.perf_counter() + 0.005
-        timer.start(5)
-
-    timer.timeout.connect(tick)
+    probe = LatenessProbe()  # the GUI thread's responsiveness while the pipeline runs flat out
     started = time.perf_counter()
-    due[0] = started + 0.005
-    timer.start(5)
+    probe.start()
     producer = threading.Thread(target=produce, name="bench-feed")
     producer.start()
     done.exec()
     seconds = time.perf_counter() - started
-    timer.stop()
+    probe.stop()
     producer.join()
     view.close()
     driver.stop()
-    return PipelineRun(n_ticks, seconds, fires, flushes, late)
+    return PipelineRun(n_ticks, seconds, fires, flushes, probe.late_ms)
 
 
 class NaiveTicker:

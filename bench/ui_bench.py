@@ -7,20 +7,18 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-import time
 from argparse import Namespace
 from datetime import date
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from bench.gui_probes import LatenessProbe
 from bench.process_bench import figures_from_own_process
 from desktop import paths
 from desktop.core.alerts.rules import rule_from_dict
-
-TICK_MS = 5
 
 
 def replay_folder(folder: Path, copies: int) -> Path:
@@ -59,28 +57,16 @@ def _measure(app: QApplication, seconds: float) -> dict[str, float]:
     QTimer.singleShot(1000, settle.quit)
     settle.exec()
     window.feeds.start(window.model.symbols)
-    late: list[float] = []
-    timer = QTimer()
-    timer.setSingleShot(True)
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    due = [0.0]
-
-    def fired() -> None:
-        now = time.perf_counter()
-        late.append((now - due[0]) * 1000.0)
-        due[0] = time.perf_counter() + TICK_MS / 1000.0
-        timer.start(TICK_MS)
-
-    timer.timeout.connect(fired)
+    probe = LatenessProbe()
     done = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), done.quit)
-    due[0] = time.perf_counter() + TICK_MS / 1000.0
-    timer.start(TICK_MS)
+    probe.start()
     done.exec()
-    timer.stop()
+    probe.stop()
     quotes = window.driver.total
     window.close()
     app.processEvents()
+    late = probe.late_ms
     values = np.array(late[5:] or late)  # the first few include the window's first layout
     return {
         "ui_lateness_p99_ms": round(float(np.percentile(values, 99)), 1),

@@ -16,6 +16,7 @@ import time
 import numpy as np
 from PySide6.QtWidgets import QApplication
 
+from bench.gui_probes import shown_watchlist
 from bench.pipeline_bench import primed_engine
 from bench.workload import Workload
 from desktop.core.quote_store import QuoteStore
@@ -44,12 +45,7 @@ def _repaints(
 def measure(app: QApplication, workload: Workload, seconds: float = 3.0) -> dict[str, float]:
     store = QuoteStore()
     store.apply_batch(workload.batch(0, min(len(workload), CHUNK)))
-    model = WatchlistModel(store, clock=time.time)
-    model.set_symbols(workload.symbols)
-    view = WatchlistView(model)
-    view.resize(1200, 800)
-    view.show()
-    app.processEvents()
+    model, view = shown_watchlist(app, store, workload.symbols)
     idle = _repaints(app, model, view, workload.symbols, seconds)
 
     stop = threading.Event()
