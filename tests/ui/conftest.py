@@ -11,6 +11,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.app import build_window
+from desktop.core.alerts.engine import AlertEngine
+from desktop.storage.alerts import AlertRepository
+from desktop.storage.database import OpenedDatabase, open_database
+from desktop.storage.writer import BackgroundWriter
+from desktop.ui.alerts_controller import AlertsController
+from desktop.ui.alerts_panel import AlertsPanel
 from desktop.ui.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
@@ -46,3 +52,15 @@ def make_window(qtbot: QtBot) -> Iterator[MakeWindow]:
 def replayed(window: MainWindow) -> bool:
     """The replay has played to its end and every quote it sent went through the pipeline."""
     return window.feeds.replay.finished and not window.driver.pipeline.pending()
+
+
+def alerts_on(disk: Path, qtbot: QtBot) -> tuple[OpenedDatabase, BackgroundWriter, AlertsController, AlertsPanel]:
+    """The alerts panel over a database on `disk`, as the window builds it."""
+    path = disk / "tickerdesk.db"
+    opened = open_database(path)
+    writer = BackgroundWriter(path)
+    controller = AlertsController(AlertEngine(), AlertRepository(opened.connection), writer)
+    panel = AlertsPanel(controller, lambda _s: None)
+    qtbot.addWidget(panel)
+    panel.show()
+    return opened, writer, controller, panel

@@ -11,22 +11,20 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.core.alerts.engine import AlertEngine, AlertFire
+from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import Condition
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
 from desktop.services.pipeline import QuotePipeline
-from desktop.storage.alerts import AlertRepository, StoredFire
-from desktop.storage.database import open_database
-from desktop.storage.writer import BackgroundWriter
-from desktop.ui.alerts_controller import AlertsController
-from desktop.ui.alerts_panel import LOG_MS, AlertsPanel
+from desktop.storage.alerts import StoredFire
+from desktop.ui.alerts_panel import LOG_MS
 from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.pipeline_driver import FLUSH_INTERVAL_MS, PipelineDriver
 from desktop.ui.steady_label import SteadyLabel
 from desktop.ui.watchlist_model import SPARKS_PER_REPAINT, Column, WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView
 
+from .conftest import alerts_on
 from .test_charts import filled_store
 from .test_watchlist_model import T0
 
@@ -158,13 +156,7 @@ def test_trend_lines_are_drawn_when_due_and_copied_in_between(qtbot: QtBot) -> N
 
 def test_a_burst_of_fires_reaches_the_log_in_few_steps(qtbot: QtBot, tmp_path: Path) -> None:
     """Each new row shifts the whole log: in a burst, rows come in at most every LOG_MS; a lone fire at once."""
-    path = tmp_path / "tickerdesk.db"
-    opened = open_database(path)
-    writer = BackgroundWriter(path)
-    controller = AlertsController(AlertEngine(), AlertRepository(opened.connection), writer)
-    panel = AlertsPanel(controller, lambda _s: None)
-    qtbot.addWidget(panel)
-    panel.show()
+    opened, writer, controller, panel = alerts_on(tmp_path, qtbot)
     inserts: list[int] = []
     panel.log_model.rowsInserted.connect(lambda _parent, first, last: inserts.append(last - first + 1))
     legs = (("IWM", 250.0), ("QQQ", 600.0))

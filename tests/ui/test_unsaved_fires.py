@@ -8,34 +8,19 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.core.alerts.engine import AlertEngine, AlertFire
+from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import Condition
 from desktop.storage.alerts import AlertRepository
-from desktop.storage.database import OpenedDatabase, open_database
-from desktop.storage.writer import BackgroundWriter
 from desktop.ui.alert_models import LogColumn
-from desktop.ui.alerts_controller import AlertsController
-from desktop.ui.alerts_panel import AlertsPanel
 
 from ..disks import fill, small_tmpfs
+from .conftest import alerts_on
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     with small_tmpfs(tmp_path / "disk", "512k") as disk:
         yield disk
-
-
-def alerts_on(disk: Path, qtbot: QtBot) -> tuple[OpenedDatabase, BackgroundWriter, AlertsController, AlertsPanel]:
-    """The alerts panel over a database on `disk`, as the window builds it."""
-    path = disk / "tickerdesk.db"
-    opened = open_database(path)
-    writer = BackgroundWriter(path)
-    controller = AlertsController(AlertEngine(), AlertRepository(opened.connection), writer)
-    panel = AlertsPanel(controller, lambda _s: None)
-    qtbot.addWidget(panel)
-    panel.show()
-    return opened, writer, controller, panel
 
 
 TITLE = "IWM − QQQ qtd crosses above 1.5 " + "·" * 300  # long titles: a burst that needs many pages
