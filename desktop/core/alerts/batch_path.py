@@ -16,14 +16,12 @@ from desktop.core.alerts.fires import AlertFire, RuleState, emit
 from desktop.core.alerts.measure import bases, bounds, measure, reported
 from desktop.core.alerts.past_closes import PastCloses
 from desktop.core.alerts.rules import AlertRule, AlertType
-from desktop.core.alerts.settle_many import settle_many
+from desktop.core.alerts.settle_many import Points, SymbolSpans, settle_many
 from desktop.core.alerts.tracks import SymbolTrack
 from desktop.core.bars import SessionClock
 from desktop.core.batch import TickBatch
 from desktop.core.prices import FloatArray
 from desktop.core.quote import Quote
-
-Points = dict[str, tuple[np.ndarray, FloatArray]]  # symbol -> (steps it takes part in, its price after each)
 
 
 class BatchPath:
@@ -35,7 +33,6 @@ class BatchPath:
     _by_symbol: dict[str, list[int]]
     _session_of: SessionClock
     _past: PastCloses
-    _spans: dict[str, tuple[float, float, float, int, int]]  # during a batch: see _span
     newest: float | None
     ignored: int
 
@@ -72,11 +69,10 @@ class BatchPath:
                 points[symbol] = (ends[last_in_step], prices[rows[last_in_step]])
         candidates = sorted({k for s in rows_of for k in self._by_symbol.get(s, ())})
         found: list[tuple[int, int, AlertFire]] = []
-        self._spans = {}
+        spans = SymbolSpans(points, self._tracks, n)
         # Most rules cannot fire in most batches: those of the simple kinds are settled together first.
-        for k in settle_many(self._rules, self._states, self._tracks, self._past, candidates, points, times, session):
-            self._evaluate_batch(k, points, times, session, found)
-        self._spans = {}
+        for k in settle_many(self._rules, self._states, self._tracks, self._past, candidates, spans, times, session):
+            self._evaluate_batch(k, points, spans, times, session, found)
         for symbol, rows in rows_of.items():
             last = int(rows[-1])
             prev = float(batch.prev_close[last])
@@ -114,7 +110,13 @@ class BatchPath:
         return np.where(k >= 0, after[np.maximum(k, 0)], before)
 
     def _evaluate_batch(
-        self, k: int, points: Points, times: FloatArray, session: int, found: list[tuple[int, int, AlertFire]]
+        self,
+        k: int,
+        points: Points,
+        spans: SymbolSpans,
+        times: FloatArray,
+        session: int,
+        found: list[tuple[int, int, AlertFire]],
     ) -> None:
         rule = self._rules[k]
         if not rule.enabled:
@@ -125,7 +127,7 @@ class BatchPath:
             return
         if base is None:
             return  # a leg or a base not known yet: the value is undefined, nothing to evaluate
-        settled = self._settled_without_firing(rule, points, times, base)
+        settled = self._settled_without_firing(rule, spans, times, base)
         if settled is not None:
             state = self._states[rule.id]
             state.prev, state.prev_time = settled
@@ -165,24 +167,8 @@ class BatchPath:
         state.prev = float(values[last_j])
         state.prev_time = float(times[at[last_j]])
 
-    def _span(self, symbol: str, points: Points, before: float) -> tuple[float, float, float, int, int] | None:
-        """(lowest, highest price including the one before the batch, last price, first and last step) of
-        `symbol` in this batch, worked out once per batch for all the rules on it."""
-        mine = points.get(symbol)
-        if mine is None:
-            return None
-        cached = self._spans.get(symbol)
-        if cached is None:
-            steps, after = mine
-            cached = (
-                min(float(after.min()), before), max(float(after.max()), before), float(after[-1]),
-                int(steps[0]), int(steps[-1]),
-            )  # fmt: skip
-            self._spans[symbol] = cached
-        return cached
-
     def _settled_without_firing(
-        self, rule: AlertRule, points: Points, times: FloatArray, base: tuple[float, ...]
+        self, rule: AlertRule, spans: SymbolSpans, times: FloatArray, base: tuple[float, ...]
     ) -> tuple[float, float] | None:
         """The cheap path for most rules in most batches: when the level lies outside every value the rule
         can take in this batch (bounded from its legs' price ranges), nothing can fire. Returns the rule's
@@ -198,7 +184,7 @@ class BatchPath:
             track = self._tracks.get(symbol)
             if track is None:
                 return None
-            span = self._span(symbol, points, track.last)
+            span = spans.span(symbol)
             if span is None:
                 ranges.append((track.last, track.last))
                 lasts.append(track.last)

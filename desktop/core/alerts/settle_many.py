@@ -47,8 +47,16 @@ class SymbolSpans:
             self.low = self.high = self.last = np.empty(0)
             self.first = self.final = np.empty(0, dtype=np.int64)
         self.index = {s: k for k, s in enumerate(names)}
+        self._in_batch = len(names)
         self._quiet: list[float] = []  # last prices of legs without ticks in the batch
         self._count = count
+
+    def span(self, symbol: str) -> tuple[float, float, float, int, int] | None:
+        """(low, high, last, first step, last step) of a symbol with ticks in the batch; None without."""
+        k = self.index.get(symbol)
+        if k is None or k >= self._in_batch:
+            return None
+        return float(self.low[k]), float(self.high[k]), float(self.last[k]), int(self.first[k]), int(self.final[k])
 
     def of(self, symbol: str, tracks: dict[str, SymbolTrack]) -> int:
         """The symbol's index (legs without ticks get one past the batch's symbols)."""
@@ -78,13 +86,12 @@ def settle_many(
     tracks: dict[str, SymbolTrack],
     past: PastCloses,
     candidates: list[int],
-    points: Points,
+    spans: SymbolSpans,
     times: FloatArray,
     session: int,
 ) -> list[int]:
     """Settle the candidates (indices into `rules`) that cannot fire in this batch; return the others."""
     rest: list[int] = []
-    spans = SymbolSpans(points, tracks, len(times))
     picked: list[int] = []
     kind_of: list[int] = []
     leg_a: list[int] = []
