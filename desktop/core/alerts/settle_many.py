@@ -105,8 +105,8 @@ def settle_many(
         rule = rules[k]
         code = KINDS.get(rule.type)
         state = states[rule.id]
-        unknown = state.prev is None or state.prev_time is None
-        if code is None or not rule.enabled or rule.expires is not None or unknown:
+        prev, prev_time = state.prev, state.prev_time
+        if code is None or not rule.enabled or rule.expires is not None or prev is None or prev_time is None:
             rest.append(k)
             continue
         symbols = rule.symbols
@@ -123,8 +123,8 @@ def settle_many(
         leg_b.append(spans.of(symbols[1], tracks) if len(symbols) > 1 else 0)
         base_a.append(base[0] if base else 1.0)
         base_b.append(base[1] if len(base) > 1 else 1.0)
-        prevs.append(float(state.prev or 0.0))
-        prev_times.append(float(state.prev_time or 0.0))
+        prevs.append(prev)
+        prev_times.append(prev_time)
         levels.append(rule.level)
     if not picked:
         return rest
@@ -137,8 +137,8 @@ def settle_many(
     lo = _measure(kind, low[a], high[b], ba, bb)
     hi = _measure(kind, high[a], low[b], ba, bb)
     now = _measure(kind, last[a], last[b], ba, bb)
-    prev = np.array(prevs)
-    lo, hi = np.minimum(lo, prev), np.maximum(hi, prev)
+    before = np.array(prevs)  # each rule's last value, which the bounds take in
+    lo, hi = np.minimum(lo, before), np.maximum(hi, before)
     level = np.array(levels)
     slack = 1e-9 * np.maximum(1.0, np.abs(level))
     first_step = np.where(two, np.minimum(first[a], first[b]), first[a])
