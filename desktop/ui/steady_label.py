@@ -9,8 +9,10 @@ Text too long for the width is elided, with the whole of it in the tooltip.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtGui import QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 PADDING = 4  # pixels each side, like a status bar label's
@@ -34,9 +36,10 @@ class SteadyLabel(QWidget):
             self.update()
 
     def sizeHint(self) -> QSize:
-        metrics = self.fontMetrics()
-        width = metrics.horizontalAdvance(self._widest) + 2 * PADDING if self._widest else 0
-        return QSize(width, metrics.height() + 2)
+        # The text's true width: the rounded whole-pixel advance can be a fraction short, and eliding
+        # then cut "clock" off "replay clock".
+        width = math.ceil(QFontMetricsF(self.font()).horizontalAdvance(self._widest)) + 2 * PADDING + 1
+        return QSize(width if self._widest else 0, self.fontMetrics().height() + 2)
 
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()

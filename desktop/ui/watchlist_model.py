@@ -493,7 +493,8 @@ class WatchlistModel(QAbstractTableModel):
         return changed
 
     def _spark_due(self, symbol: str, now: float) -> bool:
-        """Whether the trend cell may be redrawn now; if not, it is marked to be redrawn later."""
+        """Whether the trend cell may be redrawn now (then its series is taken for it to show); if not, it
+        is marked to be redrawn later."""
         if self._spark_budget > 0 and now - self._spark_painted.get(symbol, float("-inf")) >= SPARK_REPAINT_S:
             self._spark_budget -= 1
             self._spark_painted[symbol] = now

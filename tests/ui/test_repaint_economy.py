@@ -220,3 +220,23 @@ def test_a_burst_over_many_rows_is_announced_in_blocks(qtbot: QtBot) -> None:
     sparks = {r for top, bottom, first, _ in announced if first == Column.TREND for r in range(top, bottom + 1)}
     assert 0 < len(sparks) <= SPARKS_PER_REPAINT  # every row's came due at once: a few now, the rest later
     assert model.data(model.index(0, Column.LAST)) == "11.00"
+
+
+def test_steady_label_fits_a_text_like_its_widest(qtbot: QtBot) -> None:
+    """Sized from `widest`, the label shows any text of the same shape whole (a fraction of a pixel short
+    elided "replay clock" in the status bar)."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    row = QHBoxLayout(window)
+    row.addStretch(1)
+    label = SteadyLabel(widest="newest quote 8888-88-88 88:88:88 EDT · replay clock")
+    row.addWidget(label)
+    window.resize(1600, 40)
+    window.show()
+    qtbot.waitExposed(window)
+    replay = "newest quote 2026-07-02 16:00:00 EDT · replay clock"
+    live = "newest quote 2026-11-26 20:58:57 EST · 0s old"
+    for text in (replay, live):
+        label.setText(text)
+        label.grab()
+        assert label.toolTip() == "", text  # not elided
