@@ -127,3 +127,22 @@ def test_no_rule_text_is_evaluated() -> None:
         rule_from_dict({"type": "price", "symbol": "__import__('os')", "condition": "above", "level": 1})
     with pytest.raises(RuleError):
         rule_from_dict({"type": "price", "symbol": "X", "condition": "above", "level": "1+1"})
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ('[[alert]]\nid = "x"\ntype = "price"\nsymbol = "A"\ncondition = "above"\nlevel = 1\n', "toml"),
+        ('[[rules]]\nid = "x"\ntype = "price"\nsymbol = "A"\ncondition = "above"\nlevel = 1\n', "toml"),
+        (ROTATION_TOML + '\n[[alert]]\nid = "x"\n', "toml"),
+        ('{"rules": [{"type": "price", "symbol": "A", "condition": "above", "level": 1}]}', "json"),
+    ],
+)
+def test_misspelt_top_level_key_is_refused_not_read_as_no_rules(text: str, fmt: str) -> None:
+    with pytest.raises(RuleFileError, match=r"unknown top-level key '(alert|rules)' \(rules go in"):
+        parse_rules(text, fmt)
+
+
+def test_an_empty_file_holds_no_rules() -> None:
+    assert parse_rules("", "toml") == [] and parse_rules("alerts = []\n", "toml") == []
+    assert parse_rules("[]", "json") == [] and parse_rules('{"alerts": []}', "json") == []

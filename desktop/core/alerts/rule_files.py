@@ -25,14 +25,11 @@ def parse_rules(text: str, fmt: str, progress: Progress | None = None) -> list[A
     (the text itself is read in one go: half the bar)."""
     items: Any
     try:
-        if fmt == "toml":
-            items = tomllib.loads(text).get("alerts", [])
-        else:
-            items = json.loads(text)
-            if isinstance(items, dict):
-                items = items.get("alerts", [])
+        items = tomllib.loads(text) if fmt == "toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise RuleFileError(f"not valid {fmt.upper()}: {exc}") from None
+    if isinstance(items, dict):
+        items = _alerts_of(items, fmt)
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise RuleFileError("expected a list of rules ([[alerts]] tables in TOML, an array in JSON)")
     report(progress, 0.5)
@@ -47,6 +44,17 @@ def parse_rules(text: str, fmt: str, progress: Progress | None = None) -> list[A
     except RuleError as exc:
         raise RuleFileError(str(exc)) from None
     return rules
+
+
+def _alerts_of(document: dict[str, Any], fmt: str) -> Any:
+    """The document's `alerts`; any other top-level key is refused, so that a misspelt `[[alert]]` is not
+    read as a file of no rules."""
+    others = sorted(str(key) for key in document if key != "alerts")
+    if others:
+        where = "[[alerts]] tables" if fmt == "toml" else 'an "alerts" array'
+        raise RuleFileError(f"unknown top-level {'key' if len(others) == 1 else 'keys'} "
+                            f"{', '.join(repr(k) for k in others)[:120]} (rules go in {where})")  # fmt: skip
+    return document.get("alerts", [])
 
 
 def format_of(path: Path) -> str:
