@@ -9,15 +9,18 @@ the same time twice with different prices (the same row twice is kept once).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from desktop.core.csv_stamps import as_array, line_starts, utc_seconds
 from desktop.core.price_types import PRICE_COLUMNS, BoolArray, FloatArray, IntArray, PriceFileError
 
 CHUNK_ROWS = 250_000
+PLAIN_MAX_BYTES = 64 << 20  # larger files are read in chunks (bounded memory) rather than at once
 SNIFF_BYTES = 65_536
 FIRST_YEAR, LAST_YEAR = 1970, 2200
 NEW_YORK = "America/New_York"
@@ -60,6 +63,11 @@ def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | 
 
     daily = header[0] == "Date"
     stamp = header[0]
+    plain = None if daily else _plain_intraday(path, pd)
+    if plain is not None:
+        if rows_read is not None:
+            rows_read(len(plain))
+        return daily, _unique_times(path, plain, daily)
     try:
         try:
             numbers = {stamp: str, **dict.fromkeys(PRICE_COLUMNS, "float64")}
@@ -99,11 +107,14 @@ def _read_chunks(
 
 
 def _chunk_bars(path: Path, chunk: Any, stamp: str, daily: bool, first_line: int, pd: Any) -> FloatArray:
-    frame = chunk
-    text = frame[stamp].fillna("")
+    text = chunk[stamp].fillna("")
     line = np.arange(first_line, first_line + len(text))
-    times = _times(path, text, daily, line, pd)
-    numbers = np.empty((len(text), 6))
+    return _checked_bars(path, chunk, _times(path, text, daily, line, pd), line, pd)
+
+
+def _checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: Any) -> FloatArray:
+    """n x 6 rows of times and the frame's price columns; rows with no Close left out, bad values refused."""
+    numbers = np.empty((len(times), 6))
     numbers[:, 0] = times
     for k, name in enumerate(PRICE_COLUMNS, start=1):
         column = frame[name]
@@ -129,6 +140,38 @@ def _chunk_bars(path: Path, chunk: Any, stamp: str, daily: bool, first_line: int
         raise PriceFileError(f"{path}, line {line[row]}: Volume {volume[row]:g} is negative")
     kept: FloatArray = numbers[~np.isnan(close)]  # rows with no Close (holidays in some exports) are skipped
     return kept
+
+
+def _plain_intraday(path: Path, pd: Any) -> FloatArray | None:
+    """An intraday file read with its times taken straight from its bytes (see core.csv_stamps), or None
+    when the file is not plain enough for that (or too large to hold at once): it is then read in chunks."""
+    try:
+        if path.stat().st_size > PLAIN_MAX_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    raw = as_array(data)
+    starts = line_starts(raw)
+    if starts is None:
+        return None
+    parts = [
+        utc_seconds(raw, starts[k : k + CHUNK_ROWS], (FIRST_YEAR, LAST_YEAR)) for k in range(0, len(starts), CHUNK_ROWS)
+    ]
+    if any(part is None for part in parts):
+        return None
+    times = np.concatenate([part for part in parts if part is not None])
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), encoding="utf-8-sig", usecols=list(PRICE_COLUMNS),
+            dtype=dict.fromkeys(PRICE_COLUMNS, "float64"), skipinitialspace=True, na_values=["None"], engine="c",
+            skip_blank_lines=True,
+        )  # fmt: skip
+    except (ValueError, pd.errors.ParserError, OverflowError, UnicodeDecodeError):
+        return None  # the chunked reading finds the line and says what is wrong
+    if len(frame) != len(times):
+        return None
+    return _checked_bars(path, frame, times, np.arange(2, len(times) + 2), pd)
 
 
 def _times(path: Path, text: Any, daily: bool, line: IntArray, pd: Any) -> FloatArray:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Generator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import TextIO
 import numpy as np
 
 from desktop import logs
+from desktop.core.file_readers import read_in_order
 from desktop.core.price_csv import check_text_file, read_bars
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 from desktop.core.progress import Progress, report
@@ -290,25 +293,42 @@ def load_prices(
         else:
             raise PriceFileError(f"{path}: no such file or folder")
     sizes = [_size(file) for file in files]
-    total, done = max(1, sum(sizes)), 0
     series: dict[str, PriceSeries] = {}
+    with closing(_read_files(files, sizes, cache_dir, progress)) as contents:
+        for file, one_file in zip(files, contents, strict=True):
+            for symbol, one in one_file.items():
+                if symbol in series:
+                    raise PriceFileError(f"{file}: symbol {symbol} is given twice")
+                series[symbol] = one
+    report(progress, 1.0)
+    return series
+
+
+PARALLEL_FROM_BYTES = 8 << 20  # smaller loads (the bundled data, the replay's cached arrays) stay on one thread
+
+
+def _read_files(
+    files: list[Path], sizes: list[int], cache_dir: Path | None, progress: Progress | None
+) -> Generator[dict[str, PriceSeries], None, None]:
+    """Each file's series by symbol, in the files' order; large loads on several threads."""
+
+    def read(file: Path, within: Progress | None) -> dict[str, PriceSeries]:
+        if is_recording(file):
+            return read_recording(file)
+        single = read_cached(file, cache_dir, within)
+        return {single.symbol: single}
+
+    if len(files) > 1 and sum(sizes) >= PARALLEL_FROM_BYTES:
+        yield from read_in_order(files, sizes, read, progress)
+        return
+    total, done = max(1, sum(sizes)), 0
     for file, size in zip(files, sizes, strict=True):
         report(progress, done / total)
         within = None
         if progress is not None:
             within = lambda share, done=done, size=size: progress((done + share * size) / total)  # noqa: E731
-        contents = (
-            read_recording(file)
-            if is_recording(file)
-            else {(single := read_cached(file, cache_dir, within)).symbol: single}
-        )
-        for symbol, one in contents.items():
-            if symbol in series:
-                raise PriceFileError(f"{file}: symbol {symbol} is given twice")
-            series[symbol] = one
+        yield read(file, within)
         done += size
-    report(progress, 1.0)
-    return series
 
 
 def _estimated_rows(path: Path) -> int:
