@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 
 from desktop.core.batch import CodedSymbols, TickBatch
-from desktop.core.prices import PriceSeries, session_ordinals
+from desktop.core.prices import PriceSeries
 from desktop.core.quote import Quote
 from desktop.core.sessions import MarketSession, market_session, session_date
 
@@ -49,15 +49,18 @@ class ReplayTimeline:
         self.series = series
         symbols = list(series)
         times = np.concatenate([series[s].times for s in symbols])
-        owner = np.concatenate([np.full(len(series[s]), k) for k, s in enumerate(symbols)])
-        rows = np.concatenate([np.arange(len(series[s])) for s in symbols])
+        owner = np.concatenate([np.full(len(series[s]), k, dtype=np.int32) for k, s in enumerate(symbols)])
+        rows = np.concatenate([np.arange(len(series[s]), dtype=np.int32) for s in symbols])
         order = np.argsort(times, kind="stable")
         self._symbols = symbols
+        self._order = order
         self._owner = owner[order]
         self._row = rows[order]
         sorted_times = times[order]
         self._sorted_times = sorted_times
-        self.step_times, self._step_start = np.unique(sorted_times, return_index=True)
+        # Steps start where the sorted time changes (np.unique would sort the sorted times again).
+        self._step_start = np.flatnonzero(np.r_[True, sorted_times[1:] != sorted_times[:-1]])
+        self.step_times = sorted_times[self._step_start]
         self._step_end = np.r_[self._step_start[1:], len(sorted_times)]
         self.daily = all(s.daily for s in series.values())
 
@@ -90,7 +93,8 @@ class ReplayTimeline:
         prevs = {s: self.series[s].prev_close for s in self._symbols}
         times = self._sorted_times
         limit = len(times) if end is None else int(np.searchsorted(times, end, side="right"))
-        sessions = session_ordinals(times[:limit])
+        # Each row's session, as its series worked it out when it was read.
+        sessions = np.concatenate([self.series[s].session for s in self._symbols])[self._order[:limit]]
         cuts = np.r_[0, np.flatnonzero(np.diff(sessions)) + 1, limit]
         for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
             owner, row = self._owner[a:b], self._row[a:b]
