@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from desktop.config import HOME_ENV
@@ -108,6 +109,24 @@ def test_a_bad_price_cache_entry_is_discarded_and_rebuilt(tmp_path: Path, damage
     again = read_cached(source, cache)
     assert list(again.close) == list(first.close)
     assert entry.stat().st_size > 300, "the entry was written again"
+
+
+def test_a_price_cache_entry_follows_its_file_and_leaves_other_symbols_alone(tmp_path: Path) -> None:
+    folder, cache = tmp_path / "prices", tmp_path / "cache"
+    folder.mkdir()
+    text = (bundled_daily_dir() / "SPY.csv").read_text()
+    for name in ("BRK", "BRK-B"):
+        (folder / f"{name}.csv").write_text(text)
+        read_cached(folder / f"{name}.csv", cache)
+    cache.joinpath("BRK-100-200.npz").write_bytes(b"an entry in the format of an older version")
+    (folder / "BRK.csv").write_text(text + "2026-12-31,1,1,1,1,1\n")
+    changed = read_cached(folder / "BRK.csv", cache)
+    assert changed.close[-1] == 1.0
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        [_cache_file(folder / "BRK.csv", cache).name, _cache_file(folder / "BRK-B.csv", cache).name]
+    )
+    again = read_cached(folder / "BRK.csv", cache)
+    assert again.daily and np.array_equal(again.times, changed.times) and again.session.dtype == np.int64
 
 
 @pytest.fixture
