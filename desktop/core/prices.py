@@ -19,7 +19,6 @@ from typing import TextIO
 import numpy as np
 
 from desktop import logs
-from desktop.core.file_readers import read_in_order
 from desktop.core.price_csv import check_text_file, read_bars
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 from desktop.core.progress import Progress, report
@@ -335,6 +334,8 @@ def _read_files(
         return {single.symbol: single}
 
     if len(files) > 1 and sum(sizes) >= PARALLEL_FROM_BYTES:
+        from desktop.core.file_readers import read_in_order  # threads (concurrent.futures) only when needed
+
         yield from read_in_order(files, sizes, read, progress)
         return
     total, done = max(1, sum(sizes)), 0
