@@ -23,6 +23,11 @@ RULES = [
     {"id": "t1", "type": "trend", "symbol": "QQQ", "ma": 5, "condition": "crosses_above", "level": 0},
     {"id": "z1", "type": "zscore", "a": "QQQ", "b": "SPY", "lookback": 10, "condition": "crosses_above", "level": 0},
     {"id": "q1", "type": "quadrant", "symbol": "QQQ", "ma": 5, "momentum": 2, "quadrant": "leading"},
+    {"id": "q2", "type": "quadrant", "symbol": "SPY", "benchmark": "QQQ", "ma": 4, "momentum": 2,
+     "quadrant": "lagging"},
+    {"id": "q3", "type": "quadrant", "symbol": "QQQ", "ma": 3, "momentum": 1, "quadrant": "weakening"},
+    {"id": "q4", "type": "quadrant", "symbol": "SPY", "benchmark": "QQQ", "ma": 8, "momentum": 3,
+     "quadrant": "improving", "cooldown": "1h"},
     {"id": "x1", "type": "price", "symbol": "SPY", "condition": "crosses_below", "level": 745,
      "expires": "2026-06-15T12:00:00-04:00"},
 ]  # fmt: skip
@@ -46,6 +51,7 @@ def test_session_batches_fire_exactly_as_the_per_tick_engine(intraday_dir: Path)
         per_tick += [f for f in fires if t >= start]
     # (the stocks have five sessions of 5-minute bars, SPY and QQQ sixty)
     assert {f.rule_id for f in per_tick} >= {"p1", "c1", "s1", "r1", "t1", "z1", "q1"}  # every type fires
+    assert {f.rule_id for f in per_tick} >= {"q2", "q3", "q4"}  # every quadrant (the batch path's shortcut)
     assert [(f.rule_id, f.time, f.value, f.momentum, f.disabled_rule) for f in batched] == [
         (f.rule_id, f.time, f.value, f.momentum, f.disabled_rule) for f in per_tick
     ]

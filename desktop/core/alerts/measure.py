@@ -78,10 +78,13 @@ def rotation(rs: Number, base: tuple[float, ...]) -> tuple[Number, Number]:
     return ratio, 100.0 * ratio / ratio_then
 
 
+_CODES = tuple(q.code for q in Quadrant)  # leading, weakening, lagging, improving
+
+
 def quadrant_code(ratio: Number, momentum: Number) -> Number:
     """Leading (ratio and momentum >= 100), weakening (ratio only), lagging (neither), improving (momentum
     only), as Quadrant codes."""
-    leading, weakening, lagging, improving = (q.code for q in Quadrant)
+    leading, weakening, lagging, improving = _CODES
     if isinstance(ratio, float):
         if ratio >= 100.0:
             return leading if momentum >= 100.0 else weakening

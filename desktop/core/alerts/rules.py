@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from desktop.core.alerts.durations import format_duration, parse_duration
@@ -131,8 +132,8 @@ class AlertRule:
         """What the rule's value depends on: a change here makes its previous value meaningless."""
         return (self.type, self.symbols, self.window, self.ma, self.lookback, self.momentum)
 
-    @property
-    def title(self) -> str:
+    @cached_property
+    def title(self) -> str:  # every fire carries it: worked out once per rule (a rule never changes)
         return self.name or self.describe()
 
     def describe(self) -> str:
