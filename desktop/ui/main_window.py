@@ -49,7 +49,7 @@ from desktop.ui.window_layout import LayoutPersistence
 from desktop.ui.window_menus import Menus
 from desktop.ui.window_recording import Recording
 from desktop.ui.window_replay_controls import ReplayControls
-from desktop.ui.window_status import NO_QUOTES, StatusArea
+from desktop.ui.window_status import StatusArea
 from desktop.ui.window_watchlist_editing import WatchlistEditing
 from desktop.ui.window_watchlists import WatchlistTabs
 
@@ -390,8 +390,7 @@ class MainWindow(
         if self._charts is not None:
             self._charts.symbols_changed(changed)
         self.alerts_panel.refresh()
-        if self.newest_label.text() == NO_QUOTES:
-            self._show_newest()  # the first quotes at once; after them the status bar's clock ticks each second
+        self.follow_newest()
         self.show_snapshot_progress()
 
     # -- theme, layout --------------------------------------------------------------------------

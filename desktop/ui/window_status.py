@@ -21,6 +21,10 @@ from desktop.ui.window_parts import WindowParts
 log = logs.ui
 SNAPSHOT_JOB = "first-quotes"
 NO_QUOTES = "no quotes yet"
+# The newest-quote label follows the one-second tick while quotes creep forward (a live stream), but is
+# shown at once when they jump this far (a replay's step, the first quotes after a gap): otherwise it
+# trailed a replay's rows by a step.
+NEWEST_JUMP_S = 60.0
 
 
 class StatusArea(WindowParts):
@@ -39,6 +43,7 @@ class StatusArea(WindowParts):
         # These two change every second: labels whose size does not follow their text (see SteadyLabel).
         self.rate_label = SteadyLabel("0 quotes/s", widest="888,888 quotes/s")
         self.newest_label = SteadyLabel(NO_QUOTES, widest="newest quote 8888-88-88 88:88:88 EDT · replay clock")
+        self._newest_shown: float | None = None
         self.market_label = QLabel()  # live sources only: "Market closed · opens Mon 09:30 ET"
         self.market_label.setVisible(False)
         self.busy_bar = BusyBar()  # background work: importing rules, the first quotes of a live watchlist
@@ -122,8 +127,16 @@ class StatusArea(WindowParts):
         self._show_newest()
         self._show_market_state()
 
+    def follow_newest(self) -> None:
+        """After a flush: the newest quote's label, when it is missing or the quotes jumped (see NEWEST_JUMP_S)."""
+        newest = self.store.newest_time()
+        shown = self._newest_shown
+        if newest is not None and (shown is None or abs(newest - shown) >= NEWEST_JUMP_S):
+            self._show_newest()
+
     def _show_newest(self) -> None:
         newest = self.store.newest_time()
+        self._newest_shown = newest
         if newest is None:
             self.newest_label.setText(NO_QUOTES)
         else:

@@ -282,3 +282,33 @@ def test_settings_dialog_applies_and_keeps_the_preferences(qtbot: QtBot, make_wi
     again = make_window(run=False)
     assert again.feeds.replay_start_date() == date(2026, 3, 2), "replays start where the settings say"
     assert again.theme_mode is ThemeMode.DARK
+
+
+def test_the_newest_quote_label_keeps_up_with_a_replay_and_ticks_with_a_stream(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    from desktop.core.quote import Quote
+    from desktop.core.sessions import to_new_york
+
+    window = make_window(speed=0.0, start=date(2026, 6, 1))
+    behind: list[str] = []
+
+    def check(_changed: set[str], _count: int) -> None:  # runs after the window's own handler of the flush
+        newest = window.store.newest_time()
+        assert newest is not None
+        if to_new_york(newest).strftime("%Y-%m-%d") not in window.newest_label.text():
+            behind.append(window.newest_label.text())
+
+    window.driver.quotes_applied.connect(check)
+    qtbot.waitUntil(lambda: window.feeds.replay.finished and not window.driver.pipeline.pending(), timeout=20_000)
+    assert not behind, f"the label trailed the replay: {behind[:3]}"
+
+    window.feeds.stop()  # now quotes a second apart, as a stream sends them: the label follows the 1 Hz tick
+    shown = window.newest_label.text()
+    newest = window.store.newest_time()
+    assert newest is not None
+    flushed: list[int] = []
+    window.driver.quotes_applied.connect(lambda _changed, count: flushed.append(count))
+    window.driver.pipeline.push([Quote("SPY", 700.0, newest + 1, source="test")])
+    qtbot.waitUntil(lambda: bool(flushed), timeout=2_000)
+    assert window.newest_label.text() == shown
