@@ -20,6 +20,10 @@ from desktop.core.csv_stamps import as_array, line_starts, utc_seconds
 from desktop.core.price_types import PRICE_COLUMNS, BoolArray, FloatArray, IntArray, PriceFileError
 
 CHUNK_ROWS = 250_000
+# How pandas reads a price file, in chunks or (a plain intraday file) at once.
+READ_OPTIONS: dict[str, Any] = {
+    "encoding": "utf-8-sig", "skipinitialspace": True, "na_values": ["None"], "engine": "c", "skip_blank_lines": True,
+}  # fmt: skip
 PLAIN_MAX_BYTES = 64 << 20  # larger files are read in chunks (bounded memory) rather than at once
 SNIFF_BYTES = 65_536
 FIRST_YEAR, LAST_YEAR = 1970, 2200
@@ -94,10 +98,7 @@ def _read_chunks(
 ) -> list[FloatArray]:
     parts: list[FloatArray] = []
     first_line = 2
-    with pd.read_csv(
-        path, encoding="utf-8-sig", usecols=list(dtypes), dtype=dtypes, chunksize=CHUNK_ROWS,
-        skipinitialspace=True, na_values=["None"], engine="c", skip_blank_lines=True,
-    ) as reader:  # fmt: skip
+    with pd.read_csv(path, usecols=list(dtypes), dtype=dtypes, chunksize=CHUNK_ROWS, **READ_OPTIONS) as reader:
         for chunk in reader:
             parts.append(_chunk_bars(path, chunk, stamp, daily, first_line, pd))
             first_line += len(chunk)
@@ -162,11 +163,8 @@ def _plain_intraday(path: Path, pd: Any) -> FloatArray | None:
         return None
     times = np.concatenate([part for part in parts if part is not None])
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data), encoding="utf-8-sig", usecols=list(PRICE_COLUMNS),
-            dtype=dict.fromkeys(PRICE_COLUMNS, "float64"), skipinitialspace=True, na_values=["None"], engine="c",
-            skip_blank_lines=True,
-        )  # fmt: skip
+        numbers = dict.fromkeys(PRICE_COLUMNS, "float64")
+        frame = pd.read_csv(io.BytesIO(data), usecols=list(numbers), dtype=numbers, **READ_OPTIONS)
     except (ValueError, pd.errors.ParserError, OverflowError, UnicodeDecodeError):
         return None  # the chunked reading finds the line and says what is wrong
     if len(frame) != len(times):
