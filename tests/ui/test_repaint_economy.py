@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -118,6 +118,64 @@ def test_hidden_columns_are_not_announced_and_show_fresh(qtbot: QtBot) -> None:
     assert not announced & {Column.VOLUME, Column.YEAR_RANGE, Column.VOL_RATIO}
     view.setColumnHidden(Column.VOLUME, False)  # shown again: it reads the model as it is now
     assert model.data(model.index(0, Column.VOLUME)) == "2.00M"
+
+
+def test_a_quote_repaints_its_changed_cells_and_no_neighbour(qtbot: QtBot) -> None:
+    """A range's dataChanged makes the view repaint a rectangle a pixel wider and taller than the range,
+    painting the next row's cells and the next column's too: cells are announced one by one."""
+    store = QuoteStore()
+    names = ["AAA", "BBB", "CCC"]
+    for k, name in enumerate(names):
+        store.apply(Quote(name, 10.0 + k, T0, prev_close=9.0, volume=1e6))
+    model = WatchlistModel(store, clock=lambda: T0)
+    model.set_symbols(names)
+    view = WatchlistView(model)
+    qtbot.addWidget(view)
+    view.resize(1200, 300)
+    paints = EventCounter(QEvent.Type.Paint)
+    view.viewport().installEventFilter(paints)
+    model.quotes_changed(set(names))
+    model.flush_changes()
+    view.show()
+    qtbot.waitUntil(lambda: paints.count > 0)  # the whole table, shown
+    qtbot.wait(50)
+    painted: list[tuple[int, int]] = []
+    real_data = model.data
+
+    def data(index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole:
+            painted.append((index.row(), index.column()))
+        return real_data(index, role)
+
+    model.data = data  # type: ignore[method-assign]
+    store.apply(Quote("BBB", 11.5, T0 + 1, prev_close=9.0, volume=1e6))  # price moved, volume did not
+    model.quotes_changed({"BBB"})
+    model.flush_changes()
+    qtbot.waitUntil(lambda: bool(painted))
+    qtbot.wait(50)  # (any further paint the announcement caused)
+    cells = set(painted)
+    assert {(1, Column.LAST), (1, Column.CHANGE), (1, Column.CHANGE_PCT)} <= cells
+    assert {row for row, _ in cells} == {1}  # rows above and below untouched
+    assert (1, Column.VOLUME) not in cells and (1, Column.RANGE) not in cells
+    del model.data  # (no cycle keeping the model and its flash timer alive)
+
+
+def test_a_flash_ending_after_its_view_is_gone_is_quiet(qtbot: QtBot) -> None:
+    store = QuoteStore()
+    store.apply(Quote("AAA", 10.0, T0, prev_close=9.0))
+    model = WatchlistModel(store, clock=lambda: T0)
+    model.set_symbols(["AAA"])
+    view = WatchlistView(model)
+    model.quotes_changed({"AAA"})
+    store.apply(Quote("AAA", 10.5, T0 + 1, prev_close=9.0))
+    model.quotes_changed({"AAA"})
+    model.flush_changes()  # the price moved: its cells flash
+    gone: list[bool] = []
+    view.destroyed.connect(lambda: gone.append(True))
+    view.deleteLater()
+    qtbot.waitUntil(lambda: bool(gone))
+    with qtbot.waitSignal(model.dataChanged, timeout=3000):  # the flash ends, announced without the view
+        pass
 
 
 def test_trend_lines_are_drawn_when_due_and_copied_in_between(qtbot: QtBot) -> None:
