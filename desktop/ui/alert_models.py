@@ -7,6 +7,7 @@ import enum
 import io
 import json
 import time
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,11 @@ class RuleColumn(enum.IntEnum):
 
 
 RULE_HEADERS = ["On", "Rule", "Value", "To trigger", "State", "Fires", "Last fired"]
+# What quotes and fires change (the state's colour goes with its text), and what the clock alone does.
+LIVE_COLUMNS = (RuleColumn.VALUE, RuleColumn.DISTANCE, RuleColumn.STATE, RuleColumn.FIRES, RuleColumn.LAST)
+CLOCK_COLUMNS = (RuleColumn.STATE, RuleColumn.LAST)  # a cooldown ending, an expiry; "yesterday" at midnight
+# Up to this many rules to refresh, their cells are compared (~10 us each) and only the changed repainted.
+COMPARE_UP_TO = 200
 
 
 class AlertRulesModel(QAbstractTableModel):
@@ -87,11 +93,13 @@ class AlertRulesModel(QAbstractTableModel):
         self.controller = controller
         self.colors: Colors = LIGHT
         self._rules: list[AlertRule] = controller.rules
+        self._painted: dict[str, dict[int, object]] = {}  # rule id -> live column -> the text last announced
         controller.rules_changed.connect(self.reload)
 
     def reload(self) -> None:
         self.beginResetModel()
         self._rules = self.controller.rules
+        self._painted.clear()
         self.endResetModel()
 
     def rule_at(self, row: int) -> AlertRule | None:
@@ -189,14 +197,31 @@ class AlertRulesModel(QAbstractTableModel):
         enabled = Qt.CheckState(value) == Qt.CheckState.Checked
         return self.controller.set_enabled(rule.id, enabled)
 
-    def refresh_values(self) -> None:
-        """Live values move with every flush: repaint the value, distance, state and counts."""
-        if self._rules:
-            self.dataChanged.emit(
-                self.index(0, RuleColumn.VALUE),
-                self.index(len(self._rules) - 1, RuleColumn.LAST),
-                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole],
-            )
+    def refresh_values(self, symbols: AbstractSet[str] | None = None) -> None:
+        """Repaint the live cells whose text changed: of the rules over `symbols` (quotes came for them), or
+        the clock's columns of every rule (None). Cell by cell, as a range's dataChanged repaints a pixel
+        into the next row and column; with many rules the view repaints the visible rows instead of the
+        model comparing them all."""
+        rules = self._rules
+        columns = CLOCK_COLUMNS if symbols is None else LIVE_COLUMNS
+        rows = (
+            range(len(rules))
+            if symbols is None
+            else [k for k, r in enumerate(rules) if not symbols.isdisjoint(r.symbols)]
+        )
+        roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole]
+        if len(rows) > COMPARE_UP_TO:
+            self._painted.clear()
+            self.dataChanged.emit(self.index(0, LIVE_COLUMNS[0]), self.index(len(rules) - 1, LIVE_COLUMNS[-1]), roles)
+            return
+        for row in rows:
+            painted = self._painted.setdefault(rules[row].id, {})
+            for column in columns:
+                cell = self.createIndex(row, column)
+                text = self.data(cell)
+                if painted.get(column) != text:
+                    painted[column] = text
+                    self.dataChanged.emit(cell, cell, roles)
 
 
 class LogColumn(enum.IntEnum):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
@@ -180,7 +180,7 @@ class AlertsPanel(QWidget):
         self.log_view.setColumnHidden(LogColumn.DELIVERY, True)  # until a fire has a channel to go to
         controller.fires_saved_late.connect(self._saved_late)
         controller.unsaved_changed.connect(self._show_unsaved)
-        self._refresh: Coalescer[str] = Coalescer(REFRESH_MS, lambda _changed: self.rules_model.refresh_values(), self)
+        self._refresh: Coalescer[str] = Coalescer(REFRESH_MS, self.rules_model.refresh_values, self)
         self._log_pending: list[StoredFire] = []
         self._log_timer = QTimer(self)
         self._log_timer.setSingleShot(True)
@@ -402,6 +402,11 @@ class AlertsPanel(QWidget):
             return
         self.message.emit(f"Exported {count} fired alerts to {path.name}", False)
 
-    def refresh(self) -> None:
-        """Live values: repainted at most every 250 ms however fast quotes come."""
-        self._refresh.add()
+    def refresh(self, symbols: Iterable[str]) -> None:
+        """Quotes came for `symbols`: their rules' live values repaint at most every 250 ms however fast
+        quotes come."""
+        self._refresh.add(symbols)
+
+    def refresh_clock(self) -> None:
+        """Every second: what the clock alone changes (a cooldown ending, a rule expiring)."""
+        self.rules_model.refresh_values()

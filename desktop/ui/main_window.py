@@ -389,7 +389,7 @@ class MainWindow(
         self.model.quotes_changed(changed)
         if self._charts is not None:
             self._charts.symbols_changed(changed)
-        self.alerts_panel.refresh()
+        self.alerts_panel.refresh(changed)
         self.follow_newest()
         self.show_snapshot_progress()
 

@@ -123,6 +123,7 @@ class StatusArea(WindowParts):
 
     def _tick(self) -> None:
         self.model.refresh_ages()
+        self.alerts_panel.refresh_clock()
         self.show_rate()
         self._show_newest()
         self._show_market_state()

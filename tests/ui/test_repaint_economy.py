@@ -12,11 +12,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.alerts.engine import AlertFire
-from desktop.core.alerts.rules import Condition
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
 from desktop.services.pipeline import QuotePipeline
 from desktop.storage.alerts import StoredFire
+from desktop.ui.alert_models import RuleColumn
 from desktop.ui.alerts_panel import LOG_MS
 from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.pipeline_driver import FLUSH_INTERVAL_MS, PipelineDriver
@@ -176,6 +177,39 @@ def test_a_flash_ending_after_its_view_is_gone_is_quiet(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: bool(gone))
     with qtbot.waitSignal(model.dataChanged, timeout=3000):  # the flash ends, announced without the view
         pass
+
+
+def test_the_rules_panel_repaints_the_changed_cells_of_the_rules_quoted(qtbot: QtBot, tmp_path: Path) -> None:
+    """Live values repaint for the rules over the symbols that were quoted, and only the cells whose text
+    changed; what the clock alone changes (a rule expiring) is picked up by the once-a-second refresh."""
+    opened, writer, controller, panel = alerts_on(tmp_path, qtbot)
+    controller.save_rule(AlertRule(id="aaa", type=AlertType.PRICE, symbol="AAA", condition=Condition.CROSSES_ABOVE,
+                                   level=20.0))  # fmt: skip
+    controller.save_rule(AlertRule(id="bbb", type=AlertType.PRICE, symbol="BBB", condition=Condition.CROSSES_ABOVE,
+                                   level=20.0, expires=T0 + 10))  # fmt: skip
+    model = panel.rules_model
+    rows = {model.row_of("aaa"): "aaa", model.row_of("bbb"): "bbb"}
+    controller.engine.process([Quote("AAA", 10.0, T0), Quote("BBB", 11.0, T0)])
+    model.refresh_values({"AAA", "BBB"})
+    model.refresh_values()
+    announced: list[tuple[str, int]] = []
+
+    def heard(top_left: QModelIndex, bottom_right: QModelIndex, _roles: object) -> None:
+        assert top_left == bottom_right  # cell by cell
+        announced.append((rows[top_left.row()], top_left.column()))
+
+    model.dataChanged.connect(heard)
+    controller.engine.process([Quote("AAA", 10.5, T0 + 20)])  # past BBB's expiry
+    panel.refresh({"AAA"})
+    qtbot.waitUntil(lambda: bool(announced))
+    assert set(announced) == {("aaa", RuleColumn.VALUE), ("aaa", RuleColumn.DISTANCE)}  # not its state, not BBB
+    assert model.data(model.index(model.row_of("aaa"), RuleColumn.VALUE)) == "10.50"
+    announced.clear()
+    panel.refresh_clock()
+    assert announced == [("bbb", RuleColumn.STATE)]
+    assert model.data(model.index(model.row_of("bbb"), RuleColumn.STATE)) == "expired"
+    writer.close()
+    opened.connection.close()
 
 
 def test_trend_lines_are_drawn_when_due_and_copied_in_between(qtbot: QtBot) -> None:
