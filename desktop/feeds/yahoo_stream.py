@@ -7,6 +7,11 @@ full subscription every `resubscribe_every` seconds (as Yahoo's own client does)
 A malformed frame is counted and skipped. A closed or dropped connection, or one silent for
 `stall_after` seconds while the market is open, is re-opened after an exponential, jittered, capped
 backoff. yfinance's own listen loops are not used (see the project notes on their failure modes).
+
+Frames are read in gatherings: after a frame, the connection takes whatever else has arrived, hands the
+lot to the sink as one batch, and then stops reading its socket for `read_every` seconds. A thread woken
+for every frame costs more than the frame: with 100 symbols quoted once a second each, 4.6 % of a core
+woken 100 times a second against 1.3 % woken 10 times, for at most 0.1 s added to a quote's way.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from desktop.feeds.yahoo_protocol import FrameError, decode_frame, subscribe_mes
 log = logs.feed
 
 DEFAULT_URL = "wss://streamer.finance.yahoo.com/?version=2"
+READ_EVERY_S = 0.1  # the longest a frame waits in the socket before it is read (see the module notes)
 URL_ENV = YAHOO_WS_ENV
 
 
@@ -59,6 +65,22 @@ class _StalledError(Exception):
     pass
 
 
+async def _arrived_meanwhile(ws: object) -> list[str | bytes]:
+    """The frames already received on `ws`, taken without waiting for more (a close ends the list: the
+    next read reports it)."""
+    from websockets.asyncio.client import ClientConnection
+    from websockets.exceptions import ConnectionClosed
+
+    assert isinstance(ws, ClientConnection)
+    frames: list[str | bytes] = []
+    while True:
+        try:
+            async with asyncio.timeout(0):
+                frames.append(await ws.recv())
+        except (TimeoutError, ConnectionClosed):
+            return frames
+
+
 class YahooStreamFeed:
     """Pushes streamed quotes to `sink` from its own thread; statuses go to `on_status`."""
 
@@ -76,8 +98,10 @@ class YahooStreamFeed:
         backoff_initial: float = 1.0,
         backoff_cap: float = 60.0,
         market_open: Callable[[float], bool] = regular_hours,
+        read_every: float = READ_EVERY_S,
     ) -> None:
         self.url = url or stream_url()
+        self.read_every = read_every
         self._sink = sink
         self._on_status = on_status
         self.per_connection = per_connection
@@ -230,7 +254,7 @@ class YahooStreamFeed:
             if raw is not None:
                 got_data = True
                 last_frame = now
-                self._handle(raw)
+                self._handle([raw, *await _arrived_meanwhile(ws)])
             wanted = set(self._chunk(k))
             if wanted != subscribed:
                 added, removed = wanted - subscribed, subscribed - wanted
@@ -247,23 +271,44 @@ class YahooStreamFeed:
                 log.warning("Yahoo stream connection %d silent for %.0fs: reconnecting", k, now - last_frame)
                 await ws.close(code=1000, reason="stalled")
                 raise _StalledError
+            if raw is not None and self.read_every > 0:
+                await self._let_frames_gather(ws)
         return got_data
 
-    def _handle(self, raw: str | bytes) -> None:
-        self.stats.frames += 1
-        try:
-            quote = decode_frame(raw)
-        except FrameError as exc:
-            self.stats.malformed += 1
-            log.debug("skipped a frame: %s", exc)
+    async def _let_frames_gather(self, ws: object) -> None:
+        """Leave the socket unread for `read_every` seconds (or until stopped): the frames wait in it
+        without waking this thread, and the next read takes them together."""
+        transport = getattr(ws, "transport", None)
+        if transport is None or self._stop is None:
             return
-        self.last_message_at = time.time()
-        if quote.symbol not in self.symbols():
-            return  # a late frame for a symbol just unsubscribed
-        if self._sink([quote], 0.5):
-            self.stats.quotes += 1
+        transport.pause_reading()
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=self.read_every)
+        finally:
+            transport.resume_reading()
+
+    def _handle(self, frames: list[str | bytes]) -> None:
+        """Decode a gathering of frames and hand its quotes to the sink as one batch."""
+        quotes = []
+        wanted = set(self.symbols())
+        for raw in frames:
+            self.stats.frames += 1
+            try:
+                quote = decode_frame(raw)
+            except FrameError as exc:
+                self.stats.malformed += 1
+                log.debug("skipped a frame: %s", exc)
+                continue
+            self.last_message_at = time.time()
+            if quote.symbol in wanted:  # (not: a late frame for a symbol just unsubscribed)
+                quotes.append(quote)
+        if not quotes:
+            return
+        if self._sink(quotes, 0.5):
+            self.stats.quotes += len(quotes)
         else:
-            self.stats.dropped += 1
+            self.stats.dropped += len(quotes)
 
     # -- status ---------------------------------------------------------------------------------
 

@@ -32,11 +32,13 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 class Sink:
     def __init__(self) -> None:
         self.quotes: list[Quote] = []
+        self.batches: list[tuple[float, int]] = []  # (when, how many quotes) of each push
         self.lock = threading.Lock()
 
     def __call__(self, quotes: Sequence[Quote], timeout: float | None = None) -> bool:
         with self.lock:
             self.quotes.extend(quotes)
+            self.batches.append((time.monotonic(), len(quotes)))
         return True
 
     def prices(self, symbol: str) -> list[float]:
@@ -174,3 +176,20 @@ def test_unreachable_server_says_so_and_retries() -> None:
     finally:
         feed.stop()
     assert all(s.state is not FeedState.LIVE for s in statuses)
+
+
+def test_frames_that_arrive_together_are_read_together(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
+    """After a frame the socket rests for `read_every`: what arrives meanwhile is read and pushed as one
+    batch, at most that much later (a thread woken per frame cost more than the frames)."""
+    symbols = ("SPY", "QQQ", "IWM", "NVDA", "TSLA", "AAPL")
+    feed, sink, _ = make_feed(symbols, read_every=0.5)
+    wait_for(lambda: streamer.subscribed() == set(symbols))
+    streamer.send_quote(id="SPY", price=670.0, time=T0, market_hours=1)
+    wait_for(lambda: len(sink.quotes) == 1)
+    sent = time.monotonic()
+    for k, symbol in enumerate(symbols[1:]):  # five frames while the socket rests
+        streamer.send_quote(id=symbol, price=100.0 + k, time=T0 + 1000, market_hours=1)
+    wait_for(lambda: len(sink.quotes) == 6)
+    assert [count for _, count in sink.batches] == [1, 5]
+    assert sink.batches[1][0] - sent < feed.read_every + 0.4
+    assert feed.stats.quotes == 6 and feed.stats.frames == 6
