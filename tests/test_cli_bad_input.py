@@ -119,6 +119,7 @@ def test_a_price_cache_entry_follows_its_file_and_leaves_other_symbols_alone(tmp
         (folder / f"{name}.csv").write_text(text)
         read_cached(folder / f"{name}.csv", cache)
     cache.joinpath("BRK-100-200.npz").write_bytes(b"an entry in the format of an older version")
+    cache.joinpath("BRK-100-300.npy.partial").write_bytes(b"half an entry: a crash while writing it")
     (folder / "BRK.csv").write_text(text + "2026-12-31,1,1,1,1,1\n")
     changed = read_cached(folder / "BRK.csv", cache)
     assert changed.close[-1] == 1.0

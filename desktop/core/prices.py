@@ -279,8 +279,12 @@ def read_cached(path: Path, cache_dir: Path | None, progress: Progress | None = 
             np.save(handle, np.array([float(series.daily), float(len(series))]))
             np.save(handle, np.stack([getattr(series, name).astype(np.float64) for name in _CACHED]))
         partial.replace(cached)
-        for older in cache_dir.glob(f"{path.stem}-*"):  # the same file as it was before, or an older format
-            if older != cached and older.suffix in (".npy", ".npz") and older.stem.rsplit("-", 2)[0] == path.stem:
+        for older in cache_dir.glob(f"{path.stem}-*"):  # the file as it was, an older format, a crash's leftover
+            if (
+                older != cached
+                and older.suffix in (".npy", ".npz", ".partial")
+                and older.stem.rsplit("-", 2)[0] == path.stem
+            ):
                 older.unlink(missing_ok=True)
     except OSError:
         pass  # a cache that cannot be written only costs the next start some time

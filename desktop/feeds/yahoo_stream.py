@@ -228,8 +228,7 @@ class YahooStreamFeed:
             attempt = 0 if got_data else attempt + 1
             delay = min(self.backoff_cap, self.backoff_initial * 2**attempt) * random.uniform(0.5, 1.0)
             self._set_state(k, f"waiting:{time.monotonic() + delay}")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=delay)
+            await self._wait_unless_stopped(delay)
 
     async def _serve(self, k: int, ws: object) -> bool:
         """Subscribe and read until the connection ends; True when any frame arrived."""
@@ -279,14 +278,18 @@ class YahooStreamFeed:
         """Leave the socket unread for `read_every` seconds (or until stopped): the frames wait in it
         without waking this thread, and the next read takes them together."""
         transport = getattr(ws, "transport", None)
-        if transport is None or self._stop is None:
+        if transport is None:
             return
         transport.pause_reading()
         try:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=self.read_every)
+            await self._wait_unless_stopped(self.read_every)
         finally:
             transport.resume_reading()
+
+    async def _wait_unless_stopped(self, seconds: float) -> None:
+        assert self._stop is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
 
     def _handle(self, frames: list[str | bytes]) -> None:
         """Decode a gathering of frames and hand its quotes to the sink as one batch."""

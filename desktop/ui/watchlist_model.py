@@ -476,10 +476,12 @@ class WatchlistModel(QAbstractTableModel):
         if self._flash and not self._flash_timer.isActive():
             self._arm_expiry(now)
 
-    def _emit_blocks(self, rows: list[int], blocks: Sequence[tuple[int, int]]) -> None:
-        for top, bottom in _runs(sorted(rows)):
+    def _emit_blocks(
+        self, rows: list[int], blocks: Sequence[tuple[int, int]], roles: Sequence[int] = _UPDATE_ROLES
+    ) -> None:
+        for top, bottom in _runs(rows):
             for first, last in blocks:
-                self.dataChanged.emit(self.createIndex(top, first), self.createIndex(bottom, last), _UPDATE_ROLES)
+                self.dataChanged.emit(self.createIndex(top, first), self.createIndex(bottom, last), roles)
 
     def _changed_cells(self, symbol: str, quote: Quote) -> set[int]:
         """The columns whose text differs from what was last painted for `symbol` (noting the new texts)."""
@@ -543,8 +545,7 @@ class WatchlistModel(QAbstractTableModel):
             for row in rows:
                 self._emit_cells(row, FLASHING, roles)
         else:  # a burst: most rows repaint anyway, and one announcement per run costs less than one per cell
-            for first, last in _runs(rows):
-                self.dataChanged.emit(self.index(first, FLASHING[0]), self.index(last, FLASHING[-1]), roles)
+            self._emit_blocks(rows, [(FLASHING[0], FLASHING[-1])], roles)
         calm = [s for s, until in self._alerted.items() if until <= now]
         for symbol in calm:
             del self._alerted[symbol]
