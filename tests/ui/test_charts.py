@@ -17,6 +17,7 @@ from desktop.feeds.replay_source import load_timeline
 from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.charts.relative_chart import RelativeChart
 from desktop.ui.charts.spread_chart import SpreadChart
+from desktop.ui.charts.volume_steps import headroom_ceiling
 
 from ..test_cli import tickerdesk
 from .conftest import MakeWindow, replayed
@@ -398,3 +399,12 @@ def test_a_growing_scale_labels_like_a_fresh_one(intraday_dir: Path) -> None:
             assert grown.labels(lo, hi, px) == fresh.labels(lo, hi, px)
     moved = grown.follow(starts[5:], 1800.0)  # the range's start moved: nothing reused, still right
     assert moved.labels(0, 100, 900) == TradingTimeScale(starts[5:], 1800.0).labels(0, 100, 900)
+
+
+def test_the_volume_pane_top_is_a_round_step_the_tallest_bar_mostly_fills() -> None:
+    assert [headroom_ceiling(v) for v in (1, 7, 10, 10.01, 151, 0.034, 7_009_452.9)] == [
+        1.0, 7.0, 10.0, 12.5, 175.0, 0.035, 8_000_000.0,
+    ]  # fmt: skip
+    values = np.random.default_rng(4).lognormal(10, 4, 2000)
+    tops = np.array([headroom_ceiling(float(v)) for v in values])
+    assert np.all(tops >= values) and np.all(values / tops >= 0.8)

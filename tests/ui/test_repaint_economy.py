@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from pytestqt.qtbot import QtBot
@@ -19,7 +20,9 @@ from desktop.services.pipeline import QuotePipeline
 from desktop.storage.alerts import StoredFire
 from desktop.ui.alert_models import RuleColumn
 from desktop.ui.alerts_panel import LOG_MS
+from desktop.ui.charts.lazy_chart import settle
 from desktop.ui.charts.price_chart import PriceChart
+from desktop.ui.charts.volume_steps import headroom_ceiling
 from desktop.ui.pipeline_driver import FLUSH_INTERVAL_MS, PipelineDriver
 from desktop.ui.steady_label import SteadyLabel
 from desktop.ui.watchlist_model import SPARKS_PER_REPAINT, Column, WatchlistModel
@@ -332,3 +335,32 @@ def test_steady_label_fits_a_text_like_its_widest(qtbot: QtBot) -> None:
         label.setText(text)
         label.grab()
         assert label.toolTip() == "", text  # not elided
+
+
+def test_a_growing_bar_moves_the_volume_scale_only_at_the_next_step(qtbot: QtBot, intraday_dir: Path) -> None:
+    store = filled_store(intraday_dir, {"SPY"})
+    chart = PriceChart(store)
+    qtbot.addWidget(chart)
+    chart.resize(1000, 600)
+    chart.show()
+    chart.show_symbol("SPY")
+    chart.set_range("1D")
+    last = store.latest("SPY")
+    assert last is not None and last.volume is not None
+    box = chart.volume_plot.getViewBox()
+
+    def trade(shares: float, seconds: float) -> tuple[float, float]:
+        volume = (store.latest("SPY").volume or 0.0) + shares  # type: ignore[union-attr]
+        store.apply(last._replace(time=last.time + seconds, volume=volume))
+        chart.refresh()
+        settle(chart.canvas)
+        bars = chart.volume.getData()[1]
+        return float(np.max(bars)), box.viewRange()[1][1]
+
+    tallest, top = trade(float(np.max(chart.volume.getData()[1])) * 3, 60)  # the bar in progress leads
+    assert tallest < top < tallest / 0.8 * 1.25  # it fills most of the pane (the view's padding aside)
+    room = headroom_ceiling(tallest) - tallest
+    grown = [trade(room / 10, 61 + k) for k in range(5)]  # half-way to the next step
+    assert grown[-1][0] > tallest and {t for _, t in grown} == {top}  # it grew; the scale stayed
+    passed, new_top = trade(tallest * 2, 70)
+    assert passed > 2 * tallest and new_top > top

@@ -42,6 +42,7 @@ from desktop.ui.charts.lazy_chart import settle, style_axes
 from desktop.ui.charts.price_scale import PriceAxis, PriceMapping, ScaleMode
 from desktop.ui.charts.summary import series_summary
 from desktop.ui.charts.trading_time import TradingTimeAxis, TradingTimeScale
+from desktop.ui.charts.volume_steps import VolumeSteps
 from desktop.ui.steady_label import SteadyLabel
 from desktop.ui.theme import LIGHT, Colors
 
@@ -159,9 +160,7 @@ class PriceChart(QWidget):
         self.line = self.price_plot.plot([], [], name="price")
         self.candles = CandlestickItem()
         self.price_plot.addItem(self.candles)
-        # Volume as one filled step path (a bar per candle, drawn in a single stroke): far cheaper to
-        # redraw than a bar item, which re-records a rectangle per bar on every update.
-        self.volume = pg.PlotDataItem([0.0, 1.0], [0.0], stepMode="center", fillLevel=0.0)
+        self.volume = VolumeSteps()
         self.volume_plot.addItem(self.volume)
         self.prev_close = pg.InfiniteLine(angle=0, movable=False)
         self.prev_close.setVisible(False)
