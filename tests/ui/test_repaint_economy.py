@@ -364,3 +364,23 @@ def test_a_growing_bar_moves_the_volume_scale_only_at_the_next_step(qtbot: QtBot
     assert grown[-1][0] > tallest and {t for _, t in grown} == {top}  # it grew; the scale stayed
     passed, new_top = trade(tallest * 2, 70)
     assert passed > 2 * tallest and new_top > top
+
+
+def test_the_last_price_tag_is_laid_out_once_per_new_price(qtbot: QtBot, intraday_dir: Path) -> None:
+    store = filled_store(intraday_dir, {"SPY"})
+    chart = PriceChart(store)
+    qtbot.addWidget(chart)
+    chart.resize(1000, 600)
+    chart.show()
+    chart.show_symbol("SPY")
+    text_item = chart.last_tag.label.textItem
+    laid_out: list[str] = []
+    original = text_item.setPlainText
+    text_item.setPlainText = lambda text: (laid_out.append(text), original(text))  # every text set lays out
+    last = store.latest("SPY")
+    assert last is not None
+    for k, price in enumerate((last.price + 1.25, last.price + 1.25, last.price - 2.5), start=1):
+        store.apply(last._replace(price=price, time=last.time + k))
+        chart.refresh()
+        assert chart.last_tag.value() == price and text_item.toPlainText() == f" {price:.2f} "
+    assert laid_out == [f" {last.price + 1.25:.2f} ", f" {last.price - 2.5:.2f} "]  # not for the same price

@@ -383,11 +383,19 @@ class PriceChart(QWidget):
         if show_prev and quote.prev_close is not None:
             self.prev_close.setValue(mapping.value_to_y(quote.prev_close))
         self.last_tag.setVisible(True)
-        self.last_tag.setValue(mapping.value_to_y(quote.price))
-        self.last_tag.label.setText(f" {fmt.quote_price(quote)} ")
+        self._tag_last_price(mapping.value_to_y(quote.price), f" {fmt.quote_price(quote)} ")
         self._limit_view(len(bars["t"]), reset_view)
         self._draw_markers()
         settle(self.canvas)
+
+    def _tag_last_price(self, y: float, text: str) -> None:
+        """Move the last-price tag and give it `text`, laying its text out once (a moved line's label
+        re-sets its own text from its format string, and each text set lays out a text document)."""
+        label = self.last_tag.label
+        label.format = text.replace("{", "{{").replace("}", "}}")
+        self.last_tag.setValue(y)
+        if label.toPlainText() != text:
+            label.setText(text)
 
     def update_title(self, quote: Quote | None = None) -> None:
         """The header from the symbol's latest quote: cheap, so it follows every flush like the table."""
