@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import close_timestamp, session_date
 from desktop.feeds.replay_source import load_timeline
+from desktop.ui.charts.axes import VolumeAxis
 from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.charts.relative_chart import RelativeChart
 from desktop.ui.charts.spread_chart import SpreadChart
@@ -408,3 +409,9 @@ def test_the_volume_pane_top_is_a_round_step_the_tallest_bar_mostly_fills() -> N
     values = np.random.default_rng(4).lognormal(10, 4, 2000)
     tops = np.array([headroom_ceiling(float(v)) for v in values])
     assert np.all(tops >= values) and np.all(values / tops >= 0.8)
+
+
+def test_volume_axis_labels_are_round_numbers_in_the_tables_units(qtbot: QtBot) -> None:  # a text item needs the app
+    axis = VolumeAxis(orientation="right")
+    assert axis.tickStrings([0.0, 500_000.0, 1_000_000.0, 1_500_000.0], 1.0, 500_000.0) == ["0", "500K", "1M", "1.5M"]
+    assert axis.tickStrings([1.25, 2.5], 1e9, 0.25) == ["1.25B", "2.5B"]
