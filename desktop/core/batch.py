@@ -81,6 +81,7 @@ class TickBatch:
     source: str = ""
     groups: dict[str, np.ndarray] | None = None  # each symbol's rows, when the maker knows them already
     _encoded: tuple[list[str], np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
+    _order: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.symbols)
@@ -95,8 +96,15 @@ class TickBatch:
         both ask, and encoding the symbol strings was a sixth of a drain)."""
         if self.groups is None:
             names, code_of = self.encoded()
-            self.groups = _group(names, code_of)
+            self.groups = _group(names, code_of, self.symbol_order())
         return self.groups
+
+    def symbol_order(self) -> np.ndarray:
+        """The rows by symbol code, in row order within a symbol (a stable sort, done once per batch: the
+        store's bars and the engine's groups both start from it)."""
+        if self._order is None:
+            self._order = np.argsort(self.encoded()[1], kind="stable")
+        return self._order
 
     def encoded(self) -> tuple[list[str], np.ndarray]:
         """(a table of symbol names, each row's index into it), worked out once: the distinct symbols in
@@ -193,11 +201,11 @@ def encode(symbols: list[str]) -> tuple[list[str], np.ndarray]:
 
 def group_rows(symbols: list[str]) -> dict[str, np.ndarray]:
     """Row indices of each symbol, ascending (so in time order within a batch)."""
-    return _group(*encode(symbols))
+    names, code_of = encode(symbols)
+    return _group(names, code_of, np.argsort(code_of, kind="stable"))
 
 
-def _group(names: list[str], code_of: np.ndarray) -> dict[str, np.ndarray]:
-    order = np.argsort(code_of, kind="stable")
+def _group(names: list[str], code_of: np.ndarray, order: np.ndarray) -> dict[str, np.ndarray]:
     sorted_codes = code_of[order]
     cuts = np.flatnonzero(np.diff(sorted_codes)) + 1
     out: dict[str, np.ndarray] = {}

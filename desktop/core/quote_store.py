@@ -132,7 +132,9 @@ class QuoteStore:
         kept = np.flatnonzero(fresh)
         if not len(kept):
             return set()
-        kept = kept[np.argsort(code_of[kept], kind="stable")]  # by symbol, in time order within each
+        # By symbol, in time order within each: the batch's own order when every row is kept (the engine's
+        # groups use it too), else a sort of what is kept.
+        kept = batch.symbol_order() if len(kept) == n else kept[np.argsort(code_of[kept], kind="stable")]
         code, t, p = code_of[kept], times[kept], prices[kept]
         seg = np.flatnonzero(np.diff(code, prepend=-1))  # first row of each symbol
         seg_end = np.append(seg[1:], len(kept))
