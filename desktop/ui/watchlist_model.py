@@ -81,6 +81,18 @@ SIGNED = {Column.CHANGE, Column.CHANGE_PCT}
 # Cells that flash when the quote moves.
 FLASHING = (Column.LAST, Column.CHANGE, Column.CHANGE_PCT)
 
+# Roles as plain ints: a view asks data() for seven roles of every cell it paints, and reaching a PySide
+# enum member (Qt.ItemDataRole.DisplayRole) costs ~0.4 us each time against ~0.07 us for an int.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+# What data() answers; any other role (decoration, check state, ...) is None without looking further.
+_ANSWERED = frozenset({_DISPLAY, _ALIGNMENT_ROLE, _FOREGROUND, _BACKGROUND, _FONT, _TOOLTIP, SORT_ROLE, SYMBOL_ROLE,
+                       SPARK_ROLE})  # fmt: skip
+
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ALIGNMENT = [_ALIGN_RIGHT if c in NUMERIC else _ALIGN_LEFT for c in Column]
@@ -212,23 +224,17 @@ class WatchlistModel(QAbstractTableModel):
                 return _ALIGN_RIGHT if column in NUMERIC else _ALIGN_LEFT
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._symbols)):
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role not in _ANSWERED or not index.isValid() or not (0 <= index.row() < len(self._symbols)):
             return None
         symbol = self._symbols[index.row()]
         column = index.column()  # an int: Column members compare equal to it, without building one
         quote = self._store.latest(symbol)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(symbol, column, quote)
-        if role == SORT_ROLE:
-            return self._sort_key(symbol, Column(column), quote)
-        if role == SYMBOL_ROLE:
-            return symbol
-        if role == SPARK_ROLE:
-            return self._spark_shown.get(symbol) if column == Column.TREND else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGNMENT_ROLE:
             return _ALIGNMENT[column]
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             if column in SIGNED and quote is not None and quote.change:
                 shown = self._display(symbol, Column.CHANGE, quote)
                 if shown.startswith(("+", "-")):  # "0.00" after rounding is neither up nor down
@@ -236,16 +242,22 @@ class WatchlistModel(QAbstractTableModel):
             if column == Column.AGE and quote is not None and self.is_stale(quote):
                 return QBrush(self.colors.warning)
             return None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             if column in (Column.SYMBOL, Column.NAME) and symbol in self._alerted:
                 return QBrush(self.colors.alert_highlight)
             flash = self._flash.get(symbol)
             if flash is not None and column in FLASHING:
                 return QBrush(self.colors.flash_up if flash[1] else self.colors.flash_down)
             return None
-        if role == Qt.ItemDataRole.FontRole and column == Column.SYMBOL:
-            return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole and quote is not None:
+        if role == _FONT:
+            return self._bold if column == Column.SYMBOL else None
+        if role == SORT_ROLE:
+            return self._sort_key(symbol, Column(column), quote)
+        if role == SYMBOL_ROLE:
+            return symbol
+        if role == SPARK_ROLE:
+            return self._spark_shown.get(symbol) if column == Column.TREND else None
+        if quote is not None:  # the tooltip
             stale = " · stale: no update lately during market hours" if self.is_stale(quote) else ""
             closing = fmt.at_close(quote)
             closing = f"\n{closing}" if closing else ""
