@@ -21,6 +21,7 @@ from desktop.core.safe_files import spreadsheet_safe, write_atomic
 from desktop.core.sessions import session_date, to_new_york
 from desktop.storage.alerts import StoredFire
 from desktop.storage.channels import Delivery
+from desktop.ui import item_roles
 from desktop.ui.alerts_controller import UNSAVED, AlertsController
 from desktop.ui.theme import LIGHT, Colors
 
@@ -29,13 +30,6 @@ DISMISSED = -2  # a fire the database refused and the user let go
 SORT_ROLE = Qt.ItemDataRole.UserRole + 11
 Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-# Roles as plain ints for data(), asked several roles of every painted cell: reaching a PySide enum
-# member costs ~0.4 us a time against ~0.07 us for an int.
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_CHECK_STATE = int(Qt.ItemDataRole.CheckStateRole)
 
 
 def format_measure(rule: AlertRule, value: float | None, signed: bool = False) -> str:
@@ -153,29 +147,29 @@ class AlertRulesModel(QAbstractTableModel):
         )
         return RuleStatus.FIRED if holding and state.last_fire is not None else RuleStatus.ARMED
 
-    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+    def data(self, index: Index, role: int = item_roles.DISPLAY) -> Any:
         rule = self.rule_at(index.row()) if index.isValid() else None
         if rule is None:
             return None
         column = RuleColumn(index.column())
         if role == RULE_ID_ROLE:
             return rule.id
-        if role == _CHECK_STATE and column == RuleColumn.ON:
+        if role == item_roles.CHECK_STATE and column == RuleColumn.ON:
             return Qt.CheckState.Checked if rule.enabled else Qt.CheckState.Unchecked
-        if role == _TOOLTIP:
+        if role == item_roles.TOOLTIP:
             return f"{rule.id}: {rule.describe()}"
-        if role == _ALIGNMENT_ROLE and column in (
+        if role == item_roles.ALIGNMENT and column in (
             RuleColumn.VALUE,
             RuleColumn.DISTANCE,
             RuleColumn.FIRES,
         ):
             return _RIGHT
-        if role == _FOREGROUND and column == RuleColumn.STATE:
+        if role == item_roles.FOREGROUND and column == RuleColumn.STATE:
             state = self.state_of(rule)
             if state in (RuleStatus.FIRED, RuleStatus.COOLING):
                 return QBrush(self.colors.replay)
             return None
-        if role != _DISPLAY:
+        if role != item_roles.DISPLAY:
             return None
         engine = self.controller.engine
         value = engine.value(rule) if column in (RuleColumn.VALUE, RuleColumn.DISTANCE) else None
@@ -295,7 +289,7 @@ class FiredAlertsModel(QAbstractTableModel):
             return LOG_HEADERS[section]
         return None
 
-    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+    def data(self, index: Index, role: int = item_roles.DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         fire = self._rows[index.row()].fire
@@ -306,14 +300,14 @@ class FiredAlertsModel(QAbstractTableModel):
             )
         if role == RULE_ID_ROLE:
             return fire.rule_id
-        if role == _ALIGNMENT_ROLE and column in (LogColumn.VALUE, LogColumn.LEVEL):
+        if role == item_roles.ALIGNMENT and column in (LogColumn.VALUE, LogColumn.LEVEL):
             return _RIGHT
         stored = self._rows[index.row()]
         stored_id = stored.id
-        if column == LogColumn.DELIVERY and role in (_DISPLAY, _TOOLTIP):
+        if column == LogColumn.DELIVERY and role in (item_roles.DISPLAY, item_roles.TOOLTIP):
             sent = self.deliveries.get(stored_id, [])
-            return delivery_text(sent) if role == _DISPLAY else delivery_tip(sent) or None
-        if role == _TOOLTIP:
+            return delivery_text(sent) if role == item_roles.DISPLAY else delivery_tip(sent) or None
+        if role == item_roles.TOOLTIP:
             if stored_id == UNSAVED:
                 return f"{fire.rule_id}: {fire.title}\nNot saved to the log yet: retried until the database takes it"
             if stored_id == DISMISSED:
@@ -321,9 +315,9 @@ class FiredAlertsModel(QAbstractTableModel):
             if stored.replayed:
                 return f"{fire.rule_id}: {fire.title}\nFound on replayed data, not on live quotes"
             return f"{fire.rule_id}: {fire.title}"
-        if role == _FOREGROUND and stored_id in (UNSAVED, DISMISSED):
+        if role == item_roles.FOREGROUND and stored_id in (UNSAVED, DISMISSED):
             return QBrush(self.colors.error_text)
-        if role != _DISPLAY:
+        if role != item_roles.DISPLAY:
             return None
         if column == LogColumn.TIME:
             mark = {UNSAVED: "⚠ not saved · ", DISMISSED: "not saved · "}.get(stored_id, "")
