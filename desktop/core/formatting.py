@@ -99,12 +99,14 @@ def local_time(quote: Quote) -> datetime:
     return datetime.fromtimestamp(quote.time, _zone(quote.timezone))
 
 
-def format_volume(volume: float | None) -> str:
+def format_volume(volume: float | None, trailing_zeros: bool = True) -> str:
+    """26.37M, 3.80K, 950; without `trailing_zeros` (an axis's round ticks) 500K, 1.5M."""
     if volume is None or not math.isfinite(volume):
         return DASH
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(volume) >= size:
-            return f"{volume / size:.2f}{suffix}"
+            number = f"{volume / size:.2f}"
+            return (number if trailing_zeros else number.rstrip("0").rstrip(".")) + suffix
     return f"{volume:,.0f}"
 
 

@@ -13,14 +13,7 @@ class VolumeAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no types
     """Volume ticks as 20M, 1.5M, 500K instead of 2e+07 (round numbers, so no trailing zeros)."""
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return [volume_tick(v * scale) for v in values]
-
-
-def volume_tick(volume: float) -> str:
-    """A volume axis label: the table's units (K, M, B) without the table's fixed two decimals."""
-    text = format_volume(volume) if volume else "0"
-    number, unit = (text[:-1], text[-1]) if text[-1:] in ("K", "M", "B") else (text, "")
-    return (number.rstrip("0").rstrip(".") if "." in number else number) + unit
+        return [format_volume(v * scale, trailing_zeros=False) for v in values]
 
 
 class PercentAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no types
