@@ -45,14 +45,21 @@ class EventCounter(QObject):
         return False
 
 
-def test_a_chart_update_paints_the_plot_once(qtbot: QtBot, intraday_dir: Path) -> None:
-    store = filled_store(intraday_dir, {"SPY"})
+def spy_chart(qtbot: QtBot, folder: Path, chart_range: str | None = None) -> tuple[QuoteStore, PriceChart]:
+    """A shown price chart of SPY over the bars in `folder` (in `chart_range` when given)."""
+    store = filled_store(folder, {"SPY"})
     chart = PriceChart(store)
     qtbot.addWidget(chart)
     chart.resize(1000, 600)
     chart.show()
     chart.show_symbol("SPY")
-    chart.set_range("1D")
+    if chart_range is not None:
+        chart.set_range(chart_range)
+    return store, chart
+
+
+def test_a_chart_update_paints_the_plot_once(qtbot: QtBot, intraday_dir: Path) -> None:
+    store, chart = spy_chart(qtbot, intraday_dir, "1D")
     qtbot.waitExposed(chart)
     paints = EventCounter(QEvent.Type.Paint)
     chart.canvas.viewport().installEventFilter(paints)
@@ -338,13 +345,7 @@ def test_steady_label_fits_a_text_like_its_widest(qtbot: QtBot) -> None:
 
 
 def test_a_growing_bar_moves_the_volume_scale_only_at_the_next_step(qtbot: QtBot, intraday_dir: Path) -> None:
-    store = filled_store(intraday_dir, {"SPY"})
-    chart = PriceChart(store)
-    qtbot.addWidget(chart)
-    chart.resize(1000, 600)
-    chart.show()
-    chart.show_symbol("SPY")
-    chart.set_range("1D")
+    store, chart = spy_chart(qtbot, intraday_dir, "1D")
     last = store.latest("SPY")
     assert last is not None and last.volume is not None
     box = chart.volume_plot.getViewBox()
@@ -367,12 +368,7 @@ def test_a_growing_bar_moves_the_volume_scale_only_at_the_next_step(qtbot: QtBot
 
 
 def test_the_last_price_tag_is_laid_out_once_per_new_price(qtbot: QtBot, intraday_dir: Path) -> None:
-    store = filled_store(intraday_dir, {"SPY"})
-    chart = PriceChart(store)
-    qtbot.addWidget(chart)
-    chart.resize(1000, 600)
-    chart.show()
-    chart.show_symbol("SPY")
+    store, chart = spy_chart(qtbot, intraday_dir)
     text_item = chart.last_tag.label.textItem
     laid_out: list[str] = []
     original = text_item.setPlainText
