@@ -178,25 +178,28 @@ class QuoteStore:
                           np.minimum.reduceat(p, seg))  # fmt: skip
         last_volume = filled[seg_end - 1]
 
+        last_rows = kept[seg_end - 1]
+        stamps = times[last_rows].tolist()
+        weekday = day.weekday()
+        markets = [market_session_in_day(s, midnight, weekday) if same_length_day else None for s in stamps]
+        quotes = batch.quotes_at(last_rows, markets)
+        bounds = zip(seg.tolist(), seg_end.tolist(), strict=True)
+        opens, closes = p[seg].tolist(), p[seg_end - 1].tolist()
+        highs, lows, volumes = day_high.tolist(), day_low.tolist(), last_volume.tolist()
+        cuts = group_cut.tolist()
+        session_bars, history_of = self._session_bars, self._history
         changed: set[str] = set()
         for j, c in enumerate(seg_codes.tolist()):
             symbol = names[c]
-            a, b = int(seg[j]), int(seg_end[j])
-            history = self._history.get(symbol)
+            a, b = next(bounds)
+            history = history_of.get(symbol)
             if history is None:
-                history = self._history[symbol] = PriceHistory(self.history_points)
+                history = history_of[symbol] = PriceHistory(self.history_points)
             history.extend(t[a:b], p[a:b], distinct)
-            volume_now = None if last_volume[j] != last_volume[j] else float(last_volume[j])
-            minutes[j].merge_minutes(groups[:, group_cut[j] : group_cut[j + 1]], volume_now, session)
-            self._session_bars[symbol].merge_session(
-                session, float(p[a]), float(day_high[j]), float(day_low[j]), float(p[b - 1]), volume_now
-            )
-            row_index = int(kept[b - 1])
-            stamp = float(times[row_index])
-            market = market_session_in_day(stamp, midnight, day.weekday()) if same_length_day else None
-            quote = batch.quote(row_index, market)
-            quote = self._completed(latest[c], quote)
-            self._latest[symbol] = quote
+            volume_now = None if volumes[j] != volumes[j] else volumes[j]
+            minutes[j].merge_minutes(groups[:, cuts[j] : cuts[j + 1]], volume_now, session)
+            session_bars[symbol].merge_session(session, opens[j], highs[j], lows[j], closes[j], volume_now)
+            self._latest[symbol] = self._completed(latest[c], quotes[j])
             changed.add(symbol)
         self.applied += len(kept)
         newest = float(t.max())
