@@ -82,8 +82,10 @@ class BatchPath:
         found: list[tuple[int, int, AlertFire]] = []
         spans = SymbolSpans(points, self._tracks, n)
         # Most rules cannot fire in most batches: those of the simple kinds are settled together first.
-        for k in settle_many(self._rules, self._states, self._tracks, self._past, candidates, spans, times, session):
-            self._evaluate_batch(k, points, spans, times, session, found)
+        for k, checked in settle_many(
+            self._rules, self._states, self._tracks, self._past, candidates, spans, times, session
+        ):
+            self._evaluate_batch(k, points, spans, times, session, found, checked)
         for symbol, rows in rows_of.items():
             last = int(rows[-1])
             prev = float(batch.prev_close[last])
@@ -128,21 +130,26 @@ class BatchPath:
         times: FloatArray,
         session: int,
         found: list[tuple[int, int, AlertFire]],
+        checked: tuple[float, ...] | None = None,
     ) -> None:
+        """The full evaluation of rule `k` over the batch. `checked`: the rule's bases, when settle_many has
+        already found that it may fire (then its cheap check is not made again)."""
         rule = self._rules[k]
         if not rule.enabled:
             return
-        try:
-            base = bases(rule, self._tracks, session, self._past)
-        except KeyError:  # a leg with no track yet
-            return
+        base = checked
         if base is None:
-            return  # a leg or a base not known yet: the value is undefined, nothing to evaluate
-        settled = self._settled_without_firing(rule, spans, times, base)
-        if settled is not None:
-            state = self._states[rule.id]
-            state.prev, state.prev_time = settled
-            return
+            try:
+                base = bases(rule, self._tracks, session, self._past)
+            except KeyError:  # a leg with no track yet
+                return
+            if base is None:
+                return  # a leg or a base not known yet: the value is undefined, nothing to evaluate
+            settled = self._settled_without_firing(rule, spans, times, base)
+            if settled is not None:
+                state = self._states[rule.id]
+                state.prev, state.prev_time = settled
+                return
         mine = [points[s][0] for s in rule.symbols if s in points]
         at = _merged(mine[0], mine[1]) if len(mine) > 1 else mine[0]
         if rule.expires is not None:

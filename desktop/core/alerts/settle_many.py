@@ -89,10 +89,13 @@ def settle_many(
     spans: SymbolSpans,
     times: FloatArray,
     session: int,
-) -> list[int]:
-    """Settle the candidates (indices into `rules`) that cannot fire in this batch; return the others."""
-    rest: list[int] = []
+) -> list[tuple[int, tuple[float, ...] | None]]:
+    """Settle the candidates (indices into `rules`) that cannot fire in this batch; return the others in
+    order, each with its bases when this found that it may fire (its own cheap check need not run again),
+    else with None."""
+    rest: list[tuple[int, tuple[float, ...] | None]] = []
     picked: list[int] = []
+    picked_bases: list[tuple[float, ...]] = []
     kind_of: list[int] = []
     leg_a: list[int] = []
     leg_b: list[int] = []
@@ -107,17 +110,18 @@ def settle_many(
         state = states[rule.id]
         prev, prev_time = state.prev, state.prev_time
         if code is None or not rule.enabled or rule.expires is not None or prev is None or prev_time is None:
-            rest.append(k)
+            rest.append((k, None))
             continue
         symbols = rule.symbols
         if any(s not in tracks for s in symbols):
-            rest.append(k)
+            rest.append((k, None))
             continue
         base = bases(rule, tracks, session, past)
         if base is None:
-            rest.append(k)
+            rest.append((k, None))
             continue
         picked.append(k)
+        picked_bases.append(base)
         kind_of.append(code)
         leg_a.append(spans.of(symbols[0], tracks))
         leg_b.append(spans.of(symbols[1], tracks) if len(symbols) > 1 else 0)
@@ -151,8 +155,9 @@ def settle_many(
             state = states[rules[k].id]
             state.prev, state.prev_time = values[j], when[j]
         else:
-            rest.append(k)
-    return sorted(rest)
+            rest.append((k, picked_bases[j]))
+    rest.sort(key=lambda item: item[0])
+    return rest
 
 
 def _measure(kind: np.ndarray, x: FloatArray, y: FloatArray, ba: FloatArray, bb: FloatArray) -> FloatArray:
