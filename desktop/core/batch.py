@@ -226,10 +226,9 @@ def group_rows(symbols: list[str]) -> dict[str, np.ndarray]:
 
 
 def _group(names: list[str], code_of: np.ndarray, order: np.ndarray) -> dict[str, np.ndarray]:
+    if not len(order):
+        return {}
     sorted_codes = code_of[order]
-    cuts = np.flatnonzero(np.diff(sorted_codes)) + 1
-    out: dict[str, np.ndarray] = {}
-    for rows in np.split(order, cuts):
-        if len(rows):
-            out[names[int(code_of[rows[0]])]] = rows
-    return out
+    starts = np.flatnonzero(np.diff(sorted_codes, prepend=-1))
+    ends = np.append(starts[1:], len(order)).tolist()
+    return {names[c]: order[a:b] for c, a, b in zip(sorted_codes[starts].tolist(), starts.tolist(), ends, strict=True)}

@@ -59,7 +59,12 @@ def rules(rng: np.random.Generator, last: dict[str, float]) -> list[AlertRule]:
 
 
 def ticks(
-    rng: np.random.Generator, last: dict[str, float], n: int, coded: bool = False, whole_seconds: bool = True
+    rng: np.random.Generator,
+    last: dict[str, float],
+    n: int,
+    coded: bool = False,
+    whole_seconds: bool = True,
+    bad_prints: bool = True,
 ) -> TickBatch:
     open_ = datetime(2026, 3, 16, 9, 30, tzinfo=NEW_YORK).timestamp()
     offsets = rng.random(n) * 6.5 * 3600
@@ -67,8 +72,9 @@ def ticks(
     times = np.sort(open_ + (np.round(offsets, 0) if whole_seconds else offsets))
     names = [str(s) for s in rng.choice(SYMBOLS, n)]
     prices = np.array([last[s] for s in names]) * np.exp(np.cumsum(rng.normal(0, 0.0008, n)))
-    prices[rng.random(n) < 0.01] = np.nan  # bad prints are skipped
-    prices[rng.random(n) < 0.005] = 0.0
+    if bad_prints:  # skipped; without any, the batch path takes every symbol's rows as they are
+        prices[rng.random(n) < 0.01] = np.nan
+        prices[rng.random(n) < 0.005] = 0.0
     volume = np.where(rng.random(n) < 0.8, np.cumsum(rng.integers(1, 100, n)).astype(float), np.nan)
     prev = np.array([last[s] for s in names])
     if coded:  # as a feed with symbol codes hands them over: a name table in its own order, one name unused
@@ -79,13 +85,16 @@ def ticks(
     return TickBatch(symbols, times, prices, prev_close=prev, volume=volume, source="test")
 
 
-@pytest.mark.parametrize(("seed", "coded", "whole_seconds"), [(k, k % 2 == 1, k < 4) for k in range(6)])
-def test_engine_batch_equals_per_quote(seed: int, coded: bool, whole_seconds: bool) -> None:
+@pytest.mark.parametrize(
+    ("seed", "coded", "whole_seconds", "bad_prints"),
+    [(k, k % 2 == 1, k < 4, True) for k in range(6)] + [(6, False, True, False), (7, True, False, False)],
+)
+def test_engine_batch_equals_per_quote(seed: int, coded: bool, whole_seconds: bool, bad_prints: bool) -> None:
     rng = np.random.default_rng(seed)
     past = history(rng)
     last = {q.symbol: q.price for q in past}
     rule_set = rules(rng, last)
-    batch = ticks(rng, last, 3000, coded, whole_seconds)
+    batch = ticks(rng, last, 3000, coded, whole_seconds, bad_prints)
     scalar, fast = AlertEngine(rule_set), AlertEngine(rule_set)
     for engine in (scalar, fast):
         engine.process(past)

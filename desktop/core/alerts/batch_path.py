@@ -63,9 +63,12 @@ class BatchPath:
         ):
             return self.process(batch.quotes())
         valid = (prices > 0) & (prices < np.inf)
-        self.ignored += int(n - valid.sum())
-        rows_of = {s: r[valid[r]] for s, r in groups.items()}
-        rows_of = {s: r for s, r in rows_of.items() if len(r)}
+        invalid = int(n - valid.sum())
+        self.ignored += invalid
+        rows_of = groups
+        if invalid:  # rare: a bad price in a batch (filtering every symbol's rows was 1 ms a flush)
+            rows_of = {s: r[valid[r]] for s, r in groups.items()}
+            rows_of = {s: r for s, r in rows_of.items() if len(r)}
         # Rows sharing a timestamp are one step: every evaluation happens at its step's last row.
         step_end = np.append(np.flatnonzero(np.diff(times) != 0), n - 1)
         points: Points = {}
@@ -86,12 +89,12 @@ class BatchPath:
             self._rules, self._states, self._tracks, self._past, candidates, spans, times, session
         ):
             self._evaluate_batch(k, points, spans, times, session, found, checked)
-        for symbol, rows in rows_of.items():
-            last = int(rows[-1])
-            prev = float(batch.prev_close[last])
-            self._tracks[symbol].observe(
-                float(prices[last]), float(times[last]), session, None if prev != prev else prev
-            )
+        if rows_of:
+            lasts = np.array([rows[-1] for rows in rows_of.values()])
+            columns = (prices[lasts].tolist(), times[lasts].tolist(), batch.prev_close[lasts].tolist())
+            tracks = self._tracks
+            for symbol, price, when, prev in zip(rows_of, *columns, strict=True):
+                tracks[symbol].observe(price, when, session, None if prev != prev else prev)
         valid_times = times[valid]
         if len(valid_times):
             newest = float(valid_times[-1])

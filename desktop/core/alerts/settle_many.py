@@ -21,7 +21,7 @@ from desktop.core.prices import FloatArray
 Points = dict[str, tuple[np.ndarray, FloatArray]]  # symbol -> (steps it takes part in, its price after each)
 
 PRICE, CHANGE, RATIO, SPREAD = range(4)
-KINDS = {AlertType.PRICE: PRICE, AlertType.CHANGE: CHANGE, AlertType.RATIO: RATIO, AlertType.SPREAD: SPREAD}
+TYPES = (AlertType.PRICE, AlertType.CHANGE, AlertType.RATIO, AlertType.SPREAD)  # in the order of their codes
 
 
 class SymbolSpans:
@@ -94,68 +94,61 @@ def settle_many(
     order, each with its bases when this found that it may fire (its own cheap check need not run again),
     else with None."""
     rest: list[tuple[int, tuple[float, ...] | None]] = []
-    picked: list[int] = []
-    picked_bases: list[tuple[float, ...]] = []
-    kind_of: list[int] = []
-    leg_a: list[int] = []
-    leg_b: list[int] = []
-    base_a: list[float] = []
-    base_b: list[float] = []
-    prevs: list[float] = []
-    prev_times: list[float] = []
-    levels: list[float] = []
+    picked: list[tuple[int, tuple[float, ...]]] = []
+    rows: list[tuple[int, int, int, float, float, float, float, float]] = []
+    price_type, change_type, ratio_type, spread_type = TYPES
     for k in candidates:
         rule = rules[k]
-        code = KINDS.get(rule.type)
+        # Compared by identity: hashing an enum member (a dict lookup of the kind) runs Python code.
+        of = rule.type
+        code = (PRICE if of is price_type else CHANGE if of is change_type else RATIO if of is ratio_type
+                else SPREAD if of is spread_type else -1)  # fmt: skip
         state = states[rule.id]
         prev, prev_time = state.prev, state.prev_time
-        if code is None or not rule.enabled or rule.expires is not None or prev is None or prev_time is None:
+        if code < 0 or not rule.enabled or rule.expires is not None or prev is None or prev_time is None:
             rest.append((k, None))
             continue
         symbols = rule.symbols
-        if any(s not in tracks for s in symbols):
+        second = symbols[1] if len(symbols) > 1 else None
+        if symbols[0] not in tracks or (second is not None and second not in tracks):
             rest.append((k, None))
             continue
-        base = bases(rule, tracks, session, past)
+        base = () if code in (PRICE, RATIO) else bases(rule, tracks, session, past)
         if base is None:
             rest.append((k, None))
             continue
-        picked.append(k)
-        picked_bases.append(base)
-        kind_of.append(code)
-        leg_a.append(spans.of(symbols[0], tracks))
-        leg_b.append(spans.of(symbols[1], tracks) if len(symbols) > 1 else 0)
-        base_a.append(base[0] if base else 1.0)
-        base_b.append(base[1] if len(base) > 1 else 1.0)
-        prevs.append(prev)
-        prev_times.append(prev_time)
-        levels.append(rule.level)
+        picked.append((k, base))
+        rows.append((
+            code, spans.of(symbols[0], tracks), 0 if second is None else spans.of(second, tracks),
+            base[0] if base else 1.0, base[1] if len(base) > 1 else 1.0, prev, prev_time, rule.level,
+        ))  # fmt: skip
     if not picked:
         return rest
     low, high, last, first, final = spans.arrays()
-    kind = np.array(kind_of)
-    a, b = np.array(leg_a), np.array(leg_b)
-    ba, bb = np.array(base_a), np.array(base_b)
+    table = np.array(rows)  # one row per picked rule; the codes and indices are small ints, exact as floats
+    kind = table[:, 0].astype(np.int64)
+    a, b = table[:, 1].astype(np.int64), table[:, 2].astype(np.int64)
+    ba, bb = table[:, 3], table[:, 4]
     two = (kind == RATIO) | (kind == SPREAD)
     # Bounds as `measure.bounds` takes them: (a low, b high) and (a high, b low); the value at the lasts.
     lo = _measure(kind, low[a], high[b], ba, bb)
     hi = _measure(kind, high[a], low[b], ba, bb)
     now = _measure(kind, last[a], last[b], ba, bb)
-    before = np.array(prevs)  # each rule's last value, which the bounds take in
+    before = table[:, 5]  # each rule's last value, which the bounds take in
     lo, hi = np.minimum(lo, before), np.maximum(hi, before)
-    level = np.array(levels)
+    level = table[:, 7]
     slack = 1e-9 * np.maximum(1.0, np.abs(level))
     first_step = np.where(two, np.minimum(first[a], first[b]), first[a])
     last_step = np.where(two, np.maximum(final[a], final[b]), final[a])
     stamp = times[np.clip(first_step, 0, len(times) - 1)]
-    settled = ~((lo - slack <= level) & (level <= hi + slack)) & (stamp >= np.array(prev_times))
+    settled = ~((lo - slack <= level) & (level <= hi + slack)) & (stamp >= table[:, 6])
     values, when = now.tolist(), times[np.maximum(last_step, 0)].tolist()
-    for j, k in enumerate(picked):
+    for j, (k, base) in enumerate(picked):
         if settled[j]:
             state = states[rules[k].id]
             state.prev, state.prev_time = values[j], when[j]
         else:
-            rest.append((k, picked_bases[j]))
+            rest.append((k, base))
     rest.sort(key=lambda item: item[0])
     return rest
 
