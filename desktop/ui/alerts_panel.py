@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rule_files import RuleFileError, read_rules
 from desktop.core.alerts.rules import AlertRule, new_rule_id
 from desktop.storage.alerts import StoredFire
@@ -345,6 +346,11 @@ class AlertsPanel(QWidget):
         self._log_pending.extend(stored)
         if not self._log_timer.isActive():
             self.show_logged()
+
+    def announced_fires(self) -> list[AlertFire]:
+        """Every fire announced so far, oldest first: the log's rows and those waiting for its next batch
+        (a view built now hears only later fires by signal)."""
+        return self.log_model.fires() + [stored.fire for stored in self._log_pending]
 
     def show_logged(self) -> None:
         """Put the fires waiting for the log into it (then wait LOG_MS before the next ones)."""

@@ -251,7 +251,7 @@ class MainWindow(
         self.splitter.setSizes(sizes)
         if self.colors is not None:
             charts.set_colors(self.colors)
-        history = self.alerts_panel.log_model.fires()  # what was announced; later fires arrive by signal
+        history = self.alerts_panel.announced_fires()  # later fires arrive by signal
         charts.price.set_fires(history)
         charts.spread.set_fires(history)
         s = self.settings

@@ -281,6 +281,22 @@ def test_a_burst_of_fires_reaches_the_log_in_few_steps(qtbot: QtBot, tmp_path: P
     opened.connection.close()
 
 
+def test_fires_waiting_for_the_log_count_as_announced(qtbot: QtBot, tmp_path: Path) -> None:
+    """A view built during a burst (the charts, just after the first paint) takes the fires announced so
+    far, those still waiting for the log's next step too: it hears only later ones by signal."""
+    opened, writer, controller, panel = alerts_on(tmp_path, qtbot)
+    legs = (("IWM", 250.0), ("QQQ", 600.0))
+    fires = [AlertFire("r", f"rule {k}", 1.76e9 + k, False, 1.6, 1.5, Condition.CROSSES_ABOVE, legs) for k in range(3)]
+    controller.fires_logged.emit([StoredFire(1, fires[0])])
+    controller.fires_logged.emit([StoredFire(2, fires[1]), StoredFire(3, fires[2])])
+    assert panel.log_model.rowCount() == 1  # the other two wait for the log's next step
+    assert panel.announced_fires() == fires
+    qtbot.waitUntil(lambda: panel.log_model.rowCount() == 3, timeout=5000)
+    assert panel.announced_fires() == fires  # once in the log, not counted twice
+    writer.close()
+    opened.connection.close()
+
+
 def test_the_first_quotes_are_applied_on_arrival_later_ones_per_interval(qtbot: QtBot) -> None:
     store = QuoteStore()
     driver = PipelineDriver(QuotePipeline(store))
