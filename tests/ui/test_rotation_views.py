@@ -71,7 +71,8 @@ def test_a_board_cell_becomes_a_rule_in_the_editor(qtbot: QtBot, make_window: Ma
     qtbot.waitUntil(lambda: board.cell_text("IWM", "QTD") != "—", timeout=5000)
     # IWM's QTD cell against SPY is the engine's spread of the pair: the rotation strip shows the same for IWM − QQQ.
     board.set_benchmark("QQQ")
-    assert board.cell_text("IWM", "QTD") == charts.rotation.cells["QTD"].text()
+    # (the strip redraws at most a few times a second: its last redraw may still be due)
+    qtbot.waitUntil(lambda: board.cell_text("IWM", "QTD") == charts.rotation.cells["QTD"].text(), timeout=5000)
     # Sorting by a column orders the rows by its value.
     board.view.sortByColumn(HEADERS.index("YTD"), Qt.SortOrder.DescendingOrder)
     shown = [board.proxy.index(r, HEADERS.index("YTD")).data() for r in range(board.proxy.rowCount())]
