@@ -153,12 +153,13 @@ class TickBatch:
         for k, (c, t, price, prev, high, low, volume) in enumerate(
             zip(codes[rows].tolist(), self.times[rows].tolist(), self.prices[rows].tolist(), *columns, strict=True)
         ):
+            session = sessions[k]
             found.append(
                 Quote(
                     symbol=names[c], price=price, time=t,
                     prev_close=prev if prev == prev else None, day_high=high if high == high else None,
                     day_low=low if low == low else None, volume=volume if volume == volume else None,
-                    source=source, session=sessions[k] or market_session(t),
+                    source=source, session=market_session(t) if session is None else session,
                 )
             )  # fmt: skip
         return found

@@ -100,9 +100,9 @@ def settle_many(
     for k in candidates:
         rule = rules[k]
         # Compared by identity: hashing an enum member (a dict lookup of the kind) runs Python code.
-        of = rule.type
-        code = (PRICE if of is price_type else CHANGE if of is change_type else RATIO if of is ratio_type
-                else SPREAD if of is spread_type else -1)  # fmt: skip
+        kind_of = rule.type
+        code = (PRICE if kind_of is price_type else CHANGE if kind_of is change_type
+                else RATIO if kind_of is ratio_type else SPREAD if kind_of is spread_type else -1)  # fmt: skip
         state = states[rule.id]
         prev, prev_time = state.prev, state.prev_time
         if code < 0 or not rule.enabled or rule.expires is not None or prev is None or prev_time is None:
