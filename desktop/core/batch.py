@@ -122,30 +122,15 @@ class TickBatch:
 
     def quote(self, i: int, session: MarketSession | None = None) -> Quote:
         """Row `i` as a Quote (its market session from its own time unless the caller knows it)."""
-
-        def known(values: FloatArray) -> float | None:
-            value = float(values[i])
-            return None if value != value else value
-
-        t = float(self.times[i])
-        return Quote(
-            symbol=self.symbols[i],
-            price=float(self.prices[i]),
-            time=t,
-            prev_close=known(self.prev_close),
-            day_high=known(self.day_high),
-            day_low=known(self.day_low),
-            volume=known(self.volume),
-            source=self.source,
-            session=session if session is not None else market_session(t),
-        )
+        return self.quotes_at(np.array([i]), [session])[0]
 
     def quotes(self) -> list[Quote]:
-        return [self.quote(i) for i in range(len(self))]
+        return self.quotes_at(np.arange(len(self)), [None] * len(self))
 
     def quotes_at(self, rows: np.ndarray, sessions: Sequence[MarketSession | None]) -> list[Quote]:
-        """`quote(i, session)` for each of `rows` (with its session), the columns read once for all of
-        them: a drain makes one Quote per symbol it touched, and reading them one by one cost twice as much."""
+        """Each of `rows` as a Quote, with its market session from `sessions` or else from its own time. The
+        columns are read once for all the rows: a drain makes one Quote per symbol it touched, and reading
+        them row by row cost twice as much."""
         names, codes = self.encoded()
         columns = [column[rows].tolist() for column in (self.prev_close, self.day_high, self.day_low, self.volume)]
         found: list[Quote] = []

@@ -183,7 +183,7 @@ class QuoteStore:
         weekday = day.weekday()
         markets = [market_session_in_day(s, midnight, weekday) if same_length_day else None for s in stamps]
         quotes = batch.quotes_at(last_rows, markets)
-        bounds = zip(seg.tolist(), seg_end.tolist(), strict=True)
+        symbol_first, symbol_stop = seg.tolist(), seg_end.tolist()
         opens, closes = p[seg].tolist(), p[seg_end - 1].tolist()
         highs, lows, volumes = day_high.tolist(), day_low.tolist(), last_volume.tolist()
         cuts = group_cut.tolist()
@@ -191,7 +191,7 @@ class QuoteStore:
         changed: set[str] = set()
         for j, c in enumerate(seg_codes.tolist()):
             symbol = names[c]
-            a, b = next(bounds)
+            a, b = symbol_first[j], symbol_stop[j]
             history = history_of.get(symbol)
             if history is None:
                 history = history_of[symbol] = PriceHistory(self.history_points)

@@ -85,10 +85,10 @@ class BatchPath:
         found: list[tuple[int, int, AlertFire]] = []
         spans = SymbolSpans(points, self._tracks, n)
         # Most rules cannot fire in most batches: those of the simple kinds are settled together first.
-        for k, checked in settle_many(
+        for k, checked_bases in settle_many(
             self._rules, self._states, self._tracks, self._past, candidates, spans, times, session
         ):
-            self._evaluate_batch(k, points, spans, times, session, found, checked)
+            self._evaluate_batch(k, points, spans, times, session, found, checked_bases)
         if rows_of:
             lasts = np.array([rows[-1] for rows in rows_of.values()])
             columns = (prices[lasts].tolist(), times[lasts].tolist(), batch.prev_close[lasts].tolist())
@@ -133,14 +133,14 @@ class BatchPath:
         times: FloatArray,
         session: int,
         found: list[tuple[int, int, AlertFire]],
-        checked: tuple[float, ...] | None = None,
+        checked_bases: tuple[float, ...] | None = None,
     ) -> None:
-        """The full evaluation of rule `k` over the batch. `checked`: the rule's bases, when settle_many has
-        already found that it may fire (then its cheap check is not made again)."""
+        """The full evaluation of rule `k` over the batch. `checked_bases`: the rule's bases, when settle_many
+        has already found that it may fire (then its cheap check is not made again)."""
         rule = self._rules[k]
         if not rule.enabled:
             return
-        base = checked
+        base = checked_bases
         if base is None:
             try:
                 base = bases(rule, self._tracks, session, self._past)
