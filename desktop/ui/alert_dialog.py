@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -154,6 +154,11 @@ class AlertDialog(QDialog):
 
         if rule is not None:
             self.load(rule)
+        # A new price or ratio rule starts at the value now, once its symbols have one (a level of 0 is not a
+        # price): set when the user changes the level, so what they chose is never replaced.
+        self._level_chosen = rule is not None and bool(rule.level)
+        self._filled_level: float | None = None
+        self.level_spin.valueChanged.connect(self._level_edited)
         for signal in (
             self.type_box.currentIndexChanged,
             self.condition_box.currentIndexChanged,
@@ -264,22 +269,55 @@ class AlertDialog(QDialog):
         self._touched = True
         self.validate()
 
+    def _level_edited(self) -> None:
+        self._level_chosen = True
+
+    def _fill_level_from_value(self) -> None:
+        """An untouched price or ratio level follows the rule's value now (when there is one); a level filled
+        that way goes back to 0 when the type changes to one measured in other units."""
+        current = self.level_spin.value()
+        if self._level_chosen or (current and current != self._filled_level):
+            return
+        value: float | None = None
+        if self.kind in (AlertType.PRICE, AlertType.RATIO):
+            try:
+                probe: AlertRule | None = rule_from_dict({**self.fields(), "level": 1.0})
+            except RuleError:
+                probe = None
+            if probe is not None and all(self.check_symbol(symbol) is None for symbol in probe.symbols):
+                value = self.engine.value(probe)
+        level = round(value, 2 if self.kind is AlertType.PRICE else 4) if value is not None and value > 0 else 0.0
+        if level != current:
+            blocker = QSignalBlocker(self.level_spin)  # not the user's choice
+            self.level_spin.setValue(level)
+            del blocker
+        self._filled_level = level or None
+
+    def _symbol_problem(self) -> str | None:
+        """Why one of the symbols typed cannot be used, said before any other field's problem."""
+        fields = self.fields()
+        for symbol in (fields.get(name) for name in ("symbol", "a", "b", "benchmark")):
+            if isinstance(symbol, str) and symbol:
+                reason = self.check_symbol(symbol)
+                if reason is not None:
+                    return reason
+        return None
+
     def validate(self) -> AlertRule | None:
         """Check the form; show what is wrong or the live value; enable OK only for a valid rule."""
         self._show_rows_for(self.kind)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         rule: AlertRule | None = None
-        error = ""
+        self._fill_level_from_value()
+        error, wrong_field = "", ""
         try:
             rule = rule_from_dict(self.fields())
         except RuleError as exc:
-            error = f"{exc.field.capitalize()}: {exc.problem}"
-        if rule is not None:
-            for symbol in rule.symbols:
-                reason = self.check_symbol(symbol)
-                if reason is not None:
-                    error, rule = reason, None
-                    break
+            error, wrong_field = f"{exc.field.capitalize()}: {exc.problem}", exc.field
+        if rule is not None or wrong_field == "level":
+            reason = self._symbol_problem()
+            if reason is not None:
+                error, rule = reason, None
         self.error_label.setText(error if self._touched else "")
         ok.setEnabled(rule is not None)
         if rule is not None:

@@ -67,6 +67,9 @@ def without(base: dict[str, object], *names: str, **changes: object) -> dict[str
         (without(P, level="high"), "level", "not a number"),
         (without(P, level=True), "level", "not a number"),
         (without(P, level=float("nan")), "level", "not a number"),
+        (without(P, level=-5), "level", "a price is always above 0"),
+        (without(P, level=0), "level", "a price is always above 0"),
+        (without(R, level=0.0), "level", "a ratio of two prices is always above 0"),
         (without(P, condition="sideways"), "condition", "unknown condition"),
         (without(P, cooldown="5 weeks"), "cooldown", "not a duration"),
         (without(P, cooldown=90), "cooldown", "not a duration"),
@@ -86,6 +89,11 @@ def test_invalid_rules_name_rule_and_field(rule: dict[str, object], field: str, 
         rule_from_dict({"id": "bad-one", **rule})
     assert caught.value.field == field and words in caught.value.problem
     assert str(caught.value).startswith("rule 'bad-one': " + field)
+
+
+def test_levels_below_zero_stay_valid_where_the_value_can_be_negative() -> None:
+    for rule in (without(S, level=-1.5), without(P, type="change", level=-5)):
+        assert rule_from_dict(rule).level < 0
 
 
 def test_whole_file_is_refused_for_one_bad_rule(tmp_path: Path) -> None:

@@ -61,6 +61,32 @@ def ok_button(window: MainWindow):  # type: ignore[no-untyped-def]
     return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
 
+def test_a_new_price_or_ratio_level_starts_at_the_value_now_until_the_user_sets_it(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    window = make_window(speed=0, start=date(2026, 7, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    price = {s: window.store.latest(s).price for s in ("NVDA", "AMD", "IWM", "QQQ")}  # type: ignore[union-attr]
+    dialog = window.alerts_panel.new_rule()
+    qtbot.keyClicks(dialog.symbol_edit, "nvda")
+    assert dialog.level_spin.value() == round(price["NVDA"], 2) and ok_button(window).isEnabled()
+    dialog.symbol_edit.setText("AMD")
+    assert dialog.level_spin.value() == round(price["AMD"], 2), "an untouched level follows the symbol"
+    dialog.type_box.setCurrentIndex(dialog.type_box.findData(AlertType.CHANGE))
+    assert dialog.level_spin.value() == 0, "a price is no level for a change in %"
+    dialog.type_box.setCurrentIndex(dialog.type_box.findData(AlertType.RATIO))
+    dialog.a_edit.setText("IWM")
+    dialog.b_edit.setText("QQQ")
+    assert dialog.level_spin.value() == round(price["IWM"] / price["QQQ"], 4)
+    dialog.level_spin.setValue(0.5)
+    dialog.b_edit.setText("NVDA")
+    assert dialog.level_spin.value() == 0.5, "the user's level is never replaced"
+    dialog.level_spin.setValue(0)
+    assert "always above 0" in dialog.error_label.text() and not ok_button(window).isEnabled()
+    dialog.a_edit.setText("ZZZZ")
+    assert "ZZZZ is not in the replay data" in dialog.error_label.text(), "a symbol's problem is said first"
+
+
 def test_dialog_validates_as_you_type_and_saves(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window(speed=0, start=date(2026, 7, 1))
     qtbot.waitUntil(lambda: replayed(window), timeout=10_000)

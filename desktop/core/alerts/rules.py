@@ -48,6 +48,8 @@ class AlertType(enum.Enum):
 
 TYPE_NAMES = ", ".join(t.value for t in AlertType)
 PAIR_TYPES = frozenset({AlertType.SPREAD, AlertType.RATIO, AlertType.ZSCORE})
+# Rules whose value can only be positive: a level at or below 0 would be always above, never below or crossed.
+POSITIVE_LEVELS = {AlertType.PRICE: "a price", AlertType.RATIO: "a ratio of two prices"}
 
 
 class Quadrant(enum.Enum):
@@ -361,6 +363,8 @@ def _condition_and_level(data: Mapping[str, Any], kind: AlertType, label: str) -
         raise RuleError(label, "level", f"{_short(data['level'])} is not a number")
     if not abs(level) <= MAX_LEVEL:
         raise RuleError(label, "level", f"{_short(data['level'])} is larger than any price or spread ({MAX_LEVEL:g})")
+    if kind in POSITIVE_LEVELS and level <= 0:
+        raise RuleError(label, "level", f"{_short(data['level'])}: {POSITIVE_LEVELS[kind]} is always above 0")
     return condition, float(level)
 
 
