@@ -49,12 +49,27 @@ def one_line(done: subprocess.CompletedProcess[str]) -> str:
           "--cooldown", "9" * 400 + "s"], "longer than ten years"),
         (["alerts", "add", "--type", "price", "--symbol", "SPY", "--condition", "above", "--level", "9" * 400],
          "not a number"),
+        (["watchlist", "add", "default", "B@D"], "'B@D' is not a ticker symbol"),
+        (["quote", "NV DA", "--source", "replay"], "'NV DA' is not a ticker symbol"),
+        (["alerts", "add", "--type", "price", "--symbol", "NVDA", "--condition", "above", "--level", "-5"],
+         "a price is always above 0"),
     ],
 )  # fmt: skip
 def test_bad_values_are_one_line_and_exit_2(tmp_path: Path, args: list[str], words: str) -> None:
     done = run(tmp_path, *args)
     assert done.returncode == 2
     assert words in one_line(done)
+
+
+def test_the_watchlist_takes_every_kind_of_yahoo_ticker_and_gives_up_any_symbol_it_holds(tmp_path: Path) -> None:
+    added = run(tmp_path, "watchlist", "add", "mine", "^vix", "brk-b", "eurusd=x", "m&m.ns", "0700.hk")
+    assert added.returncode == 0 and "^VIX, BRK-B, EURUSD=X, M&M.NS, 0700.HK" in added.stdout
+    (tmp_path / "list.txt").write_text("Symbol\n^GSPC\nGC=F\nB@D\n")
+    imported = run(tmp_path, "watchlist", "import", "mine", str(tmp_path / "list.txt"))
+    assert imported.returncode == 0 and "B@D" in imported.stderr
+    assert run(tmp_path, "watchlist", "show", "mine").stdout.split() == ["^GSPC", "GC=F"]
+    removed = run(tmp_path, "watchlist", "remove", "mine", "gc=f")
+    assert removed.returncode == 0 and run(tmp_path, "watchlist", "show", "mine").stdout.split() == ["^GSPC"]
 
 
 def test_from_after_to_is_refused(tmp_path: Path) -> None:

@@ -11,7 +11,9 @@ from typing import NoReturn
 
 from desktop.config import DEFAULT_SOURCE, SOURCES
 from desktop.core.alerts.rules import AlertType, Quadrant
+from desktop.core.safe_files import printable
 from desktop.core.sessions import NEW_YORK
+from desktop.core.symbol_lists import is_ticker
 
 EXIT_USAGE = 2
 
@@ -92,8 +94,16 @@ def _seconds_arg(text: str) -> float:
 
 def _symbol_arg(text: str) -> str:
     symbol = text.strip().upper()
-    if not symbol or len(symbol) > 20 or any(c.isspace() for c in symbol):
-        raise argparse.ArgumentTypeError(f"bad symbol {text!r}")
+    if not is_ticker(symbol):
+        raise argparse.ArgumentTypeError(f"{printable(text)!r} is not a ticker symbol (NVDA, BRK-B, ^VIX, EURUSD=X)")
+    return symbol
+
+
+def _held_symbol_arg(text: str) -> str:
+    """A symbol to remove: whatever a list holds, even one an older version let in that is not a ticker."""
+    symbol = text.strip().upper()
+    if not symbol or len(symbol) > 40:
+        raise argparse.ArgumentTypeError(f"bad symbol {printable(text)!r}")
     return symbol
 
 
@@ -250,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     grow.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
     shrink = acts.add_parser("remove", help="remove symbols from a watchlist, or the whole list with --list")
     shrink.add_argument("name")
-    shrink.add_argument("symbols", nargs="*", type=_symbol_arg, metavar="SYMBOL")
+    shrink.add_argument("symbols", nargs="*", type=_held_symbol_arg, metavar="SYMBOL")
     shrink.add_argument("--list", action="store_true", help="delete the watchlist itself")
     take = acts.add_parser("import", help="replace a watchlist's symbols with those of a text or CSV file")
     take.add_argument("name")

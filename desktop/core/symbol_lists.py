@@ -6,7 +6,14 @@ import csv
 import io
 import re
 
-TICKER = re.compile(r"^[A-Z0-9][A-Z0-9.\-=^]{0,14}$")
+# What Yahoo names an instrument, upper case: NVDA, BRK-B, ^VIX, EURUSD=X, GC=F, 0700.HK, M&M.NS. The one
+# test the watchlist, the rules and the command line share.
+TICKER = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^&]{0,19}$")
+
+
+def is_ticker(symbol: str) -> bool:
+    """True for an upper-case ticker as TICKER reads one."""
+    return TICKER.match(symbol) is not None
 
 
 def parse_symbols(text: str) -> tuple[list[str], list[str]]:

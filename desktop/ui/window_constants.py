@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from desktop.config import POLL_INTERVALS_S, REPLAY_SPEEDS
 
-SYMBOL_PATTERN = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^]{0,19}$")
 SPEEDS: list[tuple[str, float]] = [(f"{speed:g}×" if speed else "Max", speed) for speed in REPLAY_SPEEDS]
 POLL_INTERVALS = list(POLL_INTERVALS_S)
 STALE_AFTER_S = 120.0  # a live quote older than this during regular hours is marked stale

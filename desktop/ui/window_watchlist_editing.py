@@ -6,9 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
 from desktop import logs
-from desktop.core.symbol_lists import parse_symbols
+from desktop.core.symbol_lists import is_ticker, parse_symbols
 from desktop.storage.database import StorageError
-from desktop.ui.window_constants import SYMBOL_PATTERN
 from desktop.ui.window_parts import WindowParts
 
 log = logs.ui
@@ -62,7 +61,7 @@ class WatchlistEditing(WindowParts):
         symbol = text.strip().upper()
         if not symbol:
             return False
-        if not SYMBOL_PATTERN.match(symbol):
+        if not is_ticker(symbol):
             self._show_input_error(f"“{text.strip()}” is not a ticker symbol")
             return False
         if self.model.row_of(symbol) is not None:

@@ -31,8 +31,8 @@ from typing import Any
 from desktop.core.alerts.durations import format_duration, parse_duration
 from desktop.core.alerts.windows import Window, parse_window
 from desktop.core.sessions import NEW_YORK
+from desktop.core.symbol_lists import is_ticker
 
-SYMBOL = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^]{0,19}$")
 RULE_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
 
 
@@ -168,7 +168,7 @@ def new_rule_id() -> str:
 
 
 def _symbol(value: Any, label: str, name: str) -> str:
-    if not isinstance(value, str) or not SYMBOL.match(value.strip().upper()):
+    if not isinstance(value, str) or not is_ticker(value.strip().upper()):
         raise RuleError(label, name, f"{value!r} is not a ticker symbol")
     return value.strip().upper()
 
