@@ -13,6 +13,7 @@ import os
 import re
 import threading
 from typing import Any
+from urllib.parse import quote
 
 from desktop.config import YAHOO_HTTP_ENV
 from desktop.feeds.yahoo_chart import Chart, parse_chart
@@ -56,7 +57,7 @@ class YahooHttp:
     ) -> Chart:
         from curl_cffi.requests.exceptions import RequestException
 
-        url = f"{self.base}/v8/finance/chart/{symbol}"
+        url = f"{self.base}/v8/finance/chart/{quote(symbol, safe='')}"  # ^VIX as %5EVIX, as Yahoo's own pages
         params = {"range": range_, "interval": interval, "includePrePost": str(prepost).lower(), "events": "div|split"}
         try:
             response = self._session().get(url, params=params, timeout=timeout or self.timeout)

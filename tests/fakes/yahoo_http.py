@@ -8,7 +8,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "yahoo"
 REAL = FIXTURES / "real"  # recorded real replies and frames, with PROVENANCE.md
@@ -72,7 +72,7 @@ class FakeYahooHttp:
                 if not url.path.startswith("/v8/finance/chart/"):
                     self._send(404, json.dumps({"finance": {"error": {"code": "Not Found"}}}))
                     return
-                symbol = url.path.rsplit("/", 1)[-1].upper()
+                symbol = unquote(url.path.rsplit("/", 1)[-1]).upper()
                 if symbol in fake.raw:
                     status, text = fake.raw[symbol]
                     json_reply = text.lstrip().startswith("{")

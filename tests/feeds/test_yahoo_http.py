@@ -92,6 +92,14 @@ def test_client_tells_unknown_from_unreachable_from_rate_limited(fake_http: Fake
     assert reason is not None and reason.startswith("Cannot reach Yahoo") and "no such symbol" not in reason
 
 
+def test_symbols_with_url_characters_reach_yahoo_escaped_as_its_own_pages_write_them(fake_http: FakeYahooHttp) -> None:
+    fake_http.serve_recorded("EURUSD=X", "chart-EURUSD=X-2020-01-01-to-2020-01-03.json")
+    chart = YahooHttp(fake_http.url).chart("EURUSD=X", range_="5d", interval="1d")
+    assert chart.price_hint == 4 and len(chart.bars) == 3
+    assert YahooHttp(fake_http.url).validate("^VIX") == "^VIX: no such symbol on Yahoo Finance"
+    assert [path for path, _ in fake_http.requests] == ["/v8/finance/chart/EURUSD%3DX", "/v8/finance/chart/%5EVIX"]
+
+
 def test_poll_backs_off_on_429_then_recovers(fake_http: FakeYahooHttp, intraday_dir: Path) -> None:
     bars, prev = session_bars(intraday_dir, "QQQ", "2026-07-21")
     fake_http.charts["QQQ"] = chart_body("QQQ", bars[:40], prev)
