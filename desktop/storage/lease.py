@@ -11,7 +11,6 @@ import os
 import socket
 import sqlite3
 import time
-import uuid
 from dataclasses import dataclass
 
 from desktop.storage.database import storage_method
@@ -31,7 +30,7 @@ class LeaseHolder:
 
 
 def new_holder_id(role: str) -> str:
-    return f"{role}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    return f"{role}-{os.getpid()}-{os.urandom(4).hex()}"
 
 
 def _alive(pid: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -29,12 +30,14 @@ from desktop.core.alerts.rule_files import RuleFileError, read_rules
 from desktop.core.alerts.rules import AlertRule, new_rule_id
 from desktop.storage.alerts import StoredFire
 from desktop.storage.channels import Delivery
-from desktop.ui.alert_dialog import AlertDialog, focus_first_empty
 from desktop.ui.alert_models import SORT_ROLE, AlertRulesModel, FiredAlertsModel, LogColumn, RuleColumn
 from desktop.ui.alerts_controller import ROTATION_PRESET, AlertsController
 from desktop.ui.busy_bar import BusyBar
 from desktop.ui.coalescer import Coalescer
 from desktop.ui.tasks import run_task
+
+if TYPE_CHECKING:
+    from desktop.ui.alert_dialog import AlertDialog
 
 REFRESH_MS = 250  # rule values and distances redraw at most four times a second
 # In a burst of fires the log takes new rows at most this often (each new row shifts every row below the
@@ -229,6 +232,8 @@ class AlertsPanel(QWidget):
 
     def open_dialog(self, rule: AlertRule | None = None) -> AlertDialog:
         """Open the editor (non-modal, so quotes keep flowing); saved when the user presses OK."""
+        from desktop.ui.alert_dialog import AlertDialog, focus_first_empty  # built on first use, not at start-up
+
         dialog = AlertDialog(self.controller.engine, self.check_symbol, rule, self)
         dialog.accepted.connect(lambda: self._save(dialog.result_rule))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))

@@ -32,9 +32,9 @@ from desktop.ui import settings as cfg
 from desktop.ui.alert_models import fire_time_text
 from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.alerts_panel import AlertsPanel
-from desktop.ui.backtest_dialog import BacktestDialog, PriceSource
 
 if TYPE_CHECKING:
+    from desktop.ui.backtest_dialog import BacktestDialog, PriceSource
     from desktop.ui.channels_dialog import ChannelsDialog
     from desktop.ui.charts.chart_panel import ChartPanel
     from desktop.ui.charts.price_chart import PriceChart
@@ -353,6 +353,8 @@ class MainWindow(
         if not rules:
             self.show_message("Add an alert rule first, then backtest it.")
             return None
+        from desktop.ui.backtest_dialog import BacktestDialog  # built on first use, not at start-up
+
         qd = self.start_edit.date()
         dialog = BacktestDialog(
             rules,

@@ -6,7 +6,6 @@ A file is checked as a whole: one bad rule refuses the file, with a message nami
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,8 @@ class RuleFileError(ValueError):
 def parse_rules(text: str, fmt: str, progress: Progress | None = None) -> list[AlertRule]:
     """Rules from TOML or JSON text (`fmt` is 'toml' or 'json'); `progress` hears how far the checking got
     (the text itself is read in one go: half the bar)."""
+    import tomllib  # here: the window's start (which imports this module for its error type) never parses
+
     items: Any
     try:
         items = tomllib.loads(text) if fmt == "toml" else json.loads(text)
