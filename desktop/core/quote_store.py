@@ -9,7 +9,7 @@ import numpy as np
 
 from desktop import logs
 from desktop.core.bars import BarSeries, SessionClock
-from desktop.core.batch import TickBatch
+from desktop.core.batch import TickBatch, stable_order
 from desktop.core.history import PriceHistory
 from desktop.core.quote import Quote, is_valid_price
 from desktop.core.sessions import MarketSession, market_session_in_day, session_date, session_start
@@ -134,7 +134,7 @@ class QuoteStore:
             return set()
         # By symbol, in time order within each: the batch's own order when every row is kept (the engine's
         # groups use it too), else a sort of what is kept.
-        kept = batch.symbol_order() if len(kept) == n else kept[np.argsort(code_of[kept], kind="stable")]
+        kept = batch.symbol_order() if len(kept) == n else kept[stable_order(code_of[kept], len(names))]
         code, t, p = code_of[kept], times[kept], prices[kept]
         seg = np.flatnonzero(np.diff(code, prepend=-1))  # first row of each symbol
         seg_end = np.append(seg[1:], len(kept))

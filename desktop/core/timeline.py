@@ -10,7 +10,7 @@ from datetime import date
 
 import numpy as np
 
-from desktop.core.batch import CodedSymbols, TickBatch
+from desktop.core.batch import CodedSymbols, TickBatch, stable_order
 from desktop.core.prices import PriceSeries
 from desktop.core.quote import Quote
 from desktop.core.sessions import MarketSession, market_session, session_date
@@ -100,7 +100,7 @@ class ReplayTimeline:
             owner, row = self._owner[a:b], self._row[a:b]
             prices = np.empty(b - a)
             prev = np.empty(b - a)
-            by_owner = np.argsort(owner, kind="stable")  # each symbol's rows, in time order
+            by_owner = stable_order(owner, len(self._symbols))  # each symbol's rows, in time order
             cuts_of = np.searchsorted(owner[by_owner], np.arange(len(self._symbols) + 1))
             groups: dict[str, np.ndarray] = {}
             for k, symbol in enumerate(self._symbols):
