@@ -154,8 +154,8 @@ class AlertDialog(QDialog):
 
         if rule is not None:
             self.load(rule)
-        # A new price or ratio rule starts at the value now, once its symbols have one (a level of 0 is not a
-        # price): set when the user changes the level, so what they chose is never replaced.
+        # A new price or ratio rule's level starts at the rule's value now, once its symbols have one, and
+        # follows them until the user sets a level: what they chose is never replaced.
         self._level_chosen = rule is not None and bool(rule.level)
         self._filled_level: float | None = None
         self.level_spin.valueChanged.connect(self._level_edited)
