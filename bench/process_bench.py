@@ -73,7 +73,7 @@ def compile_package() -> None:
     compileall.compile_dir(str(Path(desktop.__file__).parent), quiet=1)
 
 
-def measure_startup(rounds: int = 5) -> dict[str, float]:
+def measure_startup(rounds: int = 11) -> dict[str, float]:
     """App (to a painted window showing quotes) and a bare PySide6 window, alternating, median of each."""
     compile_package()
     app_times: list[float] = []
