@@ -12,7 +12,7 @@ from pathlib import Path
 
 from desktop.core.alerts.engine import AlertEngine
 from desktop.core.alerts.rule_files import read_rules, write_rules
-from desktop.core.alerts.rules import AlertRule
+from desktop.core.alerts.rules import AlertRule, RuleError, rule_from_dict, rule_to_dict
 from desktop.core.progress import Progress
 from desktop.storage.alerts import AlertRepository
 from desktop.storage.database import StorageError, storage_errors
@@ -60,7 +60,12 @@ class AlertBook:
         self.save(rule)
 
     def save(self, rule: AlertRule) -> None:
-        """Add a rule, or replace the rule with the same id (keeping its place)."""
+        """Add a rule, or replace the rule with the same id (keeping its place). A rule made in code (a
+        level dragged on a chart) is checked as a typed one is: what is stored must read back as a rule."""
+        try:
+            rule_from_dict(rule_to_dict(rule))
+        except RuleError as exc:
+            raise BookError(str(exc)) from None
         rules = self.engine.rules
         index = next((k for k, r in enumerate(rules) if r.id == rule.id), None)
         if index is None:

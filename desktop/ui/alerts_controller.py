@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -131,7 +132,10 @@ class AlertsController(QObject):
         try:
             change()
         except (StorageError, BookError) as exc:
-            log.warning("saving alert rules failed: %s", exc)
+            # A refused rule is the user's to fix (said where they look); a storage failure is the log's too.
+            log.log(
+                logging.INFO if isinstance(exc, BookError) else logging.WARNING, "saving alert rules failed: %s", exc
+            )
             self.problem.emit(f"Could not save the alert: {exc} Nothing was changed.")
             return False
         self.rules_changed.emit()

@@ -109,7 +109,10 @@ class AlertLevels(QObject):
         level = round(self.from_y(float(line.value())), 4)
         if level != rule.level:
             line.level = level
-            self.alerts.save_rule(rule.with_changes(level=level))
+            if not self.alerts.save_rule(rule.with_changes(level=level)):  # refused (said by the controller)
+                line.level = rule.level
+                line.setValue(self.to_y(rule.level))
+                line.label.setText(f"{rule.title}: {self.describe(rule.level)}")
 
     def add_at(self, level: float | None) -> AlertRule | None:
         """A new rule at `level`, crossing in the direction away from the value now."""
