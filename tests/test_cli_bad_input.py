@@ -162,3 +162,10 @@ def test_an_export_over_a_file_on_a_full_disk_leaves_the_old_file_whole(tmp_path
     assert done.returncode == 1 and "disk is full" in one_line(done)
     assert target.read_text() == "# the export of last week\n"
     assert [p.name for p in small_disk.iterdir() if p.name != "filler"] == ["rules.toml"]  # no temporary left
+
+
+def test_a_spreadsheets_symbol_column_is_found_behind_its_byte_order_mark(tmp_path: Path) -> None:
+    (tmp_path / "list.csv").write_bytes(b"\xef\xbb\xbfSymbol,Name\r\nNVDA,NVIDIA\r\n^VIX,Volatility\r\n")
+    imported = run(tmp_path, "watchlist", "import", "mine", str(tmp_path / "list.csv"))
+    assert imported.returncode == 0 and imported.stderr == ""
+    assert run(tmp_path, "watchlist", "show", "mine").stdout.split() == ["NVDA", "^VIX"]

@@ -10,7 +10,7 @@ the same time twice with different prices (the same row twice is kept once).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,19 +67,20 @@ def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | 
 
     daily = header[0] == "Date"
     stamp = header[0]
-    plain = None if daily else _plain_intraday(path, pd)
+    present = [name for name in PRICE_COLUMNS if name in header]  # Close always; the others when given
+    plain = None if daily else _plain_intraday(path, pd, present)
     if plain is not None:
         if rows_read is not None:
             rows_read(len(plain))
         return daily, _unique_times(path, plain, daily)
     try:
         try:
-            numbers = {stamp: str, **dict.fromkeys(PRICE_COLUMNS, "float64")}
+            numbers = {stamp: str, **dict.fromkeys(present, "float64")}
             parts = _read_chunks(path, stamp, daily, numbers, pd, rows_read)
         except ValueError as exc:  # a field that is not a number: find it, with its line
             if isinstance(exc, PriceFileError):
                 raise
-            _read_chunks(path, stamp, daily, dict.fromkeys((stamp, *PRICE_COLUMNS), str), pd)
+            _read_chunks(path, stamp, daily, dict.fromkeys((stamp, *present), str), pd)
             raise PriceFileError(f"{path}: not a CSV price file ({str(exc).splitlines()[0][:160]})") from None
     except PriceFileError:
         raise
@@ -114,10 +115,14 @@ def _chunk_bars(path: Path, chunk: Any, stamp: str, daily: bool, first_line: int
 
 
 def _checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: Any) -> FloatArray:
-    """n x 6 rows of times and the frame's price columns; rows with no Close left out, bad values refused."""
+    """n x 6 rows of times and the frame's price columns (NaN for one the file does not have); rows with no
+    Close left out, bad values refused."""
     numbers = np.empty((len(times), 6))
     numbers[:, 0] = times
     for k, name in enumerate(PRICE_COLUMNS, start=1):
+        if name not in frame:
+            numbers[:, k] = np.nan
+            continue
         column = frame[name]
         if column.dtype != np.float64:  # the second, textual reading of a file that failed the first
             raw = column.fillna("").str.strip()
@@ -143,7 +148,7 @@ def _checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd:
     return kept
 
 
-def _plain_intraday(path: Path, pd: Any) -> FloatArray | None:
+def _plain_intraday(path: Path, pd: Any, present: Sequence[str] = PRICE_COLUMNS) -> FloatArray | None:
     """An intraday file read with its times taken straight from its bytes (see core.csv_stamps), or None
     when the file is not plain enough for that (or too large to hold at once): it is then read in chunks."""
     try:
@@ -163,7 +168,7 @@ def _plain_intraday(path: Path, pd: Any) -> FloatArray | None:
         return None
     times = np.concatenate([part for part in parts if part is not None])
     try:
-        numbers = dict.fromkeys(PRICE_COLUMNS, "float64")
+        numbers = dict.fromkeys(present, "float64")
         frame = pd.read_csv(io.BytesIO(data), usecols=list(numbers), dtype=numbers, **READ_OPTIONS)
     except (ValueError, pd.errors.ParserError, OverflowError, UnicodeDecodeError):
         return None  # the chunked reading finds the line and says what is wrong

@@ -1,8 +1,9 @@
 """Per-symbol price files (CSV bars), read into arrays: shared by the replay feed, the CLI and the backtest.
 
 A file is `SYMBOL.csv` with a `Date` (daily bars) or `Datetime` (intraday, ISO 8601 with offset) column,
-then Open, High, Low, Close, Volume. Each row is one price observation at its timestamp, priced at its Close.
-Daily rows are stamped at that session's 16:00 New York close.
+then Close and any of Open, High, Low, Volume (a file of closes alone is a series of single observations
+with no volume). Each row is one price observation at its timestamp, priced at its Close. Daily rows are
+stamped at that session's 16:00 New York close.
 """
 
 from __future__ import annotations
@@ -93,9 +94,10 @@ def read_price_file(path: Path, symbol: str | None = None, progress: Progress | 
     if not first.strip():
         raise PriceFileError(f"{path}: empty file")
     header = [name.strip() for name in first.split(",")]
-    if header[:1] not in (["Date"], ["Datetime"]) or any(c not in header for c in PRICE_COLUMNS):
+    if header[:1] not in (["Date"], ["Datetime"]) or "Close" not in header:
         raise PriceFileError(
-            f"{path}: expected columns Date or Datetime, then {', '.join(PRICE_COLUMNS)}; got {', '.join(header)[:200]}"
+            f"{path}: expected a Date or Datetime column, then Close (and any of Open, High, Low, Volume); "
+            f"got {', '.join(header)[:200]}"
         )
     rows_read = None
     if progress is not None:
@@ -142,7 +144,8 @@ def build_series(
         day_open[a:b] = opens[a]
         day_high[a:b] = np.maximum.accumulate(highs[a:b])
         day_low[a:b] = np.minimum.accumulate(lows[a:b])
-        day_volume[a:b] = np.nancumsum(volumes[a:b])
+        stated = volumes[a:b]
+        day_volume[a:b] = np.nancumsum(stated) if not np.isnan(stated).all() else np.nan  # no volume: unknown
     for name, stated in (known or {}).items():
         target = {"prev_close": prev_close, "day_high": day_high, "day_low": day_low, "day_volume": day_volume}[name]
         mask = ~np.isnan(stated)

@@ -19,6 +19,7 @@ def is_ticker(symbol: str) -> bool:
 def parse_symbols(text: str) -> tuple[list[str], list[str]]:
     """(tickers in first-seen order, entries that are not tickers). Commas, spaces, tabs, semicolons and
     new lines all separate; a CSV's header row (Symbol, Ticker…) and extra columns are skipped."""
+    text = text.removeprefix("\ufeff")  # a spreadsheet's byte-order mark would hide its Symbol header
     rows = list(csv.reader(io.StringIO(text.replace(";", ","))))
     header = [c.strip().lower() for c in rows[0]] if rows else []
     column = next((k for k, name in enumerate(header) if name in ("symbol", "ticker", "code")), None)

@@ -154,3 +154,11 @@ def test_misspelt_top_level_key_is_refused_not_read_as_no_rules(text: str, fmt: 
 def test_an_empty_file_holds_no_rules() -> None:
     assert parse_rules("", "toml") == [] and parse_rules("alerts = []\n", "toml") == []
     assert parse_rules("[]", "json") == [] and parse_rules('{"alerts": []}', "json") == []
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".json"])
+def test_a_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path: Path, suffix: str) -> None:
+    rules = parse_rules(ROTATION_TOML, "toml")
+    path = tmp_path / f"rules{suffix}"
+    path.write_bytes(b"\xef\xbb\xbf" + dump_rules(rules, suffix[1:]).encode())  # as Windows Notepad saves
+    assert [(r.id, r.level) for r in read_rules(path)] == [(r.id, r.level) for r in rules]

@@ -77,11 +77,29 @@ def test_missing_close_rows_are_skipped(write_csv) -> None:  # type: ignore[no-u
     assert series.prev_close[1] == 5.0
 
 
+@pytest.mark.parametrize(("folder", "stamp"), [("daily", "Date"), ("intraday", "Datetime")])
+def test_a_file_of_closes_alone_reads_as_the_full_file_does(
+    daily_dir: Path, intraday_dir: Path, tmp_path: Path, folder: str, stamp: str
+) -> None:
+    source = (daily_dir if folder == "daily" else intraday_dir) / "NVDA.csv"
+    with source.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    closes = tmp_path / "NVDA.csv"
+    closes.write_text(f"{stamp},Close\n" + "".join(f"{r[stamp]},{r['Close']}\n" for r in rows))
+    full, alone = read_price_file(source), read_price_file(closes)
+    assert len(alone) == len(full) > 100
+    for name in ("times", "close", "session", "prev_close"):
+        assert np.array_equal(getattr(alone, name), getattr(full, name), equal_nan=True), name
+    assert np.array_equal(alone.open, alone.close) and np.array_equal(alone.high, alone.close)
+    assert np.isnan(alone.volume).all() and np.isnan(alone.day_volume).all(), "no volume is not a volume of 0"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "empty file"),
-        ("Time,Price\n2025-01-02,1", "expected columns"),
+        ("Time,Price\n2025-01-02,1", "expected a Date or Datetime column"),
+        ("Date,Open,High,Low,Volume\n2025-01-02,1,1,1,10", "then Close"),
         ("Date,Open,High,Low,Close,Volume\n2025-01-02,1,1,1,abc,10", "line 2"),
         ("Date,Open,High,Low,Close,Volume\n2025-13-02,1,1,1,3,10", "line 2"),
         ("Date,Open,High,Low,Close,Volume\n2025-01-02,1,1,1,-3,10", "not a positive price"),

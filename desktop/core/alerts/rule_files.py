@@ -24,6 +24,7 @@ def parse_rules(text: str, fmt: str, progress: Progress | None = None) -> list[A
     (the text itself is read in one go: half the bar)."""
     import tomllib  # here: the window's start (which imports this module for its error type) never parses
 
+    text = text.removeprefix("\ufeff")  # the byte-order mark Windows editors put first is not TOML or JSON
     items: Any
     try:
         items = tomllib.loads(text) if fmt == "toml" else json.loads(text)
