@@ -420,3 +420,24 @@ def test_volume_axis_labels_are_round_numbers_in_the_tables_units(qtbot: QtBot) 
     axis = VolumeAxis(orientation="right")
     assert axis.tickStrings([0.0, 500_000.0, 1_000_000.0, 1_500_000.0], 1.0, 500_000.0) == ["0", "500K", "1M", "1.5M"]
     assert axis.tickStrings([1.25, 2.5], 1e9, 0.25) == ["1.25B", "2.5B"]
+
+
+def test_a_series_with_no_volume_leaves_the_volume_pane_empty_and_unscaled(
+    qtbot: QtBot, daily_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "prices"
+    folder.mkdir()
+    bars = pd.read_csv(daily_dir / "QQQ.csv")
+    bars[["Date", "Close"]].to_csv(folder / "QQQ.csv", index=False)  # real closes, no volume (as FX or ^VIX)
+    (folder / "SPY.csv").write_bytes((daily_dir / "SPY.csv").read_bytes())
+    chart = PriceChart(filled_store(folder, {"SPY", "QQQ"}))
+    qtbot.addWidget(chart)
+    chart.resize(800, 400)
+    chart.show()
+    axis = chart.volume_plot.getAxis("right")
+    chart.show_symbol("QQQ")
+    assert not chart.has_volume and not axis.style["showValues"]
+    assert chart.volume_plot.getViewBox().viewRange()[1] == [0.0, 1.0]  # not a height of zero read as 0, 0, -0
+    chart.show_symbol("SPY")
+    high = chart.volume_plot.getViewBox().viewRange()[1][1]
+    assert chart.has_volume and axis.style["showValues"] and high > 1e6

@@ -50,6 +50,7 @@ RANGES = ["1D", "5D", "1M", "3M", "YTD", "1Y", "All"]
 # Candle width for the intraday ranges; longer ranges draw one candle per session.
 INTRADAY_BUCKET = {"1D": 5 * 60, "5D": 30 * 60}
 DAY_SECONDS = 86_400.0
+VOLUME_TICK_LENGTH = -5  # pyqtgraph's own (ticks drawn inward); 0 hides them on a pane with no volume
 
 
 def _midnight(day: date) -> float:
@@ -162,6 +163,7 @@ class PriceChart(QWidget):
         self.price_plot.addItem(self.candles)
         self.volume = VolumeSteps()
         self.volume_plot.addItem(self.volume)
+        self.has_volume = True  # the shown bars have some volume (else the pane's scale is hidden)
         self.prev_close = pg.InfiniteLine(angle=0, movable=False)
         self.prev_close.setVisible(False)
         self.price_plot.addItem(self.prev_close, ignoreBounds=True)
@@ -455,7 +457,17 @@ class PriceChart(QWidget):
         self.stack.setCurrentWidget(self.empty_note)
 
     def set_volume(self, starts: FloatArray, volumes: FloatArray, width: float) -> None:
-        """Bars of `width` at `starts`, with a gap between them: steps at start, end, start, end, ..."""
+        """Bars of `width` at `starts`, with a gap between them: steps at start, end, start, end, ...
+        With no volume at all (a currency, an index, a file of closes) the pane stays empty and unscaled:
+        auto-ranged to a height of zero, its axis read 0, 0, -0."""
+        has_volume = bool(np.any(volumes > 0))
+        if has_volume != self.has_volume:
+            self.has_volume = has_volume
+            axis = self.volume_plot.getAxis("right")
+            axis.setStyle(showValues=has_volume, tickLength=VOLUME_TICK_LENGTH if has_volume else 0)
+            self.volume_plot.showGrid(x=True, y=has_volume, alpha=0.15)
+            if not has_volume:
+                self.volume_plot.getViewBox().setYRange(0.0, 1.0, padding=0.0)
         if not len(starts):
             self.volume.setData([0.0, 1.0], [0.0])
             return
@@ -464,7 +476,7 @@ class PriceChart(QWidget):
         edges[0::2] = starts + gap
         edges[1::2] = starts + width - gap
         heights = np.zeros(2 * len(starts) - 1)
-        heights[0::2] = volumes
+        heights[0::2] = np.nan_to_num(volumes, nan=0.0)
         self.volume.setData(edges, heights)
 
     def _limit_view(self, bars: int, reset: bool) -> None:
@@ -477,7 +489,8 @@ class PriceChart(QWidget):
             # Follow the data as it grows; zooming or panning by hand turns this off until the next reset.
             box.enableAutoRange(axis="x")
         box.enableAutoRange(axis="y")
-        self.volume_plot.getViewBox().enableAutoRange(axis="y")
+        if self.has_volume:
+            self.volume_plot.getViewBox().enableAutoRange(axis="y")
 
     # -- crosshair ------------------------------------------------------------------------------
 
