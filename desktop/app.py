@@ -88,7 +88,8 @@ def shut_down_parts(feeds: FeedController, driver: PipelineDriver, alerts: Alert
 
 def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None) -> tuple[MainWindow, str | None]:
     """Create every part and the window (not shown, feed not started); also any message for the user."""
-    timeline = load_timeline(args.replay_data)
+    skipped: list[str] = []  # replay files that cannot be read: the window opens on the others and says so
+    timeline = load_timeline(args.replay_data, skipped)
     opened = opened or open_database(paths.database_path())
     watchlists = WatchlistRepository(opened.connection)
     watchlists.ensure(DEFAULT_WATCHLIST, list(DEFAULT_SYMBOLS))
@@ -151,6 +152,7 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     missing = [s for s in window.model.symbols if feeds.can_supply(s) is not None]
     notes = [m for m in (opened.recovery_message, opened.read_only) if m]
     notes.extend(alerts.startup_problems)
+    notes.extend(f"Replay data left out: {problem}." for problem in skipped)
     if missing:
         notes.append(f"No data for {', '.join(missing)} in this source; those rows stay empty.")
     return window, " ".join(notes) or None

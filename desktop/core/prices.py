@@ -295,12 +295,17 @@ def read_cached(path: Path, cache_dir: Path | None, progress: Progress | None = 
 
 
 def load_prices(
-    paths: list[Path], cache_dir: Path | None = None, progress: Progress | None = None
+    paths: list[Path],
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+    skipped: list[str] | None = None,
 ) -> dict[str, PriceSeries]:
     """Read price files from folders (every `*.csv` in them) and single files, keyed by symbol.
 
     A recording (see `read_recording`) contributes every symbol it holds. `progress` hears the share of
-    bytes read after each file (see core.progress); stopping raises WorkCancelledError."""
+    bytes read after each file (see core.progress); stopping raises WorkCancelledError. With `skipped`,
+    a file that cannot be read is left out and its problem added there (in the files' order), so one bad
+    file in a folder does not cost the others; PriceFileError still when no file can be read."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -316,12 +321,17 @@ def load_prices(
             raise PriceFileError(f"{path}: no such file or folder")
     sizes = [_size(file) for file in files]
     series: dict[str, PriceSeries] = {}
-    with closing(_read_files(files, sizes, cache_dir, progress)) as contents:
+    problems: dict[Path, PriceFileError] = {}
+    with closing(_read_files(files, sizes, cache_dir, progress, problems if skipped is not None else None)) as contents:
         for file, one_file in zip(files, contents, strict=True):
             for symbol, one in one_file.items():
                 if symbol in series:
                     raise PriceFileError(f"{file}: symbol {symbol} is given twice")
                 series[symbol] = one
+    if problems and skipped is not None:
+        if not series:
+            raise problems[next(f for f in files if f in problems)]
+        skipped.extend(str(problems[f]) for f in files if f in problems)
     report(progress, 1.0)
     return series
 
@@ -330,14 +340,25 @@ PARALLEL_FROM_BYTES = 8 << 20  # smaller loads (the bundled data, the replay's c
 
 
 def _read_files(
-    files: list[Path], sizes: list[int], cache_dir: Path | None, progress: Progress | None
+    files: list[Path],
+    sizes: list[int],
+    cache_dir: Path | None,
+    progress: Progress | None,
+    problems: dict[Path, PriceFileError] | None = None,
 ) -> Generator[dict[str, PriceSeries], None, None]:
-    """Each file's series by symbol, in the files' order; large loads on several threads."""
+    """Each file's series by symbol, in the files' order; large loads on several threads. With `problems`,
+    a file that cannot be read gives no series and its error there (by file: the threads finish in any order)."""
 
     def read(file: Path, within: Progress | None) -> dict[str, PriceSeries]:
-        if is_recording(file):
-            return read_recording(file)
-        single = read_cached(file, cache_dir, within)
+        try:
+            if is_recording(file):
+                return read_recording(file)
+            single = read_cached(file, cache_dir, within)
+        except PriceFileError as exc:
+            if problems is None:
+                raise
+            problems[file] = exc
+            return {}
         return {single.symbol: single}
 
     if len(files) > 1 and sum(sizes) >= PARALLEL_FROM_BYTES:

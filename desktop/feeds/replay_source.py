@@ -11,9 +11,11 @@ from desktop.core.prices import load_prices
 from desktop.core.timeline import ReplayTimeline
 
 
-def load_timeline(replay_data: list[Path] | None = None) -> ReplayTimeline:
-    """Read replay data (raises PriceFileError with a message for the user when it cannot)."""
-    return ReplayTimeline(load_prices(replay_data or [paths.bundled_daily_dir()], paths.cache_dir() / "prices"))
+def load_timeline(replay_data: list[Path] | None = None, skipped: list[str] | None = None) -> ReplayTimeline:
+    """Read replay data (raises PriceFileError with a message for the user when it cannot). With `skipped`,
+    files that cannot be read are left out and their problems listed there (see load_prices)."""
+    folders = replay_data or [paths.bundled_daily_dir()]
+    return ReplayTimeline(load_prices(folders, paths.cache_dir() / "prices", skipped=skipped))
 
 
 def default_start(timeline: ReplayTimeline) -> date:

@@ -113,6 +113,27 @@ def test_bad_files_name_the_problem(write_csv, text: str, message: str) -> None:
         read_price_file(path)
 
 
+@pytest.mark.parametrize("parallel_from", [8 << 20, 0])  # on one thread, and on the threaded reader
+def test_a_bad_file_can_be_left_out_and_said_while_the_others_load(
+    daily_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel_from: int
+) -> None:
+    monkeypatch.setattr("desktop.core.prices.PARALLEL_FROM_BYTES", parallel_from)
+    for symbol in ("QQQ", "SPY"):
+        (tmp_path / f"{symbol}.csv").write_bytes((daily_dir / f"{symbol}.csv").read_bytes())
+    (tmp_path / "AAA.csv").write_text("Date,Close\n2025-01-02,1\n2025-01-02,2\n")
+    (tmp_path / "ZZZ.csv").write_bytes(b"\x00\x01binary")
+    with pytest.raises(PriceFileError, match=r"AAA\.csv: 2025-01-02 appears twice"):
+        load_prices([tmp_path])  # strict, as the backtest and the command line read
+    skipped: list[str] = []
+    series = load_prices([tmp_path], skipped=skipped)
+    assert sorted(series) == ["QQQ", "SPY"] and len(series["SPY"]) == len(read_price_file(daily_dir / "SPY.csv"))
+    assert [s.split(": ", 1)[0] for s in skipped] == [str(tmp_path / "AAA.csv"), str(tmp_path / "ZZZ.csv")]
+    for name in ("QQQ.csv", "SPY.csv"):
+        (tmp_path / name).unlink()
+    with pytest.raises(PriceFileError, match=r"AAA\.csv"):
+        load_prices([tmp_path], skipped=[])  # nothing readable: the first problem, as without skipping
+
+
 def test_load_prices_from_folder_and_missing_path(daily_dir: Path, tmp_path: Path) -> None:
     series = load_prices([daily_dir])
     assert {"SPY", "QQQ", "IWM", "NVDA"} <= set(series)

@@ -312,3 +312,23 @@ def test_the_newest_quote_label_keeps_up_with_a_replay_and_ticks_with_a_stream(
     window.driver.pipeline.push([Quote("SPY", 700.0, newest + 1, source="test")])
     qtbot.waitUntil(lambda: bool(flushed), timeout=2_000)
     assert window.newest_label.text() == shown
+
+
+def test_a_bad_replay_file_is_left_out_and_said_while_the_others_play(
+    qtbot: QtBot, daily_dir: Path, tmp_path: Path
+) -> None:
+    from argparse import Namespace
+
+    from desktop.app import build_window
+
+    for symbol in ("SPY", "QQQ"):
+        (tmp_path / f"{symbol}.csv").write_bytes((daily_dir / f"{symbol}.csv").read_bytes())
+    (tmp_path / "IWM.csv").write_text("Date,Close\n2025-01-02,1\n2025-01-02,2\n")  # the same day twice
+    window, notice = build_window(Namespace(source="replay", replay_data=[tmp_path], speed=0, start=None))
+    qtbot.addWidget(window)
+    assert notice is not None and f"Replay data left out: {tmp_path / 'IWM.csv'}: 2025-01-02 appears twice" in notice
+    window.show()
+    window.feeds.start(window.model.symbols)
+    qtbot.waitUntil(lambda: window.store.latest("QQQ") is not None, timeout=10_000)
+    assert window.store.latest("SPY") is not None and window.store.latest("IWM") is None
+    window.close()
