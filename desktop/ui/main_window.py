@@ -235,7 +235,7 @@ class MainWindow(
 
     def _symbol_selected(self, symbol: str) -> None:
         if self._charts is not None:
-            self._charts.price.show_symbol(symbol)
+            self._charts.price.show_symbol(symbol or None)  # none: the chart says to select one
 
     def _build_charts(self) -> None:
         from desktop.ui.charts.chart_panel import ChartPanel

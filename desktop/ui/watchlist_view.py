@@ -4,11 +4,13 @@ or menu."""
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from desktop.ui.sparkline_delegate import SparklineDelegate
 from desktop.ui.watchlist_model import HEADERS, OPTIONAL, SYMBOL_ROLE, Column, WatchlistModel
+
+EMPTY_HINT = "This watchlist is empty. Type a symbol in the field above (NVDA, BRK-B, ^VIX, EURUSD=X) and press Enter."
 
 
 class WatchlistView(QTableView):
@@ -127,8 +129,22 @@ class WatchlistView(QTableView):
             self.remove_requested.emit(symbols)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.current_symbol_changed.emit(str(self.source_model.data(current, SYMBOL_ROLE)))
+        """The selected row's symbol, or "" when no row is current (the last one removed, an empty list)."""
+        self.current_symbol_changed.emit(str(self.source_model.data(current, SYMBOL_ROLE)) if current.isValid() else "")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.source_model.rowCount():
+            return
+        # An empty list says how to fill it instead of showing a bare grid.
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().placeholderText().color())
+        painter.drawText(
+            self.viewport().rect().adjusted(24, 24, -24, -24),
+            Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+            EMPTY_HINT,
+        )
+        painter.end()
 
     def _show_menu(self, pos: QPoint) -> None:
         index = self.indexAt(pos)

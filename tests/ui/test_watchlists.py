@@ -124,3 +124,23 @@ def test_undo_and_redo_rule_and_watchlist_edits(qtbot: QtBot, make_window: MakeW
     assert window.redo_action.shortcut().toString() == "Ctrl+Shift+Z"
     window.redo_action.trigger()
     assert window.alerts.book.rule("nv") is not None and window.alerts.book.rule("nv").level == 175  # type: ignore[union-attr]
+
+
+def test_an_emptied_list_says_how_to_fill_it_and_the_chart_lets_go_of_the_last_symbol(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    window = make_window(speed=0)
+    qtbot.waitUntil(lambda: window.store.latest("TSLA") is not None, timeout=10_000)
+    window.table.select_symbol("TSLA")
+    chart = window.chart
+    assert chart.symbol == "TSLA"
+    window.remove_symbols(list(window.model.symbols))
+    assert window.model.rowCount() == 0 and chart.symbol is None and chart.empty_reason is not None
+    image = window.table.viewport().grab().toImage()
+    inked = {image.pixel(x, image.height() // 2) for x in range(image.width())}
+    assert len(inked) > 1, "the hint is painted across the middle of the empty table"
+    qtbot.keyClicks(window.symbol_input, "NVDA")
+    window.symbol_input.returnPressed.emit()
+    qtbot.waitUntil(lambda: window.model.symbols == ["NVDA"], timeout=5000)
+    image = window.table.viewport().grab().toImage()
+    assert len({image.pixel(x, image.height() // 2) for x in range(image.width())}) == 1, "no hint over rows"
