@@ -422,7 +422,7 @@ def test_volume_axis_labels_are_round_numbers_in_the_tables_units(qtbot: QtBot) 
     assert axis.tickStrings([1.25, 2.5], 1e9, 0.25) == ["1.25B", "2.5B"]
 
 
-def test_a_series_with_no_volume_leaves_the_volume_pane_empty_and_unscaled(
+def test_a_series_of_closes_alone_has_an_empty_volume_pane_and_draws_candles_as_a_line(
     qtbot: QtBot, daily_dir: Path, tmp_path: Path
 ) -> None:
     folder = tmp_path / "prices"
@@ -438,6 +438,10 @@ def test_a_series_with_no_volume_leaves_the_volume_pane_empty_and_unscaled(
     chart.show_symbol("QQQ")
     assert not chart.has_volume and not axis.style["showValues"]
     assert chart.volume_plot.getViewBox().viewRange()[1] == [0.0, 1.0]  # not a height of zero read as 0, 0, -0
+    chart.set_candles(True)
+    assert not chart.draws_candles and chart.line.isVisible(), "closes alone would be dots as candles"
+    assert "no high or low" in chart.candle_button.toolTip() and chart.export_title()[0].startswith("QQQ · All · line")
     chart.show_symbol("SPY")
     high = chart.volume_plot.getViewBox().viewRange()[1][1]
     assert chart.has_volume and axis.style["showValues"] and high > 1e6
+    assert chart.draws_candles and chart.candles.isVisible() and not chart.line.isVisible()

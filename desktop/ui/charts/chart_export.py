@@ -85,7 +85,7 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
         price.set_candles(args.candles)
         price.symbol = wanted[0]
         price.set_range(args.range)
-        chart, what = price, f"{wanted[0]} price ({args.range}{', candles' if args.candles else ''})"
+        chart, what = price, f"{wanted[0]} price ({args.range})"  # ", candles" once drawn (below)
     chart.set_colors(colors)
     from desktop.ui.charts.chart_image import TITLE_HEIGHT, chart_image
 
@@ -113,6 +113,8 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
     if not chart_image(chart).save(str(args.png)):
         raise PriceFileError(f"could not write {args.png}")
     chart.close()
+    if isinstance(chart, PriceChart) and chart.draws_candles:  # bars with no range are drawn as a line
+        what = what[:-1] + ", candles)"
     return f"saved {what} to {args.png}"
 
 

@@ -50,6 +50,8 @@ RANGES = ["1D", "5D", "1M", "3M", "YTD", "1Y", "All"]
 # Candle width for the intraday ranges; longer ranges draw one candle per session.
 INTRADAY_BUCKET = {"1D": 5 * 60, "5D": 30 * 60}
 DAY_SECONDS = 86_400.0
+CANDLES_TIP = "Candlesticks: each bar's open, high, low and close"
+NO_RANGES_TIP = "This data has a close per bar and no high or low: drawn as a line"
 VOLUME_TICK_LENGTH = -5  # pyqtgraph's own (ticks drawn inward); 0 hides them on a pane with no volume
 
 
@@ -88,7 +90,8 @@ class PriceChart(QWidget):
         self.mapping = PriceMapping()
         self.symbol: str | None = None
         self.range = "All"
-        self.candles_on = False
+        self.candles_on = False  # what the user chose
+        self.draws_candles = False  # what is drawn: a line for bars with no high-low range, whatever the choice
         self._dirty = False
         self._fires: list[AlertFire] = []
         self._bars: dict[str, FloatArray] = {}
@@ -372,9 +375,13 @@ class PriceChart(QWidget):
         self.levels.set_mapping(mapping.value_to_y, mapping.from_y)
         to_y = mapping.to_y
         lefts = np.arange(len(bars["t"]), dtype=np.float64) - 0.5  # bar k spans k - 0.5 .. k + 0.5
-        self.line.setVisible(not self.candles_on)
-        self.candles.setVisible(self.candles_on)
-        if self.candles_on:  # a hidden item is not redrawn: its picture is only rebuilt when shown
+        # Bars with no range at all (a file of closes, a fund's NAV) would be dots as candles: a line instead.
+        ranged = bool(len(bars["h"])) and not np.array_equal(bars["h"], bars["l"])
+        self.draws_candles = candles = self.candles_on and ranged
+        self.candle_button.setToolTip(CANDLES_TIP if ranged or not len(bars["h"]) else NO_RANGES_TIP)
+        self.line.setVisible(not candles)
+        self.candles.setVisible(candles)
+        if candles:  # a hidden item is not redrawn: its picture is only rebuilt when shown
             self.candles.setData(lefts, to_y(bars["o"]), to_y(bars["h"]), to_y(bars["l"]), to_y(bars["c"]), 1.0)
         else:
             self.line.setData(scale.x_of(x), to_y(y))
@@ -424,7 +431,7 @@ class PriceChart(QWidget):
 
     def export_title(self) -> tuple[str, str]:
         quote = self._store.latest(self.symbol) if self.symbol else None
-        style = "candles" if self.candles_on else "line"
+        style = "candles" if self.draws_candles else "line"
         headline = f"{self.symbol or 'No symbol'} · {self.range} · {style}"
         if quote is not None:
             headline += f" · {fmt.quote_price(quote)} {fmt.quote_change(quote)} ({fmt.format_pct(quote.change_pct)})"
@@ -442,7 +449,7 @@ class PriceChart(QWidget):
         return {
             "symbol": self.symbol,
             "range": self.range,
-            "style": "candles" if self.candles_on else "line",
+            "style": "candles" if self.draws_candles else "line",
             "title": self.title.text(),
             "empty": self.empty_reason,
         } | series_summary(*self._shown, daily)
