@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -9,7 +11,13 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from desktop.config import DEFAULT_REPLAY_SPEED, DEFAULT_REPLAY_START, DEFAULT_WATCHLIST, POLL_INTERVAL_S
+from desktop.config import (
+    DEFAULT_REPLAY_SPEED,
+    DEFAULT_REPLAY_START,
+    DEFAULT_WATCHLIST,
+    POLL_INTERVAL_S,
+    POLL_INTERVALS_S,
+)
 
 
 @dataclass(frozen=True)
@@ -18,11 +26,16 @@ class Setting:
     type: type
     default: Any
     meaning: str
+    valid: Callable[[Any], bool] | None = None  # a value read that fails this reads as the default
 
 
 THEME = Setting("ui/theme", str, "system", "system, light or dark")
 REPLAY_SPEED = Setting(
-    "replay/speed", float, DEFAULT_REPLAY_SPEED, "replay steps (sessions or bars) per second; 0 is as fast as possible"
+    "replay/speed",
+    float,
+    DEFAULT_REPLAY_SPEED,
+    "replay steps (sessions or bars) per second; 0 is as fast as possible",
+    valid=lambda speed: math.isfinite(speed) and speed >= 0,
 )
 WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, QByteArray(), "main window position and size")
 WINDOW_STATE = Setting("window/state", QByteArray, QByteArray(), "toolbars and docks")
@@ -38,12 +51,17 @@ CHART_CANDLES = Setting("chart/candles", bool, False, "the price chart draws can
 CHART_SCALE = Setting("chart/scale", str, "linear", "the price chart's scale: linear, log or percent")
 REPLAY_START = Setting("replay/start", str, "", "the date replays start from (ISO; empty: 2025-10-01)")
 POLL_INTERVAL = Setting(
-    "yahoo/poll_interval", float, POLL_INTERVAL_S, "seconds between polls of symbols the stream leaves quiet"
+    "yahoo/poll_interval",
+    float,
+    POLL_INTERVAL_S,
+    "seconds between polls of symbols the stream leaves quiet",
+    valid=lambda seconds: math.isfinite(seconds) and seconds >= min(POLL_INTERVALS_S),  # never a busy loop on Yahoo
 )
 
 
 class Settings:
-    """Typed access to the settings file; a value of the wrong type reads as the default."""
+    """Typed access to the settings file; a value of the wrong type, or one its setting finds invalid (a hand
+    edit, another version's file), reads as the default."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,14 +69,15 @@ class Settings:
 
     def get(self, setting: Setting) -> Any:
         value = self._qs.value(setting.key, setting.default)
-        if isinstance(value, setting.type):
-            return value
-        if setting.type is bool and isinstance(value, str):  # INI files store booleans as text
-            return value.strip().lower() in ("true", "1", "yes")
-        try:
-            return setting.type(value)
-        except (TypeError, ValueError):
-            return setting.default
+        if not isinstance(value, setting.type):
+            if setting.type is bool and isinstance(value, str):  # INI files store booleans as text
+                value = value.strip().lower() in ("true", "1", "yes")
+            else:
+                try:
+                    value = setting.type(value)
+                except (TypeError, ValueError):
+                    return setting.default
+        return value if setting.valid is None or setting.valid(value) else setting.default
 
     def set(self, setting: Setting, value: Any) -> None:
         self._qs.setValue(setting.key, value)

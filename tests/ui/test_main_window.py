@@ -242,6 +242,20 @@ def test_unknown_chart_choices_keep_the_defaults(qtbot: QtBot, make_window: Make
     assert window.chart.scale_box.currentText() == "Linear"
 
 
+@pytest.mark.parametrize("text", ["nan", "inf", "-5", "fast"])
+def test_a_replay_speed_or_poll_interval_edited_out_of_range_reads_as_the_default(
+    qtbot: QtBot, make_window: MakeWindow, text: str
+) -> None:
+    from desktop.ui import settings as cfg
+
+    paths.settings_path().parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_path().write_text(f"[replay]\nspeed={text}\n[yahoo]\npoll_interval={text}\n")
+    read = cfg.Settings(paths.settings_path())
+    assert read.get(cfg.REPLAY_SPEED) == cfg.REPLAY_SPEED.default and read.get(cfg.POLL_INTERVAL) == 15.0
+    window = make_window(speed=None)  # type: ignore[arg-type]  # the speed the settings file gives
+    assert window.feeds.replay.speed == cfg.REPLAY_SPEED.default == window.speed_box.currentData()
+
+
 def test_status_bar_keeps_the_state_visible_and_says_paused(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window(speed=2, start=date(2026, 8, 1))
     qtbot.waitUntil(lambda: window.feeds.status is not None, timeout=10_000)
