@@ -169,3 +169,10 @@ def test_a_spreadsheets_symbol_column_is_found_behind_its_byte_order_mark(tmp_pa
     imported = run(tmp_path, "watchlist", "import", "mine", str(tmp_path / "list.csv"))
     assert imported.returncode == 0 and imported.stderr == ""
     assert run(tmp_path, "watchlist", "show", "mine").stdout.split() == ["NVDA", "^VIX"]
+
+
+def test_a_list_named_in_another_case_is_that_list(tmp_path: Path) -> None:
+    added = run(tmp_path, "watchlist", "add", "default", "^vix")
+    assert added.returncode == 0 and added.stdout.strip() == "added 1 to Default: ^VIX"
+    listed = run(tmp_path, "watchlist", "list").stdout
+    assert listed.split() == ["Default", "14", "symbols"], "no second list named 'default'"

@@ -18,6 +18,8 @@ def cmd_watchlist(args: argparse.Namespace) -> Done:
         try:
             if not opened.read_only:
                 repo.ensure(DEFAULT_WATCHLIST, list(DEFAULT_SYMBOLS))  # the window's first list, as it makes it
+            if getattr(args, "name", None):
+                args.name = repo.resolve(args.name)  # `watchlist add default NVDA` means the Default list
             return _action(args, repo)
         except WatchlistError as exc:
             raise CliError(str(exc)) from None

@@ -40,12 +40,29 @@ class WatchlistRepository:
         return [r[0] for r in self._conn.execute("SELECT name FROM watchlist ORDER BY position, id")]
 
     @storage_method
+    def resolve(self, name: str) -> str:
+        """The stored list `name` means: itself, else the one list named so but for case ("default" for
+        "Default", as people type it), else `name` unchanged (a list still to be made)."""
+        if self._id(name) is not None:
+            return name
+        alike = [r[0] for r in self._conn.execute("SELECT name FROM watchlist WHERE name = ? COLLATE NOCASE", (name,))]
+        return alike[0] if len(alike) == 1 else name
+
+    def _clash(self, name: str, besides: str | None = None) -> str | None:
+        """Another list's name that differs from `name` only by case (or is it), besides list `besides`."""
+        row = self._conn.execute(
+            "SELECT name FROM watchlist WHERE name = ? COLLATE NOCASE AND name IS NOT ?", (name, besides)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    @storage_method
     def create(self, name: str, symbols: list[str]) -> None:
         """A new list holding `symbols` (in order), placed last; WatchlistError when the name is taken."""
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
-            if self._id(name) is not None:
-                raise WatchlistError(f"a watchlist named {name!r} exists already")
+            taken = self._clash(name)
+            if taken is not None:
+                raise WatchlistError(f"a watchlist named {taken!r} exists already")
             last = self._conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM watchlist").fetchone()[0]
             cur = self._conn.execute("INSERT INTO watchlist(name, position) VALUES (?, ?)", (name, last))
             self._conn.executemany(
@@ -57,8 +74,9 @@ class WatchlistRepository:
     def rename(self, old: str, new: str) -> None:
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
-            if self._id(new) is not None:
-                raise WatchlistError(f"a watchlist named {new!r} exists already")
+            taken = self._clash(new, besides=old)
+            if taken is not None:
+                raise WatchlistError(f"a watchlist named {taken!r} exists already")
             if self._conn.execute("UPDATE watchlist SET name = ? WHERE name = ?", (new, old)).rowcount != 1:
                 raise WatchlistError(f"no watchlist named {old!r}")
 

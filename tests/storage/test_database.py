@@ -9,7 +9,7 @@ import pytest
 
 from desktop.storage.database import NewerDatabaseError, open_database
 from desktop.storage.migrations import MIGRATIONS
-from desktop.storage.watchlists import WatchlistRepository
+from desktop.storage.watchlists import WatchlistError, WatchlistRepository
 
 
 def test_fresh_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
@@ -39,6 +39,19 @@ def test_emptied_watchlist_stays_empty(tmp_path: Path) -> None:
     again = WatchlistRepository(open_database(path).connection)
     again.ensure("Default", ["SPY"])
     assert again.symbols() == []
+
+
+def test_list_names_are_one_whatever_their_case(tmp_path: Path) -> None:
+    repo = WatchlistRepository(open_database(tmp_path / "t.db").connection)
+    repo.ensure("Default", ["SPY"])
+    repo.create("Chips", ["NVDA"])
+    assert repo.resolve("default") == "Default" and repo.resolve("CHIPS") == "Chips" and repo.resolve("New") == "New"
+    with pytest.raises(WatchlistError, match="'Default' exists already"):
+        repo.create("DEFAULT", [])
+    with pytest.raises(WatchlistError, match="'Default' exists already"):
+        repo.rename("Chips", "default")
+    repo.rename("Chips", "CHIPS")  # its own name in another case is not a clash
+    assert repo.names() == ["Default", "CHIPS"]
 
 
 @pytest.mark.expected_log_warnings
