@@ -94,6 +94,8 @@ def decode_frame(text: str | bytes) -> Quote:
         envelope = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise FrameError(f"not JSON: {exc}") from None
+    except RecursionError:
+        raise FrameError("not JSON: nested too deeply") from None
     if not isinstance(envelope, dict) or envelope.get("type") != "pricing":
         kind = envelope.get("type") if isinstance(envelope, dict) else type(envelope).__name__
         raise FrameError(f"not a pricing frame (type {kind!r})")

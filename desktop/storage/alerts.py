@@ -41,7 +41,7 @@ class AlertRepository:
         for rule_id, definition in self._conn.execute("SELECT id, definition FROM alert_rule ORDER BY position, id"):
             try:
                 rules.append(rule_from_dict(json.loads(definition)))
-            except (ValueError, RuleError, TypeError) as exc:
+            except (ValueError, RuleError, TypeError, RecursionError) as exc:
                 problems.append(f"stored alert {rule_id!r} cannot be read: {exc}")
         return rules, problems
 

@@ -162,3 +162,9 @@ def test_a_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path: Path, su
     path = tmp_path / f"rules{suffix}"
     path.write_bytes(b"\xef\xbb\xbf" + dump_rules(rules, suffix[1:]).encode())  # as Windows Notepad saves
     assert [(r.id, r.level) for r in read_rules(path)] == [(r.id, r.level) for r in rules]
+
+
+@pytest.mark.parametrize(("text", "fmt"), [("[" * 100_000 + "]" * 100_000, "json"), ("a = " + "[" * 100_000, "toml")])
+def test_a_file_nested_past_the_recursion_limit_is_refused_in_a_sentence(text: str, fmt: str) -> None:
+    with pytest.raises(RuleFileError, match="nested too deeply"):
+        parse_rules(text, fmt)

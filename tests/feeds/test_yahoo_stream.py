@@ -113,10 +113,12 @@ def test_malformed_frames_are_counted_and_skipped(streamer: FakeStreamer, make_f
     streamer.send_text(json.dumps({"type": "pricing", "message": base64.b64encode(b"\xff\xff\xff\xff").decode()}))
     streamer.send_text(json.dumps({"type": "heartbeat", "message": ""}))
     streamer.send_text(json.dumps(["a", "list"]))
+    streamer.send_text("[" * 100_000)  # nested past Python's recursion limit: the decoder's RecursionError
     streamer.send_quote(id="SPY", price=0.0, time=T0)  # no price
     streamer.send_quote(id="SPY", price=671.0, time=T0)
     wait_for(lambda: sink.prices("SPY") == [671.0])
-    assert feed.stats.malformed == 6 and feed.stats.frames == 7
+    assert feed.stats.malformed == 7 and feed.stats.frames == 8
+    assert feed.stats.reconnects == 0, "one bad frame does not cost the connection"
 
 
 def test_server_close_reconnects_and_resubscribes(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]

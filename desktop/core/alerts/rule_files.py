@@ -30,6 +30,8 @@ def parse_rules(text: str, fmt: str, progress: Progress | None = None) -> list[A
         items = tomllib.loads(text) if fmt == "toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise RuleFileError(f"not valid {fmt.upper()}: {exc}") from None
+    except RecursionError:  # arrays or tables nested thousands deep: no rule file looks like that
+        raise RuleFileError(f"not valid {fmt.upper()}: nested too deeply") from None
     if isinstance(items, dict):
         items = _alerts_of(items, fmt)
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
