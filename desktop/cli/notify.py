@@ -11,7 +11,7 @@ from desktop.cli.database import command_database
 from desktop.core.alerts.rules import RULE_ID
 from desktop.core.safe_files import printable
 from desktop.services.channel_senders import DeliveryError, save_smtp_password
-from desktop.services.delivery import DEFAULT_TEMPLATE, post, sample_fire
+from desktop.services.delivery import DEFAULT_TEMPLATE, post, sample_fire, template_problem
 from desktop.storage.channels import Channel, ChannelRepository
 
 
@@ -58,6 +58,9 @@ def _action(args: argparse.Namespace, repo: ChannelRepository) -> Done:
 
 def _new_channel(args: argparse.Namespace) -> Channel:
     template = args.template or DEFAULT_TEMPLATE
+    problem = template_problem(template)
+    if problem is not None:
+        raise CliError(problem)
     everyone = not args.only_named
     if args.desktop:
         return Channel(args.name, "desktop", "session-bus", "plain", template, everyone)

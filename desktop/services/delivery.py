@@ -10,6 +10,7 @@ worker picks them up. Only the process that holds the evaluator lease delivers.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -43,8 +44,30 @@ RETRY_FOR_S = 600.0
 MAX_BACKOFF_S = 60.0
 
 
+# A template's placeholders: `{name}` and the like, nothing more. str.format would also read `{name.upper}`
+# (attributes) and `{value:>99999999}` (a 100 MB field) from a template a user typed.
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+FIELDS = ("name", "rule", "value", "level", "time", "condition", "symbols", "prices")
+MAX_TEMPLATE = 500
+
+
+def template_problem(template: str) -> str | None:
+    """Why `template` cannot be a channel's message, or None."""
+    if len(template) > MAX_TEMPLATE:
+        return f"the message template is {len(template)} characters long (at most {MAX_TEMPLATE})"
+    unknown = [m.group(1) for m in PLACEHOLDER.finditer(template) if m.group(1) not in FIELDS]
+    fields = ", ".join("{" + f + "}" for f in FIELDS)
+    if unknown:
+        return f"{{{unknown[0]}}} is not a field of a fire (use {fields})"
+    rest = PLACEHOLDER.sub("", template)
+    if "{" in rest or "}" in rest:
+        return f"a brace that is not around a field name (fields are written {fields}, nothing more)"
+    return None
+
+
 def message(template: str, fire: AlertFire) -> str:
-    """The channel's template filled in; an unknown placeholder is left as written."""
+    """The channel's template filled in; an unknown placeholder is left as written, and a stray brace
+    (a template older than the check) gets the fire's facts after it."""
     fields = {
         "name": fire.title,
         "rule": fire.rule_id,
@@ -55,15 +78,11 @@ def message(template: str, fire: AlertFire) -> str:
         "symbols": ", ".join(s for s, _ in fire.inputs),
         "prices": ", ".join(f"{s} {p:g}" for s, p in fire.inputs),
     }
-    try:
-        return template.format_map(_Keep(fields))
-    except (ValueError, IndexError):  # a template with a stray brace: say it as it is, with the facts
-        return f"{template} · {fields['name']} {fields['value']} (level {fields['level']}) at {fields['time']}"
-
-
-class _Keep(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+    text = PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), template)
+    rest = PLACEHOLDER.sub("", template)
+    if "{" in rest or "}" in rest:
+        text += f" · {fields['name']} {fields['value']} (level {fields['level']}) at {fields['time']}"
+    return text
 
 
 def request_for(channel: Channel, fires: list[AlertFire]) -> tuple[bytes, dict[str, str]]:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.alerts.rules import RULE_ID
-from desktop.services.delivery import DEFAULT_TEMPLATE, FORMATS, post, sample_fire
+from desktop.services.delivery import DEFAULT_TEMPLATE, FORMATS, post, sample_fire, template_problem
 from desktop.storage.channels import Channel, ChannelRepository
 from desktop.storage.database import StorageError
 from desktop.ui.tasks import run_task
@@ -61,7 +61,7 @@ class WebhookForm(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        for edit in (self.name_edit, self.url_edit):
+        for edit in (self.name_edit, self.url_edit, self.template_edit):
             edit.textChanged.connect(self.validate)
         self.validate()
 
@@ -73,8 +73,12 @@ class WebhookForm(QDialog):
         if not url.startswith(("http://", "https://")) or len(url) < 12:
             self.error.setText("URL: an http:// or https:// address")
             return None
-        self.error.setText("")
         template = self.template_edit.text().strip() or DEFAULT_TEMPLATE
+        problem = template_problem(template)
+        if problem is not None:
+            self.error.setText(f"Message: {problem}")
+            return None
+        self.error.setText("")
         return Channel(name, "webhook", url, self.format_box.currentText(), template)
 
     def validate(self) -> None:

@@ -12,7 +12,7 @@ from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import Condition
 from desktop.core.sessions import close_timestamp
 from desktop.services import delivery
-from desktop.services.delivery import DeliveryWorker, message
+from desktop.services.delivery import DeliveryWorker, message, template_problem
 from desktop.storage.alerts import AlertRepository
 from desktop.storage.channels import Channel, ChannelRepository
 from desktop.storage.database import open_database
@@ -137,3 +137,21 @@ def test_the_template_fills_in_and_a_stray_brace_does_not_break_it() -> None:
     )
     assert message("{unknown} at {time}", f) == "{unknown} at 2026-04-08"
     assert "260.47" in message("broken {", f)
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [
+        ("{name} {nope}", "{nope} is not a field"),
+        ("{name.__class__}", "a brace that is not around a field name"),  # str.format read attributes
+        ("{value:>99999999}", "a brace that is not around a field name"),  # and padded to 100 MB
+        ("x" * 501, "at most 500"),
+    ],
+)
+def test_a_template_is_plain_fields_and_text(template: str, words: str) -> None:
+    problem = template_problem(template)
+    assert problem is not None and words in problem
+    f = fire("a", 8, 260.47)
+    written = message(template, f)  # one saved before the check still sends, as written, with the facts
+    assert len(written) < 1000 and "<class" not in written
+    assert template_problem("{symbols} moved: {value} vs {level}") is None
