@@ -12,7 +12,7 @@ import csv
 import math
 from collections.abc import Generator
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
@@ -23,7 +23,7 @@ from desktop import logs
 from desktop.core.price_csv import check_text_file, read_bars
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 from desktop.core.progress import Progress, report
-from desktop.core.sessions import close_timestamp
+from desktop.core.sessions import MarketSession, close_timestamp
 
 log = logs.prices
 
@@ -48,6 +48,9 @@ class PriceSeries:
     day_high: FloatArray
     day_low: FloatArray
     day_volume: FloatArray
+    # A recording's own word on each row's session (an index into SESSION_CODES; -1: not said): a close
+    # printed at 16:00:00 was regular, though the clock alone reads that second as post-market.
+    stated_session: IntArray | None = None
 
     def __len__(self) -> int:
         return len(self.times)
@@ -193,6 +196,9 @@ def is_recording(path: Path) -> bool:
     return first.strip().split(",")[:2] == ["Datetime", "Symbol"]
 
 
+SESSION_CODES = tuple(MarketSession)  # stated_session's codes
+
+
 def read_recording(path: Path) -> dict[str, PriceSeries]:
     """A recording as one series per symbol; each row is one quote with the figures the source sent.
 
@@ -214,12 +220,13 @@ def read_recording(path: Path) -> dict[str, PriceSeries]:
                 ts = _parse_time(row[0], daily=False)
                 symbol = row[1].strip().upper()
                 price, prev, high, low, volume = (_parse_number(row[i]) for i in range(2, 7))
+                session = _session_code(row[7] if len(row) > 7 else "")
             except (ValueError, IndexError) as exc:
                 torn = PriceFileError(f"{path}, line {line_no}: {exc}")
                 continue
             if not symbol or not (math.isfinite(price) and price > 0):
                 continue  # a recording keeps what arrived; an unusable row is skipped, not fatal
-            per_symbol.setdefault(symbol, []).append((ts, price, prev, high, low, volume))
+            per_symbol.setdefault(symbol, []).append((ts, price, prev, high, low, volume, session))
     if torn is not None:
         log.info("%s (the last row, cut short: skipped)", torn)
     if not per_symbol:
@@ -228,15 +235,24 @@ def read_recording(path: Path) -> dict[str, PriceSeries]:
     for symbol, rows in per_symbol.items():
         rows.sort(key=lambda r: r[0])
         bars = [(t, p, p, p, p, math.nan) for t, p, *_ in rows]
-        stated = np.array([r[2:] for r in rows], dtype=np.float64)
+        stated = np.array([r[2:6] for r in rows], dtype=np.float64)
         known = {
             "prev_close": stated[:, 0],
             "day_high": stated[:, 1],
             "day_low": stated[:, 2],
             "day_volume": stated[:, 3],
         }
-        out[symbol] = build_series(symbol, False, bars, known)
+        sessions = np.array([r[6] for r in rows], dtype=np.int64)
+        out[symbol] = replace(build_series(symbol, False, bars, known), stated_session=sessions)
     return out
+
+
+def _session_code(text: str) -> int:
+    """A recording's Session cell as an index into SESSION_CODES; -1 when empty or not a session's name."""
+    try:
+        return SESSION_CODES.index(MarketSession(text.strip().lower()))
+    except ValueError:
+        return -1
 
 
 _CACHED = ("times", "open", "high", "low", "close", "volume", "session", "prev_close", "day_open", "day_high",

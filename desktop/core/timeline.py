@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 
 from desktop.core.batch import CodedSymbols, TickBatch, stable_order
-from desktop.core.prices import PriceSeries
+from desktop.core.prices import SESSION_CODES, PriceSeries
 from desktop.core.quote import Quote
 from desktop.core.sessions import MarketSession, market_session, session_date
 
@@ -33,13 +33,22 @@ def quote_at(series: PriceSeries, i: int, backfill: bool = False) -> Quote:
         day_low=float(series.day_low[i]),
         volume=None if np.isnan(series.day_volume[i]) else float(series.day_volume[i]),
         source=SOURCE,
-        session=MarketSession.REGULAR if series.daily else market_session(ts),
+        session=_session_of(series, i, ts),
         daily=series.daily,
         backfill=backfill,
         bar_open=None if series.daily else float(series.open[i]),
         bar_high=None if series.daily else float(series.high[i]),
         bar_low=None if series.daily else float(series.low[i]),
     )
+
+
+def _session_of(series: PriceSeries, i: int, ts: float) -> MarketSession:
+    """Regular for a daily bar; a recording's stated session; else what the clock says."""
+    if series.daily:
+        return MarketSession.REGULAR
+    if series.stated_session is not None and series.stated_session[i] >= 0:
+        return SESSION_CODES[int(series.stated_session[i])]
+    return market_session(ts)
 
 
 class ReplayTimeline:

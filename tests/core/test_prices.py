@@ -166,3 +166,21 @@ def test_loading_reports_progress_by_bytes_and_can_be_stopped(
     with pytest.raises(WorkCancelledError):
         load_prices([daily_dir], progress=stop_halfway)
     assert 1 < calls < len(seen)
+
+
+def test_a_recordings_stated_session_is_replayed_as_recorded(tmp_path: Path) -> None:
+    from desktop.core.prices import read_recording
+    from desktop.core.sessions import MarketSession
+    from desktop.core.timeline import quote_at
+
+    path = tmp_path / "rec.csv"
+    path.write_text(
+        "Datetime,Symbol,Price,PrevClose,DayHigh,DayLow,Volume,Session\n"
+        "2026-07-21T12:00:00-04:00,SPY,701.0,699.5,702,698,1000,\n"  # not said: the clock's word
+        "2026-07-21T16:00:00-04:00,SPY,702.0,699.5,702,698,1500,regular\n"  # the closing print
+        "2026-07-21T16:05:00-04:00,SPY,702.5,699.5,702,698,1600,post\n"
+        "2026-07-21T16:06:00-04:00,SPY,702.6,699.5,702,698,1600,someday\n"  # not a session: the clock's word
+    )
+    spy = read_recording(path)["SPY"]
+    sessions = [quote_at(spy, i).session for i in range(len(spy))]
+    assert sessions == [MarketSession.REGULAR, MarketSession.REGULAR, MarketSession.POST, MarketSession.POST]
