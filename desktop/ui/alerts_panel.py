@@ -384,7 +384,7 @@ class AlertsPanel(QWidget):
         self.controller.dismiss_unsaved()
         self.log_model.dismiss_unsaved()
 
-    def clear_log(self, confirm: bool = True) -> None:
+    def clear_log(self, *, confirm: bool = True) -> None:
         if (
             confirm
             and self.log_model.rowCount()
@@ -398,7 +398,7 @@ class AlertsPanel(QWidget):
         self._log_pending = []
         self.log_model.clear()
 
-    def export_log(self, path: Path | None = None) -> None:
+    def export_log(self, *, path: Path | None = None) -> None:
         if path is None:
             name, _ = QFileDialog.getSaveFileName(self, "Export Alert Log", "fired-alerts.csv", "CSV (*.csv)")
             if not name:

@@ -264,19 +264,34 @@ def test_one_notification_for_several_fires(qtbot: QtBot, make_window: MakeWindo
     assert f"SPY price above {levels['SPY']:g}" in body and f"QQQ price above {levels['QQQ']:g}" in body
 
 
-def test_log_export_and_clear(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:
+def test_log_export_and_clear_through_the_actions_a_user_clicks(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
     seed(TSLA)
     window = make_window(speed=0, start=date(2025, 10, 1))
     qtbot.waitUntil(lambda: window.alerts_panel.log_model.rowCount() >= 3, timeout=10_000)
-    out = tmp_path / "log.csv"
-    window.alerts_panel.export_log(out)
-    rows = list(csv.DictReader(out.read_text().splitlines()))
-    assert rows and rows[0]["rule_id"] == "tsla5" and float(rows[0]["value"]) > 5
     window.feeds.set_paused(True)
     window.alerts.writer.wait_idle()
-    window.alerts_panel.clear_log(confirm=False)
-    assert window.alerts_panel.log_model.rowCount() == 0
-    assert stored_fires() == []
+    panel = window.alerts_panel
+    out = tmp_path / "log.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), "CSV (*.csv)"))
+    panel.export_log_action.trigger()  # the action passes its "checked" flag: it must not be taken for a path
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert rows and rows[0]["rule_id"] == "tsla5" and float(rows[0]["value"]) > 5
+    kept = panel.log_model.rowCount()
+    asked: list[str] = []
+
+    def answer(_parent: object, title: str, _text: str) -> QMessageBox.StandardButton:
+        asked.append(title)
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    panel.clear_log_action.trigger()  # asked, and "No" keeps every fire
+    assert asked == ["Clear Alert Log"] and panel.log_model.rowCount() == kept and len(stored_fires()) == kept
+    panel.clear_log_action.trigger()
+    assert len(asked) == 2 and panel.log_model.rowCount() == 0 and stored_fires() == []
 
 
 def test_quick_price_alert_from_the_table(qtbot: QtBot, make_window: MakeWindow) -> None:
