@@ -12,6 +12,16 @@ from desktop.core.quote import Quote
 # Pushes a batch of quotes; returns False when the receiver stayed full for `timeout` seconds.
 QuoteSink = Callable[[Sequence[Quote], float | None], bool]
 
+# A live quote stamped further ahead of this machine's clock is not taken: it would become its symbol's
+# latest and hold back every real quote after it as out of order. A day leaves room for a slow clock.
+MAX_AHEAD_S = 86_400.0
+
+
+def not_ahead(quotes: Iterable[Quote], now: float) -> list[Quote]:
+    """`quotes` without those stamped more than MAX_AHEAD_S after `now` (wall-clock epoch seconds)."""
+    limit = now + MAX_AHEAD_S
+    return [q for q in quotes if q.time <= limit]
+
 
 class FeedState(enum.Enum):
     REPLAY = "replay"

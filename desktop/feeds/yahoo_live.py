@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from desktop import logs
 from desktop.config import POLL_INTERVAL_S
 from desktop.core.quote import Quote
-from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
+from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener, not_ahead
 from desktop.feeds.workers import map_on_daemons
 from desktop.feeds.yahoo_http import Chart, UnknownSymbolError, UnreachableError, YahooError, YahooHttp
 from desktop.feeds.yahoo_poll import YahooPollFeed
@@ -149,7 +149,7 @@ class YahooLiveFeed:
         chart = self._fetch(symbol, deadline)
         if chart is None:
             return []
-        quotes = [q._replace(backfill=True) for q in chart.quotes()]
+        quotes = [q._replace(backfill=True) for q in not_ahead(chart.quotes(), time.time())]
         if not quotes:
             return []
         self.poll.mark_sent(symbol, quotes[-1].time)

@@ -8,12 +8,13 @@ symbol is skipped and named. Each cycle sends only bars newer than what it sent 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 
 from desktop import logs
 from desktop.config import POLL_INTERVAL_S
 from desktop.core.quote import Quote
-from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
+from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener, not_ahead
 from desktop.feeds.workers import map_on_daemons
 from desktop.feeds.yahoo_http import (
     Chart,
@@ -107,7 +108,7 @@ class YahooPollFeed:
             for symbol, result in zip(batch, results, strict=True):
                 if isinstance(result, Chart):
                     fetched += 1
-                    quotes = result.quotes(after=self._sent.get(symbol, float("-inf")))
+                    quotes = not_ahead(result.quotes(after=self._sent.get(symbol, float("-inf"))), time.time())
                     if quotes:
                         self._sent[symbol] = quotes[-1].time
                         pushed.extend(quotes)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from desktop import logs
 from desktop.config import YAHOO_WS_ENV
 from desktop.core.market_calendar import US_MARKET
-from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
+from desktop.feeds.base import MAX_AHEAD_S, FeedState, FeedStatus, QuoteSink, StatusListener
 from desktop.feeds.yahoo_protocol import FrameError, decode_frame, subscribe_message, unsubscribe_message
 
 log = logs.feed
@@ -295,15 +295,18 @@ class YahooStreamFeed:
         """Decode a gathering of frames and hand its quotes to the sink as one batch."""
         quotes = []
         wanted = set(self.symbols())
+        now = time.time()
         for raw in frames:
             self.stats.frames += 1
             try:
                 quote = decode_frame(raw)
+                if quote.time > now + MAX_AHEAD_S:
+                    raise FrameError(f"stamped {quote.time - now:.0f} s ahead of this machine's clock")
             except FrameError as exc:
                 self.stats.malformed += 1
                 log.debug("skipped a frame: %s", exc)
                 continue
-            self.last_message_at = time.time()
+            self.last_message_at = now
             if quote.symbol in wanted:  # (not: a late frame for a symbol just unsubscribed)
                 quotes.append(quote)
         if not quotes:

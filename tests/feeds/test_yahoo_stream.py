@@ -121,6 +121,18 @@ def test_malformed_frames_are_counted_and_skipped(streamer: FakeStreamer, make_f
     assert feed.stats.reconnects == 0, "one bad frame does not cost the connection"
 
 
+def test_a_frame_from_the_future_is_skipped_and_does_not_hold_back_the_real_ones(  # type: ignore[no-untyped-def]
+    streamer: FakeStreamer, make_feed
+) -> None:
+    feed, sink, _ = make_feed()
+    wait_for(lambda: streamer.subscribed() == {"SPY", "QQQ", "IWM"})
+    year_ahead = int((time.time() + 366 * 86_400) * 1000)
+    streamer.send_quote(id="SPY", price=9999.0, time=year_ahead, market_hours=1)
+    streamer.send_quote(id="SPY", price=671.0, time=T0, market_hours=1)
+    wait_for(lambda: sink.prices("SPY") == [671.0])
+    assert feed.stats.malformed == 1
+
+
 def test_server_close_reconnects_and_resubscribes(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
     feed, sink, statuses = make_feed()
     wait_for(lambda: streamer.subscribed() == {"SPY", "QQQ", "IWM"})
