@@ -18,6 +18,7 @@ import numpy as np
 
 from desktop.core.csv_stamps import as_array, line_starts, utc_seconds
 from desktop.core.price_types import PRICE_COLUMNS, BoolArray, FloatArray, IntArray, PriceFileError
+from desktop.core.quote import MAX_PRICE
 
 CHUNK_ROWS = 250_000
 # How pandas reads a price file, in chunks or (a plain intraday file) at once.
@@ -136,10 +137,12 @@ def _checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd:
             column = values
         numbers[:, k] = column.to_numpy(dtype=np.float64)
     close, volume = numbers[:, 4], numbers[:, 5]
-    wrong = ~np.isnan(close) & ~((close > 0) & np.isfinite(close))
+    wrong = ~np.isnan(close) & ~((close > 0) & (close <= MAX_PRICE))
     if wrong.any():
         row = int(np.argmax(wrong))
-        raise PriceFileError(f"{path}, line {line[row]}: Close {close[row]:g} is not a positive price")
+        raise PriceFileError(
+            f"{path}, line {line[row]}: Close {close[row]:g} is not a price (above 0, at most {MAX_PRICE:g})"
+        )
     negative = volume < 0
     if negative.any():
         row = int(np.argmax(negative))

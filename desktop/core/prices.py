@@ -23,6 +23,7 @@ from desktop import logs
 from desktop.core.price_csv import check_text_file, read_bars
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 from desktop.core.progress import Progress, report
+from desktop.core.quote import is_valid_price
 from desktop.core.sessions import MarketSession, close_timestamp
 
 log = logs.prices
@@ -224,7 +225,7 @@ def read_recording(path: Path) -> dict[str, PriceSeries]:
             except (ValueError, IndexError) as exc:
                 torn = PriceFileError(f"{path}, line {line_no}: {exc}")
                 continue
-            if not symbol or not (math.isfinite(price) and price > 0):
+            if not symbol or not is_valid_price(price):
                 continue  # a recording keeps what arrived; an unusable row is skipped, not fatal
             per_symbol.setdefault(symbol, []).append((ts, price, prev, high, low, volume, session))
     if torn is not None:

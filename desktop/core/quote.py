@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 from desktop.core.sessions import MarketSession
@@ -67,6 +66,11 @@ class Quote(NamedTuple):
         return (self.price / self.prev_close - 1.0) * 100.0
 
 
+# No instrument trades anywhere near this; a garbled float32 (3.4e38) or a misread field does, and as a
+# price it would fire every "above" rule and flatten every chart.
+MAX_PRICE = 1e12
+
+
 def is_valid_price(value: float | None) -> bool:
-    """A price a quote may carry: a finite, positive number."""
-    return value is not None and 0.0 < value < math.inf
+    """A price a quote may carry: a positive number no larger than MAX_PRICE."""
+    return value is not None and 0.0 < value <= MAX_PRICE

@@ -11,7 +11,7 @@ from desktop import logs
 from desktop.core.bars import BarSeries, SessionClock
 from desktop.core.batch import TickBatch, stable_order
 from desktop.core.history import PriceHistory
-from desktop.core.quote import Quote, is_valid_price
+from desktop.core.quote import MAX_PRICE, Quote, is_valid_price
 from desktop.core.sessions import MarketSession, market_session_in_day, session_date, session_start
 
 log = logs.store
@@ -123,7 +123,7 @@ class QuoteStore:
         midnight = session_start(float(times[0]))
         same_length_day = session_start(midnight + 86_400 + 3_600) - midnight == 86_400
         names, code_of = batch.encoded()
-        valid = (prices > 0) & (prices < np.inf)
+        valid = (prices > 0) & (prices <= MAX_PRICE)  # as is_valid_price
         self.rejected += int(n - valid.sum())
         latest = [self._latest.get(name) for name in names]
         last_time = np.array([-np.inf if q is None else q.time for q in latest])

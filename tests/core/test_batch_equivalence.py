@@ -74,6 +74,7 @@ def ticks(
     prices = np.array([last[s] for s in names]) * np.exp(np.cumsum(rng.normal(0, 0.0008, n)))
     if bad_prints:  # skipped; without any, the batch path takes every symbol's rows as they are
         prices[rng.random(n) < 0.01] = np.nan
+        prices[rng.random(n) < 0.002] = 3.4028234663852886e38  # a garbled float32: no price either
         prices[rng.random(n) < 0.005] = 0.0
     volume = np.where(rng.random(n) < 0.8, np.cumsum(rng.integers(1, 100, n)).astype(float), np.nan)
     prev = np.array([last[s] for s in names])

@@ -35,7 +35,7 @@ def test_previous_close_is_carried_from_the_last_session_when_missing() -> None:
     assert q is not None and q.prev_close == 100.0 and q.change_pct == pytest.approx(-1.0)
 
 
-@pytest.mark.parametrize("price", [math.nan, math.inf, 0.0, -5.0])
+@pytest.mark.parametrize("price", [math.nan, math.inf, 0.0, -5.0, 3.4028234663852886e38])  # the last: float32 max
 def test_invalid_prices_are_rejected_and_counted(price: float) -> None:
     store = QuoteStore()
     store.apply(Quote("X", 10.0, DAY1))

@@ -115,9 +115,10 @@ def test_malformed_frames_are_counted_and_skipped(streamer: FakeStreamer, make_f
     streamer.send_text(json.dumps(["a", "list"]))
     streamer.send_text("[" * 100_000)  # nested past Python's recursion limit: the decoder's RecursionError
     streamer.send_quote(id="SPY", price=0.0, time=T0)  # no price
+    streamer.send_quote(id="SPY", price=3.4028234663852886e38, time=T0)  # float32's largest: garbled
     streamer.send_quote(id="SPY", price=671.0, time=T0)
     wait_for(lambda: sink.prices("SPY") == [671.0])
-    assert feed.stats.malformed == 7 and feed.stats.frames == 8
+    assert feed.stats.malformed == 8 and feed.stats.frames == 9
     assert feed.stats.reconnects == 0, "one bad frame does not cost the connection"
 
 

@@ -21,7 +21,7 @@ from desktop.core.alerts.tracks import SymbolTrack
 from desktop.core.bars import SessionClock
 from desktop.core.batch import TickBatch
 from desktop.core.prices import FloatArray
-from desktop.core.quote import Quote
+from desktop.core.quote import MAX_PRICE, Quote
 
 
 def _merged(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -62,7 +62,7 @@ class BatchPath:
             self._has_past(symbol, session, float(times[rows[0]])) for symbol, rows in groups.items()
         ):
             return self.process(batch.quotes())
-        valid = (prices > 0) & (prices < np.inf)
+        valid = (prices > 0) & (prices <= MAX_PRICE)  # as is_valid_price
         invalid = int(n - valid.sum())
         self.ignored += invalid
         rows_of = groups
