@@ -117,7 +117,8 @@ class BacktestDialog(QDialog):
         if rule is None:
             self.summary.setText("There is no rule to backtest yet.")
             return
-        load = self.sources[self.source_box.currentText()]
+        source = self.source_box.currentText()
+        load = self.sources[source]
         start = _day_start(self.from_edit.date())
         end = _day_start(self.to_edit.date().addDays(1)) - 1e-3
         self.run_button.setEnabled(False)
@@ -148,6 +149,10 @@ class BacktestDialog(QDialog):
 
         def work() -> list[AlertFire]:
             series = load(lambda done: step(LOADING_SHARE * done))
+            missing = sorted(set(test_rule.symbols) - set(series))
+            if missing:  # which data to pick instead: say what this one holds
+                held = ", ".join(sorted(series)[:20]) + (", …" if len(series) > 20 else "")
+                raise BacktestError(f"{source} has no prices for {', '.join(missing)} (it has {held})")
             return run_backtest(
                 series, [test_rule], start, end, lambda done: step(LOADING_SHARE + (1 - LOADING_SHARE) * done)
             )

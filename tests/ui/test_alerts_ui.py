@@ -321,6 +321,16 @@ def test_backtest_dialog_lists_and_marks_fires(qtbot: QtBot, make_window: MakeWi
     assert dialog.results.count() == len(want) and f"fired {len(want)} times since 2025-10-01" in dialog.summary.text()
     dialog.chart_button.click()
     assert window.chart.symbol == "NVDA" and window.chart.marker_count() == len(want)
+    window.alerts_panel.adopt_rotation()
+    dialog = window.open_backtest("rotation")
+    assert dialog is not None
+    dialog.source_box.setCurrentText("Bundled 5-minute bars")  # real bars with no IWM among them
+    dialog.run()
+    qtbot.waitUntil(lambda: dialog.run_button.isEnabled(), timeout=10_000)
+    held = sorted(p.stem for p in paths.bundled_intraday_dir().glob("*.csv"))
+    assert "IWM" not in held and dialog.summary.text() == (
+        f"Cannot backtest: Bundled 5-minute bars has no prices for IWM (it has {', '.join(held)})"
+    )
 
 
 def test_a_replay_played_twice_logs_each_fire_once_marked_as_replayed(qtbot: QtBot, make_window: MakeWindow) -> None:
