@@ -32,7 +32,8 @@ def run_backtest(
     """
     missing = sorted({s for rule in rules for s in rule.symbols} - set(series))
     if missing:
-        raise BacktestError(f"no prices for {', '.join(missing)} (rules need them)")
+        held = ", ".join(sorted(series)[:20]) + (", …" if len(series) > 20 else "")
+        raise BacktestError(f"no prices for {', '.join(missing)} (rules need them; the data has {held or 'none'})")
     needed = {s for rule in rules for s in rule.symbols}
     timeline = ReplayTimeline({s: series[s] for s in needed}) if needed else None
     if timeline is None:

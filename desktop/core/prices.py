@@ -338,14 +338,14 @@ def load_prices(
             raise PriceFileError(f"{path}: no such file or folder")
     sizes = [_size(file) for file in files]
     series: dict[str, PriceSeries] = {}
-    problems: dict[Path, PriceFileError] = {}
-    with closing(_read_files(files, sizes, cache_dir, progress, problems if skipped is not None else None)) as contents:
+    problems: dict[Path, PriceFileError] | None = None if skipped is None else {}
+    with closing(_read_files(files, sizes, cache_dir, progress, problems)) as contents:
         for file, one_file in zip(files, contents, strict=True):
             for symbol, one in one_file.items():
                 if symbol in series:
                     raise PriceFileError(f"{file}: symbol {symbol} is given twice")
                 series[symbol] = one
-    if problems and skipped is not None:
+    if problems and skipped is not None:  # (problems is only made when skipping)
         if not series:
             raise problems[next(f for f in files if f in problems)]
         skipped.extend(str(problems[f]) for f in files if f in problems)

@@ -51,6 +51,12 @@ FIELDS = ("name", "rule", "value", "level", "time", "condition", "symbols", "pri
 MAX_TEMPLATE = 500
 
 
+def _stray_brace(template: str) -> bool:
+    """A brace outside every `{field}` placeholder (str.format syntax, or a typo)."""
+    rest = PLACEHOLDER.sub("", template)
+    return "{" in rest or "}" in rest
+
+
 def template_problem(template: str) -> str | None:
     """Why `template` cannot be a channel's message, or None."""
     if len(template) > MAX_TEMPLATE:
@@ -59,8 +65,7 @@ def template_problem(template: str) -> str | None:
     fields = ", ".join("{" + f + "}" for f in FIELDS)
     if unknown:
         return f"{{{unknown[0]}}} is not a field of a fire (use {fields})"
-    rest = PLACEHOLDER.sub("", template)
-    if "{" in rest or "}" in rest:
+    if _stray_brace(template):
         return f"a brace that is not around a field name (fields are written {fields}, nothing more)"
     return None
 
@@ -79,8 +84,7 @@ def message(template: str, fire: AlertFire) -> str:
         "prices": ", ".join(f"{s} {p:g}" for s, p in fire.inputs),
     }
     text = PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), template)
-    rest = PLACEHOLDER.sub("", template)
-    if "{" in rest or "}" in rest:
+    if _stray_brace(template):
         text += f" · {fields['name']} {fields['value']} (level {fields['level']}) at {fields['time']}"
     return text
 

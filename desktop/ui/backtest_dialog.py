@@ -141,7 +141,7 @@ class BacktestDialog(QDialog):
             if isinstance(result, BacktestCancelledError):
                 self._done(None, None, cancelled=True)
             elif isinstance(result, (BacktestError, PriceFileError)):
-                self._done(None, str(result))
+                self._done(None, f"{source}: {result}")  # which data: the user can pick other data
             elif isinstance(result, Exception):
                 self._done(None, f"the backtest failed ({result})")
             else:
@@ -149,10 +149,6 @@ class BacktestDialog(QDialog):
 
         def work() -> list[AlertFire]:
             series = load(lambda done: step(LOADING_SHARE * done))
-            missing = sorted(set(test_rule.symbols) - set(series))
-            if missing:  # which data to pick instead: say what this one holds
-                held = ", ".join(sorted(series)[:20]) + (", …" if len(series) > 20 else "")
-                raise BacktestError(f"{source} has no prices for {', '.join(missing)} (it has {held})")
             return run_backtest(
                 series, [test_rule], start, end, lambda done: step(LOADING_SHARE + (1 - LOADING_SHARE) * done)
             )

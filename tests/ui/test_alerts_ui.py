@@ -329,7 +329,7 @@ def test_backtest_dialog_lists_and_marks_fires(qtbot: QtBot, make_window: MakeWi
     qtbot.waitUntil(lambda: dialog.run_button.isEnabled(), timeout=10_000)
     held = sorted(p.stem for p in paths.bundled_intraday_dir().glob("*.csv"))
     assert "IWM" not in held and dialog.summary.text() == (
-        f"Cannot backtest: Bundled 5-minute bars has no prices for IWM (it has {', '.join(held)})"
+        f"Cannot backtest: Bundled 5-minute bars: no prices for IWM (rules need them; the data has {', '.join(held)})"
     )
 
 
