@@ -100,3 +100,13 @@ def test_every_help_page_prints(command: list[str], capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit) as done:
         main([*command, "--help"])
     assert done.value.code == 0 and "usage: tickerdesk" in capsys.readouterr().out
+
+
+def test_a_mistyped_command_is_named_not_taken_for_the_window(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["alert", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "'alert' is not a command; did you mean 'alerts'?" in err and "watchlist" in err
+    assert main(["quotes", "SPY"]) == 2
+    assert "did you mean 'quote'?" in capsys.readouterr().err
+    assert main(["zzzz"]) == 2
+    assert "did you mean" not in capsys.readouterr().err

@@ -58,7 +58,7 @@ def test_install_then_uninstall_leaves_nothing(unpacked: Path, tmp_path: Path) -
         "tickerdesk 0.0.0"
     )
     entry = (local / "share" / "applications" / "tickerdesk.desktop").read_text()
-    assert f"Exec={launcher} %U" in entry and "Icon=tickerdesk" in entry
+    assert f"Exec={launcher}\n" in entry and "Icon=tickerdesk" in entry  # no %U: the app opens no files
     for size in SIZES:
         assert (local / "share" / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "tickerdesk.png").is_file()
     assert (local / "share" / "icons" / "hicolor" / "scalable" / "apps" / "tickerdesk.svg").is_file()

@@ -46,8 +46,20 @@ def handler(command: str) -> Callable[[argparse.Namespace], Done]:
     return found
 
 
+def unknown_command(word: str) -> str:
+    """A word where a command goes that is not one (with no command, the options are the window's)."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(word.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"'{printable(word)}' is not a command{hint} (commands: {', '.join(SUBCOMMANDS)}; see tickerdesk --help)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS:
+        print(f"tickerdesk: {unknown_command(argv[0])}", file=sys.stderr)
+        return EXIT_USAGE
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "run")
     parser = build_parser()
