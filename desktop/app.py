@@ -152,6 +152,7 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     missing = [s for s in window.model.symbols if feeds.can_supply(s) is not None]
     notes = [m for m in (opened.recovery_message, opened.read_only) if m]
     notes.extend(alerts.startup_problems)
+    notes.extend(window.startup_notes)
     notes.extend(f"Replay data left out: {problem}." for problem in skipped)
     if missing:
         notes.append(f"No data for {', '.join(missing)} in this source; those rows stay empty.")

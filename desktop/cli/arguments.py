@@ -14,6 +14,7 @@ from desktop.core.alerts.rules import AlertType, Quadrant
 from desktop.core.safe_files import printable
 from desktop.core.sessions import NEW_YORK
 from desktop.core.symbol_lists import is_ticker
+from desktop.core.watchlist_names import watchlist_name_problem
 
 EXIT_USAGE = 2
 
@@ -107,6 +108,15 @@ def _held_symbol_arg(text: str) -> str:
     return symbol
 
 
+def _watchlist_name_arg(text: str) -> str:
+    """A name for a list that may be made: surrounding blanks dropped, then the window's rule for tabs."""
+    name = text.strip()
+    problem = watchlist_name_problem(name)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{printable(text)!r}: {problem}")
+    return name
+
+
 def _add_source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", choices=SOURCES, default=DEFAULT_SOURCE, help="where quotes come from")
     p.add_argument(
@@ -137,7 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_options(run)
     run.add_argument("--speed", type=_speed_arg, default=None, help="replay steps per second, or 'max'")
     run.add_argument("--start", type=_date_arg, default=None, help="replay start date (default 2025-10-01)")
-    run.add_argument("--watchlist", default=None, metavar="NAME", help="open this watchlist (made when missing)")
+    run.add_argument(
+        "--watchlist",
+        default=None,
+        metavar="NAME",
+        type=_watchlist_name_arg,
+        help="open this watchlist (made when missing)",
+    )
     run.add_argument("--exit-after", type=_seconds_arg, default=None, metavar="SECONDS", help="quit after this long")
     run.add_argument(
         "--screenshot", type=Path, default=None, metavar="FILE.png", help="save the window before quitting"
@@ -256,14 +272,14 @@ def build_parser() -> argparse.ArgumentParser:
     show = acts.add_parser("show", help="a watchlist's symbols, one a line")
     show.add_argument("name")
     grow = acts.add_parser("add", help="add symbols to a watchlist (made when missing)")
-    grow.add_argument("name")
+    grow.add_argument("name", type=_watchlist_name_arg)
     grow.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
     shrink = acts.add_parser("remove", help="remove symbols from a watchlist, or the whole list with --list")
     shrink.add_argument("name")
     shrink.add_argument("symbols", nargs="*", type=_held_symbol_arg, metavar="SYMBOL")
     shrink.add_argument("--list", action="store_true", help="delete the watchlist itself")
     take = acts.add_parser("import", help="replace a watchlist's symbols with those of a text or CSV file")
-    take.add_argument("name")
+    take.add_argument("name", type=_watchlist_name_arg)
     take.add_argument("file", type=Path)
     give = acts.add_parser("export", help="write a watchlist's symbols to a file, one a line")
     give.add_argument("name")

@@ -5,11 +5,18 @@ from __future__ import annotations
 import sqlite3
 
 from desktop.config import DEFAULT_WATCHLIST
+from desktop.core.watchlist_names import watchlist_name_problem
 from desktop.storage.database import storage_method
 
 
 class WatchlistError(ValueError):
     """A list operation refused (a taken name, a list that is not there): a sentence for the user."""
+
+
+def _check_name(name: str) -> None:
+    problem = watchlist_name_problem(name)
+    if problem is not None:
+        raise WatchlistError(problem)
 
 
 class WatchlistRepository:
@@ -27,6 +34,7 @@ class WatchlistRepository:
         """Create watchlist `name` holding `seed` if it does not exist yet (an emptied list stays empty)."""
         if self._id(name) is not None:
             return
+        _check_name(name)
         with self._conn:
             self._conn.execute("BEGIN")
             cur = self._conn.execute("INSERT INTO watchlist(name) VALUES (?)", (name,))
@@ -58,6 +66,7 @@ class WatchlistRepository:
     @storage_method
     def create(self, name: str, symbols: list[str]) -> None:
         """A new list holding `symbols` (in order), placed last; WatchlistError when the name is taken."""
+        _check_name(name)
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
             taken = self._clash(name)
@@ -72,6 +81,7 @@ class WatchlistRepository:
 
     @storage_method
     def rename(self, old: str, new: str) -> None:
+        _check_name(new)
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
             taken = self._clash(new, besides=old)
@@ -126,6 +136,7 @@ class WatchlistRepository:
             self._conn.execute("BEGIN")
             wid = self._id(name)
             if wid is None:
+                _check_name(name)
                 wid = int(self._conn.execute("INSERT INTO watchlist(name) VALUES (?)", (name,)).lastrowid or 0)
             cur = self._conn.execute(
                 """INSERT OR IGNORE INTO watchlist_symbol(watchlist_id, symbol, position)

@@ -102,6 +102,7 @@ class MainWindow(
         self.backtest_sources = backtest_sources
         self.backtest_dialog: BacktestDialog | None = None
 
+        self.startup_notes: list[str] = []  # what went wrong while opening, for the status bar
         self.model = WatchlistModel(store, names, clock, self)
         self._build_watchlist_tabs(watchlist)
         self.model.set_symbols(watchlists.symbols(self.current_list))

@@ -82,6 +82,7 @@ class WindowParts(_Base):
         _charts: ChartPanel | None
         # watchlist tabs
         current_list: str
+        startup_notes: list[str]
         list_tabs: QTabBar
         undo_button: QPushButton
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QPushButton, QTabBar
 
 from desktop import logs
+from desktop.core.safe_files import printable
 from desktop.core.symbol_lists import parse_symbols, symbols_text
 from desktop.storage.database import StorageError
 from desktop.storage.watchlists import WatchlistError
@@ -40,11 +41,16 @@ class WatchlistTabs(WindowParts):
         names = self.watchlists.names()
         for name in names:
             self.list_tabs.addTab(name)
+        chosen = self.watchlists.resolve(chosen) if chosen else None  # "default" opens the Default list
         wanted = chosen or str(self.settings.get(cfg.CURRENT_WATCHLIST))
         if chosen and chosen not in names:
-            self.watchlists.create(chosen, [])
-            self.list_tabs.addTab(chosen)
-            names.append(chosen)
+            try:
+                self.watchlists.create(chosen, [])
+            except WatchlistError as exc:  # the window opens on the list it would have shown
+                self.startup_notes.append(f"Could not open the watchlist {printable(chosen)!r}: {exc}.")
+            else:
+                self.list_tabs.addTab(chosen)
+                names.append(chosen)
         self.current_list = wanted if wanted in names else names[0]
         self.list_tabs.setCurrentIndex(names.index(self.current_list))
         self.list_tabs.currentChanged.connect(self._tab_chosen)

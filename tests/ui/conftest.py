@@ -33,8 +33,9 @@ def make_window(qtbot: QtBot) -> Iterator[MakeWindow]:
         replay_data: list[Path] | None = None,
         run: bool = True,
         source: str = "replay",
+        watchlist: str | None = None,
     ) -> MainWindow:
-        args = Namespace(source=source, replay_data=replay_data, speed=speed, start=start)
+        args = Namespace(source=source, replay_data=replay_data, speed=speed, start=start, watchlist=watchlist)
         window, _notice = build_window(args)
         qtbot.addWidget(window)
         window.show()

@@ -62,6 +62,19 @@ def test_delete_has_an_undo_and_never_takes_the_last_list(qtbot: QtBot, make_win
     assert window.model.symbols == ["TSLA"] and not window.undo_button.isVisible()
 
 
+def test_a_list_name_is_checked_the_same_everywhere(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(run=False, watchlist="default")
+    assert window.current_list == DEFAULT_WATCHLIST and window.list_names() == [DEFAULT_WATCHLIST], "not a second list"
+    assert not window.new_list("Chips\tand more") and "control characters" in window.message_label.text()
+    assert not window.rename_list("x" * 65) and "at most 64 characters" in window.message_label.text()
+    assert window.list_names() == [DEFAULT_WATCHLIST]
+    window.close()
+    odd = make_window(run=False, watchlist=" padded ")  # a name made in code, past the command line's check
+    assert odd.current_list == DEFAULT_WATCHLIST and odd.list_names() == [DEFAULT_WATCHLIST]
+    assert odd.startup_notes == ["Could not open the watchlist ' padded ': a watchlist name cannot start or end "
+                                 "with a blank."]  # fmt: skip
+
+
 def test_run_watchlist_and_the_command_line_share_the_lists(tickerdesk_home: Path, tmp_path: Path) -> None:
     added = tickerdesk("watchlist", "add", "Energy", "XOM", "cvx", home=tickerdesk_home)
     assert added.returncode == 0 and "added 2 to Energy" in added.stdout
@@ -79,6 +92,9 @@ def test_run_watchlist_and_the_command_line_share_the_lists(tickerdesk_home: Pat
     assert removed.returncode == 0 and "Energy" not in tickerdesk("watchlist", "list", home=tickerdesk_home).stdout
     missing = tickerdesk("watchlist", "show", "Nope", home=tickerdesk_home)
     assert missing.returncode == 2 and "no watchlist named 'Nope'" in missing.stderr
+    blank = tickerdesk("watchlist", "add", " ", "NVDA", home=tickerdesk_home)
+    assert blank.returncode == 2 and "a watchlist needs a name" in blank.stderr
+    assert tickerdesk("watchlist", "add", " Energy ", "XOM", home=tickerdesk_home).stdout == "added 1 to Energy: XOM\n"
 
 
 def test_several_symbols_at_once_and_every_shortcut_listed(qtbot: QtBot, make_window: MakeWindow) -> None:
