@@ -110,3 +110,13 @@ def test_a_mistyped_command_is_named_not_taken_for_the_window(capsys: pytest.Cap
     assert "did you mean 'quote'?" in capsys.readouterr().err
     assert main(["zzzz"]) == 2
     assert "did you mean" not in capsys.readouterr().err
+
+
+def test_a_window_that_starts_after_today_is_pointed_out(capsys: pytest.CaptureFixture[str]) -> None:
+    spread = ["alerts", "add", "--type", "spread", "--a", "IWM", "--b", "QQQ", "--condition", "crosses_above"]
+    assert main([*spread, "--level", "1.5", "--window", "since:2199-01-02", "--name", "far\nahead"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("saved ") and captured.out.rstrip().endswith(": far ahead")
+    assert "its window starts 2199-01-02, after today: it has no value until then" in captured.err
+    assert main([*spread, "--level", "1.5", "--window", "since:2025-07-01"]) == 0
+    assert "after today" not in capsys.readouterr().err

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from desktop.cli.arguments import CliError, Done, _when_arg
@@ -112,6 +113,11 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
         print(f"saved {printable(rule.id)}: {printable(rule.title)}")
         if twin is not None:
             print(f"tickerdesk: note: rule {printable(twin.id)} already watches the same thing", file=sys.stderr)
+        if rule.window is not None and rule.window.since is not None and rule.window.since > date.today():
+            since = rule.window.since.isoformat()
+            print(
+                f"tickerdesk: note: its window starts {since}, after today: it has no value until then", file=sys.stderr
+            )
     elif args.action == "remove":
         book.remove(args.ids)
         print(f"removed {printable(', '.join(args.ids))}")

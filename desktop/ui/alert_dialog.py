@@ -27,6 +27,7 @@ from desktop.core.alerts.rules import (
     DEFAULT_LOOKBACK,
     DEFAULT_MA,
     DEFAULT_MOMENTUM,
+    MAX_NAME,
     AlertRule,
     AlertType,
     Condition,
@@ -82,6 +83,7 @@ class AlertDialog(QDialog):
             self.type_box.addItem(label, kind)
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("optional")
+        self.name_edit.setMaxLength(MAX_NAME)
         self.symbol_edit = QLineEdit()
         self.a_edit = QLineEdit()
         self.b_edit = QLineEdit()

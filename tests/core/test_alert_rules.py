@@ -82,6 +82,7 @@ def without(base: dict[str, object], *names: str, **changes: object) -> dict[str
         (without(P, symbol="two words"), "symbol", "not a ticker"),
         (without(P, once="yes"), "once", "not true or false"),
         (without(P, expires="soon"), "expires", "not a date-time"),
+        (without(P, name="n" * 201), "name", "at most 200"),
     ],
 )
 def test_invalid_rules_name_rule_and_field(rule: dict[str, object], field: str, words: str) -> None:
@@ -89,6 +90,12 @@ def test_invalid_rules_name_rule_and_field(rule: dict[str, object], field: str, 
         rule_from_dict({"id": "bad-one", **rule})
     assert caught.value.field == field and words in caught.value.problem
     assert str(caught.value).startswith("rule 'bad-one': " + field)
+
+
+def test_a_name_is_one_line_wherever_it_is_shown() -> None:
+    assert rule_from_dict(without(P, name="NVDA\nbelow\t\t175\u2028 ")).name == "NVDA below 175"
+    assert rule_from_dict(without(P, name="  Chips ★ \u00e9t\u00e9 ")).name == "Chips ★ été"
+    assert rule_from_dict(without(P, name="n" * 200)).name == "n" * 200
 
 
 def test_levels_below_zero_stay_valid_where_the_value_can_be_negative() -> None:

@@ -167,6 +167,14 @@ def new_rule_id() -> str:
     return "r-" + os.urandom(4).hex()  # as random as a uuid4's first 8 hex digits, without importing uuid
 
 
+def _one_line(text: str) -> str:
+    """A name as the table, the notification and the log show it: line breaks, tabs and other control
+    characters become single spaces (a name is one line wherever it appears)."""
+    if text.isprintable():
+        return text.strip()
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
 def _symbol(value: Any, label: str, name: str) -> str:
     if not isinstance(value, str) or not is_ticker(value.strip().upper()):
         raise RuleError(label, name, f"{value!r} is not a ticker symbol")
@@ -181,6 +189,7 @@ def _bool(value: Any, label: str, name: str) -> bool:
 
 # Bounds that keep every stored figure a finite number the engine, SQLite and the files can carry.
 MAX_LEVEL = 1e12
+MAX_NAME = 200  # characters in a rule's own name (it is shown in a table cell and a notification title)
 MAX_COOLDOWN_S = 10 * 366 * 86_400.0
 EARLIEST_TIME, LATEST_TIME = 0.0, 7_258_118_400.0  # 1970 .. 2200
 
@@ -299,6 +308,9 @@ def rule_from_dict(data: Mapping[str, Any], position: int = 1) -> AlertRule:
     name = data.get("name", "")
     if not isinstance(name, str):
         raise RuleError(label, "name", f"{name!r} is not text")
+    name = _one_line(name)
+    if len(name) > MAX_NAME:
+        raise RuleError(label, "name", f"{len(name)} characters: a rule's name is at most {MAX_NAME}")
     channels = data.get("channels", [])
     if not isinstance(channels, list | tuple) or not all(isinstance(c, str) and RULE_ID.match(c) for c in channels):
         raise RuleError(label, "channels", f"{_short(channels)} is not a list of channel names")
