@@ -10,7 +10,7 @@ from typing import Any
 
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire, RuleState
-from desktop.core.alerts.rules import AlertRule, Condition, RuleError, rule_from_dict, rule_to_dict
+from desktop.core.alerts.rules import MAX_NAME, AlertRule, Condition, RuleError, rule_from_dict, rule_to_dict
 from desktop.storage.database import storage_method
 
 log = logs.storage
@@ -23,6 +23,15 @@ class StoredFire:
     id: int
     fire: AlertFire
     replayed: bool = False  # found on replayed data, not on live quotes
+
+
+def _upgraded(stored: Any) -> Any:
+    """A stored rule as this version reads it: a name saved before names had a length limit is cut to it
+    (the rule keeps working rather than being left out at the next start)."""
+    name = stored.get("name") if isinstance(stored, dict) else None
+    if isinstance(name, str) and len(name) > MAX_NAME:
+        stored["name"] = name[: MAX_NAME - 1].rstrip() + "…"
+    return stored
 
 
 class AlertRepository:
@@ -40,7 +49,7 @@ class AlertRepository:
         problems: list[str] = []
         for rule_id, definition in self._conn.execute("SELECT id, definition FROM alert_rule ORDER BY position, id"):
             try:
-                rules.append(rule_from_dict(json.loads(definition)))
+                rules.append(rule_from_dict(_upgraded(json.loads(definition))))
             except (ValueError, RuleError, TypeError, RecursionError) as exc:
                 problems.append(f"stored alert {rule_id!r} cannot be read: {exc}")
         return rules, problems

@@ -40,6 +40,14 @@ def test_unreadable_stored_rule_is_reported_and_kept(tmp_path: Path) -> None:
     assert conn.execute("SELECT COUNT(*) FROM alert_rule").fetchone()[0] == 2
 
 
+def test_a_name_stored_before_the_length_limit_still_reads(tmp_path: Path) -> None:
+    conn = open_database(tmp_path / "t.db").connection
+    long = {"id": "long", "type": "price", "symbol": "NVDA", "condition": "above", "level": 1, "name": "n" * 5000}
+    conn.execute("INSERT INTO alert_rule(id, position, definition) VALUES ('long', 0, ?)", (json.dumps(long),))
+    (rule,), problems = AlertRepository(conn).rules()
+    assert problems == [] and rule.name == "n" * 199 + "…"
+
+
 def test_fires_state_and_once_in_one_transaction(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     repo = AlertRepository(open_database(path).connection)
