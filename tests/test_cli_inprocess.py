@@ -120,3 +120,21 @@ def test_a_window_that_starts_after_today_is_pointed_out(capsys: pytest.CaptureF
     assert "its window starts 2199-01-02, after today: it has no value until then" in captured.err
     assert main([*spread, "--level", "1.5", "--window", "since:2025-07-01"]) == 0
     assert "after today" not in capsys.readouterr().err
+
+
+def test_record_adds_only_to_a_recording(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    picture = tmp_path / "chart.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n....")
+    record = ["record", "SPY", "--source", "replay", "--seconds", "1", "--out"]
+    assert main([*record, str(picture)]) == 2
+    assert "not a recording" in capsys.readouterr().err and picture.read_bytes() == b"\x89PNG\r\n\x1a\n...."
+    kept = tmp_path / "kept.csv"
+    assert main([*record, str(kept)]) == 0
+    first = kept.read_text()
+    kept.write_text(first.rstrip("\r\n"))  # saved by an editor without the last line end
+    assert main([*record, str(kept)]) == 0
+    from desktop.core.prices import read_recording
+
+    rows = kept.read_text().splitlines()
+    assert len(rows) == 2 * len(first.splitlines()) - 1 and rows[0].startswith("Datetime,Symbol")
+    assert len(read_recording(kept)["SPY"].times) >= 1

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop import logs
+from desktop.core.errors import PriceFileError
 from desktop.core.prices import RECORDING_COLUMNS
 from desktop.core.quote import Quote
+from desktop.core.safe_files import printable
 from desktop.core.sessions import to_new_york
 
 log = logs.feed
@@ -37,8 +39,25 @@ def recording_row(quote: Quote) -> list[str]:
     ]
 
 
+def _check_recording(path: Path) -> bool:
+    """Refuse to append to a file that is not a recording (a price file, a picture, a spreadsheet): the rows
+    would spoil it. True when its last line has no line end."""
+    with path.open("rb") as handle:
+        first = handle.readline(4096)
+        handle.seek(-1, 2)
+        ends_open = handle.read(1) not in (b"\n", b"\r")
+    header = first.decode("utf-8-sig", errors="replace").strip()
+    if header.split(",") != list(RECORDING_COLUMNS):
+        raise PriceFileError(
+            f"{path}: not a recording (its first line is {printable(header[:60])!r}); "
+            "quotes are only added to a recording: choose a new file"
+        )
+    return ends_open
+
+
 class QuoteRecorder:
-    """Append quotes to `path` (created with a header when new). `record` is thread-safe and never blocks."""
+    """Append quotes to `path` (created with a header when new; PriceFileError for a file that is not a
+    recording). `record` is thread-safe and never blocks."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -47,11 +66,14 @@ class QuoteRecorder:
         self._queue: queue.Queue[Sequence[Quote] | None] = queue.Queue()
         path.parent.mkdir(parents=True, exist_ok=True)
         new = not path.exists() or path.stat().st_size == 0
+        ends_open = False if new else _check_recording(path)
         self._handle = path.open("a", newline="", encoding="utf-8")
         self._writer = csv.writer(self._handle)
         if new:
             self._writer.writerow(RECORDING_COLUMNS)
             self._handle.flush()
+        elif ends_open:  # its last row has no line end (a copy, an editor): the next row starts a line
+            self._handle.write("\r\n")
         self._thread = threading.Thread(target=self._run, name="quote-recorder", daemon=True)
         self._thread.start()
 

@@ -214,7 +214,8 @@ class FeedController(QObject):
     # -- recording --------------------------------------------------------------------------------
 
     def start_recording(self, path: Path) -> None:
-        """Save every quote the pipeline applies from now on to `path` (raises OSError when it cannot)."""
+        """Save every quote the pipeline applies from now on to `path` (OSError when it cannot, PriceFileError
+        when `path` holds something other than a recording)."""
         self.stop_recording()
         self.recorder = QuoteRecorder(path)
         self._pipeline.consumers.append(self.recorder.record)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import logs
+from desktop.core.errors import PriceFileError
 from desktop.ui.window_parts import WindowParts
 
 log = logs.ui
@@ -24,10 +25,19 @@ class Recording(WindowParts):
             self.feeds.start_recording(path)
         except OSError as exc:
             self.show_message(f"Cannot record to {path}: {exc.strerror or exc}", error=True)
+            self._record_off()
+            return
+        except PriceFileError as exc:
+            self.show_message(f"Cannot record: {exc}", error=True)
+            self._record_off()
             return
         with QSignalBlocker(self.record_action):
             self.record_action.setChecked(True)
         self.show_message(f"Recording quotes to {path}")
+
+    def _record_off(self) -> None:
+        with QSignalBlocker(self.record_action):
+            self.record_action.setChecked(False)
 
     def stop_recording(self) -> None:
         recorder = self.feeds.stop_recording()

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from pytestqt.qtbot import QtBot
 
 from desktop import paths
@@ -193,6 +193,20 @@ def test_recording_from_the_window_replays(qtbot: QtBot, make_window: MakeWindow
     series = load_prices([out])
     assert set(series) == set(DEFAULT_SYMBOLS)
     assert series["SPY"].close[-1] == window.store.latest("SPY").price  # type: ignore[union-attr]
+
+
+def test_recording_never_adds_to_a_file_that_is_not_a_recording(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    window = make_window(speed=0, start=date(2026, 8, 1), run=False)
+    prices = tmp_path / "SPY.csv"
+    prices.write_text("Date,Open,High,Low,Close,Volume\n2026-08-03,1,2,0.5,1.5,100\n")
+    with QSignalBlocker(window.record_action):
+        window.record_action.setChecked(True)  # as a click does, before the file is chosen
+    window.start_recording(prices)
+    assert "not a recording" in window.message_label.text() and not window.record_action.isChecked()
+    assert prices.read_text() == "Date,Open,High,Low,Close,Volume\n2026-08-03,1,2,0.5,1.5,100\n"
+    assert window.feeds.recorder is None
 
 
 def test_first_frame_of_a_replay_has_the_history_before_its_start(qtbot: QtBot, make_window: MakeWindow) -> None:
