@@ -8,7 +8,7 @@ from desktop.cli.arguments import CliError, Done
 from desktop.cli.database import command_database
 from desktop.config import DEFAULT_SYMBOLS, DEFAULT_WATCHLIST
 from desktop.core.safe_files import printable, write_atomic
-from desktop.core.symbol_lists import parse_symbols, symbols_text
+from desktop.core.symbol_lists import SymbolListError, read_symbol_file, symbols_text
 from desktop.storage.watchlists import WatchlistError, WatchlistRepository
 
 
@@ -56,10 +56,10 @@ def _action(args: argparse.Namespace, repo: WatchlistRepository) -> Done:
         print(f"removed {len(gone)} from {printable(args.name)}" + (f": {', '.join(gone)}" if gone else ""))
         return Done()
     if args.action == "import":
-        text = args.file.read_text(encoding="utf-8", errors="replace")
-        symbols, bad = parse_symbols(text)
-        if not symbols:
-            raise CliError(f"{args.file}: no ticker symbols in it")
+        try:
+            symbols, bad = read_symbol_file(args.file)
+        except SymbolListError as exc:
+            raise CliError(str(exc)) from None
         if args.name not in repo.names():
             repo.create(args.name, symbols)
         else:

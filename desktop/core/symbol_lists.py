@@ -5,10 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 # What Yahoo names an instrument, upper case: NVDA, BRK-B, ^VIX, EURUSD=X, GC=F, 0700.HK, M&M.NS. The one
 # test the watchlist, the rules and the command line share.
 TICKER = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^&]{0,19}$")
+
+
+MAX_SYMBOLS = 1000  # in one watchlist: a live stream of more is not a watchlist any more
+MAX_FILE_BYTES = 1 << 20  # a symbol list file; a bigger one is something else
+
+
+class SymbolListError(ValueError):
+    """A symbol list file that cannot be read as one; the message names the file and why."""
 
 
 def is_ticker(symbol: str) -> bool:
@@ -39,6 +48,27 @@ def parse_symbols(text: str) -> tuple[list[str], list[str]]:
             else:
                 bad.append(word.strip())
     return list(seen), bad
+
+
+def read_symbol_file(path: Path) -> tuple[list[str], list[str]]:
+    """parse_symbols of a text or CSV file; SymbolListError for a file that is not a list of symbols
+    (binary, not UTF-8, over a megabyte, none in it, more than MAX_SYMBOLS). OSError as opening raises it."""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise SymbolListError(f"{path.name}: over {MAX_FILE_BYTES >> 20} MB, not a list of symbols")
+    if b"\x00" in data:
+        raise SymbolListError(f"{path.name}: a binary file, not a list of symbols")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SymbolListError(f"{path.name}: not UTF-8 text (save it as UTF-8 or plain text)") from None
+    symbols, bad = parse_symbols(text)
+    if not symbols:
+        raise SymbolListError(f"{path.name}: no ticker symbols in it")
+    if len(symbols) > MAX_SYMBOLS:
+        raise SymbolListError(f"{path.name}: {len(symbols):,} symbols; a watchlist holds at most {MAX_SYMBOLS:,}")
+    return symbols, bad
 
 
 def symbols_text(symbols: list[str]) -> str:

@@ -5,12 +5,18 @@ from __future__ import annotations
 import sqlite3
 
 from desktop.config import DEFAULT_WATCHLIST
+from desktop.core.symbol_lists import MAX_SYMBOLS
 from desktop.core.watchlist_names import watchlist_name_problem
 from desktop.storage.database import storage_method
 
 
 class WatchlistError(ValueError):
     """A list operation refused (a taken name, a list that is not there): a sentence for the user."""
+
+
+def _check_size(count: int) -> None:
+    if count > MAX_SYMBOLS:
+        raise WatchlistError(f"a watchlist holds at most {MAX_SYMBOLS:,} symbols ({count:,} given)")
 
 
 def _check_name(name: str) -> None:
@@ -67,6 +73,7 @@ class WatchlistRepository:
     def create(self, name: str, symbols: list[str]) -> None:
         """A new list holding `symbols` (in order), placed last; WatchlistError when the name is taken."""
         _check_name(name)
+        _check_size(len(symbols))
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
             taken = self._clash(name)
@@ -109,6 +116,7 @@ class WatchlistRepository:
     @storage_method
     def replace_symbols(self, name: str, symbols: list[str]) -> None:
         """The list's symbols become `symbols`, in that order (an import), in one transaction."""
+        _check_size(len(symbols))
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
             wid = self._id(name)
@@ -138,6 +146,13 @@ class WatchlistRepository:
             if wid is None:
                 _check_name(name)
                 wid = int(self._conn.execute("INSERT INTO watchlist(name) VALUES (?)", (name,)).lastrowid or 0)
+            held = self._conn.execute("SELECT COUNT(*) FROM watchlist_symbol WHERE watchlist_id = ?", (wid,)).fetchone()
+            if int(held[0]) >= MAX_SYMBOLS:
+                if self._conn.execute(
+                    "SELECT 1 FROM watchlist_symbol WHERE watchlist_id = ? AND symbol = ?", (wid, symbol)
+                ).fetchone():
+                    return False
+                raise WatchlistError(f"{name} holds {MAX_SYMBOLS:,} symbols, as many as a watchlist may")
             cur = self._conn.execute(
                 """INSERT OR IGNORE INTO watchlist_symbol(watchlist_id, symbol, position)
                    VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1

@@ -6,8 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
 from desktop import logs
-from desktop.core.symbol_lists import is_ticker, parse_symbols
+from desktop.core.symbol_lists import MAX_SYMBOLS, is_ticker, parse_symbols
 from desktop.storage.database import StorageError
+from desktop.storage.watchlists import WatchlistError
 from desktop.ui.window_parts import WindowParts
 
 log = logs.ui
@@ -68,6 +69,9 @@ class WatchlistEditing(WindowParts):
             self._show_input_error(f"{symbol} is already in the watchlist")
             self.table.select_symbol(symbol)
             return False
+        if len(self.model.symbols) >= MAX_SYMBOLS:
+            self._show_input_error(f"a watchlist holds at most {MAX_SYMBOLS:,} symbols: start another list")
+            return False
         reason = self.feeds.can_supply(symbol)
         if reason is not None:
             self._show_input_error(reason)
@@ -93,7 +97,7 @@ class WatchlistEditing(WindowParts):
     def _commit_symbol(self, symbol: str) -> bool:
         try:
             self.watchlists.add(symbol, self.current_list)
-        except StorageError as exc:
+        except (StorageError, WatchlistError) as exc:
             log.exception("saving %s failed", symbol)
             self._show_input_error(f"could not save {symbol}: {exc}")
             return False

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QPushButton, QTa
 
 from desktop import logs
 from desktop.core.safe_files import printable
-from desktop.core.symbol_lists import parse_symbols, symbols_text
+from desktop.core.symbol_lists import SymbolListError, read_symbol_file, symbols_text
+from desktop.core.watchlist_names import MAX_LENGTH
 from desktop.storage.database import StorageError
 from desktop.storage.watchlists import WatchlistError
 from desktop.ui import settings as cfg
@@ -207,15 +208,16 @@ class WatchlistTabs(WindowParts):
                 return False
             path = Path(name)
         try:
-            symbols, bad = parse_symbols(path.read_text(encoding="utf-8", errors="replace"))
+            symbols, bad = read_symbol_file(path)
         except OSError as exc:
             self.show_message(f"Could not read {path.name}: {exc.strerror or exc}", error=True)
             return False
-        if not symbols:
-            self.show_message(f"No ticker symbols in {path.name}", error=True)
+        except SymbolListError as exc:
+            self.show_message(f"Could not import {exc}", error=True)
             return False
-        names = set(self.list_names())
-        name = next(n for n in (path.stem, *(f"{path.stem} {k}" for k in range(2, 1000))) if n not in names)
+        names = {n.casefold() for n in self.list_names()}
+        stem = " ".join(path.stem.split())[: MAX_LENGTH - 4] or "Imported"  # room for " 999"
+        name = next(n for n in (stem, *(f"{stem} {k}" for k in range(2, 1000))) if n.casefold() not in names)
         if not self.create_list(name, symbols):
             return False
         skipped = f"; skipped {', '.join(bad[:5])}" if bad else ""

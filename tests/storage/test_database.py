@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.symbol_lists import MAX_SYMBOLS
 from desktop.storage.database import NewerDatabaseError, open_database
 from desktop.storage.migrations import MIGRATIONS
 from desktop.storage.watchlists import WatchlistError, WatchlistRepository
@@ -92,3 +93,15 @@ def test_newer_schema_is_refused_and_not_touched(tmp_path: Path) -> None:
         open_database(path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.db"]
+
+
+def test_a_full_list_takes_what_it_holds_and_nothing_more(tmp_path: Path) -> None:
+    repo = WatchlistRepository(open_database(tmp_path / "t.db").connection)
+    full = [f"S{k:04d}" for k in range(MAX_SYMBOLS)]
+    repo.create("Full", full)
+    assert not repo.add("S0001", "Full"), "one it holds is no error"
+    with pytest.raises(WatchlistError, match="as many as a watchlist may"):
+        repo.add("NVDA", "Full")
+    with pytest.raises(WatchlistError, match="at most 1,000"):
+        repo.replace_symbols("Full", [*full, "NVDA"])
+    assert repo.symbols("Full") == full

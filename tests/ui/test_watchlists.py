@@ -25,6 +25,9 @@ def test_lists_keep_their_symbols_and_columns_and_the_last_one_reopens(
     assert window.import_list(broker)
     assert window.current_list == "Chips" and window.model.symbols == ["NVDA", "AMD"]
     assert "skipped $$$" in window.message_label.text()
+    picture = tmp_path / "Chips.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert not window.import_list(picture) and "Chips.png: a binary file" in window.message_label.text()
     window.table.setColumnWidth(Column.LAST, 222)
     window.table.sortByColumn(Column.CHANGE_PCT, Qt.SortOrder.AscendingOrder)
     window.show_list(DEFAULT_WATCHLIST)

@@ -1,0 +1,35 @@
+"""Symbol list files as people bring them from brokers and spreadsheets, and what is not one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.core.symbol_lists import MAX_SYMBOLS, SymbolListError, read_symbol_file
+
+
+def test_a_broker_export_reads_as_its_symbol_column(tmp_path: Path) -> None:
+    export = tmp_path / "positions.csv"
+    export.write_bytes(
+        "\ufeffSymbol,Description,Quantity\r\nnvda,NVIDIA,10\r\nBRK-B,Berkshire,1\r\n$$$,cash,1\r\n".encode()
+    )
+    assert read_symbol_file(export) == (["NVDA", "BRK-B"], ["$$$"])
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a binary file"),
+        ("NVDA\nSOCI\u00c9T\u00c9\n".encode("latin-1"), "not UTF-8"),
+        (b"   \n, ;\n", "no ticker symbols"),
+        (b"x" * ((1 << 20) + 1), "over 1 MB"),
+        (" ".join(f"S{k:04d}" for k in range(MAX_SYMBOLS + 1)).encode(), "1,001 symbols; a watchlist holds at most"),
+    ],
+)
+def test_what_is_not_a_symbol_list_is_named(tmp_path: Path, content: bytes, words: str) -> None:
+    path = tmp_path / "list.txt"
+    path.write_bytes(content)
+    with pytest.raises(SymbolListError, match=words) as caught:
+        read_symbol_file(path)
+    assert str(caught.value).startswith("list.txt: ")
