@@ -153,6 +153,9 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     notes = [m for m in (opened.recovery_message, opened.read_only) if m]
     notes.extend(alerts.startup_problems)
     notes.extend(window.startup_notes)
+    settings_problem = settings.problem()
+    if settings_problem:
+        notes.append(settings_problem)
     notes.extend(f"Replay data left out: {problem}." for problem in skipped)
     if missing:
         notes.append(f"No data for {', '.join(missing)} in this source; those rows stay empty.")

@@ -85,6 +85,15 @@ class Settings:
     def sync(self) -> None:
         self._qs.sync()
 
+    def problem(self) -> str | None:
+        """Why choices made now will not be kept (the file cannot be written or read), or None."""
+        path = self._qs.fileName()
+        if not self._qs.isWritable():
+            return f"Settings cannot be saved to {path}: the window's layout and choices will not be kept."
+        if self._qs.status() == QSettings.Status.FormatError:
+            return f"Settings file {path} is damaged: the defaults are used and it will be rewritten."
+        return None
+
 
 def replay_start(settings: Settings) -> date:
     """The default replay start: the user's choice, or the app's (a late-2025 quarter start)."""

@@ -179,6 +179,18 @@ def test_corrupt_database_is_reported_and_replaced(qtbot: QtBot, make_window: Ma
     assert any(p.name.startswith("tickerdesk.db.unreadable-") for p in db.parent.iterdir())
 
 
+def test_settings_that_cannot_be_saved_are_said_at_start(qtbot: QtBot) -> None:
+    from argparse import Namespace
+
+    from desktop.app import build_window
+
+    paths.settings_path().mkdir(parents=True)  # a folder where the file goes: nothing can be written there
+    window, notice = build_window(Namespace(source="replay", replay_data=None, speed=0, start=None))
+    qtbot.addWidget(window)
+    assert notice is not None and "Settings cannot be saved to" in notice and "will not be kept" in notice
+    assert window.model.symbols == list(DEFAULT_SYMBOLS)
+
+
 def test_recording_from_the_window_replays(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:
     from desktop.core.prices import load_prices
 
