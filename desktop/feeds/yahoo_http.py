@@ -26,6 +26,7 @@ __all__ = [
 DEFAULT_BASE = "https://query2.finance.yahoo.com"
 BASE_ENV = YAHOO_HTTP_ENV
 SOURCE = "yahoo"
+CHECKS_AT_ONCE = 3
 
 
 def _network_detail(exc: Exception) -> str:
@@ -42,6 +43,8 @@ class YahooHttp:
         self.base = (base or os.environ.get(BASE_ENV, "").strip() or DEFAULT_BASE).rstrip("/")
         self.timeout = timeout
         self._local = threading.local()
+        # Symbols pasted by the dozen are checked a few at a time: Yahoo answers a burst with 429s.
+        self._checks = threading.BoundedSemaphore(CHECKS_AT_ONCE)
 
     def _session(self) -> Any:
         session = getattr(self._local, "session", None)
@@ -75,7 +78,8 @@ class YahooHttp:
     def validate(self, symbol: str) -> str | None:
         """None when Yahoo has the symbol, else a sentence saying why it cannot be added."""
         try:
-            self.chart(symbol, range_="5d", interval="1d", prepost=False)
+            with self._checks:
+                self.chart(symbol, range_="5d", interval="1d", prepost=False)
         except UnknownSymbolError:
             return f"{symbol}: no such symbol on Yahoo Finance"
         except RateLimitedError:

@@ -14,6 +14,14 @@ from desktop.ui.window_parts import WindowParts
 log = logs.ui
 
 
+SHOWN_AT_MOST = 8  # symbols named in one status message; a paste of hundreds says how many more
+
+
+def _some(items: list[str], sep: str) -> str:
+    more = len(items) - SHOWN_AT_MOST
+    return sep.join(items[:SHOWN_AT_MOST]) + (f"{sep}and {more:,} more" if more > 0 else "")
+
+
 class WatchlistEditing(WindowParts):
     """A room of MainWindow (see window_parts)."""
 
@@ -44,14 +52,19 @@ class WatchlistEditing(WindowParts):
         symbols, bad = parse_symbols(text)
         added: list[str] = []
         refused = [f"{word} (not a ticker symbol)" for word in bad]
+        new = [s for s in symbols if self.model.row_of(s) is None]
+        room = max(0, MAX_SYMBOLS - len(self.model.symbols))
+        if len(new) > room:  # said once, not checked one by one (live, each check is a request to Yahoo)
+            refused.append(f"{_some(new[room:], ', ')} (a watchlist holds at most {MAX_SYMBOLS:,} symbols)")
+            symbols = [s for s in symbols if s not in set(new[room:])]
         for symbol in symbols:
             if self.add_symbol(symbol):
                 added.append(symbol)
             elif self.feeds.is_replay or self.model.row_of(symbol) is not None:
                 refused.append(f"{symbol} ({self.input_error.toolTip() or 'refused'})")
-        parts = [f"Added {', '.join(added)}"] if added else []
+        parts = [f"Added {_some(added, ', ')}"] if added else []
         if refused:
-            parts.append(f"not added: {'; '.join(refused)}")
+            parts.append(f"not added: {_some(refused, '; ')}")
         if parts:
             self.show_message(" · ".join(parts), error=bool(refused) and not added)
         self._show_input_error("")

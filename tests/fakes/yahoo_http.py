@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -56,10 +57,25 @@ class FakeYahooHttp:
         self.requests: list[tuple[str, dict[str, list[str]]]] = []
         self._rate_limited = 0
         self._lock = threading.Lock()
+        self.reply_delay = 0.0  # seconds each reply waits: requests overlap as over a slow network
+        self.in_flight = 0
+        self.most_in_flight = 0
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                with fake._lock:
+                    fake.in_flight += 1
+                    fake.most_in_flight = max(fake.most_in_flight, fake.in_flight)
+                try:
+                    if fake.reply_delay:
+                        time.sleep(fake.reply_delay)  # the slow network this fake stands for
+                    self._answer()
+                finally:
+                    with fake._lock:
+                        fake.in_flight -= 1
+
+            def _answer(self) -> None:
                 url = urlparse(self.path)
                 with fake._lock:
                     fake.requests.append((url.path, parse_qs(url.query)))

@@ -298,3 +298,20 @@ def test_polling_survives_a_cycle_that_fails_unexpectedly(fake_http: FakeYahooHt
     finally:
         feed.stop()
     assert feed.errors == 1 and any("unexpected reply" in s.detail for s in statuses)
+
+
+def test_a_pasted_list_is_checked_a_few_symbols_at_a_time(fake_http: FakeYahooHttp, intraday_dir: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from desktop.feeds.yahoo_http import CHECKS_AT_ONCE
+
+    bars, prev = session_bars(intraday_dir, "SPY", "2026-07-21")
+    names = [f"S{k:02d}" for k in range(12)]
+    for name in names:
+        fake_http.charts[name] = chart_body(name, bars, prev)
+    fake_http.reply_delay = 0.05
+    http = YahooHttp(fake_http.url)
+    with ThreadPoolExecutor(len(names)) as pool:  # one thread a symbol, as the window starts them
+        answers = list(pool.map(http.validate, [*names, "ZZZZ"]))
+    assert answers == [None] * len(names) + ["ZZZZ: no such symbol on Yahoo Finance"]
+    assert fake_http.most_in_flight == CHECKS_AT_ONCE, "Yahoo meets at most a few checks at once"

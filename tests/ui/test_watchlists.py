@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -113,6 +114,23 @@ def test_several_symbols_at_once_and_every_shortcut_listed(qtbot: QtBot, make_wi
     box = window.show_shortcuts()
     qtbot.addWidget(box)
     assert "Ctrl+N" in box.text() and "Pause" in box.text()
+
+
+def test_a_big_paste_is_summed_up_and_a_full_list_takes_no_more(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop.ui.window_watchlist_editing as editing
+
+    window = make_window(speed=0)
+    added, refused = window.add_symbols(" ".join(f"bad{k}$" for k in range(500)))
+    assert added == [] and len(refused) == 500
+    message = window.message_label.text()
+    assert message.endswith("bad7$ (not a ticker symbol); and 492 more") and len(message) < 400
+    window.remove_symbols(["NVDA", "TSLA", "AMD"])
+    monkeypatch.setattr(editing, "MAX_SYMBOLS", 11)
+    added, refused = window.add_symbols("NVDA TSLA AMD SPY")
+    assert added == ["NVDA"] and refused[0] == "TSLA, AMD (a watchlist holds at most 11 symbols)"
+    assert len(window.model.symbols) == 11
 
 
 def test_undo_and_redo_rule_and_watchlist_edits(qtbot: QtBot, make_window: MakeWindow) -> None:
