@@ -305,8 +305,9 @@ class AlertsController(QObject):
         self._retrying = False
         self.unsaved_changed.emit(len(self.unsaved), error)
 
-    def history(self) -> list[StoredFire]:
-        return self.repo.fires()
+    def history(self, limit: int) -> list[StoredFire]:
+        """The newest `limit` logged fires, oldest first."""
+        return self.repo.fires(limit)
 
     def clear_history(self) -> None:
         try:

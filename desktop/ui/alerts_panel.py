@@ -64,7 +64,7 @@ class AlertsPanel(QWidget):
         self.check_symbol = check_symbol
         self.rules_model = AlertRulesModel(controller, self)
         self.log_model = FiredAlertsModel(self)
-        self.log_model.set_rows(controller.history())
+        self.log_model.set_rows(controller.history(FiredAlertsModel.MAX_ROWS))
         self.dialog: AlertDialog | None = None  # the open dialog, for tests and for focus
         self.busy_bar: BusyBar | None = None  # the window's, for work that takes a while
         self._import_step.connect(lambda job, done: self.busy_bar.advance(job, done) if self.busy_bar else None)
@@ -90,8 +90,12 @@ class AlertsPanel(QWidget):
         self.log_view.setObjectName("alertLog")
         self.log_view.setModel(self.log_proxy)
         self._table_defaults(self.log_view)
-        self.log_view.setSortingEnabled(True)
-        self.log_view.sortByColumn(LogColumn.TIME, Qt.SortOrder.DescendingOrder)
+        # Newest first is the model's own order: the proxy sorts only when another order is clicked.
+        log_header = self.log_view.horizontalHeader()
+        log_header.setSectionsClickable(True)
+        log_header.setSortIndicatorShown(True)
+        log_header.setSortIndicator(LogColumn.TIME, Qt.SortOrder.DescendingOrder)
+        log_header.sortIndicatorChanged.connect(self._sort_log)
         self.log_view.horizontalHeader().setSectionResizeMode(LogColumn.RULE, QHeaderView.ResizeMode.Stretch)
         self.log_view.setColumnWidth(LogColumn.TIME, 172)  # "2026-07-21 09:40 · replay" whole
         self.log_filter = QLineEdit()
@@ -347,6 +351,12 @@ class AlertsPanel(QWidget):
 
     # -- log ------------------------------------------------------------------------------------
 
+    def _sort_log(self, column: int, order: Qt.SortOrder) -> None:
+        if column == LogColumn.TIME and order == Qt.SortOrder.DescendingOrder:
+            self.log_proxy.sort(-1)  # the model's own order: newest first
+        else:
+            self.log_proxy.sort(column, order)
+
     def _fires_logged(self, stored: list[StoredFire]) -> None:
         self._log_pending.extend(stored)
         if not self._log_timer.isActive():
@@ -405,7 +415,6 @@ class AlertsPanel(QWidget):
                 return
             path = Path(name)
         rows = [self.log_proxy.mapToSource(self.log_proxy.index(r, 0)).row() for r in range(self.log_proxy.rowCount())]
-        rows.sort()
         try:
             count = self.log_model.export_csv(path, rows)
         except OSError as exc:

@@ -46,3 +46,42 @@ def test_the_fired_log_model_passes_qts_checks(qtmodeltester: ModelTester) -> No
     model.mark_saved([fires[0]])
     model.clear()
     qtmodeltester.check(model)
+
+
+def test_the_log_is_newest_first_without_a_sort_and_sorts_on_a_click(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop.ui.alert_models import SORT_ROLE, LogColumn
+    from desktop.ui.alerts_panel import AlertsPanel
+
+    path = tmp_path / "t.db"
+    opened = open_database(path)
+    repo = AlertRepository(opened.connection)
+    made = [AlertFire("r", f"rule {k}", 1.76e9 + 60 * k, False, v, 1.0, Condition.ABOVE, (("IWM", v),))
+            for k, v in enumerate((3.0, 1.0, 2.0))]  # fmt: skip
+    repo.log_fires(made, {}, [])
+    writer = BackgroundWriter(path)
+    panel = AlertsPanel(AlertsController(AlertEngine(), repo, writer), lambda _s: None)
+    qtbot.addWidget(panel)
+    proxy, model = panel.log_proxy, panel.log_model
+
+    def shown() -> list[float]:
+        return [proxy.data(proxy.index(r, LogColumn.VALUE), SORT_ROLE) for r in range(proxy.rowCount())]
+
+    assert proxy.sortColumn() == -1, "the model's own order: no sort at start"
+    assert shown() == [2.0, 1.0, 3.0] and [f.value for f in model.fires()] == [3.0, 1.0, 2.0]
+    header = panel.log_view.horizontalHeader()
+    header.setSortIndicator(LogColumn.VALUE, Qt.SortOrder.AscendingOrder)  # what a click on Value does
+    assert shown() == [1.0, 2.0, 3.0]
+    header.setSortIndicator(LogColumn.TIME, Qt.SortOrder.DescendingOrder)
+    assert proxy.sortColumn() == -1 and shown() == [2.0, 1.0, 3.0]
+    older = StoredFire(-1, AlertFire("r", "older", 1.76e9 + 30, False, 9.0, 1.0, Condition.ABOVE, (("IWM", 9.0),)))
+    newer = StoredFire(-1, AlertFire("r", "newer", 1.76e9 + 999, False, 7.0, 1.0, Condition.ABOVE, (("IWM", 7.0),)))
+    model.append([older])  # a replay played again logs days already past: they go where their time is
+    model.append([newer])
+    assert shown() == [7.0, 2.0, 1.0, 9.0, 3.0]
+    out = tmp_path / "log.csv"
+    assert model.export_csv(out) == 5
+    assert [line.split(",")[3] for line in out.read_text().splitlines()[1:]] == ["3.0", "9.0", "1.0", "2.0", "7.0"]
+    writer.close()
+    opened.connection.close()

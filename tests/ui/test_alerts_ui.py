@@ -273,8 +273,10 @@ def test_log_export_and_clear_through_the_actions_a_user_clicks(
     window = make_window(speed=0, start=date(2025, 10, 1))
     qtbot.waitUntil(lambda: window.alerts_panel.log_model.rowCount() >= 3, timeout=10_000)
     window.feeds.set_paused(True)
+    qtbot.waitUntil(lambda: not window.driver.pipeline.pending())  # quotes queued before the pause still apply
     window.alerts.writer.wait_idle()
     panel = window.alerts_panel
+    qtbot.waitUntil(lambda: panel.log_model.rowCount() == len(stored_fires()))
     out = tmp_path / "log.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), "CSV (*.csv)"))
     panel.export_log_action.trigger()  # the action passes its "checked" flag: it must not be taken for a path
