@@ -341,3 +341,67 @@ def test_backfill_older_than_a_restored_state_keeps_it() -> None:
     # A cross 30 minutes after the saved fire is inside the cooldown: dropped, not fired.
     assert engine.process([Quote("SPY", 99.0, fired_at + 600), Quote("SPY", 102.0, fired_at + 1800)]) == []
     assert engine.state("r").dropped == 1  # type: ignore[union-attr]
+
+
+def _every_kind_of_rule(names: list[str], closes: dict[str, float], count: int = 140) -> list[AlertRule]:
+    import random
+
+    pick = random.Random(7)
+    kinds = ("price", "change", "spread", "ratio", "trend", "zscore", "quadrant")
+    conditions = ("crosses_above", "crosses_below", "above", "below")
+    made: list[AlertRule] = []
+    for k in range(count):
+        kind = kinds[k % len(kinds)]
+        a, b = pick.sample(names, 2)
+        base: dict[str, object] = {"id": f"{kind}-{k}", "type": kind, "condition": conditions[k % 4]}
+        if kind == "price":
+            base |= {"symbol": a, "level": round(closes[a] * pick.uniform(0.95, 1.05), 2)}
+        elif kind == "change":
+            base |= {"symbol": a, "level": pick.choice((-1.0, 0.0, 1.0))}
+        elif kind == "spread":
+            base |= {"a": a, "b": b, "window": pick.choice(("day", "5d", "mtd", "qtd", "ytd")), "level": 0.0}
+        elif kind == "ratio":
+            base |= {"a": a, "b": b, "level": round(closes[a] / closes[b], 4)}
+        elif kind == "trend":
+            base |= {"symbol": a, "ma": pick.choice((5, 20)), "level": 0.0}
+        elif kind == "zscore":
+            base |= {"a": a, "b": b, "lookback": pick.choice((10, 20)), "level": 0.5}
+        else:
+            base = {"id": f"{kind}-{k}", "type": kind, "symbol": a, "benchmark": b, "ma": 10, "momentum": 3,
+                    "quadrant": ("leading", "weakening", "lagging", "improving")[k % 4]}  # fmt: skip
+        if k % 9 == 4:
+            base["once"] = True
+        made.append(rule_from_dict(base))
+    return made
+
+
+def test_a_backfill_run_leaves_each_rule_as_evaluating_every_step_would() -> None:
+    from desktop.core.prices import load_prices
+    from desktop.core.timeline import ReplayTimeline
+    from desktop.paths import bundled_daily_dir
+
+    timeline = ReplayTimeline(load_prices([bundled_daily_dir()]))
+    steps = [timeline.quotes_of_step(k) for k in range(len(timeline) - 160, len(timeline))]
+    history = [[q._replace(backfill=True) for q in step] for step in steps[:120]]
+    live = steps[120:]
+    closes = {q.symbol: q.price for q in history[-1]}
+    rules = _every_kind_of_rule(sorted(closes), closes)
+    expires = datetime.fromtimestamp(history[60][0].time, NEW_YORK)
+    rules.append(rule(id="expiring", type="price", symbol="NVDA", condition="above", level=1.0, expires=expires))
+
+    at_once, step_by_step = AlertEngine(rules), AlertEngine(rules)
+    assert at_once.process([q for step in history for q in step]) == []
+    for step in history:
+        assert step_by_step.process(step) == []
+    states = {r.id: (at_once.state(r.id), step_by_step.state(r.id)) for r in rules}
+    assert all(a == b for a, b in states.values()), [k for k, (a, b) in states.items() if a != b]
+    assert sum(a is not None and a.prev is not None for a, _ in states.values()) > len(rules) * 0.8
+    # A live start: the snapshot's history and the stream's first ticks arrive in one push, in time order.
+    mixed = [q for step in history[-20:] for q in step] + [q for step in live[:3] for q in step]
+    again_at_once, again_by_step = AlertEngine(rules), AlertEngine(rules)
+    for step in history[:-20]:
+        again_at_once.process(step)
+        again_by_step.process(step)
+    fired_at_once = again_at_once.process(mixed) + [f for step in live[3:] for f in again_at_once.process(step)]
+    fired_by_step = [f for step in [*history[-20:], *live] for f in again_by_step.process(step)]
+    assert fired_at_once == fired_by_step and len(fired_at_once) > 20

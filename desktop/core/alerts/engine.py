@@ -115,26 +115,59 @@ class AlertEngine(BatchPath):
     # -- ticks ----------------------------------------------------------------------------------
 
     def process(self, quotes: Sequence[Quote]) -> list[AlertFire]:
-        """Apply ticks in order; evaluate once per distinct timestamp; return the emitted fires in order."""
+        """Apply ticks in order; evaluate once per distinct timestamp; return the emitted fires in order.
+
+        A run of backfill steps (a year of history at a live start) cannot fire: each rule is evaluated
+        once, as of the last step that touched one of its symbols, which leaves the state that evaluating
+        it at every step would (no later step of the run moved its prices). 1,000 rules over a year of
+        13 symbols' closes: 550 -> 48 ms, most of it now applying the quotes."""
         fires: list[AlertFire] = []
+        quiet_last: dict[int, tuple[float, int]] = {}  # rule index -> (time, session) of its last quiet touch
         n = len(quotes)
         i = 0
         while i < n:
             t = quotes[i].time
+            end = i + 1
+            while end < n and quotes[end].time == t:
+                end += 1
+            if quiet_last and not all(quotes[m].backfill for m in range(i, end)):
+                self._settle(quiet_last)  # before this step moves any price: as of their own last steps
             touched: set[str] = set()
             daily = False
             quiet = True
-            while i < n and quotes[i].time == t:
-                quote = quotes[i]
+            for m in range(i, end):
+                quote = quotes[m]
                 if self._apply(quote):
                     touched.add(quote.symbol)
                     daily = daily or quote.daily
                     quiet = quiet and quote.backfill
-                i += 1
-            if touched:
-                self.newest = t if self.newest is None else max(self.newest, t)
-                self._evaluate(touched, t, daily, fires, quiet)
+            i = end
+            if not touched:
+                continue
+            self.newest = t if self.newest is None else max(self.newest, t)
+            if quiet:
+                session = self._tracks[next(iter(touched))].sessions[-1]
+                for k in self._indices(touched):
+                    if self._rules[k].expires is None:
+                        quiet_last[k] = (t, session)
+                    else:  # its expiry depends on the step's time: evaluated at each, as before
+                        self._evaluate_rule(k, t, session, daily, fires, quiet=True)
+                continue
+            self._evaluate(touched, t, daily, fires)
+        self._settle(quiet_last)
         return fires
+
+    def _settle(self, quiet_last: dict[int, tuple[float, int]]) -> None:
+        """Evaluate the rules of a run of backfill steps, each as of its last step (see process)."""
+        for k, (t, session) in quiet_last.items():
+            self._evaluate_rule(k, t, session, False, [], quiet=True)
+        quiet_last.clear()
+
+    def _indices(self, touched: set[str]) -> Iterable[int]:
+        if len(touched) == 1:
+            (only,) = touched
+            return self._by_symbol.get(only, ())
+        return sorted({k for s in touched for k in self._by_symbol.get(s, ())})
 
     def _apply(self, quote: Quote) -> bool:
         if not is_valid_price(quote.price):
@@ -152,46 +185,44 @@ class AlertEngine(BatchPath):
     def _evaluate(self, touched: set[str], t: float, daily: bool, fires: list[AlertFire], quiet: bool = False) -> None:
         """Evaluate the rules of `touched` symbols at `t`. Quiet (a step of backfill only): values and
         prev are updated as usual, but nothing fires."""
-        if len(touched) == 1:
-            (only,) = touched
-            indices: Iterable[int] = self._by_symbol.get(only, ())
-        else:
-            indices = sorted({k for s in touched for k in self._by_symbol.get(s, ())})
         # The session of the evaluation time: the touched symbols' own current session (already known).
         session = self._tracks[next(iter(touched))].sessions[-1]
-        for k in indices:
-            rule = self._rules[k]
-            if not rule.enabled or (rule.expires is not None and t >= rule.expires):
-                continue
-            value = self._value(rule, session)
-            if value is None:
-                continue
-            state = self._states[rule.id]
-            if state.prev_time is not None and t < state.prev_time:
-                if quiet:
-                    # Backfill older than what the rule already knows (a live start after a restart
-                    # restored its state): nothing to learn, and its last fire must stay for the cooldown.
-                    continue
-                # Quote time went backwards (a replay started again earlier): history from the
-                # "future" means nothing here, so the rule starts afresh.
-                state = self._states[rule.id] = RuleState()
-            prev = state.prev
-            state.prev = value
-            state.prev_time = t
-            if quiet or not crossed(rule.condition, prev, value, rule.level):
-                continue
-            legs = tuple((s, self._tracks[s].last) for s in rule.symbols)
-            shown, momentum = value, None
-            if rule.type is AlertType.QUADRANT:
-                base = bases(rule, self._tracks, session, self._past)
-                assert base is not None  # the value was defined a moment ago
-                shown, momentum = reported(rule, [price for _, price in legs], base, value)
-            fire = emit(rule, state, t, daily, shown, legs, momentum)
-            if fire is None:
-                continue
-            fires.append(fire)
-            if rule.once:
-                self._rules[k] = rule.with_changes(enabled=False)
+        for k in self._indices(touched):
+            self._evaluate_rule(k, t, session, daily, fires, quiet)
+
+    def _evaluate_rule(self, k: int, t: float, session: int, daily: bool, fires: list[AlertFire], quiet: bool) -> None:
+        rule = self._rules[k]
+        if not rule.enabled or (rule.expires is not None and t >= rule.expires):
+            return
+        value = self._value(rule, session)
+        if value is None:
+            return
+        state = self._states[rule.id]
+        if state.prev_time is not None and t < state.prev_time:
+            if quiet:
+                # Backfill older than what the rule already knows (a live start after a restart
+                # restored its state): nothing to learn, and its last fire must stay for the cooldown.
+                return
+            # Quote time went backwards (a replay started again earlier): history from the
+            # "future" means nothing here, so the rule starts afresh.
+            state = self._states[rule.id] = RuleState()
+        prev = state.prev
+        state.prev = value
+        state.prev_time = t
+        if quiet or not crossed(rule.condition, prev, value, rule.level):
+            return
+        legs = tuple((s, self._tracks[s].last) for s in rule.symbols)
+        shown, momentum = value, None
+        if rule.type is AlertType.QUADRANT:
+            base = bases(rule, self._tracks, session, self._past)
+            assert base is not None  # the value was defined a moment ago
+            shown, momentum = reported(rule, [price for _, price in legs], base, value)
+        fire = emit(rule, state, t, daily, shown, legs, momentum)
+        if fire is None:
+            return
+        fires.append(fire)
+        if rule.once:
+            self._rules[k] = rule.with_changes(enabled=False)
 
     # -- values ---------------------------------------------------------------------------------
 
