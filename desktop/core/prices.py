@@ -24,6 +24,7 @@ from desktop.core.price_csv import check_text_file, read_bars
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 from desktop.core.progress import Progress, report
 from desktop.core.quote import is_valid_price
+from desktop.core.recording_columns import Recorded, read_columns
 from desktop.core.sessions import MarketSession, close_timestamp
 
 log = logs.prices
@@ -85,7 +86,7 @@ def _parse_number(text: str) -> float:
 
 def _open_csv(path: Path) -> TextIO:
     try:
-        return path.open(newline="", encoding="utf-8")
+        return path.open(newline="", encoding="utf-8-sig")  # a spreadsheet's byte-order mark is not text
     except OSError as exc:
         raise PriceFileError(f"{path}: cannot open ({exc.strerror or exc})") from exc
 
@@ -190,7 +191,7 @@ RECORDING_COLUMNS = ("Datetime", "Symbol", "Price", "PrevClose", "DayHigh", "Day
 def is_recording(path: Path) -> bool:
     """A file written by the recorder (several symbols, one quote a row) rather than one symbol's bars."""
     try:
-        with path.open(encoding="utf-8") as handle:
+        with path.open(encoding="utf-8-sig") as handle:
             first = handle.readline()
     except (OSError, UnicodeDecodeError):
         return False
@@ -205,6 +206,15 @@ def read_recording(path: Path) -> dict[str, PriceSeries]:
 
     The recorder appends row by row, so a crash or a full disk can leave the last row cut short: that
     row is skipped (logged). A bad row anywhere else refuses the file with its line."""
+    whole = read_columns(path, RECORDING_COLUMNS)  # the usual file, all at once; None: row by row
+    if whole:
+        return {symbol: _recorded_series(symbol, rows) for symbol, rows in whole.items()}
+    return read_recording_by_rows(path)
+
+
+def read_recording_by_rows(path: Path) -> dict[str, PriceSeries]:
+    """read_recording one row at a time: what judges a file the column reader declines (and the reference
+    the tests hold it to)."""
     per_symbol: dict[str, list[tuple[float, ...]]] = {}
     with _open_csv(path) as handle:
         reader = csv.reader(handle)
@@ -246,6 +256,16 @@ def read_recording(path: Path) -> dict[str, PriceSeries]:
         sessions = np.array([r[6] for r in rows], dtype=np.int64)
         out[symbol] = replace(build_series(symbol, False, bars, known), stated_session=sessions)
     return out
+
+
+def _recorded_series(symbol: str, rows: Recorded) -> PriceSeries:
+    n = len(rows.times)
+    bars = np.column_stack([rows.times, rows.prices, rows.prices, rows.prices, rows.prices, np.full(n, math.nan)])
+    known = {name: np.ascontiguousarray(rows.stated[:, k]) for k, name in enumerate(STATED)}
+    return replace(build_series(symbol, False, bars, known), stated_session=rows.sessions)
+
+
+STATED = ("prev_close", "day_high", "day_low", "day_volume")  # a recording's columns after the price
 
 
 def _session_code(text: str) -> int:
