@@ -61,6 +61,13 @@ class StreamStats:
     stalls: int = 0
 
 
+def _abort(ws: object) -> None:
+    """Drop a connection at once (its socket closed, no closing handshake)."""
+    transport = getattr(ws, "transport", None)
+    if transport is not None:
+        transport.abort()
+
+
 class _StalledError(Exception):
     pass
 
@@ -268,7 +275,7 @@ class YahooStreamFeed:
             if now - last_frame > self.stall_after and self.market_open(time.time()):
                 self._set_state(k, "stalled")
                 log.warning("Yahoo stream connection %d silent for %.0fs: reconnecting", k, now - last_frame)
-                await ws.close(code=1000, reason="stalled")
+                _abort(ws)  # a silent peer will not answer a closing handshake either: no wait for it
                 raise _StalledError
             if raw is not None and self.read_every > 0:
                 await self._let_frames_gather(ws)

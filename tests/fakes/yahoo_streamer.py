@@ -111,6 +111,8 @@ class FakeStreamer:
     def stop(self) -> None:
         async def shutdown() -> None:
             assert self._server is not None
+            for ws in list(self._live.values()):  # no closing handshake to wait for: a client that stopped
+                ws.transport.abort()  # reading (a stalled stream it gave up on) would hold it for 10 s
             self._server.close()
             await self._server.wait_closed()
 
