@@ -257,7 +257,7 @@ class FiredAlertsModel(QAbstractTableModel):
     bounded so a long session cannot grow it without end.
 
     It keeps that order itself, so the view shows it without a sort: a proxy sorting 5,000 rows asks
-    Python for about 300,000 values (0.6 s of a start with a full log); it sorts only on a header click."""
+    Python for about 300,000 values, at every start with a full log; it sorts only on a header click."""
 
     MAX_ROWS = 5000
 

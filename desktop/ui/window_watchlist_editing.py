@@ -55,8 +55,10 @@ class WatchlistEditing(WindowParts):
         new = [s for s in symbols if self.model.row_of(s) is None]
         room = max(0, MAX_SYMBOLS - len(self.model.symbols))
         if len(new) > room:  # said once, not checked one by one (live, each check is a request to Yahoo)
-            refused.append(f"{_some(new[room:], ', ')} (a watchlist holds at most {MAX_SYMBOLS:,} symbols)")
-            symbols = [s for s in symbols if s not in set(new[room:])]
+            left_out = new[room:]
+            refused.append(f"{_some(left_out, ', ')} (a watchlist holds at most {MAX_SYMBOLS:,} symbols)")
+            dropped = set(left_out)
+            symbols = [s for s in symbols if s not in dropped]
         for symbol in symbols:
             if self.add_symbol(symbol):
                 added.append(symbol)

@@ -182,15 +182,15 @@ class AlertEngine(BatchPath):
         track.observe(quote.price, quote.time, track.session_of.ordinal(quote.time), quote.prev_close)
         return True
 
-    def _evaluate(self, touched: set[str], t: float, daily: bool, fires: list[AlertFire], quiet: bool = False) -> None:
-        """Evaluate the rules of `touched` symbols at `t`. Quiet (a step of backfill only): values and
-        prev are updated as usual, but nothing fires."""
+    def _evaluate(self, touched: set[str], t: float, daily: bool, fires: list[AlertFire]) -> None:
+        """Evaluate the rules of `touched` symbols at `t`."""
         # The session of the evaluation time: the touched symbols' own current session (already known).
         session = self._tracks[next(iter(touched))].sessions[-1]
         for k in self._indices(touched):
-            self._evaluate_rule(k, t, session, daily, fires, quiet)
+            self._evaluate_rule(k, t, session, daily, fires, quiet=False)
 
     def _evaluate_rule(self, k: int, t: float, session: int, daily: bool, fires: list[AlertFire], quiet: bool) -> None:
+        """One rule at `t`. Quiet (backfill): its value and prev are updated as usual, but nothing fires."""
         rule = self._rules[k]
         if not rule.enabled or (rule.expires is not None and t >= rule.expires):
             return
