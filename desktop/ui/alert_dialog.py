@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -37,6 +36,7 @@ from desktop.core.alerts.rules import (
     rule_from_dict,
 )
 from desktop.ui.alert_models import format_measure
+from desktop.ui.plain_numbers import DecimalSpinBox, plain_numbers
 
 CONDITION_LABELS = {
     Condition.CROSSES_ABOVE: "crosses above",
@@ -108,7 +108,7 @@ class AlertDialog(QDialog):
         self.condition_box = QComboBox()
         for condition, label in CONDITION_LABELS.items():
             self.condition_box.addItem(label, condition)
-        self.level_spin = QDoubleSpinBox()
+        self.level_spin = DecimalSpinBox()
         self.level_spin.setRange(-1e9, 1e9)
         self.level_spin.setDecimals(4)
         self.level_spin.setSingleStep(0.5)
@@ -352,6 +352,7 @@ ROTATION = frozenset({AlertType.TREND, AlertType.ZSCORE, AlertType.QUADRANT})
 
 def _sessions_spin(least: int, default: int, tip: str) -> QSpinBox:
     spin = QSpinBox()
+    plain_numbers(spin)
     spin.setRange(least, 10_000)
     spin.setValue(default)
     spin.setSuffix(" sessions")

@@ -371,6 +371,29 @@ def test_the_level_keeps_the_decimals_typed(qtbot: QtBot, make_window: MakeWindo
     dialog.reject()
 
 
+@pytest.mark.parametrize("typed", ["175.5", "175,5"])
+def test_a_level_reads_as_the_table_writes_it_whatever_the_system_locale(
+    qtbot: QtBot, make_window: MakeWindow, typed: str
+) -> None:
+    from PySide6.QtCore import QLocale
+
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))  # "1.755,5" there
+    try:
+        window = make_window(run=False)
+        dialog = window.alerts_panel.new_rule()
+        qtbot.keyClicks(dialog.symbol_edit, "NVDA")
+        dialog.level_spin.lineEdit().selectAll()
+        qtbot.keyClicks(dialog.level_spin.lineEdit(), typed)
+        assert dialog.level_spin.value() == 175.5, "not 1755: the dot is the decimal point, as in the table"
+        assert dialog.level_spin.lineEdit().text() == "175.5"
+        rule = dialog.validate()
+        assert rule is not None and rule.level == 175.5
+        dialog.reject()
+    finally:
+        QLocale.setDefault(before)
+
+
 def test_a_rule_fires_on_a_symbol_the_watchlist_does_not_show(qtbot: QtBot, make_window: MakeWindow) -> None:
     seed(TSLA)
     window = make_window(run=False, speed=0, start=date(2026, 2, 1))

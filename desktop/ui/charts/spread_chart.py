@@ -29,6 +29,7 @@ from desktop.ui.charts.chart_image import source_line
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.charts.summary import series_summary
 from desktop.ui.charts.trading_time import DAY, TradingTimeAxis, TradingTimeScale
+from desktop.ui.plain_numbers import plain_numbers
 from desktop.ui.theme import LIGHT, Colors
 
 WINDOWS = ["day", "5d", "20d", "mtd", "qtd", "ytd"]
@@ -60,6 +61,7 @@ class SpreadChart(LazyChart):
         self.kind_box.addItem("Z-score of ln(A / B)", AlertType.ZSCORE)
         self.length = DEFAULT_LOOKBACK  # sessions in the ratio's average and bands, and the z-score's lookback
         self.length_spin = QSpinBox()
+        plain_numbers(self.length_spin)
         self.length_spin.setRange(3, 1000)
         self.length_spin.setValue(self.length)
         self.length_spin.setPrefix("over ")
