@@ -138,3 +138,17 @@ def test_record_adds_only_to_a_recording(capsys: pytest.CaptureFixture[str], tmp
     rows = kept.read_text().splitlines()
     assert len(rows) == 2 * len(first.splitlines()) - 1 and rows[0].startswith("Datetime,Symbol")
     assert len(read_recording(kept)["SPY"].times) >= 1
+
+
+def test_a_backtest_range_outside_the_prices_says_where_they_are(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(ROTATION)
+    backtest = ["backtest", "--prices", str(bundled_daily_dir()), "--alerts", str(rules)]
+    assert main([*backtest, "--from", "2030-01-01"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.endswith("0 fires of 1 rule\n")
+    assert "the prices run from 2024-01-02 to 2026-08-21" in captured.err
+    assert main([*backtest, "--from", "2025-10-01"]) == 0
+    assert "the prices run" not in capsys.readouterr().err

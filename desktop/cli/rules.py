@@ -26,6 +26,7 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
     start = _when_arg(args.since.isoformat()) - 86400 + 1e-3 if args.since else None
     end = _when_arg(args.until.isoformat()) if args.until else None
     fires = run_backtest(series, rules, start, end, terminal_progress("backtest"))
+    notes = _outside_the_data(series, start, end)
     records: list[dict[str, object]] = []
     for f in fires:
         record: dict[str, object] = {
@@ -39,13 +40,27 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
         records.append(record)
     if args.format == "json":
         print(json.dumps(records, indent=2))
-        return Done()
+        return Done(0, notes)
     print(f"{'TIME':<26} {'ALERT':<24} {'VALUE':>12} {'LEVEL':>10}")
     for r in records:
         level = r["level"] if isinstance(r["level"], str) else f"{r['level']:g}"
         print(f"{r['time']:<26} {r['alert']:<24} {r['value']:>12.4f} {level:>10}")
     print(f"{len(records)} fire{'s' if len(records) != 1 else ''} of {len(rules)} rule{'s' if len(rules) != 1 else ''}")
-    return Done()
+    return Done(0, notes)
+
+
+def _outside_the_data(series: dict[str, Any], start: float | None, end: float | None) -> list[str]:
+    """A note when --from / --to leave none of the prices to report on (a typo in a year, most often)."""
+    from desktop.core.sessions import session_date
+
+    stamps = [s.times for s in series.values() if len(s.times)]
+    if not stamps:
+        return []
+    first, last = min(float(t[0]) for t in stamps), max(float(t[-1]) for t in stamps)
+    if (start is not None and start > last) or (end is not None and end < first):
+        span = f"{session_date(first).isoformat()} to {session_date(last).isoformat()}"
+        return [f"the prices run from {span}: --from/--to leave nothing of them to report on"]
+    return []
 
 
 def cmd_alerts(args: argparse.Namespace) -> Done:
