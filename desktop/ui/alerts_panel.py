@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -45,6 +45,18 @@ REFRESH_MS = 250  # rule values and distances redraw at most four times a second
 LOG_MS = 250
 
 
+class RulesView(QTableView):
+    """The rules table; Delete (or Backspace) on it deletes the selected rule (Ctrl+Z brings it back)."""
+
+    delete_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.currentIndex().isValid():
+            self.delete_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class AlertsPanel(QWidget):
     """Add, edit, duplicate, switch, delete and import/export rules; read, filter, clear and export the log."""
 
@@ -70,7 +82,8 @@ class AlertsPanel(QWidget):
         self._import_step.connect(lambda job, done: self.busy_bar.advance(job, done) if self.busy_bar else None)
         self._import_serial = 0  # bumped by each import and by Cancel: only the newest import is taken
 
-        self.rules_view = QTableView()
+        self.rules_view = RulesView()
+        self.rules_view.delete_pressed.connect(self.delete_selected)
         self.rules_view.setObjectName("alertRules")
         self.rules_view.setModel(self.rules_model)
         self._table_defaults(self.rules_view)
@@ -79,7 +92,7 @@ class AlertsPanel(QWidget):
         for column, width in ((RuleColumn.ON, 30), (RuleColumn.VALUE, 76), (RuleColumn.DISTANCE, 76),
                               (RuleColumn.STATE, 92), (RuleColumn.FIRES, 40), (RuleColumn.LAST, 112)):  # fmt: skip
             self.rules_view.setColumnWidth(column, width)
-        self.rules_view.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.rules_view.activated.connect(lambda _i: self.edit_selected())  # Enter, or a double click
 
         self.log_proxy = QSortFilterProxyModel(self)
         self.log_proxy.setSourceModel(self.log_model)
@@ -105,10 +118,12 @@ class AlertsPanel(QWidget):
 
         bar = QToolBar()
         self.new_action = self._action(bar, "New…", self.new_rule, "Add an alert rule", "Ctrl+Shift+A")
-        self.edit_action = self._action(bar, "Edit…", self.edit_selected, "Edit the selected rule")
+        self.edit_action = self._action(bar, "Edit…", self.edit_selected, "Edit the selected rule (Enter)")
         self.duplicate_action = self._action(bar, "Duplicate", self.duplicate_selected, "Copy the selected rule")
         self.toggle_action = self._action(bar, "On/Off", self.toggle_selected, "Enable or disable the selected rule")
-        self.delete_action = self._action(bar, "Delete", self.delete_selected, "Delete the selected rule")
+        self.delete_action = self._action(
+            bar, "Delete", self.delete_selected, "Delete the selected rule (Delete; Ctrl+Z undoes it)"
+        )
         bar.addSeparator()
         self.rotation_action = self._action(
             bar, "+ Rotation", self.adopt_rotation, "Add the preset: IWM − QQQ quarter-to-date spread crosses +1.5 pts"

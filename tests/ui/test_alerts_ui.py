@@ -505,3 +505,26 @@ def test_the_editor_makes_trend_and_quadrant_rules_with_their_live_value(qtbot: 
     model = window.alerts_panel.rules_model
     assert model.data(model.index(row, RuleColumn.VALUE)) in {q.value for q in Quadrant}
     assert model.data(model.index(row, RuleColumn.DISTANCE)) == "—"
+
+
+def test_the_rules_table_answers_delete_and_enter(qtbot: QtBot, make_window: MakeWindow) -> None:
+    from PySide6.QtCore import Qt
+
+    seed(NVDA, TSLA)
+    window = make_window(run=False)
+    panel = window.alerts_panel
+    rows = len(window.model.symbols)
+    window.table.select_symbol("BAC")
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)  # on the watchlist: a symbol goes, no rule
+    assert len(window.model.symbols) == rows - 1 and [r.id for r in panel.controller.rules] == ["nvda175", "tsla5"]
+    panel.select_rule("tsla5")
+    panel.rules_view.setFocus()  # as a click on the rule gives it
+    qtbot.keyClick(panel.rules_view, Qt.Key.Key_Delete)
+    assert [r.id for r in panel.controller.rules] == ["nvda175"] and "Deleted alert" in window.message_label.text()
+    window.undo_action.trigger()
+    assert [r.id for r in panel.controller.rules] == ["nvda175", "tsla5"]
+    panel.select_rule("tsla5")
+    qtbot.keyClick(panel.rules_view, Qt.Key.Key_Return)
+    assert panel.dialog is not None and panel.dialog.isVisible() and panel.dialog.symbol_edit.text() == "TSLA"
+    panel.dialog.reject()
