@@ -61,6 +61,16 @@ class StreamStats:
     stalls: int = 0
 
 
+def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the tasks still on the loop and let them end, as asyncio.run does: a loop closed under a
+    connection's live tasks leaves its socket open until the garbage collector finds it."""
+    left = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in left:
+        task.cancel()
+    if left:
+        loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+
+
 def _abort(ws: object) -> None:
     """Drop a connection at once (its socket closed, no closing handshake)."""
     transport = getattr(ws, "transport", None)
@@ -125,6 +135,7 @@ class YahooStreamFeed:
         self._changed: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
         self._states: dict[int, str] = {}  # connection -> "connecting" | "live" | "waiting:<when>" | "stalled"
+        self._open: set[object] = set()  # the connections open now (the loop's thread only)
         self.status: FeedStatus = FeedStatus(FeedState.CONNECTING, "Yahoo stream · connecting…")
         self.last_message_at: float | None = None
 
@@ -174,6 +185,7 @@ class YahooStreamFeed:
             log.exception("Yahoo stream failed")
             self._report(FeedStatus(FeedState.ERROR, "Yahoo stream stopped after an internal error (see the log)"))
         finally:
+            _cancel_leftovers(loop)
             loop.close()
 
     async def _main(self, ready: threading.Event) -> None:
@@ -195,6 +207,8 @@ class YahooStreamFeed:
             stop_wait.cancel()
             change_wait.cancel()
             self._changed.clear()  # connections re-read their chunk of the symbol set on their own
+        for ws in list(self._open):  # stopping: no closing handshakes to wait for (nothing waits for them)
+            _abort(ws)
         for task in tasks.values():
             task.cancel()
         await asyncio.gather(*tasks.values(), return_exceptions=True)
@@ -224,7 +238,11 @@ class YahooStreamFeed:
                     if not first:
                         self.stats.reconnects += 1
                     first = False
-                    got_data = await self._serve(k, ws)
+                    self._open.add(ws)
+                    try:
+                        got_data = await self._serve(k, ws)
+                    finally:
+                        self._open.discard(ws)
             except _StalledError:
                 self.stats.stalls += 1
                 got_data = True  # it worked before it went quiet: start the backoff afresh
