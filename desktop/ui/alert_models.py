@@ -7,6 +7,7 @@ import enum
 import io
 import json
 import time
+from bisect import bisect_left
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
@@ -384,8 +385,8 @@ class FiredAlertsModel(QAbstractTableModel):
             self._rows[:0] = rows[::-1]
             self.endInsertRows()
             return
-        for row in rows:
-            at = next((k for k, r in enumerate(self._rows) if r.fire.time <= row.fire.time), len(self._rows))
+        for row in rows:  # above the first row no newer than it (the rows run newest first)
+            at = bisect_left(self._rows, -row.fire.time, key=lambda r: -r.fire.time)
             self.beginInsertRows(QModelIndex(), at, at)
             self._rows.insert(at, row)
             self.endInsertRows()
