@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -56,6 +57,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quick = args.quick
 
+    home = tempfile.mkdtemp(prefix="tickerdesk-bench-")
+    os.environ[HOME_ENV] = home  # the app under test keeps its files out of the user's
+    try:
+        return _run(args, quick)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)  # its database and price cache (14 MB a run)
+
+
+def _run(args: argparse.Namespace, quick: bool) -> int:
     from PySide6.QtWidgets import QApplication
 
     from bench.backtest_bench import measure as measure_backtest
@@ -67,8 +77,6 @@ def main(argv: list[str] | None = None) -> int:
     from bench.worker_probe import measure as measure_worker_probe
     from bench.workload import build
 
-    home = tempfile.mkdtemp(prefix="tickerdesk-bench-")
-    os.environ[HOME_ENV] = home  # the app under test keeps its files out of the user's
     app = QApplication.instance() or QApplication(sys.argv[:1])
     figures: dict[str, float] = {}
     started = time.perf_counter()
