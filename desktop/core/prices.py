@@ -24,8 +24,8 @@ from desktop.core.price_csv import check_text_file, read_bars
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 from desktop.core.progress import Progress, report
 from desktop.core.quote import is_valid_price
-from desktop.core.recording_columns import Recorded, read_columns
-from desktop.core.sessions import MarketSession, close_timestamp
+from desktop.core.recording_columns import SESSION_INDEX, Recorded, read_columns
+from desktop.core.sessions import close_timestamp
 
 log = logs.prices
 
@@ -50,8 +50,8 @@ class PriceSeries:
     day_high: FloatArray
     day_low: FloatArray
     day_volume: FloatArray
-    # A recording's own word on each row's session (an index into SESSION_CODES; -1: not said): a close
-    # printed at 16:00:00 was regular, though the clock alone reads that second as post-market.
+    # A recording's own word on each row's session (an index into recording_columns.SESSION_CODES; -1: not
+    # said): a close printed at 16:00:00 was regular, though the clock alone reads that second as post-market.
     stated_session: IntArray | None = None
 
     def __len__(self) -> int:
@@ -198,9 +198,6 @@ def is_recording(path: Path) -> bool:
     return first.strip().split(",")[:2] == ["Datetime", "Symbol"]
 
 
-SESSION_CODES = tuple(MarketSession)  # stated_session's codes
-
-
 def read_recording(path: Path) -> dict[str, PriceSeries]:
     """A recording as one series per symbol; each row is one quote with the figures the source sent.
 
@@ -245,16 +242,9 @@ def read_recording_by_rows(path: Path) -> dict[str, PriceSeries]:
     out: dict[str, PriceSeries] = {}
     for symbol, rows in per_symbol.items():
         rows.sort(key=lambda r: r[0])
-        bars = [(t, p, p, p, p, math.nan) for t, p, *_ in rows]
-        stated = np.array([r[2:6] for r in rows], dtype=np.float64)
-        known = {
-            "prev_close": stated[:, 0],
-            "day_high": stated[:, 1],
-            "day_low": stated[:, 2],
-            "day_volume": stated[:, 3],
-        }
-        sessions = np.array([r[6] for r in rows], dtype=np.int64)
-        out[symbol] = replace(build_series(symbol, False, bars, known), stated_session=sessions)
+        table = np.array(rows, dtype=np.float64)
+        recorded = Recorded(table[:, 0], table[:, 1], table[:, 2:6], table[:, 6].astype(np.int64))
+        out[symbol] = _recorded_series(symbol, recorded)
     return out
 
 
@@ -270,10 +260,7 @@ STATED = ("prev_close", "day_high", "day_low", "day_volume")  # a recording's co
 
 def _session_code(text: str) -> int:
     """A recording's Session cell as an index into SESSION_CODES; -1 when empty or not a session's name."""
-    try:
-        return SESSION_CODES.index(MarketSession(text.strip().lower()))
-    except ValueError:
-        return -1
+    return SESSION_INDEX.get(text.strip().lower(), -1)
 
 
 _CACHED = ("times", "open", "high", "low", "close", "volume", "session", "prev_close", "day_open", "day_high",

@@ -10,6 +10,7 @@ the row-by-row reader decides, naming the line.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,7 +21,8 @@ from desktop.core.quote import MAX_PRICE
 from desktop.core.sessions import MarketSession
 
 NO_NUMBER = ["", "nan", "NaN", "null", "None"]  # cells the row-by-row reader reads as "not stated"
-SESSION_INDEX = {s.value: k for k, s in enumerate(MarketSession)}
+SESSION_CODES = tuple(MarketSession)  # a recording's Session column as codes (PriceSeries.stated_session)
+SESSION_INDEX = {s.value: k for k, s in enumerate(SESSION_CODES)}
 _COMMA, _NEWLINE = ord(","), ord("\n")
 
 
@@ -43,19 +45,19 @@ def read_columns(path: Path, columns: tuple[str, ...]) -> dict[str, Recorded] | 
     header, _, _ = body.partition(b"\n")
     if header.decode("utf-8", "replace").strip().split(",") != list(columns) or b'"' in body:
         return None
-    offsets = _plain_lines(np.frombuffer(body, dtype=np.uint8), len(columns))
-    if offsets is None:
+    lines = _plain_lines(np.frombuffer(body, dtype=np.uint8), len(columns))
+    if lines is None:
         return None
     numbers = dict.fromkeys(columns[2:7], "float64")
     try:
         frame = pd.read_csv(
-            path, dtype={columns[0]: str, columns[1]: str, columns[7]: str, **numbers}, encoding="utf-8-sig",
+            io.BytesIO(body), dtype={columns[0]: str, columns[1]: str, columns[7]: str, **numbers}, encoding="utf-8",
             skipinitialspace=True, keep_default_na=False, na_values=dict.fromkeys(numbers, NO_NUMBER),
             skip_blank_lines=True, engine="c",
         )  # fmt: skip
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError):  # a cell that is not a number, and the like
         return None
-    if len(frame) == 0 or len(frame) != len(offsets):
+    if len(frame) == 0 or len(frame) != lines:
         return None
     moments = pd.to_datetime(frame[columns[0]], format="ISO8601", utc=True, errors="coerce")  # blanks: None
     if moments.isna().any():
@@ -86,10 +88,10 @@ def _cleaned(cells: Any, pd: Any, case: Any) -> tuple[IntArray, list[str]]:
     return codes, [case(str(u).strip()) for u in uniques]
 
 
-def _plain_lines(raw: np.ndarray, fields: int) -> IntArray | None:
-    """Where each data line's first comma is, if every data line ends with a line end, holds at least all
-    fields but the session, and its time ends with an offset (Z, +hh:mm, +hhmm); else None. Blank lines
-    are left out, as both readers skip them."""
+def _plain_lines(raw: np.ndarray, fields: int) -> int | None:
+    """How many data lines there are, if every one ends with a line end, holds at least all fields but the
+    session, and its time ends with an offset (Z, +hh:mm, +hhmm); else None. Blank lines are left out, as
+    both readers skip them."""
     ends = np.flatnonzero(raw == _NEWLINE)
     if len(ends) < 2 or ends[-1] != len(raw) - 1:  # no rows, or a last line without its end: maybe cut
         return None
@@ -108,7 +110,7 @@ def _plain_lines(raw: np.ndarray, fields: int) -> IntArray | None:
     compact = _sign(raw[at - 5]) & _digits(raw, at, (4, 3, 2, 1))
     if not ((last == ord("Z")) | colon | compact).all():  # a time with no offset: the slow reader refuses it
         return None
-    return at
+    return len(at)
 
 
 def _sign(chars: np.ndarray) -> BoolArray:

@@ -11,8 +11,9 @@ from datetime import date
 import numpy as np
 
 from desktop.core.batch import CodedSymbols, TickBatch, stable_order
-from desktop.core.prices import SESSION_CODES, PriceSeries
+from desktop.core.prices import PriceSeries
 from desktop.core.quote import Quote
+from desktop.core.recording_columns import SESSION_CODES
 from desktop.core.sessions import MarketSession, market_session, session_date
 
 SOURCE = "replay"

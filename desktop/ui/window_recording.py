@@ -25,26 +25,25 @@ class Recording(WindowParts):
             self.feeds.start_recording(path)
         except OSError as exc:
             self.show_message(f"Cannot record to {path}: {exc.strerror or exc}", error=True)
-            self._record_off()
+            self._show_recording(False)
             return
         except PriceFileError as exc:
             self.show_message(f"Cannot record: {exc}", error=True)
-            self._record_off()
+            self._show_recording(False)
             return
-        with QSignalBlocker(self.record_action):
-            self.record_action.setChecked(True)
+        self._show_recording(True)
         self.show_message(f"Recording quotes to {path}")
 
-    def _record_off(self) -> None:
+    def _show_recording(self, on: bool) -> None:
+        """The Record action's check mark, set without triggering it."""
         with QSignalBlocker(self.record_action):
-            self.record_action.setChecked(False)
+            self.record_action.setChecked(on)
 
     def stop_recording(self) -> None:
         recorder = self.feeds.stop_recording()
         if recorder is None:
             return
-        with QSignalBlocker(self.record_action):
-            self.record_action.setChecked(False)
+        self._show_recording(False)
         self.show_message(f"Recorded {recorder.rows} quotes to {recorder.path.name}")
 
     def _toggle_recording(self, on: bool) -> None:
@@ -55,5 +54,4 @@ class Recording(WindowParts):
         if name:
             self.start_recording(Path(name))
         else:
-            with QSignalBlocker(self.record_action):
-                self.record_action.setChecked(False)
+            self._show_recording(False)
