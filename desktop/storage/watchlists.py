@@ -146,12 +146,11 @@ class WatchlistRepository:
             if wid is None:
                 _check_name(name)
                 wid = int(self._conn.execute("INSERT INTO watchlist(name) VALUES (?)", (name,)).lastrowid or 0)
-            held = self._conn.execute("SELECT COUNT(*) FROM watchlist_symbol WHERE watchlist_id = ?", (wid,)).fetchone()
-            if int(held[0]) >= MAX_SYMBOLS:
-                if self._conn.execute(
-                    "SELECT 1 FROM watchlist_symbol WHERE watchlist_id = ? AND symbol = ?", (wid, symbol)
-                ).fetchone():
-                    return False
+            held, has_it = self._conn.execute(
+                "SELECT COUNT(*), COALESCE(MAX(symbol = ?), 0) FROM watchlist_symbol WHERE watchlist_id = ?",
+                (symbol, wid),
+            ).fetchone()
+            if held >= MAX_SYMBOLS and not has_it:
                 raise WatchlistError(f"{name} holds {MAX_SYMBOLS:,} symbols, as many as a watchlist may")
             cur = self._conn.execute(
                 """INSERT OR IGNORE INTO watchlist_symbol(watchlist_id, symbol, position)
