@@ -208,6 +208,25 @@ def test_backtest_shows_progress_on_a_terminal_only(tickerdesk_home: Path, tmp_p
     assert b"\rbacktest   0%" in shown and b"backtest 100%" in shown
 
 
+def test_backtest_reads_a_file_saved_by_yfinance(tickerdesk_home: Path, tmp_path: Path) -> None:
+    """A real `yf.download(...).to_csv()` file: named by its Ticker line, its times with their offsets."""
+    rules = tmp_path / "nvda.toml"
+    rules.write_text(
+        '[[alerts]]\nid = "nvda"\ntype = "price"\nsymbol = "NVDA"\ncondition = "crosses_above"\nlevel = 209.5\n'
+    )
+    done = tickerdesk(
+        "backtest", "--prices", "tests/fixtures/yfinance/NVDA_5m.csv", "--alerts", str(rules), "--format", "json",
+        home=tickerdesk_home,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    fires = json.loads(done.stdout)
+    assert [f["time"][:19] for f in fires] == [
+        "2026-04-24T11:10:00", "2026-04-24T11:30:00", "2026-04-24T11:40:00", "2026-04-24T12:20:00",
+        "2026-04-24T13:40:00", "2026-04-27T09:30:00",
+    ]  # fmt: skip
+    assert fires[0]["value"] == pytest.approx(209.59)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_importing_rules_shows_progress_on_a_terminal_only(tickerdesk_home: Path, tmp_path: Path) -> None:
     rules = tmp_path / "many.toml"

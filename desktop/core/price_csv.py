@@ -73,7 +73,7 @@ def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | 
     if plain is not None:
         if rows_read is not None:
             rows_read(len(plain))
-        return daily, _unique_times(path, plain, daily)
+        return daily, unique_times(path, plain, daily)
     try:
         try:
             numbers = {stamp: str, **dict.fromkeys(present, "float64")}
@@ -92,7 +92,7 @@ def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | 
     except (ValueError, pd.errors.ParserError, OverflowError) as exc:
         raise PriceFileError(f"{path}: not a CSV price file ({str(exc).splitlines()[0][:160]})") from None
     data = np.concatenate(parts) if parts else np.empty((0, 6))
-    return daily, _unique_times(path, data, daily)
+    return daily, unique_times(path, data, daily)
 
 
 def _read_chunks(
@@ -112,10 +112,10 @@ def _read_chunks(
 def _chunk_bars(path: Path, chunk: Any, stamp: str, daily: bool, first_line: int, pd: Any) -> FloatArray:
     text = chunk[stamp].fillna("")
     line = np.arange(first_line, first_line + len(text))
-    return _checked_bars(path, chunk, _times(path, text, daily, line, pd), line, pd)
+    return checked_bars(path, chunk, parse_stamps(path, text, daily, line, pd), line, pd)
 
 
-def _checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: Any) -> FloatArray:
+def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: Any) -> FloatArray:
     """n x 6 rows of times and the frame's price columns (NaN for one the file does not have); rows with no
     Close left out, bad values refused."""
     numbers = np.empty((len(times), 6))
@@ -177,10 +177,10 @@ def _plain_intraday(path: Path, pd: Any, present: Sequence[str] = PRICE_COLUMNS)
         return None  # the chunked reading finds the line and says what is wrong
     if len(frame) != len(times):
         return None
-    return _checked_bars(path, frame, times, np.arange(2, len(times) + 2), pd)
+    return checked_bars(path, frame, times, np.arange(2, len(times) + 2), pd)
 
 
-def _times(path: Path, text: Any, daily: bool, line: IntArray, pd: Any) -> FloatArray:
+def parse_stamps(path: Path, text: Any, daily: bool, line: IntArray, pd: Any) -> FloatArray:
     if daily:
         day = pd.to_datetime(text.str.strip().str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
         stamps = day + pd.Timedelta(hours=16)
@@ -232,7 +232,7 @@ def _without_offset(texts: Any) -> BoolArray:
     return missing
 
 
-def _unique_times(path: Path, data: FloatArray, daily: bool) -> FloatArray:
+def unique_times(path: Path, data: FloatArray, daily: bool) -> FloatArray:
     """Rows in time order; one row per time (the same row twice is one; two prices at one time refused)."""
     order = np.argsort(data[:, 0], kind="stable")
     data = data[order]

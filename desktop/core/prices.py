@@ -26,6 +26,7 @@ from desktop.core.progress import Progress, report
 from desktop.core.quote import is_valid_price
 from desktop.core.recording_columns import SESSION_INDEX, Recorded, read_columns
 from desktop.core.sessions import close_timestamp
+from desktop.core.yfinance_export import ExportLayout, export_layout, read_export
 
 log = logs.prices
 
@@ -99,10 +100,15 @@ def read_price_file(path: Path, symbol: str | None = None, progress: Progress | 
     if not first.strip():
         raise PriceFileError(f"{path}: empty file")
     header = [name.strip() for name in first.split(",")]
+    if header[:1] in (["Price"], ["Ticker"]) and (layout := export_layout(path)) is not None:
+        exported = read_yfinance_export(path, layout)
+        if len(exported) > 1:
+            raise PriceFileError(f"{path}: a yfinance download of {len(exported)} tickers, not one symbol's file")
+        return next(iter(exported.values()))
     if header[:1] not in (["Date"], ["Datetime"]) or "Close" not in header:
         raise PriceFileError(
-            f"{path}: expected a Date or Datetime column, then Close (and any of Open, High, Low, Volume); "
-            f"got {', '.join(header)[:200]}"
+            f"{path}: expected a Date or Datetime column, then Close (and any of Open, High, Low, Volume), "
+            f"or a yfinance download saved as CSV; got {', '.join(header)[:200]}"
         )
     rows_read = None
     if progress is not None:
@@ -112,6 +118,11 @@ def read_price_file(path: Path, symbol: str | None = None, progress: Progress | 
     if not len(bars):
         raise PriceFileError(f"{path}: no price rows")
     return build_series(symbol, daily, bars)
+
+
+def read_yfinance_export(path: Path, layout: ExportLayout) -> dict[str, PriceSeries]:
+    """One series per ticker of a file saved from `yf.download` (see core.yfinance_export)."""
+    return {ticker: build_series(ticker, daily, rows) for ticker, (daily, rows) in read_export(path, layout).items()}
 
 
 def build_series(
@@ -377,6 +388,9 @@ def _read_files(
         try:
             if is_recording(file):
                 return read_recording(file)
+            layout = export_layout(file)
+            if layout is not None:  # yfinance's own CSV: named by its Ticker line, not cached (small files)
+                return read_yfinance_export(file, layout)
             single = read_cached(file, cache_dir, within)
         except PriceFileError as exc:
             if problems is None:
