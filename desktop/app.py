@@ -159,6 +159,13 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     notes.extend(f"Replay data left out: {problem}." for problem in skipped)
     if missing:
         notes.append(f"No data for {', '.join(missing)} in this source; those rows stay empty.")
+    unwatched = [s for s in window.feeds.replay_symbols() if window.model.row_of(s) is None]
+    if getattr(args, "replay_data", None) and unwatched:  # one's own files: say what else they hold
+        more = f"{', '.join(unwatched[:5])}{', …' if len(unwatched) > 5 else ''}"
+        notes.append(
+            f"The replay data also holds {more} ({len(unwatched)} not in {window.current_list}): "
+            "Replay ▸ Watch Every Symbol in the Data adds them."
+        )
     return window, " ".join(notes) or None
 
 

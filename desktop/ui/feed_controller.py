@@ -241,6 +241,10 @@ class FeedController(QObject):
     def can_supply(self, symbol: str) -> str | None:
         return self.feed.can_supply(symbol)
 
+    def replay_symbols(self) -> list[str]:
+        """Every symbol the replay's data holds, in alphabetical order."""
+        return sorted(self.replay.timeline.series)
+
     def check_symbol(self, symbol: str) -> None:
         """Answer through `symbol_checked`: at once for the replay, after asking Yahoo (off this thread) live."""
         live = self.live

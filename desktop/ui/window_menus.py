@@ -92,6 +92,9 @@ class Menus(WindowParts):
             action.triggered.connect(lambda _c=False, v=value: self._select_speed(v))
 
         replay_menu.addSeparator()
+        watch_all = replay_menu.addAction("&Watch Every Symbol in the Data")
+        watch_all.setToolTip("Add the replay data's symbols that the shown watchlist lacks")
+        watch_all.triggered.connect(lambda: self.watch_replay_symbols())
         self.record_action = replay_menu.addAction("&Record Quotes to File…")
         self.record_action.setCheckable(True)
         self.record_action.toggled.connect(self._toggle_recording)

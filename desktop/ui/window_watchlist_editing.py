@@ -72,6 +72,19 @@ class WatchlistEditing(WindowParts):
         self._show_input_error("")
         return added, refused
 
+    def watch_replay_symbols(self) -> list[str]:
+        """Add to the shown watchlist the symbols of the replay's data it lacks (a replay of one's own files,
+        a yfinance download of many tickers); the symbols added."""
+        if not self.feeds.is_replay:
+            self.show_message("The live feed is on: the replay data's symbols are added while replaying.", error=True)
+            return []
+        new = [s for s in self.feeds.replay_symbols() if self.model.row_of(s) is None]
+        if not new:
+            self.show_message(f"{self.current_list} already has every symbol of the replay data.")
+            return []
+        added, _refused = self.add_symbols(" ".join(new))
+        return added
+
     def add_symbol(self, text: str) -> bool:
         """Validate, persist and show a new symbol; a refusal is said next to the input and changes nothing."""
         symbol = text.strip().upper()

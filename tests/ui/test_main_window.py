@@ -372,3 +372,31 @@ def test_a_bad_replay_file_is_left_out_and_said_while_the_others_play(
     qtbot.waitUntil(lambda: None not in (window.store.latest("QQQ"), window.store.latest("SPY")), timeout=10_000)
     assert window.store.latest("IWM") is None
     window.close()
+
+
+def test_the_symbols_of_ones_own_replay_data_can_be_watched_at_once(qtbot: QtBot, tmp_path: Path) -> None:
+    """A real yfinance download as the replay data: its ticker is named at start and one action watches it."""
+    from argparse import Namespace
+
+    from desktop.app import build_window
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "yfinance" / "NVDA_5m.csv"
+    extra = tmp_path / "extra.csv"
+    extra.write_text(
+        "Price,Close,Close\nTicker,PLTR,SOFI\nDatetime,,\n"
+        "2026-04-24 09:30:00-04:00,140.5,17.2\n2026-04-24 09:35:00-04:00,141.0,17.3\n"
+    )
+    args = Namespace(source="replay", replay_data=[fixture, extra], speed=0, start=None, watchlist=None)
+    window, notice = build_window(args)
+    qtbot.addWidget(window)
+    assert notice is not None
+    assert "The replay data also holds PLTR, SOFI (2 not in Default)" in notice, "NVDA is in the list already"
+    window.show()
+    window.feeds.start(window.model.symbols)
+    assert window.watch_replay_symbols() == ["PLTR", "SOFI"]
+    assert {"PLTR", "SOFI"} <= set(window.model.symbols)
+    qtbot.waitUntil(lambda: window.store.latest("SOFI") is not None, timeout=10_000)
+    assert window.store.latest("SOFI").price == 17.3  # type: ignore[union-attr]
+    assert window.watch_replay_symbols() == []
+    assert "already has every symbol of the replay data" in window.message_label.text()
+    window.close()
