@@ -399,6 +399,8 @@ def _read_files(
 
     def read(file: Path, within: Progress | None) -> dict[str, PriceSeries]:
         try:
+            if not file.is_file():  # a FIFO among a folder's *.csv: opening it would wait for a writer forever
+                raise PriceFileError(f"{file}: not a regular file (a pipe, socket or device)")
             if is_recording(file):
                 return read_recording(file)
             layout = export_layout(file)

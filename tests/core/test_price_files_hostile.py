@@ -60,6 +60,23 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     assert done.returncode == 2 and "not a regular file" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_a_fifo_in_a_folder_is_left_out_without_waiting(daily_dir: Path, tmp_path: Path) -> None:
+    """A folder's *.csv can be a named pipe: it is not opened (that would wait for a writer forever)."""
+    from desktop.core.prices import load_prices
+
+    (tmp_path / "SPY.csv").write_bytes((daily_dir / "SPY.csv").read_bytes())
+    os.mkfifo(tmp_path / "QQQ.csv")
+    env = {**os.environ, HOME_ENV: str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                           "from desktop.core.prices import load_prices; skipped = []; "
+                           "print(sorted(load_prices([Path(sys.argv[1])], skipped=skipped)), skipped)", str(tmp_path)],
+                          capture_output=True, text=True, env=env, timeout=30, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("['SPY'] [") and "QQQ.csv: not a regular file" in done.stdout
+    with pytest.raises(PriceFileError, match=r"QQQ\.csv: not a regular file"):
+        load_prices([tmp_path])
+
+
 def test_a_recording_cut_mid_row_is_read_up_to_the_cut(tmp_path: Path) -> None:
     from desktop.core.prices import read_recording
 
