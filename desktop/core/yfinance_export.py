@@ -47,7 +47,10 @@ def export_layout(path: Path) -> ExportLayout | None:
     PriceFileError for a file that has the export's header lines but not a usable one."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(SNIFF_BYTES)
+            head = handle.read(16)
+            if not head.removeprefix(b"\xef\xbb\xbf").startswith((b"Price,", b"Ticker,")):
+                return None  # any other file (the replay's own, at every start) costs one short read
+            head += handle.read(SNIFF_BYTES)
     except OSError:
         return None
     try:

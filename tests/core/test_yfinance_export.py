@@ -77,9 +77,9 @@ def test_a_download_of_several_tickers_gives_a_series_each(daily_dir: Path, tmp_
 def test_adj_close_is_left_out_and_close_is_the_price(tmp_path: Path) -> None:
     path = tmp_path / "spy.csv"
     path.write_text(
-        "Price,Adj Close,Close,High,Low,Open,Volume\nTicker,SPY,SPY,SPY,SPY,SPY,SPY\nDate,,,,,,\n"
+        "\ufeffPrice,Adj Close,Close,High,Low,Open,Volume\nTicker,SPY,SPY,SPY,SPY,SPY,SPY\nDate,,,,,,\n"
         "2024-01-02,465.1,472.65,473.67,470.05,472.16,123456000\n"
-    )
+    )  # saved by a spreadsheet, with a byte-order mark
     spy = load_prices([path])["SPY"]
     assert spy.close.tolist() == [472.65] and spy.high.tolist() == [473.67]
 
