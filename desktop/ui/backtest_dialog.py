@@ -5,13 +5,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date, datetime, time
+from pathlib import Path
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule
 from desktop.core.backtest import BacktestCancelledError, BacktestError, run_backtest
-from desktop.core.prices import PriceFileError, PriceSeries
+from desktop.core.prices import PriceFileError, PriceSeries, load_prices
 from desktop.core.progress import Progress
 from desktop.core.sessions import NEW_YORK
 from desktop.ui.alert_models import fire_time_text, format_measure
@@ -33,6 +35,7 @@ from desktop.ui.tasks import run_task
 
 PriceSource = Callable[[Progress | None], dict[str, PriceSeries]]  # prices, loading with progress
 LOADING_SHARE = 0.3  # of the progress bar, for reading the price files (the rest is the run)
+CHOOSE_FILES = "Price Files…"  # the last entry of the data list: one's own CSV files (yfinance downloads too)
 
 
 class BacktestDialog(QDialog):
@@ -63,6 +66,12 @@ class BacktestDialog(QDialog):
             self.rule_box.setCurrentIndex(self.rule_box.findData(selected))
         self.source_box = QComboBox()
         self.source_box.addItems(list(sources))
+        self.source_box.addItem(CHOOSE_FILES)
+        tip = "Choose CSV price files: bars per symbol, recordings, yfinance downloads"
+        self.source_box.setItemData(len(sources), tip, Qt.ItemDataRole.ToolTipRole)
+        self.source_box.activated.connect(self._source_picked)
+        self._files: list[Path] = []
+        self._source_before = 0
         self.from_edit = QDateEdit()
         self.to_edit = QDateEdit()
         for edit in (self.from_edit, self.to_edit):
@@ -108,6 +117,34 @@ class BacktestDialog(QDialog):
         layout.addWidget(self.results, 1)
         layout.addWidget(buttons)
 
+    def _source_picked(self, index: int) -> None:
+        if index != len(self.sources):
+            self._source_before = index
+            return
+        if not self.choose_files():
+            self.source_box.setCurrentIndex(self._source_before)  # cancelled: the data chosen before stays
+
+    def choose_files(self, paths: list[Path] | None = None) -> bool:
+        """Backtest over CSV price files of one's own (asked for when not given); False when none were chosen."""
+        if paths is None:
+            names, _ = QFileDialog.getOpenFileNames(self, "Price Files", "", "Price files (*.csv);;All files (*)")
+            paths = [Path(name) for name in names]
+        if not paths:
+            return False
+        self._files = paths
+        shown = ", ".join(p.name for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        files = len(self.sources)
+        self.source_box.setItemText(files, f"Files: {shown}")
+        self.source_box.setCurrentIndex(files)
+        self._source_before = files
+        return True
+
+    def _load(self) -> PriceSource:
+        if self.source_box.currentIndex() == len(self.sources):
+            files = list(self._files)
+            return lambda progress: load_prices(files, progress=progress)
+        return self.sources[self.source_box.currentText()]
+
     def rule(self) -> AlertRule | None:
         rule_id = self.rule_box.currentData()
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -117,8 +154,10 @@ class BacktestDialog(QDialog):
         if rule is None:
             self.summary.setText("There is no rule to backtest yet.")
             return
+        if self.source_box.currentIndex() == len(self.sources) and not self._files and not self.choose_files():
+            return
         source = self.source_box.currentText()
-        load = self.sources[source]
+        load = self._load()
         start = _day_start(self.from_edit.date())
         end = _day_start(self.to_edit.date().addDays(1)) - 1e-3
         self.run_button.setEnabled(False)

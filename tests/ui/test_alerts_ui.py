@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -333,6 +333,28 @@ def test_backtest_dialog_lists_and_marks_fires(qtbot: QtBot, make_window: MakeWi
     assert "IWM" not in held and dialog.summary.text() == (
         f"Cannot backtest: Bundled 5-minute bars: no prices for IWM (rules need them; the data has {', '.join(held)})"
     )
+
+
+def test_backtest_over_price_files_of_ones_own(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:
+    """The data list's last entry asks for CSV files: here a real yfinance download of NVDA's 5-minute bars."""
+    seed({"id": "nvda209", "type": "price", "symbol": "NVDA", "condition": "crosses_above", "level": 209.5})
+    window = make_window(run=False, start=date(2025, 10, 1))
+    dialog = window.open_backtest("nvda209")
+    assert dialog is not None
+    dialog.from_edit.setDate(QDate(2026, 4, 1))
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "yfinance" / "NVDA_5m.csv"
+    assert dialog.choose_files([fixture])
+    assert dialog.source_box.currentText() == "Files: NVDA_5m.csv"
+    dialog.run()
+    qtbot.waitUntil(lambda: dialog.run_button.isEnabled(), timeout=10_000)
+    assert "would have fired 6 times since 2026-04-01" in dialog.summary.text()
+    assert dialog.results.item(0).text().startswith("2026-04-24 11:10")
+    broken = tmp_path / "NVDA.csv"
+    broken.write_text("Date,Close\n2026-04-24,abc\n")
+    assert dialog.choose_files([broken]) and dialog.source_box.currentText() == "Files: NVDA.csv"
+    dialog.run()
+    qtbot.waitUntil(lambda: dialog.run_button.isEnabled(), timeout=10_000)
+    assert dialog.summary.text().startswith(f"Cannot backtest: Files: NVDA.csv: {broken}, line 2: Close 'abc'")
 
 
 def test_a_replay_played_twice_logs_each_fire_once_marked_as_replayed(qtbot: QtBot, make_window: MakeWindow) -> None:
