@@ -22,6 +22,7 @@ from desktop.config import DEFAULT_SYMBOLS, DEFAULT_WATCHLIST, FIRST_PAINT_ENV
 from desktop.core.alerts.engine import AlertEngine
 from desktop.core.prices import load_prices
 from desktop.core.quote_store import QuoteStore
+from desktop.core.timeline import ReplayTimeline
 from desktop.feeds.base import StatusListener
 from desktop.feeds.replay import ReplayFeed
 from desktop.feeds.replay_source import default_start, load_timeline
@@ -33,7 +34,7 @@ from desktop.storage.watchlists import WatchlistRepository
 from desktop.storage.writer import BackgroundWriter
 from desktop.ui import settings as cfg
 from desktop.ui.alerts_controller import AlertsController
-from desktop.ui.feed_controller import FeedController, LiveFeed
+from desktop.ui.feed_controller import FeedController, LiveFeed, ReplayFactory
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pipeline_driver import PipelineDriver
 from desktop.ui.single_instance import SingleInstance
@@ -104,8 +105,13 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     chosen = cfg.replay_start(settings) if str(settings.get(cfg.REPLAY_START)) else None
     start = args.start or (chosen if chosen is not None else default_start(timeline))
 
-    def make_replay(start_day: date | None, pace: float, on_status: StatusListener) -> ReplayFeed:
-        return replay_feed(timeline, pipeline.push, speed=pace, start=start_day, on_status=on_status)
+    def replay_for(data: ReplayTimeline) -> ReplayFactory:
+        def make_replay(start_day: date | None, pace: float, on_status: StatusListener) -> ReplayFeed:
+            return replay_feed(data, pipeline.push, speed=pace, start=start_day, on_status=on_status)
+
+        return make_replay
+
+    make_replay = replay_for(timeline)
 
     poll_interval = float(settings.get(cfg.POLL_INTERVAL))
 
@@ -133,7 +139,7 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
         names=symbol_names(),
         alerts=alerts,
         backtest_sources={
-            "Replay data in use": lambda _progress: timeline.series,
+            "Replay data in use": lambda _progress: feeds.replay.timeline.series,  # opened files too
             "Bundled daily bars": lambda progress: load_prices([paths.bundled_daily_dir()], progress=progress),
             "Bundled 5-minute bars": lambda progress: load_prices([paths.bundled_intraday_dir()], progress=progress),
         },
@@ -147,6 +153,7 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     feeds.setParent(window)
     alerts.setParent(window)
     window.shut_down = lambda: shut_down_parts(feeds, driver, alerts)
+    window.replay_for = replay_for
     alerts.replaying = lambda: feeds.is_replay
     window.destroyed.connect(opened.connection.close)
     missing = [s for s in window.model.symbols if feeds.can_supply(s) is not None]

@@ -269,6 +269,14 @@ class FeedController(QObject):
         if self.live is not None:
             self.live.set_poll_interval(seconds)
 
+    def use_replay(self, make_replay: ReplayFactory, start: date) -> bool:
+        """Replay other data from `start` on (the user opened price files); False while the live feed runs."""
+        if self.live is not None:
+            return False
+        self._make_replay = make_replay
+        self.restart(start)
+        return True
+
     def restart(self, start: date | None) -> None:
         """Play the replay again from `start`: queued quotes are dropped and the store is emptied."""
         if self.live is not None:

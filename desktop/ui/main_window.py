@@ -34,12 +34,13 @@ from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.alerts_panel import AlertsPanel
 
 if TYPE_CHECKING:
+    from desktop.core.timeline import ReplayTimeline
     from desktop.ui.backtest_dialog import BacktestDialog, PriceSource
     from desktop.ui.channels_dialog import ChannelsDialog
     from desktop.ui.charts.chart_panel import ChartPanel
     from desktop.ui.charts.price_chart import PriceChart
     from desktop.ui.settings_dialog import SettingsDialog
-from desktop.ui.feed_controller import FeedController
+from desktop.ui.feed_controller import FeedController, ReplayFactory
 from desktop.ui.notifier import Notifier
 from desktop.ui.pipeline_driver import PipelineDriver
 from desktop.ui.theme import Colors, ThemeMode, apply_theme
@@ -88,6 +89,8 @@ class MainWindow(
         # Set by the composition root (app.build_window) to stop the parts in their order.
         self.shut_down: Callable[[], None] = lambda: None
         self.dump_state_to: Path | None = None  # `run --dump-state`: where to write what the window showed
+        # Set by the composition root: a replay of other data (Replay > Open Price Files…).
+        self.replay_for: Callable[[ReplayTimeline], ReplayFactory] | None = None
         self.store = store
         self.driver = driver
         self.feeds = feeds

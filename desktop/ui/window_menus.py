@@ -92,6 +92,10 @@ class Menus(WindowParts):
             action.triggered.connect(lambda _c=False, v=value: self._select_speed(v))
 
         replay_menu.addSeparator()
+        open_files = replay_menu.addAction("&Open Price Files…")
+        open_files.setShortcut(QKeySequence("Ctrl+O"))
+        open_files.setToolTip("Replay CSV price files of your own: bars per symbol, recordings, yfinance downloads")
+        open_files.triggered.connect(lambda: self.open_replay_files())
         watch_all = replay_menu.addAction("&Watch Every Symbol in the Data")
         watch_all.setToolTip("Add the replay data's symbols that the shown watchlist lacks")
         watch_all.triggered.connect(lambda: self.watch_replay_symbols())

@@ -28,13 +28,14 @@ if TYPE_CHECKING:
     )
 
     from desktop.core.quote_store import QuoteStore
+    from desktop.core.timeline import ReplayTimeline
     from desktop.storage.watchlists import WatchlistRepository
     from desktop.ui import settings as cfg
     from desktop.ui.alerts_controller import AlertsController
     from desktop.ui.alerts_panel import AlertsPanel
     from desktop.ui.busy_bar import BusyBar
     from desktop.ui.charts.chart_panel import ChartPanel
-    from desktop.ui.feed_controller import FeedController
+    from desktop.ui.feed_controller import FeedController, ReplayFactory
     from desktop.ui.notifier import Notifier
     from desktop.ui.pipeline_driver import PipelineDriver
     from desktop.ui.steady_label import SteadyLabel
@@ -71,6 +72,7 @@ class WindowParts(_Base):
         speed_box: QComboBox
         start_edit: QDateEdit
         restart_action: QAction
+        replay_for: Callable[[ReplayTimeline], ReplayFactory] | None
         # status area
         state_label: QLabel
         rate_label: SteadyLabel
@@ -106,6 +108,7 @@ class WindowParts(_Base):
         def begin_snapshot_progress(self) -> None: ...
         def add_symbols_dialog(self) -> None: ...
         def watch_replay_symbols(self) -> list[str]: ...
+        def open_replay_files(self, files: list[Path] | None = None) -> None: ...
         def open_settings(self) -> object: ...
         def new_list(self, name: str | None = None) -> bool: ...
         def rename_list(self, new: str | None = None) -> bool: ...

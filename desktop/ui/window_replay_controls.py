@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QLabel,
     QLineEdit,
     QToolBar,
 )
 
 from desktop import logs
+from desktop.core.timeline import ReplayTimeline
+from desktop.feeds.replay_source import default_start, load_timeline
+from desktop.ui.tasks import run_task
 from desktop.ui.window_constants import INPUT_ERROR_WIDTH, SPEEDS
 from desktop.ui.window_parts import WindowParts
 
@@ -94,6 +99,53 @@ class ReplayControls(WindowParts):
                 self.speed_box.setCurrentIndex(i)
                 return
 
+    def open_replay_files(self, files: list[Path] | None = None) -> None:
+        """Replay price files of one's own (bars per symbol, recordings, yfinance downloads), read off the GUI
+        thread; asked for when not given. The data replayed so far stays until they are read."""
+        if not self.feeds.is_replay or self.replay_for is None:
+            self.show_message("The live feed is on: price files are replayed when the window replays.", error=True)
+            return
+        if files is None:
+            names, _ = QFileDialog.getOpenFileNames(
+                self, "Replay Price Files", "", "Price files (*.csv);;All files (*)"
+            )
+            files = [Path(name) for name in names]
+        if not files:
+            return
+        shown = ", ".join(f.name for f in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        skipped: list[str] = []
+        self.show_message(f"Reading {shown}…")
+        run_task(self, lambda: load_timeline(files, skipped), lambda got: self._replay_files_read(got, shown, skipped),
+                 name="replay-files")  # fmt: skip
+
+    def _replay_files_read(self, got: object, shown: str, skipped: list[str]) -> None:
+        if not isinstance(got, ReplayTimeline):
+            self.show_message(f"Cannot replay {shown}: {got}", error=True)
+            return
+        if self.replay_for is None or not self.feeds.use_replay(self.replay_for(got), default_start(got)):
+            self.show_message(f"Cannot replay {shown}: the live feed is on.", error=True)
+            return
+        first, last, start = got.first_date, got.last_date, default_start(got)
+        self.start_edit.setDateRange(QDate(first.year, first.month, first.day), QDate(last.year, last.month, last.day))
+        self.start_edit.setDate(QDate(start.year, start.month, start.day))
+        held = self.feeds.replay_symbols()
+        notes = [f"Replaying {shown}: {len(held)} symbol{'s' if len(held) != 1 else ''}, {first} to {last}."]
+        notes.extend(f"Left out: {problem}." for problem in skipped)
+        missing = [s for s in self.model.symbols if self.feeds.can_supply(s) is not None]
+        if missing:
+            notes.append(f"No data for {_few(missing)} ({len(missing)} of {self.current_list}).")
+        unwatched = [s for s in held if self.model.row_of(s) is None]
+        if unwatched:
+            notes.append(
+                f"Not in {self.current_list}: {_few(unwatched)}; Replay ▸ Watch Every Symbol in the Data adds them."
+            )
+        self.show_message(" ".join(notes), error=bool(skipped))
+
     def restart_replay(self) -> None:
         qd = self.start_edit.date()
         self.feeds.restart(date(qd.year(), qd.month(), qd.day()))
+
+
+def _few(symbols: list[str]) -> str:
+    """The first five symbols, and an ellipsis for the rest."""
+    return ", ".join(symbols[:5]) + (", …" if len(symbols) > 5 else "")

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QDate, QSignalBlocker, Qt
 from pytestqt.qtbot import QtBot
 
 from desktop import paths
@@ -400,3 +400,25 @@ def test_the_symbols_of_ones_own_replay_data_can_be_watched_at_once(qtbot: QtBot
     assert window.watch_replay_symbols() == []
     assert "already has every symbol of the replay data" in window.message_label.text()
     window.close()
+
+
+def test_price_files_of_ones_own_are_opened_and_replayed(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:
+    """Replay > Open Price Files…: read off the GUI thread, then the replay restarts on them."""
+    window = make_window(speed=0)
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "yfinance" / "NVDA_5m.csv"
+    broken = tmp_path / "SPY.csv"
+    broken.write_text("Date,Close\n2025-01-02,abc\n")
+    window.open_replay_files([broken])
+    qtbot.waitUntil(lambda: window.message_label.text().startswith("Cannot replay SPY.csv:"), timeout=10_000)
+    assert "line 2: Close 'abc' is not a number" in window.message_label.text()
+    qtbot.waitUntil(lambda: window.store.latest("SPY") is not None, timeout=10_000)  # the bundled data plays on
+    window.open_replay_files([fixture])
+    qtbot.waitUntil(lambda: window.message_label.text().startswith("Replaying NVDA_5m.csv"), timeout=10_000)
+    assert window.message_label.text().startswith("Replaying NVDA_5m.csv: 1 symbol, 2026-04-24 to 2026-04-27.")
+    assert "No data for SPY, QQQ, IWM, AAPL, AMZN, …" in window.message_label.text()
+    assert window.start_edit.date() == QDate(2026, 4, 24) and window.start_edit.maximumDate() == QDate(2026, 4, 27)
+    qtbot.waitUntil(
+        lambda: (q := window.store.latest("NVDA")) is not None and q.price == 209.11279296875, timeout=10_000
+    )
+    assert window.store.latest("SPY") is None, "the store holds the opened data alone"
+    assert list(window.backtest_sources["Replay data in use"](None)) == ["NVDA"]
