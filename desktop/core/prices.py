@@ -3,7 +3,8 @@
 A file is `SYMBOL.csv` with a `Date` (daily bars) or `Datetime` (intraday, ISO 8601 with offset) column,
 then Close and any of Open, High, Low, Volume (a file of closes alone is a series of single observations
 with no volume). Each row is one price observation at its timestamp, priced at its Close. Daily rows are
-stamped at that session's 16:00 New York close.
+stamped at that session's 16:00 New York close. A file saved by yfinance (`yf.download(...).to_csv()`) is
+read too, one series per ticker on its Ticker line (see core.yfinance_export).
 """
 
 from __future__ import annotations

@@ -19,13 +19,12 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from desktop import logs
 from desktop.core.price_csv import READ_OPTIONS, SNIFF_BYTES, checked_bars, parse_stamps, unique_times
-from desktop.core.price_types import PRICE_COLUMNS, PriceFileError
+from desktop.core.price_types import PRICE_COLUMNS, FloatArray, PriceFileError
 from desktop.core.symbol_lists import is_ticker
 
 log = logs.prices
@@ -90,7 +89,7 @@ def _columns(path: Path, names: list[str], tickers: list[str]) -> dict[str, dict
     return columns
 
 
-def read_export(path: Path, layout: ExportLayout) -> dict[str, tuple[bool, Any]]:
+def read_export(path: Path, layout: ExportLayout) -> dict[str, tuple[bool, FloatArray]]:
     """{ticker: (daily, n x 6 rows of time, open, high, low, close, volume)} in time order, checked.
 
     A ticker whose every Close is empty (a failed download among several) is left out; PriceFileError
@@ -116,7 +115,7 @@ def read_export(path: Path, layout: ExportLayout) -> dict[str, tuple[bool, Any]]
     filled = stamps.str.strip() != ""
     times = parse_stamps(path, stamps[filled], layout.daily, line[filled.to_numpy()], pd)
     frame, line = frame[filled.to_numpy()], line[filled.to_numpy()]
-    out: dict[str, tuple[bool, Any]] = {}
+    out: dict[str, tuple[bool, FloatArray]] = {}
     for ticker, found in layout.columns.items():
         columns = pd.DataFrame({name: frame[k].to_numpy() for name, k in found.items()})
         bars = checked_bars(path, columns, times, line, pd)
