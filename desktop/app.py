@@ -37,6 +37,7 @@ from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.feed_controller import FeedController, LiveFeed, ReplayFactory
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pipeline_driver import PipelineDriver
+from desktop.ui.short_lists import some
 from desktop.ui.single_instance import SingleInstance
 
 log = logs.app
@@ -168,9 +169,8 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
         notes.append(f"No data for {', '.join(missing)} in this source; those rows stay empty.")
     unwatched = [s for s in window.feeds.replay_symbols() if window.model.row_of(s) is None]
     if getattr(args, "replay_data", None) and unwatched:  # one's own files: say what else they hold
-        more = f"{', '.join(unwatched[:5])}{', …' if len(unwatched) > 5 else ''}"
         notes.append(
-            f"The replay data also holds {more} ({len(unwatched)} not in {window.current_list}): "
+            f"The replay data also holds {some(unwatched, 5)} ({len(unwatched)} not in {window.current_list}): "
             "Replay ▸ Watch Every Symbol in the Data adds them."
         )
     return window, " ".join(notes) or None

@@ -31,6 +31,7 @@ from desktop.core.prices import PriceFileError, PriceSeries, load_prices
 from desktop.core.progress import Progress
 from desktop.core.sessions import NEW_YORK
 from desktop.ui.alert_models import fire_time_text, format_measure
+from desktop.ui.short_lists import some
 from desktop.ui.tasks import run_task
 
 PriceSource = Callable[[Progress | None], dict[str, PriceSeries]]  # prices, loading with progress
@@ -132,7 +133,7 @@ class BacktestDialog(QDialog):
         if not paths:
             return False
         self._files = paths
-        shown = ", ".join(p.name for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        shown = some([p.name for p in paths], 3)
         files = len(self.sources)
         self.source_box.setItemText(files, f"Files: {shown}")
         self.source_box.setCurrentIndex(files)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop import logs
 from desktop.core.timeline import ReplayTimeline
 from desktop.feeds.replay_source import default_start, load_timeline
+from desktop.ui.short_lists import some
 from desktop.ui.tasks import run_task
 from desktop.ui.window_constants import INPUT_ERROR_WIDTH, SPEEDS
 from desktop.ui.window_parts import WindowParts
@@ -112,7 +113,7 @@ class ReplayControls(WindowParts):
             files = [Path(name) for name in names]
         if not files:
             return
-        shown = ", ".join(f.name for f in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        shown = some([f.name for f in files], 3)
         skipped: list[str] = []
         self.show_message(f"Reading {shown}…")
         run_task(self, lambda: load_timeline(files, skipped), lambda got: self._replay_files_read(got, shown, skipped),
@@ -133,19 +134,14 @@ class ReplayControls(WindowParts):
         notes.extend(f"Left out: {problem}." for problem in skipped)
         missing = [s for s in self.model.symbols if self.feeds.can_supply(s) is not None]
         if missing:
-            notes.append(f"No data for {_few(missing)} ({len(missing)} of {self.current_list}).")
+            notes.append(f"No data for {some(missing, 5)} ({len(missing)} of {self.current_list}).")
         unwatched = [s for s in held if self.model.row_of(s) is None]
         if unwatched:
             notes.append(
-                f"Not in {self.current_list}: {_few(unwatched)}; Replay ▸ Watch Every Symbol in the Data adds them."
+                f"Not in {self.current_list}: {some(unwatched, 5)}; Replay ▸ Watch Every Symbol in the Data adds them."
             )
         self.show_message(" ".join(notes), error=bool(skipped))
 
     def restart_replay(self) -> None:
         qd = self.start_edit.date()
         self.feeds.restart(date(qd.year(), qd.month(), qd.day()))
-
-
-def _few(symbols: list[str]) -> str:
-    """The first five symbols, and an ellipsis for the rest."""
-    return ", ".join(symbols[:5]) + (", …" if len(symbols) > 5 else "")

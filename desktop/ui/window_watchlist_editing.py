@@ -9,17 +9,13 @@ from desktop import logs
 from desktop.core.symbol_lists import MAX_SYMBOLS, is_ticker, parse_symbols
 from desktop.storage.database import StorageError
 from desktop.storage.watchlists import WatchlistError
+from desktop.ui.short_lists import some
 from desktop.ui.window_parts import WindowParts
 
 log = logs.ui
 
 
 SHOWN_AT_MOST = 8  # symbols named in one status message; a paste of hundreds says how many more
-
-
-def _some(items: list[str], sep: str) -> str:
-    more = len(items) - SHOWN_AT_MOST
-    return sep.join(items[:SHOWN_AT_MOST]) + (f"{sep}and {more:,} more" if more > 0 else "")
 
 
 class WatchlistEditing(WindowParts):
@@ -56,7 +52,7 @@ class WatchlistEditing(WindowParts):
         room = max(0, MAX_SYMBOLS - len(self.model.symbols))
         if len(new) > room:  # said once, not checked one by one (live, each check is a request to Yahoo)
             left_out = new[room:]
-            refused.append(f"{_some(left_out, ', ')} (a watchlist holds at most {MAX_SYMBOLS:,} symbols)")
+            refused.append(f"{some(left_out, SHOWN_AT_MOST)} (a watchlist holds at most {MAX_SYMBOLS:,} symbols)")
             dropped = set(left_out)
             symbols = [s for s in symbols if s not in dropped]
         for symbol in symbols:
@@ -64,9 +60,9 @@ class WatchlistEditing(WindowParts):
                 added.append(symbol)
             elif self.feeds.is_replay or self.model.row_of(symbol) is not None:
                 refused.append(f"{symbol} ({self.input_error.toolTip() or 'refused'})")
-        parts = [f"Added {_some(added, ', ')}"] if added else []
+        parts = [f"Added {some(added, SHOWN_AT_MOST)}"] if added else []
         if refused:
-            parts.append(f"not added: {_some(refused, '; ')}")
+            parts.append(f"not added: {some(refused, SHOWN_AT_MOST, '; ')}")
         if parts:
             self.show_message(" · ".join(parts), error=bool(refused) and not added)
         self._show_input_error("")
