@@ -137,28 +137,34 @@ class WatchlistRepository:
         )
         return [r[0] for r in rows]
 
-    @storage_method
     def add(self, symbol: str, name: str = DEFAULT_WATCHLIST) -> bool:
         """Append `symbol`; False when it was already there."""
+        return bool(self.add_many([symbol], name))
+
+    @storage_method
+    def add_many(self, symbols: list[str], name: str = DEFAULT_WATCHLIST) -> list[str]:
+        """Append, in one transaction, each of `symbols` the list does not hold yet (made when missing); the
+        ones added, in order. WatchlistError, with nothing added, when they would pass MAX_SYMBOLS."""
         with self._conn:
             self._conn.execute("BEGIN")
             wid = self._id(name)
             if wid is None:
                 _check_name(name)
                 wid = int(self._conn.execute("INSERT INTO watchlist(name) VALUES (?)", (name,)).lastrowid or 0)
-            held, has_it = self._conn.execute(
-                "SELECT COUNT(*), COALESCE(MAX(symbol = ?), 0) FROM watchlist_symbol WHERE watchlist_id = ?",
-                (symbol, wid),
-            ).fetchone()
-            if held >= MAX_SYMBOLS and not has_it:
-                raise WatchlistError(f"{name} holds {MAX_SYMBOLS:,} symbols, as many as a watchlist may")
-            cur = self._conn.execute(
-                """INSERT OR IGNORE INTO watchlist_symbol(watchlist_id, symbol, position)
-                   VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1
-                                  FROM watchlist_symbol WHERE watchlist_id = ?))""",
-                (wid, symbol, wid),
+            rows = self._conn.execute("SELECT symbol, position FROM watchlist_symbol WHERE watchlist_id = ?", (wid,))
+            held = {symbol: position for symbol, position in rows}
+            new = list(dict.fromkeys(s for s in symbols if s not in held))
+            if new and len(held) + len(new) > MAX_SYMBOLS:
+                raise WatchlistError(f"{name} holds {len(held):,} symbols, as many as a watchlist may"
+                                     if len(held) >= MAX_SYMBOLS else
+                                     f"{name} holds {len(held):,} symbols: {len(new):,} more would pass the "
+                                     f"{MAX_SYMBOLS:,} a watchlist may hold")  # fmt: skip
+            first = max(held.values(), default=-1) + 1
+            self._conn.executemany(
+                "INSERT INTO watchlist_symbol(watchlist_id, symbol, position) VALUES (?, ?, ?)",
+                [(wid, symbol, first + k) for k, symbol in enumerate(new)],
             )
-            return cur.rowcount == 1
+            return new
 
     @storage_method
     def remove(self, symbol: str, name: str = DEFAULT_WATCHLIST) -> bool:

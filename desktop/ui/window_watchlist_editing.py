@@ -55,11 +55,21 @@ class WatchlistEditing(WindowParts):
             refused.append(f"{some(left_out, SHOWN_AT_MOST)} (a watchlist holds at most {MAX_SYMBOLS:,} symbols)")
             dropped = set(left_out)
             symbols = [s for s in symbols if s not in dropped]
-        for symbol in symbols:
-            if self.add_symbol(symbol):
-                added.append(symbol)
-            elif self.feeds.is_replay or self.model.row_of(symbol) is not None:
-                refused.append(f"{symbol} ({self.input_error.toolTip() or 'refused'})")
+        if self.feeds.is_replay:  # answered at once: saved in one transaction, one undo step, one selection
+            fresh: list[str] = []
+            for symbol in symbols:
+                reason = self._replay_refusal(symbol, fresh)
+                if reason is None:
+                    fresh.append(symbol)
+                else:
+                    refused.append(f"{symbol} ({reason})")
+            added = self._commit_symbols(fresh)
+        else:
+            for symbol in symbols:
+                if self.add_symbol(symbol):
+                    added.append(symbol)
+                elif self.model.row_of(symbol) is not None:
+                    refused.append(f"{symbol} ({self.input_error.toolTip() or 'refused'})")
         parts = [f"Added {some(added, SHOWN_AT_MOST)}"] if added else []
         if refused:
             parts.append(f"not added: {some(refused, SHOWN_AT_MOST, '; ')}")
@@ -118,27 +128,41 @@ class WatchlistEditing(WindowParts):
         if self.model.row_of(symbol) is None:
             self._commit_symbol(symbol)
 
+    def _replay_refusal(self, symbol: str, taken: list[str]) -> str | None:
+        """Why the replay cannot add `symbol` next to those `taken` already, or None."""
+        if self.model.row_of(symbol) is not None or symbol in taken:
+            return f"{symbol} is already in the watchlist"
+        return self.feeds.can_supply(symbol)
+
     def _commit_symbol(self, symbol: str) -> bool:
+        return bool(self._commit_symbols([symbol]))
+
+    def _commit_symbols(self, symbols: list[str]) -> list[str]:
+        """Save and show `symbols` (checked already) in the shown list; the ones added. One undo step."""
+        if not symbols:
+            return []
         try:
-            self.watchlists.add(symbol, self.current_list)
+            added = self.watchlists.add_many(symbols, self.current_list)
         except (StorageError, WatchlistError) as exc:
-            log.exception("saving %s failed", symbol)
-            self._show_input_error(f"could not save {symbol}: {exc}")
-            return False
-        self.model.add_symbol(symbol)
+            log.exception("saving %s failed", symbols[:3])
+            self._show_input_error(f"could not save {some(symbols, 3)}: {exc}")
+            return []
+        for symbol in added:
+            self.model.add_symbol(symbol)
         self.feeds.set_symbols(self.model.symbols)
         self.begin_snapshot_progress()
         self.symbol_input.clear()
         self._show_input_error("")
-        self.table.select_symbol(symbol)
-        self.show_message(f"Added {symbol}")
-        where = self.current_list
-        self.alerts.record(
-            f"Add {symbol}",
-            lambda: self._edit_list(where, [symbol], add=False),
-            lambda: self._edit_list(where, [symbol]),
-        )
-        return True
+        if added:
+            self.table.select_symbol(added[-1])
+            self.show_message(f"Added {some(added, SHOWN_AT_MOST)}")
+            where = self.current_list
+            self.alerts.record(
+                f"Add {some(added, 3)}",
+                lambda: self._edit_list(where, added, add=False),
+                lambda: self._edit_list(where, added),
+            )
+        return added
 
     def remove_symbols(self, symbols: list[str]) -> None:
         removed: list[str] = []
@@ -161,12 +185,12 @@ class WatchlistEditing(WindowParts):
     def _edit_list(self, name: str, symbols: list[str], add: bool = True) -> bool:
         """Add (or remove) symbols to a watchlist, shown or not: Edit → Undo / Redo's way in."""
         try:
-            for symbol in symbols:
-                if add:
-                    self.watchlists.add(symbol, name)
-                else:
+            if add:
+                self.watchlists.add_many(symbols, name)
+            else:
+                for symbol in symbols:
                     self.watchlists.remove(symbol, name)
-        except StorageError as exc:
+        except (StorageError, WatchlistError) as exc:  # a redo into a list filled meanwhile
             self.show_message(f"Could not change the watchlist {name}: {exc}", error=True)
             return False
         if name == self.current_list:

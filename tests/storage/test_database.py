@@ -105,3 +105,10 @@ def test_a_full_list_takes_what_it_holds_and_nothing_more(tmp_path: Path) -> Non
     with pytest.raises(WatchlistError, match="at most 1,000"):
         repo.replace_symbols("Full", [*full, "NVDA"])
     assert repo.symbols("Full") == full
+    repo.replace_symbols("Full", full[:-2])
+    with pytest.raises(WatchlistError, match="3 more would pass the 1,000 a watchlist may hold"):
+        repo.add_many(["NVDA", "AMD", "TSLA", "S0001"], "Full")
+    assert repo.symbols("Full") == full[:-2], "all or nothing"
+    assert repo.add_many(["NVDA", "S0001", "NVDA", "AMD"], "Full") == ["NVDA", "AMD"]
+    assert repo.symbols("Full")[-3:] == [full[-3], "NVDA", "AMD"]
+    assert repo.add_many(["SPY", "QQQ"], "New") == ["SPY", "QQQ"] and repo.symbols("New") == ["SPY", "QQQ"]

@@ -395,6 +395,11 @@ def test_the_symbols_of_ones_own_replay_data_can_be_watched_at_once(qtbot: QtBot
     window.feeds.start(window.model.symbols)
     assert window.watch_replay_symbols() == ["PLTR", "SOFI"]
     assert {"PLTR", "SOFI"} <= set(window.model.symbols)
+    assert window.undo_action.text().replace("&", "") == "Undo Add PLTR, SOFI", "one step for the whole batch"
+    window.undo_action.trigger()
+    assert not {"PLTR", "SOFI"} & set(window.model.symbols)
+    window.redo_action.trigger()
+    assert window.watchlists.symbols("Default")[-2:] == ["PLTR", "SOFI"]
     qtbot.waitUntil(lambda: window.store.latest("SOFI") is not None, timeout=10_000)
     assert window.store.latest("SOFI").price == 17.3  # type: ignore[union-attr]
     assert window.watch_replay_symbols() == []
