@@ -41,7 +41,7 @@ def _action(args: argparse.Namespace, repo: WatchlistRepository) -> Done:
         print(symbols_text(repo.symbols(args.name)), end="")
         return Done()
     if args.action == "add":
-        added = [s for s in args.symbols if repo.add(s, args.name)]
+        added = repo.add_many(list(args.symbols), args.name)  # one transaction: all of them or none
         print(f"added {len(added)} to {printable(args.name)}" + (f": {', '.join(added)}" if added else ""))
         return Done()
     if args.action == "remove":

@@ -99,6 +99,9 @@ def test_run_watchlist_and_the_command_line_share_the_lists(tickerdesk_home: Pat
     blank = tickerdesk("watchlist", "add", " ", "NVDA", home=tickerdesk_home)
     assert blank.returncode == 2 and "a watchlist needs a name" in blank.stderr
     assert tickerdesk("watchlist", "add", " Energy ", "XOM", home=tickerdesk_home).stdout == "added 1 to Energy: XOM\n"
+    too_many = tickerdesk("watchlist", "add", "Energy", *(f"S{k:04d}" for k in range(1000)), home=tickerdesk_home)
+    assert too_many.returncode == 2 and "1,000 more would pass the 1,000 a watchlist may hold" in too_many.stderr
+    assert tickerdesk("watchlist", "show", "Energy", home=tickerdesk_home).stdout == "XOM\n", "all of them or none"
 
 
 def test_several_symbols_at_once_and_every_shortcut_listed(qtbot: QtBot, make_window: MakeWindow) -> None:
