@@ -154,11 +154,13 @@ class WatchlistRepository:
             rows = self._conn.execute("SELECT symbol, position FROM watchlist_symbol WHERE watchlist_id = ?", (wid,))
             held = {symbol: position for symbol, position in rows}
             new = list(dict.fromkeys(s for s in symbols if s not in held))
-            if new and len(held) + len(new) > MAX_SYMBOLS:
-                raise WatchlistError(f"{name} holds {len(held):,} symbols, as many as a watchlist may"
-                                     if len(held) >= MAX_SYMBOLS else
-                                     f"{name} holds {len(held):,} symbols: {len(new):,} more would pass the "
-                                     f"{MAX_SYMBOLS:,} a watchlist may hold")  # fmt: skip
+            if new and len(held) >= MAX_SYMBOLS:
+                raise WatchlistError(f"{name} holds {len(held):,} symbols, as many as a watchlist may")
+            if len(held) + len(new) > MAX_SYMBOLS:
+                raise WatchlistError(
+                    f"{name} holds {len(held):,} symbols: {len(new):,} more would pass the {MAX_SYMBOLS:,} "
+                    "a watchlist may hold"
+                )
             first = max(held.values(), default=-1) + 1
             self._conn.executemany(
                 "INSERT INTO watchlist_symbol(watchlist_id, symbol, position) VALUES (?, ?, ?)",

@@ -57,8 +57,8 @@ class WatchlistEditing(WindowParts):
             symbols = [s for s in symbols if s not in dropped]
         if self.feeds.is_replay:  # answered at once: saved in one transaction, one undo step, one selection
             fresh: list[str] = []
-            for symbol in symbols:
-                reason = self._replay_refusal(symbol, fresh)
+            for symbol in symbols:  # each once: parse_symbols drops repeats
+                reason = self._replay_refusal(symbol)
                 if reason is None:
                     fresh.append(symbol)
                 else:
@@ -128,9 +128,9 @@ class WatchlistEditing(WindowParts):
         if self.model.row_of(symbol) is None:
             self._commit_symbol(symbol)
 
-    def _replay_refusal(self, symbol: str, taken: list[str]) -> str | None:
-        """Why the replay cannot add `symbol` next to those `taken` already, or None."""
-        if self.model.row_of(symbol) is not None or symbol in taken:
+    def _replay_refusal(self, symbol: str) -> str | None:
+        """Why the replay cannot add `symbol` to the shown list, or None."""
+        if self.model.row_of(symbol) is not None:
             return f"{symbol} is already in the watchlist"
         return self.feeds.can_supply(symbol)
 
