@@ -37,7 +37,6 @@ from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.feed_controller import FeedController, LiveFeed, ReplayFactory
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pipeline_driver import PipelineDriver
-from desktop.ui.short_lists import some
 from desktop.ui.single_instance import SingleInstance
 
 log = logs.app
@@ -157,7 +156,6 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     window.replay_for = replay_for
     alerts.replaying = lambda: feeds.is_replay
     window.destroyed.connect(opened.connection.close)
-    missing = [s for s in window.model.symbols if feeds.can_supply(s) is not None]
     notes = [m for m in (opened.recovery_message, opened.read_only) if m]
     notes.extend(alerts.startup_problems)
     notes.extend(window.startup_notes)
@@ -165,14 +163,8 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     if settings_problem:
         notes.append(settings_problem)
     notes.extend(f"Replay data left out: {problem}." for problem in skipped)
-    if missing:
-        notes.append(f"No data for {', '.join(missing)} in this source; those rows stay empty.")
-    unwatched = [s for s in window.feeds.replay_symbols() if window.model.row_of(s) is None]
-    if getattr(args, "replay_data", None) and unwatched:  # one's own files: say what else they hold
-        notes.append(
-            f"The replay data also holds {some(unwatched, 5)} ({len(unwatched)} not in {window.current_list}): "
-            "Replay ▸ Watch Every Symbol in the Data adds them."
-        )
+    # What one's own replay files hold beyond the list is said; the bundled data's extras are not news.
+    notes.extend(window.data_coverage_notes(beyond_the_list=bool(getattr(args, "replay_data", None))))
     return window, " ".join(notes) or None
 
 

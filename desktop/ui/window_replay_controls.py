@@ -132,15 +132,24 @@ class ReplayControls(WindowParts):
         held = self.feeds.replay_symbols()
         notes = [f"Replaying {shown}: {len(held)} symbol{'s' if len(held) != 1 else ''}, {first} to {last}."]
         notes.extend(f"Left out: {problem}." for problem in skipped)
+        self.show_message(" ".join([*notes, *self.data_coverage_notes()]), error=bool(skipped))
+
+    def data_coverage_notes(self, beyond_the_list: bool = True) -> list[str]:
+        """Status-bar sentences: the shown list's symbols the source has no data for, and (with
+        `beyond_the_list`) the replay data's symbols the list lacks."""
+        notes: list[str] = []
         missing = [s for s in self.model.symbols if self.feeds.can_supply(s) is not None]
         if missing:
-            notes.append(f"No data for {some(missing, 5)} ({len(missing)} of {self.current_list}).")
-        unwatched = [s for s in held if self.model.row_of(s) is None]
-        if unwatched:
             notes.append(
-                f"Not in {self.current_list}: {some(unwatched, 5)}; Replay ▸ Watch Every Symbol in the Data adds them."
+                f"No data for {some(missing, 5)} ({len(missing)} of {self.current_list}); those rows stay empty."
             )
-        self.show_message(" ".join(notes), error=bool(skipped))
+        unwatched = [s for s in self.feeds.replay_symbols() if self.model.row_of(s) is None]
+        if beyond_the_list and unwatched:
+            notes.append(
+                f"The replay data also holds {some(unwatched, 5)} ({len(unwatched)} not in {self.current_list}): "
+                "Replay ▸ Watch Every Symbol in the Data adds them."
+            )
+        return notes
 
     def restart_replay(self) -> None:
         qd = self.start_edit.date()

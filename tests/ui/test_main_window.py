@@ -420,7 +420,9 @@ def test_price_files_of_ones_own_are_opened_and_replayed(qtbot: QtBot, make_wind
     window.open_replay_files([fixture])
     qtbot.waitUntil(lambda: window.message_label.text().startswith("Replaying NVDA_5m.csv"), timeout=10_000)
     assert window.message_label.text().startswith("Replaying NVDA_5m.csv: 1 symbol, 2026-04-24 to 2026-04-27.")
-    assert "No data for SPY, QQQ, IWM, AAPL, AMZN, and 7 more (12 of Default)." in window.message_label.text()
+    assert (
+        "No data for SPY, QQQ, IWM, AAPL, AMZN, and 7 more (12 of Default); those rows" in window.message_label.text()
+    )
     assert window.start_edit.date() == QDate(2026, 4, 24) and window.start_edit.maximumDate() == QDate(2026, 4, 27)
     qtbot.waitUntil(
         lambda: (q := window.store.latest("NVDA")) is not None and q.price == 209.11279296875, timeout=10_000
