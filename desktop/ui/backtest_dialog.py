@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,7 @@ from desktop.core.prices import PriceFileError, PriceSeries, load_prices
 from desktop.core.progress import Progress
 from desktop.core.sessions import NEW_YORK
 from desktop.ui.alert_models import fire_time_text, format_measure
+from desktop.ui.price_file_dialog import ask_price_files
 from desktop.ui.short_lists import some
 from desktop.ui.tasks import run_task
 
@@ -128,8 +128,7 @@ class BacktestDialog(QDialog):
     def choose_files(self, paths: list[Path] | None = None) -> bool:
         """Backtest over CSV price files of one's own (asked for when not given); False when none were chosen."""
         if paths is None:
-            names, _ = QFileDialog.getOpenFileNames(self, "Price Files", "", "Price files (*.csv);;All files (*)")
-            paths = [Path(name) for name in names]
+            paths = ask_price_files(self, "Price Files")
         if not paths:
             return False
         self._files = paths

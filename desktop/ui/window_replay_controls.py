@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QLabel,
     QLineEdit,
     QToolBar,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop import logs
 from desktop.core.timeline import ReplayTimeline
 from desktop.feeds.replay_source import default_start, load_timeline
+from desktop.ui.price_file_dialog import ask_price_files
 from desktop.ui.short_lists import some
 from desktop.ui.tasks import run_task
 from desktop.ui.window_constants import INPUT_ERROR_WIDTH, SPEEDS
@@ -107,10 +107,7 @@ class ReplayControls(WindowParts):
             self.show_message("The live feed is on: price files are replayed when the window replays.", error=True)
             return
         if files is None:
-            names, _ = QFileDialog.getOpenFileNames(
-                self, "Replay Price Files", "", "Price files (*.csv);;All files (*)"
-            )
-            files = [Path(name) for name in names]
+            files = ask_price_files(self, "Replay Price Files")
         if not files:
             return
         shown = some([f.name for f in files], 3)
