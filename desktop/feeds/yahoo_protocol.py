@@ -1,6 +1,7 @@
 """Yahoo Finance's streaming protocol: subscribe messages out, base64 protobuf `PricingData` frames in.
 
-A frame is the text `{"type": "pricing", "message": "<base64 PricingData>"}`. Floats arrive as float32
+A frame is the text `{"type": "pricing", "message": "<base64 PricingData>"}` (the streamer's `version=2`);
+the first version's frames, the base64 alone, are read too. Floats arrive as float32
 (672.35 is sent as 672.3499755859375) and are read back as the shortest decimal with the same float32.
 Fields equal to their zero value are absent on the wire and read here as unknown.
 
@@ -15,6 +16,7 @@ import base64
 import binascii
 import importlib.util
 import json
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -90,18 +92,7 @@ def unsubscribe_message(symbols: Iterable[str]) -> str:
 
 def decode_frame(text: str | bytes) -> Quote:
     """One frame as a Quote; raises FrameError for anything that is not a usable pricing message."""
-    try:
-        envelope = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise FrameError(f"not JSON: {exc}") from None
-    except RecursionError:
-        raise FrameError("not JSON: nested too deeply") from None
-    if not isinstance(envelope, dict) or envelope.get("type") != "pricing":
-        kind = envelope.get("type") if isinstance(envelope, dict) else type(envelope).__name__
-        raise FrameError(f"not a pricing frame (type {kind!r})")
-    payload = envelope.get("message")
-    if not isinstance(payload, str):
-        raise FrameError("pricing frame without a message")
+    payload = _pricing_payload(text)
     try:
         raw = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError) as exc:
@@ -136,6 +127,44 @@ def decode_frame(text: str | bytes) -> Quote:
         price_hint=int(message.price_hint) if 0 < message.price_hint <= 8 else None,
         volume_24h=crypto and bool(message.day_volume),
     )
+
+
+def _pricing_payload(text: str | bytes) -> str:
+    """The base64 `PricingData` a frame carries: the message of the JSON envelope the streamer sends when
+    asked for `version=2`, or the frame itself when it is bare base64 text, as the first version of the
+    streamer sends (and as other clients' recordings hold them)."""
+    try:
+        envelope = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        bare = _bare_base64(text)
+        if bare is None:
+            raise FrameError(f"not JSON: {exc}") from None
+        return bare
+    except RecursionError:
+        raise FrameError("not JSON: nested too deeply") from None
+    if not isinstance(envelope, dict) or envelope.get("type") != "pricing":
+        kind = envelope.get("type") if isinstance(envelope, dict) else type(envelope).__name__
+        raise FrameError(f"not a pricing frame (type {kind!r})")
+    payload = envelope.get("message")
+    if not isinstance(payload, str):
+        raise FrameError("pricing frame without a message")
+    return payload
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+
+
+def _bare_base64(text: str | bytes) -> str | None:
+    """`text` without surrounding whitespace when it is nothing but base64 (a whole number of quads)."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("ascii")
+        except UnicodeDecodeError:
+            return None
+    text = text.strip()
+    if len(text) % 4 or not _BASE64.fullmatch(text):
+        return None
+    return text
 
 
 def _base(price: float, message: Any) -> float | None:

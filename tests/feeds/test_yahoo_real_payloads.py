@@ -30,7 +30,7 @@ from desktop.core.sessions import MarketSession
 from desktop.feeds.yahoo_chart import parse_chart
 from desktop.feeds.yahoo_errors import UnknownSymbolError, YahooError
 from desktop.feeds.yahoo_numbers import f32
-from desktop.feeds.yahoo_protocol import decode_frame, pricing_type
+from desktop.feeds.yahoo_protocol import FrameError, decode_frame, pricing_type
 
 from ..fakes.yahoo_http import FIXTURES, REAL
 
@@ -114,6 +114,20 @@ def test_stream_frames_keep_yahoos_change(name: str, price: float, base: float, 
     message.ParseFromString(base64.b64decode(frames()[name]))
     assert quote.change == pytest.approx(message.change, abs=5e-5)  # Yahoo's figure, to float32's precision
     assert quote.change_pct == pytest.approx(message.change_percent, abs=5e-5)
+
+
+@pytest.mark.parametrize("name", sorted(frames()))
+def test_a_bare_frame_reads_as_its_version_2_envelope(name: str) -> None:
+    """The streamer's first version sends the base64 alone (as these recordings hold it): the same quote."""
+    bare = frames()[name]
+    assert decode_frame(bare) == decode_frame(frame_text(name))
+    assert decode_frame(f" {bare}\n".encode()) == decode_frame(frame_text(name))
+
+
+@pytest.mark.parametrize("text", ["this is not json", "Q0FU", "%%%%", "QUJD" * 3 + "=", b"\xff\xfe\x00\x01"])
+def test_text_that_is_neither_envelope_nor_pricing_base64_is_refused(text: str | bytes) -> None:
+    with pytest.raises(FrameError):
+        decode_frame(text)
 
 
 def test_the_store_keeps_yahoos_base_for_a_frame_that_states_it() -> None:

@@ -15,6 +15,7 @@ from desktop.core.sessions import MarketSession
 from desktop.feeds.base import FeedState, FeedStatus
 from desktop.feeds.yahoo_stream import YahooStreamFeed
 
+from ..fakes.yahoo_http import REAL
 from ..fakes.yahoo_streamer import FakeStreamer
 
 T0 = 1_760_000_000_000  # ms
@@ -120,6 +121,16 @@ def test_malformed_frames_are_counted_and_skipped(streamer: FakeStreamer, make_f
     wait_for(lambda: sink.prices("SPY") == [671.0])
     assert feed.stats.malformed == 8 and feed.stats.frames == 9
     assert feed.stats.reconnects == 0, "one bad frame does not cost the connection"
+
+
+def test_a_bare_base64_frame_over_the_socket_is_a_quote(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
+    """A real recorded frame sent as the streamer's first version sends it: the base64 text alone."""
+    feed, sink, _ = make_feed(("AAPL",))
+    wait_for(lambda: streamer.subscribed() == {"AAPL"})
+    recorded = json.loads((REAL / "stream-frames.json").read_text())
+    streamer.send_text(next(f["frame"] for f in recorded if f["name"] == "aapl-regular-2026"))
+    wait_for(lambda: sink.prices("AAPL") == [307.2])
+    assert feed.stats.malformed == 0
 
 
 def test_a_frame_from_the_future_is_skipped_and_does_not_hold_back_the_real_ones(  # type: ignore[no-untyped-def]
