@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.core.alerts.engine import AlertFire
+from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
@@ -22,6 +22,7 @@ from desktop.ui.alert_models import RuleColumn
 from desktop.ui.alerts_panel import LOG_MS
 from desktop.ui.charts.lazy_chart import settle
 from desktop.ui.charts.price_chart import PriceChart
+from desktop.ui.charts.rotation_panel import RotationPanel
 from desktop.ui.charts.volume_steps import headroom_ceiling
 from desktop.ui.pipeline_driver import FLUSH_INTERVAL_MS, PipelineDriver
 from desktop.ui.steady_label import SteadyLabel
@@ -396,3 +397,23 @@ def test_the_last_price_tag_is_laid_out_once_per_new_price(qtbot: QtBot, intrada
         chart.refresh()
         assert chart.last_tag.value() == price and text_item.toPlainText() == f" {price:.2f} "
     assert laid_out == [f" {last.price + 1.25:.2f} ", f" {last.price - 2.5:.2f} "]  # not for the same price
+
+
+def test_the_rotation_grid_is_recomputed_for_its_own_pair_only(qtbot: QtBot) -> None:
+    """Five engine values per refresh: a quote of another symbol leaves the grid alone."""
+    engine = AlertEngine()
+    day = 86_400.0
+    for k, (iwm, qqq) in enumerate([(240.0, 600.0), (242.0, 603.0)]):
+        engine.process(
+            [Quote("IWM", iwm, T0 - (2 - k) * day, daily=True), Quote("QQQ", qqq, T0 - (2 - k) * day, daily=True)]
+        )
+    engine.process([Quote("IWM", 244.42, T0), Quote("QQQ", 603.0, T0)])
+    panel = RotationPanel(engine)
+    qtbot.addWidget(panel)
+    panel.refresh()
+    assert panel.cells["1D"].text() == "+1.00"  # IWM +1 % on the day, QQQ flat
+    engine.process([Quote("IWM", 246.84, T0 + 60), Quote("NVDA", 180.0, T0 + 60)])
+    panel.symbols_changed({"NVDA"})
+    assert panel.cells["1D"].text() == "+1.00"
+    panel.symbols_changed({"NVDA", "IWM"})
+    assert panel.cells["1D"].text() == "+2.00"

@@ -66,7 +66,7 @@ class ChartPanel(QWidget):
         self.spread.symbols_changed(symbols)
         self.rrg.symbols_changed(symbols)
         self.board.symbols_changed(symbols)
-        self.rotation.refresh()
+        self.rotation.symbols_changed(symbols)
 
     def set_colors(self, colors: Colors) -> None:
         for chart in (self.price, self.relative, self.spread, self.rotation, self.rrg, self.board):

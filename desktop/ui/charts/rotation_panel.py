@@ -75,6 +75,11 @@ class RotationPanel(QFrame):
         self.colors = colors
         self.refresh()
 
+    def symbols_changed(self, symbols: set[str]) -> None:
+        """Quotes moved: the grid's figures are its pair's alone (five engine values each time)."""
+        if self.a in symbols or self.b in symbols:
+            self.refresh()
+
     def refresh(self) -> None:
         values = self.values()
         for label, value in values.items():
