@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
 
 from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.alerts.rules import AlertRule
@@ -76,7 +79,17 @@ def _by_session(
         report(progress, done)
         found = engine.process_batch(batch)
         fires.extend(found if start is None else (f for f in found if f.time >= start))
-    return fires
+    return _dated(fires, timeline)
+
+
+def _dated(fires: list[AlertFire], timeline: ReplayTimeline) -> list[AlertFire]:
+    """Daily files beside intraday ones: a fire at a step that holds a daily row is dated, as the per-tick
+    engine dates it (the batches carry no word of which rows were daily bars)."""
+    daily = [series.times for series in timeline.series.values() if series.daily]
+    if not daily or not fires:
+        return fires
+    dated = set(np.concatenate(daily).tolist())
+    return [replace(f, daily=True) if f.time in dated else f for f in fires]
 
 
 __all__ = ["BacktestCancelledError", "BacktestError", "run_backtest"]

@@ -55,3 +55,25 @@ def test_session_batches_fire_exactly_as_the_per_tick_engine(intraday_dir: Path)
     assert [(f.rule_id, f.time, f.value, f.momentum, f.disabled_rule) for f in batched] == [
         (f.rule_id, f.time, f.value, f.momentum, f.disabled_rule) for f in per_tick
     ]
+
+
+def test_daily_files_beside_intraday_ones_date_their_fires_as_the_per_tick_engine_does(
+    daily_dir: Path, intraday_dir: Path
+) -> None:
+    """A daily bar's fire prints as its date, also when 5-minute bars of other symbols share the run."""
+    prices = {**load_prices([intraday_dir]), "IWM": load_prices([daily_dir])["IWM"]}
+    rules = [
+        rule_from_dict({"id": "iwm", "type": "price", "symbol": "IWM", "condition": "crosses_above", "level": 280}),
+        rule_from_dict({"id": "spy", "type": "price", "symbol": "SPY", "condition": "crosses_above", "level": 745}),
+        rule_from_dict({"id": "mix", "type": "ratio", "a": "IWM", "b": "SPY", "condition": "crosses_above",
+                        "level": 0.38}),
+    ]  # fmt: skip
+    start = datetime(2026, 4, 27, tzinfo=NEW_YORK).timestamp()
+    batched = run_backtest(prices, rules, start)
+    timeline = ReplayTimeline({s: prices[s] for s in ("IWM", "SPY")})
+    engine = AlertEngine(rules)
+    per_tick = [f for k in range(len(timeline)) for f in engine.process(timeline.quotes_of_step(k)) if f.time >= start]
+    assert {f.rule_id for f in per_tick} == {"iwm", "spy", "mix"}
+    assert [(f.rule_id, f.time, f.daily) for f in batched] == [(f.rule_id, f.time, f.daily) for f in per_tick]
+    assert all(f.daily for f in batched if f.rule_id == "iwm")
+    assert not any(f.daily for f in batched if f.rule_id == "spy")
