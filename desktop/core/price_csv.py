@@ -49,6 +49,34 @@ def check_text_file(path: Path) -> str:
     return text.splitlines()[0] if text else ""
 
 
+# The names this reader knows, whatever their case in the file ("date", "CLOSE": lower-case exports such as
+# Alpha Vantage's and Tiingo's are the same files); a first column named "timestamp" or "time" is the Date
+# column when its first value is a date alone, else the Datetime one.
+_KNOWN = {name.lower(): name for name in ("Date", "Datetime", *PRICE_COLUMNS)}
+_TIME_NAMES = ("timestamp", "time")
+
+
+def canonical_header(path: Path, header: list[str]) -> list[str]:
+    """`header` with the names this reader knows spelled its way (see _KNOWN); other names as they are."""
+    names = [_KNOWN.get(name.lower(), name) for name in header]
+    if names and names[0].lower() in _TIME_NAMES:
+        names[0] = "Datetime" if _has_clock_time(_first_value(path)) else "Date"
+    return names
+
+
+def _first_value(path: Path) -> str:
+    """The first field of the first data line (empty when there is none)."""
+    with path.open("rb") as handle:
+        lines = handle.read(SNIFF_BYTES).decode("utf-8-sig", errors="ignore").splitlines()
+    data = [line for line in lines[1:] if line.strip()]
+    return data[0].split(",", 1)[0].strip() if data else ""
+
+
+def _has_clock_time(value: str) -> bool:
+    """Whether a time field holds a time of day after its date ("2025-01-02 09:30:00-05:00")."""
+    return len(value) > 10 and value[10] in "T " and ":" in value[10:]
+
+
 def _utf8(head: bytes, cut: bool) -> bool:
     try:
         head.decode("utf-8-sig")
@@ -58,7 +86,8 @@ def _utf8(head: bytes, cut: bool) -> bool:
 
 
 def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | None = None) -> tuple[bool, FloatArray]:
-    """(daily?, n x 6 array of time, open, high, low, close, volume) in time order, checked.
+    """(daily?, n x 6 array of time, open, high, low, close, volume) in time order, checked. `header`: the
+    file's column names as `canonical_header` spells them (pandas reads the columns under these names).
 
     Numbers are parsed by pandas' C parser as floats; only when that fails is the file read again as
     text to name the line and the field (a broken file pays for its message, a good one does not).
@@ -69,7 +98,7 @@ def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | 
     daily = header[0] == "Date"
     stamp = header[0]
     present = [name for name in PRICE_COLUMNS if name in header]  # Close always; the others when given
-    plain = None if daily else _plain_intraday(path, pd, present)
+    plain = None if daily else _plain_intraday(path, pd, header, present)
     if plain is not None:
         if rows_read is not None:
             rows_read(len(plain))
@@ -77,11 +106,11 @@ def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | 
     try:
         try:
             numbers = {stamp: str, **dict.fromkeys(present, "float64")}
-            parts = _read_chunks(path, stamp, daily, numbers, pd, rows_read)
+            parts = _read_chunks(path, header, daily, numbers, pd, rows_read)
         except ValueError as exc:  # a field that is not a number: find it, with its line
             if isinstance(exc, PriceFileError):
                 raise
-            _read_chunks(path, stamp, daily, dict.fromkeys((stamp, *present), str), pd)
+            _read_chunks(path, header, daily, dict.fromkeys((stamp, *present), str), pd)
             raise PriceFileError(f"{path}: not a CSV price file ({str(exc).splitlines()[0][:160]})") from None
     except PriceFileError:
         raise
@@ -96,11 +125,18 @@ def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | 
 
 
 def _read_chunks(
-    path: Path, stamp: str, daily: bool, dtypes: dict[str, Any], pd: Any, rows_read: Callable[[int], None] | None = None
+    path: Path,
+    header: list[str],
+    daily: bool,
+    dtypes: dict[str, Any],
+    pd: Any,
+    rows_read: Callable[[int], None] | None = None,
 ) -> list[FloatArray]:
     parts: list[FloatArray] = []
     first_line = 2
-    with pd.read_csv(path, usecols=list(dtypes), dtype=dtypes, chunksize=CHUNK_ROWS, **READ_OPTIONS) as reader:
+    stamp = header[0]
+    with pd.read_csv(path, names=header, header=0, usecols=list(dtypes), dtype=dtypes, chunksize=CHUNK_ROWS,
+                     **READ_OPTIONS) as reader:  # fmt: skip
         for chunk in reader:
             parts.append(_chunk_bars(path, chunk, stamp, daily, first_line, pd))
             first_line += len(chunk)
@@ -151,7 +187,9 @@ def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: 
     return kept
 
 
-def _plain_intraday(path: Path, pd: Any, present: Sequence[str] = PRICE_COLUMNS) -> FloatArray | None:
+def _plain_intraday(
+    path: Path, pd: Any, header: list[str] | None = None, present: Sequence[str] = PRICE_COLUMNS
+) -> FloatArray | None:
     """An intraday file read with its times taken straight from its bytes (see core.csv_stamps), or None
     when the file is not plain enough for that (or too large to hold at once): it is then read in chunks."""
     try:
@@ -172,7 +210,8 @@ def _plain_intraday(path: Path, pd: Any, present: Sequence[str] = PRICE_COLUMNS)
     times = np.concatenate([part for part in parts if part is not None])
     try:
         numbers = dict.fromkeys(present, "float64")
-        frame = pd.read_csv(io.BytesIO(data), usecols=list(numbers), dtype=numbers, **READ_OPTIONS)
+        named = {} if header is None else {"names": header, "header": 0}
+        frame = pd.read_csv(io.BytesIO(data), usecols=list(numbers), dtype=numbers, **named, **READ_OPTIONS)
     except (ValueError, pd.errors.ParserError, OverflowError, UnicodeDecodeError):
         return None  # the chunked reading finds the line and says what is wrong
     if len(frame) != len(times):

@@ -21,7 +21,7 @@ from typing import TextIO
 import numpy as np
 
 from desktop import logs
-from desktop.core.price_csv import check_text_file, read_bars
+from desktop.core.price_csv import canonical_header, check_text_file, read_bars
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 from desktop.core.progress import Progress, report
 from desktop.core.quote import is_valid_price
@@ -106,16 +106,18 @@ def read_price_file(path: Path, symbol: str | None = None, progress: Progress | 
         if len(exported) > 1:
             raise PriceFileError(f"{path}: a yfinance download of {len(exported)} tickers, not one symbol's file")
         return next(iter(exported.values()))
-    if header[:1] not in (["Date"], ["Datetime"]) or "Close" not in header:
+    names = canonical_header(path, header)
+    if names[:1] not in (["Date"], ["Datetime"]) or "Close" not in names:
         raise PriceFileError(
-            f"{path}: expected a Date or Datetime column, then Close (and any of Open, High, Low, Volume), "
+            f"{path}: expected a Date or Datetime column (or Timestamp), then Close (and any of Open, High, Low, "
+            "Volume; in any case), "
             f"or a yfinance download saved as CSV; got {', '.join(header)[:200]}"
         )
     rows_read = None
     if progress is not None:
         expected_rows = _estimated_rows(path)
         rows_read = lambda rows: report(progress, min(0.95, 0.95 * rows / expected_rows))  # noqa: E731
-    daily, bars = read_bars(path, header, rows_read)
+    daily, bars = read_bars(path, names, rows_read)
     if not len(bars):
         raise PriceFileError(f"{path}: no price rows")
     return build_series(symbol, daily, bars)

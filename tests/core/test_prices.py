@@ -119,6 +119,38 @@ def test_a_file_of_closes_alone_reads_as_the_full_file_does(
 
 
 @pytest.mark.parametrize(
+    ("folder", "header", "newest_first"),
+    [
+        ("daily", "date,close,high,low,open,volume", False),  # lower case, columns reordered (Tiingo's order)
+        ("daily", "timestamp,open,high,low,close,volume", True),  # Alpha Vantage's daily CSV
+        ("intraday", "timestamp,open,high,low,close,volume", False),
+        ("intraday", "DATETIME,OPEN,HIGH,LOW,CLOSE,VOLUME", False),
+    ],
+)
+def test_column_names_in_any_case_and_a_timestamp_column_read_as_the_bundled_file(
+    daily_dir: Path, intraday_dir: Path, tmp_path: Path, folder: str, header: str, newest_first: bool
+) -> None:
+    source = (daily_dir if folder == "daily" else intraday_dir) / "NVDA.csv"
+    with source.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    stamp = "Date" if folder == "daily" else "Datetime"
+    names = header.split(",")
+    canonical = [stamp if k == 0 else name.capitalize() for k, name in enumerate(names)]
+    lines = [",".join(r[name] for name in canonical) for r in rows]
+    renamed = tmp_path / "NVDA.csv"
+    renamed.write_text(header + "\n" + "\n".join(reversed(lines) if newest_first else lines) + "\n")
+    full, read = read_price_file(source), read_price_file(renamed)
+    assert read.daily is full.daily and len(read) == len(full) > 100
+    for name in ("times", "open", "high", "low", "close", "volume", "session", "prev_close", "day_high"):
+        assert np.array_equal(getattr(read, name), getattr(full, name), equal_nan=True), name
+
+
+def test_a_refused_header_is_quoted_as_the_file_spells_it(write_csv) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PriceFileError, match="got timestamp, price"):
+        read_price_file(write_csv("BAD", "timestamp,price\n2025-01-02,1"))
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "empty file"),
