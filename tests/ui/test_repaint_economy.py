@@ -417,3 +417,26 @@ def test_the_rotation_grid_is_recomputed_for_its_own_pair_only(qtbot: QtBot) -> 
     assert panel.cells["1D"].text() == "+1.00"
     panel.symbols_changed({"NVDA", "IWM"})
     assert panel.cells["1D"].text() == "+2.00"
+
+
+def test_a_day_of_ticks_is_drawn_with_two_points_per_pixel(qtbot: QtBot) -> None:
+    """21,600 ticks (09:30 to 15:30 at 1 Hz) on a 1D chart: the line draws each pixel column's low and high,
+    not every tick (pyqtgraph's default drew ten points per pixel: 4 ms of line drawing per update)."""
+    store = QuoteStore()
+    rng = np.random.default_rng(5)
+    prices = 180.0 * np.exp(np.cumsum(rng.normal(0, 0.0005, 21_600)))
+    open_at = T0 + 16_600  # 09:30 New York on T0's day
+    store.apply_all([Quote("SPY", float(p), open_at + k, prev_close=180.0) for k, p in enumerate(prices)])
+    chart = PriceChart(store)
+    qtbot.addWidget(chart)
+    chart.resize(1000, 600)
+    chart.show()
+    chart.show_symbol("SPY")
+    chart.set_range("1D")
+    qtbot.waitExposed(chart)
+    _, drawn = chart.line.curve.getData()
+    pixels = chart.line.getViewBox().width()
+    assert 0 < pixels < 1000
+    assert 100 < len(drawn) <= 2 * pixels + 4  # a low and a high per pixel column
+    assert float(np.max(drawn)) == float(np.max(chart.mapping.to_y(prices)))  # each column's peaks are kept
+    assert float(np.min(drawn)) == float(np.min(chart.mapping.to_y(prices)))
