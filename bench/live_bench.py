@@ -118,10 +118,11 @@ def _symbols(count: int) -> list[str]:
     return list(DEFAULT_SYMBOLS) + [f"Z{k:03d}" for k in range(count - len(DEFAULT_SYMBOLS))]
 
 
-def _serve_charts(http: object, symbols: list[str]) -> None:
+def _serve_charts(http: object, symbols: list[str], now: float | None = None) -> None:
+    """Thirty one-minute bars of history per symbol, up to `now` (default: this minute)."""
     from tests.fakes.yahoo_http import chart_body
 
-    now = time.time()
+    now = time.time() if now is None else now
     for k, symbol in enumerate(symbols):
         price = 100.0 + k
         bars = [(now - 60 * (30 - j), price, price + 0.5, price - 0.5, price, 10_000.0) for j in range(30)]
@@ -161,11 +162,67 @@ def measure_live(count: int, seconds: float = 30.0, warmup: float = 10.0) -> tup
     return app, bare
 
 
-def measure(seconds: float = 30.0, warmup: float = 10.0, counts: tuple[int, int] = (13, 100)) -> dict[str, float]:
+def measure_late_day(hours: float, seconds: float = 30.0, warmup: float = 10.0) -> float:
+    """The app's % of one core with the 13 default symbols at 1 Hz each, `hours` into the session: the
+    hours of ticks are sent first (every symbol once a second, stamped from `hours` ago to now), so the
+    charted symbol's day line, the trend cells and the store hold what they hold at that time of a live
+    day. A fresh start, as `measure_live` measures, does not show what grows through the day."""
+    from tests.fakes.yahoo_http import FakeYahooHttp
+    from tests.fakes.yahoo_streamer import FakeStreamer
+
+    symbols = _symbols(13)
+    streamer, http = FakeStreamer(), FakeYahooHttp()
+    since = time.time() - hours * 3600
+    _serve_charts(http, symbols, now=since)
+    ticking = Ticking(streamer, symbols)
+
+    def the_day_so_far() -> None:
+        deadline = time.monotonic() + 60
+        while streamer.subscribed() != set(symbols):  # frames sent before the app subscribes go nowhere
+            if time.monotonic() > deadline:
+                raise RuntimeError("the app did not subscribe to its symbols: the late-day figure would mean nothing")
+            time.sleep(0.05)
+        rng = random.Random(2)
+        prices = dict.fromkeys(symbols, 100.0)
+        for second in range(int(hours * 3600)):
+            stamp = int((since + second) * 1000)
+            for symbol in symbols:
+                price = prices[symbol] = prices[symbol] * math.exp(rng.gauss(0, 0.0005))
+                streamer.send_quote(id=symbol, price=round(price, 2), time=stamp, change=round(price - 100.0, 2),
+                                    market_hours=1, day_volume=1_000_000 + second)  # fmt: skip
+            if second % 2000 == 0:
+                time.sleep(0.05)  # the app reads as it comes: the fake's queue stays short
+        ticking.start()
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="tickerdesk-late-") as home:
+            env = dict(os.environ)
+            env.update({HOME_ENV: home, YAHOO_WS_ENV: streamer.url, YAHOO_HTTP_ENV: http.url})
+            env.setdefault("QT_QPA_PLATFORM", "offscreen")
+            env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+            tickerdesk = [sys.executable, "-m", "desktop"]
+            subprocess.run([*tickerdesk, "watchlist", "add", "bench", *symbols], env=env, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            app_cmd = [*tickerdesk, "run", "--source", "yahoo", "--watchlist", "bench", "--exit-after", "600"]
+            return cpu_pct(app_cmd, env, warmup, seconds, meanwhile=the_day_so_far)
+    finally:
+        if ticking.is_alive():
+            ticking.stop()
+        streamer.stop()
+        http.stop()
+
+
+def measure(
+    seconds: float = 30.0, warmup: float = 10.0, counts: tuple[int, int] = (13, 100), late_hours: float = 6.0
+) -> dict[str, float]:
     figures: dict[str, float] = {}
     for count, suffix in zip(counts, ("", "_100"), strict=True):
         app, bare = measure_live(count, seconds, warmup)
         figures[f"live_cpu_pct{suffix}"] = round(app, 2)
         figures[f"live_cpu_bare_table_pct{suffix}"] = round(bare, 2)
         figures[f"live_cpu_ratio_vs_bare_table{suffix}"] = round(app / bare, 2) if bare > 0 else math.inf
+    late = measure_late_day(late_hours, seconds, warmup)
+    bare = figures["live_cpu_bare_table_pct"]
+    figures["live_cpu_pct_late_day"] = round(late, 2)
+    figures["live_cpu_ratio_late_day_vs_bare_table"] = round(late / bare, 2) if bare > 0 else math.inf
     return figures

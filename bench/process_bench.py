@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import desktop
@@ -100,10 +101,19 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_pct(command: list[str], env: dict[str, str], warmup: float, seconds: float) -> float:
-    """CPU use of `command`'s process as % of one core over `seconds`, after `warmup` seconds of settling."""
+def cpu_pct(
+    command: list[str],
+    env: dict[str, str],
+    warmup: float,
+    seconds: float,
+    meanwhile: Callable[[], None] | None = None,
+) -> float:
+    """CPU use of `command`'s process as % of one core over `seconds`, after `warmup` seconds of settling
+    (after `meanwhile` has run, when given: what the process is sent before it is measured)."""
     with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env) as proc:
         try:
+            if meanwhile is not None:
+                meanwhile()
             time.sleep(warmup)  # the process starts and settles; nothing to wait on
             before, t0 = _cpu_seconds(proc.pid), time.perf_counter()
             time.sleep(seconds)  # the measurement window itself

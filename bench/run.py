@@ -92,7 +92,8 @@ def _run(args: argparse.Namespace, quick: bool) -> int:
     report(measure_worker_probe(app, workload, seconds=0.5 if quick else 3.0))  # type: ignore[arg-type]
     report(measure_lateness(seconds=1.5 if quick else 10.0))
     report(measure_memory(symbols=20 if quick else 100, seconds=120 if quick else 3600))
-    report(measure_live(seconds=2.0 if quick else 30.0, warmup=4.0 if quick else 10.0, counts=(13, 100)))
+    report(measure_live(seconds=2.0 if quick else 30.0, warmup=4.0 if quick else 10.0, counts=(13, 100),
+                        late_hours=0.02 if quick else 6.0))  # fmt: skip
     report(measure_startup(rounds=1 if quick else 11))
     if quick:
         report(measure_backtest(n_symbols=4, n_sessions=8, n_rules=14, check_sessions=2))

@@ -17,6 +17,7 @@ FIGURES = [
     "live_cpu_pct",
     "live_cpu_ratio_vs_bare_table",
     "live_cpu_pct_100",
+    "live_cpu_pct_late_day",
     "rss_mb_live_1h",
     "backtest_ticks_per_s",
     "pipeline_ui_lateness_p99_ms",
