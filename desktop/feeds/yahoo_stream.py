@@ -5,7 +5,8 @@ symbols (Yahoo is reported to drop symbols past about 100 on one connection). Ea
 subscribes to its chunk, follows changes of the symbol set with subscribe/unsubscribe, re-sends the
 full subscription every `resubscribe_every` seconds (as Yahoo's own client does), and decodes frames.
 A malformed frame is counted and skipped. A closed or dropped connection, or one silent for
-`stall_after` seconds while the market is open, is re-opened after an exponential, jittered, capped
+`stall_after` seconds while the market is open (twice as long after each silence that followed an answer,
+up to ten minutes: its symbols trade rarely), is re-opened after an exponential, jittered, capped
 backoff. yfinance's own listen loops are not used (see the project notes on their failure modes).
 
 Frames are read in gatherings: after a frame, the connection takes whatever else has arrived, hands the
@@ -78,8 +79,31 @@ def _abort(ws: object) -> None:
         transport.abort()
 
 
+QUIET_PATIENCE_CAP_S = 600.0  # the longest a connection of rarely traded symbols is left silent
+
+
 class _StalledError(Exception):
-    pass
+    def __init__(self, answered: bool) -> None:
+        super().__init__("silent")
+        self.answered = answered  # frames came on the connection before it went silent
+
+
+class _Patience:
+    """How long one connection may stay silent during regular hours before it is taken for stalled.
+
+    A server that answered the subscription and then went silent is alive: its symbols trade rarely (funds,
+    thin stocks), so the next connection is given twice as long, up to QUIET_PATIENCE_CAP_S, instead of
+    being re-opened every `base` seconds all day. Frames that keep coming bring it back to `base`."""
+
+    def __init__(self, base: float) -> None:
+        self.base = base
+        self.seconds = base
+
+    def quiet_symbols(self) -> None:
+        self.seconds = min(2 * self.seconds, max(self.base, QUIET_PATIENCE_CAP_S))
+
+    def active(self) -> None:
+        self.seconds = self.base
 
 
 async def _arrived_meanwhile(ws: object) -> list[str | bytes]:
@@ -134,7 +158,7 @@ class YahooStreamFeed:
         self._stop: asyncio.Event | None = None
         self._changed: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
-        self._states: dict[int, str] = {}  # connection -> "connecting" | "live" | "waiting:<when>" | "stalled"
+        self._states: dict[int, str] = {}  # connection -> "connecting" | "live" | "waiting:<when>" | "stalled:<s>"
         self._open: set[object] = set()  # the connections open now (the loop's thread only)
         self.status: FeedStatus = FeedStatus(FeedState.CONNECTING, "Yahoo stream · connecting…")
         self.last_message_at: float | None = None
@@ -224,6 +248,7 @@ class YahooStreamFeed:
         assert self._stop is not None
         attempt = 0
         first = True
+        patience = _Patience(self.stall_after)
         while not self._stop.is_set():
             if not self._chunk(k):
                 await asyncio.sleep(0.2)
@@ -240,12 +265,16 @@ class YahooStreamFeed:
                     first = False
                     self._open.add(ws)
                     try:
-                        got_data = await self._serve(k, ws)
+                        got_data = await self._serve(k, ws, patience)
                     finally:
                         self._open.discard(ws)
-            except _StalledError:
+            except _StalledError as stalled:
                 self.stats.stalls += 1
                 got_data = True  # it worked before it went quiet: start the backoff afresh
+                if stalled.answered:
+                    patience.quiet_symbols()
+                else:
+                    patience.active()
             except (OSError, TimeoutError, WebSocketException) as exc:
                 log.info("Yahoo stream connection %d: %s", k, exc)
             if self._stop.is_set():
@@ -255,15 +284,16 @@ class YahooStreamFeed:
             self._set_state(k, f"waiting:{time.monotonic() + delay}")
             await self._wait_unless_stopped(delay)
 
-    async def _serve(self, k: int, ws: object) -> bool:
-        """Subscribe and read until the connection ends; True when any frame arrived."""
+    async def _serve(self, k: int, ws: object, patience: _Patience) -> bool:
+        """Subscribe and read until the connection ends; True when any frame arrived. Silent for longer
+        than `patience` during regular hours: _StalledError."""
         from websockets.asyncio.client import ClientConnection
         from websockets.exceptions import ConnectionClosed
 
         assert isinstance(ws, ClientConnection) and self._stop is not None
         subscribed = set(self._chunk(k))
         await ws.send(subscribe_message(subscribed))
-        last_sub = last_frame = time.monotonic()
+        last_sub = last_frame = subscribed_at = time.monotonic()
         self._set_state(k, "live")
         got_data = False
         while not self._stop.is_set():
@@ -276,6 +306,9 @@ class YahooStreamFeed:
                 return got_data
             now = time.monotonic()
             if raw is not None:
+                # Frames coming on after the answer to the subscription: the symbols trade.
+                if now - last_frame < self.stall_after and now - subscribed_at > self.stall_after / 2:
+                    patience.active()
                 got_data = True
                 last_frame = now
                 self._handle([raw, *await _arrived_meanwhile(ws)])
@@ -290,11 +323,11 @@ class YahooStreamFeed:
             if now - last_sub >= self.resubscribe_every and subscribed:
                 await ws.send(subscribe_message(subscribed))
                 last_sub = now
-            if now - last_frame > self.stall_after and self.market_open(time.time()):
-                self._set_state(k, "stalled")
+            if now - last_frame > patience.seconds and self.market_open(time.time()):
+                self._set_state(k, f"stalled:{now - last_frame:.0f}")
                 log.warning("Yahoo stream connection %d silent for %.0fs: reconnecting", k, now - last_frame)
                 _abort(ws)  # a silent peer will not answer a closing handshake either: no wait for it
-                raise _StalledError
+                raise _StalledError(answered=got_data)
             if raw is not None and self.read_every > 0:
                 await self._let_frames_gather(ws)
         return got_data
@@ -349,10 +382,8 @@ class YahooStreamFeed:
         n = len(self.symbols())
         if states and all(s == "live" for s in states):
             status = FeedStatus(FeedState.LIVE, f"Yahoo stream · live · {n} symbol{'s' if n != 1 else ''}")
-        elif any(s == "stalled" for s in states):
-            status = FeedStatus(
-                FeedState.CONNECTING, f"Yahoo stream · no data for {self.stall_after:.0f}s, reconnecting"
-            )
+        elif silent := [int(s.split(":", 1)[1]) for s in states if s.startswith("stalled:")]:
+            status = FeedStatus(FeedState.CONNECTING, f"Yahoo stream · no data for {max(silent)}s, reconnecting")
         elif waits := [float(s.split(":", 1)[1]) for s in states if s.startswith("waiting:")]:
             seconds = max(0, round(min(waits) - time.monotonic()))
             word = "reconnecting" if self.stats.connects else "cannot connect, retrying"

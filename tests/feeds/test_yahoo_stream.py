@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import threading
 import time
@@ -171,6 +172,51 @@ def test_silent_server_is_detected_as_stalled(streamer: FakeStreamer, make_feed)
     feed, _, statuses = make_feed(stall_after=0.5, market_open=lambda _t: True)
     wait_for(lambda: feed.stats.stalls >= 1 and streamer.connections >= 2)
     assert any("no data for" in s.detail for s in statuses)
+
+
+@pytest.mark.expected_log_warnings
+def test_a_server_that_answers_and_then_falls_silent_is_given_longer_each_time(  # type: ignore[no-untyped-def]
+    streamer: FakeStreamer, make_feed
+) -> None:
+    """Each connection's subscription is answered (one frame, as Yahoo answers with a snapshot) and then
+    nothing comes: the symbols trade rarely (a fund), the server is alive. The silence allowed doubles
+    (1, 2, 4 s here) instead of the connection being re-opened every second all day."""
+    feed, _, statuses = make_feed(("VFIAX",), stall_after=1.0, backoff_initial=0.01, market_open=lambda _t: True)
+    opened: list[float] = []
+    deadline = time.monotonic() + 30
+    while len(opened) < 4 and time.monotonic() < deadline:
+        number = streamer.connections
+        if number > len(opened) and any(n == number and "subscribe" in m for n, m in list(streamer.messages)):
+            opened.append(time.monotonic())
+            streamer.send_quote(id="VFIAX", price=600.0 + number, time=T0 + number, market_hours=1)
+        threading.Event().wait(0.01)  # polling the fake server's side: nothing to wait on
+    assert len(opened) == 4, f"{len(opened)} connections in 30 s"
+    first, _, third = (later - earlier for earlier, later in itertools.pairwise(opened))
+    assert third > 2.2 * first, (first, third)  # about 4 s against 1 s (each read waits up to 0.5 s)
+    assert any(s.detail.startswith("Yahoo stream · no data for 2s") for s in statuses)
+
+
+@pytest.mark.expected_log_warnings
+def test_frames_that_keep_coming_bring_the_silence_allowed_back(  # type: ignore[no-untyped-def]
+    streamer: FakeStreamer, make_feed
+) -> None:
+    """After a quiet spell had doubled the silence allowed (2 -> 4 s), a connection whose frames keep coming
+    is a live one again: when it then falls silent, it is re-opened after 2 s, not 4."""
+    feed, sink, _ = make_feed(("SPY",), stall_after=2.0, backoff_initial=0.01, market_open=lambda _t: True)
+
+    def subscribed_on(number: int) -> bool:
+        return any(n == number and "subscribe" in m for n, m in list(streamer.messages))
+
+    wait_for(lambda: subscribed_on(1))
+    streamer.send_quote(id="SPY", price=600.0, time=T0, market_hours=1)  # the answer, then silence
+    wait_for(lambda: subscribed_on(2))
+    for k in range(1, 16):  # 3 s of frames, 0.2 s apart
+        streamer.send_quote(id="SPY", price=600.0 + k, time=T0 + k, market_hours=1)
+        threading.Event().wait(0.2)  # the pace of a live stream
+    wait_for(lambda: sink.prices("SPY")[-1:] == [615.0])
+    last_frame = time.monotonic()
+    wait_for(lambda: subscribed_on(3), timeout=10.0)
+    assert time.monotonic() - last_frame < 3.3  # 2 s and a read's wait; 4 s had the spell been kept
 
 
 def test_silence_while_market_closed_is_not_a_stall(streamer: FakeStreamer, make_feed) -> None:  # type: ignore[no-untyped-def]
