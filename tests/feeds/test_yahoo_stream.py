@@ -181,7 +181,7 @@ def test_a_server_that_answers_and_then_falls_silent_is_given_longer_each_time( 
     """Each connection's subscription is answered (one frame, as Yahoo answers with a snapshot) and then
     nothing comes: the symbols trade rarely (a fund), the server is alive. The silence allowed doubles
     (1, 2, 4 s here) instead of the connection being re-opened every second all day."""
-    feed, _, statuses = make_feed(("VFIAX",), stall_after=1.0, backoff_initial=0.01, market_open=lambda _t: True)
+    _, _, statuses = make_feed(("VFIAX",), stall_after=1.0, backoff_initial=0.01, market_open=lambda _t: True)
     opened: list[float] = []
     deadline = time.monotonic() + 30
     while len(opened) < 4 and time.monotonic() < deadline:
@@ -202,7 +202,7 @@ def test_frames_that_keep_coming_bring_the_silence_allowed_back(  # type: ignore
 ) -> None:
     """After a quiet spell had doubled the silence allowed (2 -> 4 s), a connection whose frames keep coming
     is a live one again: when it then falls silent, it is re-opened after 2 s, not 4."""
-    feed, sink, _ = make_feed(("SPY",), stall_after=2.0, backoff_initial=0.01, market_open=lambda _t: True)
+    _, sink, _ = make_feed(("SPY",), stall_after=2.0, backoff_initial=0.01, market_open=lambda _t: True)
 
     def subscribed_on(number: int) -> bool:
         return any(n == number and "subscribe" in m for n, m in list(streamer.messages))
