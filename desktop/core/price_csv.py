@@ -50,9 +50,10 @@ def check_text_file(path: Path) -> str:
 
 
 # The names this reader knows, whatever their case in the file ("date", "CLOSE": lower-case exports such as
-# Alpha Vantage's and Tiingo's are the same files); a first column named "timestamp" or "time" is the Date
-# column when its first value is a date alone, else the Datetime one.
-_KNOWN = {name.lower(): name for name in ("Date", "Datetime", *PRICE_COLUMNS)}
+# Alpha Vantage's and Tiingo's are the same files; Nasdaq's site calls the close "Close/Last"); a first
+# column named "timestamp" or "time" is the Date column when its first value is a date alone, else the
+# Datetime one.
+_KNOWN = {name.lower(): name for name in ("Date", "Datetime", *PRICE_COLUMNS)} | {"close/last": "Close"}
 _TIME_NAMES = ("timestamp", "time")
 
 
@@ -107,11 +108,12 @@ def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | 
         try:
             numbers = {stamp: str, **dict.fromkeys(present, "float64")}
             parts = _read_chunks(path, header, daily, numbers, pd, rows_read)
-        except ValueError as exc:  # a field that is not a number: find it, with its line
-            if isinstance(exc, PriceFileError):
-                raise
-            _read_chunks(path, header, daily, dict.fromkeys((stamp, *present), str), pd)
-            raise PriceFileError(f"{path}: not a CSV price file ({str(exc).splitlines()[0][:160]})") from None
+        except ValueError as exc:  # a field that is not a plain number: read as text, which names the line
+            if isinstance(exc, PriceFileError):  # of a field that is no number at all, and takes "$185.10"
+                raise  # and "1,234,567" as the sites that write them mean them
+            parts = _read_chunks(path, header, daily, dict.fromkeys((stamp, *present), str), pd, rows_read)
+            if not parts:
+                raise PriceFileError(f"{path}: not a CSV price file ({str(exc).splitlines()[0][:160]})") from None
     except PriceFileError:
         raise
     except UnicodeDecodeError:
@@ -163,8 +165,11 @@ def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: 
         column = frame[name]
         if column.dtype != np.float64:  # the second, textual reading of a file that failed the first
             raw = column.fillna("").str.strip()
+            # Money as web sites write it: a dollar sign, thousands separated by commas (only where they
+            # are thousands: "1,5" is not 15).
+            plain = raw.where(~raw.str.fullmatch(_WRITTEN_NUMBER), raw.str.replace(r"[$,]", "", regex=True))
             values = pd.to_numeric(
-                raw.where(~raw.str.lower().isin(["", "nan", "null", "none"]), "nan"), errors="coerce"
+                plain.where(~raw.str.lower().isin(["", "nan", "null", "none"]), "nan"), errors="coerce"
             )
             bad = values.isna().to_numpy() & ~raw.str.lower().isin(["", "nan", "null", "none"]).to_numpy()
             if bad.any():
@@ -185,6 +190,10 @@ def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: 
         raise PriceFileError(f"{path}, line {line[row]}: Volume {volume[row]:g} is negative")
     kept: FloatArray = numbers[~np.isnan(close)]  # rows with no Close (holidays in some exports) are skipped
     return kept
+
+
+_WRITTEN_NUMBER = r"\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_US_DATE = r"\d{1,2}/\d{1,2}/\d{4}"
 
 
 def _plain_intraday(
@@ -222,6 +231,8 @@ def _plain_intraday(
 def parse_stamps(path: Path, text: Any, daily: bool, line: IntArray, pd: Any) -> FloatArray:
     if daily:
         day = pd.to_datetime(text.str.strip().str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        if day.isna().any():
+            day = _us_dates(path, text.str.strip(), day, line, pd)
         stamps = day + pd.Timedelta(hours=16)
         local = stamps.dt.tz_localize(NEW_YORK, nonexistent="shift_forward", ambiguous=False)
     else:
@@ -242,6 +253,24 @@ def parse_stamps(path: Path, text: Any, daily: bool, line: IntArray, pd: Any) ->
         local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ms]").astype(np.int64) / 1000.0
     )
     return seconds
+
+
+def _us_dates(path: Path, text: Any, day: Any, line: IntArray, pd: Any) -> Any:
+    """`day` with the dates written month first (11/26/2025, as Nasdaq's and MarketWatch's sites write
+    them) filled in. A file with a date that only reads day first (26/11/2025) is refused: in it 03/04 is
+    the 3rd of April, and no date of it can be trusted either way."""
+    written = text.str.fullmatch(_US_DATE).fillna(False)
+    if not written.any():
+        return day
+    month_first = pd.to_datetime(text.where(written), format="%m/%d/%Y", errors="coerce")
+    day_first = (pd.to_datetime(text.where(written & month_first.isna()), format="%d/%m/%Y", errors="coerce")).notna()
+    if day_first.any():
+        row = int(np.argmax(day_first.to_numpy()))
+        raise PriceFileError(
+            f"{path}, line {line[row]}: date {text.iloc[row][:40]!r} is written day first; dates are read as "
+            "YYYY-MM-DD or month first (MM/DD/YYYY)"
+        )
+    return day.fillna(month_first)
 
 
 _SPACE, _ZULU, _COLON, _PLUS, _MINUS = (ord(c) for c in " Z:+-")

@@ -145,6 +145,57 @@ def test_column_names_in_any_case_and_a_timestamp_column_read_as_the_bundled_fil
         assert np.array_equal(getattr(read, name), getattr(full, name), equal_nan=True), name
 
 
+def _us(day: str) -> str:
+    year, month, dom = day.split("-")
+    return f"{month}/{dom}/{year}"
+
+
+@pytest.mark.parametrize("site", ["nasdaq", "marketwatch"])
+def test_a_download_from_a_quote_site_reads_as_the_bundled_file(daily_dir: Path, tmp_path: Path, site: str) -> None:
+    """Nasdaq's "Download historical data" (Date,Close/Last,Volume,Open,High,Low; 11/26/2025; $185.10; newest
+    first) and MarketWatch's (month-first dates, volumes as "1,234,567"): the same series as the bundled file."""
+    source = daily_dir / "NVDA.csv"
+    with source.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    money = lambda text: f"${float(text):,.4f}".rstrip("0").rstrip(".")  # noqa: E731
+    if site == "nasdaq":
+        header = "Date,Close/Last,Volume,Open,High,Low"
+        lines = [f"{_us(r['Date'])},{money(r['Close'])},{int(float(r['Volume']))},{money(r['Open'])},"
+                 f"{money(r['High'])},{money(r['Low'])}" for r in reversed(rows)]  # fmt: skip
+    else:
+        header = "Date,Open,High,Low,Close,Volume"
+        lines = [f"{_us(r['Date'])},{r['Open']},{r['High']},{r['Low']},{r['Close']},\"{int(float(r['Volume'])):,}\""
+                 for r in rows]  # fmt: skip
+    assert any("," in line.split('"')[1] for line in lines if '"' in line) or site == "nasdaq"
+    written = tmp_path / "NVDA.csv"
+    written.write_text(header + "\n" + "\n".join(lines) + "\n")
+    full, read = read_price_file(source), read_price_file(written)
+    assert read.daily and len(read) == len(full) > 600
+    for name in ("times", "open", "high", "low", "close", "volume", "session", "prev_close"):
+        assert np.array_equal(getattr(read, name), getattr(full, name), equal_nan=True), name
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Date,Close\n11/26/2025,1\n26/11/2025,2", r"line 3: date '26/11/2025' is written day first"),
+        ('Date,Close\n2025-11-26,"1,5"', r"line 2: Close '1,5' is not a number"),  # a decimal comma, not 15
+        ("Date,Close\n2025-11-26,$1.2.3", r"line 2: Close '\$1.2.3' is not a number"),
+        ("Date,Close\n13/13/2025,1", r"line 2: date '13/13/2025' is not a date from 1970"),
+    ],
+)
+def test_what_a_quote_site_never_writes_is_still_refused(write_csv, text: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PriceFileError, match=message):
+        read_price_file(write_csv("BAD", text))
+
+
+def test_a_volume_a_site_gives_as_na_is_no_volume(write_csv) -> None:  # type: ignore[no-untyped-def]
+    series = read_price_file(write_csv("USDBRL", "Date,Close/Last,Volume,Open,High,Low\n"
+                                       "11/08/2024,5.7376,N/A,5.7376,5.7905,5.691\n"
+                                       "11/07/2024,5.6926,N/A,5.6923,5.6926,5.6914"))  # fmt: skip
+    assert list(series.close) == [5.6926, 5.7376] and np.isnan(series.volume).all()
+
+
 def test_a_refused_header_is_quoted_as_the_file_spells_it(write_csv) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PriceFileError, match="got timestamp, price"):
         read_price_file(write_csv("BAD", "timestamp,price\n2025-01-02,1"))
