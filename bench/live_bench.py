@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.process_bench import cpu_pct
 from desktop.config import DEFAULT_SYMBOLS, HOME_ENV, YAHOO_HTTP_ENV, YAHOO_WS_ENV
@@ -129,6 +130,22 @@ def _serve_charts(http: object, symbols: list[str], now: float | None = None) ->
         http.charts[symbol] = chart_body(symbol, bars, price - 1.0)  # type: ignore[attr-defined]
 
 
+def _live_app(
+    home: str, streamer: Any, http: Any, symbols: list[str], exit_after: float
+) -> tuple[list[str], dict[str, str]]:
+    """The command and environment of `tickerdesk run --source yahoo` on a watchlist of `symbols`, its home
+    in `home`, talking to the fakes."""
+    env = dict(os.environ)
+    env.update({HOME_ENV: home, YAHOO_WS_ENV: streamer.url, YAHOO_HTTP_ENV: http.url})
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    tickerdesk = [sys.executable, "-m", "desktop"]
+    subprocess.run([*tickerdesk, "watchlist", "add", "bench", *symbols], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    command = [*tickerdesk, "run", "--source", "yahoo", "--watchlist", "bench", "--exit-after", str(exit_after)]
+    return command, env
+
+
 def measure_live(count: int, seconds: float = 30.0, warmup: float = 10.0) -> tuple[float, float]:
     """(app %, bare table %) of one core with `count` symbols at 1 Hz each."""
     from tests.fakes.yahoo_http import FakeYahooHttp
@@ -141,15 +158,7 @@ def measure_live(count: int, seconds: float = 30.0, warmup: float = 10.0) -> tup
     ticking.start()
     try:
         with tempfile.TemporaryDirectory(prefix="tickerdesk-live-") as home:
-            env = dict(os.environ)
-            env.update({HOME_ENV: home, YAHOO_WS_ENV: streamer.url, YAHOO_HTTP_ENV: http.url})
-            env.setdefault("QT_QPA_PLATFORM", "offscreen")
-            env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
-            tickerdesk = [sys.executable, "-m", "desktop"]
-            subprocess.run([*tickerdesk, "watchlist", "add", "bench", *symbols], env=env, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            app_cmd = [*tickerdesk, "run", "--source", "yahoo", "--watchlist", "bench",
-                       "--exit-after", str(warmup + seconds + 10)]  # fmt: skip
+            app_cmd, env = _live_app(home, streamer, http, symbols, exit_after=warmup + seconds + 10)
             app = cpu_pct(app_cmd, env, warmup, seconds)
             sent = ticking.sent
             bare = cpu_pct([sys.executable, "-c", BARE_TABLE, streamer.url, ",".join(symbols)], env, warmup, seconds)
@@ -196,14 +205,7 @@ def measure_late_day(hours: float, seconds: float = 30.0, warmup: float = 10.0) 
 
     try:
         with tempfile.TemporaryDirectory(prefix="tickerdesk-late-") as home:
-            env = dict(os.environ)
-            env.update({HOME_ENV: home, YAHOO_WS_ENV: streamer.url, YAHOO_HTTP_ENV: http.url})
-            env.setdefault("QT_QPA_PLATFORM", "offscreen")
-            env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
-            tickerdesk = [sys.executable, "-m", "desktop"]
-            subprocess.run([*tickerdesk, "watchlist", "add", "bench", *symbols], env=env, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            app_cmd = [*tickerdesk, "run", "--source", "yahoo", "--watchlist", "bench", "--exit-after", "600"]
+            app_cmd, env = _live_app(home, streamer, http, symbols, exit_after=600)
             return cpu_pct(app_cmd, env, warmup, seconds, meanwhile=the_day_so_far)
     finally:
         if ticking.is_alive():

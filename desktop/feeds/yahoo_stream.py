@@ -64,12 +64,16 @@ class StreamStats:
 
 def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
     """Cancel the tasks still on the loop and let them end, as asyncio.run does: a loop closed under a
-    connection's live tasks leaves its socket open until the garbage collector finds it."""
+    connection's live tasks leaves its socket open until the garbage collector finds it. Then a few more
+    turns of the loop: an aborted transport closes its socket in a callback of the next turn, and the turn
+    that ended the last task may have scheduled one, which a closed loop would never run."""
     left = [task for task in asyncio.all_tasks(loop) if not task.done()]
     for task in left:
         task.cancel()
     if left:
         loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+    for _ in range(3):
+        loop.run_until_complete(asyncio.sleep(0))
 
 
 def _abort(ws: object) -> None:
