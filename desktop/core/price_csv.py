@@ -55,6 +55,10 @@ def check_text_file(path: Path) -> str:
 # Datetime one.
 _KNOWN = {name.lower(): name for name in ("Date", "Datetime", *PRICE_COLUMNS)} | {"close/last": "Close"}
 _TIME_NAMES = ("timestamp", "time")
+# What the textual reading takes besides plain numbers and ISO dates: money ("$1,234.50", commas only where
+# they separate thousands) and month-first dates ("11/26/2025").
+_WRITTEN_NUMBER = r"\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_US_DATE = r"\d{1,2}/\d{1,2}/\d{4}"
 
 
 def canonical_header(path: Path, header: list[str]) -> list[str]:
@@ -108,9 +112,11 @@ def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | 
         try:
             numbers = {stamp: str, **dict.fromkeys(present, "float64")}
             parts = _read_chunks(path, header, daily, numbers, pd, rows_read)
-        except ValueError as exc:  # a field that is not a plain number: read as text, which names the line
-            if isinstance(exc, PriceFileError):  # of a field that is no number at all, and takes "$185.10"
-                raise  # and "1,234,567" as the sites that write them mean them
+        except ValueError as exc:
+            if isinstance(exc, PriceFileError):
+                raise
+            # A field that is not a plain number: read again as text, which takes "$185.10" and "1,234,567"
+            # as the sites that write them mean them, and names the line of a field that is no number at all.
             parts = _read_chunks(path, header, daily, dict.fromkeys((stamp, *present), str), pd, rows_read)
             if not parts:
                 raise PriceFileError(f"{path}: not a CSV price file ({str(exc).splitlines()[0][:160]})") from None
@@ -192,10 +198,6 @@ def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: 
     return kept
 
 
-_WRITTEN_NUMBER = r"\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_US_DATE = r"\d{1,2}/\d{1,2}/\d{4}"
-
-
 def _plain_intraday(
     path: Path, pd: Any, header: list[str] | None = None, present: Sequence[str] = PRICE_COLUMNS
 ) -> FloatArray | None:
@@ -263,7 +265,7 @@ def _us_dates(path: Path, text: Any, day: Any, line: IntArray, pd: Any) -> Any:
     if not written.any():
         return day
     month_first = pd.to_datetime(text.where(written), format="%m/%d/%Y", errors="coerce")
-    day_first = (pd.to_datetime(text.where(written & month_first.isna()), format="%d/%m/%Y", errors="coerce")).notna()
+    day_first = pd.to_datetime(text.where(written & month_first.isna()), format="%d/%m/%Y", errors="coerce").notna()
     if day_first.any():
         row = int(np.argmax(day_first.to_numpy()))
         raise PriceFileError(
