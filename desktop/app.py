@@ -81,7 +81,7 @@ def shut_down_parts(feeds: FeedController, driver: PipelineDriver, alerts: Alert
     """Stop in the order that loses nothing: the feed first, then what it already sent is applied (it still
     reaches the engine and the log), then the driver, then the alert writer finishes its queue."""
     feeds.stop()
-    driver.flush()
+    driver.flush(settle_now=True)
     feeds.stop_recording()
     driver.stop()
     alerts.shutdown()

@@ -33,7 +33,8 @@ class QuotePipeline:
     `push` is thread-safe and blocks while the queue is full (backpressure for a replay running as
     fast as possible). `drain` must always be called from the same thread: it applies every queued
     quote, in order, to the store and to the alert engine (then to any other consumer), so a crossing
-    inside a batch fires even though the UI only hears once per drain.
+    inside a batch fires even though the UI only hears once per drain. A drain is `take` (the store)
+    then `settle` (the engine, the consumers); an owner may run other work between the two.
     `on_wake` is called from the pushing thread when the queue turns non-empty, so the owner can
     schedule a drain instead of polling.
     """
@@ -46,6 +47,9 @@ class QuotePipeline:
         self._queue: queue.Queue[Batch] = queue.Queue(maxsize=max_batches)
         self._lock = threading.Lock()
         self._wake_pending = False
+        # What `take` applied to the store, waiting for `settle`: the ticks and the store's view of them.
+        self._unsettled: list[tuple[list[Quote] | TickBatch, list[Quote]]] = []
+        self._flush = Flush()
 
     def push(self, quotes: Batch, timeout: float | None = None) -> bool:
         """Queue a batch (from any thread); False when the queue stayed full for `timeout` seconds."""
@@ -68,9 +72,18 @@ class QuotePipeline:
         With `max_quotes`, stops after the batch that reaches it, leaving the rest queued (and the wake
         flag set, so the owner knows to come back).
         """
+        self.take(max_quotes, max_seconds)
+        return self.settle()
+
+    def take(self, max_quotes: int | None = None, max_seconds: float | None = None) -> int:
+        """A drain's first step: apply queued batches to the store and keep them for `settle`, which
+        applies them to the engine and the consumers. Returns the quotes taken.
+
+        The two steps exist so a thread that also paints (the GUI's) can run what fell due in between:
+        each step of a large drain costs about half of it.
+        """
         with self._lock:
             self._wake_pending = False
-        flush = Flush()
         # Quote lists are applied as they come, so a time budget can stop between them; consecutive
         # columnar batches are merged first (the fast paths pay per call, so bigger is cheaper).
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
@@ -88,39 +101,51 @@ class QuotePipeline:
                 batches.append(item)
                 continue
             if batches:
-                self._apply_batch(TickBatch.concat(batches), flush)
+                self._store_batch(TickBatch.concat(batches))
                 batches = []
-            self._apply_quotes(list(item), flush)
+            self._store_quotes(list(item))
         if batches:
-            self._apply_batch(TickBatch.concat(batches), flush)
+            self._store_batch(TickBatch.concat(batches))
         if not self._queue.empty():
             with self._lock:
                 self._wake_pending = True
+        return taken
+
+    def unsettled(self) -> bool:
+        """Whether quotes taken into the store still wait for `settle`."""
+        return bool(self._unsettled)
+
+    def settle(self) -> Flush:
+        """A drain's second step: apply what `take` stored to the engine and the consumers, in order."""
+        flush, self._flush = self._flush, Flush()
+        work, self._unsettled = self._unsettled, []
+        for ticks, viewed in work:
+            if self.engine is not None:
+                if isinstance(ticks, TickBatch):
+                    flush.fires.extend(self.engine.process_batch(ticks))
+                else:
+                    flush.fires.extend(self.engine.process(ticks))
+            if self.consumers:
+                seen = ticks.quotes() if isinstance(ticks, TickBatch) else viewed
+                for consume in self.consumers:
+                    consume(seen)
         return flush
 
-    def _apply_quotes(self, quotes: list[Quote], flush: Flush) -> None:
+    def _store_quotes(self, quotes: list[Quote]) -> None:
         if not quotes:
             return
         if self.consumers:
             changed, viewed = self.store.apply_viewed(quotes)  # consumers see the store's view of each tick
         else:
             changed, viewed = self.store.apply_all(quotes), []
-        flush.changed |= changed
-        flush.count += len(quotes)
-        if self.engine is not None:
-            flush.fires.extend(self.engine.process(quotes))
-        for consume in self.consumers:
-            consume(viewed)
+        self._flush.changed |= changed
+        self._flush.count += len(quotes)
+        self._unsettled.append((quotes, viewed))
 
-    def _apply_batch(self, batch: TickBatch, flush: Flush) -> None:
-        flush.changed |= self.store.apply_batch(batch)
-        flush.count += len(batch)
-        if self.engine is not None:
-            flush.fires.extend(self.engine.process_batch(batch))
-        if self.consumers:
-            quotes = batch.quotes()
-            for consume in self.consumers:
-                consume(quotes)
+    def _store_batch(self, batch: TickBatch) -> None:
+        self._flush.changed |= self.store.apply_batch(batch)
+        self._flush.count += len(batch)
+        self._unsettled.append((batch, []))
 
     def pending(self) -> bool:
         return not self._queue.empty()
@@ -129,6 +154,7 @@ class QuotePipeline:
         """Start again from nothing (a replay restarted, a switch of source): queued quotes dropped, the
         store emptied, the engine's prices and rule states forgotten. The one place a restart happens."""
         self.discard_pending()
+        self._unsettled, self._flush = [], Flush()
         self.store.clear()
         if self.engine is not None:
             self.engine.reset()

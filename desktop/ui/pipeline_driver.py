@@ -19,6 +19,8 @@ FLUSH_SECONDS = 0.008
 # how much of the GUI thread a backlog may take. 2 ms instead of 8 took the pipeline benchmark from about
 # 460k to 620k ticks/s (interleaved runs) and the window's lateness at a flat-out replay from 20-21 to 23 ms.
 BACKLOG_PAUSE_MS = 2
+# A flush whose store step took longer than this settles (engine, views) in a later turn of the event loop.
+SETTLE_AT_ONCE_S = 0.002
 
 
 class PipelineDriver(QObject):
@@ -41,21 +43,38 @@ class PipelineDriver(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.flush)
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(0)
+        self._settle_timer.timeout.connect(self.settle)
         self._woken.connect(self._arm)
         self._recent: deque[tuple[float, int]] = deque()
         self.total = 0
         pipeline.on_wake = self._woken.emit  # called from feed threads; Qt queues it to this thread
 
     def _arm(self) -> None:
-        if self._timer.isActive():
+        if self._timer.isActive() or self._settle_timer.isActive():
             return
         if not self.total:
             self.flush()  # the first quotes: shown at once, not after waiting for company
         else:
             self._timer.start()
 
-    def flush(self) -> None:
-        flush = self.pipeline.drain(FLUSH_BUDGET, FLUSH_SECONDS)
+    def flush(self, settle_now: bool = False) -> None:
+        """Take queued quotes into the store; settle them at once when that was quick (or `settle_now`),
+        else in a turn of their own, so the timers, input and paints that fell due meanwhile run between
+        the two halves."""
+        started = time.perf_counter()
+        self.pipeline.take(FLUSH_BUDGET, FLUSH_SECONDS)
+        if settle_now or time.perf_counter() - started < SETTLE_AT_ONCE_S:
+            self.settle()
+        else:
+            self._settle_timer.start()
+
+    def settle(self) -> None:
+        """Apply what the store took to the engine, then tell the views once."""
+        self._settle_timer.stop()
+        flush = self.pipeline.settle()
         if flush.count:
             self.total += flush.count
             self._recent.append((time.monotonic(), flush.count))
@@ -75,3 +94,4 @@ class PipelineDriver(QObject):
     def stop(self) -> None:
         self.pipeline.on_wake = None
         self._timer.stop()
+        self._settle_timer.stop()

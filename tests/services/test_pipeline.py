@@ -103,3 +103,31 @@ def test_columnar_batches_and_quote_lists_mix_in_order() -> None:
     assert [f.time for f in flush.fires] == [2.0, 4.0]
     latest = pipeline.store.latest("X")
     assert latest is not None and latest.price == 102.0
+
+
+def test_take_stores_and_settle_fires_what_was_taken() -> None:
+    rule = rule_from_dict({"id": "x", "type": "price", "symbol": "X", "condition": "crosses_above", "level": 100})
+    pipeline = QuotePipeline(QuoteStore(), AlertEngine([rule]))
+    seen: list[float] = []
+    pipeline.consumers.append(lambda quotes: seen.extend(q.price for q in quotes))
+    pipeline.push([Quote("X", 99.0, 1.0), Quote("X", 101.0, 2.0), Quote("X", 98.0, 3.0)])
+    assert pipeline.take() == 3
+    latest = pipeline.store.latest("X")
+    assert latest is not None and latest.price == 98.0, "the store has the quotes after the first step"
+    assert pipeline.unsettled() and seen == [], "the engine and the consumers wait for the second"
+    pipeline.push([Quote("X", 102.0, 4.0)])
+    assert pipeline.take() == 1
+    flush = pipeline.settle()
+    assert [f.time for f in flush.fires] == [2.0, 4.0], "both takes reach the engine, in order"
+    assert flush.count == 4 and flush.changed == {"X"} and seen == [99.0, 101.0, 98.0, 102.0]
+    assert not pipeline.unsettled() and pipeline.settle().count == 0
+
+
+def test_reset_forgets_what_was_taken_but_not_settled() -> None:
+    rule = rule_from_dict({"id": "x", "type": "price", "symbol": "X", "condition": "crosses_above", "level": 100})
+    pipeline = QuotePipeline(QuoteStore(), AlertEngine([rule]))
+    pipeline.push([Quote("X", 99.0, 1.0), Quote("X", 101.0, 2.0)])
+    pipeline.take()
+    pipeline.reset()  # a replay restarted between the two steps: the old day's ticks must not fire now
+    flush = pipeline.settle()
+    assert flush.count == 0 and flush.fires == [] and pipeline.store.latest("X") is None

@@ -1,23 +1,25 @@
 """What the window repaints: one paint of the plot per chart update, changing figures that never make the
 window lay itself out again, no announcements for hidden columns, trend lines drawn once, the fired log
-filled in few steps during a burst, the first quotes applied on arrival (each was a measured cost in the live,
-UI-lateness or start-up benchmarks)."""
+filled in few steps during a burst, the first quotes applied on arrival, a slow flush settled in a turn of
+its own (each was a measured cost in the live, UI-lateness, pipeline or start-up benchmarks)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+import pytest
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.alerts.engine import AlertEngine, AlertFire
-from desktop.core.alerts.rules import AlertRule, AlertType, Condition
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition, rule_from_dict
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
 from desktop.services.pipeline import QuotePipeline
 from desktop.storage.alerts import StoredFire
+from desktop.ui import pipeline_driver
 from desktop.ui.alert_models import RuleColumn
 from desktop.ui.alerts_panel import LOG_MS
 from desktop.ui.charts.lazy_chart import settle
@@ -310,6 +312,29 @@ def test_the_first_quotes_are_applied_on_arrival_later_ones_per_interval(qtbot: 
     qtbot.wait(FLUSH_INTERVAL_MS // 5)
     assert flushed == [1]  # after the first, quotes keep company for up to FLUSH_INTERVAL_MS ...
     qtbot.waitUntil(lambda: flushed == [1, 2], timeout=1000)  # ... and come as one flush
+    driver.stop()
+
+
+def test_a_slow_take_settles_after_the_events_that_fell_due(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline_driver, "SETTLE_AT_ONCE_S", 0.0)  # every take counts as slow
+    rule = rule_from_dict({"id": "x", "type": "price", "symbol": "AAA", "condition": "crosses_above", "level": 11})
+    store = QuoteStore()
+    driver = PipelineDriver(QuotePipeline(store, AlertEngine([rule])))
+    order: list[str] = []
+    driver.quotes_applied.connect(lambda _changed, count: order.append(f"applied {count}"))
+    driver.alerts_fired.connect(lambda fires: order.append(f"fired {len(fires)}"))
+    QTimer.singleShot(0, lambda: order.append("due meanwhile"))
+    driver.pipeline.push([Quote("AAA", 10.0, T0), Quote("AAA", 12.0, T0 + 1), Quote("AAA", 10.5, T0 + 2)])
+    latest = store.latest("AAA")
+    assert latest is not None and latest.price == 10.5 and order == [], "stored, not yet settled"
+    qtbot.waitUntil(lambda: len(order) == 3, timeout=1000)
+    assert order == ["due meanwhile", "applied 3", "fired 1"], "the crossing inside the batch still fires"
+    driver.pipeline.push([Quote("AAA", 10.8, T0 + 3)])
+    qtbot.waitUntil(lambda: order[-1] == "applied 1", timeout=1000)
+    driver.pipeline.on_wake = None
+    driver.pipeline.push([Quote("AAA", 10.0, T0 + 4), Quote("AAA", 13.0, T0 + 5)])
+    driver.flush(settle_now=True)  # shutting down: nothing is left for a later turn
+    assert order[-2:] == ["applied 2", "fired 1"]
     driver.stop()
 
 
