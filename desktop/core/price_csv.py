@@ -239,10 +239,17 @@ def parse_stamps(path: Path, text: Any, daily: bool, line: IntArray, pd: Any) ->
         local = stamps.dt.tz_localize(NEW_YORK, nonexistent="shift_forward", ambiguous=False)
     else:
         missing = _without_offset(text.to_numpy())
-        if missing.any():
+        if not missing.any():
+            local = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+        elif missing.all():
+            local = _new_york_clock(text, pd)
+        else:  # some times with an offset, some without: which clock the others are on cannot be known
             row = int(np.argmax(missing))
-            raise PriceFileError(f"{path}, line {line[row]}: time {text.iloc[row][:40]!r} has no UTC offset")
-        local = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+            with_offset = int(np.argmin(missing))
+            raise PriceFileError(
+                f"{path}, line {line[row]}: time {text.iloc[row][:40]!r} has no UTC offset, while line "
+                f"{line[with_offset]}'s has one"
+            )
     years = local.dt.year.to_numpy(dtype=np.float64, na_value=np.nan)
     bad = np.isnan(years) | (years < FIRST_YEAR) | (years > LAST_YEAR)
     if bad.any():
@@ -255,6 +262,15 @@ def parse_stamps(path: Path, text: Any, daily: bool, line: IntArray, pd: Any) ->
         local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ms]").astype(np.int64) / 1000.0
     )
     return seconds
+
+
+def _new_york_clock(text: Any, pd: Any) -> Any:
+    """Times written without an offset, read on New York's clock, the exchange's: Alpha Vantage writes US
+    stocks' intraday bars that way (extended hours too). The hour repeated when summer time ends
+    (01:00-02:00, in no session) is taken as the first one; a time that does not exist when it begins
+    (02:00-03:00) moves forward."""
+    naive = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    return naive.dt.tz_localize(NEW_YORK, ambiguous=True, nonexistent="shift_forward")
 
 
 def _us_dates(path: Path, text: Any, day: Any, line: IntArray, pd: Any) -> Any:

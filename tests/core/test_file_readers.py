@@ -98,7 +98,7 @@ def test_a_large_folder_reads_the_same_on_several_threads(
 
     folder = tmp_path / "prices"
     shutil.copytree(intraday_dir, folder)
-    (folder / "AAPL.csv").write_text("Datetime,Open,High,Low,Close,Volume\n2025-11-03T09:30:00,1,1,1,1,1\n")
+    (folder / "AAPL.csv").write_text("Datetime,Close\n2025-11-03T09:30:00-05:00,1\n2025-11-03T09:31:00,1\n")
     (folder / "SPY.csv").write_text("not a price file\n")
-    with pytest.raises(PriceFileError, match=r"AAPL\.csv, line 2: time .* has no UTC offset"):
+    with pytest.raises(PriceFileError, match=r"AAPL\.csv, line 3: time .* has no UTC offset"):
         load_prices([folder])  # the first broken file in order, as one reader would report it

@@ -33,7 +33,10 @@ def write(tmp_path: Path, body: bytes | str, name: str = "BAD.csv") -> Path:
         (HEADER + "2025-01-02,1,1,1,10,5\n2025-01-02,1,1,1,11,5\n", "2025-01-02 appears twice with different prices"),
         (HEADER + "2025-01-02,1,1,1,10,-5\n", "line 2: Volume -5 is negative"),
         (HEADER + "2025-01-02,1,1,1,10,5\n2025-01-03,1,1,1,abc,5\n", "line 3: Close 'abc' is not a number"),
-        ("Datetime,Open,High,Low,Close,Volume\n2026-07-21T09:30:00,1,1,1,10,5\n", "has no UTC offset"),
+        (
+            "Datetime,Close\n2026-07-21T09:30:00-04:00,10\n2026-07-21T09:31:00,10\n",
+            "line 3: time '2026-07-21T09:31:00' has no UTC offset, while line 2's has one",
+        ),
     ],
 )
 def test_bad_files_are_refused_with_their_line(tmp_path: Path, body: bytes | str, words: str) -> None:

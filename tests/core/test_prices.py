@@ -211,7 +211,10 @@ def test_a_refused_header_is_quoted_as_the_file_spells_it(write_csv) -> None:  #
         ("Date,Open,High,Low,Close,Volume\n2025-13-02,1,1,1,3,10", "line 2"),
         ("Date,Open,High,Low,Close,Volume\n2025-01-02,1,1,1,-3,10", "not a price"),
         ("Date,Close\n2025-01-02,3.4e38", "at most 1e"),
-        ("Datetime,Open,High,Low,Close,Volume\n2025-01-02T10:00:00,1,1,1,3,10", "no UTC offset"),
+        (
+            "Datetime,Close\n2025-01-02T10:00:00-05:00,3\n2025-01-02T10:01:00,3",
+            "line 3: time '2025-01-02T10:01:00' has no UTC offset, while line 2's has one",
+        ),
         ("Date,Open,High,Low,Close,Volume\n", "no price rows"),
     ],
 )

@@ -91,7 +91,10 @@ def test_adj_close_is_left_out_and_close_is_the_price(tmp_path: Path) -> None:
         ("Price,Close\nTicker,not a ticker\nDate,\n2024-01-02,1\n", "'not a ticker' on its Ticker line"),
         ("Price,Open,High\nTicker,SPY,SPY\nDate,,\n2024-01-02,1,2\n", "no Close column"),
         ("Price,Close,Volume\nTicker,SPY,SPY\nDate,,\n2024-01-02,1,5\n2024-01-03,one,5\n", "line 5: Close 'one'"),
-        ("Price,Close\nTicker,SPY\nDatetime,\n2024-01-02 10:00:00,1\n", "line 4: time '2024-01-02 10:00:00' has no"),
+        (
+            "Price,Close\nTicker,SPY\nDatetime,\n2024-01-02 10:00:00-05:00,1\n2024-01-02 10:01:00,1\n",
+            "line 5: time '2024-01-02 10:01:00' has no",
+        ),
         ("Price,Close\nTicker,SPY\nDate,\n", "no price rows"),
         ("Price,Close\nTicker,SPY\nDate,\n2024-01-02,-3\n", "line 4: Close -3 is not a price"),
     ],
