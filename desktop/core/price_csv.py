@@ -53,17 +53,25 @@ def check_text_file(path: Path) -> str:
 # Alpha Vantage's and Tiingo's are the same files; Nasdaq's site calls the close "Close/Last"); a first
 # column named "timestamp" or "time" is the Date column when its first value is a date alone, else the
 # Datetime one.
-_KNOWN = {name.lower(): name for name in ("Date", "Datetime", *PRICE_COLUMNS)} | {"close/last": "Close"}
+_KNOWN = {name.lower(): name for name in ("Date", "Datetime", *PRICE_COLUMNS)}
+_KNOWN |= {"close/last": "Close", "vol.": "Volume"}
+# Investing.com calls the close "Price" (and the volume "Vol."): read as the Close when no column is called so.
+_CLOSE_ALIAS = "price"
 _TIME_NAMES = ("timestamp", "time")
 # What the textual reading takes besides plain numbers and ISO dates: money ("$1,234.50", commas only where
 # they separate thousands) and month-first dates ("11/26/2025").
 _WRITTEN_NUMBER = r"\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _US_DATE = r"\d{1,2}/\d{1,2}/\d{4}"
+# Volumes as Investing.com writes them: "40.27M", "564.84K", "1.2B".
+_ABBREVIATED = r"(\d+(?:\.\d+)?)([KMB])"
+_SCALES = {"K": 1e3, "M": 1e6, "B": 1e9}
 
 
 def canonical_header(path: Path, header: list[str]) -> list[str]:
     """`header` with the names this reader knows spelled its way (see _KNOWN); other names as they are."""
     names = [_KNOWN.get(name.lower(), name) for name in header]
+    if "Close" not in names and _CLOSE_ALIAS in (lowered := [name.lower() for name in names]):
+        names[lowered.index(_CLOSE_ALIAS)] = "Close"
     if names and names[0].lower() in _TIME_NAMES:
         names[0] = "Datetime" if _has_clock_time(_first_value(path)) else "Date"
     return names
@@ -174,6 +182,8 @@ def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: 
             # Money as web sites write it: a dollar sign, thousands separated by commas (only where they
             # are thousands: "1,5" is not 15).
             plain = raw.where(~raw.str.fullmatch(_WRITTEN_NUMBER), raw.str.replace(r"[$,]", "", regex=True))
+            if name == "Volume":
+                plain = _unabbreviated(plain, pd)
             values = pd.to_numeric(
                 plain.where(~raw.str.lower().isin(["", "nan", "null", "none"]), "nan"), errors="coerce"
             )
@@ -196,6 +206,16 @@ def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: 
         raise PriceFileError(f"{path}, line {line[row]}: Volume {volume[row]:g} is negative")
     kept: FloatArray = numbers[~np.isnan(close)]  # rows with no Close (holidays in some exports) are skipped
     return kept
+
+
+def _unabbreviated(texts: Any, pd: Any) -> Any:
+    """Volumes written with a K, M or B after them as the numbers they stand for (to the digits given)."""
+    parts = texts.str.upper().str.fullmatch(_ABBREVIATED)
+    if not parts.fillna(False).any():
+        return texts
+    found = texts.str.upper().str.extract(_ABBREVIATED + "$")
+    scaled = pd.to_numeric(found[0], errors="coerce") * found[1].map(_SCALES)
+    return texts.where(scaled.isna(), scaled.round().astype("Int64").astype(str))
 
 
 def _plain_intraday(

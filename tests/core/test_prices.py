@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from datetime import date
 from pathlib import Path
@@ -175,6 +176,49 @@ def test_a_download_from_a_quote_site_reads_as_the_bundled_file(daily_dir: Path,
         assert np.array_equal(getattr(read, name), getattr(full, name), equal_nan=True), name
 
 
+def _abbreviated(volume: float) -> str:
+    for scale, letter in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if volume >= scale:
+            return f"{volume / scale:.2f}{letter}"
+    return f"{volume:.0f}"
+
+
+def test_an_investing_com_download_reads_as_the_bundled_file(daily_dir: Path, tmp_path: Path) -> None:
+    """Investing.com's historical-data download: every field quoted, the close called "Price", month-first
+    dates, newest first, thousands separated, volumes abbreviated ("40.27M"), a "Change %" column."""
+    with (daily_dir / "AAPL.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    lines = []
+    for before, r in itertools.pairwise([None, *rows]):
+        change = "" if before is None else f"{(float(r['Close']) / float(before['Close']) - 1) * 100:.2f}%"
+        fields = [_us(r["Date"]), *(f"{float(r[k]):,.2f}" for k in ("Close", "Open", "High", "Low"))]
+        lines.append(",".join(f'"{f}"' for f in [*fields, _abbreviated(float(r["Volume"])), change]))
+    written = tmp_path / "AAPL.csv"
+    written.write_text('"Date","Price","Open","High","Low","Vol.","Change %"\n' + "\n".join(reversed(lines)) + "\n")
+    full, read = read_price_file(daily_dir / "AAPL.csv"), read_price_file(written)
+    assert read.daily and len(read) == len(full) > 600
+    for name in ("times", "session", "open", "high", "low", "close", "prev_close"):
+        assert np.allclose(getattr(read, name), getattr(full, name), rtol=0, atol=0.005, equal_nan=True), name
+    assert np.allclose(read.volume, full.volume, rtol=0.0005, atol=0), "to the digits the abbreviation keeps"
+    # Two rows as published from a real download: they agree with the bundled file's 2025-07-24 and -25.
+    published = tmp_path / "published.csv"
+    published.write_text('"Date","Price","Open","High","Low","Vol.","Change %"\n'
+                         '"07/25/2025","213.88","214.70","215.24","213.40","40.27M","0.06%"\n'
+                         '"07/24/2025","213.76","213.90","215.69","213.53","46.02M","-0.18%"\n')  # fmt: skip
+    two = read_price_file(published, "AAPL")
+    k = int(np.flatnonzero(full.times == two.times[0])[0])
+    assert list(two.close) == list(full.close[k : k + 2]) and list(two.volume) == [46_020_000, 40_270_000]
+
+
+@pytest.mark.parametrize(
+    ("volume", "message"),
+    [("1.2X", "Volume '1.2X' is not a number"), ("M", "Volume 'M' is not a number")],
+)
+def test_an_abbreviation_that_is_not_one_is_refused(write_csv, volume: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PriceFileError, match=message):
+        read_price_file(write_csv("BAD", f'"Date","Price","Vol."\n"07/25/2025","213.88","{volume}"'))
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -197,15 +241,15 @@ def test_a_volume_a_site_gives_as_na_is_no_volume(write_csv) -> None:  # type: i
 
 
 def test_a_refused_header_is_quoted_as_the_file_spells_it(write_csv) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(PriceFileError, match="got timestamp, price"):
-        read_price_file(write_csv("BAD", "timestamp,price\n2025-01-02,1"))
+    with pytest.raises(PriceFileError, match="got timestamp, last"):
+        read_price_file(write_csv("BAD", "timestamp,last\n2025-01-02,1"))
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "empty file"),
-        ("Time,Price\n2025-01-02,1", "expected a Date or Datetime column"),
+        ("Time,Last\n2025-01-02,1", "expected a Date or Datetime column"),
         ("Date,Open,High,Low,Volume\n2025-01-02,1,1,1,10", "then Close"),
         ("Date,Open,High,Low,Close,Volume\n2025-01-02,1,1,1,abc,10", "line 2"),
         ("Date,Open,High,Low,Close,Volume\n2025-13-02,1,1,1,3,10", "line 2"),
