@@ -62,6 +62,9 @@ _TIME_NAMES = ("timestamp", "time")
 # they separate thousands) and month-first dates ("11/26/2025").
 _WRITTEN_NUMBER = r"\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _US_DATE = r"\d{1,2}/\d{1,2}/\d{4}"
+# A daily row's date may carry the time of its close after it, as Google Sheets' GOOGLEFINANCE writes it
+# ("1/2/2024 16:00:00"): the time is not read, every daily row being stamped at the New York close.
+_CLOSE_CLOCK = r"(?: \d{1,2}:\d{2}(?::\d{2})?)?"
 # Volumes as Investing.com writes them: "40.27M", "564.84K", "1.2B".
 _ABBREVIATED = r"(\d+(?:\.\d+)?)([KMB])"
 _SCALES = {"K": 1e3, "M": 1e6, "B": 1e9}
@@ -294,14 +297,15 @@ def _new_york_clock(text: Any, pd: Any) -> Any:
 
 
 def _us_dates(path: Path, text: Any, day: Any, line: IntArray, pd: Any) -> Any:
-    """`day` with the dates written month first (11/26/2025, as Nasdaq's and MarketWatch's sites write
-    them) filled in. A file with a date that only reads day first (26/11/2025) is refused: in it 03/04 is
-    the 3rd of April, and no date of it can be trusted either way."""
-    written = text.str.fullmatch(_US_DATE).fillna(False)
+    """`day` with the dates written month first (11/26/2025, as Nasdaq's and MarketWatch's sites and
+    Google Sheets write them) filled in. A file with a date that only reads day first (26/11/2025) is
+    refused: in it 03/04 is the 3rd of April, and no date of it can be trusted either way."""
+    written = text.str.fullmatch(_US_DATE + _CLOSE_CLOCK).fillna(False)
     if not written.any():
         return day
-    month_first = pd.to_datetime(text.where(written), format="%m/%d/%Y", errors="coerce")
-    day_first = pd.to_datetime(text.where(written & month_first.isna()), format="%d/%m/%Y", errors="coerce").notna()
+    dates = text.str.split(" ", n=1).str[0]
+    month_first = pd.to_datetime(dates.where(written), format="%m/%d/%Y", errors="coerce")
+    day_first = pd.to_datetime(dates.where(written & month_first.isna()), format="%d/%m/%Y", errors="coerce").notna()
     if day_first.any():
         row = int(np.argmax(day_first.to_numpy()))
         raise PriceFileError(

@@ -210,6 +210,33 @@ def test_an_investing_com_download_reads_as_the_bundled_file(daily_dir: Path, tm
     assert list(two.close) == list(full.close[k : k + 2]) and list(two.volume) == [46_020_000, 40_270_000]
 
 
+def test_a_google_sheets_download_reads_as_the_bundled_file(daily_dir: Path, tmp_path: Path) -> None:
+    """GOOGLEFINANCE's daily rows, as a sheet saves them: month-first dates without leading zeros, each with
+    the time of the close after it ("1/2/2024 16:00:00")."""
+    with (daily_dir / "SPY.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    lines = []
+    for r in rows:
+        year, month, day = (int(part) for part in r["Date"].split("-"))
+        fields = [r[k] for k in ("Open", "High", "Low", "Close", "Volume")]
+        lines.append(f"{month}/{day}/{year} 16:00:00," + ",".join(fields))
+    written = tmp_path / "SPY.csv"
+    written.write_text("Date,Open,High,Low,Close,Volume\n" + "\n".join(lines) + "\n")
+    full, read = read_price_file(daily_dir / "SPY.csv"), read_price_file(written)
+    assert read.daily and len(read) == len(full) > 600
+    for name in ("times", "session", "open", "high", "low", "close", "volume", "prev_close"):
+        assert np.array_equal(getattr(read, name), getattr(full, name), equal_nan=True), name
+    # Two rows as published from a sheet's download: their prices are the bundled file's 2024-01-02 and -03.
+    published = tmp_path / "published.csv"
+    published.write_text("Date,Open,High,Low,Close,Volume\n"
+                         "1/2/2024 16:00:00,472.16,473.67,470.49,472.65,123963000\n"
+                         "1/3/2024 16:00:00,470.43,471.19,468.17,468.79,103800800\n")  # fmt: skip
+    two = read_price_file(published, "SPY")
+    k = int(np.flatnonzero(full.times == two.times[0])[0])
+    for name in ("open", "high", "low", "close"):
+        assert list(getattr(two, name)) == list(getattr(full, name)[k : k + 2]), name
+
+
 @pytest.mark.parametrize(
     ("volume", "message"),
     [("1.2X", "Volume '1.2X' is not a number"), ("M", "Volume 'M' is not a number")],
@@ -226,6 +253,8 @@ def test_an_abbreviation_that_is_not_one_is_refused(write_csv, volume: str, mess
         ('Date,Close\n2025-11-26,"1,5"', r"line 2: Close '1,5' is not a number"),  # a decimal comma, not 15
         ("Date,Close\n2025-11-26,$1.2.3", r"line 2: Close '\$1.2.3' is not a number"),
         ("Date,Close\n13/13/2025,1", r"line 2: date '13/13/2025' is not a date from 1970"),
+        ("Date,Close\n1/18/2024 16:00:00,1\n19/01/2024 17:40:00,2", r"line 3: date '19/01/2024 17:40:00' is written"),
+        ("Date,Close\n1/18/2024 16:00,1\n1/19/2024 4pm,2", r"line 3: date '1/19/2024 4pm' is not a date"),
     ],
 )
 def test_what_a_quote_site_never_writes_is_still_refused(write_csv, text: str, message: str) -> None:  # type: ignore[no-untyped-def]
