@@ -17,8 +17,10 @@ FLUSH_SECONDS = 0.008
 # With a backlog, the next flush comes this soon. The timers, input and paints that fell due meanwhile run
 # before it whatever the pause (Qt delivers them in the loop pass the timer waits in): the pause only sets
 # how much of the GUI thread a backlog may take. 2 ms instead of 8 took the pipeline benchmark from about
-# 460k to 620k ticks/s (interleaved runs) and the window's lateness at a flat-out replay from 20-21 to 23 ms.
-BACKLOG_PAUSE_MS = 2
+# 460k to 620k ticks/s (interleaved runs) and the window's lateness at a flat-out replay from 20-21 to 23 ms;
+# 1 ms instead of 2, with the two-step flush, 1.25 to 1.33 M ticks/s (six alternated runs each) at the same
+# lateness. At 0 the next flush could come before a timer that fell due (p99 lateness 12-22 ms, from 11-13).
+BACKLOG_PAUSE_MS = 1
 # A flush whose store step took longer than this settles (engine, views) in a later turn of the event loop.
 SETTLE_AT_ONCE_S = 0.002
 
