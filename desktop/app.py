@@ -23,7 +23,7 @@ from desktop.core.alerts.engine import AlertEngine
 from desktop.core.prices import load_prices
 from desktop.core.quote_store import QuoteStore
 from desktop.core.timeline import ReplayTimeline
-from desktop.feeds.base import StatusListener
+from desktop.feeds.base import QuoteSink, StatusListener
 from desktop.feeds.replay import ReplayFeed
 from desktop.feeds.replay_source import default_start, load_timeline
 from desktop.services.pipeline import QuotePipeline
@@ -106,8 +106,8 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     start = args.start or (chosen if chosen is not None else default_start(timeline))
 
     def replay_for(data: ReplayTimeline) -> ReplayFactory:
-        def make_replay(start_day: date | None, pace: float, on_status: StatusListener) -> ReplayFeed:
-            return replay_feed(data, pipeline.push, speed=pace, start=start_day, on_status=on_status)
+        def make_replay(start_day: date | None, pace: float, on_status: StatusListener, sink: QuoteSink) -> ReplayFeed:
+            return replay_feed(data, sink, speed=pace, start=start_day, on_status=on_status)
 
         return make_replay
 
@@ -115,8 +115,8 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
 
     poll_interval = float(settings.get(cfg.POLL_INTERVAL))
 
-    def make_live(on_status: StatusListener) -> LiveFeed:
-        return live_feed(pipeline.push, on_status=on_status, poll_interval=poll_interval)
+    def make_live(on_status: StatusListener, sink: QuoteSink) -> LiveFeed:
+        return live_feed(sink, on_status=on_status, poll_interval=poll_interval)
 
     def reachable() -> bool:
         return yahoo_unreachable() is None

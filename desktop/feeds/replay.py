@@ -68,11 +68,13 @@ class ReplayFeed:
         self._thread = threading.Thread(target=self._run, name="replay-feed", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Stop the thread; with `wait`, until it has ended (at shutdown, not when making way for another
+        feed: the pipeline's gate then drops whatever it still pushes)."""
         with self._cv:
             self._stopping = True
             self._cv.notify_all()
-        if self._thread is not None:
+        if wait and self._thread is not None:
             self._thread.join(timeout=5)
 
     def set_symbols(self, symbols: Iterable[str]) -> None:

@@ -21,7 +21,8 @@ def map_on_daemons(
 ) -> list[R | None]:
     """`[call(item) for item in items]` on up to `workers` daemon threads, in the items' order.
 
-    Returns early (with None for what had not finished) once `stop` is set. An exception raised by
+    Returns early (with None for what had not finished) once `stop` is set, and the threads then take no
+    further item (the one each is in may finish on its own, unwaited). An exception raised by
     `call` is a bug, not a result: it is re-raised here, in the caller's thread.
     """
     results: list[R | None] = [None] * len(items)
@@ -32,7 +33,7 @@ def map_on_daemons(
     done = threading.Semaphore(0)
 
     def work() -> None:
-        while True:
+        while stop is None or not stop.is_set():  # once stopped, no further request is started
             try:
                 index = todo.get_nowait()
             except queue.Empty:

@@ -91,10 +91,11 @@ class YahooLiveFeed:
         threading.Thread(target=snapshot_then_poll, name="yahoo-snapshot", daemon=True).start()
         self._release_later()
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Stop streaming and polling; with `wait`, until their threads have ended."""
         self._stop.set()
-        self.stream.stop()
-        self.poll.stop()
+        self.stream.stop(wait)
+        self.poll.stop(wait)
 
     def set_symbols(self, symbols: Iterable[str]) -> None:
         wanted = list(dict.fromkeys(symbols))

@@ -71,12 +71,17 @@ class YahooPollFeed:
         self._thread = threading.Thread(target=self._run, name="yahoo-poll", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
         self._stopping = True
         self._stop_event.set()
         self._wake.set()
-        if self._thread is not None:
+        if wait and self._thread is not None:
             self._thread.join(timeout=2)  # a request still hanging finishes (or not) on its own daemon
+
+    @property
+    def running(self) -> bool:
+        """Whether the polling thread is alive (it may outlive `stop(wait=False)` by a request's wait)."""
+        return self._thread is not None and self._thread.is_alive()
 
     def set_symbols(self, symbols: Iterable[str]) -> None:
         with self._lock:

@@ -175,11 +175,11 @@ class YahooStreamFeed:
         self._thread.start()
         ready.wait(5)
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
         loop, stop = self._loop, self._stop
         if loop is not None and stop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(stop.set)
-        if self._thread is not None:
+        if wait and self._thread is not None:
             # Closing handshakes can take a moment: the GUI thread does not wait for them (the live feed
             # drops anything the stream still delivers once it is stopped).
             self._thread.join(timeout=1.0)

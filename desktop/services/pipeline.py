@@ -27,6 +27,22 @@ class Flush:
     fires: list[AlertFire] = field(default_factory=list)
 
 
+class Gate:
+    """One feed's way into the pipeline. Closing it (its feed was stopped to make way for another) drops
+    what that feed still pushes, queued or not: the owner need not wait for the feed's thread to end."""
+
+    def __init__(self, pipeline: QuotePipeline) -> None:
+        self._pipeline = pipeline
+        self.closed = False
+
+    def push(self, quotes: Batch, timeout: float | None = None) -> bool:
+        """`QuotePipeline.push` for this feed; False (nothing queued) once the gate is closed."""
+        return not self.closed and self._pipeline.push(quotes, timeout, self)
+
+    def close(self) -> None:
+        self.closed = True
+
+
 class QuotePipeline:
     """A bounded queue of quote batches between feed threads and the thread that owns the store.
 
@@ -44,19 +60,23 @@ class QuotePipeline:
         self.engine = engine
         self.consumers: list[QuoteConsumer] = []
         self.on_wake: Callable[[], None] | None = None
-        self._queue: queue.Queue[Batch] = queue.Queue(maxsize=max_batches)
+        self._queue: queue.Queue[tuple[Gate | None, Batch]] = queue.Queue(maxsize=max_batches)
         self._lock = threading.Lock()
         self._wake_pending = False
         # What `take` applied to the store, waiting for `settle`: the ticks and the store's view of them.
         self._unsettled: list[tuple[list[Quote] | TickBatch, list[Quote]]] = []
         self._flush = Flush()
 
-    def push(self, quotes: Batch, timeout: float | None = None) -> bool:
+    def gate(self) -> Gate:
+        """A way in for one feed, to be closed when that feed is replaced (see Gate)."""
+        return Gate(self)
+
+    def push(self, quotes: Batch, timeout: float | None = None, gate: Gate | None = None) -> bool:
         """Queue a batch (from any thread); False when the queue stayed full for `timeout` seconds."""
         if not quotes:
             return True
         try:
-            self._queue.put(quotes, timeout=timeout)
+            self._queue.put((gate, quotes), timeout=timeout)
         except queue.Full:
             return False
         with self._lock:
@@ -93,9 +113,11 @@ class QuotePipeline:
             if deadline is not None and not batches and time.perf_counter() > deadline:
                 break
             try:
-                item = self._queue.get_nowait()
+                gate, item = self._queue.get_nowait()
             except queue.Empty:
                 break
+            if gate is not None and gate.closed:
+                continue  # pushed by a feed that has been replaced since
             taken += len(item)
             if isinstance(item, TickBatch):
                 batches.append(item)

@@ -10,14 +10,15 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.feeds.base import FeedState, FeedStatus, StatusListener
+from desktop.feeds.base import FeedState, FeedStatus, QuoteSink, StatusListener
 from desktop.feeds.recorder import QuoteRecorder
 from desktop.feeds.replay import ReplayFeed
 from desktop.services.feed_supervisor import PROBE_EVERY_S, Action, Decision, FeedSupervisor
-from desktop.services.pipeline import QuotePipeline
+from desktop.services.pipeline import Gate, QuotePipeline
 from desktop.ui.tasks import run_task
 
-ReplayFactory = Callable[[date | None, float, StatusListener], ReplayFeed]
+# Factories take the sink the new feed pushes into: a gate of the pipeline, closed when the feed is replaced.
+ReplayFactory = Callable[[date | None, float, StatusListener, QuoteSink], ReplayFeed]
 
 
 class LiveFeed(Protocol):
@@ -26,14 +27,14 @@ class LiveFeed(Protocol):
     name: str
 
     def start(self) -> None: ...
-    def stop(self) -> None: ...
+    def stop(self, wait: bool = True) -> None: ...
     def set_symbols(self, symbols: Iterable[str]) -> None: ...
     def can_supply(self, symbol: str) -> str | None: ...
     def validate_symbol(self, symbol: str) -> str | None: ...
     def set_poll_interval(self, seconds: float) -> None: ...
 
 
-LiveFactory = Callable[[StatusListener], LiveFeed]
+LiveFactory = Callable[[StatusListener, QuoteSink], LiveFeed]
 
 PROBE_EVERY_MS = int(PROBE_EVERY_S * 1000)
 STATUS_EVERY_MS = 200
@@ -76,7 +77,7 @@ class FeedController(QObject):
         # Symbols the alert rules need beyond the watchlist: the engine watches them whatever list is shown.
         self.also_watch: Callable[[], Iterable[str]] = lambda: ()
         self._lock = threading.Lock()
-        self._pending: FeedStatus | None = None
+        self._pending: tuple[Gate | None, FeedStatus] | None = None  # the newest report, and its feed's gate
         self.status: FeedStatus | None = None
         self.note = ""  # why auto is on replay, for the banner
         self.supervisor = FeedSupervisor(self.source)
@@ -92,9 +93,11 @@ class FeedController(QObject):
         self._probe_timer.setInterval(PROBE_EVERY_MS)  # tests shorten it through probe_timer
         self._probe_timer.timeout.connect(self._probe_async)
         self._replay_start = start
-        self.replay: ReplayFeed = make_replay(start, speed, self._report)
+        self._replay_gate = pipeline.gate()
+        self.replay: ReplayFeed = make_replay(start, speed, self._listener(self._replay_gate), self._replay_gate.push)
         self.replay_started = False
         self.live: LiveFeed | None = None
+        self._live_gate: Gate | None = None
         self._running = False
 
     # -- which feed -----------------------------------------------------------------------------
@@ -111,25 +114,34 @@ class FeedController(QObject):
     def feed(self) -> ReplayFeed | LiveFeed:
         return self.replay if self.live is None else self.live
 
+    def _listener(self, gate: Gate) -> StatusListener:
+        """Status reports of the feed behind `gate`: once it is closed (the feed was replaced), none is shown."""
+        return lambda status: self._report(status, gate)
+
     # Called on feed threads.
-    def _report(self, status: FeedStatus) -> None:
+    def _report(self, status: FeedStatus, gate: Gate | None = None) -> None:
+        if gate is not None and gate.closed:
+            return
         with self._lock:
             first = self._pending is None
-            self._pending = status
+            self._pending = (gate, status)
         if first:
             self._status_ready.emit()
 
     def _status_arrived(self) -> None:
-        if self.status is None or self.status.state != (self._pending.state if self._pending else None):
+        with self._lock:
+            pending = self._pending
+        if self.status is None or self.status.state != (pending[1].state if pending else None):
             self._deliver_status()  # a change of state is shown at once
         elif not self._status_timer.isActive():
             self._status_timer.start()
 
     def _deliver_status(self) -> None:
         with self._lock:
-            status, self._pending = self._pending, None
-        if status is None:
-            return
+            pending, self._pending = self._pending, None
+        if pending is None or (pending[0] is not None and pending[0].closed):
+            return  # (a report its feed sent just before it was replaced)
+        status = pending[1]
         self.status = status
         self.status_changed.emit(status)
         if self.live is not None:
@@ -188,20 +200,22 @@ class FeedController(QObject):
             self._carry_out(self.supervisor.probed(reachable))
 
     def _switch(self, *, live: bool, note: str = "") -> None:
-        """Stop what runs, empty the store, start the other source."""
+        """Stop what runs, empty the store, start the other source. The stopped feed's threads end on
+        their own (a request it still waits for can take seconds): its gate drops what they still push."""
         assert self._make_live is not None
         if self.live is not None:
-            self.live.stop()
+            assert self._live_gate is not None
+            self._live_gate.close()
+            self.live.stop(wait=False)
             self.live = None
         if self.replay_started:  # a stopped replay cannot start again: make a fresh one for next time
-            self.replay.stop()
-            self.replay = self._make_replay(self._replay_start, self.replay.speed, self._report)
-            self.replay_started = False
+            self._replace_replay(self._replay_start, self.replay.speed)
         self._pipeline.reset()
         self.restarted.emit()
         if live:
             self.note = ""
-            self.live = self._make_live(self._report)
+            self._live_gate = self._pipeline.gate()
+            self.live = self._make_live(self._listener(self._live_gate), self._live_gate.push)
             self.live.set_symbols(self._symbols)
             self.live.start()
             self.source_changed.emit("yahoo")
@@ -210,6 +224,13 @@ class FeedController(QObject):
             self._start_replay()
             if self.source == "auto":
                 self._probe_timer.start()
+
+    def _replace_replay(self, start: date | None, speed: float) -> None:
+        """Stop the replay without waiting for its thread and make a fresh one (not started) behind a new gate."""
+        self._replay_gate.close()
+        self.replay.stop(wait=False)
+        self._replay_gate = self._pipeline.gate()
+        self.replay = self._make_replay(start, speed, self._listener(self._replay_gate), self._replay_gate.push)
 
     # -- recording --------------------------------------------------------------------------------
 
@@ -282,10 +303,9 @@ class FeedController(QObject):
         if self.live is not None:
             return
         paused, speed = self.replay.paused, self.replay.speed
-        self.replay.stop()
+        self._replace_replay(start, speed)
         self._pipeline.reset()
         self._replay_start = start
-        self.replay = self._make_replay(start, speed, self._report)
         self.replay.set_paused(paused)
         self.restarted.emit()
         self._start_replay()

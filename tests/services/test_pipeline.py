@@ -131,3 +131,15 @@ def test_reset_forgets_what_was_taken_but_not_settled() -> None:
     pipeline.reset()  # a replay restarted between the two steps: the old day's ticks must not fire now
     flush = pipeline.settle()
     assert flush.count == 0 and flush.fires == [] and pipeline.store.latest("X") is None
+
+
+def test_a_closed_gate_drops_what_its_feed_pushed_and_pushes() -> None:
+    pipeline = QuotePipeline(QuoteStore())
+    old, new = pipeline.gate(), pipeline.gate()
+    assert old.push([Quote("X", 10.0, 1.0)]) and new.push([Quote("Y", 20.0, 1.0)])
+    old.close()  # its feed was replaced: its thread may still be running
+    assert not old.push([Quote("X", 11.0, 2.0)]), "a push through a closed gate says so (the feed stops)"
+    assert pipeline.push([Quote("Z", 30.0, 1.0)]), "a push with no gate is never dropped"
+    flush = pipeline.drain()
+    assert flush.changed == {"Y", "Z"} and flush.count == 2, "what it had queued before the close is dropped too"
+    assert pipeline.store.latest("X") is None

@@ -10,6 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop.config import YAHOO_HTTP_ENV, YAHOO_WS_ENV
 from desktop.feeds.base import FeedState
+from desktop.feeds.yahoo_live import YahooLiveFeed
+from desktop.services.feed_supervisor import Action, Decision
 from desktop.ui.watchlist_model import Column
 
 from ..fakes.yahoo_http import FakeYahooHttp, chart_body
@@ -132,3 +134,27 @@ def test_first_quotes_of_the_watchlist_show_progress_until_every_row_has_one(  #
         streamer.send_quote(id=symbol, price=100.0, time=int(T0 * 1000), previous_close=99.0, market_hours=1)
     qtbot.waitUntil(lambda: not window.busy_bar.isVisibleTo(window), timeout=10_000)
     assert all(cell(window, s, Column.LAST) != "—" for s in symbols)
+
+
+def test_falling_back_does_not_wait_for_a_hanging_request(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, make_window: MakeWindow, yahoo
+) -> None:
+    streamer, http = yahoo
+    window = make_window(source="yahoo", speed=50)
+    qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == "700.00", timeout=10_000)
+    qtbot.waitUntil(lambda: {"SPY", "QQQ", "IWM"} <= streamer.subscribed(), timeout=10_000)
+    live = window.feeds.live
+    assert isinstance(live, YahooLiveFeed)
+    http.reply_delay = 3.0  # the network hangs: every chart request now waits three seconds
+    live.quiet_after = 0.0  # the poller asks for every symbol, streamed or not
+    window.feeds.set_poll_interval(1.0)
+    qtbot.waitUntil(lambda: http.in_flight > 0 and live.poll.running, timeout=10_000)
+    window.feeds._carry_out(Decision(Action.FALL_BACK, "Yahoo Finance stopped answering"))  # as the supervisor does
+    assert live.poll.running, "the GUI thread did not wait for the poller's thread to end"
+    assert window.feeds.is_replay and window.feeds.replay_started
+    qtbot.waitUntil(lambda: not live.poll.running and http.in_flight == 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window.store.newest_time() is not None, timeout=10_000)
+    qtbot.wait(300)  # (anything the old feed still sent would have been drained by now)
+    sources = {window.store.latest(s).source for s in window.store.symbols()}  # type: ignore[union-attr]
+    assert sources == {"replay"}, "nothing of the stopped live feed reached the replay's store"
+    assert window.feeds.status is not None and window.feeds.status.state is FeedState.REPLAY
