@@ -210,6 +210,7 @@ class FeedController(QObject):
             self.live = None
         if self.replay_started:  # a stopped replay cannot start again: make a fresh one for next time
             self._replace_replay(self._replay_start, self.replay.speed)
+            self.replay_started = False
         self._pipeline.reset()
         self.restarted.emit()
         if live:

@@ -93,6 +93,7 @@ def test_auto_falls_back_to_replay_and_goes_live_when_yahoo_returns(
     qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == "700.00", timeout=10_000)
     assert window.store.latest("SPY").source == "yahoo"  # type: ignore[union-attr]
     assert not window.speed_box.isEnabled()
+    assert not window.feeds.replay_started, "the replay that ran is replaced by a fresh one, not started"
 
 
 def test_live_rows_read_like_yahoos_own_page(qtbot: QtBot, make_window: MakeWindow, yahoo) -> None:  # type: ignore[no-untyped-def]
