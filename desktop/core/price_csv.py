@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -154,20 +155,23 @@ def _read_chunks(
     parts: list[FloatArray] = []
     first_line = 2
     stamp = header[0]
+    clock = TimeClock()  # the chunks of one file keep to one clock
     with pd.read_csv(path, names=header, header=0, usecols=list(dtypes), dtype=dtypes, chunksize=CHUNK_ROWS,
                      **READ_OPTIONS) as reader:  # fmt: skip
         for chunk in reader:
-            parts.append(_chunk_bars(path, chunk, stamp, daily, first_line, pd))
+            parts.append(_chunk_bars(path, chunk, stamp, daily, first_line, pd, clock))
             first_line += len(chunk)
             if rows_read is not None:
                 rows_read(first_line - 2)
     return parts
 
 
-def _chunk_bars(path: Path, chunk: Any, stamp: str, daily: bool, first_line: int, pd: Any) -> FloatArray:
+def _chunk_bars(
+    path: Path, chunk: Any, stamp: str, daily: bool, first_line: int, pd: Any, clock: TimeClock
+) -> FloatArray:
     text = chunk[stamp].fillna("")
     line = np.arange(first_line, first_line + len(text))
-    return checked_bars(path, chunk, parse_stamps(path, text, daily, line, pd), line, pd)
+    return checked_bars(path, chunk, parse_stamps(path, text, daily, line, pd, clock), line, pd)
 
 
 def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: Any) -> FloatArray:
@@ -253,7 +257,26 @@ def _plain_intraday(
     return checked_bars(path, frame, times, np.arange(2, len(times) + 2), pd)
 
 
-def parse_stamps(path: Path, text: Any, daily: bool, line: IntArray, pd: Any) -> FloatArray:
+@dataclass
+class TimeClock:
+    """Which clock a file's intraday times are on, once a line has said: UTC offsets, or none (New York's).
+    A file read in chunks keeps to the clock of its first."""
+
+    offsets: bool | None = None
+    line: int = 0  # the first line that said
+
+    def agree(self, path: Path, offsets: bool, line: int, text: str) -> None:
+        if self.offsets is None:
+            self.offsets, self.line = offsets, line
+        elif self.offsets != offsets:
+            said = "has a UTC offset, while" if offsets else "has no UTC offset, while"
+            had = "has none" if offsets else "has one"
+            raise PriceFileError(f"{path}, line {line}: time {text[:40]!r} {said} line {self.line}'s {had}")
+
+
+def parse_stamps(
+    path: Path, text: Any, daily: bool, line: IntArray, pd: Any, clock: TimeClock | None = None
+) -> FloatArray:
     if daily:
         day = pd.to_datetime(text.str.strip().str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
         if day.isna().any():
@@ -262,17 +285,20 @@ def parse_stamps(path: Path, text: Any, daily: bool, line: IntArray, pd: Any) ->
         local = stamps.dt.tz_localize(NEW_YORK, nonexistent="shift_forward", ambiguous=False)
     else:
         missing = _without_offset(text.to_numpy())
-        if not missing.any():
-            local = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
-        elif missing.all():
-            local = _new_york_clock(text, pd)
-        else:  # some times with an offset, some without: which clock the others are on cannot be known
-            row = int(np.argmax(missing))
-            with_offset = int(np.argmin(missing))
+        with_offset = ~missing & text.str.strip().ne("").to_numpy()
+        if missing.any() and with_offset.any():  # which clock the ones without are on cannot be known
+            row, other = int(np.argmax(missing)), int(np.argmax(with_offset))
             raise PriceFileError(
                 f"{path}, line {line[row]}: time {text.iloc[row][:40]!r} has no UTC offset, while line "
-                f"{line[with_offset]}'s has one"
+                f"{line[other]}'s has one"
             )
+        if clock is not None and (missing.any() or with_offset.any()):
+            row = int(np.argmax(missing | with_offset))
+            clock.agree(path, not missing.any(), int(line[row]), str(text.iloc[row]))
+        if missing.any():
+            local = _new_york_clock(text, pd)
+        else:
+            local = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
     years = local.dt.year.to_numpy(dtype=np.float64, na_value=np.nan)
     bad = np.isnan(years) | (years < FIRST_YEAR) | (years > LAST_YEAR)
     if bad.any():

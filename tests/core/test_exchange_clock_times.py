@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from desktop.core.prices import read_price_file
+from desktop.core import price_csv
+from desktop.core.prices import PriceFileError, read_price_file
 from desktop.core.sessions import session_date
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "alphavantage" / "MSFT_1min_extended.csv"
@@ -57,3 +58,37 @@ def test_times_without_an_offset_equal_the_same_times_with_one_across_a_clock_ch
     read = read_price_file(without)
     assert np.array_equal(read.times, expected.times) and np.array_equal(read.close, expected.close)
     assert read.times[0] == stamps[0].timestamp()
+
+
+@pytest.mark.parametrize(
+    ("rows", "whole", "by_line"),
+    [
+        (
+            ["2025-01-02T10:00:00-05:00", "2025-01-02 10:01:00"],
+            "line 3: time '2025-01-02 10:01:00' has no UTC offset, while line 2's has one",
+            "line 3: time '2025-01-02 10:01:00' has no UTC offset, while line 2's has one",
+        ),
+        (
+            ["2025-01-02 10:00:00", "2025-01-02T10:01:00-05:00"],
+            "line 2: time '2025-01-02 10:00:00' has no UTC offset, while line 3's has one",
+            "line 3: time '2025-01-02T10:01:00-05:00' has a UTC offset, while line 2's has none",
+        ),
+    ],
+)
+@pytest.mark.parametrize("chunk_rows", [250_000, 1])  # in one piece, and a line per chunk as a huge file is read
+def test_a_file_on_two_clocks_is_refused_naming_both_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[str], whole: str, by_line: str, chunk_rows: int
+) -> None:
+    monkeypatch.setattr(price_csv, "CHUNK_ROWS", chunk_rows)
+    path = tmp_path / "X.csv"
+    path.write_text("Datetime,Close\n" + "".join(f"{row},10\n" for row in rows))
+    with pytest.raises(PriceFileError) as refused:
+        read_price_file(path)
+    assert str(refused.value) == f"{path}, {whole if chunk_rows > 1 else by_line}"
+
+
+def test_an_empty_time_in_a_file_without_offsets_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "X.csv"
+    path.write_text("timestamp,close\n2025-01-02 10:00:00,10\n,11\n2025-01-02 10:02:00,12\n")
+    with pytest.raises(PriceFileError, match="line 3: time '' is not a time"):
+        read_price_file(path)
