@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop.core.prices import PriceFileError, load_prices, read_price_file
+from desktop.core.prices import PriceFileError, PriceSeries, load_prices, read_price_file
 from desktop.core.sessions import session_date
 
 
@@ -176,6 +176,14 @@ def test_a_download_from_a_quote_site_reads_as_the_bundled_file(daily_dir: Path,
         assert np.array_equal(getattr(read, name), getattr(full, name), equal_nan=True), name
 
 
+def _published(tmp_path: Path, symbol: str, text: str, full: PriceSeries) -> tuple[PriceSeries, int]:
+    """Rows as published from a real download, read as `symbol`, and where the first of them is in `full`."""
+    path = tmp_path / "published.csv"
+    path.write_text(text)
+    read = read_price_file(path, symbol)
+    return read, int(np.flatnonzero(full.times == read.times[0])[0])
+
+
 def _abbreviated(volume: float) -> str:
     for scale, letter in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
         if volume >= scale:
@@ -201,12 +209,9 @@ def test_an_investing_com_download_reads_as_the_bundled_file(daily_dir: Path, tm
         assert np.allclose(getattr(read, name), getattr(full, name), rtol=0, atol=0.005, equal_nan=True), name
     assert np.allclose(read.volume, full.volume, rtol=0.0005, atol=0), "to the digits the abbreviation keeps"
     # Two rows as published from a real download: they agree with the bundled file's 2025-07-24 and -25.
-    published = tmp_path / "published.csv"
-    published.write_text('"Date","Price","Open","High","Low","Vol.","Change %"\n'
-                         '"07/25/2025","213.88","214.70","215.24","213.40","40.27M","0.06%"\n'
-                         '"07/24/2025","213.76","213.90","215.69","213.53","46.02M","-0.18%"\n')  # fmt: skip
-    two = read_price_file(published, "AAPL")
-    k = int(np.flatnonzero(full.times == two.times[0])[0])
+    two, k = _published(tmp_path, "AAPL", '"Date","Price","Open","High","Low","Vol.","Change %"\n'
+                        '"07/25/2025","213.88","214.70","215.24","213.40","40.27M","0.06%"\n'
+                        '"07/24/2025","213.76","213.90","215.69","213.53","46.02M","-0.18%"\n', full)  # fmt: skip
     assert list(two.close) == list(full.close[k : k + 2]) and list(two.volume) == [46_020_000, 40_270_000]
 
 
@@ -227,12 +232,9 @@ def test_a_google_sheets_download_reads_as_the_bundled_file(daily_dir: Path, tmp
     for name in ("times", "session", "open", "high", "low", "close", "volume", "prev_close"):
         assert np.array_equal(getattr(read, name), getattr(full, name), equal_nan=True), name
     # Two rows as published from a sheet's download: their prices are the bundled file's 2024-01-02 and -03.
-    published = tmp_path / "published.csv"
-    published.write_text("Date,Open,High,Low,Close,Volume\n"
-                         "1/2/2024 16:00:00,472.16,473.67,470.49,472.65,123963000\n"
-                         "1/3/2024 16:00:00,470.43,471.19,468.17,468.79,103800800\n")  # fmt: skip
-    two = read_price_file(published, "SPY")
-    k = int(np.flatnonzero(full.times == two.times[0])[0])
+    two, k = _published(tmp_path, "SPY", "Date,Open,High,Low,Close,Volume\n"
+                        "1/2/2024 16:00:00,472.16,473.67,470.49,472.65,123963000\n"
+                        "1/3/2024 16:00:00,470.43,471.19,468.17,468.79,103800800\n", full)  # fmt: skip
     for name in ("open", "high", "low", "close"):
         assert list(getattr(two, name)) == list(getattr(full, name)[k : k + 2]), name
 
