@@ -21,6 +21,7 @@ from typing import TextIO
 import numpy as np
 
 from desktop import logs
+from desktop.core.file_symbols import symbol_of_file
 from desktop.core.price_csv import canonical_header, check_text_file, read_bars
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 from desktop.core.progress import Progress, report
@@ -96,7 +97,7 @@ def _open_csv(path: Path) -> TextIO:
 def read_price_file(path: Path, symbol: str | None = None, progress: Progress | None = None) -> PriceSeries:
     """Read one CSV file; rows with no Close (market holidays in some exports) are skipped.
     `progress` hears the share read after each chunk (estimated from the bytes of the first lines)."""
-    symbol = (symbol or path.stem).upper()
+    symbol = symbol.upper() if symbol else symbol_of_file(path)
     first = check_text_file(path)
     if not first.strip():
         raise PriceFileError(f"{path}: empty file")
@@ -319,7 +320,7 @@ def read_cached(path: Path, cache_dir: Path | None, progress: Progress | None = 
             raise ValueError(f"a table of {table.shape} for {int(rows)} rows")
         arrays = dict(zip(_CACHED, table, strict=True))
         arrays["session"] = arrays["session"].astype(np.int64)
-        return PriceSeries(symbol=path.stem.upper(), daily=bool(daily), **arrays)
+        return PriceSeries(symbol=symbol_of_file(path), daily=bool(daily), **arrays)
     except FileNotFoundError:
         pass
     except Exception:  # a truncated or zero-byte entry (a crash between write and rename): rebuilt below

@@ -1,0 +1,44 @@
+"""A price file's symbol from its name: the name itself, or the ticker in a quote site's download name."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desktop.core.file_symbols import symbol_of_file
+from desktop.core.prices import PriceFileError, load_prices
+
+
+@pytest.mark.parametrize(
+    ("name", "symbol"),
+    [
+        ("AAPL.csv", "AAPL"),
+        ("brk-b.csv", "BRK-B"),
+        ("^GSPC.csv", "^GSPC"),
+        ("EURUSD=X.csv", "EURUSD=X"),
+        ("AAPL (1).csv", "AAPL"),  # a browser's second download of the same name
+        ("AAPL Historical Data.csv", "AAPL"),  # Investing.com
+        ("AAPL Historical Data (2).csv", "AAPL"),
+        ("Download Data - STOCK_US_XNAS_AAPL.csv", "AAPL"),  # MarketWatch
+        ("Download Data - STOCK_US_XNYS_CSV (1).csv", "CSV"),
+        ("Download Data - FUND_US_ARCX_SPY.csv", "SPY"),
+        ("EGX 30 Historical Data.csv", "EGX 30 HISTORICAL DATA"),  # an index's name, no ticker: as it is
+        ("HistoricalData_1732630000000.csv", "HISTORICALDATA_1732630000000"),  # Nasdaq's names hold none
+    ],
+)
+def test_the_symbol_a_file_name_gives(name: str, symbol: str) -> None:
+    assert symbol_of_file(Path("/data") / name) == symbol
+
+
+def test_quote_site_downloads_load_under_their_tickers(daily_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    shutil.copy(daily_dir / "AAPL.csv", folder / "AAPL Historical Data.csv")
+    shutil.copy(daily_dir / "NVDA.csv", folder / "Download Data - STOCK_US_XNAS_NVDA.csv")
+    loaded = load_prices([folder])
+    assert sorted(loaded) == ["AAPL", "NVDA"] and loaded["AAPL"].symbol == "AAPL"
+    shutil.copy(daily_dir / "AAPL.csv", folder / "AAPL Historical Data (1).csv")  # the same download twice
+    with pytest.raises(PriceFileError, match="symbol AAPL is given twice"):
+        load_prices([folder])
