@@ -2,7 +2,8 @@
 
 A file is named after its symbol ("AAPL.csv"), or after the name a quote site gives its downloads: Investing.com's
 "AAPL Historical Data.csv", MarketWatch's "Download Data - STOCK_US_XNAS_AAPL.csv", with the " (1)" a browser
-adds to a second download of the same name. A name that holds no ticker is the symbol as it is.
+adds to a second download of the same name. A name that holds no ticker (Nasdaq's "HistoricalData_1732630000000.csv")
+gives none: the file has to be renamed after its symbol.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ _DOWNLOADS = (
 )
 
 
-def symbol_of_file(path: Path) -> str:
-    """The upper-case symbol `path`'s name gives (see the module's docstring)."""
+def symbol_of_file(path: Path) -> str | None:
+    """The upper-case symbol `path`'s name gives, or None (see the module's docstring)."""
     stem = path.stem.strip().upper()
     copy = _COPY.fullmatch(stem)
     if copy is not None:
@@ -31,4 +32,4 @@ def symbol_of_file(path: Path) -> str:
         found = pattern.fullmatch(stem)
         if found is not None and is_ticker(found.group(1)):
             return found.group(1)
-    return stem
+    return None

@@ -97,7 +97,6 @@ def _open_csv(path: Path) -> TextIO:
 def read_price_file(path: Path, symbol: str | None = None, progress: Progress | None = None) -> PriceSeries:
     """Read one CSV file; rows with no Close (market holidays in some exports) are skipped.
     `progress` hears the share read after each chunk (estimated from the bytes of the first lines)."""
-    symbol = symbol.upper() if symbol else symbol_of_file(path)
     first = check_text_file(path)
     if not first.strip():
         raise PriceFileError(f"{path}: empty file")
@@ -107,6 +106,11 @@ def read_price_file(path: Path, symbol: str | None = None, progress: Progress | 
         if len(exported) > 1:
             raise PriceFileError(f"{path}: a yfinance download of {len(exported)} tickers, not one symbol's file")
         return next(iter(exported.values()))
+    symbol = symbol.upper() if symbol else symbol_of_file(path)
+    if symbol is None:  # (a yfinance download names its tickers inside)
+        raise PriceFileError(
+            f"{path}: its name gives no ticker symbol; name the file after the symbol it holds (AAPL.csv)"
+        )
     names = canonical_header(path, header)
     if names[:1] not in (["Date"], ["Datetime"]) or "Close" not in names:
         raise PriceFileError(
@@ -320,7 +324,7 @@ def read_cached(path: Path, cache_dir: Path | None, progress: Progress | None = 
             raise ValueError(f"a table of {table.shape} for {int(rows)} rows")
         arrays = dict(zip(_CACHED, table, strict=True))
         arrays["session"] = arrays["session"].astype(np.int64)
-        return PriceSeries(symbol=symbol_of_file(path), daily=bool(daily), **arrays)
+        return PriceSeries(symbol=symbol_of_file(path) or path.stem.upper(), daily=bool(daily), **arrays)
     except FileNotFoundError:
         pass
     except Exception:  # a truncated or zero-byte entry (a crash between write and rename): rebuilt below

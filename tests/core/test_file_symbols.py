@@ -24,11 +24,11 @@ from desktop.core.prices import PriceFileError, load_prices
         ("Download Data - STOCK_US_XNAS_AAPL.csv", "AAPL"),  # MarketWatch
         ("Download Data - STOCK_US_XNYS_CSV (1).csv", "CSV"),
         ("Download Data - FUND_US_ARCX_SPY.csv", "SPY"),
-        ("EGX 30 Historical Data.csv", "EGX 30 HISTORICAL DATA"),  # an index's name, no ticker: as it is
-        ("HistoricalData_1732630000000.csv", "HISTORICALDATA_1732630000000"),  # Nasdaq's names hold none
+        ("EGX 30 Historical Data.csv", None),  # an index's name, no ticker
+        ("HistoricalData_1732630000000.csv", None),  # Nasdaq's download names hold none
     ],
 )
-def test_the_symbol_a_file_name_gives(name: str, symbol: str) -> None:
+def test_the_symbol_a_file_name_gives(name: str, symbol: str | None) -> None:
     assert symbol_of_file(Path("/data") / name) == symbol
 
 
@@ -42,3 +42,15 @@ def test_quote_site_downloads_load_under_their_tickers(daily_dir: Path, tmp_path
     shutil.copy(daily_dir / "AAPL.csv", folder / "AAPL Historical Data (1).csv")  # the same download twice
     with pytest.raises(PriceFileError, match="symbol AAPL is given twice"):
         load_prices([folder])
+
+
+def test_a_file_whose_name_gives_no_symbol_is_refused_saying_so(daily_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    shutil.copy(daily_dir / "AAPL.csv", folder / "AAPL.csv")
+    shutil.copy(daily_dir / "NVDA.csv", folder / "HistoricalData_1732630000000.csv")
+    with pytest.raises(PriceFileError, match=r"HistoricalData_1732630000000\.csv: its name gives no ticker symbol"):
+        load_prices([folder])
+    skipped: list[str] = []
+    assert list(load_prices([folder], skipped=skipped)) == ["AAPL"], "the window plays the others"
+    assert len(skipped) == 1 and "name the file after the symbol it holds" in skipped[0]
