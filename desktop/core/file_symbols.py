@@ -1,9 +1,9 @@
 """The symbol a price file holds, read from its name.
 
-A file is named after its symbol ("AAPL.csv"), or after the name a quote site gives its downloads: Investing.com's
-"AAPL Historical Data.csv", MarketWatch's "Download Data - STOCK_US_XNAS_AAPL.csv", with the " (1)" a browser
-adds to a second download of the same name. A name that holds no ticker (Nasdaq's "HistoricalData_1732630000000.csv")
-gives none: the file has to be renamed after its symbol.
+A file is named after its symbol ("AAPL.csv"), or after the name a quote site gives its downloads:
+Investing.com's "AAPL Historical Data.csv", MarketWatch's "Download Data - STOCK_US_XNAS_AAPL.csv",
+Stooq's "aapl_us_d.csv", with the " (1)" a browser adds to a second download of the same name. A name that
+holds no ticker (Nasdaq's "HistoricalData_1732630000000.csv") gives none: the file has to be renamed.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ _COPY = re.compile(r"(.+?) \(\d+\)")  # "AAPL (1)": the browser's second downloa
 _DOWNLOADS = (
     re.compile(r"(.+) HISTORICAL DATA"),  # Investing.com
     re.compile(r"DOWNLOAD DATA - [A-Z]+_[A-Z]+_[A-Z0-9]+_(.+)"),  # MarketWatch: kind, country, exchange, ticker
+    re.compile(r"(.+)_US_D"),  # Stooq's daily bars of a US listing ("spy_us_d.csv")
 )
 
 

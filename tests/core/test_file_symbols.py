@@ -24,6 +24,8 @@ from desktop.core.prices import PriceFileError, load_prices
         ("Download Data - STOCK_US_XNAS_AAPL.csv", "AAPL"),  # MarketWatch
         ("Download Data - STOCK_US_XNYS_CSV (1).csv", "CSV"),
         ("Download Data - FUND_US_ARCX_SPY.csv", "SPY"),
+        ("spy_us_d.csv", "SPY"),  # Stooq
+        ("brk-b_us_d.csv", "BRK-B"),
         ("EGX 30 Historical Data.csv", None),  # an index's name, no ticker
         ("HistoricalData_1732630000000.csv", None),  # Nasdaq's download names hold none
     ],
