@@ -323,22 +323,29 @@ def _new_york_clock(text: Any, pd: Any) -> Any:
 
 
 def _us_dates(path: Path, text: Any, day: Any, line: IntArray, pd: Any) -> Any:
-    """`day` with the dates written month first (11/26/2025, as Nasdaq's and MarketWatch's sites and
-    Google Sheets write them) filled in. A file with a date that only reads day first (26/11/2025) is
-    refused: in it 03/04 is the 3rd of April, and no date of it can be trusted either way."""
+    """`day` with the dates written with slashes filled in: month first (11/26/2025, as Nasdaq's and
+    MarketWatch's sites and Google Sheets write them), or day first when a date can only be read so
+    (26/11/2025: Investing.com's and spreadsheets' downloads outside the US). A file is written one way,
+    so then all its dates are read day first, 03/04 being the 3rd of April; they must then be in order
+    (oldest or newest first), or the file is refused, as then no date of it can be trusted."""
     written = text.str.fullmatch(_US_DATE + _CLOSE_CLOCK).fillna(False)
     if not written.any():
         return day
     dates = text.str.split(" ", n=1).str[0]
     month_first = pd.to_datetime(dates.where(written), format="%m/%d/%Y", errors="coerce")
-    day_first = pd.to_datetime(dates.where(written & month_first.isna()), format="%d/%m/%Y", errors="coerce").notna()
-    if day_first.any():
-        row = int(np.argmax(day_first.to_numpy()))
-        raise PriceFileError(
-            f"{path}, line {line[row]}: date {text.iloc[row][:40]!r} is written day first; dates are read as "
-            "YYYY-MM-DD or month first (MM/DD/YYYY)"
-        )
-    return day.fillna(month_first)
+    day_first_only = pd.to_datetime(dates.where(written & month_first.isna()), format="%d/%m/%Y", errors="coerce")
+    if not day_first_only.notna().any():
+        return day.fillna(month_first)
+    day_first = pd.to_datetime(dates.where(written), format="%d/%m/%Y", errors="coerce")
+    read = day_first[written.to_numpy()]
+    if read.notna().all() and (read.is_monotonic_increasing or read.is_monotonic_decreasing):
+        return day.fillna(day_first)
+    row = int(np.argmax(day_first_only.notna().to_numpy()))
+    raise PriceFileError(
+        f"{path}, line {line[row]}: date {text.iloc[row][:40]!r} is written day first, but read so the file's "
+        "dates are not all dates in order; dates are read as YYYY-MM-DD, month first (MM/DD/YYYY) or, when "
+        "one shows it, day first (DD/MM/YYYY)"
+    )
 
 
 _SPACE, _ZULU, _COLON, _PLUS, _MINUS = (ord(c) for c in " Z:+-")

@@ -215,6 +215,23 @@ def test_an_investing_com_download_reads_as_the_bundled_file(daily_dir: Path, tm
     assert list(two.close) == list(full.close[k : k + 2]) and list(two.volume) == [46_020_000, 40_270_000]
 
 
+def test_a_download_with_dates_day_first_reads_as_the_bundled_file(daily_dir: Path, tmp_path: Path) -> None:
+    """Investing.com's download from outside the US: its dates day first (19/06/2025), newest first."""
+    with (daily_dir / "AAPL.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    lines = []
+    for r in reversed(rows):
+        year, month, day = r["Date"].split("-")
+        fields = [f"{day}/{month}/{year}", *(f"{float(r[k]):,.2f}" for k in ("Close", "Open", "High", "Low"))]
+        lines.append(",".join(f'"{f}"' for f in [*fields, _abbreviated(float(r["Volume"])), ""]))
+    written = tmp_path / "AAPL Historical Data.csv"
+    written.write_text('"Date","Price","Open","High","Low","Vol.","Change %"\n' + "\n".join(lines) + "\n")
+    full, read = read_price_file(daily_dir / "AAPL.csv"), read_price_file(written)
+    assert read.symbol == "AAPL" and len(read) == len(full) > 600
+    assert np.array_equal(read.times, full.times) and np.array_equal(read.session, full.session)
+    assert np.allclose(read.close, full.close, rtol=0, atol=0.005)
+
+
 def test_a_google_sheets_download_reads_as_the_bundled_file(daily_dir: Path, tmp_path: Path) -> None:
     """GOOGLEFINANCE's daily rows, as a sheet saves them: month-first dates without leading zeros, each with
     the time of the close after it ("1/2/2024 16:00:00")."""
@@ -256,6 +273,10 @@ def test_an_abbreviation_that_is_not_one_is_refused(write_csv, volume: str, mess
         ("Date,Close\n2025-11-26,$1.2.3", r"line 2: Close '\$1.2.3' is not a number"),
         ("Date,Close\n13/13/2025,1", r"line 2: date '13/13/2025' is not a date from 1970"),
         ("Date,Close\n1/18/2024 16:00:00,1\n19/01/2024 17:40:00,2", r"line 3: date '19/01/2024 17:40:00' is written"),
+        (
+            "Date,Close\n19/01/2024,1\n03/02/2024,2\n20/01/2024,3",
+            r"line 2: date '19/01/2024' is written day first, but",
+        ),
         ("Date,Close\n1/18/2024 16:00,1\n1/19/2024 4pm,2", r"line 3: date '1/19/2024 4pm' is not a date"),
     ],
 )
