@@ -133,10 +133,6 @@ class QuotePipeline:
                 self._wake_pending = True
         return taken
 
-    def unsettled(self) -> bool:
-        """Whether quotes taken into the store still wait for `settle`."""
-        return bool(self._unsettled)
-
     def settle(self) -> Flush:
         """A drain's second step: apply what `take` stored to the engine and the consumers, in order."""
         flush, self._flush = self._flush, Flush()
