@@ -217,10 +217,9 @@ def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: 
 
 def _unabbreviated(texts: Any, pd: Any) -> Any:
     """Volumes written with a K, M or B after them as the numbers they stand for (to the digits given)."""
-    parts = texts.str.upper().str.fullmatch(_ABBREVIATED)
-    if not parts.fillna(False).any():
+    found = texts.str.upper().str.extract(f"^{_ABBREVIATED}$")
+    if found[0].isna().all():
         return texts
-    found = texts.str.upper().str.extract(_ABBREVIATED + "$")
     scaled = pd.to_numeric(found[0], errors="coerce") * found[1].map(_SCALES)
     return texts.where(scaled.isna(), scaled.round().astype("Int64").astype(str))
 
@@ -269,9 +268,13 @@ class TimeClock:
         if self.offsets is None:
             self.offsets, self.line = offsets, line
         elif self.offsets != offsets:
-            said = "has a UTC offset, while" if offsets else "has no UTC offset, while"
-            had = "has none" if offsets else "has one"
-            raise PriceFileError(f"{path}, line {line}: time {text[:40]!r} {said} line {self.line}'s {had}")
+            raise _two_clocks(path, line, text, offsets, self.line)
+
+
+def _two_clocks(path: Path, line: int, text: str, offset: bool, other: int) -> PriceFileError:
+    """A file refused for times on two clocks: `line`'s (with an offset or not) against `other`'s."""
+    said, had = ("has a UTC offset", "has none") if offset else ("has no UTC offset", "has one")
+    return PriceFileError(f"{path}, line {line}: time {text[:40]!r} {said}, while line {other}'s {had}")
 
 
 def parse_stamps(
@@ -288,10 +291,7 @@ def parse_stamps(
         with_offset = ~missing & text.str.strip().ne("").to_numpy()
         if missing.any() and with_offset.any():  # which clock the ones without are on cannot be known
             row, other = int(np.argmax(missing)), int(np.argmax(with_offset))
-            raise PriceFileError(
-                f"{path}, line {line[row]}: time {text.iloc[row][:40]!r} has no UTC offset, while line "
-                f"{line[other]}'s has one"
-            )
+            raise _two_clocks(path, int(line[row]), str(text.iloc[row]), False, int(line[other]))
         if clock is not None and (missing.any() or with_offset.any()):
             row = int(np.argmax(missing | with_offset))
             clock.agree(path, not missing.any(), int(line[row]), str(text.iloc[row]))
@@ -333,14 +333,14 @@ def _us_dates(path: Path, text: Any, day: Any, line: IntArray, pd: Any) -> Any:
         return day
     dates = text.str.split(" ", n=1).str[0]
     month_first = pd.to_datetime(dates.where(written), format="%m/%d/%Y", errors="coerce")
-    day_first_only = pd.to_datetime(dates.where(written & month_first.isna()), format="%d/%m/%Y", errors="coerce")
-    if not day_first_only.notna().any():
-        return day.fillna(month_first)
     day_first = pd.to_datetime(dates.where(written), format="%d/%m/%Y", errors="coerce")
+    day_first_only = (month_first.isna() & day_first.notna()).to_numpy()
+    if not day_first_only.any():
+        return day.fillna(month_first)
     read = day_first[written.to_numpy()]
     if read.notna().all() and (read.is_monotonic_increasing or read.is_monotonic_decreasing):
         return day.fillna(day_first)
-    row = int(np.argmax(day_first_only.notna().to_numpy()))
+    row = int(np.argmax(day_first_only))
     raise PriceFileError(
         f"{path}, line {line[row]}: date {text.iloc[row][:40]!r} is written day first, but read so the file's "
         "dates are not all dates in order; dates are read as YYYY-MM-DD, month first (MM/DD/YYYY) or, when "
