@@ -5,6 +5,7 @@ its own (each was a measured cost in the live, UI-lateness, pipeline or start-up
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ from desktop.ui.charts.lazy_chart import settle
 from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.charts.rotation_panel import RotationPanel
 from desktop.ui.charts.volume_steps import headroom_ceiling
+from desktop.ui.coalescer import Coalescer
 from desktop.ui.pipeline_driver import FLUSH_INTERVAL_MS, PipelineDriver
 from desktop.ui.steady_label import SteadyLabel
 from desktop.ui.watchlist_model import SPARKS_PER_REPAINT, Column, WatchlistModel
@@ -300,7 +302,7 @@ def test_fires_waiting_for_the_log_count_as_announced(qtbot: QtBot, tmp_path: Pa
     opened.connection.close()
 
 
-def test_the_first_quotes_are_applied_on_arrival_later_ones_per_interval(qtbot: QtBot) -> None:
+def test_quotes_after_a_quiet_interval_are_applied_on_arrival_others_keep_company(qtbot: QtBot) -> None:
     store = QuoteStore()
     driver = PipelineDriver(QuotePipeline(store))
     flushed: list[int] = []
@@ -310,9 +312,26 @@ def test_the_first_quotes_are_applied_on_arrival_later_ones_per_interval(qtbot: 
     driver.pipeline.push([Quote("AAA", 10.5, T0 + 1)])
     driver.pipeline.push([Quote("BBB", 20.0, T0 + 1)])
     qtbot.wait(FLUSH_INTERVAL_MS // 5)
-    assert flushed == [1]  # after the first, quotes keep company for up to FLUSH_INTERVAL_MS ...
+    assert flushed == [1]  # soon after a flush, quotes keep company for the rest of FLUSH_INTERVAL_MS ...
     qtbot.waitUntil(lambda: flushed == [1, 2], timeout=1000)  # ... and come as one flush
+    qtbot.wait(FLUSH_INTERVAL_MS + 10)
+    driver.pipeline.push([Quote("AAA", 11.0, T0 + 2)])
+    assert flushed == [1, 2, 1]  # an interval after the last flush: applied on the wake, not an interval later
     driver.stop()
+
+
+def test_a_change_after_a_quiet_spell_is_drawn_in_the_next_turn_then_at_most_once_an_interval(qtbot: QtBot) -> None:
+    drawn: list[set[str]] = []
+    coalescer: Coalescer[str] = Coalescer(200, drawn.append)
+    coalescer.add({"AAA"})
+    coalescer.add({"BBB"})  # the same turn: drawn together
+    assert drawn == []
+    qtbot.waitUntil(lambda: len(drawn) == 1, timeout=100)  # far sooner than the interval
+    assert drawn == [{"AAA", "BBB"}]
+    started = time.monotonic()
+    coalescer.add({"CCC"})
+    qtbot.waitUntil(lambda: len(drawn) == 2, timeout=1000)
+    assert drawn[1] == {"CCC"} and time.monotonic() - started >= 0.15  # within the interval: it waits
 
 
 def test_a_slow_take_settles_after_the_events_that_fell_due(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
