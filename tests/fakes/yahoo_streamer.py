@@ -104,6 +104,16 @@ class FakeStreamer:
 
         self._call(drop())
 
+    def stop_reading(self) -> None:
+        """Read nothing more from the clients (a peer gone deaf): a closing handshake they start waits
+        for an answer that does not come."""
+
+        async def deafen() -> None:
+            for ws in list(self._live.values()):
+                ws.transport.pause_reading()
+
+        self._call(deafen())
+
     def open_count(self) -> int:
         with self._lock:
             return len(self._live)

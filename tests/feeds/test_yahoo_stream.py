@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import gc
 import itertools
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 import pytest
 
@@ -265,3 +269,42 @@ def test_frames_that_arrive_together_are_read_together(streamer: FakeStreamer, m
     assert [count for _, count in sink.batches] == [1, 5]
     assert sink.batches[1][0] - sent < feed.read_every + 0.4
     assert feed.stats.quotes == 6 and feed.stats.frames == 6
+
+
+def _sockets_open_to(port: int) -> int:
+    """This process's open TCP sockets whose far end is `port` on this machine (Linux's /proc)."""
+    inodes = set()
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    count = 0
+    for table in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if int(fields[2].rsplit(":", 1)[1], 16) == port and fields[9] in inodes:
+                    count += 1
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/net/tcp").exists(), reason="counts sockets through Linux's /proc")
+def test_a_stop_while_a_connection_is_closing_closes_its_socket(streamer: FakeStreamer) -> None:
+    """A connection no longer needed (the watchlist shrank) closes with a handshake; a stop meanwhile ends
+    the feed's loop. Its socket must not be left open behind the closed loop for the garbage collector to
+    find (it was: the stop dropped only the connections still serving)."""
+    feed = YahooStreamFeed(Sink(), url=streamer.url, per_connection=1, market_open=lambda _t: False)
+    feed.set_symbols(["SPY", "QQQ"])
+    feed.start()
+    gc.disable()  # what is left open would be closed only when the collector runs: count before it does
+    try:
+        wait_for(lambda: streamer.open_count() == 2 and streamer.subscribed() == {"SPY", "QQQ"})
+        streamer.stop_reading()  # the closing handshake will wait for an answer
+        feed.set_symbols(["SPY"])  # the second connection starts closing
+        threading.Event().wait(0.3)
+        feed.stop()
+        assert not feed.running
+        assert _sockets_open_to(streamer.port) == 0
+    finally:
+        gc.enable()
