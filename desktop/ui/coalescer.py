@@ -3,9 +3,9 @@
 `add(items)` notes what changed and arms a single-shot timer if none is armed; when it fires, `flush`
 gets the union of everything added since the last flush. The timer waits only for what is left of the
 interval since the last flush: the first change after a quiet spell is drawn in the next turn of the event
-loop, with whatever else that turn adds, instead of a whole interval later in a wake of its own (a live
-stream's quotes come one at a time: each one woke the GUI thread twice). One class for every "redraw at most N times a
-second" in the window: the charts, the table's repaints, the alert values, the feed's status.
+loop, with whatever else that turn adds, instead of a whole interval later (a live stream's quotes mostly
+come one at a time, and each waited for a timer of its own). One class for every "redraw at most N times
+a second" in the window: the charts, the table's repaints, the alert values, the feed's status.
 """
 
 from __future__ import annotations
