@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import desktop
@@ -110,15 +110,31 @@ def cpu_pct(
 ) -> float:
     """CPU use of `command`'s process as % of one core over `seconds`, after `warmup` seconds of settling
     (after `meanwhile` has run, when given: what the process is sent before it is measured)."""
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env) as proc:
-        try:
-            if meanwhile is not None:
-                meanwhile()
-            time.sleep(warmup)  # the process starts and settles; nothing to wait on
-            before, t0 = _cpu_seconds(proc.pid), time.perf_counter()
-            time.sleep(seconds)  # the measurement window itself
-            after, t1 = _cpu_seconds(proc.pid), time.perf_counter()
-        finally:
+    return cpu_pcts([(command, env)], warmup, seconds, meanwhile)[0]
+
+
+def cpu_pcts(
+    commands: Sequence[tuple[list[str], dict[str, str]]],
+    warmup: float,
+    seconds: float,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[float]:
+    """`cpu_pct` of several processes running side by side over the same seconds: a fast or slow spell of
+    the machine falls on all of them alike, where one after the other it could fall on one alone."""
+    procs = [
+        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        for command, env in commands
+    ]
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        time.sleep(warmup)  # the processes start and settle; nothing to wait on
+        before, t0 = [_cpu_seconds(p.pid) for p in procs], time.perf_counter()
+        time.sleep(seconds)  # the measurement window itself
+        after, t1 = [_cpu_seconds(p.pid) for p in procs], time.perf_counter()
+    finally:
+        for proc in procs:
             proc.terminate()
+        for proc in procs:
             proc.wait(30)
-    return (after - before) / (t1 - t0) * 100.0
+    return [(b - a) / (t1 - t0) * 100.0 for a, b in zip(before, after, strict=True)]
