@@ -171,3 +171,42 @@ def test_batches_spanning_sessions_take_the_per_quote_path() -> None:
     days = [close_timestamp(date(2026, 3, 13)), close_timestamp(date(2026, 3, 16))]
     batch = TickBatch(["AAA", "AAA"], np.array(days), np.array([5.0, 6.0]))
     assert [f.time for f in engine.process_batch(batch)] == [days[0]]
+
+
+def test_rules_with_no_value_yet_are_settled_together_unless_they_may_fire(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a restart clears the states, the first batch evaluates one by one only the rules that may fire
+    in it (a crossing with its level inside the batch's values, "above" with values over it, "below" with
+    values under it), and leaves the others with the value the per-quote path gives them."""
+    rng = np.random.default_rng(11)
+    past = history(rng)
+    last = {q.symbol: q.price for q in past}
+    lo, hi = 0.9 * last["AAA"], 1.1 * last["AAA"]  # far outside the batch's prices: nothing can cross
+    cannot = [
+        rule_from_dict({"id": "x-up", "type": "price", "symbol": "AAA", "condition": "crosses_above", "level": hi}),
+        rule_from_dict({"id": "x-down", "type": "price", "symbol": "AAA", "condition": "crosses_below", "level": lo}),
+        rule_from_dict({"id": "over", "type": "price", "symbol": "AAA", "condition": "above", "level": hi}),
+        rule_from_dict({"id": "under", "type": "price", "symbol": "AAA", "condition": "below", "level": lo}),
+    ]
+    may = [  # already over (under) the level: each fires on its first value
+        rule_from_dict({"id": "over-now", "type": "price", "symbol": "AAA", "condition": "above", "level": lo}),
+        rule_from_dict({"id": "under-now", "type": "price", "symbol": "AAA", "condition": "below", "level": hi}),
+    ]
+    scalar, fast = AlertEngine(cannot + may), AlertEngine(cannot + may)
+    for engine in (scalar, fast):
+        engine.process(past)
+        engine.clear_states()
+    batch = ticks(rng, last, 400, bad_prints=False)
+    evaluated: list[str] = []
+    full = AlertEngine._evaluate_batch
+    monkeypatch.setattr(
+        AlertEngine,
+        "_evaluate_batch",
+        lambda self, k, *args, **kwargs: evaluated.append(self.rules[k].id) or full(self, k, *args, **kwargs),
+    )
+    got = fast.process_batch(batch)
+    assert sorted(evaluated) == ["over-now", "under-now"]
+    assert sorted(f.rule_id for f in got) == sorted(f.rule_id for f in scalar.process(batch.quotes()))
+    assert {f.rule_id for f in got} == {"over-now", "under-now"}
+    for rule in cannot + may:
+        a, b = scalar.state(rule.id), fast.state(rule.id)
+        assert a is not None and b is not None and (a.prev, a.prev_time) == (b.prev, b.prev_time), rule.id

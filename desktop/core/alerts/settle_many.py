@@ -2,6 +2,11 @@
 outside every value their legs' price ranges allow in a batch cannot fire, and are settled together with
 numpy (their last value and its time, exactly as the full evaluation would leave them).
 
+A rule with no value yet (just added, or after a restart cleared the states) is settled too when it cannot
+fire: a crossing needs the level inside the batch's values, "above" a value over it, "below" one under it.
+Left to the full evaluation, the first batch after a restart evaluated all 1,000 rules of the pipeline
+benchmark one by one; now the 445 that may fire in it (34 → 27 ms; 6–7 ms for the batches after it).
+
 It is `_settled_without_firing` for a whole batch: the same bounds (every one of these measures rises with
 its first leg and falls with its second), the same slack, the same arithmetic in the same order, so the
 values are the per-tick path's to the last bit. Rules it leaves go through the full evaluation.
@@ -14,7 +19,7 @@ import numpy as np
 from desktop.core.alerts.fires import RuleState
 from desktop.core.alerts.measure import bases
 from desktop.core.alerts.past_closes import PastCloses
-from desktop.core.alerts.rules import AlertRule, AlertType
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.alerts.tracks import SymbolTrack
 from desktop.core.prices import FloatArray
 
@@ -22,6 +27,7 @@ Points = dict[str, tuple[np.ndarray, FloatArray]]  # symbol -> (steps it takes p
 
 PRICE, CHANGE, RATIO, SPREAD = range(4)
 TYPES = (AlertType.PRICE, AlertType.CHANGE, AlertType.RATIO, AlertType.SPREAD)  # in the order of their codes
+CROSSES, ABOVE, BELOW = range(3)  # how a rule with no value yet may fire on its first one (crossings: never)
 
 
 class SymbolSpans:
@@ -95,8 +101,9 @@ def settle_many(
     else with None."""
     rest: list[tuple[int, tuple[float, ...] | None]] = []
     picked: list[tuple[int, tuple[float, ...]]] = []
-    rows: list[tuple[int, int, int, float, float, float, float, float]] = []
+    rows: list[tuple[int, int, int, float, float, float, float, float, int]] = []
     price_type, change_type, ratio_type, spread_type = TYPES
+    above, below = Condition.ABOVE, Condition.BELOW
     for k in candidates:
         rule = rules[k]
         # Compared by identity: hashing an enum member (a dict lookup of the kind) runs Python code.
@@ -105,9 +112,13 @@ def settle_many(
                 else RATIO if kind_of is ratio_type else SPREAD if kind_of is spread_type else -1)  # fmt: skip
         state = states[rule.id]
         prev, prev_time = state.prev, state.prev_time
-        if code < 0 or not rule.enabled or rule.expires is not None or prev is None or prev_time is None:
+        if code < 0 or not rule.enabled or rule.expires is not None:
             rest.append((k, None))
             continue
+        if prev is None or prev_time is None:  # no value yet: none to take into the bounds, no time to keep to
+            prev, prev_time = np.nan, -np.inf
+        condition = rule.condition
+        fires_first = ABOVE if condition is above else BELOW if condition is below else CROSSES
         symbols = rule.symbols
         second = symbols[1] if len(symbols) > 1 else None
         if symbols[0] not in tracks or (second is not None and second not in tracks):
@@ -120,7 +131,7 @@ def settle_many(
         picked.append((k, base))
         rows.append((
             code, spans.of(symbols[0], tracks), 0 if second is None else spans.of(second, tracks),
-            base[0] if base else 1.0, base[1] if len(base) > 1 else 1.0, prev, prev_time, rule.level,
+            base[0] if base else 1.0, base[1] if len(base) > 1 else 1.0, prev, prev_time, rule.level, fires_first,
         ))  # fmt: skip
     if not picked:
         return rest
@@ -134,14 +145,21 @@ def settle_many(
     lo = _measure(kind, low[a], high[b], ba, bb)
     hi = _measure(kind, high[a], low[b], ba, bb)
     now = _measure(kind, last[a], last[b], ba, bb)
-    before = table[:, 5]  # each rule's last value, which the bounds take in
-    lo, hi = np.minimum(lo, before), np.maximum(hi, before)
+    before = table[:, 5]  # each rule's last value, which the bounds take in (NaN: none yet)
+    known = ~np.isnan(before)
+    lo, hi = np.where(known, np.minimum(lo, before), lo), np.where(known, np.maximum(hi, before), hi)
     level = table[:, 7]
     slack = 1e-9 * np.maximum(1.0, np.abs(level))
+    outside = ~((lo - slack <= level) & (level <= hi + slack))
+    first_value = table[:, 8]
+    # With no value yet, "above" fires on a first value over the level and "below" on one under it.
+    never = np.where(
+        first_value == ABOVE, level > hi + slack, np.where(first_value == BELOW, level < lo - slack, outside)
+    )
     first_step = np.where(two, np.minimum(first[a], first[b]), first[a])
     last_step = np.where(two, np.maximum(final[a], final[b]), final[a])
     stamp = times[np.clip(first_step, 0, len(times) - 1)]
-    settled = ~((lo - slack <= level) & (level <= hi + slack)) & (stamp >= table[:, 6])
+    settled = np.where(known, outside, never) & (stamp >= table[:, 6])
     values, when = now.tolist(), times[np.maximum(last_step, 0)].tolist()
     for j, (k, base) in enumerate(picked):
         if settled[j]:
