@@ -29,7 +29,6 @@ class Coalescer(QObject, Generic[T]):
         self._flushed_at = -float("inf")
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.flush_now)
 
     def add(self, items: Iterable[T] = ()) -> None:

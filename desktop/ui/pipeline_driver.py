@@ -46,7 +46,6 @@ class PipelineDriver(QObject):
         self.pipeline = pipeline
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.flush)
         self._settle_timer = QTimer(self)
         self._settle_timer.setSingleShot(True)
