@@ -243,9 +243,10 @@ class MainWindow(
 
     def _build_charts(self) -> None:
         from desktop.ui.charts.chart_panel import ChartPanel
-        from desktop.ui.gui_gc import collect_on_gui_thread
+        from desktop.ui.gui_gc import collect_on_gui_thread, freeze_long_lived
 
         collect_on_gui_thread()
+        QTimer.singleShot(0, freeze_long_lived)  # the start-up's objects are all there now: pyqtgraph's too
 
         sizes = self.splitter.sizes()
         charts = ChartPanel(self.store, self.alerts.engine, self.alerts)
