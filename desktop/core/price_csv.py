@@ -20,6 +20,7 @@ import numpy as np
 from desktop.core.csv_stamps import as_array, line_starts, utc_seconds
 from desktop.core.price_types import PRICE_COLUMNS, BoolArray, FloatArray, IntArray, PriceFileError
 from desktop.core.quote import MAX_PRICE
+from desktop.core.time_of_day import TIME, only_midnights, seconds_of_day
 
 CHUNK_ROWS = 250_000
 # How pandas reads a price file, in chunks or (a plain intraday file) at once.
@@ -78,6 +79,8 @@ def canonical_header(path: Path, header: list[str]) -> list[str]:
         names[lowered.index(_CLOSE_ALIAS)] = "Close"
     if names and names[0].lower() in _TIME_NAMES:
         names[0] = "Datetime" if _has_clock_time(_first_value(path)) else "Date"
+    if names[:1] == ["Date"] and len(names) > 1 and names[1].lower() == "time":
+        names[1] = TIME  # the bar's time of day in a column of its own (see core.time_of_day)
     return names
 
 
@@ -112,24 +115,27 @@ def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | 
     """
     import pandas as pd
 
-    daily = header[0] == "Date"
+    # Date and Time in two columns: intraday, unless every time is 00:00 (a daily download in that layout).
+    split = header[:2] == ["Date", TIME] and not only_midnights(path)
+    daily = header[0] == "Date" and not split
     stamp = header[0]
     present = [name for name in PRICE_COLUMNS if name in header]  # Close always; the others when given
-    plain = None if daily else _plain_intraday(path, pd, header, present)
+    stamps = [stamp, TIME] if split else [stamp]
+    plain = None if daily or split else _plain_intraday(path, pd, header, present)
     if plain is not None:
         if rows_read is not None:
             rows_read(len(plain))
         return daily, unique_times(path, plain, daily)
     try:
         try:
-            numbers = {stamp: str, **dict.fromkeys(present, "float64")}
+            numbers = {**dict.fromkeys(stamps, str), **dict.fromkeys(present, "float64")}
             parts = _read_chunks(path, header, daily, numbers, pd, rows_read)
         except ValueError as exc:
             if isinstance(exc, PriceFileError):
                 raise
             # A field that is not a plain number: read again as text, which takes "$185.10" and "1,234,567"
             # as the sites that write them mean them, and names the line of a field that is no number at all.
-            parts = _read_chunks(path, header, daily, dict.fromkeys((stamp, *present), str), pd, rows_read)
+            parts = _read_chunks(path, header, daily, dict.fromkeys((*stamps, *present), str), pd, rows_read)
             if not parts:
                 raise PriceFileError(f"{path}: not a CSV price file ({str(exc).splitlines()[0][:160]})") from None
     except PriceFileError:
@@ -171,7 +177,11 @@ def _chunk_bars(
 ) -> FloatArray:
     text = chunk[stamp].fillna("")
     line = np.arange(first_line, first_line + len(text))
-    return checked_bars(path, chunk, parse_stamps(path, text, daily, line, pd, clock), line, pd)
+    if TIME in chunk:
+        times = split_stamps(path, text, chunk[TIME].fillna(""), line, pd)
+    else:
+        times = parse_stamps(path, text, daily, line, pd, clock)
+    return checked_bars(path, chunk, times, line, pd)
 
 
 def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: Any) -> FloatArray:
@@ -281,10 +291,7 @@ def parse_stamps(
     path: Path, text: Any, daily: bool, line: IntArray, pd: Any, clock: TimeClock | None = None
 ) -> FloatArray:
     if daily:
-        day = pd.to_datetime(text.str.strip().str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-        if day.isna().any():
-            day = _us_dates(path, text.str.strip(), day, line, pd)
-        stamps = day + pd.Timedelta(hours=16)
+        stamps = _dates(path, text, line, pd) + pd.Timedelta(hours=16)
         local = stamps.dt.tz_localize(NEW_YORK, nonexistent="shift_forward", ambiguous=False)
     else:
         missing = _without_offset(text.to_numpy())
@@ -299,6 +306,31 @@ def parse_stamps(
             local = _new_york_clock(text, pd)
         else:
             local = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+    return _epoch_seconds(path, local, text, daily, line)
+
+
+def split_stamps(path: Path, dates: Any, clocks: Any, line: IntArray, pd: Any) -> FloatArray:
+    """Times from a date column and a time-of-day column, on New York's clock (see core.time_of_day)."""
+    naive = _dates(path, dates, line, pd) + pd.to_timedelta(seconds_of_day(path, clocks, line), unit="s")
+    local = naive.dt.tz_localize(NEW_YORK, ambiguous=True, nonexistent="shift_forward")  # as _new_york_clock
+    return _epoch_seconds(path, local, dates, True, line)
+
+
+def _dates(path: Path, text: Any, line: IntArray, pd: Any) -> Any:
+    """The dates a column gives: YYYY-MM-DD (anything after it not read), written with slashes (see
+    _us_dates), or as YYYYMMDD or YYYY.MM.DD (MetaTrader's and NinjaTrader's). NaT where none is."""
+    written = text.str.strip()
+    day = pd.to_datetime(written.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    if day.isna().any():
+        day = _us_dates(path, written, day, line, pd)
+    for form, pattern in (("%Y%m%d", r"\d{8}"), ("%Y.%m.%d", r"\d{4}\.\d{2}\.\d{2}")):
+        if day.isna().any() and (compact := written.str.fullmatch(pattern).fillna(False)).any():
+            day = day.fillna(pd.to_datetime(written.where(compact), format=form, errors="coerce"))
+    return day
+
+
+def _epoch_seconds(path: Path, local: Any, text: Any, daily: bool, line: IntArray) -> FloatArray:
+    """UTC seconds of time-zone-aware `local`; a row with no time, or one outside the years read, refused."""
     years = local.dt.year.to_numpy(dtype=np.float64, na_value=np.nan)
     bad = np.isnan(years) | (years < FIRST_YEAR) | (years > LAST_YEAR)
     if bad.any():

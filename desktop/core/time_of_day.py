@@ -1,0 +1,50 @@
+"""A price file's time-of-day column, for files that give each bar's date and its time in two columns.
+
+Stooq's, Kibot's, MetaTrader's and NinjaTrader's intraday downloads (and many spreadsheets) write
+`Date,Time,Open,...`: a date, then the bar's clock time without an offset ("09:30", "09:30:00",
+"0930", "093000"). Such times are read on New York's clock, as a combined time without an offset is.
+A daily download in the same layout stamps every row 00:00: the file is then read as daily bars.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop.core.price_types import FloatArray, IntArray, PriceFileError
+
+TIME = "Time"
+# Hours and minutes, with or without a colon between them, then maybe seconds (and a fraction of one).
+_CLOCK = r"^(\d{1,2}):?(\d{2})(?::?(\d{2}(?:\.\d+)?))?$"
+_MIDNIGHT = {"0:00", "00:00", "00:00:00", "0000", "000000"}
+_SNIFF_BYTES = 65_536
+
+
+def seconds_of_day(path: Path, texts: Any, line: IntArray) -> FloatArray:
+    """Seconds since midnight of each time in `texts` (a pandas Series of strings); a time that is not
+    one is refused with its line."""
+    stripped = texts.str.strip()
+    parts = stripped.str.extract(_CLOCK).astype("float64").to_numpy()
+    hours, minutes, seconds = parts[:, 0], parts[:, 1], np.nan_to_num(parts[:, 2])
+    bad = np.isnan(hours) | np.isnan(minutes) | (hours > 23) | (minutes > 59) | (seconds >= 60)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise PriceFileError(
+            f"{path}, line {line[row]}: time {stripped.iloc[row][:40]!r} is not a time of day "
+            "(HH:MM or HH:MM:SS, on New York's clock: a separate Time column takes no UTC offset)"
+        )
+    result: FloatArray = hours * 3600.0 + minutes * 60.0 + seconds
+    return result
+
+
+def only_midnights(path: Path) -> bool:
+    """Whether the file's first lines all give 00:00 in the second column (a daily download)."""
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    rows = [row for row in head.decode("utf-8-sig", errors="ignore").splitlines()[1:] if row.strip()]
+    if len(head) == _SNIFF_BYTES:
+        rows = rows[:-1]  # the last line may be cut short
+    times = [row.split(",")[1].strip().strip('"') if "," in row else "" for row in rows]
+    return bool(times) and all(time in _MIDNIGHT for time in times)
