@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from desktop import logs
@@ -57,12 +57,17 @@ def _check_recording(path: Path) -> bool:
 
 class QuoteRecorder:
     """Append quotes to `path` (created with a header when new; PriceFileError for a file that is not a
-    recording). `record` is thread-safe and never blocks."""
+    recording). `record` is thread-safe and never blocks.
 
-    def __init__(self, path: Path) -> None:
+    `on_closed(recorder)` is called on the recorder's thread once the file is closed: after `close`, or
+    when writing failed (a full disk), with `error` saying why.
+    """
+
+    def __init__(self, path: Path, on_closed: Callable[[QuoteRecorder], None] | None = None) -> None:
         self.path = path
         self.rows = 0
         self.error: str | None = None
+        self.on_closed = on_closed
         self._queue: queue.Queue[Sequence[Quote] | None] = queue.Queue()
         path.parent.mkdir(parents=True, exist_ok=True)
         new = not path.exists() or path.stat().st_size == 0
@@ -81,9 +86,19 @@ class QuoteRecorder:
         if quotes:
             self._queue.put(list(quotes))
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Write what was recorded and close the file: before returning with `wait` (a command ending, the
+        app quitting), else on the recorder's thread (the window's Stop: it hears `on_closed`)."""
         self._queue.put(None)
-        self._thread.join(timeout=10)
+        if wait:
+            self.wait()
+
+    def wait(self, timeout: float = 10.0) -> None:
+        self._thread.join(timeout)
+
+    @property
+    def closed(self) -> bool:
+        return not self._thread.is_alive()
 
     def _run(self) -> None:
         try:
@@ -99,4 +114,10 @@ class QuoteRecorder:
             self.error = f"recording to {self.path} stopped: {exc}"
             log.error("%s", self.error)
         finally:
-            self._handle.close()
+            try:
+                self._handle.close()
+            except OSError as exc:  # the last buffered rows could not be written
+                self.error = self.error or f"recording to {self.path} stopped: {exc}"
+                log.error("%s", self.error)
+            if self.on_closed is not None:
+                self.on_closed(self)

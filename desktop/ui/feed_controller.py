@@ -53,6 +53,7 @@ class FeedController(QObject):
     restarted = Signal()  # the store was emptied (replay restart or a switch of source)
     source_changed = Signal(str)  # "replay" or "yahoo": which one is running now
     symbol_checked = Signal(str, object)  # (symbol, None or the reason it cannot be added)
+    recording_closed = Signal(object)  # QuoteRecorder: its file is closed (stopped, or writing failed)
     _status_ready = Signal()
 
     def __init__(
@@ -82,6 +83,7 @@ class FeedController(QObject):
         self.note = ""  # why auto is on replay, for the banner
         self.supervisor = FeedSupervisor(self.source)
         self.recorder: QuoteRecorder | None = None
+        self._closing: QuoteRecorder | None = None  # the last recorder stopped, maybe still writing
         # A replay at full speed reports every step: the GUI hears the newest status at most every 200 ms.
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
@@ -237,17 +239,24 @@ class FeedController(QObject):
 
     def start_recording(self, path: Path) -> None:
         """Save every quote the pipeline applies from now on to `path` (OSError when it cannot, PriceFileError
-        when `path` holds something other than a recording)."""
-        self.stop_recording()
-        self.recorder = QuoteRecorder(path)
+        when `path` holds something other than a recording). `recording_closed` says when it has ended."""
+        self.stop_recording(wait=False)
+        if self._closing is not None and not self._closing.closed and self._closing.path == path:
+            self._closing.wait()  # the same file again at once: its last rows go first (a moment's wait, rare)
+        self.recorder = QuoteRecorder(path, on_closed=self.recording_closed.emit)
         self._pipeline.consumers.append(self.recorder.record)
 
-    def stop_recording(self) -> QuoteRecorder | None:
-        """Stop recording; the finished recorder (for its row count), or None when none ran."""
+    def stop_recording(self, wait: bool = True) -> QuoteRecorder | None:
+        """Stop recording; the recorder, or None when none ran. With `wait` its file is written and closed
+        on return (for quitting), else `recording_closed` says when it is (the window does not wait)."""
         recorder, self.recorder = self.recorder, None
         if recorder is not None:
-            self._pipeline.consumers.remove(recorder.record)
-            recorder.close()
+            if recorder.record in self._pipeline.consumers:
+                self._pipeline.consumers.remove(recorder.record)
+            recorder.close(wait=False)
+            self._closing = recorder
+        if wait and self._closing is not None:
+            self._closing.wait()  # also one stopped earlier and still writing: quitting must not cut it short
         return recorder
 
     def replay_start_date(self) -> date:

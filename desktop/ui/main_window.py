@@ -176,6 +176,7 @@ class MainWindow(
         feeds.restarted.connect(self._on_restarted)
         feeds.source_changed.connect(self._on_source_changed)
         feeds.symbol_checked.connect(self._symbol_checked)
+        feeds.recording_closed.connect(self._recording_closed)
 
         self._ticker = QTimer(self)  # ages and the quotes/s figure move with the clock alone
         self._ticker.setInterval(1000)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 
 from desktop import logs
 from desktop.core.errors import PriceFileError
+from desktop.feeds.recorder import QuoteRecorder
 from desktop.ui.window_parts import WindowParts
 
 log = logs.ui
@@ -40,11 +41,24 @@ class Recording(WindowParts):
             self.record_action.setChecked(on)
 
     def stop_recording(self) -> None:
-        recorder = self.feeds.stop_recording()
+        """Stop recording; the recorder writes its last rows and closes the file on its own thread, then
+        `_recording_closed` says how many quotes the file got."""
+        recorder = self.feeds.stop_recording(wait=False)
         if recorder is None:
             return
         self._show_recording(False)
-        self.show_message(f"Recorded {recorder.rows} quotes to {recorder.path.name}")
+        if not recorder.closed:
+            self.show_message(f"Saving the recording to {recorder.path.name}…")
+
+    def _recording_closed(self, recorder: QuoteRecorder) -> None:
+        """A recording's file is closed: after Stop, or at once when writing failed (a full disk)."""
+        if recorder is self.feeds.recorder:  # it failed while recording: stop feeding it
+            self.feeds.stop_recording(wait=False)
+            self._show_recording(False)
+        if recorder.error:
+            self.show_message(f"{recorder.error[0].upper()}{recorder.error[1:]}", error=True)
+        else:
+            self.show_message(f"Recorded {recorder.rows} quotes to {recorder.path.name}")
 
     def _toggle_recording(self, on: bool) -> None:
         if not on:

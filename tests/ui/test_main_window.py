@@ -202,6 +202,7 @@ def test_recording_from_the_window_replays(qtbot: QtBot, make_window: MakeWindow
     qtbot.waitUntil(lambda: window.feeds.replay.finished and not window.driver.pipeline.pending(), timeout=10_000)
     window.stop_recording()
     assert not window.record_action.isChecked()
+    qtbot.waitUntil(lambda: window.message_label.text().startswith("Recorded"), timeout=10_000)
     series = load_prices([out])
     assert set(series) == set(DEFAULT_SYMBOLS)
     assert series["SPY"].close[-1] == window.store.latest("SPY").price  # type: ignore[union-attr]
