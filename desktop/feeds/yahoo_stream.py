@@ -205,10 +205,13 @@ class YahooStreamFeed:
     # -- control, from any thread ---------------------------------------------------------------
 
     def start(self) -> None:
-        ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(ready,), name="yahoo-stream", daemon=True)
+        # The loop and its events are made here, so `stop` and `set_symbols` reach them at once, without
+        # waiting for the thread to make them (asyncio events bind to a loop when first awaited).
+        self._loop = asyncio.new_event_loop()
+        self._stop = asyncio.Event()
+        self._changed = asyncio.Event()
+        self._thread = threading.Thread(target=self._run, args=(self._loop,), name="yahoo-stream", daemon=True)
         self._thread.start()
-        ready.wait(5)
 
     def stop(self, wait: bool = True) -> None:
         loop, stop = self._loop, self._stop
@@ -239,11 +242,9 @@ class YahooStreamFeed:
 
     # -- the feed thread ------------------------------------------------------------------------
 
-    def _run(self, ready: threading.Event) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
+    def _run(self, loop: asyncio.AbstractEventLoop) -> None:
         try:
-            loop.run_until_complete(self._main(ready))
+            loop.run_until_complete(self._main())
         except Exception:
             log.exception("Yahoo stream failed")
             self._report(FeedStatus(FeedState.ERROR, "Yahoo stream stopped after an internal error (see the log)"))
@@ -252,10 +253,8 @@ class YahooStreamFeed:
             _drop_open(loop, self._open)
             loop.close()
 
-    async def _main(self, ready: threading.Event) -> None:
-        self._stop = asyncio.Event()
-        self._changed = asyncio.Event()
-        ready.set()
+    async def _main(self) -> None:
+        assert self._stop is not None and self._changed is not None
         tasks: dict[int, asyncio.Task[None]] = {}
         while not self._stop.is_set():
             wanted = max(1, -(-len(self.symbols()) // self.per_connection))

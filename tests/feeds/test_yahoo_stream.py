@@ -308,3 +308,15 @@ def test_a_stop_while_a_connection_is_closing_closes_its_socket(streamer: FakeSt
         assert _sockets_open_to(streamer.port) == 0
     finally:
         gc.enable()
+
+
+def test_a_stop_right_after_the_start_ends_the_feed_without_connecting(streamer: FakeStreamer) -> None:
+    """`start` does not wait for the feed's thread to be ready (the window calls it): a stop given before
+    the thread has run at all still reaches it, and no connection is left behind."""
+    for _ in range(20):
+        feed = YahooStreamFeed(Sink(), url=streamer.url)
+        feed.set_symbols(["SPY"])
+        feed.start()
+        feed.stop()
+        assert not feed.running
+    assert _sockets_open_to(streamer.port) == 0
