@@ -26,7 +26,7 @@ from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.batch import CodedSymbols, TickBatch
 from desktop.core.quote_store import QuoteStore
 from desktop.services.pipeline import QuotePipeline
-from desktop.ui.gui_gc import collect_on_gui_thread, freeze_long_lived
+from desktop.ui.gui_gc import freeze_long_lived
 from desktop.ui.pipeline_driver import PipelineDriver
 
 BATCH = 1000  # ticks per push: what a busy stream thread hands over at a time
@@ -189,11 +189,12 @@ def rss_mb() -> float:
 def measure(app: QApplication, workload: Workload, n_ticks: int, naive_ticks: int) -> dict[str, float]:
     """The full run (then its memory), then naive and pipeline on the same first ticks, whose fires must agree.
 
-    Garbage collection is set up first as the window sets it up once its charts are built: collections on
-    a GUI-thread timer, and what start-up left (here also the workload's rules and history) frozen out of
-    them. Left automatic, the benchmark's own heap made each full collection cost 13-34 ms during the run.
+    What start-up left (here also the workload's rules and history) is first frozen out of garbage
+    collections, as the window does once its charts are built: unfrozen, each full collection of the
+    benchmark's heap cost 13-34 ms during the run. The window's GUI-thread collector is left out: it is
+    pyqtgraph's, whose import would add 20-24 MB to the memory figure of a benchmark without charts (the
+    lateness was the same with it and without, four fresh runs each).
     """
-    collect_on_gui_thread()
     freeze_long_lived()
     full = run_pipeline(app, workload, n_ticks)
     memory = rss_mb()

@@ -8,7 +8,7 @@ which load pyqtgraph anyway, so start-up does not pay for the import.
 
 Once the window is up, the objects alive then (the modules, classes and functions of Qt, pandas and pyqtgraph,
 the window itself: about 100,000) are frozen out of later collections. A full collection walks every
-object it tracks: 36 ms on the GUI thread with them, every time one falls due, for objects that live as long
+object it tracks: about 40 ms on the GUI thread with them, every time one falls due, for objects that live as long
 as the process; frozen, a full collection walks only what came later.
 """
 
