@@ -19,6 +19,12 @@ from desktop.core.sessions import NEW_YORK, session_date
 FIELDS = ("t", "o", "h", "l", "c", "v")
 
 
+# New York's day (its start, its end, its ordinal) by UTC hour, shared by every clock: each hour lies in one
+# New York day (the offsets are whole hours), and a replay's daily rows for many symbols share their hours.
+_DAYS_BY_HOUR: dict[int, tuple[float, float, int]] = {}
+_DAYS_KEPT = 20_000
+
+
 class SessionClock:
     """Maps timestamps to New York session ordinals, converting time zones only when the day changes."""
 
@@ -31,10 +37,17 @@ class SessionClock:
 
     def ordinal(self, ts: float) -> int:
         if not self._start <= ts < self._end:
-            day = session_date(ts)
-            self._start = datetime.combine(day, time.min, NEW_YORK).timestamp()
-            self._end = datetime.combine(day + timedelta(days=1), time.min, NEW_YORK).timestamp()
-            self._ordinal = day.toordinal()
+            hour = int(ts // 3600)
+            found = _DAYS_BY_HOUR.get(hour)
+            if found is None:
+                day = session_date(ts)
+                start = datetime.combine(day, time.min, NEW_YORK).timestamp()
+                end = datetime.combine(day + timedelta(days=1), time.min, NEW_YORK).timestamp()
+                found = (start, end, day.toordinal())
+                if len(_DAYS_BY_HOUR) >= _DAYS_KEPT:
+                    _DAYS_BY_HOUR.clear()
+                _DAYS_BY_HOUR[hour] = found
+            self._start, self._end, self._ordinal = found
         return self._ordinal
 
 
