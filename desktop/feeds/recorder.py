@@ -68,6 +68,7 @@ class QuoteRecorder:
         self.rows = 0
         self.error: str | None = None
         self.on_closed = on_closed
+        self.close_requested = False
         self._queue: queue.Queue[Sequence[Quote] | None] = queue.Queue()
         path.parent.mkdir(parents=True, exist_ok=True)
         new = not path.exists() or path.stat().st_size == 0
@@ -89,6 +90,7 @@ class QuoteRecorder:
     def close(self, wait: bool = True) -> None:
         """Write what was recorded and close the file: before returning with `wait` (a command ending, the
         app quitting), else on the recorder's thread (the window's Stop: it hears `on_closed`)."""
+        self.close_requested = True
         self._queue.put(None)
         if wait:
             self.wait()

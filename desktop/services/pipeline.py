@@ -66,6 +66,7 @@ class QuotePipeline:
         # What `take` applied to the store, waiting for `settle`: the ticks and the store's view of them.
         self._unsettled: list[tuple[list[Quote] | TickBatch, list[Quote]]] = []
         self._flush = Flush()
+        self._retiring: list[tuple[QuoteConsumer, Callable[[], None] | None]] = []  # see `retire`
 
     def gate(self) -> Gate:
         """A way in for one feed, to be closed when that feed is replaced (see Gate)."""
@@ -147,7 +148,24 @@ class QuotePipeline:
                 seen = ticks.quotes() if isinstance(ticks, TickBatch) else viewed
                 for consume in self.consumers:
                     consume(seen)
+        self._let_retiring_go()
         return flush
+
+    def retire(self, consume: QuoteConsumer, then: Callable[[], None] | None = None) -> None:
+        """Stop handing quotes to `consume`, then call `then`: at once when nothing taken waits to be
+        settled, else after the settle that applies it, so that what the store already took still reaches
+        `consume` (a recording stopped between a flush's two steps keeps that flush's quotes)."""
+        self._retiring.append((consume, then))
+        if not self._unsettled:
+            self._let_retiring_go()
+
+    def _let_retiring_go(self) -> None:
+        retiring, self._retiring = self._retiring, []
+        for consume, then in retiring:
+            if consume in self.consumers:
+                self.consumers.remove(consume)
+            if then is not None:
+                then()
 
     def _store_quotes(self, quotes: list[Quote]) -> None:
         if not quotes:
@@ -168,11 +186,16 @@ class QuotePipeline:
     def pending(self) -> bool:
         return not self._queue.empty()
 
+    def idle(self) -> bool:
+        """Nothing queued, and nothing taken into the store that waits to be settled."""
+        return self._queue.empty() and not self._unsettled
+
     def reset(self) -> None:
         """Start again from nothing (a replay restarted, a switch of source): queued quotes dropped, the
         store emptied, the engine's prices and rule states forgotten. The one place a restart happens."""
         self.discard_pending()
         self._unsettled, self._flush = [], Flush()
+        self._let_retiring_go()
         self.store.clear()
         if self.engine is not None:
             self.engine.reset()

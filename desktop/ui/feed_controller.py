@@ -241,7 +241,7 @@ class FeedController(QObject):
         """Save every quote the pipeline applies from now on to `path` (OSError when it cannot, PriceFileError
         when `path` holds something other than a recording). `recording_closed` says when it has ended."""
         self.stop_recording(wait=False)
-        if self._closing is not None and not self._closing.closed and self._closing.path == path:
+        if self._finishing() and self._closing is not None and self._closing.path == path:
             self._closing.wait()  # the same file again at once: its last rows go first (a moment's wait, rare)
         self.recorder = QuoteRecorder(path, on_closed=self.recording_closed.emit)
         self._pipeline.consumers.append(self.recorder.record)
@@ -251,13 +251,16 @@ class FeedController(QObject):
         on return (for quitting), else `recording_closed` says when it is (the window does not wait)."""
         recorder, self.recorder = self.recorder, None
         if recorder is not None:
-            if recorder.record in self._pipeline.consumers:
-                self._pipeline.consumers.remove(recorder.record)
-            recorder.close(wait=False)
             self._closing = recorder
-        if wait and self._closing is not None:
+            # What the pipeline took but has not settled yet still goes to the file, then it closes.
+            self._pipeline.retire(recorder.record, lambda: recorder.close(wait=False))
+        if wait and self._finishing() and self._closing is not None:
             self._closing.wait()  # also one stopped earlier and still writing: quitting must not cut it short
         return recorder
+
+    def _finishing(self) -> bool:
+        """Whether the last recorder stopped has been told to close and is still writing."""
+        return self._closing is not None and self._closing.close_requested and not self._closing.closed
 
     def replay_start_date(self) -> date:
         """The session the replay starts from (its first step when the asked date is past the data)."""

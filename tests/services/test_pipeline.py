@@ -143,3 +143,32 @@ def test_a_closed_gate_drops_what_its_feed_pushed_and_pushes() -> None:
     flush = pipeline.drain()
     assert flush.changed == {"Y", "Z"} and flush.count == 2, "what it had queued before the close is dropped too"
     assert pipeline.store.latest("X") is None
+
+
+def test_a_consumer_retired_between_take_and_settle_still_gets_what_was_taken() -> None:
+    pipeline = QuotePipeline(QuoteStore())
+    seen: list[float] = []
+    events: list[str] = []
+
+    def consume(quotes: Sequence[Quote]) -> None:
+        seen.extend(q.price for q in quotes)
+
+    pipeline.consumers.append(consume)
+    pipeline.push([Quote("X", 10.0, 1.0), Quote("X", 11.0, 2.0)])
+    pipeline.take()
+    pipeline.retire(consume, lambda: events.append(f"closed after {len(seen)}"))
+    assert events == [], "the store took quotes the consumer has not had yet"
+    pipeline.settle()
+    assert seen == [10.0, 11.0] and events == ["closed after 2"]
+    pipeline.push([Quote("X", 12.0, 3.0)])
+    pipeline.drain()
+    assert seen == [10.0, 11.0], "retired: later quotes do not reach it"
+
+
+def test_a_consumer_retired_with_nothing_waiting_goes_at_once() -> None:
+    pipeline = QuotePipeline(QuoteStore())
+    events: list[str] = []
+    consume = lambda _quotes: events.append("quotes")  # noqa: E731
+    pipeline.consumers.append(consume)
+    pipeline.retire(consume, lambda: events.append("closed"))
+    assert events == ["closed"] and consume not in pipeline.consumers

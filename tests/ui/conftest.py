@@ -52,7 +52,7 @@ def make_window(qtbot: QtBot) -> Iterator[MakeWindow]:
 
 def replayed(window: MainWindow) -> bool:
     """The replay has played to its end and every quote it sent went through the pipeline."""
-    return window.feeds.replay.finished and not window.driver.pipeline.pending()
+    return window.feeds.replay.finished and window.driver.pipeline.idle()
 
 
 def alerts_on(disk: Path, qtbot: QtBot) -> tuple[OpenedDatabase, BackgroundWriter, AlertsController, AlertsPanel]:

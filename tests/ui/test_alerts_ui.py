@@ -273,7 +273,7 @@ def test_log_export_and_clear_through_the_actions_a_user_clicks(
     window = make_window(speed=0, start=date(2025, 10, 1))
     qtbot.waitUntil(lambda: window.alerts_panel.log_model.rowCount() >= 3, timeout=10_000)
     window.feeds.set_paused(True)
-    qtbot.waitUntil(lambda: not window.driver.pipeline.pending())  # quotes queued before the pause still apply
+    qtbot.waitUntil(lambda: window.driver.pipeline.idle())  # quotes queued before the pause still apply
     window.alerts.writer.wait_idle()
     panel = window.alerts_panel
     qtbot.waitUntil(lambda: panel.log_model.rowCount() == len(stored_fires()))

@@ -199,7 +199,7 @@ def test_recording_from_the_window_replays(qtbot: QtBot, make_window: MakeWindow
     window.start_recording(out)
     assert window.record_action.isChecked()
     window.feeds.start(window.model.symbols)
-    qtbot.waitUntil(lambda: window.feeds.replay.finished and not window.driver.pipeline.pending(), timeout=10_000)
+    qtbot.waitUntil(lambda: window.feeds.replay.finished and window.driver.pipeline.idle(), timeout=10_000)
     window.stop_recording()
     assert not window.record_action.isChecked()
     qtbot.waitUntil(lambda: window.message_label.text().startswith("Recorded"), timeout=10_000)
@@ -341,7 +341,7 @@ def test_the_newest_quote_label_keeps_up_with_a_replay_and_ticks_with_a_stream(
             behind.append(window.newest_label.text())
 
     window.driver.quotes_applied.connect(check)
-    qtbot.waitUntil(lambda: window.feeds.replay.finished and not window.driver.pipeline.pending(), timeout=20_000)
+    qtbot.waitUntil(lambda: window.feeds.replay.finished and window.driver.pipeline.idle(), timeout=20_000)
     assert not behind, f"the label trailed the replay: {behind[:3]}"
 
     window.feeds.stop()  # now quotes a second apart, as a stream sends them: the label follows the 1 Hz tick

@@ -543,10 +543,13 @@ class PriceChart(QWidget):
         self._draw_markers()
 
     def add_fires(self, fires: list[AlertFire]) -> None:
-        """New fires from the log: drawn with the next redraw (their symbol has just ticked)."""
+        """New fires from the log: their markers drawn now when they are on the shown symbol (the log may
+        announce them after the redraw of their symbol's last tick, as at the end of a replay)."""
         self._fires = (self._fires + fires)[-self.MAX_MARKERS :]
         if not self.isVisible():
             self._dirty = True
+        elif any(s == self.symbol for f in fires for s, _price in f.inputs):
+            self._draw_markers()
 
     def _draw_markers(self) -> None:
         symbol = self.symbol

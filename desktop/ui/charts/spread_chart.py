@@ -282,9 +282,13 @@ class SpreadChart(LazyChart):
         self._draw_markers()
 
     def add_fires(self, fires: list[AlertFire]) -> None:
-        """New fires from the log: drawn with the next redraw."""
+        """New fires from the log: their markers drawn now while the chart is shown (the log may announce
+        them after the redraw of their symbols' last tick, as at the end of a replay), else when it is."""
         self._fires = (self._fires + fires)[-2000:]
-        self._dirty = True
+        if self.isVisible():
+            self._draw_markers()
+        else:
+            self._dirty = True
 
     def _draw_markers(self) -> None:
         ids = {r.id for r in (self.alerts.rules if self.alerts is not None else []) if self.matches(r)}
