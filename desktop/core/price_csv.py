@@ -20,7 +20,7 @@ import numpy as np
 from desktop.core.csv_stamps import as_array, line_starts, utc_seconds
 from desktop.core.price_types import PRICE_COLUMNS, BoolArray, FloatArray, IntArray, PriceFileError
 from desktop.core.quote import MAX_PRICE
-from desktop.core.time_of_day import TIME, only_midnights, seconds_of_day
+from desktop.core.time_of_day import TIME, one_row_a_day, seconds_of_day
 
 CHUNK_ROWS = 250_000
 # How pandas reads a price file, in chunks or (a plain intraday file) at once.
@@ -115,8 +115,8 @@ def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | 
     """
     import pandas as pd
 
-    # Date and Time in two columns: intraday, unless every time is 00:00 (a daily download in that layout).
-    split = header[:2] == ["Date", TIME] and not only_midnights(path)
+    # Date and Time in two columns: intraday, unless each row is a day of its own at one time (a daily download).
+    split = header[:2] == ["Date", TIME] and not one_row_a_day(path)
     daily = header[0] == "Date" and not split
     stamp = header[0]
     present = [name for name in PRICE_COLUMNS if name in header]  # Close always; the others when given

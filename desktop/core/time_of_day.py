@@ -3,7 +3,8 @@
 Stooq's, Kibot's, MetaTrader's and NinjaTrader's intraday downloads (and many spreadsheets) write
 `Date,Time,Open,...`: a date, then the bar's clock time without an offset ("09:30", "09:30:00",
 "0930", "093000"). Such times are read on New York's clock, as a combined time without an offset is.
-A daily download in the same layout stamps every row 00:00: the file is then read as daily bars.
+A daily download in the same layout gives every row the same time (00:00 in MetaTrader's, the close in
+others): a file whose first lines each give a date of their own at one same time is read as daily bars.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from desktop.core.price_types import FloatArray, IntArray, PriceFileError
 TIME = "Time"
 # Hours and minutes, with or without a colon between them, then maybe seconds (and a fraction of one).
 _CLOCK = r"^(\d{1,2}):?(\d{2})(?::?(\d{2}(?:\.\d+)?))?$"
-_MIDNIGHT = {"0:00", "00:00", "00:00:00", "0000", "000000"}
 _SNIFF_BYTES = 65_536
 
 
@@ -39,12 +39,15 @@ def seconds_of_day(path: Path, texts: Any, line: IntArray) -> FloatArray:
     return result
 
 
-def only_midnights(path: Path) -> bool:
-    """Whether the file's first lines all give 00:00 in the second column (a daily download)."""
+def one_row_a_day(path: Path) -> bool:
+    """Whether the file's first lines each give a date of their own, all at the same time (a daily download)."""
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     rows = [row for row in head.decode("utf-8-sig", errors="ignore").splitlines()[1:] if row.strip()]
     if len(head) == _SNIFF_BYTES:
         rows = rows[:-1]  # the last line may be cut short
-    times = [row.split(",")[1].strip().strip('"') if "," in row else "" for row in rows]
-    return bool(times) and all(time in _MIDNIGHT for time in times)
+    fields = [[field.strip().strip('"') for field in row.split(",")[:2]] for row in rows]
+    if not fields or any(len(pair) < 2 for pair in fields):
+        return False
+    dates = [date for date, _time in fields]
+    return len({time for _date, time in fields}) == 1 and len(set(dates)) == len(dates)

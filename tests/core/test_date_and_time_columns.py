@@ -57,10 +57,13 @@ def test_intraday_bars_with_the_time_apart_read_as_the_bundled_file(
     _same(read_price_file(rewritten), read_price_file(source))
 
 
-def test_a_daily_download_with_a_midnight_time_column_reads_as_daily_bars(daily_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("clock", ["00:00", "16:00:00"])  # MetaTrader's daily rows; others stamp the close
+def test_a_daily_download_with_one_time_on_every_row_reads_as_daily_bars(
+    daily_dir: Path, tmp_path: Path, clock: str
+) -> None:
     source = daily_dir / "NVDA.csv"
     lines = [
-        f"{_written(r['Date'], 'dots')},00:00,{r['Open']},{r['High']},{r['Low']},{r['Close']},{r['Volume']}"
+        f"{_written(r['Date'], 'dots')},{clock},{r['Open']},{r['High']},{r['Low']},{r['Close']},{r['Volume']}"
         for r in _rows(source)
     ]
     rewritten = tmp_path / "NVDA.csv"
