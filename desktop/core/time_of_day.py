@@ -47,7 +47,7 @@ def one_row_a_day(path: Path) -> bool:
     if len(head) == _SNIFF_BYTES:
         rows = rows[:-1]  # the last line may be cut short
     fields = [[field.strip().strip('"') for field in row.split(",")[:2]] for row in rows]
-    if not fields or any(len(pair) < 2 for pair in fields):
-        return False
+    if len(fields) < 2 or any(len(pair) < 2 for pair in fields):
+        return False  # one row says nothing of the file's days
     dates = [date for date, _time in fields]
     return len({time for _date, time in fields}) == 1 and len(set(dates)) == len(dates)
