@@ -58,7 +58,7 @@ class Recording(WindowParts):
         if recorder.error:
             self.show_message(f"{recorder.error[0].upper()}{recorder.error[1:]}", error=True)
         else:
-            self.show_message(f"Recorded {recorder.rows} quotes to {recorder.path.name}")
+            self.show_message(f"Recorded {recorder.rows:,} quotes to {recorder.path.name}")
 
     def _toggle_recording(self, on: bool) -> None:
         if not on:

@@ -33,7 +33,7 @@ def test_stop_does_not_wait_for_the_file_and_then_says_what_it_holds(
         window.stop_recording()
     assert not window.record_action.isChecked() and window.feeds.recorder is None
     qtbot.waitUntil(lambda: window.message_label.text().startswith("Recorded "), timeout=10_000)
-    rows = int(window.message_label.text().split()[1])
+    rows = int(window.message_label.text().split()[1].replace(",", ""))
     assert rows > 100 and window.message_label.text().endswith("quotes to session.csv")
     assert sum(len(s) for s in load_prices([out]).values()) == rows  # every row is in the closed file
 
