@@ -312,7 +312,7 @@ def parse_stamps(
 def split_stamps(path: Path, dates: Any, clocks: Any, line: IntArray, pd: Any) -> FloatArray:
     """Times from a date column and a time-of-day column, on New York's clock (see core.time_of_day)."""
     naive = _dates(path, dates, line, pd) + pd.to_timedelta(seconds_of_day(path, clocks, line), unit="s")
-    local = naive.dt.tz_localize(NEW_YORK, ambiguous=True, nonexistent="shift_forward")  # as _new_york_clock
+    local = on_new_york_clock(naive)
     return _epoch_seconds(path, local, dates, True, line)
 
 
@@ -347,11 +347,24 @@ def _epoch_seconds(path: Path, local: Any, text: Any, daily: bool, line: IntArra
 
 def _new_york_clock(text: Any, pd: Any) -> Any:
     """Times written without an offset, read on New York's clock, the exchange's: Alpha Vantage writes US
-    stocks' intraday bars that way (extended hours too). The hour repeated when summer time ends
-    (01:00-02:00, in no session) is taken as the first one; a time that does not exist when it begins
-    (02:00-03:00) moves forward."""
-    naive = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    return naive.dt.tz_localize(NEW_YORK, ambiguous=True, nonexistent="shift_forward")
+    stocks' intraday bars that way (extended hours too)."""
+    return on_new_york_clock(pd.to_datetime(text, format="ISO8601", errors="coerce"))
+
+
+def on_new_york_clock(naive: Any) -> Any:
+    """Naive times localized to New York. The hour written twice when summer time ends (01:00-02:00) is read
+    in the file's order, oldest or newest first: its first pass in summer time, its second in winter time (a
+    24-hour market's bars). When the file does not show which is which (the hour once, rows out of order),
+    it is taken as summer time. A time that does not exist when summer time begins (02:00-03:00) moves
+    forward."""
+    valid = naive.dropna()
+    newest_first = len(valid) > 1 and valid.iloc[0] > valid.iloc[-1]
+    ordered = naive.iloc[::-1] if newest_first else naive
+    try:
+        local = ordered.dt.tz_localize(NEW_YORK, ambiguous="infer", nonexistent="shift_forward")
+    except ValueError:
+        local = ordered.dt.tz_localize(NEW_YORK, ambiguous=True, nonexistent="shift_forward")
+    return local.iloc[::-1] if newest_first else local
 
 
 def _us_dates(path: Path, text: Any, day: Any, line: IntArray, pd: Any) -> Any:
