@@ -25,6 +25,9 @@ _SNIFF_BYTES = 65_536
 def seconds_of_day(path: Path, texts: Any, line: IntArray) -> FloatArray:
     """Seconds since midnight of each time in `texts` (a pandas Series of strings); a time that is not
     one is refused with its line."""
+    plain = _plain_clock(texts.to_numpy())
+    if plain is not None:
+        return plain
     stripped = texts.str.strip()
     parts = stripped.str.extract(_CLOCK).astype("float64").to_numpy()
     hours, minutes, seconds = parts[:, 0], parts[:, 1], np.nan_to_num(parts[:, 2])
@@ -36,6 +39,30 @@ def seconds_of_day(path: Path, texts: Any, line: IntArray) -> FloatArray:
             "(HH:MM or HH:MM:SS, on New York's clock: a separate Time column takes no UTC offset)"
         )
     result: FloatArray = hours * 3600.0 + minutes * 60.0 + seconds
+    return result
+
+
+def _plain_clock(texts: Any) -> FloatArray | None:
+    """Times all written HH:MM, or all HH:MM:SS, read from their characters at once (the general reading,
+    a regular expression per row, took three quarters of reading such a file); None for anything else."""
+    if not len(texts):
+        return None
+    width = max(map(len, texts))
+    if width not in (5, 8):
+        return None
+    chars = np.asarray(texts, dtype=f"U{width}").view(np.uint32).reshape(len(texts), width).astype(np.int64)
+    colons = [2, 5] if width == 8 else [2]
+    digits = [k for k in range(width) if k not in colons]
+    if not (chars[:, colons] == ord(":")).all():
+        return None
+    values = chars[:, digits] - ord("0")
+    if not ((values >= 0) & (values <= 9)).all():  # also a row shorter than the others (its padding is 0)
+        return None
+    hours, minutes = values[:, 0] * 10 + values[:, 1], values[:, 2] * 10 + values[:, 3]
+    seconds = values[:, 4] * 10 + values[:, 5] if width == 8 else np.zeros(len(texts), dtype=np.int64)
+    if (hours > 23).any() or (minutes > 59).any() or (seconds > 59).any():
+        return None  # the general reading names the line
+    result: FloatArray = (hours * 3600 + minutes * 60 + seconds).astype(np.float64)
     return result
 
 
