@@ -29,7 +29,14 @@ from desktop.feeds.replay_source import default_start, load_timeline
 from desktop.services.pipeline import QuotePipeline
 from desktop.services.sources import live_feed, replay_feed, yahoo_unreachable
 from desktop.storage.alerts import AlertRepository
-from desktop.storage.database import BUSY_NOTICE_S, DatabaseBusyError, OpenedDatabase, StorageError, open_database
+from desktop.storage.database import (
+    BUSY_NOTICE_S,
+    DatabaseBusyError,
+    OpenedDatabase,
+    StorageError,
+    open_database,
+    wait_when_busy,
+)
 from desktop.storage.watchlists import WatchlistRepository
 from desktop.storage.writer import BackgroundWriter
 from desktop.ui import settings as cfg
@@ -40,6 +47,11 @@ from desktop.ui.pipeline_driver import PipelineDriver
 from desktop.ui.single_instance import SingleInstance
 
 log = logs.app
+
+# How long a user's edit (one small transaction on the GUI thread) waits for another program's write to end.
+# SQLite's writes here take milliseconds; a wait this long means the database is held (a stuck program, a
+# long import), and the edit is refused with "busy", nothing changed, where it had held the window 1-5 s.
+EDIT_BUSY_WAIT_S = 0.25
 
 
 class ErrorReporter(QObject):
@@ -156,6 +168,9 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     window.replay_for = replay_for
     alerts.replaying = lambda: feeds.is_replay
     window.destroyed.connect(opened.connection.close)
+    # Start-up is read; from here on this connection only saves the user's own edits, on the GUI thread: with
+    # another program holding the database, an edit is refused as "busy" after a moment, not after seconds.
+    wait_when_busy(opened.connection, EDIT_BUSY_WAIT_S)
     notes = [m for m in (opened.recovery_message, opened.read_only) if m]
     notes.extend(alerts.startup_problems)
     notes.extend(window.startup_notes)

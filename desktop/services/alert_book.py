@@ -26,7 +26,7 @@ class AlertBook:
     def __init__(self, repo: AlertRepository, engine: AlertEngine | None = None, path: Path | None = None) -> None:
         self.repo = repo
         self.engine = engine or AlertEngine()
-        self._path = path or Path("the database")
+        self._path = path  # for messages; None: "the database"
         self.problems: list[str] = []  # stored rows that no longer read as rules, said once at load
 
     def load(self, with_state: bool = True) -> list[str]:

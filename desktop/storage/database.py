@@ -82,25 +82,25 @@ def _kind(exc: sqlite3.Error) -> str:
     return "other"
 
 
-def describe(exc: sqlite3.Error, path: Path) -> StorageError:
-    """A storage error for the user from what SQLite said: busy, read-only, full, or what it is."""
+def describe(exc: sqlite3.Error, path: Path | None) -> StorageError:
+    """A storage error for the user from what SQLite said: busy, read-only, full, or what it is (`path`: the
+    database's file, when the caller knows it)."""
     kind = _kind(exc)
+    database = "The database" if path is None else f"The database {path}"
+    disk = "The disk holding the database" if path is None else f"The disk holding {path}"
     if kind == "busy":
         return DatabaseBusyError(
-            f"The database {path} is busy: another program holds it. Close that program (or the other "
-            "Tickerdesk) and try again."
+            f"{database} is busy: another program holds it. Close that program (or the other Tickerdesk) and try again."
         )
     if kind == "readonly":
-        return DatabaseUnwritableError(f"The database {path} is read-only (the file or its disk); nothing was saved.")
+        return DatabaseUnwritableError(f"{database} is read-only (the file or its disk); nothing was saved.")
     if kind == "full":
-        return DatabaseUnwritableError(f"The disk holding {path} is full; nothing was saved. Free some space.")
+        return DatabaseUnwritableError(f"{disk} is full; nothing was saved. Free some space.")
     if kind == "cantopen":
-        return DatabaseUnwritableError(f"The database {path} cannot be opened (permissions, or a missing disk).")
+        return DatabaseUnwritableError(f"{database} cannot be opened (permissions, or a missing disk).")
     if kind == "ioerr":
-        return DatabaseUnwritableError(
-            f"The disk holding {path} refused a write (is it full?); nothing was saved. Free some space."
-        )
-    return StorageError(f"The database {path} failed: {exc}")
+        return DatabaseUnwritableError(f"{disk} refused a write (is it full?); nothing was saved. Free some space.")
+    return StorageError(f"{database} failed: {exc}")
 
 
 Connection = sqlite3.Connection  # what a background job gets: layers above storage never import sqlite3
@@ -117,18 +117,23 @@ def storage_method(method: Callable[_P, _R]) -> Callable[_P, _R]:
         try:
             return method(*args, **kwargs)
         except sqlite3.Error as exc:
-            raise describe(exc, Path("the database")) from None
+            raise describe(exc, None) from None
 
     return wrapped
 
 
 @contextmanager
-def storage_errors(path: Path) -> Iterator[None]:
+def storage_errors(path: Path | None) -> Iterator[None]:
     """Turn SQLite's exceptions inside the block into StorageError sentences (busy, read-only, full)."""
     try:
         yield
     except sqlite3.Error as exc:
         raise describe(exc, path) from None
+
+
+def wait_when_busy(conn: sqlite3.Connection, seconds: float) -> None:
+    """How long `conn` waits for another connection's write to end before saying the database is busy."""
+    conn.execute(f"PRAGMA busy_timeout = {round(seconds * 1000)}")
 
 
 def connect(path: Path, timeout: float = BUSY_WAIT_S) -> sqlite3.Connection:

@@ -143,9 +143,13 @@ class WatchlistEditing(WindowParts):
             return []
         try:
             added = self.watchlists.add_many(symbols, self.current_list)
-        except (StorageError, WatchlistError) as exc:
-            log.exception("saving %s failed", symbols[:3])
+        except WatchlistError as exc:
             self._show_input_error(f"could not save {some(symbols, 3)}: {exc}")
+            return []
+        except StorageError as exc:  # busy, full, read-only: the whole sentence where there is room for it
+            log.warning("saving %s failed: %s", symbols[:3], exc)
+            self._show_input_error(f"could not save {some(symbols, 3)}: see the status bar")
+            self.show_message(f"Could not save {some(symbols, 3)}: {exc}", error=True)
             return []
         for symbol in added:
             self.model.add_symbol(symbol)
@@ -170,7 +174,7 @@ class WatchlistEditing(WindowParts):
             try:
                 self.watchlists.remove(symbol, self.current_list)
             except StorageError as exc:
-                log.exception("removing %s failed", symbol)
+                log.warning("removing %s failed: %s", symbol, exc)
                 self.show_message(f"Could not remove {symbol}: {exc}", error=True)
                 continue
             self.model.remove_symbol(symbol)
