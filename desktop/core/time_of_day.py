@@ -1,8 +1,9 @@
 """A price file's time-of-day column, for files that give each bar's date and its time in two columns.
 
-Stooq's, Kibot's, MetaTrader's and NinjaTrader's intraday downloads (and many spreadsheets) write
+Kibot's intraday downloads, MetaTrader's and NinjaTrader's exports and many spreadsheets write
 `Date,Time,Open,...`: a date, then the bar's clock time without an offset ("09:30", "09:30:00",
-"0930", "093000"). Such times are read on New York's clock, as a combined time without an offset is.
+"0930", "093000"). Such times are read on New York's clock, as a combined time without an offset is: a
+file written on another clock (a broker's server time) reads that many hours off.
 A daily download in the same layout gives every row the same time (00:00 in MetaTrader's, the close in
 others): a file whose first lines each give a date of their own at one same time is read as daily bars.
 """

@@ -1,5 +1,5 @@
-"""Price files that give each bar's date and its time of day in two columns (Stooq's, Kibot's, MetaTrader's
-and NinjaTrader's layouts), checked against the bundled real bars they were rewritten from."""
+"""Price files that give each bar's date and its time of day in two columns (Kibot's, MetaTrader's and
+NinjaTrader's layouts), checked against the bundled real bars they were rewritten from."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def _written(day: str, form: str) -> str:
 @pytest.mark.parametrize(
     ("header", "date_form", "time_form"),
     [
-        ("Date,Time,Open,High,Low,Close,Volume", "iso", "%H:%M"),  # Stooq's and Kibot's
+        ("Date,Time,Open,High,Low,Close,Volume", "iso", "%H:%M"),  # Kibot's
         ("date,time,open,high,low,close,volume", "us", "%H:%M:%S"),  # a spreadsheet's, lower case
         ("Date,Time,Open,High,Low,Close,Volume", "compact", "%H%M%S"),  # NinjaTrader's
         ("Date,Time,Open,High,Low,Close,Volume", "dots", "%H:%M"),  # MetaTrader's
