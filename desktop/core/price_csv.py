@@ -18,7 +18,15 @@ from typing import Any
 import numpy as np
 
 from desktop.core.csv_stamps import as_array, line_starts, utc_seconds
-from desktop.core.price_types import PRICE_COLUMNS, BoolArray, FloatArray, IntArray, PriceFileError
+from desktop.core.price_types import (
+    PRICE_COLUMNS,
+    SNIFF_BYTES,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    PriceFileError,
+    head_rows,
+)
 from desktop.core.quote import MAX_PRICE
 from desktop.core.time_of_day import TIME, one_row_a_day, seconds_of_day
 
@@ -28,7 +36,6 @@ READ_OPTIONS: dict[str, Any] = {
     "encoding": "utf-8-sig", "skipinitialspace": True, "na_values": ["None"], "engine": "c", "skip_blank_lines": True,
 }  # fmt: skip
 PLAIN_MAX_BYTES = 64 << 20  # larger files are read in chunks (bounded memory) rather than at once
-SNIFF_BYTES = 65_536
 FIRST_YEAR, LAST_YEAR = 1970, 2200
 NEW_YORK = "America/New_York"
 
@@ -86,10 +93,8 @@ def canonical_header(path: Path, header: list[str]) -> list[str]:
 
 def _first_value(path: Path) -> str:
     """The first field of the first data line (empty when there is none)."""
-    with path.open("rb") as handle:
-        lines = handle.read(SNIFF_BYTES).decode("utf-8-sig", errors="ignore").splitlines()
-    data = [line for line in lines[1:] if line.strip()]
-    return data[0].split(",", 1)[0].strip() if data else ""
+    rows, _cut = head_rows(path)
+    return rows[0].split(",", 1)[0].strip() if rows else ""
 
 
 def _has_clock_time(value: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import numpy.typing as npt
 
@@ -12,6 +14,16 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 PRICE_COLUMNS = ("Open", "High", "Low", "Close", "Volume")
+SNIFF_BYTES = 65_536  # how much of a file is read to decide how to read the rest
 
 
-__all__ = ["PRICE_COLUMNS", "BoolArray", "FloatArray", "IntArray", "PriceFileError"]
+def head_rows(path: Path) -> tuple[list[str], bool]:
+    """The data lines (after the header, blank ones left out) in a file's first SNIFF_BYTES, and whether the
+    read stopped there (then the last line may be cut short)."""
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    rows = [row for row in head.decode("utf-8-sig", errors="ignore").splitlines()[1:] if row.strip()]
+    return rows, len(head) == SNIFF_BYTES
+
+
+__all__ = ["PRICE_COLUMNS", "SNIFF_BYTES", "BoolArray", "FloatArray", "IntArray", "PriceFileError", "head_rows"]

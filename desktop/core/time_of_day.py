@@ -15,12 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from desktop.core.price_types import FloatArray, IntArray, PriceFileError
+from desktop.core.price_types import FloatArray, IntArray, PriceFileError, head_rows
 
 TIME = "Time"
 # Hours and minutes, with or without a colon between them, then maybe seconds (and a fraction of one).
 _CLOCK = r"^(\d{1,2}):?(\d{2})(?::?(\d{2}(?:\.\d+)?))?$"
-_SNIFF_BYTES = 65_536
 
 
 def seconds_of_day(path: Path, texts: Any, line: IntArray) -> FloatArray:
@@ -69,10 +68,8 @@ def _plain_clock(texts: Any) -> FloatArray | None:
 
 def one_row_a_day(path: Path) -> bool:
     """Whether the file's first lines each give a date of their own, all at the same time (a daily download)."""
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    rows = [row for row in head.decode("utf-8-sig", errors="ignore").splitlines()[1:] if row.strip()]
-    if len(head) == _SNIFF_BYTES:
+    rows, cut = head_rows(path)
+    if cut:
         rows = rows[:-1]  # the last line may be cut short
     fields = [[field.strip().strip('"') for field in row.split(",")[:2]] for row in rows]
     if len(fields) < 2 or any(len(pair) < 2 for pair in fields):

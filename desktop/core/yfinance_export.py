@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from desktop import logs
-from desktop.core.price_csv import READ_OPTIONS, SNIFF_BYTES, checked_bars, parse_stamps, unique_times
-from desktop.core.price_types import PRICE_COLUMNS, FloatArray, PriceFileError
+from desktop.core.price_csv import READ_OPTIONS, checked_bars, parse_stamps, unique_times
+from desktop.core.price_types import PRICE_COLUMNS, SNIFF_BYTES, FloatArray, PriceFileError
 from desktop.core.symbol_lists import is_ticker
 
 log = logs.prices
