@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -12,6 +11,7 @@ from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.batch import TickBatch
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
+from desktop.services.quote_queue import MAX_QUOTES, QuoteQueue
 
 QuoteConsumer = Callable[[Sequence[Quote]], None]
 # What a feed pushes: a list of quotes, or (fast feeds) a columnar batch. Either is one or more whole steps.
@@ -46,21 +46,21 @@ class Gate:
 class QuotePipeline:
     """A bounded queue of quote batches between feed threads and the thread that owns the store.
 
-    `push` is thread-safe and blocks while the queue is full (backpressure for a replay running as
-    fast as possible). `drain` must always be called from the same thread: it applies every queued
-    quote, in order, to the store and to the alert engine (then to any other consumer), so a crossing
-    inside a batch fires even though the UI only hears once per drain. A drain is `take` (the store)
-    then `settle` (the engine, the consumers); an owner may run other work between the two.
-    `on_wake` is called from the pushing thread when the queue turns non-empty, so the owner can
-    schedule a drain instead of polling.
+    `push` is thread-safe and blocks while the queue holds `max_queued` quotes (backpressure for a replay
+    running as fast as possible; see services.quote_queue). `drain` must always be called from the same
+    thread: it applies every queued quote, in order, to the store and to the alert engine (then to any
+    other consumer), so a crossing inside a batch fires even though the UI only hears once per drain. A
+    drain is `take` (the store) then `settle` (the engine, the consumers); an owner may run other work
+    between the two. `on_wake` is called from the pushing thread when the queue turns non-empty, so the
+    owner can schedule a drain instead of polling.
     """
 
-    def __init__(self, store: QuoteStore, engine: AlertEngine | None = None, max_batches: int = 1024) -> None:
+    def __init__(self, store: QuoteStore, engine: AlertEngine | None = None, max_queued: int = MAX_QUOTES) -> None:
         self.store = store
         self.engine = engine
         self.consumers: list[QuoteConsumer] = []
         self.on_wake: Callable[[], None] | None = None
-        self._queue: queue.Queue[tuple[Gate | None, Batch]] = queue.Queue(maxsize=max_batches)
+        self._queue: QuoteQueue[tuple[Gate | None, Batch]] = QuoteQueue(max_queued)
         self._lock = threading.Lock()
         self._wake_pending = False
         # What `take` applied to the store, waiting for `settle`: the ticks and the store's view of them.
@@ -76,9 +76,7 @@ class QuotePipeline:
         """Queue a batch (from any thread); False when the queue stayed full for `timeout` seconds."""
         if not quotes:
             return True
-        try:
-            self._queue.put((gate, quotes), timeout=timeout)
-        except queue.Full:
+        if not self._queue.put((gate, quotes), quotes, timeout):
             return False
         with self._lock:
             wake = not self._wake_pending
@@ -113,10 +111,10 @@ class QuotePipeline:
         while max_quotes is None or taken < max_quotes:
             if deadline is not None and not batches and time.perf_counter() > deadline:
                 break
-            try:
-                gate, item = self._queue.get_nowait()
-            except queue.Empty:
+            queued = self._queue.get_nowait()
+            if queued is None:
                 break
+            gate, item = queued
             if gate is not None and gate.closed:
                 continue  # pushed by a feed that has been replaced since
             taken += len(item)
@@ -202,10 +200,6 @@ class QuotePipeline:
 
     def discard_pending(self) -> None:
         """Drop everything queued (a replay restarting from another date)."""
-        while True:
-            try:
-                self._queue.get_nowait()
-            except queue.Empty:
-                break
+        self._queue.clear()
         with self._lock:
             self._wake_pending = False

@@ -55,14 +55,14 @@ def test_budget_leaves_the_rest_queued() -> None:
 
 
 def test_full_queue_pushes_back() -> None:
-    pipeline = QuotePipeline(QuoteStore(), max_batches=2)
+    pipeline = QuotePipeline(QuoteStore(), max_queued=2)
     assert pipeline.push([Quote("X", 1.0, 1.0)], timeout=0.01)
     assert pipeline.push([Quote("X", 1.0, 2.0)], timeout=0.01)
     assert not pipeline.push([Quote("X", 1.0, 3.0)], timeout=0.01)
 
 
 def test_concurrent_producers_lose_nothing() -> None:
-    pipeline = QuotePipeline(QuoteStore(), max_batches=8)
+    pipeline = QuotePipeline(QuoteStore(), max_queued=8)
     got: list[Quote] = []
 
     def consume(quotes: Sequence[Quote]) -> None:
