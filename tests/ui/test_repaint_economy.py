@@ -484,3 +484,31 @@ def test_a_day_of_ticks_is_drawn_with_two_points_per_pixel(qtbot: QtBot) -> None
     assert 100 < len(drawn) <= 2 * pixels + 4  # a low and a high per pixel column
     assert float(np.max(drawn)) == float(np.max(chart.mapping.to_y(prices)))  # each column's peaks are kept
     assert float(np.min(drawn)) == float(np.min(chart.mapping.to_y(prices)))
+
+
+def test_a_trend_line_draws_through_each_of_its_points(qtbot: QtBot) -> None:
+    """The line's points are written straight into the polygon's memory: drawn, it is the same line as one
+    made of QPointF one at a time, and it rises and falls where the series does."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF
+
+    from desktop.ui.sparkline_delegate import SparklineDelegate
+
+    values = np.array([5.0, 7.0, 6.0, 9.0, 8.0, 4.0, 6.5])
+    width, height, colour = 60, 20, QColor("#2e7d32")
+    drawn = SparklineDelegate()._line(values, width, height, colour, 1.0).toImage()
+    xs = np.linspace(0.0, width - 1.0, len(values))
+    ys = (height - 1.0) - (values - 4.0) / 5.0 * (height - 1.0)
+    plain = QPixmap(width, height)
+    plain.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(plain)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    pen = QPen(colour)
+    pen.setWidthF(1.4)
+    painter.setPen(pen)
+    painter.drawPolyline(QPolygonF([QPointF(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]))
+    painter.end()
+    assert drawn == plain.toImage()
+    lowest = drawn.pixelColor(round(xs[5]), round(ys[5]))  # the series' low (4.0) is the cell's bottom row
+    assert round(ys[5]) == height - 1 and lowest.alpha() > 0
+    assert drawn.pixelColor(round(xs[5]), 0).alpha() == 0, "nothing drawn above the low at its x"
