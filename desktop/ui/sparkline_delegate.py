@@ -2,7 +2,8 @@
 
 Each cell's line is drawn once into a pixmap and reused until its series, size or colour changes: a
 scroll, a resize or a window shown again repaints every visible trend cell, and drawing the line costs
-about 0.7 ms against a few microseconds to copy the pixmap.
+0.05 ms in a loop and about 0.3 ms in the live window (its caches cold) against a few microseconds to copy
+the pixmap.
 """
 
 from __future__ import annotations
