@@ -151,6 +151,10 @@ class WatchlistModel(QAbstractTableModel):
         # Set by the view: a hidden column's cells are not announced as they change (an announcement costs
         # about as much as painting a cell; showing the column repaints it whole anyway).
         self.column_hidden: Callable[[int], bool] = lambda _column: False
+        # Also set by the view: the first and last rows it shows. Their trend lines come first for the few a
+        # repaint may redraw (SPARKS_PER_REPAINT): in a burst over 500 rows those went to rows in any order,
+        # mostly out of sight, and a line in view waited about 12 s instead of 3.
+        self.shown_rows: Callable[[], tuple[int, int]] = lambda: (0, len(self._symbols) - 1)
         self._order: list[str] = []  # the user's order (the watchlist's)
         self._symbols: list[str] = []  # as shown: the user's order, or sorted by `_sort_column`
         self._row_of: dict[str, int] = {}
@@ -452,6 +456,7 @@ class WatchlistModel(QAbstractTableModel):
         burst_sparks: list[int] = []
         if not fine:
             self._painted.clear()  # cell texts are not followed in a burst: compare afresh afterwards
+        sparks = self._due_sparks(symbols, now)
         for symbol in symbols:
             row = self._row_of.get(symbol)
             quote = self._store.latest(symbol)
@@ -462,16 +467,17 @@ class WatchlistModel(QAbstractTableModel):
             if shown is not None and moved:
                 self._flash[symbol] = (expires, quote.price > shown)
             self._shown_price[symbol] = quote.price
+            spark = symbol in sparks
             if not fine:  # a burst over many rows: the whole changed part of each row, without comparing
                 burst_rows.append(row)
-                if self._spark_due(symbol, now):
+                if spark:
                     burst_sparks.append(row)
                 continue
             changed = self._changed_cells(symbol, quote)
             if moved:
                 changed.update(FLASHING)
             changed.update(HISTORY_TEXT)
-            if self._spark_due(symbol, now):
+            if spark:
                 changed.add(Column.TREND)
             self._emit_cells(row, changed, _UPDATE_ROLES)
         if burst_rows:
@@ -500,6 +506,15 @@ class WatchlistModel(QAbstractTableModel):
                 painted[column] = text
                 changed.add(column)
         return changed
+
+    def _due_sparks(self, symbols: Iterable[str], now: float) -> set[str]:
+        """The symbols among `symbols` whose trend line is redrawn now: those in rows in view first, then
+        the others while the repaint's budget lasts (see `_spark_due`)."""
+        top, bottom = self.shown_rows()
+        listed = [(symbol, self._row_of[symbol]) for symbol in symbols if symbol in self._row_of]
+        in_view = [symbol for symbol, row in listed if top <= row <= bottom]
+        out_of_view = [symbol for symbol, row in listed if not top <= row <= bottom]
+        return {symbol for symbol in (*in_view, *out_of_view) if self._spark_due(symbol, now)}
 
     def _spark_due(self, symbol: str, now: float) -> bool:
         """Whether the trend cell may be redrawn now (then its series is taken for it to show); if not, it
@@ -574,12 +589,13 @@ class WatchlistModel(QAbstractTableModel):
         now = time.monotonic()
         self._spark_budget = SPARKS_PER_REPAINT
         roles = [Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ForegroundRole, SPARK_ROLE]
+        sparks = self._due_sparks(list(self._spark_behind), now)
         for row, symbol in enumerate(self._symbols):
             quote = self._store.latest(symbol)
             if quote is None:
                 continue
             changed = self._changed_cells(symbol, quote) & {Column.UPDATED, Column.AGE}
-            if symbol in self._spark_behind and self._spark_due(symbol, now):
+            if symbol in sparks:
                 changed.add(Column.TREND)
             self._emit_cells(row, changed, roles)
 

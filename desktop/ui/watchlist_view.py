@@ -27,8 +27,10 @@ class WatchlistView(QTableView):
         self.after_paint: Callable[[], None] | None = None  # the start-up benchmark's hook (app.report_first_paint)
         self.setModel(model)
         model.column_hidden = self.isColumnHidden
+        model.shown_rows = self.shown_rows
         # A model can outlive its view (a flash still ending): it must not ask a deleted view.
         self.destroyed.connect(lambda: setattr(model, "column_hidden", lambda _column: False))
+        self.destroyed.connect(lambda: setattr(model, "shown_rows", lambda: (0, model.rowCount() - 1)))
         self.setSortingEnabled(True)
         self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the user's order until a header is clicked
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -101,6 +103,15 @@ class WatchlistView(QTableView):
         menu = QMenu(self)
         menu.addActions(self.column_actions())
         menu.popup(self.horizontalHeader().mapToGlobal(pos))
+
+    def shown_rows(self) -> tuple[int, int]:
+        """The first and last rows in view, give or take the header's height at the bottom (measured on the
+        view itself: asking for the viewport would build its Python wrapper, 8 ms, before the first paint)."""
+        top = self.rowAt(0)
+        if top < 0:
+            return 0, -1
+        bottom = self.rowAt(self.height())
+        return top, bottom if bottom >= 0 else self.source_model.rowCount() - 1
 
     def selected_symbols(self) -> list[str]:
         rows = self.selectionModel().selectedRows()

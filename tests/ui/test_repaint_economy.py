@@ -512,3 +512,40 @@ def test_a_trend_line_draws_through_each_of_its_points(qtbot: QtBot) -> None:
     lowest = drawn.pixelColor(round(xs[5]), round(ys[5]))  # the series' low (4.0) is the cell's bottom row
     assert round(ys[5]) == height - 1 and lowest.alpha() > 0
     assert drawn.pixelColor(round(xs[5]), 0).alpha() == 0, "nothing drawn above the low at its x"
+
+
+def test_trend_lines_in_view_are_redrawn_before_those_out_of_sight(qtbot: QtBot) -> None:
+    """A burst over 200 rows: the few lines a repaint may redraw go to the rows on screen first."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    from desktop.ui.watchlist_model import SPARK_ROLE
+
+    symbols = [f"S{k:03d}" for k in range(200)]
+    store = QuoteStore()
+    for minute in range(3):
+        for symbol in symbols:
+            store.apply(Quote(symbol, 10.0 + minute, T0 + 60 * minute, prev_close=9.0))
+    model = WatchlistModel(store, clock=lambda: T0 + 180)
+    model.set_symbols(symbols)
+    view = WatchlistView(model)
+    qtbot.addWidget(view)
+    view.resize(1200, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    view.scrollTo(model.index(100, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    top, bottom = view.shown_rows()
+    assert 95 <= top <= 100 < top + SPARKS_PER_REPAINT <= bottom < 120, "about ten rows in view, from row 100"
+
+    def drawn() -> set[int]:
+        return {row for row in range(200) if model.data(model.index(row, Column.TREND), SPARK_ROLE) is not None}
+
+    model.quotes_changed(set(symbols))
+    model.flush_changes()
+    assert len(drawn()) == SPARKS_PER_REPAINT and all(top <= row <= bottom for row in drawn())
+    for symbol in symbols:
+        store.apply(Quote(symbol, 14.0, T0 + 240, prev_close=9.0))
+    model.quotes_changed(set(symbols))
+    model.flush_changes()
+    in_view = set(range(top, bottom + 1))
+    assert in_view <= drawn(), "the rest of the rows in view come next"
+    assert len(drawn()) == 2 * SPARKS_PER_REPAINT, "and what the budget leaves goes to rows out of sight"
