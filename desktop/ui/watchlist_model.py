@@ -117,6 +117,8 @@ COLUMN_COUNT = len(Column)
 # Columns whose text a quote can change (the trend cell is drawn, not text: see SPARK_REPAINT_S).
 PAINTED_TEXT = (Column.LAST, Column.CHANGE, Column.CHANGE_PCT, Column.VOLUME, Column.RANGE, Column.UPDATED,
                 Column.AGE)  # fmt: skip
+# The columns whose text changes with the clock alone (the 1 s tick repaints these).
+CLOCK_TEXT = (Column.UPDATED, Column.AGE)
 # Worked out from the history only when painted (hidden by default): repainted with every quote.
 HISTORY_TEXT = (Column.YEAR_RANGE, Column.VOL_RATIO)
 # Columns whose order quotes never change: sorting by them needs no re-sort as prices move.
@@ -496,11 +498,12 @@ class WatchlistModel(QAbstractTableModel):
             for first, last in blocks:
                 self.dataChanged.emit(self.createIndex(top, first), self.createIndex(bottom, last), roles)
 
-    def _changed_cells(self, symbol: str, quote: Quote) -> set[int]:
-        """The columns whose text differs from what was last painted for `symbol` (noting the new texts)."""
+    def _changed_cells(self, symbol: str, quote: Quote, columns: Sequence[int] = PAINTED_TEXT) -> set[int]:
+        """Which of `columns` have a text that differs from what was last painted for `symbol` (noting the
+        new texts: the caller repaints every column returned)."""
         painted = self._painted.setdefault(symbol, {})
         changed: set[int] = set()
-        for column in PAINTED_TEXT:
+        for column in columns:
             text = self._display(symbol, column, quote)
             if painted.get(column) != text:
                 painted[column] = text
@@ -594,7 +597,9 @@ class WatchlistModel(QAbstractTableModel):
             quote = self._store.latest(symbol)
             if quote is None:
                 continue
-            changed = self._changed_cells(symbol, quote) & {Column.UPDATED, Column.AGE}
+            # The clock's columns only: a text of another column noted here as painted would not be
+            # repainted by the repaint still waiting for its quote (a new volume stayed unseen).
+            changed = self._changed_cells(symbol, quote, CLOCK_TEXT)
             if symbol in sparks:
                 changed.add(Column.TREND)
             self._emit_cells(row, changed, roles)

@@ -159,3 +159,28 @@ def test_year_range_and_volume_against_its_average_match_the_data(qtbot: QtBot, 
     assert shown == f"{year['Low'].min():,.2f} – {year['High'].max():,.2f}"
     ratio = spy["Volume"].iloc[-1] / spy["Volume"].iloc[-21:-1].mean()
     assert model.data(model.index(0, Column.VOL_RATIO)) == f"{ratio:.2f}×"
+
+
+def test_the_clock_tick_between_a_quote_and_its_repaint_loses_no_cell(qtbot: QtBot) -> None:
+    """The 1 s tick repaints the clock's columns; a quote's other changes (here its volume alone) still
+    reach the repaint that waits for it."""
+    store = filled_store()
+    model = WatchlistModel(store, clock=lambda: T0 + 10)
+    model.set_symbols(["AAA", "BBB", "CCC"])
+    model.quotes_changed({"AAA", "BBB", "CCC"})
+    model.flush_changes()
+    repainted: list[tuple[int, int]] = []
+    model.dataChanged.connect(
+        lambda top, bottom, _roles: repainted.extend(
+            (row, column)
+            for row in range(top.row(), bottom.row() + 1)
+            for column in range(top.column(), bottom.column() + 1)
+        )
+    )
+    store.apply(Quote("AAA", 10.0, T0 + 5, prev_close=9.0, day_low=9.0, day_high=11.0, volume=2e6))
+    model.quotes_changed({"AAA"})  # within the repaint interval: it waits
+    model.refresh_ages()  # the 1 s tick comes first
+    assert (0, Column.VOLUME) not in repainted and (0, Column.UPDATED) in repainted
+    model.flush_changes()
+    assert (0, Column.VOLUME) in repainted, "the new volume is painted"
+    assert model.data(model.index(0, Column.VOLUME)) == "2.00M"
