@@ -77,3 +77,33 @@ def test_daily_files_beside_intraday_ones_date_their_fires_as_the_per_tick_engin
     assert [(f.rule_id, f.time, f.daily) for f in batched] == [(f.rule_id, f.time, f.daily) for f in per_tick]
     assert all(f.daily for f in batched if f.rule_id == "iwm")
     assert not any(f.daily for f in batched if f.rule_id == "spy")
+
+
+def test_session_batches_hold_the_rows_of_the_steps_in_the_same_order(daily_dir: Path, intraday_dir: Path) -> None:
+    """Each session is merged on its own (no merge of every row): the rows, their order (equal times in the
+    symbols' order) and each batch's groups are those of the steps, daily bars beside 5-minute ones too."""
+    prices = {**load_prices([intraday_dir]), "IWM": load_prices([daily_dir])["IWM"]}
+    session_of = {s: dict(zip(p.times.tolist(), p.session.tolist(), strict=True)) for s, p in prices.items()}
+    timeline = ReplayTimeline(prices)
+    end = datetime(2026, 7, 8, 11, 0, tzinfo=NEW_YORK).timestamp()
+    steps = [
+        (s, float(prices[s].times[i]), float(prices[s].close[i]))
+        for k in range(len(timeline))
+        if timeline.step_times[k] <= end
+        for s, i in timeline.rows_of_step(k)
+    ]
+    rows: list[tuple[str, float, float]] = []
+    shares = []
+    for batch, share in timeline.session_batches(end):
+        symbols = list(batch.symbols)
+        times = batch.times.tolist()
+        rows += zip(symbols, times, batch.prices.tolist(), strict=True)
+        shares.append(share)
+        assert len({session_of[s][t] for s, t in zip(symbols, times, strict=True)}) == 1  # a batch is one session
+        assert batch.groups is not None
+        assert {s: g.tolist() for s, g in batch.groups.items()} == {
+            s: [j for j, x in enumerate(symbols) if x == s] for s in set(symbols)
+        }
+    assert rows == steps
+    assert sum(s == "IWM" for s, _, _ in rows) > 300 and sum(s == "SPY" for s, _, _ in rows) > 3000  # both kinds
+    assert shares == sorted(shares) and shares[0] == 0.0 and shares[-1] < 1.0
