@@ -16,7 +16,7 @@ from desktop.core.alerts.fires import AlertFire, RuleState, emit
 from desktop.core.alerts.measure import bases, bounds, measure, reported
 from desktop.core.alerts.past_closes import PastCloses
 from desktop.core.alerts.rules import AlertRule, AlertType
-from desktop.core.alerts.settle_many import Points, SymbolSpans, settle_many
+from desktop.core.alerts.settle_many import Points, StepPoints, SymbolSpans, settle_many
 from desktop.core.alerts.tracks import SymbolTrack
 from desktop.core.bars import SessionClock
 from desktop.core.batch import TickBatch
@@ -33,6 +33,26 @@ def _merged(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     np.not_equal(both[1:], both[:-1], out=keep[1:])
     merged: np.ndarray = both[keep]
     return merged
+
+
+def step_points(rows_of: dict[str, np.ndarray], times: FloatArray, prices: FloatArray) -> StepPoints:
+    """Where each symbol is evaluated in a time-ordered batch: rows sharing a timestamp are one step, every
+    evaluation happens at its step's last row, and a symbol takes part in a step with its last row in it.
+    `rows_of`: each symbol's rows, ascending. (All symbols at once: per symbol, it was six numpy calls.)"""
+    names = list(rows_of)
+    rows = np.concatenate(list(rows_of.values())) if names else np.empty(0, dtype=np.int64)
+    bounds = np.zeros(len(names) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows_of.values()], out=bounds[1:])
+    n = len(times)
+    step_end = np.append(np.flatnonzero(np.diff(times) != 0), n - 1)
+    if len(step_end) == n:  # every row a step of its own (no two rows share a stamp): rows are steps
+        return StepPoints(names, bounds, rows, prices[rows])
+    ends = step_end[np.searchsorted(step_end, rows)]  # each row's step, as the index of the step's last row
+    last = np.ones(len(rows), dtype=bool)
+    np.not_equal(ends[1:], ends[:-1], out=last[:-1])  # a row whose successor is in another step ...
+    last[bounds[1:] - 1] = True  # ... or is another symbol's
+    kept = np.flatnonzero(last)
+    return StepPoints(names, np.searchsorted(kept, bounds), ends[kept], prices[rows[kept]])
 
 
 class BatchPath:
@@ -69,21 +89,11 @@ class BatchPath:
         if invalid:  # rare: a bad price in a batch (filtering every symbol's rows was 1 ms a flush)
             rows_of = {s: r[valid[r]] for s, r in groups.items()}
             rows_of = {s: r for s, r in rows_of.items() if len(r)}
-        # Rows sharing a timestamp are one step: every evaluation happens at its step's last row.
-        step_end = np.append(np.flatnonzero(np.diff(times) != 0), n - 1)
-        points: Points = {}
-        if len(step_end) == n:  # every row a step of its own (no two rows share a stamp): rows are steps
-            for symbol, rows in rows_of.items():
-                points[symbol] = (rows, prices[rows])
-        else:
-            end_of = step_end[np.searchsorted(step_end, np.arange(n))]
-            for symbol, rows in rows_of.items():
-                ends = end_of[rows]
-                last_in_step = np.append(np.flatnonzero(np.diff(ends)), len(ends) - 1)
-                points[symbol] = (ends[last_in_step], prices[rows[last_in_step]])
+        stepped = step_points(rows_of, times, prices)
+        points = stepped.by_symbol()
         candidates = sorted({k for s in rows_of for k in self._by_symbol.get(s, ())})
         found: list[tuple[int, int, AlertFire]] = []
-        spans = SymbolSpans(points, self._tracks, n)
+        spans = SymbolSpans(stepped, self._tracks, n)
         # Most rules cannot fire in most batches: those of the simple kinds are settled together first.
         for k, checked_bases in settle_many(
             self._rules, self._states, self._tracks, self._past, candidates, spans, times, session

@@ -14,6 +14,8 @@ values are the per-tick path's to the last bit. Rules it leaves go through the f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from desktop.core.alerts.fires import RuleState
@@ -30,19 +32,31 @@ TYPES = (AlertType.PRICE, AlertType.CHANGE, AlertType.RATIO, AlertType.SPREAD)  
 CROSSES, ABOVE, BELOW = range(3)  # how a rule with no value yet may fire on its first one (crossings: never)
 
 
+@dataclass(frozen=True)
+class StepPoints:
+    """Every symbol's evaluation points in a batch, in two columns: symbol k's are `[bounds[k]:bounds[k+1]]`
+    of `steps` (the batch's steps it takes part in) and of `after` (its price after each)."""
+
+    names: list[str]
+    bounds: np.ndarray
+    steps: np.ndarray
+    after: FloatArray
+
+    def by_symbol(self) -> Points:
+        cuts = self.bounds.tolist()
+        return {s: (self.steps[a:b], self.after[a:b]) for s, a, b in zip(self.names, cuts[:-1], cuts[1:], strict=True)}
+
+
 class SymbolSpans:
     """Each symbol's lowest and highest price in a batch (the one before it included), its last, and its
     first and last step; a symbol without ticks in the batch spans its last price alone."""
 
-    def __init__(self, points: Points, tracks: dict[str, SymbolTrack], count: int) -> None:
-        names = list(points)
-        before = np.array([tracks[s].last for s in names]) if names else np.empty(0)
+    def __init__(self, points: StepPoints, tracks: dict[str, SymbolTrack], count: int) -> None:
+        names = points.names
         if names:
-            lengths = np.array([len(points[s][1]) for s in names])
-            starts = np.r_[0, np.cumsum(lengths)[:-1]]
-            after = np.concatenate([points[s][1] for s in names])
-            steps = np.concatenate([points[s][0] for s in names])
-            ends = starts + lengths - 1
+            before = np.array([tracks[s].last for s in names])
+            starts, ends = points.bounds[:-1], points.bounds[1:] - 1
+            after, steps = points.after, points.steps
             # min/max of floats in any order are exact, so one reduction over all symbols equals per-symbol ones
             self.low = np.minimum(np.minimum.reduceat(after, starts), before)
             self.high = np.maximum(np.maximum.reduceat(after, starts), before)
