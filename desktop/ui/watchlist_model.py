@@ -433,10 +433,14 @@ class WatchlistModel(QAbstractTableModel):
 
     def quotes_changed(self, symbols: Iterable[str]) -> None:
         """Called once per flush: note the rows that changed; the view hears about them at most every
-        REPAINT_MS (one dataChanged over them), however many flushes came in between."""
+        REPAINT_MS (one dataChanged over them), however many flushes came in between. A row's first quote
+        shows at once: at start-up (or after a restart) the table fills as the feed sends each symbol's
+        history, not a repaint interval at a time (and before the charts' construction holds the thread)."""
+        symbols = list(symbols)
         self._repaint.add(symbols)
-        if not self._shown_price:
-            self.flush_changes()  # the first quotes show at once
+        shown, rows = self._shown_price, self._row_of
+        if any(symbol in rows and symbol not in shown for symbol in symbols):
+            self.flush_changes()
 
     def flush_changes(self) -> None:
         """Repaint now whatever is waiting (tests and the first quotes don't wait for the timer)."""
