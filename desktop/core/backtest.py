@@ -38,7 +38,7 @@ def run_backtest(
         held = ", ".join(sorted(series)[:20]) + (", …" if len(series) > 20 else "")
         raise BacktestError(f"no prices for {', '.join(missing)} (rules need them; the data has {held or 'none'})")
     needed = {s for rule in rules for s in rule.symbols}
-    timeline = ReplayTimeline({s: series[s] for s in needed}) if needed else None
+    timeline = ReplayTimeline({s: series[s] for s in needed}, steps_now=False) if needed else None
     if timeline is None:
         return []
     engine = AlertEngine(rules)

@@ -68,13 +68,16 @@ class _Steps:
 class ReplayTimeline:
     """All rows of all symbols merged into steps: one step per distinct timestamp (a session for daily bars).
 
-    The merge of every row is made when first asked for (the replay's steps): a backtest reads a session
-    at a time and never needs it (see `session_batches`)."""
+    The merge of every row is made on the thread that makes the timeline (a replay's is read off the GUI
+    thread), unless `steps_now` is False: then when first asked for. A backtest of intraday bars reads a
+    session at a time and never needs it (see `session_batches`)."""
 
-    def __init__(self, series: dict[str, PriceSeries]) -> None:
+    def __init__(self, series: dict[str, PriceSeries], *, steps_now: bool = True) -> None:
         self.series = series
         self._symbols = list(series)
         self.daily = all(s.daily for s in series.values())
+        if steps_now and series:
+            _ = self._steps
 
     @cached_property
     def _steps(self) -> _Steps:
