@@ -427,10 +427,10 @@ def _without_offset(texts: Any) -> BoolArray:
 
 def unique_times(path: Path, data: FloatArray, daily: bool) -> FloatArray:
     """Rows in time order; one row per time (the same row twice is one; two prices at one time refused)."""
-    order = np.argsort(data[:, 0], kind="stable")
-    data = data[order]
     if len(data) < 2:
         return data
+    if not in_time_order(data[:, 0]):  # (files are nearly always written in time order: no copy then)
+        data = data[np.argsort(data[:, 0], kind="stable")]
     same = data[1:, 0] == data[:-1, 0]
     if not same.any():
         return data
@@ -447,3 +447,8 @@ def unique_times(path: Path, data: FloatArray, daily: bool) -> FloatArray:
     keep = np.r_[True, ~same]
     unique: FloatArray = data[keep]
     return unique
+
+
+def in_time_order(times: FloatArray) -> bool:
+    """Whether `times` never go back (a stable sort would leave the rows as they are)."""
+    return bool(len(times) < 2 or (times[1:] >= times[:-1]).all())

@@ -22,7 +22,7 @@ import numpy as np
 
 from desktop import logs
 from desktop.core.file_symbols import symbol_of_file
-from desktop.core.price_csv import canonical_header, check_text_file, read_bars
+from desktop.core.price_csv import canonical_header, check_text_file, in_time_order, read_bars
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 from desktop.core.progress import Progress, report
 from desktop.core.quote import is_valid_price
@@ -145,7 +145,8 @@ def build_series(
     day_volume, in the rows' sorted order); where given (not NaN) they win over the computed ones.
     """
     data = np.asarray(rows, dtype=np.float64).reshape(-1, 6)
-    data = data[np.argsort(data[:, 0], kind="stable")]
+    if not in_time_order(data[:, 0]):
+        data = data[np.argsort(data[:, 0], kind="stable")]
     times, opens, highs, lows, closes, volumes = (np.ascontiguousarray(data[:, i]) for i in range(6))
     # A bar with no open/high/low (some exports) is a single observation at its close.
     opens = np.where(np.isnan(opens), closes, opens)
