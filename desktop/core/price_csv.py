@@ -226,7 +226,10 @@ def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: 
     if negative.any():
         row = int(np.argmax(negative))
         raise PriceFileError(f"{path}, line {line[row]}: Volume {volume[row]:g} is negative")
-    kept: FloatArray = numbers[~np.isnan(close)]  # rows with no Close (holidays in some exports) are skipped
+    no_close = np.isnan(close)
+    if not no_close.any():
+        return numbers
+    kept: FloatArray = numbers[~no_close]  # rows with no Close (holidays in some exports) are skipped
     return kept
 
 

@@ -147,11 +147,12 @@ def build_series(
     data = np.asarray(rows, dtype=np.float64).reshape(-1, 6)
     if not in_time_order(data[:, 0]):
         data = data[np.argsort(data[:, 0], kind="stable")]
-    times, opens, highs, lows, closes, volumes = (np.ascontiguousarray(data[:, i]) for i in range(6))
+    times, opens, highs, lows, closes, volumes = (data[:, i].copy() for i in range(6))  # columns of their own
     # A bar with no open/high/low (some exports) is a single observation at its close.
-    opens = np.where(np.isnan(opens), closes, opens)
-    highs = np.where(np.isnan(highs), closes, highs)
-    lows = np.where(np.isnan(lows), closes, lows)
+    for column in (opens, highs, lows):
+        missing = np.isnan(column)
+        if missing.any():
+            column[missing] = closes[missing]
     sessions = session_ordinals(times)
 
     prev_close, day_open, day_high, day_low, day_volume = _day_figures(sessions, opens, highs, lows, closes, volumes)
