@@ -1,0 +1,68 @@
+"""The price line drawn as two 1-pixel passes looks like pyqtgraph's 2-pixel line: same thickness across
+flat and steep runs, nearly the same ink; anything else is left to pyqtgraph."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+from pytestqt.qtbot import QtBot
+
+from desktop.ui.charts.doubled_line import DoubledLine, PriceLine
+
+INK = QColor("#1f6feb")
+# A flat run at y=3 over x=1..4, a jump to 7, a flat run at 7 over x=4..8, on a 10 x 10 view.
+XS, YS = [1.0, 4.0, 4.0, 8.0], [3.0, 3.0, 7.0, 7.0]
+
+
+def drawn(qtbot: QtBot, doubled: bool, **pen: object) -> tuple[QImage, pg.PlotDataItem]:
+    widget = pg.PlotWidget(background="w")
+    qtbot.addWidget(widget)
+    widget.resize(400, 400)
+    plot = widget.getPlotItem()
+    for side in ("left", "bottom"):
+        plot.hideAxis(side)
+    plot.setXRange(0, 10, padding=0)
+    plot.setYRange(0, 10, padding=0)
+    kind = PriceLine if doubled else pg.PlotDataItem
+    item = kind(XS, YS, pen=pg.mkPen(INK, **({"width": 2} | pen)))
+    plot.addItem(item)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget.grab().toImage(), item
+
+
+def ink(image: QImage) -> np.ndarray:
+    """A boolean picture of where the line's colour is."""
+    rows = [[QColor(image.pixel(x, y)) == INK for x in range(image.width())] for y in range(image.height())]
+    return np.array(rows)
+
+
+def thickness_across(mask: np.ndarray) -> tuple[int, int]:
+    """(ink pixels in a column through the first flat run, ink pixels in a row through the jump)."""
+    ys, xs = np.nonzero(mask)
+    column = int(np.percentile(xs, 10))  # inside the first flat run
+    middle_row = (ys.min() + ys.max()) // 2  # halfway up the jump
+    return int(mask[:, column].sum()), int(mask[middle_row, :].sum())
+
+
+def test_the_doubled_line_is_as_thick_as_a_two_pixel_pen_both_ways(qtbot: QtBot) -> None:
+    plain, _ = drawn(qtbot, doubled=False)
+    doubled, item = drawn(qtbot, doubled=True)
+    assert type(item.curve) is DoubledLine
+    plain_ink, doubled_ink = ink(plain), ink(doubled)
+    assert thickness_across(plain_ink) == (2, 2)
+    assert thickness_across(doubled_ink) == (2, 2)
+    # The same pixels, give or take a few at the segments' ends.
+    assert int((doubled_ink ^ plain_ink).sum()) <= 4
+
+
+@pytest.mark.parametrize(
+    "pen", [{"width": 1}, {"width": 3}, {"style": Qt.PenStyle.DashLine}], ids=["1px", "3px", "dashed"]
+)
+def test_any_other_pen_is_drawn_by_pyqtgraph_itself(qtbot: QtBot, pen: dict[str, object]) -> None:
+    plain, _ = drawn(qtbot, doubled=False, **pen)
+    doubled, _ = drawn(qtbot, doubled=True, **pen)
+    assert (ink(plain) == ink(doubled)).all()
