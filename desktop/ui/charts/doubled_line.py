@@ -1,25 +1,33 @@
-"""The price line: two pixels thick, drawn as a one-pixel line twice.
+"""Lines two pixels thick (the price line, the relative chart's returns, the spread), drawn where they can be
+as a one-pixel line twice.
 
 Qt's raster engine draws a one-pixel cosmetic pen on its fast path and strokes any wider pen as polygons.
 For the chart's 2-pixel line that was most of a redraw: a day of 1 Hz ticks (1,800 points after
-downsampling) took 1.1 ms of a 1.9 ms paint. The same segments drawn with a 1-pixel pen half a pixel up
-and left, then again half a pixel down and right, cover the same pixels (878 of a test line's 880: they
-differ where a segment ends) for 0.2 ms.
+downsampling) took 1.1 ms of a 1.9 ms paint. A segment that runs near an axis, or spans a pixel or two,
+covers the same pixels drawn with a 1-pixel pen half a pixel up and left, then again half a pixel down and
+right (878 of a test line's 880: they differ where a segment ends). A long diagonal does not: its two
+passes lie on top of each other one way and apart the other, a thin or hollow line. Those few (a dense
+line of ticks is nearly all short or upright segments) are left to Qt's own 2-pixel stroke.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from pyqtgraph.Qt.internals import PrimitiveArray
+from PySide6.QtCore import QLineF, Qt
 from PySide6.QtGui import QPainter, QPen, QTransform
 
 # The two passes, in device-independent pixels: a 2-pixel pen covers the pixels whose centres lie within
-# a pixel of the line, that is those a 1-pixel pen covers half a pixel to either side; up and left, down
-# and right, so a flat run gets both rows and a steep one both columns. (Whole-pixel offsets, 0 and 1,
-# missed a third of the band wherever the line fell between pixels.)
+# a pixel of the line, that is those a 1-pixel pen covers half a pixel to either side. (Whole-pixel
+# offsets, 0 and 1, missed a third of the band wherever the line fell between pixels.)
 PASSES = (QTransform.fromTranslate(-0.5, -0.5), QTransform.fromTranslate(0.5, 0.5))
+# A segment is stroked by Qt when it is longer than this on its longer side, in pixels...
+SHORT_PX = 2.0
+# ...and its shorter side is more than this share of its longer (steeper than 14 degrees off an axis).
+NEAR_AXIS = 0.25
 
 
 def doubles(pen: QPen) -> bool:
@@ -34,12 +42,32 @@ def doubles(pen: QPen) -> bool:
     )
 
 
+def diagonal(lines: np.ndarray, scale_x: float, scale_y: float) -> np.ndarray:
+    """Which segments (rows of x1, y1, x2, y2 in the item's coordinates) run diagonally over more than
+    SHORT_PX pixels, at the given pixels per unit."""
+    wide = np.abs((lines[:, 2] - lines[:, 0]) * scale_x)
+    tall = np.abs((lines[:, 3] - lines[:, 1]) * scale_y)
+    longer, shorter = np.maximum(wide, tall), np.minimum(wide, tall)
+    picked: np.ndarray = (longer > SHORT_PX) & (shorter > NEAR_AXIS * longer)
+    return picked
+
+
+def _segments(rows: np.ndarray) -> PrimitiveArray:
+    segments = PrimitiveArray(QLineF, 4)
+    segments.resize(len(rows))
+    if len(rows):
+        segments.ndarray()[:] = rows
+    return segments
+
+
 class DoubledLine(pg.PlotCurveItem):  # type: ignore[misc]  # pyqtgraph has no types
-    """A curve whose 2-pixel solid pen is drawn as two 1-pixel passes; any other pen, a fill, antialiasing
-    or an export (whose options pyqtgraph sets on the item) is drawn by pyqtgraph as usual."""
+    """A curve whose 2-pixel solid pen is drawn as two 1-pixel passes, but for its long diagonal segments;
+    any other pen, a fill, antialiasing, a rotated view or an export (whose options pyqtgraph sets on the
+    item) is drawn by pyqtgraph as usual."""
 
     def paint(self, painter: QPainter, option: Any, widget: Any) -> None:
         pen: QPen = self.opts["pen"]
+        placed = painter.transform()
         plain = (
             self._exportOpts is False
             and not self.opts["antialias"]
@@ -48,23 +76,32 @@ class DoubledLine(pg.PlotCurveItem):  # type: ignore[misc]  # pyqtgraph has no t
             and self.opts["compositionMode"] is None
             and not self.opts["stepMode"]
             and self.opts["segmentedLineMode"] != "off"
+            and placed.m12() == 0.0
+            and placed.m21() == 0.0
         )
         if not plain or not doubles(pen) or self.xData is None or not len(self.xData):
             super().paint(painter, option, widget)
             return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        whole = self._getLineSegments()  # pyqtgraph's segments, made once per data change
+        lines = self._lineSegments.ndarray()
+        slanted = diagonal(lines, placed.m11(), placed.m22())
+        if slanted.any():
+            # (each array is kept in a name while Qt reads it: its drawargs point into its memory)
+            stroked, upright = _segments(lines[slanted]), _segments(lines[~slanted])
+            painter.setPen(pen)
+            painter.drawLines(*stroked.drawargs())
+            whole = upright.drawargs()
         thin = QPen(pen)
         thin.setWidthF(1.0)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(thin)
-        segments = self._getLineSegments()
-        placed = painter.transform()
         for shift in PASSES:
             painter.setTransform(placed * shift)
-            painter.drawLines(*segments)
+            painter.drawLines(*whole)
         painter.setTransform(placed)
 
 
-class PriceLine(pg.PlotDataItem):  # type: ignore[misc]
+class DoubledPlotLine(pg.PlotDataItem):  # type: ignore[misc]
     """A plot data item (downsampling, clipping to the view) that draws its curve as a `DoubledLine`.
 
     pyqtgraph's data item makes its curve, a plain PlotCurveItem, in its constructor and has no way to be

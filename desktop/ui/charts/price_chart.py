@@ -38,7 +38,7 @@ from desktop.ui.charts.alert_levels import AlertLevels
 from desktop.ui.charts.axes import VolumeAxis
 from desktop.ui.charts.candles import CandlestickItem
 from desktop.ui.charts.chart_image import source_line
-from desktop.ui.charts.doubled_line import PriceLine
+from desktop.ui.charts.doubled_line import DoubledPlotLine
 from desktop.ui.charts.lazy_chart import settle, style_axes
 from desktop.ui.charts.price_scale import PriceAxis, PriceMapping, ScaleMode
 from desktop.ui.charts.summary import series_summary
@@ -167,7 +167,7 @@ class PriceChart(QWidget):
             plot.getAxis("right").setWidth(70)
         self.price_plot.setClipToView(True)
         self.price_plot.setDownsampling(auto=True, mode="peak")
-        self.line = PriceLine([], [], name="price", autoDownsampleFactor=SAMPLES_PER_PIXEL)
+        self.line = DoubledPlotLine([], [], name="price", autoDownsampleFactor=SAMPLES_PER_PIXEL)
         self.price_plot.addItem(self.line)
         self.candles = CandlestickItem()
         self.price_plot.addItem(self.candles)

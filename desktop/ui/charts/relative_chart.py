@@ -15,6 +15,7 @@ from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import session_date
 from desktop.ui.charts.axes import PercentAxis
 from desktop.ui.charts.chart_image import source_line
+from desktop.ui.charts.doubled_line import DoubledPlotLine
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.charts.summary import series_summary
 from desktop.ui.charts.trading_time import DAY, TradingTimeAxis
@@ -82,7 +83,8 @@ class RelativeChart(LazyChart):
         for k, symbol in enumerate(self.symbols):
             if symbol not in self.curves:
                 pen = pg.mkPen(self.colors.series[k % len(self.colors.series)], width=2)
-                self.curves[symbol] = self.plot.plot([], [], pen=pen, name=symbol)
+                self.curves[symbol] = DoubledPlotLine([], [], pen=pen, name=symbol)
+                self.plot.addItem(self.curves[symbol])
         self.refresh(force=True)
 
     def set_start(self, start: date | None) -> None:

@@ -26,6 +26,7 @@ from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.charts.alert_levels import AlertLevels
 from desktop.ui.charts.axes import PercentAxis
 from desktop.ui.charts.chart_image import source_line
+from desktop.ui.charts.doubled_line import DoubledPlotLine
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.charts.summary import series_summary
 from desktop.ui.charts.trading_time import DAY, TradingTimeAxis, TradingTimeScale
@@ -98,7 +99,8 @@ class SpreadChart(LazyChart):
         self.plot.getViewBox().setAutoVisible(y=True)
         self.mean_curve = self.plot.plot([], [])
         self.band_curves = {k: self.plot.plot([], []) for k in BANDS}
-        self.curve = self.plot.plot([], [])
+        self.curve = DoubledPlotLine([], [])
+        self.plot.addItem(self.curve)
         self.zero = pg.InfiniteLine(angle=0, pos=0.0, movable=False)
         self.plot.addItem(self.zero, ignoreBounds=True)
         self.markers = pg.ScatterPlotItem(size=12, symbol="t1", hoverable=True, tip=lambda x, y, data: str(data))
