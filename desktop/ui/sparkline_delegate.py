@@ -14,17 +14,19 @@ import numpy as np
 import shiboken6
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QWidget
 
+from desktop.ui.look_delegate import LookDelegate, Looks
 from desktop.ui.theme import LIGHT, Colors
 from desktop.ui.watchlist_model import SPARK_ROLE, SYMBOL_ROLE
 
 
-class SparklineDelegate(QStyledItemDelegate):
-    """Paints the visible rows' series (thinned by the model to SPARK_POINTS)."""
+class SparklineDelegate(LookDelegate):
+    """Paints the visible rows' series (thinned by the model to SPARK_POINTS) over the cell's background,
+    which the model's `look` gives (None: from data(), as Qt's delegate does)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, model: Looks | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(model, parent)
         self.colors: Colors = LIGHT
         self._drawn: dict[str, tuple[tuple[object, ...], QPixmap]] = {}  # symbol -> (what was drawn, the line)
         self.lines_drawn = 0  # lines actually drawn (not copied): for tests

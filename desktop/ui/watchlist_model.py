@@ -19,6 +19,7 @@ from desktop.core.session_stats import volume_ratio, year_range
 from desktop.core.sessions import MarketSession, session_start
 from desktop.ui import item_roles
 from desktop.ui.coalescer import Coalescer
+from desktop.ui.look_delegate import CellLook
 from desktop.ui.theme import LIGHT, Colors
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -91,6 +92,7 @@ _ANSWERED = frozenset({
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ALIGNMENT = [_ALIGN_RIGHT if c in NUMERIC else _ALIGN_LEFT for c in Column]
+_ALIGNMENT_FLAGS = [Qt.AlignmentFlag(a) for a in _ALIGNMENT]  # made once: each makes an enum member
 _QUOTE_TEXT = {Column.LAST, Column.CHANGE, Column.CHANGE_PCT, Column.VOLUME, Column.RANGE}
 
 
@@ -236,20 +238,9 @@ class WatchlistModel(QAbstractTableModel):
         if role == item_roles.ALIGNMENT:
             return _ALIGNMENT[column]
         if role == item_roles.FOREGROUND:
-            if column in SIGNED and quote is not None and quote.change:
-                shown = self._display(symbol, Column.CHANGE, quote)
-                if shown.startswith(("+", "-")):  # "0.00" after rounding is neither up nor down
-                    return QBrush(self.colors.up if quote.change > 0 else self.colors.down)
-            if column == Column.AGE and quote is not None and self.is_stale(quote):
-                return QBrush(self.colors.warning)
-            return None
+            return self._foreground(symbol, column, quote)
         if role == item_roles.BACKGROUND:
-            if column in (Column.SYMBOL, Column.NAME) and symbol in self._alerted:
-                return QBrush(self.colors.alert_highlight)
-            flash = self._flash.get(symbol)
-            if flash is not None and column in FLASHING:
-                return QBrush(self.colors.flash_up if flash[1] else self.colors.flash_down)
-            return None
+            return self._background(symbol, column)
         if role == item_roles.FONT:
             return self._bold if column == Column.SYMBOL else None
         if role == SORT_ROLE:
@@ -265,6 +256,39 @@ class WatchlistModel(QAbstractTableModel):
             line = f"{symbol} · {fmt.iso_time(quote)} · {quote.source} · {quote.session.value} session{stale}{closing}"
             full_name = self._names.get(symbol, "")
             return f"{full_name}\n{line}" if column == Column.NAME and full_name else line
+        return None
+
+    def look(self, row: int, column: int) -> CellLook | None:
+        """What a painted cell shows, in one call: (text, alignment, text brush, background brush, font),
+        the answers data() gives for those roles (None: out of range). The view's delegate asks this
+        instead of data() once per role, each a call from C++ into Python (see `ui/look_delegate.py`)."""
+        if not (0 <= row < len(self._symbols) and 0 <= column < COLUMN_COUNT):
+            return None
+        symbol = self._symbols[row]
+        quote = self._store.latest(symbol)
+        return (
+            self._display(symbol, column, quote),
+            _ALIGNMENT_FLAGS[column],
+            self._foreground(symbol, column, quote),
+            self._background(symbol, column),
+            self._bold if column == Column.SYMBOL else None,
+        )
+
+    def _foreground(self, symbol: str, column: int, quote: Quote | None) -> QBrush | None:
+        if column in SIGNED and quote is not None and quote.change:
+            shown = self._display(symbol, Column.CHANGE, quote)
+            if shown.startswith(("+", "-")):  # "0.00" after rounding is neither up nor down
+                return QBrush(self.colors.up if quote.change > 0 else self.colors.down)
+        if column == Column.AGE and quote is not None and self.is_stale(quote):
+            return QBrush(self.colors.warning)
+        return None
+
+    def _background(self, symbol: str, column: int) -> QBrush | None:
+        if column in (Column.SYMBOL, Column.NAME) and symbol in self._alerted:
+            return QBrush(self.colors.alert_highlight)
+        flash = self._flash.get(symbol)
+        if flash is not None and column in FLASHING:
+            return QBrush(self.colors.flash_up if flash[1] else self.colors.flash_down)
         return None
 
     def _display(self, symbol: str, column: int, q: Quote | None) -> str:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from desktop.ui.look_delegate import LookDelegate
 from desktop.ui.sparkline_delegate import SparklineDelegate
 from desktop.ui.watchlist_model import HEADERS, OPTIONAL, SYMBOL_ROLE, Column, WatchlistModel
 
@@ -67,7 +68,10 @@ class WatchlistView(QTableView):
         # Right-click the header: show or hide columns (kept with the list's widths and sort).
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
-        self.sparklines = SparklineDelegate(self)
+        # Every cell's look comes from the model in one call (ui/look_delegate.py); the trend cells also
+        # draw their line.
+        self.setItemDelegate(LookDelegate(model, self))
+        self.sparklines = SparklineDelegate(model, self)
         self.setItemDelegateForColumn(Column.TREND, self.sparklines)
         for change in (model.modelReset, model.rowsRemoved):
             change.connect(lambda *_args: self.sparklines.keep_only(set(model.symbols)))

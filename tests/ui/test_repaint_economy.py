@@ -28,6 +28,7 @@ from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.charts.rotation_panel import RotationPanel
 from desktop.ui.charts.volume_steps import headroom_ceiling
 from desktop.ui.coalescer import Coalescer
+from desktop.ui.look_delegate import CellLook
 from desktop.ui.pipeline_driver import FLUSH_INTERVAL_MS, PipelineDriver
 from desktop.ui.steady_label import SteadyLabel
 from desktop.ui.watchlist_model import SPARKS_PER_REPAINT, Column, WatchlistModel
@@ -156,14 +157,13 @@ def test_a_quote_repaints_its_changed_cells_and_no_neighbour(qtbot: QtBot) -> No
     qtbot.waitUntil(lambda: paints.count > 0)  # the whole table, shown
     qtbot.wait(50)
     painted: list[tuple[int, int]] = []
-    real_data = model.data
+    real_look = model.look
 
-    def data(index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole:
-            painted.append((index.row(), index.column()))
-        return real_data(index, role)
+    def look(row: int, column: int) -> CellLook | None:  # what the view's delegate asks of a painted cell
+        painted.append((row, column))
+        return real_look(row, column)
 
-    model.data = data  # type: ignore[method-assign]
+    model.look = look  # type: ignore[method-assign]
     store.apply(Quote("BBB", 11.5, T0 + 1, prev_close=9.0, volume=1e6))  # price moved, volume did not
     model.quotes_changed({"BBB"})
     model.flush_changes()
@@ -173,7 +173,7 @@ def test_a_quote_repaints_its_changed_cells_and_no_neighbour(qtbot: QtBot) -> No
     assert {(1, Column.LAST), (1, Column.CHANGE), (1, Column.CHANGE_PCT)} <= cells
     assert {row for row, _ in cells} == {1}  # rows above and below untouched
     assert (1, Column.VOLUME) not in cells and (1, Column.RANGE) not in cells
-    del model.data  # (no cycle keeping the model and its flash timer alive)
+    del model.look  # (no cycle keeping the model and its flash timer alive)
 
 
 def test_a_flash_ending_after_its_view_is_gone_is_quiet(qtbot: QtBot) -> None:
