@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
@@ -116,6 +116,27 @@ _UPDATE_ROLES = [
 
 
 COLUMN_COUNT = len(Column)
+# Plain ints for the comparisons a painted cell makes (reaching an IntEnum member costs ~0.4 us each time).
+_CHANGE, _AGE = int(Column.CHANGE), int(Column.AGE)
+_NAMING = (int(Column.SYMBOL), int(Column.NAME))
+
+
+class _Brushes(NamedTuple):
+    """The cells' brushes for one set of colours, made once (not once per painted cell)."""
+
+    up: QBrush
+    down: QBrush
+    warning: QBrush
+    alert: QBrush
+    flash_up: QBrush
+    flash_down: QBrush
+
+    @classmethod
+    def of(cls, colors: Colors) -> _Brushes:
+        return cls(*(QBrush(c) for c in (colors.up, colors.down, colors.warning, colors.alert_highlight,
+                                         colors.flash_up, colors.flash_down)))  # fmt: skip
+
+
 # Columns whose text a quote can change (the trend cell is drawn, not text: see SPARK_REPAINT_S).
 PAINTED_TEXT = (Column.LAST, Column.CHANGE, Column.CHANGE_PCT, Column.VOLUME, Column.RANGE, Column.UPDATED,
                 Column.AGE)  # fmt: skip
@@ -149,7 +170,7 @@ class WatchlistModel(QAbstractTableModel):
         self._store = store
         self._names = dict(names or {})
         self.clock = clock
-        self.colors: Colors = LIGHT
+        self.colors = LIGHT
         # Live data only: a quote older than this during regular hours is stale (None: never, e.g. a replay).
         self.stale_after: float | None = None
         # Set by the view: a hidden column's cells are not announced as they change (an announcement costs
@@ -190,6 +211,13 @@ class WatchlistModel(QAbstractTableModel):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else COLUMN_COUNT
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        # Qt's own checks the row and column through rowCount and columnCount: two calls into Python for
+        # every cell the view paints, where this is one.
+        if 0 <= row < len(self._symbols) and 0 <= column < COLUMN_COUNT and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by `column` (-1: the user's order), and keep it sorted as quotes move."""
@@ -274,21 +302,31 @@ class WatchlistModel(QAbstractTableModel):
             self._bold if column == Column.SYMBOL else None,
         )
 
+    @property
+    def colors(self) -> Colors:
+        return self._colors
+
+    @colors.setter
+    def colors(self, colors: Colors) -> None:
+        self._colors = colors
+        self._brushes = _Brushes.of(colors)
+
     def _foreground(self, symbol: str, column: int, quote: Quote | None) -> QBrush | None:
-        if column in SIGNED and quote is not None and quote.change:
-            shown = self._display(symbol, Column.CHANGE, quote)
-            if shown.startswith(("+", "-")):  # "0.00" after rounding is neither up nor down
-                return QBrush(self.colors.up if quote.change > 0 else self.colors.down)
-        if column == Column.AGE and quote is not None and self.is_stale(quote):
-            return QBrush(self.colors.warning)
+        if column in SIGNED and quote is not None:
+            change = quote.change
+            # "0.00" after rounding is neither up nor down
+            if change and self._display(symbol, _CHANGE, quote).startswith(("+", "-")):
+                return self._brushes.up if change > 0 else self._brushes.down
+        if column == _AGE and quote is not None and self.is_stale(quote):
+            return self._brushes.warning
         return None
 
     def _background(self, symbol: str, column: int) -> QBrush | None:
-        if column in (Column.SYMBOL, Column.NAME) and symbol in self._alerted:
-            return QBrush(self.colors.alert_highlight)
+        if column in _NAMING and symbol in self._alerted:
+            return self._brushes.alert
         flash = self._flash.get(symbol)
         if flash is not None and column in FLASHING:
-            return QBrush(self.colors.flash_up if flash[1] else self.colors.flash_down)
+            return self._brushes.flash_up if flash[1] else self._brushes.flash_down
         return None
 
     def _display(self, symbol: str, column: int, q: Quote | None) -> str:
