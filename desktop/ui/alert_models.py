@@ -24,6 +24,7 @@ from desktop.storage.alerts import StoredFire
 from desktop.storage.channels import Delivery
 from desktop.ui import item_roles
 from desktop.ui.alerts_controller import UNSAVED, AlertsController
+from desktop.ui.look_delegate import CellLook
 from desktop.ui.theme import LIGHT, Colors
 
 RULE_ID_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -82,6 +83,8 @@ class RuleColumn(enum.IntEnum):
 RULE_HEADERS = ["On", "Rule", "Value", "To trigger", "State", "Fires", "Last fired"]
 # What quotes and fires change (the state's colour goes with its text), and what the clock alone does.
 LIVE_COLUMNS = (RuleColumn.VALUE, RuleColumn.DISTANCE, RuleColumn.STATE, RuleColumn.FIRES, RuleColumn.LAST)
+_RIGHT_COLUMNS = (RuleColumn.VALUE, RuleColumn.DISTANCE, RuleColumn.FIRES)
+_RIGHT_FLAG = Qt.AlignmentFlag(_RIGHT)
 CLOCK_COLUMNS = (RuleColumn.STATE, RuleColumn.LAST)  # a cooldown ending, an expiry; "yesterday" at midnight
 # Up to this many rules to refresh, their cells are compared (~10 us each) and only the changed repainted.
 COMPARE_UP_TO = 200
@@ -159,11 +162,7 @@ class AlertRulesModel(QAbstractTableModel):
             return Qt.CheckState.Checked if rule.enabled else Qt.CheckState.Unchecked
         if role == item_roles.TOOLTIP:
             return f"{rule.id}: {rule.describe()}"
-        if role == item_roles.ALIGNMENT and column in (
-            RuleColumn.VALUE,
-            RuleColumn.DISTANCE,
-            RuleColumn.FIRES,
-        ):
+        if role == item_roles.ALIGNMENT and column in _RIGHT_COLUMNS:
             return _RIGHT
         if role == item_roles.FOREGROUND and column == RuleColumn.STATE:
             state = self.state_of(rule)
@@ -191,6 +190,15 @@ class AlertRulesModel(QAbstractTableModel):
             return DASH
         moment = to_new_york(saved.last_fire)
         return f"{compact_date(moment.date(), to_new_york(time.time()).date())} {moment:%H:%M}"  # full in the log
+
+    def look(self, row: int, column: int) -> CellLook | None:
+        """A painted cell's text, alignment and colour in one call (see `ui/look_delegate.py`); None for the
+        enabled box (a check state, left to data()) and out of range."""
+        if column == RuleColumn.ON or not 0 <= column < len(RuleColumn) or self.rule_at(row) is None:
+            return None
+        cell = self.createIndex(row, column)
+        alignment = _RIGHT_FLAG if column in _RIGHT_COLUMNS else None
+        return self.data(cell), alignment, self.data(cell, item_roles.FOREGROUND), None, None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         rule = self.rule_at(index.row()) if index.isValid() else None

@@ -34,6 +34,7 @@ from desktop.ui.alert_models import SORT_ROLE, AlertRulesModel, FiredAlertsModel
 from desktop.ui.alerts_controller import ROTATION_PRESET, AlertsController
 from desktop.ui.busy_bar import BusyBar
 from desktop.ui.coalescer import Coalescer
+from desktop.ui.look_delegate import LookDelegate
 from desktop.ui.tasks import run_task
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ class AlertsPanel(QWidget):
         self.rules_view.delete_pressed.connect(self.delete_selected)
         self.rules_view.setObjectName("alertRules")
         self.rules_view.setModel(self.rules_model)
+        self.rules_view.setItemDelegate(LookDelegate(self.rules_model, self.rules_view))  # a cell's look in one call
         self._table_defaults(self.rules_view)
         rh = self.rules_view.horizontalHeader()
         rh.setSectionResizeMode(RuleColumn.RULE, QHeaderView.ResizeMode.Stretch)

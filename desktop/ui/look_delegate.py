@@ -15,8 +15,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-# (text, alignment, text brush or None, background brush or None, font or None)
-CellLook = tuple[str, Qt.AlignmentFlag, QBrush | None, QBrush | None, QFont | None]
+# (text, alignment, text brush, background brush, font); None where the model gives none for that role
+CellLook = tuple[str, Qt.AlignmentFlag | None, QBrush | None, QBrush | None, QFont | None]
 
 _HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
 _TEXT = QPalette.ColorRole.Text
@@ -46,7 +46,8 @@ class LookDelegate(QStyledItemDelegate):
         if font is not None:
             option.font = font.resolve(option.font)
             option.fontMetrics = QFontMetrics(option.font)
-        option.displayAlignment = alignment
+        if alignment is not None:
+            option.displayAlignment = alignment
         if foreground is not None:
             palette = option.palette  # a copy: changed, then set back
             palette.setBrush(_TEXT, foreground)

@@ -1,7 +1,10 @@
-"""The watchlist's cells filled from the model's `look` in one call paint exactly what Qt's own delegate paints
-from data(): flashes, alert highlights, the selection, bold symbols, signed colours, a stale age."""
+"""Cells filled from the model's `look` in one call paint exactly what Qt's own delegate paints from data():
+the watchlist's flashes, alert highlights, selection, bold symbols, signed colours and stale age; the alert
+rules' states, values and enabled boxes."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QStyledItemDelegate
@@ -9,9 +12,13 @@ from pytestqt.qtbot import QtBot
 
 from desktop.core.quote import Quote
 from desktop.core.quote_store import QuoteStore
+from desktop.ui.alert_models import RuleColumn
 from desktop.ui.look_delegate import LookDelegate
 from desktop.ui.watchlist_model import Column, WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView
+
+from .conftest import MakeWindow, replayed
+from .test_alerts_ui import NVDA, TSLA, seed
 
 T0 = 1_760_018_400.0  # Thursday 2025-10-09, 10:00 in New York: market hours
 SYMBOLS = ["UP", "DOWN", "FLAT", "ALERTED", "STALE", "NONE"]
@@ -72,3 +79,20 @@ def test_a_look_out_of_range_is_none(qtbot: QtBot) -> None:
     stale_age = model.look(SYMBOLS.index("STALE"), Column.AGE)
     assert stale_age is not None and stale_age[2] is not None
     assert stale_age[2].color() == model.colors.warning
+
+
+def test_the_rules_table_paints_what_qts_own_delegate_paints(qtbot: QtBot, make_window: MakeWindow) -> None:
+    off = dict(NVDA, id="nvda-off", enabled=False)
+    holding = {"id": "spy740", "type": "price", "symbol": "SPY", "condition": "above", "level": 740}  # fired, holds
+    seed(NVDA, TSLA, off, holding)
+    window = make_window(speed=0, start=date(2026, 2, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    view, model = window.alerts_panel.rules_view, window.alerts_panel.rules_model
+    assert isinstance(view.itemDelegate(), LookDelegate)
+    looks = [model.look(row, column) for row in range(model.rowCount()) for column in range(model.columnCount())]
+    assert any(look is not None and look[2] is not None for look in looks)  # a fired rule's state, coloured
+    assert model.look(0, RuleColumn.ON) is None  # the enabled box: a check state, left to data()
+    ours = view.grab().toImage()
+    view.setItemDelegate(QStyledItemDelegate(view))
+    view.viewport().update()
+    assert ours == view.grab().toImage()
