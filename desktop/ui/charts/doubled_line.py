@@ -16,9 +16,13 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph.Qt.internals import PrimitiveArray
 from PySide6.QtCore import QLineF, Qt
 from PySide6.QtGui import QPainter, QPen, QTransform
+
+try:  # pyqtgraph's own array of line segments, as its curves use for drawLines (0.13 and 0.14)
+    from pyqtgraph.Qt.internals import PrimitiveArray
+except ImportError:  # another pyqtgraph: its curves draw themselves
+    PrimitiveArray = None
 
 # The two passes, in device-independent pixels: a 2-pixel pen covers the pixels whose centres lie within
 # a pixel of the line, that is those a 1-pixel pen covers half a pixel to either side. (Whole-pixel
@@ -79,7 +83,8 @@ class DoubledLine(pg.PlotCurveItem):  # type: ignore[misc]  # pyqtgraph has no t
             and placed.m12() == 0.0
             and placed.m21() == 0.0
         )
-        if not plain or not doubles(pen) or self.xData is None or not len(self.xData):
+        usable = PrimitiveArray is not None and hasattr(self, "_getLineSegments")
+        if not plain or not usable or not doubles(pen) or self.xData is None or not len(self.xData):
             super().paint(painter, option, widget)
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
