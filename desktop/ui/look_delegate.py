@@ -2,9 +2,9 @@
 
 Qt's item delegate fills a cell's style option from seven roles (font, alignment, text colour, check
 state, icon, text, background), and for a model written in Python each is a call from C++ into Python
-with an index and a value to convert: about half of what painting a cell cost. This delegate asks the
-model's `look(row, column)` once and fills the option as Qt's own `initStyleOption` would (the pictures are
-the same, pixel for pixel: see the tests); the style then draws the cell as before.
+with an index to wrap and a value to convert. This delegate asks the model's `look(row, column)` once and
+fills the option as Qt's own `initStyleOption` would (the pictures are the same, pixel for pixel: see the
+tests); the style then draws the cell as before. A repainted rule cell: 24.4 -> 20.9 us.
 """
 
 from __future__ import annotations
