@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 from desktop.ui.charts.doubled_line import DoubledLine, DoubledPlotLine
@@ -19,7 +19,8 @@ INK = QColor("#1f6feb")
 XS, YS = [1.0, 4.0, 4.0, 6.0, 7.5, 9.0], [3.0, 3.0, 7.0, 7.0, 5.5, 8.5]
 
 
-def drawn(qtbot: QtBot, doubled: bool, **pen: object) -> tuple[QImage, pg.PlotDataItem]:
+def plot_of(qtbot: QtBot, doubled: bool, **pen: object) -> pg.PlotWidget:
+    """The test line, shown: drawn by the doubled item or by pyqtgraph's own."""
     widget = pg.PlotWidget(background="w")
     qtbot.addWidget(widget)
     widget.resize(400, 400)
@@ -29,11 +30,16 @@ def drawn(qtbot: QtBot, doubled: bool, **pen: object) -> tuple[QImage, pg.PlotDa
     plot.setXRange(0, 10, padding=0)
     plot.setYRange(0, 10, padding=0)
     kind = DoubledPlotLine if doubled else pg.PlotDataItem
-    item = kind(XS, YS, pen=pg.mkPen(INK, **({"width": 2} | pen)))
-    plot.addItem(item)
+    widget.line = kind(XS, YS, pen=pg.mkPen(INK, **({"width": 2} | pen)))
+    plot.addItem(widget.line)
     widget.show()
     qtbot.waitExposed(widget)
-    return widget.grab().toImage(), item
+    return widget
+
+
+def drawn(qtbot: QtBot, doubled: bool, **pen: object) -> tuple[QImage, pg.PlotDataItem]:
+    widget = plot_of(qtbot, doubled, **pen)
+    return widget.grab().toImage(), widget.line
 
 
 def ink(image: QImage) -> np.ndarray:
@@ -67,3 +73,22 @@ def test_any_other_pen_is_drawn_by_pyqtgraph_itself(qtbot: QtBot, pen: dict[str,
     plain, _ = drawn(qtbot, doubled=False, **pen)
     doubled, _ = drawn(qtbot, doubled=True, **pen)
     assert (ink(plain) == ink(doubled)).all()
+
+
+def rendered(qtbot: QtBot, doubled: bool, ratio: float) -> QImage:
+    """The test line drawn onto an image of `ratio` device pixels to a point (a high-density screen)."""
+    widget = plot_of(qtbot, doubled)
+    image = QImage(widget.size() * ratio, QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(ratio)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    widget.render(painter)
+    painter.end()
+    return image
+
+
+def test_on_a_high_density_screen_the_passes_are_half_a_device_pixel_apart(qtbot: QtBot) -> None:
+    plain, doubled = ink(rendered(qtbot, False, 2.0)), ink(rendered(qtbot, True, 2.0))
+    assert int(plain.sum()) > 0
+    # Half a point apart, the passes left a device row unpainted in each flat run.
+    assert int((doubled ^ plain).sum()) <= 16

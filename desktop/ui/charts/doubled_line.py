@@ -24,14 +24,21 @@ try:  # pyqtgraph's own array of line segments, as its curves use for drawLines 
 except ImportError:  # another pyqtgraph: its curves draw themselves
     PrimitiveArray = None
 
-# The two passes, in device-independent pixels: a 2-pixel pen covers the pixels whose centres lie within
-# a pixel of the line, that is those a 1-pixel pen covers half a pixel to either side. (Whole-pixel
-# offsets, 0 and 1, missed a third of the band wherever the line fell between pixels.)
-PASSES = (QTransform.fromTranslate(-0.5, -0.5), QTransform.fromTranslate(0.5, 0.5))
+# The two passes lie half a device pixel to either side: a 2-pixel cosmetic pen covers the device pixels
+# whose centres lie within a pixel of the line, that is those a 1-pixel pen covers half a pixel to either
+# side. (Whole-pixel offsets, 0 and 1, missed a third of the band wherever the line fell between pixels.)
+# A cosmetic pen's width is in device pixels (two to a point on a high-density screen): so is the shift.
+HALF_DEVICE_PIXEL = 0.5
 # A segment is stroked by Qt when it is longer than this on its longer side, in pixels...
 SHORT_PX = 2.0
 # ...and its shorter side is more than this share of its longer (steeper than 14 degrees off an axis).
 NEAR_AXIS = 0.25
+
+
+def passes(device_pixel_ratio: float) -> tuple[QTransform, QTransform]:
+    """The two passes' shifts, in the painter's device-independent pixels."""
+    shift = HALF_DEVICE_PIXEL / device_pixel_ratio
+    return QTransform.fromTranslate(-shift, -shift), QTransform.fromTranslate(shift, shift)
 
 
 def doubles(pen: QPen) -> bool:
@@ -100,7 +107,8 @@ class DoubledLine(pg.PlotCurveItem):  # type: ignore[misc]  # pyqtgraph has no t
         thin = QPen(pen)
         thin.setWidthF(1.0)
         painter.setPen(thin)
-        for shift in PASSES:
+        device = painter.device()
+        for shift in passes(device.devicePixelRatioF() if device is not None else 1.0):
             painter.setTransform(placed * shift)
             painter.drawLines(*whole)
         painter.setTransform(placed)
