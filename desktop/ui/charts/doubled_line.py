@@ -4,8 +4,8 @@ as a one-pixel line twice.
 Qt's raster engine draws a one-pixel cosmetic pen on its fast path and strokes any wider pen as polygons.
 For the chart's 2-pixel line that was most of a redraw: a day of 1 Hz ticks (1,800 points after
 downsampling) took 1.1 ms of a 1.9 ms paint. A segment that runs near an axis, or spans a pixel or two,
-covers the same pixels drawn with a 1-pixel pen half a pixel up and left, then again half a pixel down and
-right (878 of a test line's 880: they differ where a segment ends). A long diagonal does not: its two
+covers the same pixels drawn with a 1-pixel pen half a device pixel up and left, then again half a device
+pixel down and right (878 of a test line's 880: they differ where a segment ends). A long diagonal does not: its two
 passes lie on top of each other one way and apart the other, a thin or hollow line. Those few (a dense
 line of ticks is nearly all short or upright segments) are left to Qt's own 2-pixel stroke.
 """
