@@ -58,7 +58,7 @@ def thickness_across(mask: np.ndarray) -> tuple[int, int]:
 def test_the_doubled_line_is_as_thick_as_a_two_pixel_pen_both_ways(qtbot: QtBot) -> None:
     plain, _ = drawn(qtbot, doubled=False)
     doubled, item = drawn(qtbot, doubled=True)
-    assert type(item.curve) is DoubledLine
+    assert type(item.curve) is DoubledLine and item.curve.doubled_paints > 0  # drawn in two passes
     plain_ink, doubled_ink = ink(plain), ink(doubled)
     assert thickness_across(plain_ink) == (2, 2)
     assert thickness_across(doubled_ink) == (2, 2)
@@ -71,19 +71,23 @@ def test_the_doubled_line_is_as_thick_as_a_two_pixel_pen_both_ways(qtbot: QtBot)
 )
 def test_any_other_pen_is_drawn_by_pyqtgraph_itself(qtbot: QtBot, pen: dict[str, object]) -> None:
     plain, _ = drawn(qtbot, doubled=False, **pen)
-    doubled, _ = drawn(qtbot, doubled=True, **pen)
+    doubled, item = drawn(qtbot, doubled=True, **pen)
     assert (ink(plain) == ink(doubled)).all()
+    assert item.curve.doubled_paints == 0
 
 
 def rendered(qtbot: QtBot, doubled: bool, ratio: float) -> QImage:
-    """The test line drawn onto an image of `ratio` device pixels to a point (a high-density screen)."""
+    """The test line drawn onto an image of `ratio` device pixels to a point (a high-density screen), in
+    two passes when `doubled`."""
     widget = plot_of(qtbot, doubled)
+    before = widget.line.curve.doubled_paints if doubled else 0
     image = QImage(widget.size() * ratio, QImage.Format.Format_ARGB32)
     image.setDevicePixelRatio(ratio)
     image.fill(Qt.GlobalColor.white)
     painter = QPainter(image)
     widget.render(painter)
     painter.end()
+    assert not doubled or widget.line.curve.doubled_paints > before
     return image
 
 

@@ -76,6 +76,8 @@ class DoubledLine(pg.PlotCurveItem):  # type: ignore[misc]  # pyqtgraph has no t
     any other pen, a fill, antialiasing, a rotated view or an export (whose options pyqtgraph sets on the
     item) is drawn by pyqtgraph as usual."""
 
+    doubled_paints = 0  # paints that took the two passes (not pyqtgraph's own): for tests
+
     def paint(self, painter: QPainter, option: Any, widget: Any) -> None:
         pen: QPen = self.opts["pen"]
         placed = painter.transform()
@@ -94,9 +96,14 @@ class DoubledLine(pg.PlotCurveItem):  # type: ignore[misc]  # pyqtgraph has no t
         if not plain or not usable or not doubles(pen) or self.xData is None or not len(self.xData):
             super().paint(painter, option, widget)
             return
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         whole = self._getLineSegments()  # pyqtgraph's segments, made once per data change
-        lines = self._lineSegments.ndarray()
+        made = getattr(self, "_lineSegments", None)
+        if not isinstance(made, PrimitiveArray):  # kept some other way by this pyqtgraph
+            super().paint(painter, option, widget)
+            return
+        self.doubled_paints += 1
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        lines = made.ndarray()
         slanted = diagonal(lines, placed.m11(), placed.m22())
         if slanted.any():
             # (each array is kept in a name while Qt reads it: its drawargs point into its memory)
