@@ -117,7 +117,7 @@ _UPDATE_ROLES = [
 
 COLUMN_COUNT = len(Column)
 # Plain ints for the comparisons a painted cell makes (reaching an IntEnum member costs ~0.4 us each time).
-_CHANGE, _AGE = int(Column.CHANGE), int(Column.AGE)
+_SYMBOL, _CHANGE, _AGE = int(Column.SYMBOL), int(Column.CHANGE), int(Column.AGE)
 _NAMING = (int(Column.SYMBOL), int(Column.NAME))
 
 
@@ -299,7 +299,7 @@ class WatchlistModel(QAbstractTableModel):
             _ALIGNMENT_FLAGS[column],
             self._foreground(symbol, column, quote),
             self._background(symbol, column),
-            self._bold if column == Column.SYMBOL else None,
+            self._bold if column == _SYMBOL else None,
         )
 
     @property

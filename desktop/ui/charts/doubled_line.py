@@ -5,9 +5,9 @@ Qt's raster engine draws a one-pixel cosmetic pen on its fast path and strokes a
 For the chart's 2-pixel line that was most of a redraw: a day of 1 Hz ticks (1,800 points after
 downsampling) took 1.1 ms of a 1.9 ms paint. A segment that runs near an axis, or spans a pixel or two,
 covers the same pixels drawn with a 1-pixel pen half a device pixel up and left, then again half a device
-pixel down and right (878 of a test line's 880: they differ where a segment ends). A long diagonal does not: its two
-passes lie on top of each other one way and apart the other, a thin or hollow line. Those few (a dense
-line of ticks is nearly all short or upright segments) are left to Qt's own 2-pixel stroke.
+pixel down and right (878 of a test line's 880: they differ where a segment ends). A long diagonal does
+not: its two passes lie on top of each other one way and apart the other, a thin or hollow line. Those
+few (a dense line of ticks is nearly all short or upright segments) are left to Qt's own 2-pixel stroke.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ except ImportError:  # another pyqtgraph: its curves draw themselves
 # side. (Whole-pixel offsets, 0 and 1, missed a third of the band wherever the line fell between pixels.)
 # A cosmetic pen's width is in device pixels (two to a point on a high-density screen): so is the shift.
 HALF_DEVICE_PIXEL = 0.5
+# pyqtgraph's own curve methods this item calls (private: present in 0.13 and 0.14).
+_CURVE_HELPERS = ("_getLineSegments", "_shouldUseDrawLineSegments")
 # A segment is stroked by Qt when it is longer than this on its longer side, in pixels...
 SHORT_PX = 2.0
 # ...and its shorter side is more than this share of its longer (steeper than 14 degrees off an axis).
@@ -39,18 +41,6 @@ def passes(device_pixel_ratio: float) -> tuple[QTransform, QTransform]:
     """The two passes' shifts, in the painter's device-independent pixels."""
     shift = HALF_DEVICE_PIXEL / device_pixel_ratio
     return QTransform.fromTranslate(-shift, -shift), QTransform.fromTranslate(shift, shift)
-
-
-def doubles(pen: QPen) -> bool:
-    """Whether `pen` is a line this item draws as two thin passes: cosmetic, 2 pixels wide, solid and
-    opaque (where the passes overlap, a translucent pen would show it)."""
-    return (
-        pen.isCosmetic()
-        and pen.widthF() == 2.0
-        and pen.style() == Qt.PenStyle.SolidLine
-        and pen.isSolid()
-        and pen.color().alphaF() == 1.0
-    )
 
 
 def diagonal(lines: np.ndarray, scale_x: float, scale_y: float) -> np.ndarray:
@@ -81,19 +71,7 @@ class DoubledLine(pg.PlotCurveItem):  # type: ignore[misc]  # pyqtgraph has no t
     def paint(self, painter: QPainter, option: Any, widget: Any) -> None:
         pen: QPen = self.opts["pen"]
         placed = painter.transform()
-        plain = (
-            self._exportOpts is False
-            and not self.opts["antialias"]
-            and self.opts["fillLevel"] is None
-            and self.opts["shadowPen"] is None
-            and self.opts["compositionMode"] is None
-            and not self.opts["stepMode"]
-            and self.opts["segmentedLineMode"] != "off"
-            and placed.m12() == 0.0
-            and placed.m21() == 0.0
-        )
-        usable = PrimitiveArray is not None and hasattr(self, "_getLineSegments")
-        if not plain or not usable or not doubles(pen) or self.xData is None or not len(self.xData):
+        if not self._doubles(pen, placed) or self.xData is None or not len(self.xData):
             super().paint(painter, option, widget)
             return
         whole = self._getLineSegments()  # pyqtgraph's segments, made once per data change
@@ -119,6 +97,26 @@ class DoubledLine(pg.PlotCurveItem):  # type: ignore[misc]  # pyqtgraph has no t
             painter.setTransform(placed * shift)
             painter.drawLines(*whole)
         painter.setTransform(placed)
+
+    def _doubles(self, pen: QPen, placed: QTransform) -> bool:
+        """Whether this paint may take the two passes: a cosmetic 2-pixel pen that pyqtgraph itself would
+        draw as separate segments (solid, opaque, not antialiased), no fill, shadow or export, an unrotated
+        view, and a pyqtgraph whose segment helpers this item knows."""
+        if PrimitiveArray is None or not all(hasattr(self, name) for name in _CURVE_HELPERS):
+            return False
+        return bool(
+            pen.isCosmetic()
+            and pen.widthF() == 2.0
+            and pen.style() == Qt.PenStyle.SolidLine  # ("on" mode would segment a dashed pen too)
+            and self._shouldUseDrawLineSegments(pen)
+            and self._exportOpts is False
+            and self.opts["fillLevel"] is None
+            and self.opts["shadowPen"] is None
+            and self.opts["compositionMode"] is None
+            and not self.opts["stepMode"]
+            and placed.m12() == 0.0
+            and placed.m21() == 0.0
+        )
 
 
 class DoubledPlotLine(pg.PlotDataItem):  # type: ignore[misc]
