@@ -80,6 +80,19 @@ def test_price_crossing_matches_pandas(tickerdesk_home: Path, daily_dir: Path, t
     assert all(f["alert"] == "nvda175" and f["level"] == 175 and float(f["value"]) < 175 for f in fires)  # type: ignore[arg-type]
 
 
+def test_rules_without_ids_name_the_same_fires_every_run_and_import_once(
+    tickerdesk_home: Path, daily_dir: Path, tmp_path: Path
+) -> None:
+    no_id = NVDA.replace('id = "nvda175"\n', "")
+    first = backtest(tickerdesk_home, daily_dir, no_id, tmp_path)
+    assert first and first == backtest(tickerdesk_home, daily_dir, no_id, tmp_path), "same file, same output"
+    rule_file = tmp_path / "rules.toml"
+    assert "imported 1 rule (0 updated)" in tickerdesk("alerts", "import", str(rule_file), home=tickerdesk_home).stdout
+    assert "imported 1 rule (1 updated)" in tickerdesk("alerts", "import", str(rule_file), home=tickerdesk_home).stdout
+    listed = json.loads(tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home).stdout)
+    assert [r["id"] for r in listed] == [first[0]["alert"]], "imported again, the rule is updated, not doubled"
+
+
 def test_change_edge_trigger_matches_pandas(tickerdesk_home: Path, daily_dir: Path, tmp_path: Path) -> None:
     fires = backtest(tickerdesk_home, daily_dir, TSLA, tmp_path)
     close = closes(daily_dir, "TSLA")

@@ -126,6 +126,24 @@ def test_rule_without_id_is_named_by_position() -> None:
                     '{"type":"price","symbol":"A","condition":"above","level":"x"}]', "json")  # fmt: skip
 
 
+def _price_rule(level: int, extra: str = "") -> str:
+    return f'[[alerts]]\ntype = "price"\nsymbol = "NVDA"\ncondition = "crosses_below"\nlevel = {level}\n{extra}\n'
+
+
+def test_a_rule_without_id_is_named_after_what_it_says_not_at_random() -> None:
+    text = _price_rule(175) + _price_rule(175) + _price_rule(170)
+    first, twin, lower = parse_rules(text, "toml")
+    assert [r.id for r in parse_rules(text, "toml")] == [first.id, twin.id, lower.id], "same file, same ids"
+    assert twin.id == f"{first.id}-2", "a second rule saying the same thing still gets an id of its own"
+    assert lower.id != first.id and lower.id.startswith("r-")
+    # Where a rule stands in its file does not change its id; a field that changes the rule does.
+    assert [r.id for r in parse_rules(_price_rule(170) + _price_rule(175), "toml")] == [lower.id, first.id]
+    assert parse_rules(_price_rule(170, 'name = "Lower"'), "toml")[0].id != lower.id
+    # An id the file gives a rule is kept, and a made one steps aside from it.
+    clash = _price_rule(1, f'id = "{first.id}"').replace("NVDA", "AMD") + text
+    assert [r.id for r in parse_rules(clash, "toml")] == [first.id, f"{first.id}-2", f"{first.id}-3", lower.id]
+
+
 def test_durations_and_windows() -> None:
     assert [parse_duration(t) for t in ("90s", "15m", "2h", "3d")] == [90, 900, 7200, 259200]
     assert format_duration(5400) == "90m" and format_duration(86400) == "1d" and format_duration(45) == "45s"

@@ -5,6 +5,7 @@ A file is checked as a whole: one bad rule refuses the file, with a message nami
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,11 +44,37 @@ def parse_rules(text: str, fmt: str, progress: Progress | None = None) -> list[A
             if k % 500 == 0:
                 report(progress, 0.5 + 0.5 * k / max(1, len(items)))
             rules.append(rule_from_dict(item, k + 1))
+        rules = _name_unnamed(rules, [k for k, item in enumerate(items) if item.get("id") is None])
         check_unique_ids(rules)
         report(progress, 1.0)
     except RuleError as exc:
         raise RuleFileError(str(exc)) from None
     return rules
+
+
+def content_id(rule: AlertRule) -> str:
+    """An id made from what the rule says (not from where it stands in its file): reading the same file
+    twice gives the same ids, so a backtest's output can be compared run to run and importing a file again
+    updates its rules instead of adding them twice."""
+    fields = rule_to_dict(rule)
+    del fields["id"]
+    return "r-" + hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def _name_unnamed(rules: list[AlertRule], unnamed: list[int]) -> list[AlertRule]:
+    """Rules the file gave no id get their `content_id`; a second rule saying the same thing, or one whose
+    id a rule of the file already has, gets it with "-2", "-3"... after it (in file order)."""
+    if not unnamed:
+        return rules
+    lacking = set(unnamed)
+    taken = {r.id for k, r in enumerate(rules) if k not in lacking}
+    named = list(rules)
+    for k in unnamed:
+        base = content_id(rules[k])
+        made = next(c for c in (base, *(f"{base}-{n}" for n in range(2, len(rules) + 2))) if c not in taken)
+        taken.add(made)
+        named[k] = rules[k].with_changes(id=made)
+    return named
 
 
 def _alerts_of(document: dict[str, Any], fmt: str) -> Any:
