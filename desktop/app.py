@@ -270,10 +270,17 @@ def run_app(args: argparse.Namespace) -> int:
         screenshot: Path | None = args.screenshot
 
         def finish() -> None:
-            if screenshot is not None:
-                screenshot.parent.mkdir(parents=True, exist_ok=True)
-                if not window.grab().save(str(screenshot)):
-                    log.error("could not save the screenshot to %s", screenshot)
+            if screenshot is not None:  # the window is closing: writing here holds nothing up
+                from desktop.core.safe_files import file_problem, write_atomic
+                from desktop.ui.charts.chart_image import ImageFormatError, image_bytes
+
+                try:
+                    screenshot.parent.mkdir(parents=True, exist_ok=True)
+                    write_atomic(screenshot, image_bytes(window.grab().toImage(), screenshot))
+                except ImageFormatError as exc:
+                    log.error("could not save the screenshot: %s", exc)
+                except OSError as exc:
+                    log.error("could not save the screenshot: %s", file_problem(screenshot, exc))
             window.close()
 
         QTimer.singleShot(int(args.exit_after * 1000), finish)

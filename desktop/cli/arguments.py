@@ -156,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--exit-after", type=_seconds_arg, default=None, metavar="SECONDS", help="quit after this long")
     run.add_argument(
-        "--screenshot", type=Path, default=None, metavar="FILE.png", help="save the window before quitting"
+        "--screenshot", type=_image_arg, default=None, metavar="FILE.png", help="save the window before quitting"
     )
     run.add_argument(
         "--dump-state",
@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     chart.add_argument("--candles", action="store_true", help="price: candlesticks instead of a line")
     chart.add_argument("--theme", choices=("light", "dark"), default="light")
     chart.add_argument("--size", type=size_arg, default=(1200, 700), metavar="WxH")
-    chart.add_argument("--png", type=Path, required=True, metavar="FILE")
+    chart.add_argument("--png", type=_image_arg, required=True, metavar="FILE")
     _add_source_options(chart)
 
     backtest = sub.add_parser("backtest", help="replay price files through alert rules and print every fire")
@@ -312,6 +312,17 @@ def size_arg(text: str) -> tuple[int, int]:
     from desktop.ui.charts.chart_export import size_arg as parse_size
 
     return parse_size(text)
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
+
+
+def _image_arg(text: str) -> Path:
+    """An image file to write: its suffix says the format, so a mistyped one is refused before any work."""
+    path = Path(text)
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise argparse.ArgumentTypeError(f"{text!r}: an image is saved as .png, .jpg or .bmp")
+    return path
 
 
 def _level_arg(text: str) -> float:

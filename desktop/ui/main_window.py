@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 from desktop.ui.feed_controller import FeedController, ReplayFactory
 from desktop.ui.notifier import Notifier
 from desktop.ui.pipeline_driver import PipelineDriver
+from desktop.ui.tasks import run_task
 from desktop.ui.theme import Colors, ThemeMode, apply_theme
 from desktop.ui.watchlist_model import WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView
@@ -321,8 +322,29 @@ class MainWindow(
         if name:
             if not name.lower().endswith(".png"):
                 name += ".png"
-            ok = self.charts.export_png(Path(name))
-            self.show_message(f"Saved the chart to {name}" if ok else f"Could not save {name}", error=not ok)
+            self.write_chart(Path(name))
+
+    def write_chart(self, path: Path) -> None:
+        """Save the shown chart to `path`: drawn here, written off the GUI thread (whole or not at all), the
+        outcome said in the status bar."""
+        from desktop.core.safe_files import file_problem, write_atomic
+        from desktop.ui.charts.chart_image import ImageFormatError
+
+        try:
+            data = self.charts.export_image(path)
+        except ImageFormatError as exc:
+            self.show_message(f"Could not save the chart: {exc}", error=True)
+            return
+
+        def written(result: object) -> None:
+            if isinstance(result, OSError):
+                self.show_message(f"Could not save the chart: {file_problem(path, result)}", error=True)
+            elif isinstance(result, Exception):
+                self.show_message(f"Could not save the chart: {result}", error=True)
+            else:
+                self.show_message(f"Saved the chart to {path}")
+
+        run_task(self, lambda: write_atomic(path, data), written, name="export-chart")
 
     def _set_colorblind(self, on: bool) -> None:
         self.settings.set(cfg.COLORBLIND, on)

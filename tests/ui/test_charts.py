@@ -337,7 +337,8 @@ def test_export_is_the_chart_alone_under_a_title(qtbot: QtBot, make_window: Make
     charts.tabs.setCurrentWidget(charts.spread)
     charts.spread.refresh(force=True)
     out = tmp_path / "spread.png"
-    assert charts.export_png(out)
+    window.write_chart(out)
+    qtbot.waitUntil(lambda: window.message_label.text() == f"Saved the chart to {out}", timeout=5000)
     image = QImage(str(out))
     plot = charts.spread.plot
     # The plot's own pixels and a title band: no pair boxes, measure menus or hint line above or below.
@@ -349,6 +350,39 @@ def test_export_is_the_chart_alone_under_a_title(qtbot: QtBot, make_window: Make
     charts.tabs.setCurrentWidget(charts.price)
     assert charts.export_name() == "SPY-All"
     assert charts.price.export_title()[0].startswith("SPY · All · line · 765.72")
+
+
+def test_a_chart_that_cannot_be_saved_says_why_and_leaves_the_old_file_whole(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    from ..disks import fill, small_tmpfs
+
+    window = make_window(speed=0, start=date(2026, 8, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    window.write_chart(tmp_path / "no such folder" / "x.png")
+    qtbot.waitUntil(lambda: window.message_label.text().startswith("Could not save the chart:"), timeout=5000)
+    assert "no such folder" in window.message_label.text()
+    window.write_chart(tmp_path / "x.tiff2")
+    assert window.message_label.text() == "Could not save the chart: x.tiff2: an image cannot be written as TIFF2"
+    with small_tmpfs(tmp_path / "disk", "256k") as disk:
+        old = disk / "chart.png"
+        old.write_bytes(b"last week's chart")
+        fill(disk)
+        window.write_chart(old)
+        qtbot.waitUntil(lambda: "the disk is full" in window.message_label.text(), timeout=5000)
+        assert old.read_bytes() == b"last week's chart"
+        assert sorted(p.name for p in disk.iterdir()) == ["chart.png", "filler"], "no temporary file left"
+
+
+def test_the_chart_command_refuses_a_file_it_cannot_write_in_one_line(tickerdesk_home: Path, tmp_path: Path) -> None:
+    typo = tickerdesk("chart", "SPY", "--png", str(tmp_path / "spy.pgn"), home=tickerdesk_home)
+    assert typo.returncode == 2 and "an image is saved as .png, .jpg or .bmp" in typo.stderr
+    folder = tmp_path / "taken.png"
+    folder.mkdir()
+    taken = tickerdesk("chart", "SPY", "--png", str(folder), home=tickerdesk_home)
+    assert taken.returncode == 2 and taken.stderr.strip().endswith("taken.png: it is a folder")
+    for done in (typo, taken):
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
 
 def test_price_alerts_are_levels_on_the_price_chart(qtbot: QtBot, make_window: MakeWindow) -> None:

@@ -58,7 +58,8 @@ def test_the_rotation_graph_shows_the_watchlist_and_a_click_selects_the_symbol(
     qtbot.waitUntil(lambda: not rrg.play_button.isChecked(), timeout=5000)
     assert rrg.shown_date() == newest
     png = tmp_path / "rrg.png"
-    assert charts.export_png(png) and QImage(str(png)).width() > 300
+    png.write_bytes(charts.export_image(png))
+    assert QImage(str(png)).width() > 300
 
 
 def test_a_board_cell_becomes_a_rule_in_the_editor(qtbot: QtBot, make_window: MakeWindow) -> None:

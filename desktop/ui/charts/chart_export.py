@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from desktop.core.prices import PriceFileError
+from desktop.core.safe_files import file_problem, write_atomic
 
 
 def render_chart(args: argparse.Namespace) -> str:
@@ -87,7 +88,7 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
         price.set_range(args.range)
         chart, what = price, f"{wanted[0]} price ({args.range})"  # ", candles" once drawn (below)
     chart.set_colors(colors)
-    from desktop.ui.charts.chart_image import TITLE_HEIGHT, chart_image
+    from desktop.ui.charts.chart_image import TITLE_HEIGHT, ImageFormatError, chart_image, image_bytes
 
     width, height = args.size
     chart.resize(width, height)
@@ -109,9 +110,13 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
     if isinstance(chart, RotationGraph) and not chart.paths:
         chart.close()
         raise PriceFileError(f"nothing to draw: {chart.note.text() or 'no symbol has enough history'}")
-    args.png.parent.mkdir(parents=True, exist_ok=True)
-    if not chart_image(chart).save(str(args.png)):
-        raise PriceFileError(f"could not write {args.png}")
+    try:
+        args.png.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(args.png, image_bytes(chart_image(chart), args.png))
+    except ImageFormatError as exc:
+        raise PriceFileError(str(exc)) from None
+    except OSError as exc:
+        raise PriceFileError(f"could not write {file_problem(args.png, exc)}") from None
     chart.close()
     if isinstance(chart, PriceChart) and chart.draws_candles:  # bars with no range are drawn as a line
         what = what[:-1] + ", candles)"

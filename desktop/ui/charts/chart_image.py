@@ -7,9 +7,10 @@ as of when.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
@@ -73,3 +74,18 @@ def chart_image(chart: ExportableChart) -> QImage:
     finally:
         painter.end()
     return image
+
+
+class ImageFormatError(ValueError):
+    """An image that could not be encoded in the format its file name asks for."""
+
+
+def image_bytes(image: QImage, path: Path) -> bytes:
+    """`image` encoded as `path`'s suffix says (PNG without one), for a file written whole or not at all:
+    Qt's own saving writes in place and says only that it failed, never why."""
+    kind = path.suffix.lstrip(".").upper() or "PNG"
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, kind):  # type: ignore[call-overload]  # PySide6 takes the format as str; its stubs say bytes
+        raise ImageFormatError(f"{path.name}: an image cannot be written as {kind}")
+    return bytes(buffer.data().data())

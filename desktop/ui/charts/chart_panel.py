@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from desktop.core.alerts.engine import AlertEngine
 from desktop.core.quote_store import QuoteStore
 from desktop.ui.alerts_controller import AlertsController
-from desktop.ui.charts.chart_image import chart_image
+from desktop.ui.charts.chart_image import chart_image, image_bytes
 from desktop.ui.charts.price_chart import RANGES, PriceChart
 from desktop.ui.charts.price_scale import ScaleMode
 from desktop.ui.charts.relative_chart import RelativeChart
@@ -118,10 +118,11 @@ class ChartPanel(QWidget):
             return f"rotation-{self.rrg.benchmark}"
         return "relative"
 
-    def export_png(self, path: Path) -> bool:
-        """Save the shown chart alone (its plot under a title band) as a PNG file."""
+    def export_image(self, path: Path) -> bytes:
+        """The shown chart alone (its plot under a title band), encoded as `path`'s suffix says; the caller
+        writes it (off the GUI thread). Raises ImageFormatError."""
         shown = self.tabs.currentWidget()
         if shown is self.board:
             shown = self.rrg  # the board is a table: its picture is the graph
         assert isinstance(shown, PriceChart | RelativeChart | SpreadChart | RotationGraph)
-        return chart_image(shown).save(str(path))
+        return image_bytes(chart_image(shown), path)
