@@ -47,7 +47,7 @@ from desktop.ui.tasks import run_task
 from desktop.ui.theme import Colors, ThemeMode, apply_theme
 from desktop.ui.watchlist_model import WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView
-from desktop.ui.window_layout import LayoutPersistence
+from desktop.ui.window_layout import LayoutPersistence, first_size
 from desktop.ui.window_menus import Menus
 from desktop.ui.window_recording import Recording
 from desktop.ui.window_replay_controls import ReplayControls
@@ -189,9 +189,11 @@ class MainWindow(
             if settings.get(cfg.THEME) in {m.value for m in ThemeMode}
             else ThemeMode.SYSTEM
         )
-        self.resize(1560, 900)
+        screen = self.screen()
+        free = screen.availableGeometry() if screen is not None else None
+        self.resize(*first_size((free.width(), free.height()) if free is not None and free.isValid() else None))
         self.splitter.setSizes([350, 460])
-        self.resizeDocks([self.alerts_dock], [600], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.alerts_dock], [min(600, round(self.width() * 0.38))], Qt.Orientation.Horizontal)
         self._restore_layout()
         remembered = str(settings.get(cfg.SELECTED_SYMBOL))
         if not self.table.select_symbol(remembered) and self.model.symbols:

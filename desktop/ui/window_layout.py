@@ -9,6 +9,22 @@ from desktop.ui.window_watchlists import header_setting
 
 log = logs.ui
 
+FIRST_SIZE = (1560, 900)  # the table, the charts and the alerts side by side, nothing cut
+# On a smaller screen the first window takes this share of the space left by panels and docks, so that its
+# title bar and its bottom edge stay on the screen (a 1366 x 768 laptop's is about 1366 x 740).
+SCREEN_SHARE = (0.96, 0.92)
+
+
+def first_size(available: tuple[int, int] | None) -> tuple[int, int]:
+    """The window's size at its first start (later starts restore the last one), for a screen whose free
+    area is `available` (None: unknown)."""
+    if available is None:
+        return FIRST_SIZE
+    return (
+        min(FIRST_SIZE[0], int(available[0] * SCREEN_SHARE[0])),
+        min(FIRST_SIZE[1], int(available[1] * SCREEN_SHARE[1])),
+    )
+
 
 class LayoutPersistence(WindowParts):
     """A room of MainWindow (see window_parts)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -132,6 +133,25 @@ def test_layout_and_sort_are_restored(qtbot: QtBot, make_window: MakeWindow) -> 
     assert (again.width(), again.height()) == (1111, 777)
     assert again.splitter.sizes() == sizes
     assert again.table.current_symbol() == "NVDA"
+
+
+@pytest.mark.parametrize(("screen", "window"), [((1920, 1200), (1560, 900)), ((1366, 768), (1311, 706))])
+def test_the_first_window_fits_the_screen_it_opens_on(
+    tmp_path: Path, screen: tuple[int, int], window: tuple[int, int]
+) -> None:
+    from PySide6.QtGui import QImage
+
+    from ..test_cli import tickerdesk
+
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "s", "x": 0, "y": 0, "width": screen[0], "height": screen[1],
+                                               "logicalDpi": 96}]}))  # fmt: skip
+    shot = tmp_path / "first.png"
+    done = tickerdesk("run", "--source", "replay", "--exit-after", "1", "--screenshot", str(shot), home=tmp_path,
+                      QT_QPA_PLATFORM=f"offscreen:configfile={config}")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == window
 
 
 def test_pause_speed_and_restart(qtbot: QtBot, make_window: MakeWindow) -> None:
