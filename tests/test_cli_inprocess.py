@@ -152,3 +152,22 @@ def test_a_backtest_range_outside_the_prices_says_where_they_are(
     assert "the prices run from 2024-01-02 to 2026-08-21" in captured.err
     assert main([*backtest, "--from", "2025-10-01"]) == 0
     assert "the prices run" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--source", "replay", "--speed", "max", "--exit-after", "5", "--screenshot", "w.png"],
+        ["alerts", "add", "--type", "spread", "--a", "IWM", "--b", "QQQ", "--window", "qtd", "--level", "1.5"],
+        ["watchlist", "remove", "Default", "NVDA"],
+        ["notify", "add", "ops", "--webhook", "https://example.invalid/hook", "--format", "slack"],
+        ["chart", "NVDA", "--range", "3M", "--png", "n.png"],
+    ],
+)
+def test_a_command_parsed_by_its_own_parser_reads_as_by_the_whole_one(argv: list[str]) -> None:
+    from desktop.cli.arguments import COMMANDS, build_parser
+
+    whole = build_parser()
+    assert vars(build_parser(argv[0]).parse_args(argv)) == vars(whole.parse_args(argv))
+    listed = whole.format_help()
+    assert all(name in listed for name in COMMANDS)
