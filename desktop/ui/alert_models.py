@@ -9,7 +9,6 @@ import json
 import time
 from bisect import bisect_left
 from collections.abc import Set as AbstractSet
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -18,7 +17,7 @@ from PySide6.QtGui import QBrush
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition, Quadrant
 from desktop.core.formatting import DASH, compact_date, format_value, moment_iso
-from desktop.core.safe_files import spreadsheet_safe, write_atomic
+from desktop.core.safe_files import spreadsheet_safe
 from desktop.core.sessions import session_date, to_new_york
 from desktop.storage.alerts import StoredFire
 from desktop.storage.channels import Delivery
@@ -406,8 +405,9 @@ class FiredAlertsModel(QAbstractTableModel):
         """The log's fires, oldest first."""
         return [r.fire for r in reversed(self._rows)]
 
-    def export_csv(self, path: Path, rows: list[int] | None = None) -> int:
-        """Write the log (or the given rows), oldest first, as CSV: time, rule id, rule, value, level, prices."""
+    def csv_text(self, rows: list[int] | None = None) -> tuple[str, int]:
+        """The log (or the given rows), oldest first, as CSV (time, rule id, rule, value, level, condition,
+        prices), and how many fires it holds."""
         chosen = [self._rows[r] for r in sorted(rows if rows is not None else range(len(self._rows)), reverse=True)]
         text = io.StringIO(newline="")
         out = csv.writer(text)
@@ -418,5 +418,4 @@ class FiredAlertsModel(QAbstractTableModel):
             # Rule names and ids are the user's (or an imported file's) text: never a formula in a spreadsheet.
             out.writerow([iso, spreadsheet_safe(f.rule_id), spreadsheet_safe(f.title), f.value, f.level_text,
                           f.condition.value, json.dumps(dict(f.inputs))])  # fmt: skip
-        write_atomic(path, text.getvalue())
-        return len(chosen)
+        return text.getvalue(), len(chosen)

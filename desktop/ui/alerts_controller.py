@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -197,9 +196,6 @@ class AlertsController(QObject):
 
         self.record(f"Import {len(incoming)} Alerts", undo, lambda: self.import_rules(incoming) > 0)
         return counts[0] if counts else 0
-
-    def export_file(self, path: Path) -> None:
-        self.book.export_file(path)
 
     # -- fires ----------------------------------------------------------------------------------
 

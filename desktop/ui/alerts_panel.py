@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.alerts.engine import AlertFire
-from desktop.core.alerts.rule_files import RuleFileError, read_rules
+from desktop.core.alerts.rule_files import RuleFileError, dump_rules, format_of, read_rules
 from desktop.core.alerts.rules import AlertRule, new_rule_id
 from desktop.storage.alerts import StoredFire
 from desktop.storage.channels import Delivery
@@ -34,6 +34,7 @@ from desktop.ui.alert_models import SORT_ROLE, AlertRulesModel, FiredAlertsModel
 from desktop.ui.alerts_controller import ROTATION_PRESET, AlertsController
 from desktop.ui.busy_bar import BusyBar
 from desktop.ui.coalescer import Coalescer
+from desktop.ui.file_writes import write_later
 from desktop.ui.look_delegate import LookDelegate
 from desktop.ui.tasks import run_task
 
@@ -355,12 +356,21 @@ class AlertsPanel(QWidget):
             if not name:
                 return
             path = Path(name)
+        rules = self.controller.rules
         try:
-            self.controller.export_file(path)
-        except (OSError, RuleFileError) as exc:
+            text = dump_rules(rules, format_of(path))
+        except RuleFileError as exc:
             self.message.emit(f"Could not export: {exc}", True)
             return
-        self.message.emit(f"Exported {len(self.controller.rules)} rules to {path.name}", False)
+        self._write(path, text, f"Exported {len(rules)} rules to {path.name}")
+
+    def _write(self, path: Path, text: str, done: str) -> None:
+        """An export, written off the GUI thread; `done` said once it is on disk, or why it is not."""
+
+        def said(problem: str | None) -> None:
+            self.message.emit(done if problem is None else f"Could not export: {problem}", problem is not None)
+
+        write_later(self, path, text, said)
 
     def _request_backtest(self) -> None:
         rule = self.selected_rule()
@@ -432,12 +442,8 @@ class AlertsPanel(QWidget):
                 return
             path = Path(name)
         rows = [self.log_proxy.mapToSource(self.log_proxy.index(r, 0)).row() for r in range(self.log_proxy.rowCount())]
-        try:
-            count = self.log_model.export_csv(path, rows)
-        except OSError as exc:
-            self.message.emit(f"Could not export the log: {exc}", True)
-            return
-        self.message.emit(f"Exported {count} fired alerts to {path.name}", False)
+        text, count = self.log_model.csv_text(rows)
+        self._write(path, text, f"Exported {count} fired alerts to {path.name}")
 
     def refresh(self, symbols: Iterable[str]) -> None:
         """Quotes came for `symbols`: their rules' live values repaint at most every 250 ms however fast

@@ -41,9 +41,9 @@ if TYPE_CHECKING:
     from desktop.ui.charts.price_chart import PriceChart
     from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.feed_controller import FeedController, ReplayFactory
+from desktop.ui.file_writes import write_later
 from desktop.ui.notifier import Notifier
 from desktop.ui.pipeline_driver import PipelineDriver
-from desktop.ui.tasks import run_task
 from desktop.ui.theme import Colors, ThemeMode, apply_theme
 from desktop.ui.watchlist_model import WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView
@@ -327,9 +327,8 @@ class MainWindow(
             self.write_chart(Path(name))
 
     def write_chart(self, path: Path) -> None:
-        """Save the shown chart to `path`: drawn here, written off the GUI thread (whole or not at all), the
-        outcome said in the status bar."""
-        from desktop.core.safe_files import file_problem, write_atomic
+        """Save the shown chart to `path`: drawn here, written off the GUI thread, the outcome said in the
+        status bar."""
         from desktop.ui.charts.chart_image import ImageFormatError
 
         try:
@@ -338,15 +337,13 @@ class MainWindow(
             self.show_message(f"Could not save the chart: {exc}", error=True)
             return
 
-        def written(result: object) -> None:
-            if isinstance(result, OSError):
-                self.show_message(f"Could not save the chart: {file_problem(path, result)}", error=True)
-            elif isinstance(result, Exception):
-                self.show_message(f"Could not save the chart: {result}", error=True)
-            else:
+        def said(problem: str | None) -> None:
+            if problem is None:
                 self.show_message(f"Saved the chart to {path}")
+            else:
+                self.show_message(f"Could not save the chart: {problem}", error=True)
 
-        run_task(self, lambda: write_atomic(path, data), written, name="export-chart")
+        write_later(self, path, data, said)
 
     def _set_colorblind(self, on: bool) -> None:
         self.settings.set(cfg.COLORBLIND, on)

@@ -17,6 +17,7 @@ from desktop.core.watchlist_names import MAX_LENGTH
 from desktop.storage.database import StorageError
 from desktop.storage.watchlists import WatchlistError
 from desktop.ui import settings as cfg
+from desktop.ui.file_writes import write_later
 from desktop.ui.window_parts import WindowParts
 
 log = logs.ui
@@ -230,12 +231,14 @@ class WatchlistTabs(WindowParts):
             if not name:
                 return False
             path = Path(name)
-        from desktop.core.safe_files import write_atomic
+        symbols = list(self.model.symbols)
+        name = path.name
 
-        try:
-            write_atomic(path, symbols_text(self.model.symbols))
-        except OSError as exc:
-            self.show_message(f"Could not write {path.name}: {exc.strerror or exc}", error=True)
-            return False
-        self.show_message(f"Exported {len(self.model.symbols)} symbols to {path.name}")
+        def said(problem: str | None) -> None:
+            if problem is None:
+                self.show_message(f"Exported {len(symbols)} symbols to {name}")
+            else:
+                self.show_message(f"Could not export the symbols: {problem}", error=True)
+
+        write_later(self, path, symbols_text(symbols), said)  # said once on disk (off the GUI thread)
         return True

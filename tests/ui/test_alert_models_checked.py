@@ -80,8 +80,8 @@ def test_the_log_is_newest_first_without_a_sort_and_sorts_on_a_click(qtbot: QtBo
     model.append([older])  # a replay played again logs days already past: they go where their time is
     model.append([newer])
     assert shown() == [7.0, 2.0, 1.0, 9.0, 3.0]
-    out = tmp_path / "log.csv"
-    assert model.export_csv(out) == 5
-    assert [line.split(",")[3] for line in out.read_text().splitlines()[1:]] == ["3.0", "9.0", "1.0", "2.0", "7.0"]
+    text, count = model.csv_text()
+    assert count == 5
+    assert [line.split(",")[3] for line in text.splitlines()[1:]] == ["3.0", "9.0", "1.0", "2.0", "7.0"]
     writer.close()
     opened.connection.close()

@@ -167,6 +167,7 @@ def test_import_refuses_a_bad_file_whole(qtbot: QtBot, make_window: MakeWindow, 
     assert stored_rules() == ["nvda175"] and [r.id for r in window.alerts.rules] == ["nvda175"]
     out = tmp_path / "out.json"
     window.alerts_panel.export_rules(out)
+    qtbot.waitUntil(lambda: messages[-1] == ("Exported 1 rules to out.json", False), timeout=5000)
     good = tmp_path / "good.json"
     good.write_text(out.read_text().replace("nvda175", "nvda-copy"))
     with qtbot.waitSignal(window.alerts_panel.import_finished):
@@ -280,6 +281,8 @@ def test_log_export_and_clear_through_the_actions_a_user_clicks(
     out = tmp_path / "log.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), "CSV (*.csv)"))
     panel.export_log_action.trigger()  # the action passes its "checked" flag: it must not be taken for a path
+    qtbot.waitUntil(lambda: window.message_label.text().startswith("Exported "), timeout=5000)
+    assert window.message_label.text() == f"Exported {len(stored_fires())} fired alerts to log.csv"
     rows = list(csv.DictReader(out.read_text().splitlines()))
     assert rows and rows[0]["rule_id"] == "tsla5" and float(rows[0]["value"]) > 5
     kept = panel.log_model.rowCount()

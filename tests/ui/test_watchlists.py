@@ -42,7 +42,9 @@ def test_lists_keep_their_symbols_and_columns_and_the_last_one_reopens(
     assert window.rename_list("Semis") and window.list_names() == [DEFAULT_WATCHLIST, "Chips", "Semis"]
     window.list_tabs.moveTab(2, 0)  # dragged to the front
     out = tmp_path / "semis.txt"
-    assert window.export_list(out) and out.read_text() == "NVDA\nAMD\nMSFT\n"
+    assert window.export_list(out)
+    qtbot.waitUntil(lambda: window.message_label.text() == "Exported 3 symbols to semis.txt", timeout=5000)
+    assert out.read_text() == "NVDA\nAMD\nMSFT\n"
     window.show_list("Chips")
     window.close()
 

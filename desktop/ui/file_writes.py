@@ -1,0 +1,27 @@
+"""Writing a file the user asked for (an export) off the GUI thread, whole or not at all, then saying how it
+went: a slow or full disk never holds the window, and a failure leaves the file it would have replaced."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+
+from desktop.core.safe_files import file_problem, write_atomic
+from desktop.ui.tasks import run_task
+
+
+def write_later(owner: QObject, path: Path, data: str | bytes, said: Callable[[str | None], None]) -> None:
+    """Write `data` to `path` on a task thread; `said(None)` on the GUI thread once it is on disk, or
+    `said(problem)` with a sentence naming the file and why ("…/x.csv: the disk is full")."""
+
+    def finished(result: object) -> None:
+        if isinstance(result, OSError):
+            said(file_problem(path, result))
+        elif isinstance(result, Exception):
+            said(f"{path}: {result}")
+        else:
+            said(None)
+
+    run_task(owner, lambda: write_atomic(path, data), finished, name="write-file")
