@@ -176,3 +176,13 @@ def test_a_list_named_in_another_case_is_that_list(tmp_path: Path) -> None:
     assert added.returncode == 0 and added.stdout.strip() == "added 1 to Default: ^VIX"
     listed = run(tmp_path, "watchlist", "list").stdout
     assert listed.split() == ["Default", "14", "symbols"], "no second list named 'default'"
+
+
+def test_importing_a_file_that_is_mostly_not_symbols_leaves_the_list_as_it_was(tmp_path: Path) -> None:
+    before = run(tmp_path, "watchlist", "show", "Default").stdout.split()
+    wrong = tmp_path / "passwd"  # the wrong file picked: a few of its words read as tickers (LIST, TIME)
+    wrong.write_text("root:x:0:0:root:/root:/bin/bash\nlist:x:38:38:Mailing List Manager:/var/list:/usr/sbin/nologin\n"
+                     "systemd-timesync:x:997:997:systemd Time Synchronization:/:/usr/sbin/nologin\n")  # fmt: skip
+    refused = run(tmp_path, "watchlist", "import", "Default", str(wrong))
+    assert refused.returncode == 2 and "passwd: mostly not ticker symbols" in one_line(refused)
+    assert len(before) == 13 and run(tmp_path, "watchlist", "show", "Default").stdout.split() == before

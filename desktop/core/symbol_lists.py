@@ -52,7 +52,8 @@ def parse_symbols(text: str) -> tuple[list[str], list[str]]:
 
 def read_symbol_file(path: Path) -> tuple[list[str], list[str]]:
     """parse_symbols of a text or CSV file; SymbolListError for a file that is not a list of symbols
-    (binary, not UTF-8, over a megabyte, none in it, more than MAX_SYMBOLS). OSError as opening raises it."""
+    (binary, not UTF-8, over a megabyte, none in it, more entries that are not tickers than are, more than
+    MAX_SYMBOLS). OSError as opening raises it."""
     with path.open("rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
@@ -66,6 +67,11 @@ def read_symbol_file(path: Path) -> tuple[list[str], list[str]]:
     symbols, bad = parse_symbols(text)
     if not symbols:
         raise SymbolListError(f"{path.name}: no ticker symbols in it")
+    if len(bad) > len(symbols):  # a wrong file (a config file, a report) would replace a list with noise
+        raise SymbolListError(
+            f"{path.name}: mostly not ticker symbols ({len(bad):,} entries are not, such as "
+            f"{bad[0][:40]!r}; {len(symbols):,} are), not a list of symbols"
+        )
     if len(symbols) > MAX_SYMBOLS:
         raise SymbolListError(f"{path.name}: {len(symbols):,} symbols; a watchlist holds at most {MAX_SYMBOLS:,}")
     return symbols, bad

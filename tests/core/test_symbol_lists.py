@@ -23,6 +23,10 @@ def test_a_broker_export_reads_as_its_symbol_column(tmp_path: Path) -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a binary file"),
         ("NVDA\nSOCI\u00c9T\u00c9\n".encode("latin-1"), "not UTF-8"),
         (b"   \n, ;\n", "no ticker symbols"),
+        (
+            b"root:x:0:0:root:/root:/bin/bash\nlist:x:38:38:Mailing List Manager:/var/list:/usr/sbin/nologin\n",
+            "mostly not ticker symbols",
+        ),
         (b"x" * ((1 << 20) + 1), "over 1 MB"),
         (" ".join(f"S{k:04d}" for k in range(MAX_SYMBOLS + 1)).encode(), "1,001 symbols; a watchlist holds at most"),
     ],
