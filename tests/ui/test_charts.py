@@ -322,11 +322,23 @@ def test_one_point_ranges_say_so_instead_of_drawing_axes(qtbot: QtBot) -> None:
     assert chart.has_data and chart.stack.currentWidget() is chart.canvas
 
 
-def test_chart_with_nothing_to_draw_exits_2(tickerdesk_home: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["SPY", "--range", "1D"], "fewer than two points"),
+        # the data ends 2026-08-21: a window or a start after it has nothing to measure
+        (["--spread", "IWM", "QQQ", "--window", "since:2030-01-01"], "needs each one's close before the window"),
+        (["IWM", "QQQ", "--relative", "--since", "2030-01-01"], "no session in the data after 2030-01-01"),
+        (["IWM", "QQQ", "--relative", "--since", "2020-01-01"], "no data before 2020-01-01 for IWM, QQQ"),
+    ],
+)
+def test_chart_with_nothing_to_draw_exits_2(
+    tickerdesk_home: Path, tmp_path: Path, args: list[str], reason: str
+) -> None:
     out = tmp_path / "x.png"
-    done = tickerdesk("chart", "SPY", "--range", "1D", "--png", str(out), home=tickerdesk_home)
-    assert done.returncode == 2 and "nothing to draw" in done.stderr and not out.exists()
-    assert len(done.stderr.strip().splitlines()) == 1
+    done = tickerdesk("chart", *args, "--png", str(out), home=tickerdesk_home)
+    assert done.returncode == 2 and "nothing to draw: " in done.stderr and reason in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not out.exists()
 
 
 def test_export_is_the_chart_alone_under_a_title(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:

@@ -110,6 +110,13 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
     if isinstance(chart, RotationGraph) and not chart.paths:
         chart.close()
         raise PriceFileError(f"nothing to draw: {chart.note.text() or 'no symbol has enough history'}")
+    if isinstance(chart, SpreadChart) and not len(chart.values()[0]):
+        chart.close()
+        raise PriceFileError(f"nothing to draw: {chart.why_no_value()}")
+    if isinstance(chart, RelativeChart) and all(len(chart.values(s)[0]) < 2 for s in chart.symbols):
+        start = chart.effective_start()
+        chart.close()  # a series of one point is its base alone: the start is after the data's last session
+        raise PriceFileError(f"nothing to draw: {chart.note.text() or f'no session in the data after {start}'}")
     try:
         args.png.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(args.png, image_bytes(chart_image(chart), args.png))

@@ -196,8 +196,15 @@ class SpreadChart(LazyChart):
         if len(x):
             self.hint.setText("Drag a level to move its alert · right-click to add one")
         else:
-            self.hint.setText(f"No value yet: {self.a} and {self.b} need data from before the window's base date")
+            self.hint.setText(f"No value yet: {self.why_no_value()}")
         self._draw_markers()
+
+    def why_no_value(self) -> str:
+        """What the measure lacks when the data gives it no value at all."""
+        if self.kind is AlertType.SPREAD:
+            return (f"{self.a} − {self.b} {self.measure_window.text} needs each one's close before the window "
+                    "starts, and sessions after that")  # fmt: skip
+        return f"{self.a} and {self.b} need more sessions of data"
 
     def bands(self, y: np.ndarray) -> dict[int, np.ndarray]:
         """For the ratio: its mean (key 0) and mean ± k sd (sample) over the `length` values before each
