@@ -171,3 +171,8 @@ def test_a_command_parsed_by_its_own_parser_reads_as_by_the_whole_one(argv: list
     assert vars(build_parser(argv[0]).parse_args(argv)) == vars(whole.parse_args(argv))
     listed = whole.format_help()
     assert all(name in listed for name in COMMANDS)
+
+
+def test_a_symbol_asked_for_twice_is_answered_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quote", "SPY", "spy", "QQQ", "SPY", "--source", "replay", "--format", "json"]) == 0
+    assert [q["symbol"] for q in json.loads(capsys.readouterr().out)] == ["SPY", "QQQ"]

@@ -68,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         words = " ".join(w for w in ("tickerdesk", args.command, getattr(args, "action", None)) if w)
         print(f"tickerdesk: unrecognized arguments: {printable(' '.join(extra))} (see {words} --help)", file=sys.stderr)
         return EXIT_USAGE
+    if getattr(args, "symbols", None):  # `quote SPY spy` asks for SPY once
+        args.symbols = list(dict.fromkeys(args.symbols))
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `tickerdesk watch | head` ends quietly
     try:
