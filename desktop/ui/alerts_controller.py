@@ -135,7 +135,9 @@ class AlertsController(QObject):
             log.log(
                 logging.INFO if isinstance(exc, BookError) else logging.WARNING, "saving alert rules failed: %s", exc
             )
-            self.problem.emit(f"Could not save the alert: {exc} Nothing was changed.")
+            reason = str(exc).rstrip()
+            stop = "" if reason.endswith((".", "!", "?")) else "."  # a storage sentence ends itself; a rule's does not
+            self.problem.emit(f"Could not save the alert: {reason}{stop} Nothing was changed.")
             return False
         self.rules_changed.emit()
         return True

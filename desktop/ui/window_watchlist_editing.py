@@ -171,6 +171,8 @@ class WatchlistEditing(WindowParts):
     def remove_symbols(self, symbols: list[str]) -> None:
         removed: list[str] = []
         for symbol in symbols:
+            if self.model.row_of(symbol) is None:  # not in the shown list: nothing to remove, nothing to say
+                continue
             try:
                 self.watchlists.remove(symbol, self.current_list)
             except StorageError as exc:

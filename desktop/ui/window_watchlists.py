@@ -135,7 +135,10 @@ class WatchlistTabs(WindowParts):
 
     def new_list(self, name: str | None = None) -> bool:
         name = name or self._ask_name("New Watchlist")
-        return name is not None and self.create_list(name, [])
+        if name is None or not self.create_list(name, []):
+            return False
+        self.show_message(f"New watchlist {name}: add symbols in the box above the table")
+        return True
 
     def duplicate_list(self) -> bool:
         source = self.current_list
@@ -163,6 +166,7 @@ class WatchlistTabs(WindowParts):
         self.settings.set(header_setting(new), self.table.horizontalHeader().saveState())
         self.current_list = new
         self.settings.set(cfg.CURRENT_WATCHLIST, new)
+        self.show_message(f"Renamed the watchlist {old} to {new}")
         return True
 
     def delete_list(self) -> bool:

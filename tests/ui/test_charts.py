@@ -417,7 +417,7 @@ def test_price_alerts_are_levels_on_the_price_chart(qtbot: QtBot, make_window: M
         assert {r.id: r.level for r in repo.rules()[0]}["nvda175"] == 180.0
     line.setValue(-5.0)
     line.sigPositionChangeFinished.emit(line)  # dragged below 0: refused, said, and the line goes back
-    assert line.value() == 180.0 and "always above 0" in window.message_label.text()
+    assert line.value() == 180.0 and "always above 0. Nothing was changed." in window.message_label.text()
     with repository() as repo:
         assert {r.id: r.level for r in repo.rules()[0]}["nvda175"] == 180.0
     added = chart.add_rule_at(last.price * 1.1)

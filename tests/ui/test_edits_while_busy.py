@@ -47,6 +47,7 @@ def test_a_rule_edit_while_the_database_is_held_is_refused_quickly_and_saved_aft
         waited = time.monotonic() - started
     assert waited < EDIT_BUSY_WAIT_S + 0.5, f"the window froze {waited:.2f} s"
     assert messages and "busy" in messages[-1] and "Nothing was changed" in messages[-1]
+    assert ". Nothing was changed." in messages[-1] and ".. " not in messages[-1]
     assert window.alerts.book.rule("nvda175") is None
     assert window.alerts.save_rule(rule)  # the lock gone, the same edit goes through
     assert window.alerts.book.rule("nvda175") is not None

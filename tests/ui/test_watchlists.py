@@ -74,6 +74,12 @@ def test_a_list_name_is_checked_the_same_everywhere(qtbot: QtBot, make_window: M
     assert not window.new_list("Chips\tand more") and "control characters" in window.message_label.text()
     assert not window.rename_list("x" * 65) and "at most 64 characters" in window.message_label.text()
     assert window.list_names() == [DEFAULT_WATCHLIST]
+    # A success says so, in place of the refusal before it (an error stays until the next message).
+    assert window.new_list("Chips") and window.message_label.text().startswith("New watchlist Chips")
+    assert window.rename_list("chips") and window.message_label.text() == "Renamed the watchlist Chips to chips"
+    window.remove_symbols(["NVDA"])  # not in the new, empty list: nothing removed, nothing said
+    assert window.message_label.text() == "Renamed the watchlist Chips to chips"
+    assert window.delete_list()
     window.close()
     odd = make_window(run=False, watchlist=" padded ")  # a name made in code, past the command line's check
     assert odd.current_list == DEFAULT_WATCHLIST and odd.list_names() == [DEFAULT_WATCHLIST]
