@@ -59,19 +59,25 @@ class AlertBook:
             raise BookError(f"a rule with id {rule.id!r} exists already")
         self.save(rule)
 
-    def save(self, rule: AlertRule) -> None:
-        """Add a rule, or replace the rule with the same id (keeping its place). A rule made in code (a
-        level dragged on a chart) is checked as a typed one is: what is stored must read back as a rule."""
+    def save(self, rule: AlertRule, place: int | None = None) -> None:
+        """Add a rule (last, or at index `place`), or replace the rule with the same id (keeping its place).
+        A rule made in code (a level dragged on a chart) is checked as a typed one is: what is stored must
+        read back as a rule."""
         try:
             rule_from_dict(rule_to_dict(rule))
         except RuleError as exc:
             raise BookError(str(exc)) from None
         rules = self.engine.rules
         index = next((k for k, r in enumerate(rules) if r.id == rule.id), None)
-        if index is None:
+        if index is not None:
+            rules[index] = rule
+        elif place is None:
             rules.append(rule)
         else:
-            rules[index] = rule
+            rules.insert(max(0, place), rule)
+            order = [r.id for r in rules]
+            self._apply(rules, lambda: self.repo.save_rule_in_order(rule, order))
+            return
         self._apply(rules, lambda: self.repo.save_rule(rule))
 
     def remove(self, rule_ids: list[str]) -> None:

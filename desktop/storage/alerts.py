@@ -70,6 +70,15 @@ class AlertRepository:
             (rule_id, definition),
         )
 
+    def save_rule_in_order(self, rule: AlertRule, order: list[str]) -> None:
+        """Insert or update `rule`, then number every rule's position as `order` lists their ids (a deleted
+        rule brought back by Undo goes back to its place), in one transaction."""
+        definition = json.dumps(rule_to_dict(rule))
+        with self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._upsert(rule.id, definition)
+            self._conn.executemany("UPDATE alert_rule SET position = ? WHERE id = ?", list(enumerate(order)))
+
     def save_rules(self, rules: Iterable[AlertRule]) -> None:
         """Insert or update several rules in one transaction: all of them or none."""
         rows = [(r.id, json.dumps(rule_to_dict(r))) for r in rules]

@@ -142,10 +142,11 @@ class AlertsController(QObject):
         self.rules_changed.emit()
         return True
 
-    def save_rule(self, rule: AlertRule) -> bool:
-        """Add a rule, or replace the rule with the same id (keeping its place); undoable."""
+    def save_rule(self, rule: AlertRule, place: int | None = None) -> bool:
+        """Add a rule (last, or at index `place`), or replace the rule with the same id (keeping its place);
+        undoable."""
         before = self.book.rule(rule.id)
-        if not self._change(lambda: self.book.save(rule)):
+        if not self._change(lambda: self.book.save(rule, place)):
             return False
         if before is None:
             self.record(f"Add Alert {rule.id}", lambda: self.delete_rule(rule.id), lambda: self.save_rule(rule))
@@ -155,9 +156,10 @@ class AlertsController(QObject):
 
     def delete_rule(self, rule_id: str) -> bool:
         rule = self.book.rule(rule_id)
+        place = next((k for k, r in enumerate(self.book.rules) if r.id == rule_id), None)
         if rule is None or not self._change(lambda: self.book.remove([rule_id])):
             return False
-        self.record(f"Delete Alert {rule_id}", lambda: self.save_rule(rule), lambda: self.delete_rule(rule_id))
+        self.record(f"Delete Alert {rule_id}", lambda: self.save_rule(rule, place), lambda: self.delete_rule(rule_id))
         return True
 
     def set_enabled(self, rule_id: str, enabled: bool) -> bool:

@@ -338,6 +338,8 @@ class AlertsPanel(QWidget):
                 self.message.emit(f"Nothing imported: {result}", True)
             elif isinstance(result, Exception):
                 self.message.emit(f"Nothing imported from {chosen.name}: {result}", True)
+            elif isinstance(result, list) and not result:
+                self.message.emit(f"Nothing imported: {chosen.name} holds no rules", True)
             elif isinstance(result, list):
                 count = self.controller.import_rules(result)
                 if count:

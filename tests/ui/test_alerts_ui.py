@@ -175,6 +175,25 @@ def test_import_refuses_a_bad_file_whole(qtbot: QtBot, make_window: MakeWindow, 
     assert stored_rules() == ["nvda175", "nvda-copy"] and not window.busy_bar.isVisible()
     window.alerts.undo_stack.undo()  # an import is one edit: undone whole
     assert stored_rules() == ["nvda175"]
+    empty = tmp_path / "empty.toml"
+    empty.write_text("# rules to come\n")
+    with qtbot.waitSignal(window.alerts_panel.import_finished):
+        window.alerts_panel.import_rules(empty)
+    assert messages[-1] == ("Nothing imported: empty.toml holds no rules", True)
+
+
+def test_undoing_a_delete_puts_the_rule_back_in_its_place(qtbot: QtBot, make_window: MakeWindow) -> None:
+    ratio = {"id": "ratio", "type": "ratio", "a": "IWM", "b": "QQQ", "condition": "crosses_below", "level": 0.4}
+    seed(NVDA, TSLA, ratio)
+    window = make_window(run=False)
+    order = [r.id for r in window.alerts.rules]
+    assert order == ["nvda175", "tsla5", "ratio"]
+    assert window.alerts.delete_rule("tsla5") and stored_rules() == ["nvda175", "ratio"]
+    window.alerts.undo_stack.undo()
+    assert [r.id for r in window.alerts.rules] == order and stored_rules() == order, "in its place, not last"
+    assert [window.alerts_panel.rules_model.row_of(i) for i in order] == [0, 1, 2]
+    window.alerts.undo_stack.redo()
+    assert stored_rules() == ["nvda175", "ratio"]
 
 
 def test_a_long_import_shows_progress_and_cancel_keeps_nothing(
