@@ -169,6 +169,7 @@ class WatchlistEditing(WindowParts):
         return added
 
     def remove_symbols(self, symbols: list[str]) -> None:
+        places = {symbol: k for k, symbol in enumerate(self.model.symbols)}  # where Undo puts them back
         removed: list[str] = []
         for symbol in symbols:
             if self.model.row_of(symbol) is None:  # not in the shown list: nothing to remove, nothing to say
@@ -185,8 +186,25 @@ class WatchlistEditing(WindowParts):
             self.feeds.set_symbols(self.model.symbols)
             self.show_message(f"Removed {', '.join(removed)}")
             where = self.current_list
-            self.alerts.record(f"Remove {', '.join(removed)}", lambda: self._edit_list(where, removed),
+            back = [(symbol, places[symbol]) for symbol in removed]
+            self.alerts.record(f"Remove {', '.join(removed)}", lambda: self._put_back(where, back),
                                lambda: self._edit_list(where, removed, add=False))  # fmt: skip
+
+    def _put_back(self, name: str, symbols: list[tuple[str, int]]) -> bool:
+        """Undo of a removal: each symbol back at the place it had in the list (a watchlist, shown or not)."""
+        try:
+            order = self.watchlists.symbols(name)
+            for symbol, place in sorted(symbols, key=lambda item: item[1]):
+                if symbol not in order:
+                    order.insert(min(place, len(order)), symbol)
+            self.watchlists.replace_symbols(name, order)
+        except (StorageError, WatchlistError) as exc:  # a list filled or deleted meanwhile
+            self.show_message(f"Could not change the watchlist {name}: {exc}", error=True)
+            return False
+        if name == self.current_list:
+            self.model.set_symbols(order)
+            self.feeds.set_symbols(self.model.symbols)
+        return True
 
     def _edit_list(self, name: str, symbols: list[str], add: bool = True) -> bool:
         """Add (or remove) symbols to a watchlist, shown or not: Edit → Undo / Redo's way in."""
