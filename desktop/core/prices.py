@@ -113,10 +113,15 @@ def read_price_file(path: Path, symbol: str | None = None, progress: Progress | 
         )
     names = canonical_header(path, header)
     if names[:1] not in (["Date"], ["Datetime"]) or "Close" not in names:
+        # A spreadsheet set to a comma-decimal language saves "Date;Open;...;Close" with "180,5" prices.
+        semicolons = len(header) == 1 and ";" in header[0]
+        hint = (
+            " (its columns are separated by semicolons: save it with commas and decimal points)" if semicolons else ""
+        )
         raise PriceFileError(
             f"{path}: expected a Date or Datetime column (or Timestamp), then Close (and any of Open, High, Low, "
             "Volume; in any case), "
-            f"or a yfinance download saved as CSV; got {', '.join(header)[:200]}"
+            f"or a yfinance download saved as CSV; got {', '.join(header)[:200]}{hint}"
         )
     rows_read = None
     if progress is not None:

@@ -302,6 +302,7 @@ def test_a_refused_header_is_quoted_as_the_file_spells_it(write_csv) -> None:  #
     [
         ("", "empty file"),
         ("Time,Last\n2025-01-02,1", "expected a Date or Datetime column"),
+        ("Date;Open;High;Low;Close;Volume\n2025-09-02;180,5;181,5;179,5;180,7;1000", "separated by semicolons"),
         ("Date,Open,High,Low,Volume\n2025-01-02,1,1,1,10", "then Close"),
         ("Date,Open,High,Low,Close,Volume\n2025-01-02,1,1,1,abc,10", "line 2"),
         ("Date,Open,High,Low,Close,Volume\n2025-13-02,1,1,1,3,10", "line 2"),
