@@ -34,6 +34,7 @@ from desktop.storage.database import (
     DatabaseBusyError,
     OpenedDatabase,
     StorageError,
+    leave_checkpoints_to_others,
     open_database,
     wait_when_busy,
 )
@@ -171,6 +172,7 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     # Start-up is read; from here on this connection only saves the user's own edits, on the GUI thread: with
     # another program holding the database, an edit is refused as "busy" after a moment, not after seconds.
     wait_when_busy(opened.connection, EDIT_BUSY_WAIT_S)
+    leave_checkpoints_to_others(opened.connection)  # an edit never syncs the database file to the disk
     notes = [m for m in (opened.recovery_message, opened.read_only) if m]
     notes.extend(alerts.startup_problems)
     notes.extend(window.startup_notes)

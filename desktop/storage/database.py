@@ -136,6 +136,16 @@ def wait_when_busy(conn: sqlite3.Connection, seconds: float) -> None:
     conn.execute(f"PRAGMA busy_timeout = {round(seconds * 1000)}")
 
 
+def leave_checkpoints_to_others(conn: sqlite3.Connection) -> None:
+    """`conn` never checkpoints the write-ahead log: its commits only append to the log, and never copy the
+    log into the database file and sync it to the disk (about 10 ms for the 4 MB a checkpoint moves on this
+    project's machines, far longer on a slow disk), which SQLite otherwise does in whichever connection's
+    commit finds the log past 1,000 pages. The window's connection, whose commits are the user's own edits
+    on the GUI thread, takes this; the background writer's, committing fires and rule states, checkpoints
+    (and the last connection to close)."""
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+
+
 def connect(path: Path, timeout: float = BUSY_WAIT_S) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)  # autocommit; transactions explicit
     try:

@@ -112,3 +112,30 @@ def test_a_full_list_takes_what_it_holds_and_nothing_more(tmp_path: Path) -> Non
     assert repo.add_many(["NVDA", "S0001", "NVDA", "AMD"], "Full") == ["NVDA", "AMD"]
     assert repo.symbols("Full")[-3:] == [full[-3], "NVDA", "AMD"]
     assert repo.add_many(["SPY", "QQQ"], "New") == ["SPY", "QQQ"] and repo.symbols("New") == ["SPY", "QQQ"]
+
+
+def test_a_connection_that_leaves_checkpoints_to_others_never_writes_the_database_file(tmp_path: Path) -> None:
+    """The window's edits only append to the write-ahead log; the writer's connection moves it into the file."""
+    import os
+
+    from desktop.storage.database import connect, leave_checkpoints_to_others
+    from desktop.storage.watchlists import WatchlistRepository as Lists
+
+    path = tmp_path / "t.db"
+    window = open_database(path).connection
+    leave_checkpoints_to_others(window)
+    writer = connect(path)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")  # for the set-up: fill the log past 1,000 pages
+    writer.execute("CREATE TABLE filler(x BLOB)")
+    writer.execute("BEGIN")
+    writer.executemany("INSERT INTO filler VALUES (?)", [(os.urandom(4000),) for _ in range(1500)])
+    writer.execute("COMMIT")
+    file_size = path.stat().st_size
+    Lists(window).add("NVDA")  # a user's edit, past the point where SQLite would checkpoint in this commit
+    assert path.stat().st_size == file_size, "the edit's commit copied the log into the file"
+    assert Lists(window).symbols()[-1] == "NVDA"
+    writer.execute("PRAGMA wal_autocheckpoint = 1000")  # the writer as the app opens it
+    writer.execute("INSERT INTO filler VALUES (x'00')")
+    assert path.stat().st_size > file_size + 4_000_000, "the writer's commit checkpoints"
+    writer.close()
+    window.close()

@@ -36,6 +36,8 @@ def test_a_rule_edit_while_the_database_is_held_is_refused_quickly_and_saved_aft
     qtbot: QtBot, make_window: MakeWindow
 ) -> None:
     window = make_window(speed=0, start=date(2026, 8, 1), run=False)
+    # The window's own commits never checkpoint (no sync of the database file on the GUI thread).
+    assert window.alerts.repo.connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
     rule = rule_from_dict(
         {"id": "nvda175", "type": "price", "symbol": "NVDA", "condition": "crosses_below", "level": 175}
     )
