@@ -307,3 +307,15 @@ def test_alerts_add_makes_each_rotation_type(tickerdesk_home: Path) -> None:
     refused = tickerdesk("alerts", "add", "--type", "quadrant", "--symbol", "iwm", "--quadrant", "leading",
                          "--level", "3", home=tickerdesk_home)  # fmt: skip
     assert refused.returncode == 2 and "no level" in refused.stderr
+
+
+def test_the_list_says_a_rule_has_expired(tickerdesk_home: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps([
+        {"id": "old", "type": "price", "symbol": "NVDA", "condition": "above", "level": 5, "expires": "2020-01-01"},
+        {"id": "new", "type": "price", "symbol": "NVDA", "condition": "above", "level": 5, "expires": "2199-01-01"},
+        {"id": "off", "type": "price", "symbol": "NVDA", "condition": "above", "level": 5, "enabled": False},
+    ]))  # fmt: skip
+    assert tickerdesk("alerts", "import", str(rules), home=tickerdesk_home).returncode == 0
+    rows = tickerdesk("alerts", "list", home=tickerdesk_home).stdout.splitlines()[1:4]
+    assert [(row.split()[0], row.split()[-3]) for row in rows] == [("old", "expired"), ("new", "on"), ("off", "off")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -88,6 +89,7 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
             print(json.dumps([rule_to_dict(r) for r in rules], indent=2))
         else:
             states = book.repo.states()
+            now = time.time()
             print(f"{'ID':<16} {'TYPE':<8} {'RULE':<44} {'STATE':<8} {'FIRES':>5}  LAST FIRED")
             for r in rules:
                 state = states.get(r.id)
@@ -95,7 +97,8 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
                 fires = state.fires if state is not None else 0
                 title = printable(r.title)
                 title = title if len(title) <= 44 else title[:43] + "…"
-                print(f"{printable(r.id):<16} {r.type.value:<8} {title:<44} {'on' if r.enabled else 'off':<8} "
+                shown = "off" if not r.enabled else "expired" if r.expires is not None and r.expires <= now else "on"
+                print(f"{printable(r.id):<16} {r.type.value:<8} {title:<44} {shown:<8} "
                       f"{fires:>5}  {last}")  # fmt: skip
             print(f"{len(rules)} rule{'s' if len(rules) != 1 else ''}")
     elif args.action == "add":
