@@ -25,7 +25,7 @@ from desktop.core.quote_store import QuoteStore
 from desktop.core.timeline import ReplayTimeline
 from desktop.feeds.base import QuoteSink, StatusListener
 from desktop.feeds.replay import ReplayFeed
-from desktop.feeds.replay_source import default_start, load_timeline
+from desktop.feeds.replay_source import default_start, load_timeline, start_problem
 from desktop.services.pipeline import QuotePipeline
 from desktop.services.sources import live_feed, replay_feed, yahoo_unreachable
 from desktop.storage.alerts import AlertRepository
@@ -180,6 +180,8 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     if settings_problem:
         notes.append(settings_problem)
     notes.extend(f"Replay data left out: {problem}." for problem in skipped)
+    if getattr(args, "source", "replay") != "yahoo" and (late := start_problem(start, timeline)) is not None:
+        notes.append(f"{late[0].upper()}{late[1:]} (Replay ▸ From picks another day).")
     # What one's own replay files hold beyond the list is said; the bundled data's extras are not news.
     notes.extend(window.data_coverage_notes(beyond_the_list=bool(getattr(args, "replay_data", None))))
     return window, " ".join(notes) or None

@@ -176,3 +176,12 @@ def test_a_command_parsed_by_its_own_parser_reads_as_by_the_whole_one(argv: list
 def test_a_symbol_asked_for_twice_is_answered_once(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["quote", "SPY", "spy", "QQQ", "SPY", "--source", "replay", "--format", "json"]) == 0
     assert [q["symbol"] for q in json.loads(capsys.readouterr().out)] == ["SPY", "QQQ"]
+
+
+def test_a_replay_asked_to_start_after_its_data_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(["watch", "SPY", "--source", "replay", "--start", "2030-01-01", "--speed", "max", "--seconds", "1"]) == 0
+    )
+    captured = capsys.readouterr()
+    assert "the replay data ends 2026-08-21, before the start asked for (2030-01-01)" in captured.err
+    assert "SPY" in captured.out  # its last day is still shown

@@ -70,8 +70,10 @@ def cmd_monitor(args: argparse.Namespace) -> Done:
 def _feed_maker(args: argparse.Namespace, source: str) -> Callable[[Callable[..., bool]], MonitorFeed]:
     if source == "yahoo":
         return lambda sink: live_feed(sink, on_status=lambda status: log.info("feed: %s", status.detail))
-    from desktop.feeds.replay_source import default_start, load_timeline
+    from desktop.feeds.replay_source import default_start, load_timeline, start_problem
 
     timeline = load_timeline(args.replay_data)
     start = args.start or default_start(timeline)
+    if (problem := start_problem(start, timeline)) is not None:
+        log.warning("%s", problem)
     return lambda sink: replay_feed(timeline, sink, speed=args.speed, start=start, on_status=None)

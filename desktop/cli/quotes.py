@@ -128,11 +128,13 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
         feed = live_feed(pipeline.push, on_status=say)
         threading.Thread(target=lambda: probe.append(yahoo_unreachable()), name="yahoo-probe", daemon=True).start()
     else:
-        from desktop.feeds.replay_source import default_start, load_timeline
+        from desktop.feeds.replay_source import default_start, load_timeline, start_problem
 
         timeline = load_timeline(args.replay_data)
         _check_symbols(args.symbols, list(timeline.series))
         start = getattr(args, "start", None) or default_start(timeline)
+        if (problem := start_problem(start, timeline)) is not None:
+            print(f"tickerdesk: {problem}", file=sys.stderr)
         feed = replay_feed(timeline, pipeline.push, speed=getattr(args, "speed", 1.0), start=start, on_status=None)
     last: dict[str, float] = {}
     started = time.monotonic()

@@ -18,6 +18,14 @@ def load_timeline(replay_data: list[Path] | None = None, skipped: list[str] | No
     return ReplayTimeline(load_prices(folders, paths.cache_dir() / "prices", skipped=skipped))
 
 
+def start_problem(start: date, timeline: ReplayTimeline) -> str | None:
+    """A sentence when a replay asked to start at `start` has nothing to play (the data ends before it)."""
+    if start > timeline.last_date:
+        return (f"the replay data ends {timeline.last_date}, before the start asked for ({start}): "
+                "nothing is left to play, and its last day is shown")  # fmt: skip
+    return None
+
+
 def default_start(timeline: ReplayTimeline) -> date:
     """2025-10-01 when the data covers it, else the data's first session."""
     if timeline.first_date <= DEFAULT_REPLAY_START <= timeline.last_date:

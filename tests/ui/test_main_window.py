@@ -154,6 +154,18 @@ def test_the_first_window_fits_the_screen_it_opens_on(
     assert (image.width(), image.height()) == window
 
 
+def test_a_start_after_the_data_is_said_in_the_status_bar(qtbot: QtBot) -> None:
+    from argparse import Namespace
+
+    from desktop.app import build_window
+
+    args = Namespace(source="replay", replay_data=None, speed=0.0, start=date(2030, 1, 1), watchlist=None)
+    window, notice = build_window(args)
+    qtbot.addWidget(window)
+    assert notice is not None and "The replay data ends 2026-08-21, before the start asked for (2030-01-01)" in notice
+    window.close()
+
+
 def test_pause_speed_and_restart(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window(speed=20, start=date(2025, 10, 1))
     qtbot.waitUntil(lambda: window.feeds.replay.clock is not None, timeout=5000)
