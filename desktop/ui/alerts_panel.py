@@ -201,6 +201,7 @@ class AlertsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         controller.fires_logged.connect(self._fires_logged)
+        controller.history_cleared.connect(self._log_cleared)
         controller.first_shown_fire = self.log_model.first_logged_id
         controller.deliveries_read.connect(self._show_deliveries)
         self.log_view.setColumnHidden(LogColumn.DELIVERY, True)  # until a fire has a channel to go to
@@ -433,7 +434,9 @@ class AlertsPanel(QWidget):
             )
         ):
             return
-        self.controller.clear_history()
+        self.controller.clear_history()  # the log empties when the database has (`_log_cleared`)
+
+    def _log_cleared(self) -> None:
         self._log_pending = []
         self.log_model.clear()
 

@@ -284,6 +284,7 @@ def test_one_notification_for_several_fires(qtbot: QtBot, make_window: MakeWindo
     assert f"SPY price above {levels['SPY']:g}" in body and f"QQQ price above {levels['QQQ']:g}" in body
 
 
+@pytest.mark.expected_log_warnings  # the refused clear is logged too
 def test_log_export_and_clear_through_the_actions_a_user_clicks(
     qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -314,7 +315,18 @@ def test_log_export_and_clear_through_the_actions_a_user_clicks(
     monkeypatch.setattr(QMessageBox, "question", answer)
     panel.clear_log_action.trigger()  # asked, and "No" keeps every fire
     assert asked == ["Clear Alert Log"] and panel.log_model.rowCount() == kept and len(stored_fires()) == kept
-    panel.clear_log_action.trigger()
+    from desktop.storage.database import StorageError
+
+    def refuse(_repo: AlertRepository) -> int:
+        raise StorageError("The disk is full.")
+
+    with monkeypatch.context() as patch:  # the database refuses: said, and the log shown keeps every fire
+        patch.setattr(AlertRepository, "clear_fires", refuse)
+        panel.clear_log(confirm=False)
+        qtbot.waitUntil(lambda: window.message_label.text().startswith("Could not clear"), timeout=5000)
+    assert "The disk is full." in window.message_label.text() and panel.log_model.rowCount() == kept
+    with qtbot.waitSignal(window.alerts.history_cleared):
+        panel.clear_log_action.trigger()
     assert len(asked) == 2 and panel.log_model.rowCount() == 0 and stored_fires() == []
 
 
