@@ -28,6 +28,8 @@ def render_chart(args: argparse.Namespace) -> str:
 
         others = wanted or [s for s in DEFAULT_SYMBOLS if s in timeline.series]
         wanted = [args.rrg, *(s for s in others if s != args.rrg)]
+        if len(wanted) == 1:
+            raise PriceFileError(f"name symbols to rotate against {args.rrg} other than {args.rrg} itself")
     unknown = [s for s in wanted if s not in timeline.series]
     if unknown:
         raise PriceFileError(f"unknown symbol {', '.join(unknown)}: not in the data")
