@@ -148,7 +148,7 @@ def test_install_and_uninstall_the_user_service(tickerdesk_home: Path, tmp_path:
     unit = config / "systemd" / "user" / "tickerdesk-monitor.service"
     text = unit.read_text()
     assert f"ExecStart={sys.executable} -m desktop monitor --source auto" in text
-    assert f"Environment={HOME_ENV}={tickerdesk_home}" in text and "WantedBy=default.target" in text
+    assert f"Environment={HOME_ENV}={tickerdesk_home}\n" in text and "WantedBy=default.target" in text
     assert "systemctl --user enable --now tickerdesk-monitor.service" in done.stderr
     gone = tickerdesk("monitor", "--uninstall-service", home=tickerdesk_home, XDG_CONFIG_HOME=str(config))
     assert gone.returncode == 0 and not unit.exists() and "removed" in gone.stderr
@@ -210,3 +210,14 @@ def test_a_standby_monitor_takes_over_when_the_window_lets_go(tickerdesk_home: P
     # The fire of 2026-04-08 happened while the window evaluated (its to log); the monitor fires from its
     # takeover on: the next crossing of the data, the rotation spread in July.
     assert first.startswith("2026-07-") and " fired rot " in first, first
+
+
+def test_a_unit_file_word_reads_back_as_written() -> None:
+    """What systemd would read: % doubled everywhere, $ doubled in a command, blanks and quotes in quotes."""
+    from desktop.cli.service import systemd_word
+
+    assert systemd_word("/usr/bin/python3") == "/usr/bin/python3"
+    assert systemd_word("TICKERDESK_HOME=/home/me/My Data") == '"TICKERDESK_HOME=/home/me/My Data"'
+    assert systemd_word('/opt/a "b" 100%\\x') == '"/opt/a \\"b\\" 100%%\\\\x"'
+    assert systemd_word("/opt/$HOME/50%", command=True) == "/opt/$$HOME/50%%"
+    assert systemd_word("$x") == "$x", "an Environment= value does not expand variables"

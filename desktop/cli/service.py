@@ -31,9 +31,9 @@ def program() -> list[str]:
 
 
 def unit_text(source: str) -> str:
-    command = " ".join(_quoted(part) for part in [*program(), "monitor", "--source", source])
+    command = " ".join(systemd_word(part, command=True) for part in [*program(), "monitor", "--source", source])
     home = os.environ.get(HOME_ENV)
-    environment = f"Environment={HOME_ENV}={_quoted(home)}\n" if home else ""
+    environment = f"Environment={systemd_word(f'{HOME_ENV}={home}')}\n" if home else ""
     return (
         "[Unit]\n"
         "Description=Tickerdesk alert monitor (alerts while the window is closed)\n"
@@ -48,8 +48,16 @@ def unit_text(source: str) -> str:
     )
 
 
-def _quoted(text: str) -> str:
-    return f'"{text}"' if any(c in text for c in ' "\\') else text
+def systemd_word(text: str, command: bool = False) -> str:
+    """`text` as one word of a unit file's setting, read back by systemd as written: "%" is doubled (systemd
+    expands %h and the like everywhere), "$" too in a command line (where it expands variables), and a word
+    with blanks, quotes or backslashes is double-quoted with C escapes (a whole Environment= assignment)."""
+    word = text.replace("%", "%%")
+    if command:
+        word = word.replace("$", "$$")
+    if any(c in text for c in " \t\"'\\"):
+        word = '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return word
 
 
 def _systemctl(*args: str) -> bool:
