@@ -97,3 +97,26 @@ def test_user_data_survives_upgrade_and_uninstall_unless_purged(unpacked: Path, 
 def test_uninstall_without_install_says_so(tmp_path: Path) -> None:
     result = run(INSTALLER / "uninstall.sh", tmp_path)
     assert result.returncode == 1 and "not installed" in result.stderr
+
+
+def test_a_home_named_with_blanks_and_shell_characters_installs_and_uninstalls(unpacked: Path, tmp_path: Path) -> None:
+    home = tmp_path / 'Ann & Bob "100%" $HOME'  # sed took & for its own syntax; a desktop entry splits at blanks
+    home.mkdir()
+    result = run(unpacked / "install.sh", home)
+    assert result.returncode == 0, result.stderr
+    launcher = home / ".local" / "bin" / "tickerdesk"
+    ran = subprocess.run([str(launcher), "--version"], capture_output=True, text=True, check=True)
+    assert ran.stdout.startswith("tickerdesk 0.0.0")
+    entry = (home / ".local" / "share" / "applications" / "tickerdesk.desktop").read_text()
+    quoted = str(launcher).replace("%", "%%").replace('"', '\\\\"').replace("$", "\\\\$")
+    assert f'Exec="{quoted}"\n' in entry
+    validator = shutil.which("desktop-file-validate")
+    if validator:
+        check = subprocess.run([validator, str(home / ".local" / "share" / "applications" / "tickerdesk.desktop")],
+                               capture_output=True, text=True, check=False)  # fmt: skip
+        assert check.returncode == 0, check.stdout + check.stderr
+    manifest = (home / ".local" / "lib" / "tickerdesk" / ".installed-files").read_text().splitlines()
+    assert all(line.startswith(str(home)) for line in manifest), "every recorded path whole"
+    removed = run(unpacked / "uninstall.sh", home)
+    assert removed.returncode == 0, removed.stderr
+    assert everything(home) == set(), "uninstall removes exactly what install placed"

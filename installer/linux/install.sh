@@ -37,19 +37,38 @@ ensure_dir "$prefix/bin"
 ensure_dir "$prefix/share/applications"
 cp -a "$here/tickerdesk/." "$app_dir/"
 : > "$manifest.new"
-(cd "$app_dir" && find . -mindepth 1 ! -name ".installed-files*" | sort -r) | sed "s|^\.|$app_dir|" >> "$manifest.new"
+# (Paths are joined by the shell, not sed: a folder named with & or | would be taken for sed's syntax.)
+(cd "$app_dir" && find . -mindepth 1 ! -name ".installed-files*" | sort -r) |
+  while IFS= read -r path; do printf '%s\n' "$app_dir${path#.}"; done >> "$manifest.new"
 
 launcher="$prefix/bin/tickerdesk"
-cat > "$launcher" <<LAUNCH
-#!/bin/sh
-# Tickerdesk launcher (installed by install.sh)
-exec "$app_dir/tickerdesk" "\$@"
-LAUNCH
+{
+  echo '#!/bin/sh'
+  echo '# Tickerdesk launcher (installed by install.sh)'
+  printf 'exec %q "$@"\n' "$app_dir/tickerdesk"  # quoted for sh whatever the folder's name holds
+} > "$launcher"
 chmod 755 "$launcher"
 echo "$launcher" >> "$manifest.new"
 
+# A desktop entry's Exec= argument (the Desktop Entry Specification): % doubled; with a blank or another
+# reserved character, the whole in double quotes, with " ` $ \ escaped by a backslash that is itself written
+# twice (the string escape applies first).
+desktop_arg() {
+  local arg="${1//%/%%}"
+  if [[ "$arg" =~ [][[:space:]\"\'\\\<\>~\|\&\;\$\*\?\#\(\)\`] ]]; then
+    arg="${arg//\\/\\\\\\\\}"
+    arg="${arg//\"/\\\\\"}"
+    arg="${arg//\`/\\\\\`}"
+    arg="${arg//\$/\\\\\$}"
+    arg="\"$arg\""
+  fi
+  printf '%s' "$arg"
+}
 entry="$prefix/share/applications/tickerdesk.desktop"
-sed "s|^Exec=tickerdesk|Exec=$launcher|" "$here/tickerdesk.desktop" > "$entry"
+exec_line="Exec=$(desktop_arg "$launcher")"
+while IFS= read -r line; do
+  if [[ "$line" == "Exec=tickerdesk" ]]; then printf '%s\n' "$exec_line"; else printf '%s\n' "$line"; fi
+done < "$here/tickerdesk.desktop" > "$entry"
 echo "$entry" >> "$manifest.new"
 
 for png in "$here"/icons/tickerdesk-*.png; do
