@@ -185,3 +185,20 @@ def test_a_replay_asked_to_start_after_its_data_says_so(capsys: pytest.CaptureFi
     captured = capsys.readouterr()
     assert "the replay data ends 2026-08-21, before the start asked for (2030-01-01)" in captured.err
     assert "SPY" in captured.out  # its last day is still shown
+
+
+def test_a_channel_added_again_under_its_name_is_said_to_replace_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["notify", "add", "ops", "--webhook", "https://example.invalid/one?token=SECRET"]) == 0
+    assert "saved channel ops (webhook to https://example.invalid/…)" in capsys.readouterr().err
+    assert main(["notify", "add", "ops", "--desktop"]) == 0
+    said = capsys.readouterr().err
+    assert (
+        "replaced channel ops (desktop to desktop notifications; it was webhook to https://example.invalid/…)" in said
+    )
+    assert "SECRET" not in said
+
+
+def test_a_test_message_is_stamped_in_whole_seconds() -> None:
+    from desktop.services.delivery import sample_fire
+
+    assert sample_fire().time == int(sample_fire().time)

@@ -32,8 +32,12 @@ def _action(args: argparse.Namespace, repo: ChannelRepository) -> Done:
                 save_smtp_password(channel.name, sys.stdin.readline().rstrip("\n"))
             except DeliveryError as exc:
                 raise RuntimeFailureError(str(exc)) from None
+        before = next((c for c in repo.channels() if c.name == channel.name), None)
         repo.save(channel)
         where = "desktop notifications" if channel.kind == "desktop" else channel.public_target
+        if before is not None:  # the same name again replaces the channel: said, with what it was
+            was = "desktop notifications" if before.kind == "desktop" else before.public_target
+            return Done(0, [f"replaced channel {args.name} ({channel.kind} to {where}; it was {before.kind} to {was})"])
         return Done(0, [f"saved channel {args.name} ({channel.kind} to {where})"])
     if args.action == "list":
         for c in repo.channels():

@@ -248,5 +248,6 @@ def routes(rules: Iterable[AlertRule], channels: list[Channel]) -> Callable[[Ale
 
 def sample_fire() -> AlertFire:
     """What "Send Test" and `notify test` send: a fire that says it is a test."""
-    return AlertFire("test", "Tickerdesk test message", time.time(), False, 1.0, 1.0, Condition.CROSSES_ABOVE,
+    now = float(int(time.time()))  # whole seconds: a message reads "at 10:42:07", not "10:42:07.743504"
+    return AlertFire("test", "Tickerdesk test message", now, False, 1.0, 1.0, Condition.CROSSES_ABOVE,
                      (("TEST", 1.0),))  # fmt: skip
