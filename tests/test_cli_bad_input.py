@@ -186,3 +186,22 @@ def test_importing_a_file_that_is_mostly_not_symbols_leaves_the_list_as_it_was(t
     refused = run(tmp_path, "watchlist", "import", "Default", str(wrong))
     assert refused.returncode == 2 and "passwd: mostly not ticker symbols" in one_line(refused)
     assert len(before) == 13 and run(tmp_path, "watchlist", "show", "Default").stdout.split() == before
+
+
+def test_the_last_list_stays_a_folder_is_named_and_an_absent_symbol_is_said(tmp_path: Path) -> None:
+    refused = run(tmp_path, "watchlist", "remove", "Default", "--list")
+    assert (
+        refused.returncode == 2
+        and one_line(refused) == "tickerdesk: Default is the last watchlist: it cannot be deleted"
+    )
+    assert len(run(tmp_path, "watchlist", "show", "Default").stdout.split()) == 13
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    into_folder = run(tmp_path, "watchlist", "export", "Default", str(folder))
+    assert into_folder.returncode == 2 and one_line(into_folder) == f"tickerdesk: {folder}: it is a folder"
+    assert list(folder.iterdir()) == [], "no temporary file left beside it"
+    removed = run(tmp_path, "watchlist", "remove", "Default", "ZZZZ", "NVDA")
+    assert (
+        removed.stdout.strip() == "removed 1 from Default: NVDA"
+        and one_line(removed) == "tickerdesk: not in Default: ZZZZ"
+    )

@@ -33,8 +33,7 @@ def _need(repo: WatchlistRepository, name: str) -> None:
 def _action(args: argparse.Namespace, repo: WatchlistRepository) -> Done:
     if args.action == "list":
         for name in repo.names():
-            count = len(repo.symbols(name))
-            print(f"{printable(name):<24} {count} symbol{'s' if count != 1 else ''}")
+            print(f"{printable(name):<24} {_count(len(repo.symbols(name)))}")
         return Done()
     if args.action == "show":
         _need(repo, args.name)
@@ -47,14 +46,17 @@ def _action(args: argparse.Namespace, repo: WatchlistRepository) -> Done:
     if args.action == "remove":
         _need(repo, args.name)
         if args.list:
+            if len(repo.names()) == 1:  # as in the window: there is always a list to show
+                raise CliError(f"{printable(args.name)} is the last watchlist: it cannot be deleted")
             held = repo.delete(args.name)
-            print(f"deleted watchlist {printable(args.name)} ({len(held)} symbols)")
+            print(f"deleted watchlist {printable(args.name)} ({_count(len(held))})")
             return Done()
         if not args.symbols:
             raise CliError("name the symbols to remove, or --list to delete the watchlist")
         gone = [s for s in args.symbols if repo.remove(s, args.name)]
         print(f"removed {len(gone)} from {printable(args.name)}" + (f": {', '.join(gone)}" if gone else ""))
-        return Done()
+        absent = [s for s in args.symbols if s not in gone]
+        return Done(0, [f"not in {printable(args.name)}: {', '.join(absent)}"] if absent else [])
     if args.action == "import":
         try:
             symbols, bad = read_symbol_file(args.file)
@@ -64,11 +66,15 @@ def _action(args: argparse.Namespace, repo: WatchlistRepository) -> Done:
             repo.create(args.name, symbols)
         else:
             repo.replace_symbols(args.name, symbols)
-        print(f"imported {len(symbols)} symbols into {printable(args.name)}")
+        print(f"imported {_count(len(symbols))} into {printable(args.name)}")
         return Done(0, [f"skipped what is not a ticker: {printable(', '.join(bad[:10]))}"] if bad else [])
     _need(repo, args.name)
     args.file.parent.mkdir(parents=True, exist_ok=True)
     symbols = repo.symbols(args.name)
     write_atomic(args.file, symbols_text(symbols))
-    print(f"exported {len(symbols)} symbols of {printable(args.name)} to {args.file}")
+    print(f"exported {_count(len(symbols))} of {printable(args.name)} to {args.file}")
     return Done()
+
+
+def _count(symbols: int) -> str:
+    return f"{symbols} symbol{'s' if symbols != 1 else ''}"

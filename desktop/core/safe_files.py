@@ -19,6 +19,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
     """Write `data` to `path` through a temporary file in the same folder and an atomic rename."""
     raw = data.encode(encoding) if isinstance(data, str) else data
+    if path.is_dir():  # said of the path given, not of the temporary file the rename would have failed on
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as handle:
