@@ -205,3 +205,14 @@ def test_the_last_list_stays_a_folder_is_named_and_an_absent_symbol_is_said(tmp_
         removed.stdout.strip() == "removed 1 from Default: NVDA"
         and one_line(removed) == "tickerdesk: not in Default: ZZZZ"
     )
+
+
+def test_a_refused_recording_leaves_no_new_file_and_an_old_one_as_it_was(tmp_path: Path) -> None:
+    fresh = tmp_path / "new.csv"
+    refused = run(tmp_path, "record", "ZZZZ", "--out", str(fresh), "--source", "replay", "--seconds", "1")
+    assert refused.returncode == 2 and "unknown symbol ZZZZ" in one_line(refused) and not fresh.exists()
+    kept = tmp_path / "kept.csv"
+    assert run(tmp_path, "record", "SPY", "--out", str(kept), "--source", "replay", "--seconds", "1").returncode == 0
+    before = kept.read_bytes()
+    assert run(tmp_path, "record", "ZZZZ", "--out", str(kept), "--source", "replay", "--seconds", "1").returncode == 2
+    assert kept.read_bytes() == before

@@ -203,11 +203,16 @@ def cmd_watch(args: argparse.Namespace) -> Done:
 def cmd_record(args: argparse.Namespace) -> Done:
     from desktop.feeds.recorder import QuoteRecorder
 
+    existed = args.out.exists()
     recorder = QuoteRecorder(args.out)
     try:
         source, note = _run_feed(args, recorder.record)
-    finally:
+    except BaseException:  # refused (an unknown symbol, no network) before a row: no new empty recording left
         recorder.close()
+        if not existed and recorder.rows == 0:
+            args.out.unlink(missing_ok=True)
+        raise
+    recorder.close()
     if recorder.error:
         raise RuntimeFailureError(recorder.error)
     print(f"recorded {recorder.rows} quotes from {source} to {args.out}", file=sys.stderr)
