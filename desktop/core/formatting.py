@@ -58,12 +58,12 @@ def format_pct(pct: float | None) -> str:
 
 def quote_price(quote: Quote) -> str:
     """The last price with the instrument's decimals, and its currency when that is not US dollars."""
-    text = format_price(quote.price, quote.price_hint)
+    text = format_price(quote.price, quote.decimals)
     return text if quote.currency in (None, "USD") else f"{text} {quote.currency}"
 
 
 def quote_change(quote: Quote) -> str:
-    return format_change(quote.change, quote.price, quote.price_hint)
+    return format_change(quote.change, quote.price, quote.decimals)
 
 
 def quote_volume(quote: Quote) -> str:
@@ -75,10 +75,10 @@ def at_close(quote: Quote) -> str:
     """'At close 244.87 +0.40 (+0.16%)' for a quote outside the regular session, else ''."""
     if quote.daily or quote.session is MarketSession.REGULAR or quote.regular_close is None:
         return ""
-    text = f"At close {format_price(quote.regular_close, quote.price_hint)}"
+    text = f"At close {format_price(quote.regular_close, quote.decimals)}"
     if quote.regular_change is not None:
         text += (
-            f" {format_change(quote.regular_change, quote.regular_close, quote.price_hint)}"
+            f" {format_change(quote.regular_change, quote.regular_close, quote.decimals)}"
             f" ({format_pct(quote.regular_change_pct)})"
         )
     return text
@@ -193,7 +193,7 @@ def quote_record(quote: Quote) -> dict[str, object]:
     def rounded(value: float | None, places: int) -> float | None:
         return None if value is None else round(value, places) + 0.0  # + 0.0: no "-0.0"
 
-    change_places = max(4, (quote.price_hint or 0) + 2)
+    change_places = max(4, (quote.decimals or 0) + 2)
     record: dict[str, object] = {
         "symbol": quote.symbol,
         "price": rounded(quote.price, 8),

@@ -6,6 +6,9 @@ from typing import NamedTuple
 
 from desktop.core.sessions import MarketSession
 
+FX_SUFFIX = "=X"  # Yahoo's currency pairs: EURUSD=X, JPY=X
+FX_DECIMALS = 4  # what Yahoo's chart endpoint states for them (meta.priceHint)
+
 
 class Quote(NamedTuple):
     """A price observation (immutable; a tuple because millions are made on the tick path).
@@ -42,6 +45,15 @@ class Quote(NamedTuple):
     bar_open: float | None = None
     bar_high: float | None = None
     bar_low: float | None = None
+
+    @property
+    def decimals(self) -> int | None:
+        """The decimals to show: the source's own (`price_hint`), else Yahoo's four for a currency pair
+        (EURUSD=X from a price file: 1.0856, where cents would show 1.09), else None (cents, or more below
+        a dollar)."""
+        if self.price_hint is not None:
+            return self.price_hint
+        return FX_DECIMALS if self.symbol.endswith(FX_SUFFIX) else None
 
     @property
     def regular_change_pct(self) -> float | None:

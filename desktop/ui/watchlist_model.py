@@ -102,7 +102,7 @@ def _quote_texts(q: Quote) -> dict[int, str]:
         Column.CHANGE: fmt.quote_change(q),
         Column.CHANGE_PCT: fmt.format_pct(q.change_pct),
         Column.VOLUME: fmt.quote_volume(q),
-        Column.RANGE: fmt.format_range(q.day_low, q.day_high, q.price_hint),
+        Column.RANGE: fmt.format_range(q.day_low, q.day_high, q.decimals),
     }
 
 
@@ -366,7 +366,7 @@ class WatchlistModel(QAbstractTableModel):
     def _history_texts(self, symbol: str, q: Quote) -> dict[int, str]:
         span, ratio = self._history_stats(symbol, q)
         return {
-            Column.YEAR_RANGE: fmt.DASH if span is None else fmt.format_range(span[0], span[1], q.price_hint),
+            Column.YEAR_RANGE: fmt.DASH if span is None else fmt.format_range(span[0], span[1], q.decimals),
             Column.VOL_RATIO: fmt.DASH if ratio is None else f"{ratio:.2f}×",
         }
 

@@ -53,3 +53,12 @@ def test_a_readable_time_has_seconds_only_when_the_quote_does() -> None:
     assert readable_time(Quote("SPY", 1.0, _ts(2026, 7, 21, 15, 55))) == "2026-07-21 15:55 EDT"
     assert readable_time(Quote("SPY", 1.0, _ts(2026, 12, 1, 9, 30, 7))) == "2026-12-01 09:30:07 EST"
     assert readable_time(Quote("SPY", 1.0, _ts(2026, 7, 21, 16), daily=True)) == "2026-07-21"
+
+
+def test_a_currency_pair_without_a_stated_precision_shows_yahoos_four_decimals() -> None:
+    from desktop.core.formatting import quote_change, quote_price
+
+    from_a_file = Quote("EURUSD=X", 1.08555, 1_756_900_800.0, prev_close=1.08321, daily=True)
+    assert (quote_price(from_a_file), quote_change(from_a_file)) == ("1.0856", "+0.0023")  # cents showed 1.09, 0.00
+    assert quote_price(from_a_file._replace(price_hint=5)) == "1.08555", "a stated precision wins"
+    assert quote_price(from_a_file._replace(symbol="F")) == "1.09", "a stock keeps cents"
