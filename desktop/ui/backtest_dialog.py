@@ -154,6 +154,10 @@ class BacktestDialog(QDialog):
         if rule is None:
             self.summary.setText("There is no rule to backtest yet.")
             return
+        if self.from_edit.date() > self.to_edit.date():  # an empty span would read "fired 0 times"
+            first, last = (e.date().toString("yyyy-MM-dd") for e in (self.from_edit, self.to_edit))
+            self.summary.setText(f"From ({first}) is after To ({last}): nothing to run.")
+            return
         if self.source_box.currentIndex() == len(self.sources) and not self._files and not self.choose_files():
             return
         source = self.source_box.currentText()

@@ -375,6 +375,10 @@ def test_backtest_over_price_files_of_ones_own(qtbot: QtBot, make_window: MakeWi
     window = make_window(run=False, start=date(2025, 10, 1))
     dialog = window.open_backtest("nvda209")
     assert dialog is not None
+    dialog.from_edit.setDate(QDate(2031, 1, 1))  # after To: refused in a sentence, not "fired 0 times"
+    dialog.run()
+    assert dialog.summary.text() == "From (2031-01-01) is after To (2030-12-31): nothing to run."
+    assert dialog.run_button.isEnabled()
     dialog.from_edit.setDate(QDate(2026, 4, 1))
     fixture = Path(__file__).resolve().parent.parent / "fixtures" / "yfinance" / "NVDA_5m.csv"
     assert dialog.choose_files([fixture])
