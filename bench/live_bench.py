@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.process_bench import cpu_pct, cpu_pcts
+from bench.screen import OFFSCREEN
 from desktop.config import DEFAULT_SYMBOLS, HOME_ENV, YAHOO_HTTP_ENV, YAHOO_WS_ENV
 
 BARE_TABLE = """
@@ -139,7 +140,7 @@ def _live_app(
     in `home`, talking to the fakes."""
     env = dict(os.environ)
     env.update({HOME_ENV: home, YAHOO_WS_ENV: streamer.url, YAHOO_HTTP_ENV: http.url})
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.setdefault("QT_QPA_PLATFORM", OFFSCREEN)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     tickerdesk = [sys.executable, "-m", "desktop"]
     subprocess.run([*tickerdesk, "watchlist", "add", "bench", *symbols], env=env, check=True,

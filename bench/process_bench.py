@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import desktop
+from bench.screen import OFFSCREEN
 from desktop.config import FIRST_PAINT_ENV, HOME_ENV
 
 BARE_QT = """
@@ -40,7 +41,7 @@ def figures_from_own_process(module: str, *args: str, timeout: float = 1800) -> 
     """Run `python -m module args...` in a fresh interpreter (same home, offscreen) and read back the JSON
     figures it prints last: nothing another benchmark left in this process (its heap, threads) is counted."""
     root = str(Path(__file__).resolve().parent.parent)
-    env = {**os.environ, "PYTHONPATH": root, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    env = {**os.environ, "PYTHONPATH": root, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", OFFSCREEN)}
     command = [sys.executable, "-m", module, *args]
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, timeout=timeout, check=True)
     figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -50,7 +51,7 @@ def figures_from_own_process(module: str, *args: str, timeout: float = 1800) -> 
 def _env(home: str) -> dict[str, str]:
     env = dict(os.environ)
     env[HOME_ENV] = home
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.setdefault("QT_QPA_PLATFORM", OFFSCREEN)
     return env
 
 
