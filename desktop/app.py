@@ -275,16 +275,10 @@ def run_app(args: argparse.Namespace) -> int:
 
         def finish() -> None:
             if screenshot is not None:  # the window is closing: writing here holds nothing up
-                from desktop.core.safe_files import file_problem, write_atomic
-                from desktop.ui.charts.chart_image import ImageFormatError, image_bytes
+                from desktop.ui.charts.chart_image import save_image
 
-                try:
-                    screenshot.parent.mkdir(parents=True, exist_ok=True)
-                    write_atomic(screenshot, image_bytes(window.grab().toImage(), screenshot))
-                except ImageFormatError as exc:
-                    log.error("could not save the screenshot: %s", exc)
-                except OSError as exc:
-                    log.error("could not save the screenshot: %s", file_problem(screenshot, exc))
+                if (problem := save_image(window.grab().toImage(), screenshot)) is not None:
+                    log.error("could not save the screenshot: %s", problem)
             window.close()
 
         QTimer.singleShot(int(args.exit_after * 1000), finish)

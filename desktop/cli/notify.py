@@ -34,11 +34,9 @@ def _action(args: argparse.Namespace, repo: ChannelRepository) -> Done:
                 raise RuntimeFailureError(str(exc)) from None
         before = next((c for c in repo.channels() if c.name == channel.name), None)
         repo.save(channel)
-        where = "desktop notifications" if channel.kind == "desktop" else channel.public_target
         if before is not None:  # the same name again replaces the channel: said, with what it was
-            was = "desktop notifications" if before.kind == "desktop" else before.public_target
-            return Done(0, [f"replaced channel {args.name} ({channel.kind} to {where}; it was {before.kind} to {was})"])
-        return Done(0, [f"saved channel {args.name} ({channel.kind} to {where})"])
+            return Done(0, [f"replaced channel {args.name} ({_target(channel)}; it was {_target(before)})"])
+        return Done(0, [f"saved channel {args.name} ({_target(channel)})"])
     if args.action == "list":
         for c in repo.channels():
             scope = "all rules" if c.for_all else "rules that name it"
@@ -79,3 +77,9 @@ def _new_channel(args: argparse.Namespace) -> Channel:
     if url.scheme not in ("http", "https") or not url.hostname:
         raise CliError("the webhook must be an http:// or https:// URL")
     return Channel(args.name, "webhook", args.webhook, args.format, template, everyone)
+
+
+def _target(channel: Channel) -> str:
+    """'webhook to https://hooks.example/…', 'desktop to desktop notifications'."""
+    where = "desktop notifications" if channel.kind == "desktop" else channel.public_target
+    return f"{channel.kind} to {where}"

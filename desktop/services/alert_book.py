@@ -71,14 +71,13 @@ class AlertBook:
         index = next((k for k, r in enumerate(rules) if r.id == rule.id), None)
         if index is not None:
             rules[index] = rule
-        elif place is None:
-            rules.append(rule)
         else:
-            rules.insert(max(0, place), rule)
+            rules.insert(len(rules) if place is None else max(0, place), rule)
+        if index is None and place is not None:  # numbered again so that the database keeps the same order
             order = [r.id for r in rules]
             self._apply(rules, lambda: self.repo.save_rule_in_order(rule, order))
-            return
-        self._apply(rules, lambda: self.repo.save_rule(rule))
+        else:
+            self._apply(rules, lambda: self.repo.save_rule(rule))
 
     def remove(self, rule_ids: list[str]) -> None:
         """Delete rules by id, all or none; refused when one of them is not there."""

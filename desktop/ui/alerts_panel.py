@@ -365,15 +365,9 @@ class AlertsPanel(QWidget):
         except RuleFileError as exc:
             self.message.emit(f"Could not export: {exc}", True)
             return
-        self._write(path, text, f"Exported {len(rules)} rules to {path.name}")
-
-    def _write(self, path: Path, text: str, done: str) -> None:
-        """An export, written off the GUI thread; `done` said once it is on disk, or why it is not."""
-
-        def said(problem: str | None) -> None:
-            self.message.emit(done if problem is None else f"Could not export: {problem}", problem is not None)
-
-        write_later(self, path, text, said)
+        write_later(
+            self, path, text, self.message.emit, f"Exported {len(rules)} rules to {path.name}", "Could not export"
+        )
 
     def _request_backtest(self) -> None:
         rule = self.selected_rule()
@@ -448,7 +442,9 @@ class AlertsPanel(QWidget):
             path = Path(name)
         rows = [self.log_proxy.mapToSource(self.log_proxy.index(r, 0)).row() for r in range(self.log_proxy.rowCount())]
         text, count = self.log_model.csv_text(rows)
-        self._write(path, text, f"Exported {count} fired alerts to {path.name}")
+        write_later(
+            self, path, text, self.message.emit, f"Exported {count} fired alerts to {path.name}", "Could not export"
+        )
 
     def refresh(self, symbols: Iterable[str]) -> None:
         """Quotes came for `symbols`: their rules' live values repaint at most every 250 ms however fast

@@ -12,16 +12,18 @@ from desktop.core.safe_files import file_problem, write_atomic
 from desktop.ui.tasks import run_task
 
 
-def write_later(owner: QObject, path: Path, data: str | bytes, said: Callable[[str | None], None]) -> None:
-    """Write `data` to `path` on a task thread; `said(None)` on the GUI thread once it is on disk, or
-    `said(problem)` with a sentence naming the file and why ("…/x.csv: the disk is full")."""
+def write_later(
+    owner: QObject, path: Path, data: str | bytes, say: Callable[[str, bool], None], done: str, failing: str
+) -> None:
+    """Write `data` to `path` on a task thread, then on the GUI thread `say(done, False)` once it is on disk,
+    or `say("<failing>: <file>: <why>", True)` ("Could not export: …/x.csv: the disk is full")."""
 
     def finished(result: object) -> None:
         if isinstance(result, OSError):
-            said(file_problem(path, result))
+            say(f"{failing}: {file_problem(path, result)}", True)
         elif isinstance(result, Exception):
-            said(f"{path}: {result}")
+            say(f"{failing}: {path}: {result}", True)
         else:
-            said(None)
+            say(done, False)
 
     run_task(owner, lambda: write_atomic(path, data), finished, name="write-file")

@@ -337,13 +337,7 @@ class MainWindow(
             self.show_message(f"Could not save the chart: {exc}", error=True)
             return
 
-        def said(problem: str | None) -> None:
-            if problem is None:
-                self.show_message(f"Saved the chart to {path}")
-            else:
-                self.show_message(f"Could not save the chart: {problem}", error=True)
-
-        write_later(self, path, data, said)
+        write_later(self, path, data, self.show_message, f"Saved the chart to {path}", "Could not save the chart")
 
     def _set_colorblind(self, on: bool) -> None:
         self.settings.set(cfg.COLORBLIND, on)

@@ -235,14 +235,7 @@ class WatchlistTabs(WindowParts):
             if not name:
                 return False
             path = Path(name)
-        symbols = list(self.model.symbols)
-        name = path.name
-
-        def said(problem: str | None) -> None:
-            if problem is None:
-                self.show_message(f"Exported {len(symbols)} symbols to {name}")
-            else:
-                self.show_message(f"Could not export the symbols: {problem}", error=True)
-
-        write_later(self, path, symbols_text(symbols), said)  # said once on disk (off the GUI thread)
+        symbols = self.model.symbols
+        done = f"Exported {len(symbols)} symbol{'s' if len(symbols) != 1 else ''} to {path.name}"
+        write_later(self, path, symbols_text(symbols), self.show_message, done, "Could not export the symbols")
         return True

@@ -8,7 +8,6 @@ import sys
 from typing import Any
 
 from desktop.core.prices import PriceFileError
-from desktop.core.safe_files import file_problem, write_atomic
 
 
 def render_chart(args: argparse.Namespace) -> str:
@@ -90,7 +89,7 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
         price.set_range(args.range)
         chart, what = price, f"{wanted[0]} price ({args.range})"  # ", candles" once drawn (below)
     chart.set_colors(colors)
-    from desktop.ui.charts.chart_image import TITLE_HEIGHT, ImageFormatError, chart_image, image_bytes
+    from desktop.ui.charts.chart_image import TITLE_HEIGHT, chart_image, save_image
 
     width, height = args.size
     chart.resize(width, height)
@@ -119,13 +118,9 @@ def _render(args: argparse.Namespace, timeline: Any, wanted: list[str], window: 
         start = chart.effective_start()
         chart.close()  # a series of one point is its base alone: the start is after the data's last session
         raise PriceFileError(f"nothing to draw: {chart.note.text() or f'no session in the data after {start}'}")
-    try:
-        args.png.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(args.png, image_bytes(chart_image(chart), args.png))
-    except ImageFormatError as exc:
-        raise PriceFileError(str(exc)) from None
-    except OSError as exc:
-        raise PriceFileError(f"could not write {file_problem(args.png, exc)}") from None
+    problem = save_image(chart_image(chart), args.png)
+    if problem is not None:
+        raise PriceFileError(f"could not write {problem}")
     chart.close()
     if isinstance(chart, PriceChart) and chart.draws_candles:  # bars with no range are drawn as a line
         what = what[:-1] + ", candles)"

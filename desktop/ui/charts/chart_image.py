@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.core.formatting import iso_time
 from desktop.core.quote import Quote
+from desktop.core.safe_files import file_problem, write_atomic
 from desktop.ui.theme import Colors
 
 TITLE_HEIGHT = 54
@@ -89,3 +90,16 @@ def image_bytes(image: QImage, path: Path) -> bytes:
     if not image.save(buffer, kind):  # type: ignore[call-overload]  # PySide6 takes the format as str; its stubs say bytes
         raise ImageFormatError(f"{path.name}: an image cannot be written as {kind}")
     return bytes(buffer.data().data())
+
+
+def save_image(image: QImage, path: Path) -> str | None:
+    """Write `image` to `path` (its folder made), whole or not at all; None, or a sentence naming the file
+    and why it is not written (the command line's chart, the window's screenshot as it closes)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, image_bytes(image, path))
+    except ImageFormatError as exc:
+        return str(exc)
+    except OSError as exc:
+        return file_problem(path, exc)
+    return None
