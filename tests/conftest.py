@@ -11,6 +11,7 @@ os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 os.environ.setdefault("LANG", "C.UTF-8")
 
 import logging  # noqa: E402 - the environment above must come first
+import signal  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -35,6 +36,16 @@ def tickerdesk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(YAHOO_HTTP_ENV, f"http://{NOWHERE}")
     monkeypatch.setenv(YAHOO_WS_ENV, f"ws://{NOWHERE}/")
     return home
+
+
+@pytest.fixture(autouse=True)
+def sigpipe_as_python_keeps_it() -> Iterator[None]:
+    """The command line's `main()` lets SIGPIPE end its process (`tickerdesk watch | head` ends quietly);
+    called in-process by a test, it would leave this one to die at a later test's write to a closed socket
+    (seen as the whole run ending with status 141 when the in-process tests ran before the services')."""
+    before = signal.getsignal(signal.SIGPIPE)
+    yield
+    signal.signal(signal.SIGPIPE, before)
 
 
 class _LogRecords(logging.Handler):
