@@ -107,6 +107,15 @@ def test_change_edge_trigger_matches_pandas(tickerdesk_home: Path, daily_dir: Pa
         assert float(fire["value"]) == pytest.approx(pct[pd.Timestamp(str(fire["time"]))], abs=1e-6)  # type: ignore[arg-type]
 
 
+def test_a_day_up_exactly_the_level_is_not_above_it(tickerdesk_home: Path, tmp_path: Path) -> None:
+    """400 -> 420 is 5 % (5.000000000000004 in binary floating point): the rule fires on 5.25 %, not on it."""
+    rows = [("2025-10-01", 400), ("2025-10-02", 420), ("2025-10-03", 400), ("2025-10-06", 421)]
+    prices = tmp_path / "TSLA.csv"
+    prices.write_text("Date,Close\n" + "".join(f"{day},{close}\n" for day, close in rows))
+    fires = backtest(tickerdesk_home, prices, TSLA, tmp_path)
+    assert [(f["time"], round(float(f["value"]), 4)) for f in fires] == [("2025-10-06", 5.25)]  # type: ignore[arg-type]
+
+
 def test_rotation_spread_matches_pandas(tickerdesk_home: Path, daily_dir: Path, tmp_path: Path) -> None:
     iwm, qqq = closes(daily_dir, "IWM"), closes(daily_dir, "QQQ")
     quarter = iwm.index.to_period("Q")

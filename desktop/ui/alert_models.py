@@ -14,8 +14,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
 
+from desktop.core.alerts.conditions import holds
 from desktop.core.alerts.engine import AlertFire
-from desktop.core.alerts.rules import AlertRule, AlertType, Condition, Quadrant
+from desktop.core.alerts.rules import AlertRule, AlertType, Quadrant
 from desktop.core.formatting import DASH, compact_date, format_value, moment_iso
 from desktop.core.safe_files import spreadsheet_safe
 from desktop.core.sessions import session_date, to_new_york
@@ -145,9 +146,7 @@ class AlertRulesModel(QAbstractTableModel):
         state = engine.state(rule.id)
         if state is None or state.prev is None:
             return RuleStatus.WAITING if engine.value(rule) is None else RuleStatus.ARMED
-        holding = (rule.condition is Condition.ABOVE and state.prev > rule.level) or (
-            rule.condition is Condition.BELOW and state.prev < rule.level
-        )
+        holding = holds(rule.condition, state.prev, rule.level)
         return RuleStatus.FIRED if holding and state.last_fire is not None else RuleStatus.ARMED
 
     def data(self, index: Index, role: int = item_roles.DISPLAY) -> Any:

@@ -200,8 +200,34 @@ class TestChangeAndWindows:
 
     def test_change_uses_quote_prev_close_when_no_history(self) -> None:
         engine = AlertEngine([rule(type="change", symbol="TSLA", condition="above", level=5)])
-        fires = engine.process([tick("TSLA", 420, at("2025-10-06", "10:00"), prev=400)])
-        assert [f.value for f in fires] == [pytest.approx(5.0)]
+        fires = engine.process([tick("TSLA", 421, at("2025-10-06", "10:00"), prev=400)])
+        assert [f.value for f in fires] == [pytest.approx(5.25)]
+
+    def test_a_move_of_exactly_the_level_is_at_it_not_past_it(self) -> None:
+        # 400 -> 420 is (420 / 400 - 1) * 100 = 5.000000000000004 in binary floating point: not "more than 5 %".
+        assert (420 / 400 - 1) * 100 > 5
+        above = AlertEngine([rule(type="change", symbol="TSLA", condition="above", level=5)])
+        assert above.process([tick("TSLA", 420, at("2025-10-06", "10:00"), prev=400)]) == []
+        fires = above.process([tick("TSLA", 420.04, at("2025-10-06", "10:01"), prev=400)])
+        assert [round(f.value, 6) for f in fires] == [5.01]
+        below = AlertEngine([rule(type="change", symbol="TSLA", condition="below", level=-5)])
+        assert below.process([tick("TSLA", 380, at("2025-10-06", "10:00"), prev=400)]) == []
+        # At the level, then past it: a cross (the level itself is neither side).
+        crossing = AlertEngine([rule(type="change", symbol="X", condition="crosses_above", level=1.5)])
+        for k, price in enumerate((101.0, 101.5)):
+            assert crossing.process([tick("X", price, at("2025-10-06", f"10:0{k}"), prev=100)]) == []
+        assert len(crossing.process([tick("X", 101.6, at("2025-10-06", "10:02"), prev=100)])) == 1
+
+    def test_a_spread_exactly_at_its_level_does_not_cross_it(self) -> None:
+        spread = rule(type="spread", a="A", b="B", window="day", condition="crosses_above", level=1.5)
+        engine = AlertEngine([spread])
+        engine.process([daily("A", 100, "2025-10-03"), daily("B", 200, "2025-10-03")])
+        fired = []
+        # 0.5; then 7 - 5.5, which binary floating point makes 1.5000000000000124; then past the level
+        for k, (a, b) in enumerate(((100.5, 200), (107, 211), (107.02, 211))):
+            when = at("2025-10-06", f"10:0{k}")
+            fired += engine.process([tick("A", a, when), tick("B", b, when)])
+        assert [round(f.value, 2) for f in fired] == [1.52]
 
     def test_quarter_roll_over_crosses_on_first_session(self) -> None:
         # Q2 ends at 1.2, the first Q3 session is 1.9: the rule crosses 1.5 on the first Q3 session.

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from desktop.core.alerts.conditions import crossed_each
+from desktop.core.alerts.conditions import crossed_each, level_slack
 from desktop.core.alerts.fires import AlertFire, RuleState, emit
 from desktop.core.alerts.measure import bases, bounds, measure, reported
 from desktop.core.alerts.past_closes import PastCloses
@@ -231,8 +231,9 @@ class BatchPath:
             return self._quadrant_settled(rule, state.prev, ranges, lasts, base, float(times[last_step]))
         low, high = bounds(rule, ranges, base)
         low, high = min(low, state.prev), max(high, state.prev)
-        # A little slack: the bounds and the exact values are computed in different orders.
-        slack = 1e-9 * max(1.0, abs(rule.level))
+        # Twice the slack at which a value is at the level: the bounds and the exact values are computed in
+        # different orders, and a value rounded differently near the level still goes the full path.
+        slack = 2 * level_slack(rule.level)
         if low - slack <= rule.level <= high + slack:
             return None
         return measure(rule, lasts, base), float(times[last_step])

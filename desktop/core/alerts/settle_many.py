@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop.core.alerts.conditions import LEVEL_TOLERANCE
 from desktop.core.alerts.fires import RuleState
 from desktop.core.alerts.measure import bases
 from desktop.core.alerts.past_closes import PastCloses
@@ -163,7 +164,7 @@ def settle_many(
     known = ~np.isnan(before)
     lo, hi = np.where(known, np.minimum(lo, before), lo), np.where(known, np.maximum(hi, before), hi)
     level = table[:, 7]
-    slack = 1e-9 * np.maximum(1.0, np.abs(level))
+    slack = 2 * LEVEL_TOLERANCE * np.maximum(1.0, np.abs(level))  # as BatchPath takes it, for every rule at once
     outside = ~((lo - slack <= level) & (level <= hi + slack))
     first_value = table[:, 8]
     # With no value yet, "above" fires on a first value over the level and "below" on one under it.
