@@ -306,3 +306,16 @@ def test_a_flat_history_has_no_z_score_and_a_quadrant_of_exactly_100_leads() -> 
     assert engine.value(z) is None  # sd = 0: undefined, never a division by zero
     assert engine.value(t) == 0.0
     assert engine.value(q) == 1.0  # RS-Ratio and RS-Momentum exactly 100: leading
+
+
+@pytest.mark.parametrize("price", [100.0, 47.3, 17.0])
+def test_constant_prices_lead_whatever_rounding_makes_of_their_rs_ratio(price: float) -> None:
+    """RS-Ratio and RS-Momentum are exactly 100 for constant prices, which binary floating point makes 100 or
+    99.99999999999999 depending on the prices (47.3 / 100 and 17 / 100 the latter): both lead."""
+    q = rule_from_dict({"id": "q", "type": "quadrant", "symbol": "AAA", "benchmark": "BBB", "ma": 3, "momentum": 2,
+                        "quadrant": "lagging"})  # fmt: skip
+    engine = AlertEngine([q])
+    _constant_days(engine, 6, {"AAA": price, "BBB": 100.0}, date(2026, 3, 2))
+    assert engine.value(q) == 1.0  # leading
+    fires = engine.process([Quote("AAA", price * 0.9, close_timestamp(date(2026, 3, 10)), daily=True)])
+    assert [f.rule_id for f in fires] == ["q"], "a fall from leading enters lagging"

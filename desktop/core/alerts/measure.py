@@ -11,6 +11,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from desktop.core.alerts.conditions import LEVEL_TOLERANCE
 from desktop.core.alerts.past_closes import PastCloses
 from desktop.core.alerts.rules import AlertRule, AlertType, Quadrant
 from desktop.core.alerts.tracks import SymbolTrack, day_base, window_base
@@ -79,6 +80,9 @@ def rotation(rs: Number, base: tuple[float, ...]) -> tuple[Number, Number]:
 
 
 _CODES = tuple(q.code for q in Quadrant)  # leading, weakening, lagging, improving
+# A ratio or momentum of exactly 100 counts as 100 or more; computed in binary floating point, constant prices
+# give 100 or a hair under it (99.99999999999999) depending on the prices. Within a billionth is at 100.
+_AT_100 = 100.0 * (1.0 - LEVEL_TOLERANCE)
 
 
 def quadrant_code(ratio: Number, momentum: Number) -> Number:
@@ -86,11 +90,11 @@ def quadrant_code(ratio: Number, momentum: Number) -> Number:
     only), as Quadrant codes."""
     leading, weakening, lagging, improving = _CODES
     if isinstance(ratio, float):
-        if ratio >= 100.0:
-            return leading if momentum >= 100.0 else weakening
-        return improving if momentum >= 100.0 else lagging
-    strong = ratio >= 100.0
-    rising = momentum >= 100.0
+        if ratio >= _AT_100:
+            return leading if momentum >= _AT_100 else weakening
+        return improving if momentum >= _AT_100 else lagging
+    strong = ratio >= _AT_100
+    rising = momentum >= _AT_100
     return np.where(strong, np.where(rising, leading, weakening), np.where(rising, improving, lagging))
 
 
