@@ -26,6 +26,7 @@ from desktop.core.alerts.rules import (
     DEFAULT_LOOKBACK,
     DEFAULT_MA,
     DEFAULT_MOMENTUM,
+    MAX_LEVEL,
     MAX_NAME,
     AlertRule,
     AlertType,
@@ -36,7 +37,7 @@ from desktop.core.alerts.rules import (
     rule_from_dict,
 )
 from desktop.ui.alert_models import format_measure
-from desktop.ui.plain_numbers import DecimalSpinBox, plain_numbers
+from desktop.ui.plain_numbers import DecimalSpinBox, decimals_of, plain_numbers
 
 CONDITION_LABELS = {
     Condition.CROSSES_ABOVE: "crosses above",
@@ -55,6 +56,8 @@ TYPE_LABELS = {
 }
 LEVEL_SUFFIX = {AlertType.CHANGE: " %", AlertType.SPREAD: " pts", AlertType.TREND: " %", AlertType.ZSCORE: " sd"}
 WINDOWS = ["day", "5d", "20d", "mtd", "qtd", "ytd"]
+LEVEL_DECIMALS = 4  # what the level field shows, or more when a saved rule's level has more
+MAX_LEVEL_DECIMALS = 10
 
 
 class AlertDialog(QDialog):
@@ -75,6 +78,9 @@ class AlertDialog(QDialog):
         self.engine = engine
         self.check_symbol = check_symbol
         self._id = rule.id if rule is not None else new_rule_id()
+        # The saved level as loaded, and as the field shows it: an edit that leaves the field alone keeps the
+        # level exactly, whatever digits it has.
+        self._loaded_level: tuple[float, float] | None = None
         self._touched = rule is not None  # a blank new rule says nothing is wrong before anything is typed
         self.result_rule: AlertRule | None = None
 
@@ -109,8 +115,8 @@ class AlertDialog(QDialog):
         for condition, label in CONDITION_LABELS.items():
             self.condition_box.addItem(label, condition)
         self.level_spin = DecimalSpinBox()
-        self.level_spin.setRange(-1e9, 1e9)
-        self.level_spin.setDecimals(4)
+        self.level_spin.setDecimals(LEVEL_DECIMALS)  # before the range: the range is rounded to the decimals
+        self.level_spin.setRange(-MAX_LEVEL, MAX_LEVEL)
         self.level_spin.setSingleStep(0.5)
         self.cooldown_edit = QLineEdit()
         self.cooldown_edit.setPlaceholderText("none (e.g. 90s, 15m, 2h, 1d)")
@@ -204,7 +210,9 @@ class AlertDialog(QDialog):
             self.quadrant_box.setCurrentIndex(self.quadrant_box.findData(rule.quadrant))
         else:
             self.condition_box.setCurrentIndex(self.condition_box.findData(rule.condition))
+            self.level_spin.setDecimals(min(MAX_LEVEL_DECIMALS, max(LEVEL_DECIMALS, decimals_of(rule.level))))
             self.level_spin.setValue(rule.level)
+            self._loaded_level = (rule.level, self.level_spin.value())
         self.cooldown_edit.setText(format_duration(rule.cooldown) if rule.cooldown else "")
         self.once_box.setChecked(rule.once)
         self.enabled_box.setChecked(rule.enabled)
@@ -221,7 +229,10 @@ class AlertDialog(QDialog):
             out["quadrant"] = Quadrant(self.quadrant_box.currentData()).value
         else:
             out["condition"] = Condition(self.condition_box.currentData()).value
-            out["level"] = self.level_spin.value()
+            level = self.level_spin.value()
+            if self._loaded_level is not None and level == self._loaded_level[1]:
+                level = self._loaded_level[0]
+            out["level"] = level
         out["once"] = self.once_box.isChecked()
         out["enabled"] = self.enabled_box.isChecked()
         if self.name_edit.text().strip():

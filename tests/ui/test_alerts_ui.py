@@ -588,3 +588,28 @@ def test_the_rules_table_answers_delete_and_enter(qtbot: QtBot, make_window: Mak
     qtbot.keyClick(panel.rules_view, Qt.Key.Key_Return)
     assert panel.dialog is not None and panel.dialog.isVisible() and panel.dialog.symbol_edit.text() == "TSLA"
     panel.dialog.reject()
+
+
+@pytest.mark.parametrize(
+    ("spec", "level"),
+    [
+        ({"type": "ratio", "a": "IWM", "b": "QQQ"}, 0.40125),  # five decimals, as a rule file or the CLI may hold
+        ({"type": "price", "symbol": "NVDA"}, 0.000125),  # a sub-penny level
+        ({"type": "price", "symbol": "NVDA"}, 5e10),  # beyond the editor's old range (rules allow 1e12)
+    ],
+)
+def test_editing_a_rule_keeps_a_level_the_user_did_not_touch(
+    qtbot: QtBot, make_window: MakeWindow, spec: dict[str, object], level: float
+) -> None:
+    seed({"id": "r", "condition": "crosses_above", "level": level, **spec})
+    window = make_window(run=False)
+    panel = window.alerts_panel
+    panel.select_rule("r")
+    panel.edit_selected()
+    assert panel.dialog is not None
+    assert panel.dialog.level_spin.value() == level, "shown as it is saved"
+    panel.dialog.name_edit.setText("renamed")
+    ok_button(window).click()
+    with repository() as repo:
+        saved = {r.id: r for r in repo.rules()[0]}["r"]
+    assert (saved.name, saved.level) == ("renamed", level)
