@@ -36,6 +36,8 @@ from desktop.core.alerts.rules import (
     new_rule_id,
     rule_from_dict,
 )
+from desktop.core.formatting import price_decimals
+from desktop.core.quote import FX_DECIMALS, FX_SUFFIX
 from desktop.ui.alert_models import format_measure
 from desktop.ui.plain_numbers import DecimalSpinBox, decimals_of, plain_numbers
 
@@ -299,12 +301,20 @@ class AlertDialog(QDialog):
                 probe = None
             if probe is not None and all(self.check_symbol(symbol) is None for symbol in probe.symbols):
                 value = self.engine.value(probe)
-        level = round(value, 2 if self.kind is AlertType.PRICE else 4) if value is not None and value > 0 else 0.0
+        level = round(value, self._fill_decimals(value)) if value is not None and value > 0 else 0.0
         if level != current:
             blocker = QSignalBlocker(self.level_spin)  # not the user's choice
             self.level_spin.setValue(level)
             del blocker
         self._filled_level = level or None
+
+    def _fill_decimals(self, value: float) -> int:
+        """A price level as the table shows the price (a currency pair's four decimals, a sub-dollar price's
+        four, else cents); a ratio to four decimals."""
+        if self.kind is not AlertType.PRICE:
+            return LEVEL_DECIMALS
+        currency_pair = self.symbol_edit.text().strip().upper().endswith(FX_SUFFIX)
+        return price_decimals(value, FX_DECIMALS if currency_pair else None)
 
     def _symbol_problem(self) -> str | None:
         """Why one of the symbols typed cannot be used, said before any other field's problem."""

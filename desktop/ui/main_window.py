@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition, new_rule_id
+from desktop.core.formatting import price_decimals
 from desktop.core.quote_store import QuoteStore
 from desktop.storage.alerts import StoredFire
 from desktop.storage.watchlists import WatchlistRepository
@@ -353,7 +354,7 @@ class MainWindow(
         if symbol is None:
             return
         quote = self.store.latest(symbol)
-        level = round(quote.price, 2) if quote is not None else 0.0
+        level = round(quote.price, price_decimals(quote.price, quote.decimals)) if quote is not None else 0.0
         template = AlertRule(
             id=new_rule_id(), type=AlertType.PRICE, symbol=symbol, condition=Condition.CROSSES_ABOVE, level=level
         )

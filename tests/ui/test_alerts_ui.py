@@ -613,3 +613,30 @@ def test_editing_a_rule_keeps_a_level_the_user_did_not_touch(
     with repository() as repo:
         saved = {r.id: r for r in repo.rules()[0]}["r"]
     assert (saved.name, saved.level) == ("renamed", level)
+
+
+def test_a_price_level_starts_at_the_price_as_the_table_shows_it(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    """A currency pair's level keeps its four decimals (1.0843, not 1.08), from the table and in the editor."""
+    days = ["2025-10-01", "2025-10-02", "2025-10-03"]
+    (tmp_path / "EURUSD=X.csv").write_text(
+        "Date,Close\n" + "".join(f"{d},{p}\n" for d, p in zip(days, (1.0811, 1.0827, 1.0843), strict=True))
+    )
+    (tmp_path / "SPY.csv").write_text(
+        "Date,Close\n" + "".join(f"{d},{p}\n" for d, p in zip(days, (600, 601, 602), strict=True))
+    )
+    window = make_window(speed=0, start=date(2025, 10, 1), replay_data=[tmp_path])
+    assert window.add_symbol("EURUSD=X")
+    qtbot.waitUntil(lambda: replayed(window) and window.store.latest("EURUSD=X") is not None, timeout=10_000)
+    window.table.select_symbol("EURUSD=X")
+    window.alert_on_selected_price()
+    dialog = window.alerts_panel.dialog
+    assert dialog is not None and dialog.level_spin.value() == 1.0843
+    dialog.reject()
+    dialog = window.alerts_panel.new_rule()
+    qtbot.keyClicks(dialog.symbol_edit, "eurusd=x")
+    assert dialog.level_spin.value() == 1.0843
+    dialog.symbol_edit.setText("SPY")
+    assert dialog.level_spin.value() == 602
+    dialog.reject()
