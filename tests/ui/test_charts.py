@@ -502,3 +502,37 @@ def test_a_series_of_closes_alone_has_an_empty_volume_pane_and_draws_candles_as_
     high = chart.volume_plot.getViewBox().viewRange()[1][1]
     assert chart.has_volume and axis.style["showValues"] and high > 1e6
     assert chart.draws_candles and chart.candles.isVisible() and not chart.line.isVisible()
+
+
+def test_a_level_placed_with_the_mouse_is_the_level_shown(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    """A stock's level lands on cents and a currency pair's on four decimals, as their rows show prices: a
+    level saved as 181.2345 showed as 181.23 and did not fire at 181.23. The rules table says the same."""
+    from desktop.ui.alert_models import RuleColumn
+
+    days = ["2025-10-01", "2025-10-02", "2025-10-03"]
+    closes = {"EURUSD=X": (1.0811, 1.0827, 1.0843), "NVDA": (181.11, 182.22, 183.33)}
+    for symbol, prices in closes.items():
+        rows = "".join(f"{d},{p}\n" for d, p in zip(days, prices, strict=True))
+        (tmp_path / f"{symbol}.csv").write_text("Date,Close\n" + rows)
+    window = make_window(speed=0, start=date(2025, 10, 1), replay_data=[tmp_path])
+    assert window.add_symbol("EURUSD=X")
+    qtbot.waitUntil(lambda: replayed(window) and window.store.latest("EURUSD=X") is not None, timeout=10_000)
+    chart = window.chart
+    window.table.select_symbol("NVDA")
+    stock = chart.add_rule_at(181.2345)
+    assert stock is not None and stock.level == 181.23 and stock.title.endswith("181.23")
+    line = chart.levels.lines[stock.id]
+    line.setValue(180.5678)
+    line.sigPositionChangeFinished.emit(line)
+    with repository() as repo:
+        assert {r.id: r.level for r in repo.rules()[0]}[stock.id] == 180.57
+    window.table.select_symbol("EURUSD=X")
+    pair = chart.add_rule_at(1.08765)
+    assert pair is not None and pair.level == 1.0877
+    rules = window.alerts_panel.rules_model
+    row = rules.row_of(pair.id)
+    assert row is not None
+    value, distance = (rules.data(rules.index(row, column)) for column in (RuleColumn.VALUE, RuleColumn.DISTANCE))
+    assert (value, distance) == ("1.0843", "+0.0034"), "not 1.08 and +0.00"

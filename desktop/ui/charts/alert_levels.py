@@ -36,6 +36,7 @@ class AlertLevels(QObject):
         matches: Callable[[AlertRule], bool],
         new_rule: Callable[[Condition, float], AlertRule | None],
         describe: Callable[[float], str],
+        snap: Callable[[float], float],
         what: str,
         parent: QWidget,
     ) -> None:
@@ -45,6 +46,9 @@ class AlertLevels(QObject):
         self.matches = matches
         self.new_rule = new_rule
         self.describe = describe
+        self.snap = (
+            snap  # a level placed with the mouse, to the digits `describe` shows (the saved level is the shown one)
+        )
         self.what = what  # "price", "this": the menu reads "Alert When Price Crosses 175.00"
         self.to_y: Callable[[float], float] = identity
         self.from_y: Callable[[float], float] = identity
@@ -106,7 +110,7 @@ class AlertLevels(QObject):
         rule = self.alerts.engine.rule(line.rule_id)
         if rule is None:
             return
-        level = round(self.from_y(float(line.value())), 4)
+        level = self.snap(self.from_y(float(line.value())))
         if level != rule.level:
             line.level = level
             if not self.alerts.save_rule(rule.with_changes(level=level)):  # refused (said by the controller)
@@ -119,7 +123,7 @@ class AlertLevels(QObject):
         if level is None or self.alerts is None:
             return None
         below = self.current is not None and level < self.current
-        rule = self.new_rule(Condition.CROSSES_BELOW if below else Condition.CROSSES_ABOVE, round(level, 4))
+        rule = self.new_rule(Condition.CROSSES_BELOW if below else Condition.CROSSES_ABOVE, self.snap(level))
         return rule if rule is not None and self.alerts.save_rule(rule) else None
 
     def _clicked(self, event: Any) -> None:

@@ -183,8 +183,8 @@ class PriceChart(QWidget):
         self.last_tag.setVisible(False)
         self.price_plot.addItem(self.last_tag, ignoreBounds=True)
         self.levels = AlertLevels(
-            self.price_plot, alerts, matches=self._matches, new_rule=self._new_rule, describe=fmt.format_price,
-            what="price", parent=self,
+            self.price_plot, alerts, matches=self._matches, new_rule=self._new_rule, describe=self._price_text,
+            snap=self._snap_price, what="price", parent=self,
         )  # fmt: skip
         self.markers = pg.ScatterPlotItem(size=12, symbol="t1", hoverable=True, tip=self._marker_tip)
         self.markers.setZValue(10)
@@ -256,10 +256,21 @@ class PriceChart(QWidget):
     def _matches(self, rule: AlertRule) -> bool:
         return rule.type is AlertType.PRICE and rule.symbol == self.symbol
 
+    def _price_hint(self) -> int | None:
+        """The shown symbol's own decimals (a currency pair's four), as its row in the table shows them."""
+        quote = self._store.latest(self.symbol) if self.symbol else None
+        return quote.decimals if quote is not None else None
+
+    def _price_text(self, price: float) -> str:
+        return fmt.format_price(price, self._price_hint())
+
+    def _snap_price(self, price: float) -> float:
+        return round(price, fmt.price_decimals(price, self._price_hint()))
+
     def _new_rule(self, condition: Condition, level: float) -> AlertRule | None:
         if not self.symbol:
             return None
-        name = f"{self.symbol} {'below' if condition is Condition.CROSSES_BELOW else 'above'} {fmt.format_price(level)}"
+        name = f"{self.symbol} {'below' if condition is Condition.CROSSES_BELOW else 'above'} {self._price_text(level)}"
         return AlertRule(new_rule_id(), AlertType.PRICE, condition, level, symbol=self.symbol, name=name)
 
     def add_rule_at(self, price: float | None) -> AlertRule | None:

@@ -108,7 +108,7 @@ class SpreadChart(LazyChart):
         self.plot.addItem(self.markers)
         self.levels = AlertLevels(
             self.plot.getPlotItem(), alerts, matches=self.matches, new_rule=self._new_rule, describe=self._fmt,
-            what="this", parent=self,
+            snap=self._snap, what="this", parent=self,
         )  # fmt: skip
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -270,6 +270,10 @@ class SpreadChart(LazyChart):
         if self.kind is AlertType.ZSCORE:
             return f"{value:+.2f} sd"
         return f"{value:+.2f} pts" if self.kind is AlertType.SPREAD else f"{value:.4f}"
+
+    def _snap(self, value: float) -> float:
+        """A level placed with the mouse, to the digits `_fmt` shows."""
+        return round(value, 2 if self.kind in (AlertType.ZSCORE, AlertType.SPREAD) else 4)
 
     def _new_rule(self, condition: Condition, level: float) -> AlertRule:
         name = {
