@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -42,12 +43,28 @@ def format_change(change: float | None, reference: float | None = None, hint: in
     return _signed(change, price_decimals(reference if reference is not None else change, hint))
 
 
-def format_value(value: float) -> str:
+MAX_VALUE_DECIMALS = 6
+
+
+def decimals_of(value: float) -> int:
+    """Digits after the point in the shortest text that reads back as `value` (0.40125: 5; 175.0: 0)."""
+    exponent = Decimal(repr(value)).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def format_value(value: float, level: float | None = None) -> str:
     """An alert's measured value, the one way the log, notifications and messages show it: two decimals
-    (179.83, 1,234.50), or four significant digits below 1 (a ratio of 0.4112)."""
+    (179.83, 1,234.50), or four significant digits below 1 (a ratio of 0.4112); and at least as many
+    decimals as the rule's `level` has, so a value reads against its level (1.0851 against 1.0850, not
+    1.09)."""
     if not math.isfinite(value):
         return DASH
-    return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+    wanted = min(MAX_VALUE_DECIMALS, decimals_of(level)) if level is not None and math.isfinite(level) else 0
+    if abs(value) < 1:
+        text = f"{value:,.4g}"
+        shown = len(text.split(".", 1)[1]) if "." in text and "e" not in text else 0
+        return text if shown >= wanted else f"{value:,.{wanted}f}"
+    return f"{value:,.{max(2, wanted)}f}"
 
 
 def format_pct(pct: float | None) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, Condition
-from desktop.core.formatting import format_value, moment_iso
+from desktop.core.formatting import moment_iso
 from desktop.services.channel_senders import (
     DeliveryError,
     notify_desktop,
@@ -76,7 +76,7 @@ def message(template: str, fire: AlertFire) -> str:
     fields = {
         "name": fire.title,
         "rule": fire.rule_id,
-        "value": format_value(fire.value),
+        "value": fire.value_text,
         "level": fire.level_text,
         "time": moment_iso(fire.time, fire.daily),
         "condition": fire.condition.value,

@@ -36,10 +36,10 @@ from desktop.core.alerts.rules import (
     new_rule_id,
     rule_from_dict,
 )
-from desktop.core.formatting import price_decimals
+from desktop.core.formatting import decimals_of, price_decimals
 from desktop.core.quote import FX_DECIMALS, FX_SUFFIX
 from desktop.ui.alert_models import format_measure
-from desktop.ui.plain_numbers import DecimalSpinBox, decimals_of, plain_numbers
+from desktop.ui.plain_numbers import DecimalSpinBox, plain_numbers
 
 CONDITION_LABELS = {
     Condition.CROSSES_ABOVE: "crosses above",

@@ -17,7 +17,7 @@ from PySide6.QtGui import QBrush
 from desktop.core.alerts.conditions import holds
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Quadrant
-from desktop.core.formatting import DASH, compact_date, format_value, moment_iso, price_decimals
+from desktop.core.formatting import DASH, compact_date, moment_iso, price_decimals
 from desktop.core.quote import FX_DECIMALS, FX_SUFFIX
 from desktop.core.safe_files import spreadsheet_safe
 from desktop.core.sessions import session_date, to_new_york
@@ -350,7 +350,7 @@ class FiredAlertsModel(QAbstractTableModel):
         if column == LogColumn.RULE:
             return fire.title
         if column == LogColumn.VALUE:
-            return format_value(fire.value)
+            return fire.value_text
         if column == LogColumn.LEVEL:
             return fire.level_text
         if column == LogColumn.DELIVERY:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication, QFrame, QLabel, QStyle, QSystemTrayI
 
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire
-from desktop.core.formatting import format_value
 from desktop.ui.alert_models import fire_time_text
 
 log = logs.ui
@@ -33,9 +32,9 @@ def summarize(fires: list[AlertFire]) -> tuple[str, str]:
         if f.momentum is not None:  # a quadrant rule: where in the rotation the symbol now stands
             measure = f"entered {f.level_text} · RS-Ratio {f.value:.2f}, RS-Momentum {f.momentum:.2f}"
         else:
-            measure = f"{format_value(f.value)} vs level {f.level_text}"
+            measure = f"{f.value_text} vs level {f.level_text}"
         return f"Alert: {f.title}", f"{measure} · {prices} · {fire_time_text(f)}"
-    lines = [f"{f.title} ({format_value(f.value)})" for f in fires[:MAX_LINES]]
+    lines = [f"{f.title} ({f.value_text})" for f in fires[:MAX_LINES]]
     if len(fires) > MAX_LINES:
         lines.append(f"… and {len(fires) - MAX_LINES} more")
     return f"{len(fires)} alerts fired", "\n".join(lines)

@@ -8,8 +8,6 @@ and a decimal field takes a typed or pasted comma as the decimal point it was me
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox
@@ -34,9 +32,3 @@ class DecimalSpinBox(QDoubleSpinBox):
 
     def valueFromText(self, text: str) -> float:
         return float(super().valueFromText(text.replace(",", ".")))
-
-
-def decimals_of(value: float) -> int:
-    """Digits after the point in the shortest text that reads back as `value` (0.40125: 5; 175.0: 0)."""
-    exponent = Decimal(repr(value)).as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0

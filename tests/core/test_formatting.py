@@ -1,4 +1,5 @@
-"""Cells the table has little room for: compact dates and company names without their legal suffix."""
+"""Cells the table has little room for: compact dates and company names without their legal suffix; alert
+values as the log and notifications show them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from desktop.core.formatting import compact_date, format_quote_time, short_name
+from desktop.core.alerts.fires import AlertFire
+from desktop.core.alerts.rules import Condition
+from desktop.core.formatting import compact_date, format_quote_time, format_value, short_name
 from desktop.core.quote import Quote
 from desktop.core.sessions import NEW_YORK
 
@@ -62,3 +65,27 @@ def test_a_currency_pair_without_a_stated_precision_shows_yahoos_four_decimals()
     assert (quote_price(from_a_file), quote_change(from_a_file)) == ("1.0856", "+0.0023")  # cents showed 1.09, 0.00
     assert quote_price(from_a_file._replace(price_hint=5)) == "1.08555", "a stated precision wins"
     assert quote_price(from_a_file._replace(symbol="F")) == "1.09", "a stock keeps cents"
+
+
+@pytest.mark.parametrize(
+    ("value", "level", "text"),
+    [
+        (179.834, 175.0, "179.83"),  # cents, as before
+        (1234.5, None, "1,234.50"),
+        (0.41123, 0.4, "0.4112"),  # four significant digits below 1
+        (1.08512, 1.085, "1.085"),  # a value reads against its level: not 1.09 against 1.085
+        (1.08512, 1.0851, "1.0851"),
+        (0.401237, 0.40125, "0.40124"),
+        (5.000000000000004, 5.0, "5.00"),
+        (float("nan"), 1.0, "—"),
+    ],
+)
+def test_an_alert_value_shows_at_least_its_levels_decimals(value: float, level: float | None, text: str) -> None:
+    assert format_value(value, level) == text
+
+
+def test_a_fire_says_its_value_to_its_levels_decimals_and_a_quadrant_fire_as_before() -> None:
+    pair = AlertFire("r", "EURUSD=X above 1.0850", 0.0, False, 1.08512, 1.085, Condition.CROSSES_ABOVE, ())
+    assert pair.value_text == "1.085"
+    entered = AlertFire("q", "NVDA leading", 0.0, True, 101.234567, 1.0, Condition.ENTERS, (), momentum=100.5)
+    assert entered.value_text == "101.23"

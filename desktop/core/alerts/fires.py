@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.core.alerts.rules import AlertRule, Condition, Quadrant
+from desktop.core.formatting import format_value
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class AlertFire:
     def level_text(self) -> str:
         """The level as people read it: '175', '1.5', or a quadrant's name for a quadrant rule."""
         return level_text(self.condition, self.level)
+
+    @property
+    def value_text(self) -> str:
+        """The value as the log, notifications and deliveries show it: to its level's decimals at least."""
+        return format_value(self.value, None if self.condition is Condition.ENTERS else self.level)
 
 
 def level_text(condition: Condition, level: float) -> str:

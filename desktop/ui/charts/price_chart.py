@@ -578,7 +578,7 @@ class PriceChart(QWidget):
         spots = [
             {
                 "pos": (float(x), float(y)),
-                "data": f"{f.title}\nvalue {fmt.format_value(f.value)} (level {f.level_text})",
+                "data": f"{f.title}\nvalue {f.value_text} (level {f.level_text})",
             }
             for x, y, (f, _price) in zip(xs, ys, hits, strict=True)
         ]
