@@ -77,6 +77,9 @@ def test_quote_from_yahoo_and_unknown_symbol(tickerdesk_home: Path, fakes: tuple
     with start_cli(tickerdesk_home, fakes, "quote", "SPY", "ZZZZ", "--source", "yahoo") as proc:
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 2 and "ZZZZ: no such symbol on Yahoo Finance" in err
+    with start_cli(tickerdesk_home, fakes, "quote", "BRK.B", "--source", "yahoo") as proc:
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2 and err.strip().endswith("(Yahoo writes share classes with a dash: BRK-B)")
 
 
 def test_quote_says_when_yahoo_cannot_be_reached(tickerdesk_home: Path) -> None:

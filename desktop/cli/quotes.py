@@ -76,6 +76,7 @@ def _replay_quotes(args: argparse.Namespace) -> list[Quote]:
 def _yahoo_quotes(args: argparse.Namespace) -> list[Quote]:
     """Each symbol's latest quote as the window would show it: the chart's quotes through a quote store."""
     from desktop.core.quote_store import QuoteStore
+    from desktop.feeds.yahoo_errors import unknown_symbol_text
     from desktop.feeds.yahoo_http import RateLimitedError, UnknownSymbolError, UnreachableError, YahooError, YahooHttp
 
     if args.at is not None:
@@ -100,6 +101,8 @@ def _yahoo_quotes(args: argparse.Namespace) -> list[Quote]:
                     raise RuntimeFailureError(str(exc)) from None
                 time.sleep(delay)
                 delay *= 2
+    if len(unknown) == 1:
+        raise CliError(f"unknown symbol {unknown_symbol_text(unknown[0])}")
     if unknown:
         raise CliError(f"unknown symbol {', '.join(unknown)}: no such symbol on Yahoo Finance")
     return [q for q in (store.latest(s) for s in args.symbols) if q is not None]

@@ -6,14 +6,28 @@ and never makes the app drop a symbol.
 
 from __future__ import annotations
 
+import re
+
 
 class YahooError(Exception):
     """A Yahoo request that did not give data; the message is for the user."""
 
 
+# Share classes as brokers and newspapers write them (BRK.B, BF.B, HEI.A); Yahoo writes them with a dash.
+_DOTTED_CLASS = re.compile(r"^([A-Z]{1,5})\.([ABC])$")
+
+
+def unknown_symbol_text(symbol: str) -> str:
+    """The sentence for a symbol Yahoo does not have; for a share class written with a dot (BRK.B), with
+    Yahoo's own spelling of it."""
+    text = f"{symbol}: no such symbol on Yahoo Finance"
+    dotted = _DOTTED_CLASS.match(symbol)
+    return f"{text} (Yahoo writes share classes with a dash: {dotted[1]}-{dotted[2]})" if dotted else text
+
+
 class UnknownSymbolError(YahooError):
     def __init__(self, symbol: str) -> None:
-        super().__init__(f"{symbol}: no such symbol on Yahoo Finance")
+        super().__init__(unknown_symbol_text(symbol))
         self.symbol = symbol
 
 

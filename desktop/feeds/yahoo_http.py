@@ -80,8 +80,8 @@ class YahooHttp:
         try:
             with self._checks:
                 self.chart(symbol, range_="5d", interval="1d", prepost=False)
-        except UnknownSymbolError:
-            return f"{symbol}: no such symbol on Yahoo Finance"
+        except UnknownSymbolError as exc:
+            return str(exc)
         except RateLimitedError:
             return "Yahoo is rate limiting requests; try again in a minute"
         except UnreachableError as exc:

@@ -82,6 +82,10 @@ def test_client_tells_unknown_from_unreachable_from_rate_limited(fake_http: Fake
     assert quotes[-1].day_high == max(b[2] for b in bars) and quotes[-1].volume == sum(b[5] for b in bars)
     assert http.validate("SPY") is None
     assert http.validate("ZZZZ") == "ZZZZ: no such symbol on Yahoo Finance"
+    # A share class as brokers write it is named as Yahoo does; an exchange suffix (London's .L) is not.
+    hint = " (Yahoo writes share classes with a dash: BRK-B)"
+    assert http.validate("BRK.B") == "BRK.B: no such symbol on Yahoo Finance" + hint
+    assert http.validate("ZZZZ.L") == "ZZZZ.L: no such symbol on Yahoo Finance"
     fake_http.rate_limit(1)
     with pytest.raises(RateLimitedError):
         http.chart("SPY")
