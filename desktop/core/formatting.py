@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from desktop.core.quote import Quote
+from desktop.core.quote import FX_DECIMALS, FX_SUFFIX, Quote
 from desktop.core.sessions import NEW_YORK, MarketSession, session_date
 
 DASH = "—"
@@ -27,6 +27,11 @@ def format_price(price: float | None, hint: int | None = None) -> str:
     if price is None or not math.isfinite(price):
         return DASH
     return f"{price:,.{price_decimals(price, hint)}f}"
+
+
+def symbol_price(symbol: str, price: float) -> str:
+    """A symbol's price where no quote says its precision (a fire's inputs): "NVDA 181.23", "EURUSD=X 1.0843"."""
+    return f"{symbol} {format_price(price, FX_DECIMALS if symbol.endswith(FX_SUFFIX) else None)}"
 
 
 def _signed(value: float, decimals: int, suffix: str = "") -> str:
@@ -54,17 +59,19 @@ def decimals_of(value: float) -> int:
 
 def format_value(value: float, level: float | None = None) -> str:
     """An alert's measured value, the one way the log, notifications and messages show it: two decimals
-    (179.83, 1,234.50), or four significant digits below 1 (a ratio of 0.4112); and at least as many
-    decimals as the rule's `level` has, so a value reads against its level (1.0851 against 1.0850, not
-    1.09)."""
+    (179.83, 1,234.50), or four significant digits below 1 (a ratio of 0.4112); and against a rule's
+    `level`, at least the level's decimals, and more while the value would read as the level itself (a
+    currency pair's 1.08512 against 1.085 reads 1.0851, not 1.09 or 1.085)."""
     if not math.isfinite(value):
         return DASH
-    wanted = min(MAX_VALUE_DECIMALS, decimals_of(level)) if level is not None and math.isfinite(level) else 0
-    if abs(value) < 1:
-        text = f"{value:,.4g}"
-        shown = len(text.split(".", 1)[1]) if "." in text and "e" not in text else 0
-        return text if shown >= wanted else f"{value:,.{wanted}f}"
-    return f"{value:,.{max(2, wanted)}f}"
+    if level is None or not math.isfinite(level):
+        return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+    text = format_value(value)
+    digits = len(text.split(".", 1)[1]) if "." in text and "e" not in text else 0
+    digits = max(digits, min(MAX_VALUE_DECIMALS, decimals_of(level)))
+    while f"{value:.{digits}f}" == f"{level:.{digits}f}" and value != level and digits < MAX_VALUE_DECIMALS:
+        digits += 1
+    return f"{value:,.{digits}f}"
 
 
 def format_pct(pct: float | None) -> str:

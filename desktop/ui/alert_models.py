@@ -17,7 +17,7 @@ from PySide6.QtGui import QBrush
 from desktop.core.alerts.conditions import holds
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Quadrant
-from desktop.core.formatting import DASH, compact_date, moment_iso, price_decimals
+from desktop.core.formatting import DASH, compact_date, moment_iso, price_decimals, symbol_price
 from desktop.core.quote import FX_DECIMALS, FX_SUFFIX
 from desktop.core.safe_files import spreadsheet_safe
 from desktop.core.sessions import session_date, to_new_york
@@ -355,7 +355,7 @@ class FiredAlertsModel(QAbstractTableModel):
             return fire.level_text
         if column == LogColumn.DELIVERY:
             return ""
-        return "  ".join(f"{s} {p:,.2f}" for s, p in fire.inputs)
+        return "  ".join(symbol_price(s, p) for s, p in fire.inputs)
 
     def set_rows(self, rows: list[StoredFire]) -> None:
         """The log's rows, given oldest first (as the database returns them)."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QLabel, QStyle, QSystemTrayI
 
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire
+from desktop.core.formatting import symbol_price
 from desktop.ui.alert_models import fire_time_text
 
 log = logs.ui
@@ -28,7 +29,7 @@ def summarize(fires: list[AlertFire]) -> tuple[str, str]:
     """(title, body) of one notification for a batch of fires."""
     if len(fires) == 1:
         f = fires[0]
-        prices = ", ".join(f"{s} {p:,.2f}" for s, p in f.inputs)
+        prices = ", ".join(symbol_price(s, p) for s, p in f.inputs)
         if f.momentum is not None:  # a quadrant rule: where in the rotation the symbol now stands
             measure = f"entered {f.level_text} · RS-Ratio {f.value:.2f}, RS-Momentum {f.momentum:.2f}"
         else:

@@ -73,10 +73,12 @@ def test_a_currency_pair_without_a_stated_precision_shows_yahoos_four_decimals()
         (179.834, 175.0, "179.83"),  # cents, as before
         (1234.5, None, "1,234.50"),
         (0.41123, 0.4, "0.4112"),  # four significant digits below 1
-        (1.08512, 1.085, "1.085"),  # a value reads against its level: not 1.09 against 1.085
-        (1.08512, 1.0851, "1.0851"),
+        (1.08512, 1.085, "1.0851"),  # not 1.09, nor 1.085 (its level's own digits, which read as the level)
+        (1.08512, 1.0851, "1.08512"),
+        (1.0871, 1.085, "1.087"),
         (0.401237, 0.40125, "0.40124"),
-        (5.000000000000004, 5.0, "5.00"),
+        (175.26, 175.25, "175.26"),
+        (5.000000000000004, 5.0, "5.000000"),  # never reads as its level (no rule fires at it: see conditions)
         (float("nan"), 1.0, "—"),
     ],
 )
@@ -86,6 +88,6 @@ def test_an_alert_value_shows_at_least_its_levels_decimals(value: float, level: 
 
 def test_a_fire_says_its_value_to_its_levels_decimals_and_a_quadrant_fire_as_before() -> None:
     pair = AlertFire("r", "EURUSD=X above 1.0850", 0.0, False, 1.08512, 1.085, Condition.CROSSES_ABOVE, ())
-    assert pair.value_text == "1.085"
+    assert pair.value_text == "1.0851"
     entered = AlertFire("q", "NVDA leading", 0.0, True, 101.234567, 1.0, Condition.ENTERS, (), momentum=100.5)
     assert entered.value_text == "101.23"

@@ -24,6 +24,13 @@ def test_one_fire_names_rule_value_and_prices() -> None:
     assert title == "Alert: Rule 1" and "101.00 vs level 100" in body and "X 101.00" in body
 
 
+def test_a_currency_pair_reads_to_its_four_decimals() -> None:
+    pair = AlertFire("fx", "EURUSD=X above 1.085", 1_760_000_000.0, False, 1.08512, 1.085, Condition.ABOVE,
+                     (("EURUSD=X", 1.08512),))  # fmt: skip
+    _, body = summarize([pair])
+    assert body.startswith("1.0851 vs level 1.085 · EURUSD=X 1.0851 · "), body
+
+
 def test_many_fires_are_one_bundled_message() -> None:
     title, body = summarize([fire(n) for n in range(8)])
     assert title == "8 alerts fired"

@@ -529,7 +529,7 @@ class PriceChart(QWidget):
         when = to_new_york(start + (DAY_SECONDS / 2 if daily else 0.0))
         stamp = when.strftime("%Y-%m-%d") if daily else when.strftime("%Y-%m-%d %H:%M")
         o, h, lo, c, v = (float(self._bars[f][k]) for f in "ohlcv")
-        price = fmt.format_price
+        price = self._price_text  # a currency pair's four decimals, as its row shows them
         return f"{stamp}   O {price(o)}  H {price(h)}  L {price(lo)}  C {price(c)}   Vol {fmt.format_volume(v)}"
 
     def _mouse_moved(self, event: tuple[QPointF]) -> None:
