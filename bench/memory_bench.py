@@ -17,6 +17,7 @@ import numpy as np
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from bench.home import scratch_home
 from bench.pipeline_bench import rss_mb
 from bench.process_bench import figures_from_own_process
 from desktop.core.batch import TickBatch
@@ -75,5 +76,6 @@ def _spin(app: QApplication, seconds: float) -> None:
 
 
 if __name__ == "__main__":
-    application = QApplication(sys.argv[:1])
-    print(json.dumps(_measure(application, int(sys.argv[1]), int(sys.argv[2]))))
+    with scratch_home():
+        application = QApplication(sys.argv[:1])
+        print(json.dumps(_measure(application, int(sys.argv[1]), int(sys.argv[2]))))

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from bench.gui_probes import LatenessProbe
+from bench.home import scratch_home
 from bench.process_bench import figures_from_own_process
 from desktop import paths
 from desktop.core.alerts.rules import rule_from_dict
@@ -80,5 +81,6 @@ def _measure_in(app: QApplication, seconds: float, folder: Path) -> dict[str, fl
 
 
 if __name__ == "__main__":
-    application = QApplication(sys.argv[:1])
-    print(json.dumps(_measure(application, float(sys.argv[1]))))
+    with scratch_home():
+        application = QApplication(sys.argv[:1])
+        print(json.dumps(_measure(application, float(sys.argv[1]))))

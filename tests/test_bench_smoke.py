@@ -42,3 +42,17 @@ def test_every_benchmark_runs_and_reports(tmp_path: Path) -> None:
     saved = json.loads(out.read_text())
     assert saved["quick"] is True and set(FIGURES) <= set(saved["figures"])
     assert saved["machine"]["cores"] >= 1
+
+
+def test_a_benchmark_run_on_its_own_leaves_the_users_data_alone(tmp_path: Path) -> None:
+    """`python -m bench.ui_bench` builds a window with rules: they go to a scratch home, not the user's."""
+    user = tmp_path / "user"
+    env = {k: v for k, v in os.environ.items() if k not in ("TICKERDESK_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME")}
+    env |= {"HOME": str(user), "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.ui_bench", "0.3"], capture_output=True, text=True, timeout=120, cwd=REPO,
+        env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ui_lateness_p99_ms" in json.loads(result.stdout.strip().splitlines()[-1])
+    assert not [p for p in user.rglob("*") if p.is_file()], "nothing written under the user's home"
