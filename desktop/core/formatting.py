@@ -29,9 +29,15 @@ def format_price(price: float | None, hint: int | None = None) -> str:
     return f"{price:,.{price_decimals(price, hint)}f}"
 
 
+def symbol_decimals(symbol: str, price: float) -> int:
+    """The decimals of `symbol`'s price where no quote states them (a rule, a fire): a currency pair's four
+    (EURUSD=X 1.0843), else as `price_decimals` gives them."""
+    return price_decimals(price, FX_DECIMALS if symbol.endswith(FX_SUFFIX) else None)
+
+
 def symbol_price(symbol: str, price: float) -> str:
-    """A symbol's price where no quote says its precision (a fire's inputs): "NVDA 181.23", "EURUSD=X 1.0843"."""
-    return f"{symbol} {format_price(price, FX_DECIMALS if symbol.endswith(FX_SUFFIX) else None)}"
+    """A symbol and its price as its row shows it: "NVDA 181.23", "EURUSD=X 1.0843"."""
+    return f"{symbol} {price:,.{symbol_decimals(symbol, price)}f}"
 
 
 def _signed(value: float, decimals: int, suffix: str = "") -> str:

@@ -36,8 +36,7 @@ from desktop.core.alerts.rules import (
     new_rule_id,
     rule_from_dict,
 )
-from desktop.core.formatting import decimals_of, price_decimals
-from desktop.core.quote import FX_DECIMALS, FX_SUFFIX
+from desktop.core.formatting import decimals_of, symbol_decimals
 from desktop.ui.alert_models import format_measure
 from desktop.ui.plain_numbers import DecimalSpinBox, plain_numbers
 
@@ -313,8 +312,7 @@ class AlertDialog(QDialog):
         four, else cents); a ratio to four decimals."""
         if self.kind is not AlertType.PRICE:
             return LEVEL_DECIMALS
-        currency_pair = self.symbol_edit.text().strip().upper().endswith(FX_SUFFIX)
-        return price_decimals(value, FX_DECIMALS if currency_pair else None)
+        return symbol_decimals(self.symbol_edit.text().strip().upper(), value)
 
     def _symbol_problem(self) -> str | None:
         """Why one of the symbols typed cannot be used, said before any other field's problem."""

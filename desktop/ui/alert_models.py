@@ -17,8 +17,7 @@ from PySide6.QtGui import QBrush
 from desktop.core.alerts.conditions import holds
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Quadrant
-from desktop.core.formatting import DASH, compact_date, moment_iso, price_decimals, symbol_price
-from desktop.core.quote import FX_DECIMALS, FX_SUFFIX
+from desktop.core.formatting import DASH, compact_date, moment_iso, symbol_decimals, symbol_price
 from desktop.core.safe_files import spreadsheet_safe
 from desktop.core.sessions import session_date, to_new_york
 from desktop.storage.alerts import StoredFire
@@ -35,20 +34,13 @@ Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-def rule_price_decimals(rule: AlertRule, price: float) -> int:
-    """The decimals the watchlist shows `price` of a price rule's symbol with: four for a currency pair
-    (1.0843) or a price under a dollar, else cents."""
-    pair = rule.symbol is not None and rule.symbol.endswith(FX_SUFFIX)
-    return price_decimals(price, FX_DECIMALS if pair else None)
-
-
 def format_measure(rule: AlertRule, value: float | None, signed: bool = False) -> str:
     """A rule's measure in its own unit: a price, a percent, spread points or a ratio."""
     if value is None:
         return DASH
     sign = "+" if signed else ""
     if rule.type is AlertType.PRICE:  # as the table shows the price; a distance in the level's decimals
-        return f"{value:{sign},.{rule_price_decimals(rule, rule.level if signed else value)}f}"
+        return f"{value:{sign},.{symbol_decimals(rule.symbol or '', rule.level if signed else value)}f}"
     if rule.type is AlertType.CHANGE:
         return f"{value:{sign}.2f}%"
     if rule.type is AlertType.SPREAD:

@@ -46,9 +46,8 @@ class AlertLevels(QObject):
         self.matches = matches
         self.new_rule = new_rule
         self.describe = describe
-        self.snap = (
-            snap  # a level placed with the mouse, to the digits `describe` shows (the saved level is the shown one)
-        )
+        # A level placed with the mouse, to the digits `describe` shows: the saved level is the one shown.
+        self.snap = snap
         self.what = what  # "price", "this": the menu reads "Alert When Price Crosses 175.00"
         self.to_y: Callable[[float], float] = identity
         self.from_y: Callable[[float], float] = identity
