@@ -43,9 +43,8 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
         print(json.dumps(records, indent=2))
         return Done(0, notes)
     print(f"{'TIME':<26} {'ALERT':<24} {'VALUE':>12} {'LEVEL':>10}")
-    for r in records:
-        level = r["level"] if isinstance(r["level"], str) else f"{r['level']:g}"
-        print(f"{r['time']:<26} {r['alert']:<24} {r['value']:>12.4f} {level:>10}")
+    for f, r in zip(fires, records, strict=True):
+        print(f"{r['time']:<26} {r['alert']:<24} {f.value:>12.4f} {f.level_text:>10}")
     print(f"{len(records)} fire{'s' if len(records) != 1 else ''} of {len(rules)} rule{'s' if len(rules) != 1 else ''}")
     return Done(0, notes)
 

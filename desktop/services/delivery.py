@@ -21,7 +21,7 @@ from typing import Any
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, Condition
-from desktop.core.formatting import moment_iso
+from desktop.core.formatting import moment_iso, symbol_price
 from desktop.services.channel_senders import (
     DeliveryError,
     notify_desktop,
@@ -81,7 +81,7 @@ def message(template: str, fire: AlertFire) -> str:
         "time": moment_iso(fire.time, fire.daily),
         "condition": fire.condition.value,
         "symbols": ", ".join(s for s, _ in fire.inputs),
-        "prices": ", ".join(f"{s} {p:g}" for s, p in fire.inputs),
+        "prices": ", ".join(symbol_price(s, p) for s, p in fire.inputs),
     }
     text = PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), template)
     if _stray_brace(template):

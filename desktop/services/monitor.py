@@ -44,7 +44,7 @@ class MonitorFeed(Protocol):
 
 def fire_line(fire: AlertFire) -> str:
     """'<quote time> fired <rule id> value=<v> level=<l>': the time as the input had it (a date for daily data)."""
-    line = f"{moment_iso(fire.time, fire.daily)} fired {fire.rule_id} value={fire.value:.6g} level={fire.level_text}"
+    line = f"{moment_iso(fire.time, fire.daily)} fired {fire.rule_id} value={fire.value:.10g} level={fire.level_text}"
     return line if fire.momentum is None else f"{line} momentum={fire.momentum:.6g}"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.alerts.durations import format_duration, parse_duration
+from desktop.core.alerts.fires import AlertFire
 from desktop.core.alerts.rule_files import RuleFileError, dump_rules, parse_rules, read_rules
 from desktop.core.alerts.rules import AlertType, Condition, RuleError, rule_from_dict
 from desktop.core.alerts.windows import parse_window
@@ -193,3 +194,17 @@ def test_a_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path: Path, su
 def test_a_file_nested_past_the_recursion_limit_is_refused_in_a_sentence(text: str, fmt: str) -> None:
     with pytest.raises(RuleFileError, match="nested too deeply"):
         parse_rules(text, fmt)
+
+
+@pytest.mark.parametrize(
+    ("level", "said"),
+    [(175.0, "175"), (1.5, "1.5"), (94745.08, "94745.08"), (751234.5, "751234.5"), (0.1 + 0.2, "0.3")],
+)
+def test_a_level_is_said_with_every_digit_it_has(level: float, said: str) -> None:
+    """Six significant digits made a BTC-USD rule at 94745.08 read "crosses above 94745.1" in the rules
+    table, the fired log and notifications, and BRK-A at 751234.5 read 751234."""
+    rule = rule_from_dict({"id": "r", "type": "price", "symbol": "BTC-USD", "condition": "crosses_above",
+                           "level": level})  # fmt: skip
+    assert rule.describe() == f"BTC-USD price crosses above {said}"
+    fire = AlertFire("r", rule.title, 0.0, False, level + 1, level, rule.condition, (("BTC-USD", level + 1),))
+    assert fire.level_text == said

@@ -136,6 +136,9 @@ def test_the_template_fills_in_and_a_stray_brace_does_not_break_it() -> None:
         "IWM price crosses above 259.47 260.47 crossed 259.47 at 2026-04-08 (IWM 260.47)"
     )
     assert message("{unknown} at {time}", f) == "{unknown} at 2026-04-08"
+    btc = AlertFire("b", "BTC-USD above 94745.08", f.time, True, 94800.5, 94745.08, Condition.CROSSES_ABOVE,
+                    (("BTC-USD", 94800.5),))  # fmt: skip
+    assert message("{value} crossed {level} ({prices})", btc) == "94,800.50 crossed 94745.08 (BTC-USD 94,800.50)"
     assert "260.47" in message("broken {", f)
 
 

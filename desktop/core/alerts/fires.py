@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.core.alerts.rules import AlertRule, Condition, Quadrant
+from desktop.core.alerts.rules import AlertRule, Condition, Quadrant, level_number
 from desktop.core.formatting import format_value
 
 
@@ -36,7 +36,7 @@ class AlertFire:
 
 
 def level_text(condition: Condition, level: float) -> str:
-    return Quadrant.of_code(level).value if condition is Condition.ENTERS else f"{level:g}"
+    return Quadrant.of_code(level).value if condition is Condition.ENTERS else level_number(level)
 
 
 @dataclass

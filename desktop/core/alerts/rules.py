@@ -141,7 +141,7 @@ class AlertRule:
     def describe(self) -> str:
         """'NVDA price crosses below 175', 'IWM − QQQ qtd spread crosses above 1.5'."""
         condition = self.condition.value.replace("_", " ")
-        level = f"{self.level:g}"
+        level = level_number(self.level)
         if self.type is AlertType.PRICE:
             return f"{self.symbol} price {condition} {level}"
         if self.type is AlertType.CHANGE:
@@ -161,6 +161,12 @@ class AlertRule:
 
     def with_changes(self, **changes: Any) -> AlertRule:
         return replace(self, **changes)
+
+
+def level_number(level: float) -> str:
+    """A level as people write it: 175, 1.5, 94745.08, 751234.5 (every digit it has, no float noise; the
+    six digits of "%g" made 94745.08 read 94745.1)."""
+    return f"{level:.15g}"
 
 
 def new_rule_id() -> str:
