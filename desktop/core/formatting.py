@@ -58,8 +58,9 @@ MAX_VALUE_DECIMALS = 6
 
 
 def decimals_of(value: float) -> int:
-    """Digits after the point in the shortest text that reads back as `value` (0.40125: 5; 175.0: 0)."""
-    exponent = Decimal(repr(value)).as_tuple().exponent
+    """Digits after the point in `value` as people write it (0.40125: 5; 175.0: 0; 0.1 + 0.2: 1, its float
+    noise past fifteen significant digits not counted)."""
+    exponent = Decimal(f"{value:.15g}").as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from desktop.core.alerts.fires import AlertFire
 from desktop.core.alerts.rules import Condition
-from desktop.core.formatting import compact_date, format_quote_time, format_value, short_name
+from desktop.core.formatting import compact_date, decimals_of, format_quote_time, format_value, short_name
 from desktop.core.quote import Quote
 from desktop.core.sessions import NEW_YORK
 
@@ -91,3 +91,8 @@ def test_a_fire_says_its_value_to_its_levels_decimals_and_a_quadrant_fire_as_bef
     assert pair.value_text == "1.0851"
     entered = AlertFire("q", "NVDA leading", 0.0, True, 101.234567, 1.0, Condition.ENTERS, (), momentum=100.5)
     assert entered.value_text == "101.23"
+
+
+@pytest.mark.parametrize(("value", "digits"), [(175.0, 0), (0.40125, 5), (94745.08, 2), (0.1 + 0.2, 1), (1e-7, 7)])
+def test_the_decimals_a_number_is_written_with(value: float, digits: int) -> None:
+    assert decimals_of(value) == digits

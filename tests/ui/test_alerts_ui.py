@@ -591,15 +591,16 @@ def test_the_rules_table_answers_delete_and_enter(qtbot: QtBot, make_window: Mak
 
 
 @pytest.mark.parametrize(
-    ("spec", "level"),
+    ("spec", "level", "shown"),
     [
-        ({"type": "ratio", "a": "IWM", "b": "QQQ"}, 0.40125),  # five decimals, as a rule file or the CLI may hold
-        ({"type": "price", "symbol": "NVDA"}, 0.000125),  # a sub-penny level
-        ({"type": "price", "symbol": "NVDA"}, 5e10),  # beyond the editor's old range (rules allow 1e12)
+        ({"type": "ratio", "a": "IWM", "b": "QQQ"}, 0.40125, "0.40125"),  # five decimals, as a file or the CLI may hold
+        ({"type": "price", "symbol": "NVDA"}, 0.000125, "0.000125"),  # a sub-penny level
+        ({"type": "price", "symbol": "NVDA"}, 5e10, "50000000000.0000"),  # beyond the editor's old range (1e9)
+        ({"type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd"}, 0.1 + 0.2, "0.3000"),  # float noise not shown
     ],
 )
 def test_editing_a_rule_keeps_a_level_the_user_did_not_touch(
-    qtbot: QtBot, make_window: MakeWindow, spec: dict[str, object], level: float
+    qtbot: QtBot, make_window: MakeWindow, spec: dict[str, object], level: float, shown: str
 ) -> None:
     seed({"id": "r", "condition": "crosses_above", "level": level, **spec})
     window = make_window(run=False)
@@ -607,7 +608,7 @@ def test_editing_a_rule_keeps_a_level_the_user_did_not_touch(
     panel.select_rule("r")
     panel.edit_selected()
     assert panel.dialog is not None
-    assert panel.dialog.level_spin.value() == level, "shown as it is saved"
+    assert panel.dialog.level_spin.cleanText() == shown
     panel.dialog.name_edit.setText("renamed")
     ok_button(window).click()
     with repository() as repo:
