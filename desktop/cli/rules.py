@@ -81,6 +81,7 @@ def cmd_alerts(args: argparse.Namespace) -> Done:
 
 def _alerts_action(args: argparse.Namespace, book: Any) -> None:
     from desktop.core.alerts.rules import RuleError, rule_from_dict, rule_to_dict
+    from desktop.services.alert_book import channels_note
 
     rules = book.rules
     if args.action == "list":
@@ -141,6 +142,8 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
     elif args.action == "import":
         count, updated = book.import_file(args.file, terminal_progress(f"reading {args.file.name}"))
         print(f"imported {count} rule{'s' if count != 1 else ''} ({updated} updated)")
+        if missing := book.channels_not_set_up():
+            print(f"tickerdesk: note: {channels_note(missing)}", file=sys.stderr)
     else:
         count = book.export_file(args.file)
         print(f"exported {count} rule{'s' if count != 1 else ''} to {args.file}")

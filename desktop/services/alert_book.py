@@ -15,11 +15,22 @@ from desktop.core.alerts.rule_files import read_rules, write_rules
 from desktop.core.alerts.rules import AlertRule, RuleError, rule_from_dict, rule_to_dict
 from desktop.core.progress import Progress
 from desktop.storage.alerts import AlertRepository
+from desktop.storage.channels import ChannelRepository
 from desktop.storage.database import StorageError, storage_errors
 
 
 class BookError(ValueError):
     """A rule operation the book refuses (a duplicate id, an id that is not there); for the user."""
+
+
+def channels_note(missing: list[str]) -> str:
+    """The sentence for channels rules name that are not set up (see AlertBook.channels_not_set_up)."""
+    if len(missing) == 1:
+        return (
+            f"rules name the channel {missing[0]}, which is not set up (tickerdesk notify add {missing[0]} …): "
+            "their fires wait until it is"
+        )
+    return f"rules name the channels {', '.join(missing)}, which are not set up: their fires wait until they are"
 
 
 class AlertBook:
@@ -111,6 +122,16 @@ class AlertBook:
                 rules.append(rule)
         self._apply(rules, lambda: self.repo.save_rules(incoming))
         return len(incoming), updated
+
+    def channels_not_set_up(self, rules: list[AlertRule] | None = None) -> list[str]:
+        """The channels `rules` (all of them by default) name that no `notify add` has made: their fires
+        wait as failed deliveries until one is (a misspelt name in a rule file, said at import)."""
+        named = {name for rule in (self.rules if rules is None else rules) for name in rule.channels}
+        if not named:
+            return []
+        with storage_errors(self._path):
+            made = {channel.name for channel in ChannelRepository(self.repo.connection).channels()}
+        return sorted(named - made)
 
     def export_file(self, path: Path) -> int:
         """Write the rules to `path`, making its folder when missing (as `chart --png` does)."""

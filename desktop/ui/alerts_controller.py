@@ -204,6 +204,13 @@ class AlertsController(QObject):
         self.record(f"Import {len(incoming)} Alerts", undo, lambda: self.import_rules(incoming) > 0)
         return counts[0] if counts else 0
 
+    def channels_not_set_up(self, rules: list[AlertRule]) -> list[str]:
+        """The channels `rules` name that are not set up ([] when the database cannot say)."""
+        try:
+            return self.book.channels_not_set_up(rules)
+        except StorageError:
+            return []
+
     # -- fires ----------------------------------------------------------------------------------
 
     def _role_changed(self, evaluating: bool, _holder: str) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rule_files import RuleFileError, dump_rules, format_of, read_rules
 from desktop.core.alerts.rules import AlertRule, new_rule_id
+from desktop.services.alert_book import channels_note
 from desktop.storage.alerts import StoredFire
 from desktop.storage.channels import Delivery
 from desktop.ui.alert_models import SORT_ROLE, AlertRulesModel, FiredAlertsModel, LogColumn, RuleColumn
@@ -344,9 +345,10 @@ class AlertsPanel(QWidget):
             elif isinstance(result, list):
                 count = self.controller.import_rules(result)
                 if count:
-                    self.message.emit(
-                        f"Imported {count} alert rule{'s' if count != 1 else ''} from {chosen.name}", False
-                    )
+                    said = f"Imported {count} alert rule{'s' if count != 1 else ''} from {chosen.name}"
+                    missing = self.controller.channels_not_set_up(result)
+                    said += f". Note: {channels_note(missing)}." if missing else ""
+                    self.message.emit(said, False)
             self.import_finished.emit()
 
         if self.busy_bar is not None:

@@ -175,6 +175,11 @@ def test_import_refuses_a_bad_file_whole(qtbot: QtBot, make_window: MakeWindow, 
     assert stored_rules() == ["nvda175", "nvda-copy"] and not window.busy_bar.isVisible()
     window.alerts.undo_stack.undo()  # an import is one edit: undone whole
     assert stored_rules() == ["nvda175"]
+    named = tmp_path / "named.toml"
+    named.write_text(rule.format("to-ops", 1) + 'channels = ["ops"]\n')
+    with qtbot.waitSignal(window.alerts_panel.import_finished):
+        window.alerts_panel.import_rules(named)
+    assert messages[-1][0].startswith("Imported 1 alert rule from named.toml. Note: rules name the channel ops,")
     empty = tmp_path / "empty.toml"
     empty.write_text("# rules to come\n")
     with qtbot.waitSignal(window.alerts_panel.import_finished):
