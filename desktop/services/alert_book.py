@@ -26,11 +26,9 @@ class BookError(ValueError):
 def channels_note(missing: list[str]) -> str:
     """The sentence for channels rules name that are not set up (see AlertBook.channels_not_set_up)."""
     if len(missing) == 1:
-        return (
-            f"rules name the channel {missing[0]}, which is not set up (tickerdesk notify add {missing[0]} …): "
-            "their fires wait until it is"
-        )
-    return f"rules name the channels {', '.join(missing)}, which are not set up: their fires wait until they are"
+        name = missing[0]
+        return f"the channel {name} is not set up (tickerdesk notify add {name} …): fires for it wait until it is"
+    return f"the channels {', '.join(missing)} are not set up: fires for them wait until they are"
 
 
 class AlertBook:

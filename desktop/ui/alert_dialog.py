@@ -37,6 +37,7 @@ from desktop.core.alerts.rules import (
     rule_from_dict,
 )
 from desktop.core.formatting import decimals_of, symbol_decimals
+from desktop.services.alert_book import channels_note
 from desktop.ui.alert_models import format_measure
 from desktop.ui.plain_numbers import DecimalSpinBox, plain_numbers
 
@@ -83,6 +84,8 @@ class AlertDialog(QDialog):
         # level exactly, whatever digits it has.
         self._loaded_level: tuple[float, float] | None = None
         self._touched = rule is not None  # a blank new rule says nothing is wrong before anything is typed
+        # Which of a rule's channels are not set up (the panel's, from the database): said, not refused.
+        self.channels_missing: Callable[[list[AlertRule]], list[str]] = lambda _rules: []
         self.result_rule: AlertRule | None = None
 
         self.type_box = QComboBox()
@@ -339,6 +342,8 @@ class AlertDialog(QDialog):
             reason = self._symbol_problem()
             if reason is not None:
                 error, rule = reason, None
+        if rule is not None and rule.channels and (missing := self.channels_missing([rule])):
+            error = f"Note: {channels_note(missing)}."  # OK stays enabled: the channel may be made later
         self.error_label.setText(error if self._touched else "")
         ok.setEnabled(rule is not None)
         if rule is not None:

@@ -259,6 +259,7 @@ class AlertsPanel(QWidget):
         from desktop.ui.alert_dialog import AlertDialog, focus_first_empty  # built on first use, not at start-up
 
         dialog = AlertDialog(self.controller.engine, self.check_symbol, rule, self)
+        dialog.channels_missing = self.controller.channels_not_set_up
         dialog.accepted.connect(lambda: self._save(dialog.result_rule))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog

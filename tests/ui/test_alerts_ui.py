@@ -179,7 +179,7 @@ def test_import_refuses_a_bad_file_whole(qtbot: QtBot, make_window: MakeWindow, 
     named.write_text(rule.format("to-ops", 1) + 'channels = ["ops"]\n')
     with qtbot.waitSignal(window.alerts_panel.import_finished):
         window.alerts_panel.import_rules(named)
-    assert messages[-1][0].startswith("Imported 1 alert rule from named.toml. Note: rules name the channel ops,")
+    assert messages[-1][0].startswith("Imported 1 alert rule from named.toml. Note: the channel ops is not set up")
     empty = tmp_path / "empty.toml"
     empty.write_text("# rules to come\n")
     with qtbot.waitSignal(window.alerts_panel.import_finished):
@@ -645,4 +645,17 @@ def test_a_price_level_starts_at_the_price_as_the_table_shows_it(
     assert dialog.level_spin.value() == 1.0843
     dialog.symbol_edit.setText("SPY")
     assert dialog.level_spin.value() == 602
+    dialog.reject()
+
+
+def test_the_editor_says_when_a_rule_names_a_channel_that_is_not_set_up(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(run=False)
+    dialog = window.alerts_panel.new_rule()
+    qtbot.keyClicks(dialog.symbol_edit, "NVDA")
+    dialog.level_spin.setValue(150)
+    qtbot.keyClicks(dialog.channels_edit, "phnoe")
+    assert dialog.error_label.text().startswith("Note: the channel phnoe is not set up")
+    assert ok_button(window).isEnabled(), "said, not refused: the channel may be made later"
+    dialog.channels_edit.clear()
+    assert dialog.error_label.text() == ""
     dialog.reject()
