@@ -275,6 +275,7 @@ class MainWindow(
             change.connect(lambda *_: charts.set_watchlist(self.model.symbols))
         charts.rrg.symbol_clicked.connect(self.table.select_symbol)
         charts.board.rule_requested.connect(self.alert_from_board)
+        self.notifier.show_in_tray()  # the other part of start-up that waits for the first paint
 
     def open_settings(self) -> SettingsDialog:
         from desktop.ui.settings_dialog import SettingsDialog

@@ -9,15 +9,19 @@ import math
 import struct
 import wave
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QIcon, QMouseEvent
-from PySide6.QtWidgets import QApplication, QFrame, QLabel, QStyle, QSystemTrayIcon, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QVBoxLayout, QWidget
 
 from desktop import logs
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.formatting import symbol_price
 from desktop.ui.alert_models import fire_time_text
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QSystemTrayIcon
 
 log = logs.ui
 
@@ -116,11 +120,20 @@ class Notifier(QObject):
         self.last: tuple[str, str] | None = None
         self.channel = ""
         self.tray: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            tray_icon = icon or window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
-            self.tray = QSystemTrayIcon(tray_icon, self)
-            self.tray.setToolTip("Tickerdesk")
-            self.tray.show()
+        self._icon = icon
+
+    def show_in_tray(self) -> None:
+        """Put the app's icon in the desktop's tray, when it has one; notifications then go there. Called
+        after the window's first paint: asking for the tray is a D-Bus round trip on Linux, and QStyle's
+        Python types (for the fallback icon) take 4 ms to build."""
+        from PySide6.QtWidgets import QStyle, QSystemTrayIcon
+
+        if self.tray is not None or not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        icon = self._icon or self.window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+        self.tray = QSystemTrayIcon(icon, self)
+        self.tray.setToolTip("Tickerdesk")
+        self.tray.show()
 
     def notify(self, fires: list[AlertFire]) -> None:
         if not fires:
@@ -129,7 +142,7 @@ class Notifier(QObject):
         self.last = (title, body)
         if self.tray is not None and self.tray.isVisible():
             self.channel = "tray"
-            self.tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, TOAST_MS)
+            self.tray.showMessage(title, body, type(self.tray).MessageIcon.Information, TOAST_MS)
         else:
             self.channel = "toast"
             self.toast.show_message(title, body)
