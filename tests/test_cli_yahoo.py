@@ -77,6 +77,11 @@ def test_quote_from_yahoo_and_unknown_symbol(tickerdesk_home: Path, fakes: tuple
     with start_cli(tickerdesk_home, fakes, "quote", "SPY", "ZZZZ", "--source", "yahoo") as proc:
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 2 and "ZZZZ: no such symbol on Yahoo Finance" in err
+    # A moment in the past with no source named: the recorded data answers, though Yahoo is reachable.
+    with start_cli(tickerdesk_home, fakes, "quote", "SPY", "--at", "2025-10-03", "--format", "json") as proc:
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert [(q["symbol"], q["time"][:10], q["source"]) for q in json.loads(out)] == [("SPY", "2025-10-03", "replay")]
     with start_cli(tickerdesk_home, fakes, "quote", "BRK.B", "--source", "yahoo") as proc:
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 2 and err.strip().endswith("(Yahoo writes share classes with a dash: BRK-B)")

@@ -46,7 +46,10 @@ TABLE_HEADER = f"{'SYMBOL':<9} {'LAST':>15} {'CHANGE':>10} {'CHG %':>8} {'VOLUME
 
 
 def cmd_quote(args: argparse.Namespace) -> Done:
-    source, note = choose_source(args.source, args.replay_data)
+    if args.at is not None and args.source == "auto":  # a moment in the past is the recorded data's to give
+        source, note = "replay", None
+    else:
+        source, note = choose_source(args.source, args.replay_data)
     quotes = _yahoo_quotes(args) if source == "yahoo" else _replay_quotes(args)
     if args.format == "json":
         print(json.dumps([quote_record(q) for q in quotes], indent=2))
