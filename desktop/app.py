@@ -27,7 +27,7 @@ from desktop.feeds.base import QuoteSink, StatusListener
 from desktop.feeds.replay import ReplayFeed
 from desktop.feeds.replay_source import default_start, load_timeline, start_problem
 from desktop.services.pipeline import QuotePipeline
-from desktop.services.sources import live_feed, replay_feed, yahoo_unreachable
+from desktop.services.sources import asked_source, live_feed, replay_feed, yahoo_unreachable
 from desktop.storage.alerts import AlertRepository
 from desktop.storage.database import (
     BUSY_NOTICE_S,
@@ -138,7 +138,7 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
         pipeline,
         make_replay=make_replay,
         make_live=make_live,
-        source=getattr(args, "source", "replay"),
+        source=asked_source(getattr(args, "source", "replay"), args.replay_data, args.start),
         start=start,
         speed=speed,
         probe=reachable,

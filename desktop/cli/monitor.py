@@ -29,7 +29,7 @@ def cmd_monitor(args: argparse.Namespace) -> Done:
 
         return Done(0, install_service(args.source) if args.install_service else uninstall_service())
     logs.configure(paths.data_dir(), "monitor.log")
-    source, note = choose_source(args.source, args.replay_data)
+    source, note = choose_source(args.source, args.replay_data, args.start)
     if note:
         log.warning("%s", note)
     make_feed = _feed_maker(args, source)

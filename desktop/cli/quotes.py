@@ -46,10 +46,7 @@ TABLE_HEADER = f"{'SYMBOL':<9} {'LAST':>15} {'CHANGE':>10} {'CHG %':>8} {'VOLUME
 
 
 def cmd_quote(args: argparse.Namespace) -> Done:
-    if args.at is not None and args.source == "auto":  # a moment in the past is the recorded data's to give
-        source, note = "replay", None
-    else:
-        source, note = choose_source(args.source, args.replay_data)
+    source, note = choose_source(args.source, args.replay_data, args.at)
     quotes = _yahoo_quotes(args) if source == "yahoo" else _replay_quotes(args)
     if args.format == "json":
         print(json.dumps([quote_record(q) for q in quotes], indent=2))
@@ -118,7 +115,7 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
     from desktop.feeds.base import FeedStatus
     from desktop.services.pipeline import QuotePipeline
 
-    source, note = choose_source(args.source, args.replay_data)
+    source, note = choose_source(args.source, args.replay_data, getattr(args, "start", None))
     pipeline = QuotePipeline(QuoteStore())
     probe: list[str | None] = []  # Yahoo's chart endpoint: [None] when it answers, [reason] when not
     stopping = threading.Event()

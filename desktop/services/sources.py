@@ -36,14 +36,22 @@ def yahoo_unreachable(timeout: float = PROBE_TIMEOUT_S) -> str | None:
     return None
 
 
-def choose_source(requested: str, replay_data: Sequence[Path] | None) -> tuple[str, str | None]:
-    """'yahoo' or 'replay' for what the user asked, and a note when `auto` fell back to the replay.
+def asked_source(requested: str, replay_data: Sequence[Path] | None, *replay_moments: object) -> str:
+    """`auto` is `replay` when the user named replay data or a moment of it (a start date, `quote --at`):
+    those say the recorded data is wanted, whether Yahoo answers or not. Otherwise what was asked."""
+    if requested == "auto" and (replay_data or any(moment is not None for moment in replay_moments)):
+        return "replay"
+    return requested
 
-    Named replay data means the user wants it played; `auto` otherwise asks Yahoo (blocking)."""
+
+def choose_source(
+    requested: str, replay_data: Sequence[Path] | None, *replay_moments: object
+) -> tuple[str, str | None]:
+    """'yahoo' or 'replay' for what the user asked (see asked_source), and a note when `auto` fell back to
+    the replay; `auto` otherwise asks Yahoo (blocking)."""
+    requested = asked_source(requested, replay_data, *replay_moments)
     if requested != "auto":
         return requested, None
-    if replay_data:
-        return "replay", None
     reason = yahoo_unreachable()
     if reason is not None:
         return "replay", f"{reason}; used the bundled replay data"

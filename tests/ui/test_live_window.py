@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
@@ -94,6 +95,18 @@ def test_auto_falls_back_to_replay_and_goes_live_when_yahoo_returns(
     assert window.store.latest("SPY").source == "yahoo"  # type: ignore[union-attr]
     assert not window.speed_box.isEnabled()
     assert not window.feeds.replay_started, "the replay that ran is replaced by a fresh one, not started"
+
+
+def test_auto_with_replay_data_or_a_start_date_plays_the_replay_though_yahoo_answers(
+    qtbot: QtBot, make_window: MakeWindow, yahoo, intraday_dir
+) -> None:  # type: ignore[no-untyped-def]
+    """Files named to replay, or a replay start date, say the recorded data is wanted: on a machine with
+    a network, `tickerdesk run --replay-data my-files/` went live on Yahoo and left the files unplayed."""
+    for options in ({"replay_data": [intraday_dir]}, {"start": date(2025, 10, 1)}):
+        window = make_window(source="auto", **options)
+        qtbot.waitUntil(lambda window=window: window.feeds.replay_started, timeout=10_000)  # type: ignore[misc]
+        assert window.feeds.is_replay and window.speed_box.isEnabled()
+        window.close()
 
 
 def test_live_rows_read_like_yahoos_own_page(qtbot: QtBot, make_window: MakeWindow, yahoo) -> None:  # type: ignore[no-untyped-def]
