@@ -71,6 +71,19 @@ def test_watch_a_replay_for_a_moment(capsys: pytest.CaptureFixture[str]) -> None
         (["quote", "ZZZZ", "--source", "replay"], 2, "unknown symbol ZZZZ"),
         (["quote", "SPY", "--source", "yahoo"], 1, "cannot reach Yahoo"),
         (["chart", "--png", "x.png", "--source", "yahoo"], 2, "chart draws recorded data"),
+        # What only a replay reads, with a live source, would be ignored without a word.
+        (
+            ["watch", "SPY", "--source", "yahoo", "--start", "2025-10-01", "--seconds", "1"],
+            2,
+            "--start is for recorded",
+        ),
+        (["quote", "SPY", "--source", "yahoo", "--at", "2025-10-01"], 2, "--at is for recorded data"),
+        (
+            ["monitor", "--source", "yahoo", "--replay-data", "x", "--exit-after", "1"],
+            2,
+            "--replay-data is for recorded",
+        ),
+        (["run", "--source", "yahoo", "--start", "2025-10-01", "--exit-after", "1"], 2, "(see tickerdesk run --help)"),
         (["backtest", "--prices", "nowhere", "--alerts", "nowhere.toml"], 2, "nowhere"),
     ],
 )

@@ -55,6 +55,17 @@ def unknown_command(word: str) -> str:
     return f"'{printable(word)}' is not a command{hint} (commands: {', '.join(SUBCOMMANDS)}; see tickerdesk --help)"
 
 
+# What only a replay reads: given with `--source yahoo` it would be ignored without a word.
+_REPLAY_OPTIONS = (("--replay-data", "replay_data"), ("--start", "start"), ("--at", "at"))
+
+
+def _replay_option_without_replay(args: argparse.Namespace) -> str | None:
+    if getattr(args, "source", None) != "yahoo":
+        return None
+    given = [flag for flag, name in _REPLAY_OPTIONS if getattr(args, name, None) is not None]
+    return f"{given[0]} is for recorded data: use it with --source replay or auto" if given else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS:
@@ -67,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra:  # said by the command it was meant for: "see tickerdesk alerts add --help"
         words = " ".join(w for w in ("tickerdesk", args.command, getattr(args, "action", None)) if w)
         print(f"tickerdesk: unrecognized arguments: {printable(' '.join(extra))} (see {words} --help)", file=sys.stderr)
+        return EXIT_USAGE
+    if (problem := _replay_option_without_replay(args)) is not None:
+        print(f"tickerdesk: {problem} (see tickerdesk {args.command} --help)", file=sys.stderr)
         return EXIT_USAGE
     if getattr(args, "symbols", None):  # `quote SPY spy` asks for SPY once
         args.symbols = list(dict.fromkeys(args.symbols))

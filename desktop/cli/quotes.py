@@ -79,8 +79,6 @@ def _yahoo_quotes(args: argparse.Namespace) -> list[Quote]:
     from desktop.feeds.yahoo_errors import unknown_symbol_text
     from desktop.feeds.yahoo_http import RateLimitedError, UnknownSymbolError, UnreachableError, YahooError, YahooHttp
 
-    if args.at is not None:
-        raise CliError("--at replays recorded data: use it with --source replay")
     http = YahooHttp()
     store = QuoteStore()
     unknown: list[str] = []
