@@ -215,3 +215,13 @@ def test_a_test_message_is_stamped_in_whole_seconds() -> None:
     from desktop.services.delivery import sample_fire
 
     assert sample_fire().time == int(sample_fire().time)
+
+
+def test_record_with_replay_data_and_no_source_records_the_replay(
+    capsys: pytest.CaptureFixture[str], daily_dir: Path, tmp_path: Path
+) -> None:
+    """`record` goes live by default; naming replay data (and no source) asks for the replay instead."""
+    out = tmp_path / "spy.csv"
+    assert main(["record", "SPY", "--out", str(out), "--replay-data", str(daily_dir), "--seconds", "1"]) == 0
+    assert "from replay" in capsys.readouterr().err
+    assert out.read_text().splitlines()[1].split(",")[1] == "SPY"

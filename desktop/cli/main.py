@@ -59,10 +59,16 @@ def unknown_command(word: str) -> str:
 _REPLAY_OPTIONS = (("--replay-data", "replay_data"), ("--start", "start"), ("--at", "at"))
 
 
+def _typed(flag: str, argv: Sequence[str]) -> bool:
+    return any(word == flag or word.startswith(f"{flag}=") for word in argv)
+
+
+def _replay_options_given(args: argparse.Namespace) -> list[str]:
+    return [flag for flag, name in _REPLAY_OPTIONS if getattr(args, name, None) is not None]
+
+
 def _replay_option_without_replay(args: argparse.Namespace) -> str | None:
-    if getattr(args, "source", None) != "yahoo":
-        return None
-    given = [flag for flag, name in _REPLAY_OPTIONS if getattr(args, name, None) is not None]
+    given = _replay_options_given(args) if getattr(args, "source", None) == "yahoo" else []
     return f"{given[0]} is for recorded data: use it with --source replay or auto" if given else None
 
 
@@ -79,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         words = " ".join(w for w in ("tickerdesk", args.command, getattr(args, "action", None)) if w)
         print(f"tickerdesk: unrecognized arguments: {printable(' '.join(extra))} (see {words} --help)", file=sys.stderr)
         return EXIT_USAGE
+    if hasattr(args, "source") and _replay_options_given(args) and not _typed("--source", argv):
+        args.source = "replay"  # named replay data or a moment of it, and no source: even `record`'s is live
     if (problem := _replay_option_without_replay(args)) is not None:
         print(f"tickerdesk: {problem} (see tickerdesk {args.command} --help)", file=sys.stderr)
         return EXIT_USAGE
