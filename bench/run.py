@@ -9,14 +9,12 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from bench.home import scratch_home
 from bench.screen import OFFSCREEN
-from desktop.config import HOME_ENV
 
 if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":  # a desktop-sized screen (bench/screen.py)
     os.environ["QT_QPA_PLATFORM"] = OFFSCREEN
@@ -59,12 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quick = args.quick
 
-    home = tempfile.mkdtemp(prefix="tickerdesk-bench-")
-    os.environ[HOME_ENV] = home  # the app under test keeps its files out of the user's
-    try:
+    with scratch_home():  # the app under test keeps its database and price cache (14 MB a run) out of the user's
         return _run(args, quick)
-    finally:
-        shutil.rmtree(home, ignore_errors=True)  # its database and price cache (14 MB a run)
 
 
 def _run(args: argparse.Namespace, quick: bool) -> int:

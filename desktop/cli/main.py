@@ -85,8 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         words = " ".join(w for w in ("tickerdesk", args.command, getattr(args, "action", None)) if w)
         print(f"tickerdesk: unrecognized arguments: {printable(' '.join(extra))} (see {words} --help)", file=sys.stderr)
         return EXIT_USAGE
-    if hasattr(args, "source") and _replay_options_given(args) and not _typed("--source", argv):
-        args.source = "replay"  # named replay data or a moment of it, and no source: even `record`'s is live
+    if getattr(args, "source", None) == "yahoo" and _replay_options_given(args) and not _typed("--source", argv):
+        args.source = "auto"  # `record`'s own default, not the user's word: named replay data is played (asked_source)
     if (problem := _replay_option_without_replay(args)) is not None:
         print(f"tickerdesk: {problem} (see tickerdesk {args.command} --help)", file=sys.stderr)
         return EXIT_USAGE

@@ -31,6 +31,12 @@ def channels_note(missing: list[str]) -> str:
     return f"the channels {', '.join(missing)} are not set up: fires for them wait until they are"
 
 
+def missing_channels(rules: list[AlertRule], made: set[str]) -> list[str]:
+    """The channels `rules` name that are not in `made`: their fires wait as failed deliveries until they
+    are (a misspelt name in a rule file or the editor, said when it is given)."""
+    return sorted({name for rule in rules for name in rule.channels} - made)
+
+
 class AlertBook:
     def __init__(self, repo: AlertRepository, engine: AlertEngine | None = None, path: Path | None = None) -> None:
         self.repo = repo
@@ -121,15 +127,15 @@ class AlertBook:
         self._apply(rules, lambda: self.repo.save_rules(incoming))
         return len(incoming), updated
 
-    def channels_not_set_up(self, rules: list[AlertRule] | None = None) -> list[str]:
-        """The channels `rules` (all of them by default) name that no `notify add` has made: their fires
-        wait as failed deliveries until one is (a misspelt name in a rule file, said at import)."""
-        named = {name for rule in (self.rules if rules is None else rules) for name in rule.channels}
-        if not named:
-            return []
+    def channel_names(self) -> set[str]:
+        """The channels `notify add` has made."""
         with storage_errors(self._path):
-            made = {channel.name for channel in ChannelRepository(self.repo.connection).channels()}
-        return sorted(named - made)
+            return {channel.name for channel in ChannelRepository(self.repo.connection).channels()}
+
+    def channels_not_set_up(self, rules: list[AlertRule] | None = None) -> list[str]:
+        """The channels `rules` (all of them by default) name that no `notify add` has made."""
+        rules = self.rules if rules is None else rules
+        return missing_channels(rules, self.channel_names()) if any(r.channels for r in rules) else []
 
     def export_file(self, path: Path) -> int:
         """Write the rules to `path`, making its folder when missing (as `chart --png` does)."""

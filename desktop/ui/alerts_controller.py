@@ -204,12 +204,12 @@ class AlertsController(QObject):
         self.record(f"Import {len(incoming)} Alerts", undo, lambda: self.import_rules(incoming) > 0)
         return counts[0] if counts else 0
 
-    def channels_not_set_up(self, rules: list[AlertRule]) -> list[str]:
-        """The channels `rules` name that are not set up ([] when the database cannot say)."""
+    def channel_names(self) -> set[str] | None:
+        """The channels set up (None when the database cannot say: nothing is then said about them)."""
         try:
-            return self.book.channels_not_set_up(rules)
+            return self.book.channel_names()
         except StorageError:
-            return []
+            return None
 
     # -- fires ----------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rule_files import RuleFileError, dump_rules, format_of, read_rules
 from desktop.core.alerts.rules import AlertRule, new_rule_id
-from desktop.services.alert_book import channels_note
+from desktop.services.alert_book import channels_note, missing_channels
 from desktop.storage.alerts import StoredFire
 from desktop.storage.channels import Delivery
 from desktop.ui.alert_models import SORT_ROLE, AlertRulesModel, FiredAlertsModel, LogColumn, RuleColumn
@@ -259,7 +259,9 @@ class AlertsPanel(QWidget):
         from desktop.ui.alert_dialog import AlertDialog, focus_first_empty  # built on first use, not at start-up
 
         dialog = AlertDialog(self.controller.engine, self.check_symbol, rule, self)
-        dialog.channels_missing = self.controller.channels_not_set_up
+        made = self.controller.channel_names()  # read once: the editor checks its channels at every keystroke
+        if made is not None:
+            dialog.channels_missing = lambda rules: missing_channels(rules, made)
         dialog.accepted.connect(lambda: self._save(dialog.result_rule))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         self.dialog = dialog
@@ -347,7 +349,8 @@ class AlertsPanel(QWidget):
                 count = self.controller.import_rules(result)
                 if count:
                     said = f"Imported {count} alert rule{'s' if count != 1 else ''} from {chosen.name}"
-                    missing = self.controller.channels_not_set_up(result)
+                    made = self.controller.channel_names()
+                    missing = missing_channels(result, made) if made is not None else []
                     said += f". Note: {channels_note(missing)}." if missing else ""
                     self.message.emit(said, False)
             self.import_finished.emit()
