@@ -16,6 +16,7 @@ from desktop.core.safe_files import printable
 
 
 def cmd_backtest(args: argparse.Namespace) -> Done:
+    from desktop.cli.memory_reuse import keep_freed_memory
     from desktop.core.alerts.rule_files import read_rules
     from desktop.core.backtest import run_backtest
     from desktop.core.prices import load_prices
@@ -23,6 +24,7 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
     if args.since and args.until and args.since > args.until:
         raise CliError(f"--from {args.since} is after --to {args.until}")
     rules = read_rules(args.alerts)
+    keep_freed_memory()  # the files' memory is reused from one file to the next (a command that exits)
     series = load_prices(args.prices, progress=terminal_progress("loading prices"))
     start = _when_arg(args.since.isoformat()) - 86400 + 1e-3 if args.since else None
     end = _when_arg(args.until.isoformat()) if args.until else None

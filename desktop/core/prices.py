@@ -100,7 +100,8 @@ def read_price_file(path: Path, symbol: str | None = None, progress: Progress | 
     first = check_text_file(path)
     if not first.strip():
         raise PriceFileError(f"{path}: empty file")
-    header = [name.strip() for name in next(csv.reader([first]))]  # names may be quoted (Investing.com's are)
+    # Names may be quoted (Investing.com's are), after a space too (as the rows are read: see READ_OPTIONS).
+    header = [name.strip() for name in next(csv.reader([first], skipinitialspace=True))]
     if header[:1] in (["Price"], ["Ticker"]) and (layout := export_layout(path)) is not None:
         exported = read_yfinance_export(path, layout)
         if len(exported) > 1:

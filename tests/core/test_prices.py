@@ -146,6 +146,26 @@ def test_column_names_in_any_case_and_a_timestamp_column_read_as_the_bundled_fil
         assert np.array_equal(getattr(read, name), getattr(full, name), equal_nan=True), name
 
 
+def test_spaces_after_the_commas_and_quoted_numbers_read_as_the_bundled_file(
+    intraday_dir: Path, tmp_path: Path
+) -> None:
+    """A spreadsheet's "a, b" and quoted numbers (the parser skips those spaces only where there are any)."""
+    source = intraday_dir / "NVDA.csv"
+    lines = source.read_text().splitlines()
+    spaced = tmp_path / "NVDA.csv"
+    spaced.write_text("\n".join(", ".join(line.split(",")) for line in lines) + "\n")
+    quoted = tmp_path / "quoted" / "NVDA.csv"
+    quoted.parent.mkdir()
+    rows = ([v if k == 0 else f'"{v}"' for k, v in enumerate(line.split(","))] for line in lines)
+    quoted.write_text("\n".join(", ".join(row) for row in rows))
+    full = read_price_file(source)
+    for path in (spaced, quoted):
+        read = read_price_file(path)
+        assert len(read) == len(full) > 100
+        for name in ("times", "open", "high", "low", "close", "volume", "session", "prev_close", "day_high"):
+            assert np.array_equal(getattr(read, name), getattr(full, name), equal_nan=True), (path, name)
+
+
 def _us(day: str) -> str:
     year, month, dom = day.split("-")
     return f"{month}/{dom}/{year}"
