@@ -21,9 +21,9 @@ from desktop import paths
 from desktop.cli.memory_reuse import keep_freed_memory
 from desktop.core.alerts.engine import AlertEngine, AlertFire
 from desktop.core.alerts.rules import AlertRule, rule_from_dict
-from desktop.core.backtest import run_backtest
 from desktop.core.prices import load_prices, read_price_file
 from desktop.core.timeline import ReplayTimeline
+from desktop.services.backtest_shares import run_backtest_on_cores
 
 BARS_PER_SESSION = 390
 KINDS = ("price", "change", "spread", "ratio", "trend", "zscore", "quadrant")
@@ -112,7 +112,7 @@ def _measure(n_symbols: int, n_sessions: int, n_rules: int, check_sessions: int)
         started = time.perf_counter()
         series = load_prices([folder])  # as `tickerdesk backtest --prices FOLDER` does: no cache
         loaded = time.perf_counter()
-        fires = run_backtest(series, rules)
+        fires = run_backtest_on_cores(series, rules)  # as the command does: the rules shared among the cores
         finished = time.perf_counter()
         ticks = sum(len(s.times) for s in series.values())
         end = float(ReplayTimeline(series).step_times[check_sessions * BARS_PER_SESSION - 1])

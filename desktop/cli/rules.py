@@ -18,8 +18,8 @@ from desktop.core.safe_files import printable
 def cmd_backtest(args: argparse.Namespace) -> Done:
     from desktop.cli.memory_reuse import keep_freed_memory
     from desktop.core.alerts.rule_files import read_rules
-    from desktop.core.backtest import run_backtest
     from desktop.core.prices import load_prices
+    from desktop.services.backtest_shares import run_backtest_on_cores
 
     if args.since and args.until and args.since > args.until:
         raise CliError(f"--from {args.since} is after --to {args.until}")
@@ -28,7 +28,7 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
     series = load_prices(args.prices, progress=terminal_progress("loading prices"))
     start = _when_arg(args.since.isoformat()) - 86400 + 1e-3 if args.since else None
     end = _when_arg(args.until.isoformat()) if args.until else None
-    fires = run_backtest(series, rules, start, end, terminal_progress("backtest"))
+    fires = run_backtest_on_cores(series, rules, start, end, terminal_progress("backtest"))
     notes = _outside_the_data(series, start, end)
     records: list[dict[str, object]] = []
     for f in fires:

@@ -33,10 +33,7 @@ def run_backtest(
     not reported; rows after `end` are not played. `progress(done)` (0 to 1) is called now and then; when
     it returns False the run stops with BacktestCancelledError.
     """
-    missing = sorted({s for rule in rules for s in rule.symbols} - set(series))
-    if missing:
-        held = ", ".join(sorted(series)[:20]) + (", …" if len(series) > 20 else "")
-        raise BacktestError(f"no prices for {', '.join(missing)} (rules need them; the data has {held or 'none'})")
+    check_symbols(series, rules)
     needed = {s for rule in rules for s in rule.symbols}
     timeline = ReplayTimeline({s: series[s] for s in needed}, steps_now=False) if needed else None
     if timeline is None:
@@ -48,6 +45,14 @@ def run_backtest(
         fires = _by_session(engine, timeline, start, end, progress)
     report(progress, 1.0)
     return fires
+
+
+def check_symbols(series: dict[str, PriceSeries], rules: Sequence[AlertRule]) -> None:
+    """BacktestError naming every symbol the rules need that the prices do not hold."""
+    missing = sorted({s for rule in rules for s in rule.symbols} - set(series))
+    if missing:
+        held = ", ".join(sorted(series)[:20]) + (", …" if len(series) > 20 else "")
+        raise BacktestError(f"no prices for {', '.join(missing)} (rules need them; the data has {held or 'none'})")
 
 
 def _by_step(
@@ -92,4 +97,4 @@ def _dated(fires: list[AlertFire], timeline: ReplayTimeline) -> list[AlertFire]:
     return [replace(f, daily=True) if f.time in dated else f for f in fires]
 
 
-__all__ = ["BacktestCancelledError", "BacktestError", "run_backtest"]
+__all__ = ["BacktestCancelledError", "BacktestError", "check_symbols", "run_backtest"]
