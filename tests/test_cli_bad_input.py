@@ -50,7 +50,9 @@ def one_line(done: subprocess.CompletedProcess[str]) -> str:
         (["alerts", "add", "--type", "price", "--symbol", "SPY", "--condition", "above", "--level", "9" * 400],
          "not a number"),
         (["watchlist", "add", "default", "B@D"], "'B@D' is not a ticker symbol"),
-        (["quote", "NV DA", "--source", "replay"], "'NV DA' is not a ticker symbol"),
+        (["quote", "NV DA", "--source", "replay"], "'NV DA' is not a ticker symbol (give symbols apart, separated by"),
+        (["quote", "SPY,QQQ", "--source", "replay"], "'SPY,QQQ' is not a ticker symbol (give symbols apart"),
+        (["quote", "$12", "--source", "replay"], "'$12' is not a ticker symbol (NVDA, BRK-B"),
         (["alerts", "add", "--type", "price", "--symbol", "NVDA", "--condition", "above", "--level", "-5"],
          "a price is always above 0"),
     ],
@@ -70,6 +72,12 @@ def test_the_watchlist_takes_every_kind_of_yahoo_ticker_and_gives_up_any_symbol_
     assert run(tmp_path, "watchlist", "show", "mine").stdout.split() == ["^GSPC", "GC=F"]
     removed = run(tmp_path, "watchlist", "remove", "mine", "gc=f")
     assert removed.returncode == 0 and run(tmp_path, "watchlist", "show", "mine").stdout.split() == ["^GSPC"]
+
+
+def test_a_cashtag_is_its_ticker(tmp_path: Path) -> None:
+    done = run(tmp_path, "quote", "$spy", "--source", "replay", "--at", "2025-12-19")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1].split()[0] == "SPY"
 
 
 def test_from_after_to_is_refused(tmp_path: Path) -> None:

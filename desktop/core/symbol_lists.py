@@ -25,6 +25,14 @@ def is_ticker(symbol: str) -> bool:
     return TICKER.match(symbol) is not None
 
 
+def ticker_of(word: str) -> str | None:
+    """A typed or pasted word as a ticker (upper case; a cashtag's $ dropped: $NVDA is NVDA), or None."""
+    ticker = word.strip().upper()
+    if ticker.startswith("$") and ticker[1:2].isalpha():  # ($12 stays a price, not the ticker 12)
+        ticker = ticker[1:]
+    return ticker if TICKER.match(ticker) else None
+
+
 def parse_symbols(text: str) -> tuple[list[str], list[str]]:
     """(tickers in first-seen order, entries that are not tickers). Commas, spaces, tabs, semicolons and
     new lines all separate; a CSV's header row (Symbol, Ticker…) and extra columns are skipped."""
@@ -40,12 +48,10 @@ def parse_symbols(text: str) -> tuple[list[str], list[str]]:
     bad: list[str] = []
     for cell in cells:
         for word in cell.split():
-            ticker = word.strip().upper()
-            if not ticker:
-                continue
-            if TICKER.match(ticker):
+            ticker = ticker_of(word)
+            if ticker is not None:
                 seen.setdefault(ticker, None)
-            else:
+            elif word.strip():
                 bad.append(word.strip())
     return list(seen), bad
 

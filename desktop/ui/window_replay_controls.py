@@ -42,7 +42,7 @@ class ReplayControls(WindowParts):
         self.symbol_input.setClearButtonEnabled(True)
         self.symbol_input.setMaximumWidth(160)
         self.symbol_input.setToolTip("Type a ticker and press Enter to add it to the watchlist (Ctrl+N)")
-        self.symbol_input.returnPressed.connect(lambda: self.add_symbol(self.symbol_input.text()))
+        self.symbol_input.returnPressed.connect(lambda: self.add_typed(self.symbol_input.text()))
         self.symbol_input.textEdited.connect(lambda _text: self._show_input_error(""))
         bar.addWidget(self.symbol_input)
         self.input_error = QLabel()

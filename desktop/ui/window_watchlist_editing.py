@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
 from desktop import logs
-from desktop.core.symbol_lists import MAX_SYMBOLS, is_ticker, parse_symbols
+from desktop.core.symbol_lists import MAX_SYMBOLS, parse_symbols, ticker_of
 from desktop.storage.database import StorageError
 from desktop.storage.watchlists import WatchlistError
 from desktop.ui.short_lists import some
@@ -16,6 +18,7 @@ log = logs.ui
 
 
 SHOWN_AT_MOST = 8  # symbols named in one status message; a paste of hundreds says how many more
+LIST_SEPARATOR = re.compile(r"[\s,;]")  # the symbol field given a pasted list (see parse_symbols)
 
 
 class WatchlistEditing(WindowParts):
@@ -91,12 +94,19 @@ class WatchlistEditing(WindowParts):
         added, _refused = self.add_symbols(" ".join(new))
         return added
 
+    def add_typed(self, text: str) -> None:
+        """The symbol field's Return: a symbol, or a pasted list (commas, spaces, semicolons) as Ctrl+N takes one."""
+        if LIST_SEPARATOR.search(text.strip()):
+            self.add_symbols(text)
+        else:
+            self.add_symbol(text)
+
     def add_symbol(self, text: str) -> bool:
         """Validate, persist and show a new symbol; a refusal is said next to the input and changes nothing."""
-        symbol = text.strip().upper()
-        if not symbol:
+        if not text.strip():
             return False
-        if not is_ticker(symbol):
+        symbol = ticker_of(text)
+        if symbol is None:
             self._show_input_error(f"“{text.strip()}” is not a ticker symbol")
             return False
         if self.model.row_of(symbol) is not None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.symbol_lists import MAX_SYMBOLS, SymbolListError, read_symbol_file
+from desktop.core.symbol_lists import MAX_SYMBOLS, SymbolListError, parse_symbols, read_symbol_file, ticker_of
 
 
 def test_a_broker_export_reads_as_its_symbol_column(tmp_path: Path) -> None:
@@ -37,3 +37,16 @@ def test_what_is_not_a_symbol_list_is_named(tmp_path: Path, content: bytes, word
     with pytest.raises(SymbolListError, match=words) as caught:
         read_symbol_file(path)
     assert str(caught.value).startswith("list.txt: ")
+
+
+@pytest.mark.parametrize(
+    ("word", "ticker"),
+    [(" brk-b ", "BRK-B"), ("$nvda", "NVDA"), ("$^vix", None), ("$12", None), ("$", None), ("$$NVDA", None),
+     ("eurusd=x", "EURUSD=X"), ("NV DA", None)],
+)  # fmt: skip
+def test_a_typed_word_as_a_ticker_with_a_cashtag_dollar_dropped(word: str, ticker: str | None) -> None:
+    assert ticker_of(word) == ticker
+
+
+def test_a_pasted_line_of_cashtags_reads_as_its_tickers() -> None:
+    assert parse_symbols("$NVDA, $amd; $12.50 $TSLA $NVDA") == (["NVDA", "AMD", "TSLA"], ["$12.50"])

@@ -127,6 +127,19 @@ def test_several_symbols_at_once_and_every_shortcut_listed(qtbot: QtBot, make_wi
     assert "Ctrl+N" in box.text() and "Pause" in box.text()
 
 
+def test_the_symbol_field_takes_a_pasted_list_and_cashtags(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0)
+    assert window.new_list("Pasted")
+    qtbot.keyClicks(window.symbol_input, "nvda, $amd ZZZZ")
+    qtbot.keyClick(window.symbol_input, Qt.Key.Key_Return)
+    assert window.model.symbols == ["NVDA", "AMD"]
+    assert "Added NVDA, AMD" in window.message_label.text() and "ZZZZ" in window.message_label.text()
+    assert window.symbol_input.text() == ""
+    qtbot.keyClicks(window.symbol_input, "$meta")
+    qtbot.keyClick(window.symbol_input, Qt.Key.Key_Return)
+    assert window.model.symbols == ["NVDA", "AMD", "META"] and window.input_error.text() == ""
+
+
 def test_a_big_paste_is_summed_up_and_a_full_list_takes_no_more(
     qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -31,7 +31,7 @@ from typing import Any
 from desktop.core.alerts.durations import format_duration, parse_duration
 from desktop.core.alerts.windows import Window, parse_window
 from desktop.core.sessions import NEW_YORK
-from desktop.core.symbol_lists import is_ticker
+from desktop.core.symbol_lists import ticker_of
 
 RULE_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
 
@@ -182,9 +182,10 @@ def _one_line(text: str) -> str:
 
 
 def _symbol(value: Any, label: str, name: str) -> str:
-    if not isinstance(value, str) or not is_ticker(value.strip().upper()):
+    symbol = ticker_of(value) if isinstance(value, str) else None
+    if symbol is None:
         raise RuleError(label, name, f"{value!r} is not a ticker symbol")
-    return value.strip().upper()
+    return symbol
 
 
 def _bool(value: Any, label: str, name: str) -> bool:
