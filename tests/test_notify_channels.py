@@ -63,6 +63,22 @@ def test_no_desktop_bus_is_a_reason_not_a_crash(tickerdesk_home: Path, tmp_path:
     assert len(test.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.expected_log_warnings
+def test_a_desktop_channel_lists_as_what_it_is_and_no_session_says_why(
+    tickerdesk_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)  # a console login, a service with no session
+    assert run(tickerdesk_home, "notify", "list").stderr.strip() == "tickerdesk: no channels (tickerdesk notify add)"
+    assert run(tickerdesk_home, "notify", "add", "desk", "--desktop", "--only-named").returncode == 0
+    listed = run(tickerdesk_home, "notify", "list").stdout.splitlines()
+    assert listed[0].split()[:4] == ["NAME", "KIND", "FORMAT", "TARGET"]
+    assert listed[1].split()[:5] == ["desk", "desktop", "plain", "desktop", "notifications"]
+    assert "rules that name it" in listed[1] and "://" not in listed[1]
+    test = run(tickerdesk_home, "notify", "test", "desk")
+    assert test.returncode == 1 and "KeyError" not in test.stderr
+    assert "no D-Bus session here: DBUS_SESSION_BUS_ADDRESS is not set" in test.stderr
+
+
 class Recorder:
     def __init__(self) -> None:
         self.messages: list[Any] = []

@@ -38,10 +38,13 @@ def _action(args: argparse.Namespace, repo: ChannelRepository) -> Done:
             return Done(0, [f"replaced channel {args.name} ({_target(channel)}; it was {_target(before)})"])
         return Done(0, [f"saved channel {args.name} ({_target(channel)})"])
     if args.action == "list":
-        for c in repo.channels():
+        channels = repo.channels()
+        if channels:
+            print(f"{'NAME':<16} {'KIND':<7} {'FORMAT':<8} {'TARGET':<32} {'USED BY':<18} TEMPLATE")
+        for c in channels:
             scope = "all rules" if c.for_all else "rules that name it"
-            print(f"{c.name:<16} {c.kind} {c.format:<8} {c.public_target:<32} {scope} · {c.template}")
-        return Done()
+            print(f"{c.name:<16} {c.kind:<7} {c.format:<8} {c.public_target:<32} {scope:<18} {c.template}")
+        return Done(0, [] if channels else ["no channels (tickerdesk notify add)"])
     if args.action == "remove":
         if not repo.remove(args.name):
             raise CliError(f"no channel named {printable(args.name)!r}")
@@ -81,5 +84,4 @@ def _new_channel(args: argparse.Namespace) -> Channel:
 
 def _target(channel: Channel) -> str:
     """'webhook to https://hooks.example/…', 'desktop to desktop notifications'."""
-    where = "desktop notifications" if channel.kind == "desktop" else channel.public_target
-    return f"{channel.kind} to {where}"
+    return f"{channel.kind} to {channel.public_target}"

@@ -34,7 +34,11 @@ def notify_desktop(channel: Channel, summary: str, body: str) -> None:
     try:
         with open_dbus_connection(bus="SESSION") as bus:
             reply = bus.send_and_get_reply(call, timeout=NOTIFY_TIMEOUT_S)
-    except (OSError, KeyError, ValueError, TimeoutError) as exc:  # no session bus, or it did not answer
+    except KeyError:  # jeepney finds the session bus through this variable alone
+        raise DeliveryError(
+            "no desktop notification service (no D-Bus session here: DBUS_SESSION_BUS_ADDRESS is not set)"
+        ) from None
+    except (OSError, ValueError, TimeoutError) as exc:  # the bus is gone, or it did not answer
         raise DeliveryError(f"no desktop notification service ({exc.__class__.__name__}: {exc})") from None
     if reply.header.message_type == MessageType.error:
         raise DeliveryError(f"the notification service refused: {reply.body[0] if reply.body else 'error'}")

@@ -19,15 +19,17 @@ PENDING, RETRYING, SENT, FAILED = "pending", "retrying", "sent", "failed"
 @dataclass(frozen=True)
 class Channel:
     name: str
-    kind: str  # "webhook"
-    target: str  # the URL: secret
-    format: str  # json, slack, discord, ntfy
+    kind: str  # webhook, email, desktop
+    target: str  # the URL: secret ("session-bus" for desktop notifications)
+    format: str  # json, slack, discord, ntfy; an e-mail's security; "plain" for the desktop
     template: str
     for_all: bool = True  # every rule's fires, unless a rule names its own channels
 
     @property
     def public_target(self) -> str:
         """The URL without its path, query or credentials (a webhook path is the secret part)."""
+        if self.kind == "desktop":  # no URL: the session's notification service
+            return "desktop notifications"
         parts = urlsplit(self.target)
         return f"{parts.scheme}://{parts.hostname or '?'}{f':{parts.port}' if parts.port else ''}/…"
 
