@@ -333,3 +333,27 @@ def test_the_list_says_a_rule_has_expired(tickerdesk_home: Path, tmp_path: Path)
     assert tickerdesk("alerts", "import", str(rules), home=tickerdesk_home).returncode == 0
     rows = tickerdesk("alerts", "list", home=tickerdesk_home).stdout.splitlines()[1:4]
     assert [(row.split()[0], row.split()[-3]) for row in rows] == [("old", "expired"), ("new", "on"), ("off", "off")]
+
+
+def test_the_list_shows_a_long_rule_whole_and_keeps_its_columns(tickerdesk_home: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps([
+        {"id": "rotation-small-caps-over-big-tech", "type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd",
+         "condition": "crosses_above", "level": 1.5},
+        {"id": "nv", "type": "price", "symbol": "NVDA", "condition": "crosses_below", "level": 175},
+    ]))  # fmt: skip
+    assert tickerdesk("alerts", "import", str(rules), home=tickerdesk_home).returncode == 0
+    header, spread, price = tickerdesk("alerts", "list", home=tickerdesk_home).stdout.splitlines()[:3]
+    assert "IWM − QQQ qtd return spread crosses above 1.5 " in spread, "the level is the end of the rule's text"
+    assert spread.startswith("rotation-small-caps-over-big-tech spread ")
+    for row in (spread, price):  # every column starts where its header does
+        assert row.index(" on ") + 1 == header.index("STATE") and row.rstrip().endswith("—")
+        assert row.index("price" if row is price else "spread") == header.index("TYPE")
+
+
+def test_importing_a_file_of_no_rules_says_so(tickerdesk_home: Path, tmp_path: Path) -> None:
+    for name, text in (("empty.toml", ""), ("none.json", "[]")):
+        (tmp_path / name).write_text(text)
+        done = tickerdesk("alerts", "import", str(tmp_path / name), home=tickerdesk_home)
+        assert done.returncode == 0 and done.stdout.startswith("imported 0 rules")
+        assert f"note: {name} holds no rules" in done.stderr

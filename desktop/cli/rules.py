@@ -14,6 +14,8 @@ from desktop.cli.arguments import CliError, Done, _when_arg
 from desktop.core.formatting import moment_iso
 from desktop.core.safe_files import printable
 
+RULE_TEXT_AT_MOST = 80  # characters of a rule's text in `alerts list` (a long name is cut there)
+
 
 def cmd_backtest(args: argparse.Namespace) -> Done:
     from desktop.cli.memory_reuse import keep_freed_memory
@@ -92,15 +94,19 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
         else:
             states = book.repo.states()
             now = time.time()
-            print(f"{'ID':<16} {'TYPE':<8} {'RULE':<44} {'STATE':<8} {'FIRES':>5}  LAST FIRED")
-            for r in rules:
+            # Columns as wide as what they hold: an id is typed back whole (alerts remove ID), and a rule's
+            # level is at the end of its text (cut at 44 characters, a spread rule lost its level).
+            titles = [printable(r.title) for r in rules]
+            titles = [t if len(t) <= RULE_TEXT_AT_MOST else t[: RULE_TEXT_AT_MOST - 1] + "…" for t in titles]
+            id_width = max([16, *(len(printable(r.id)) for r in rules)])
+            rule_width = max([44, *(len(t) for t in titles)])
+            print(f"{'ID':<{id_width}} {'TYPE':<8} {'RULE':<{rule_width}} {'STATE':<8} {'FIRES':>5}  LAST FIRED")
+            for r, title in zip(rules, titles, strict=True):
                 state = states.get(r.id)
                 last = _when(state.last_fire) if state is not None and state.last_fire is not None else "—"
                 fires = state.fires if state is not None else 0
-                title = printable(r.title)
-                title = title if len(title) <= 44 else title[:43] + "…"
                 shown = "off" if not r.enabled else "expired" if r.expires is not None and r.expires <= now else "on"
-                print(f"{printable(r.id):<16} {r.type.value:<8} {title:<44} {shown:<8} "
+                print(f"{printable(r.id):<{id_width}} {r.type.value:<8} {title:<{rule_width}} {shown:<8} "
                       f"{fires:>5}  {last}")  # fmt: skip
             print(f"{len(rules)} rule{'s' if len(rules) != 1 else ''}")
     elif args.action == "add":
@@ -144,6 +150,8 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
     elif args.action == "import":
         count, updated = book.import_file(args.file, terminal_progress(f"reading {args.file.name}"))
         print(f"imported {count} rule{'s' if count != 1 else ''} ({updated} updated)")
+        if count == 0:  # an empty file, or a list with nothing in it: as the window says it
+            print(f"tickerdesk: note: {printable(args.file.name)} holds no rules", file=sys.stderr)
         if missing := book.channels_not_set_up():
             print(f"tickerdesk: note: {channels_note(missing)}", file=sys.stderr)
     else:
