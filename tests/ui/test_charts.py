@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import close_timestamp, session_date
 from desktop.feeds.replay_source import load_timeline
-from desktop.ui.charts.axes import VolumeAxis
+from desktop.ui.charts.axes import PercentAxis, VolumeAxis
 from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.charts.relative_chart import RelativeChart
 from desktop.ui.charts.spread_chart import SpreadChart
@@ -477,6 +477,14 @@ def test_volume_axis_labels_are_round_numbers_in_the_tables_units(qtbot: QtBot) 
     axis = VolumeAxis(orientation="right")
     assert axis.tickStrings([0.0, 500_000.0, 1_000_000.0, 1_500_000.0], 1.0, 500_000.0) == ["0", "500K", "1M", "1.5M"]
     assert axis.tickStrings([1.25, 2.5], 1e9, 0.25) == ["1.25B", "2.5B"]
+
+
+def test_percent_axis_labels_are_signed_except_zero(qtbot: QtBot) -> None:
+    axis = PercentAxis(suffix=" pts", orientation="left")
+    assert axis.tickStrings([-5.0, 0.0, 5.0], 1.0, 5.0) == ["-5 pts", "0 pts", "+5 pts"]
+    assert axis.tickStrings([-0.1, -1e-17, 0.1], 1.0, 0.1) == ["-0.1 pts", "0.0 pts", "+0.1 pts"]  # a rounding's -0.0
+    axis.signed, axis.suffix = False, ""
+    assert axis.tickStrings([0.0, 0.4], 1.0, 0.2) == ["0.0", "0.4"]
 
 
 def test_a_series_of_closes_alone_has_an_empty_volume_pane_and_draws_candles_as_a_line(

@@ -27,4 +27,9 @@ class PercentAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no types
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         decimals = 0 if spacing >= 1 else 1 if spacing >= 0.1 else 2 if spacing >= 0.01 else 3
         sign = "+" if self.signed else ""
-        return [f"{v * scale:{sign}.{decimals}f}{self.suffix}" for v in values]
+
+        def label(value: float) -> str:
+            text = f"{value:{sign}.{decimals}f}"
+            return (f"{0:.{decimals}f}" if float(text) == 0 else text) + self.suffix  # zero has no sign: not +0
+
+        return [label(v * scale) for v in values]
