@@ -54,26 +54,51 @@ def run_backtest_on_cores(
     if count < 2:
         return run_backtest(series, rules, start, end, progress)
     dealt = [list(rules[k::count]) for k in range(count)]
-    context = multiprocessing.get_context("fork")
-    children: list[tuple[Any, Connection]] = []
+    children = _forked(series, dealt[1:], start, end)
+    if children is None:  # no process to be had (memory, a process limit): this one does it all
+        return run_backtest(series, rules, start, end, progress)
     try:
-        for share in dealt[1:]:
-            receiving, sending = context.Pipe(duplex=False)
-            child = context.Process(target=_run_share, args=(sending, series, share, start, end), daemon=True)
-            child.start()
-            sending.close()
-            children.append((child, receiving))
         own = run_backtest(series, dealt[0], start, end, lambda done: _partly(progress, done))
         found = [own, *(_received(child, receiving) for child, receiving in children)]
     finally:
-        for child, receiving in children:
-            if child.is_alive():
-                child.kill()
-            child.join()
-            receiving.close()
+        _ended(children)
     report(progress, 1.0)
     order = {rule.id: k for k, rule in enumerate(rules)}
     return list(heapq.merge(*found, key=lambda fire: (fire.time, order[fire.rule_id])))
+
+
+def _forked(
+    series: dict[str, PriceSeries], shares: list[list[AlertRule]], start: float | None, end: float | None
+) -> list[tuple[Any, Connection]] | None:
+    """A child process per share, each with the reading end of its pipe; None (and none left running) if
+    one could not be made."""
+    context = multiprocessing.get_context("fork")
+    children: list[tuple[Any, Connection]] = []
+    for share in shares:
+        try:
+            receiving, sending = context.Pipe(duplex=False)
+        except OSError:
+            _ended(children)
+            return None
+        child = context.Process(target=_run_share, args=(sending, series, share, start, end), daemon=True)
+        try:
+            child.start()
+        except OSError:
+            receiving.close()
+            _ended(children)
+            return None
+        finally:
+            sending.close()  # the child's end: the child holds its own copy
+        children.append((child, receiving))
+    return children
+
+
+def _ended(children: list[tuple[Any, Connection]]) -> None:
+    for child, receiving in children:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiving.close()
 
 
 def _share_count(series: dict[str, PriceSeries], rules: Sequence[AlertRule], shares: int | None) -> int:

@@ -83,6 +83,18 @@ except WorkCancelledError:
 """
 )
 
+NO_FORK = (
+    COMMON
+    + """
+def failing_fork():
+    forks.append(os.getpid())
+    raise BlockingIOError(11, "Resource temporarily unavailable")  # fork's EAGAIN: a process limit reached
+os.fork = failing_fork
+print(json.dumps({"equal": shares.run_backtest_on_cores(prices, rules, shares=3) == run_backtest(prices, rules),
+                  "forks": len(forks)}))
+"""
+)
+
 
 def run_case(script: str, daily_dir: Path, intraday_dir: Path) -> dict[str, object]:
     done = subprocess.run(
@@ -117,3 +129,7 @@ def test_a_share_whose_process_dies_is_an_error_not_fewer_fires(daily_dir: Path,
 def test_a_stopped_backtest_leaves_no_process_behind(daily_dir: Path, intraday_dir: Path) -> None:
     found = run_case(CANCELLED, daily_dir, intraday_dir)
     assert found == {"cancelled": True, "forks": 1, "left": 0}
+
+
+def test_no_process_to_fork_runs_the_backtest_in_one(daily_dir: Path, intraday_dir: Path) -> None:
+    assert run_case(NO_FORK, daily_dir, intraday_dir) == {"equal": True, "forks": 1}
