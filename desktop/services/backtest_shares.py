@@ -102,8 +102,10 @@ def _ended(children: list[tuple[Any, Connection]]) -> None:
 
 
 def _share_count(series: dict[str, PriceSeries], rules: Sequence[AlertRule], shares: int | None) -> int:
-    wanted = shares if shares is not None else min(MAX_SHARES, os.cpu_count() or 1)
-    if wanted < 2 or len(rules) < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+    if not sys.platform.startswith("linux") or threading.active_count() > 1 or len(rules) < 2:
+        return 1
+    wanted = shares if shares is not None else min(MAX_SHARES, len(os.sched_getaffinity(0)))  # the cores it may use
+    if wanted < 2:
         return 1
     if len({rule.id for rule in rules}) != len(rules):  # fires could not be told apart to merge
         return 1
