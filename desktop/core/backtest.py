@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -84,17 +84,17 @@ def _by_session(
         report(progress, done)
         found = engine.process_batch(batch)
         fires.extend(found if start is None else (f for f in found if f.time >= start))
-    return _dated(fires, timeline)
+    return dated_fires(fires, timeline.series.values())
 
 
-def _dated(fires: list[AlertFire], timeline: ReplayTimeline) -> list[AlertFire]:
-    """Daily files beside intraday ones: a fire at a step that holds a daily row is dated, as the per-tick
-    engine dates it (the batches carry no word of which rows were daily bars)."""
-    daily = [series.times for series in timeline.series.values() if series.daily]
+def dated_fires(fires: list[AlertFire], played: Iterable[PriceSeries]) -> list[AlertFire]:
+    """Daily files beside intraday ones: a fire at a step that holds a daily row of the `played` series is
+    dated, as the per-tick engine dates it (the batches carry no word of which rows were daily bars)."""
+    daily = [series.times for series in played if series.daily]
     if not daily or not fires:
         return fires
     dated = set(np.concatenate(daily).tolist())
     return [replace(f, daily=True) if f.time in dated else f for f in fires]
 
 
-__all__ = ["BacktestCancelledError", "BacktestError", "check_symbols", "run_backtest"]
+__all__ = ["BacktestCancelledError", "BacktestError", "check_symbols", "dated_fires", "run_backtest"]

@@ -25,7 +25,7 @@ from typing import Any
 
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule
-from desktop.core.backtest import check_symbols, run_backtest
+from desktop.core.backtest import check_symbols, dated_fires, run_backtest
 from desktop.core.errors import BacktestError
 from desktop.core.prices import PriceSeries
 from desktop.core.progress import Progress, report
@@ -64,7 +64,10 @@ def run_backtest_on_cores(
         _ended(children)
     report(progress, 1.0)
     order = {rule.id: k for k, rule in enumerate(rules)}
-    return list(heapq.merge(*found, key=lambda fire: (fire.time, order[fire.rule_id])))
+    merged = list(heapq.merge(*found, key=lambda fire: (fire.time, order[fire.rule_id])))
+    # A share plays only its rules' symbols, so a fire at a step where another share's symbol has a daily
+    # row was not dated there as one process dates it.
+    return dated_fires(merged, (series[s] for s in {s for rule in rules for s in rule.symbols}))
 
 
 def _forked(

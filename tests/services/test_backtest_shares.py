@@ -133,3 +133,34 @@ def test_a_stopped_backtest_leaves_no_process_behind(daily_dir: Path, intraday_d
 
 def test_no_process_to_fork_runs_the_backtest_in_one(daily_dir: Path, intraday_dir: Path) -> None:
     assert run_case(NO_FORK, daily_dir, intraday_dir) == {"equal": True, "forks": 1}
+
+
+DATED = """
+import json, sys
+from pathlib import Path
+import desktop.services.backtest_shares as shares
+from desktop.core.alerts.rules import rule_from_dict
+from desktop.core.backtest import run_backtest
+from desktop.core.prices import load_prices
+prices = load_prices([Path(sys.argv[1])])
+rules = [rule_from_dict({"id": "a", "type": "price", "symbol": "AAA", "condition": "crosses_above", "level": 100.5}),
+         rule_from_dict({"id": "b", "type": "price", "symbol": "BBB", "condition": "crosses_above", "level": 51.5})]
+one = [(f.rule_id, f.time, f.daily) for f in run_backtest(prices, rules)]
+many = [(f.rule_id, f.time, f.daily) for f in shares.run_backtest_on_cores(prices, rules, shares=2)]
+print(json.dumps({"one": one, "many": many}))
+"""
+
+
+def test_a_fire_beside_another_shares_daily_row_is_dated_as_one_process_dates_it(tmp_path: Path) -> None:
+    """AAA's 16:00 bar (an after-hours print) and BBB's daily row share a step: one process dates AAA's
+    fire there, and so must the share that plays AAA alone."""
+    (tmp_path / "AAA.csv").write_text(
+        "Datetime,Close\n2026-07-14T15:55:00-04:00,99\n2026-07-14T16:00:00-04:00,99.5\n"
+        "2026-07-15T15:55:00-04:00,100\n2026-07-15T16:00:00-04:00,101\n"
+    )
+    (tmp_path / "BBB.csv").write_text("Date,Close\n2026-07-13,50\n2026-07-14,51\n2026-07-15,52\n")
+    done = subprocess.run([sys.executable, "-c", DATED, str(tmp_path)], capture_output=True, text=True, timeout=120,
+                          cwd=REPO, check=True)  # fmt: skip
+    found = json.loads(done.stdout)
+    assert [(rule, daily) for rule, _t, daily in found["one"]] == [("a", True), ("b", True)]
+    assert found["many"] == found["one"]
