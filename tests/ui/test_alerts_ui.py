@@ -87,6 +87,16 @@ def test_a_new_price_or_ratio_level_starts_at_the_value_now_until_the_user_sets_
     assert "ZZZZ is not in the replay data" in dialog.error_label.text(), "a symbol's problem is said first"
 
 
+def test_a_cashtag_in_the_editor_is_its_ticker(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0, start=date(2026, 7, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    dialog = window.alerts_panel.new_rule()
+    qtbot.keyClicks(dialog.symbol_edit, "$nvda")
+    assert dialog.error_label.text() == "" and ok_button(window).isEnabled()
+    assert dialog.current_label.text().startswith(f"{window.store.latest('NVDA').price:,.2f}")  # type: ignore[union-attr]
+    assert dialog.fields()["symbol"] == "NVDA"
+
+
 def test_dialog_validates_as_you_type_and_saves(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window(speed=0, start=date(2026, 7, 1))
     qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
