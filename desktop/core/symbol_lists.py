@@ -33,6 +33,12 @@ def ticker_of(word: str) -> str | None:
     return ticker if TICKER.match(ticker) else None
 
 
+def typed_symbol(text: str) -> str:
+    """A symbol field's text as a rule or chart will hold it ($NVDA is NVDA); what is not a ticker stays as
+    typed, upper case, for the check that follows to name."""
+    return ticker_of(text) or text.strip().upper()
+
+
 def parse_symbols(text: str) -> tuple[list[str], list[str]]:
     """(tickers in first-seen order, entries that are not tickers). Commas, spaces, tabs, semicolons and
     new lines all separate; a CSV's header row (Symbol, Ticker…) and extra columns are skipped."""

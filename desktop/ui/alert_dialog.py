@@ -38,7 +38,7 @@ from desktop.core.alerts.rules import (
     rule_from_dict,
 )
 from desktop.core.formatting import decimals_of, symbol_decimals
-from desktop.core.symbol_lists import ticker_of
+from desktop.core.symbol_lists import typed_symbol
 from desktop.services.alert_book import channels_note
 from desktop.ui.alert_models import format_measure
 from desktop.ui.plain_numbers import DecimalSpinBox, plain_numbers
@@ -62,12 +62,6 @@ LEVEL_SUFFIX = {AlertType.CHANGE: " %", AlertType.SPREAD: " pts", AlertType.TREN
 WINDOWS = ["day", "5d", "20d", "mtd", "qtd", "ytd"]
 LEVEL_DECIMALS = 4  # what the level field shows, or more when a saved rule's level has more
 MAX_LEVEL_DECIMALS = 10
-
-
-def _typed_symbol(text: str) -> str:
-    """A symbol field's text as the rule will hold it ($NVDA is NVDA); what is not a ticker stays as typed,
-    upper case, for the rule's check to name."""
-    return ticker_of(text) or text.strip().upper()
 
 
 class AlertDialog(QDialog):
@@ -250,12 +244,12 @@ class AlertDialog(QDialog):
         out["enabled"] = self.enabled_box.isChecked()
         if self.name_edit.text().strip():
             out["name"] = self.name_edit.text().strip()
-        symbol = _typed_symbol(self.symbol_edit.text())
+        symbol = typed_symbol(self.symbol_edit.text())
         if kind in (AlertType.PRICE, AlertType.CHANGE, AlertType.QUADRANT) or (kind is AlertType.TREND and symbol):
             out["symbol"] = symbol
         else:
-            out["a"] = _typed_symbol(self.a_edit.text())
-            out["b"] = _typed_symbol(self.b_edit.text())
+            out["a"] = typed_symbol(self.a_edit.text())
+            out["b"] = typed_symbol(self.b_edit.text())
             if kind is AlertType.SPREAD:
                 out["window"] = self.window_box.currentText().strip()
         if kind in (AlertType.TREND, AlertType.QUADRANT):
@@ -263,7 +257,7 @@ class AlertDialog(QDialog):
         if kind is AlertType.ZSCORE:
             out["lookback"] = self.lookback_spin.value()
         if kind is AlertType.QUADRANT:
-            out["benchmark"] = _typed_symbol(self.benchmark_edit.text())
+            out["benchmark"] = typed_symbol(self.benchmark_edit.text())
             out["momentum"] = self.momentum_spin.value()
         if self.cooldown_edit.text().strip():
             out["cooldown"] = self.cooldown_edit.text().strip()
@@ -324,7 +318,7 @@ class AlertDialog(QDialog):
         four, else cents); a ratio to four decimals."""
         if self.kind is not AlertType.PRICE:
             return LEVEL_DECIMALS
-        return symbol_decimals(_typed_symbol(self.symbol_edit.text()), value)
+        return symbol_decimals(typed_symbol(self.symbol_edit.text()), value)
 
     def _symbol_problem(self) -> str | None:
         """Why one of the symbols typed cannot be used, said before any other field's problem."""

@@ -67,7 +67,11 @@ def test_a_board_cell_becomes_a_rule_in_the_editor(qtbot: QtBot, make_window: Ma
     board = charts.board
     qtbot.waitUntil(lambda: board.cell_text("IWM", "QTD") != "—", timeout=5000)
     # IWM's QTD cell against SPY is the engine's spread of the pair: the rotation strip shows the same for IWM − QQQ.
-    board.set_benchmark("QQQ")
+    board.set_benchmark("$qqq")  # as typed in its field: a cashtag is its ticker
+    assert board.benchmark_edit.text() == "QQQ"
+    charts.rotation.a_edit.setText("$iwm")
+    charts.rotation.a_edit.editingFinished.emit()
+    assert (charts.rotation.a, charts.rotation.b) == ("IWM", "QQQ")
     # (the strip redraws at most a few times a second: its last redraw may still be due)
     qtbot.waitUntil(lambda: board.cell_text("IWM", "QTD") == charts.rotation.cells["QTD"].text(), timeout=5000)
     # Sorting by a column orders the rows by its value.

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QLineEdit, QVBoxLa
 from desktop.core.measures import quarter_start, relative_series
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import session_date
+from desktop.core.symbol_lists import typed_symbol
 from desktop.ui.charts.axes import PercentAxis
 from desktop.ui.charts.chart_image import source_line
 from desktop.ui.charts.doubled_line import DoubledPlotLine
@@ -76,7 +77,7 @@ class RelativeChart(LazyChart):
                 self.curves[symbol].setPen(pg.mkPen(colors.series[k % len(colors.series)], width=2))
 
     def set_symbols(self, symbols: list[str]) -> None:
-        self.symbols = [s.strip().upper() for s in symbols if s.strip()]
+        self.symbols = [typed_symbol(s) for s in symbols if s.strip()]
         self.symbol_edit.setText(", ".join(self.symbols))
         for symbol in [s for s in self.curves if s not in self.symbols]:
             self.plot.removeItem(self.curves.pop(symbol))

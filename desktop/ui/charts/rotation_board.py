@@ -26,6 +26,7 @@ from desktop.core.alerts.rules import (
 )
 from desktop.core.alerts.windows import parse_window
 from desktop.core.formatting import DASH
+from desktop.core.symbol_lists import typed_symbol
 from desktop.ui.charts.lazy_chart import LazyChart
 from desktop.ui.charts.rotation_panel import WINDOWS
 from desktop.ui.theme import LIGHT, Colors
@@ -166,7 +167,7 @@ class RotationBoard(LazyChart):
         self.model.set_symbols(symbols)
 
     def set_benchmark(self, symbol: str) -> None:
-        symbol = symbol.strip().upper() or DEFAULT_BENCHMARK
+        symbol = typed_symbol(symbol) or DEFAULT_BENCHMARK
         self.benchmark_edit.setText(symbol)
         if symbol != self.model.benchmark:
             every = [*self.model.symbols, self.model.benchmark]

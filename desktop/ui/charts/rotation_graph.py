@@ -30,6 +30,7 @@ from desktop.core.alerts.measure import quadrant_code
 from desktop.core.alerts.rules import DEFAULT_BENCHMARK, DEFAULT_MA, DEFAULT_MOMENTUM, Quadrant
 from desktop.core.quote_store import QuoteStore
 from desktop.core.rotation_graph import RotationPath, rotation_path
+from desktop.core.symbol_lists import typed_symbol
 from desktop.ui.charts.chart_image import source_line
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.theme import LIGHT, Colors
@@ -135,7 +136,7 @@ class RotationGraph(LazyChart):
         self.refresh()
 
     def set_benchmark(self, symbol: str) -> None:
-        symbol = symbol.strip().upper() or DEFAULT_BENCHMARK
+        symbol = typed_symbol(symbol) or DEFAULT_BENCHMARK
         self.benchmark_edit.setText(symbol)
         if symbol != self.benchmark:
             self.benchmark = symbol

@@ -12,6 +12,7 @@ from desktop.core.alerts.engine import AlertEngine
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.alerts.windows import parse_window
 from desktop.core.formatting import DASH
+from desktop.core.symbol_lists import typed_symbol
 from desktop.ui.theme import LIGHT, Colors
 
 WINDOWS = [("1D", "day"), ("5D", "5d"), ("1M", "21d"), ("QTD", "qtd"), ("YTD", "ytd")]
@@ -58,7 +59,7 @@ class RotationPanel(QFrame):
         grid.setColumnStretch(9, 1)
 
     def _pair_edited(self) -> None:
-        a, b = self.a_edit.text().strip().upper(), self.b_edit.text().strip().upper()
+        a, b = typed_symbol(self.a_edit.text()), typed_symbol(self.b_edit.text())
         if a and b and a != b:
             self.a, self.b = a, b
             self.refresh()

@@ -22,6 +22,7 @@ from desktop.core.alerts.rules import DEFAULT_LOOKBACK, AlertRule, AlertType, Co
 from desktop.core.alerts.windows import Window, parse_window
 from desktop.core.measures import measure_series
 from desktop.core.quote_store import QuoteStore
+from desktop.core.symbol_lists import typed_symbol
 from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.charts.alert_levels import AlertLevels
 from desktop.ui.charts.axes import PercentAxis
@@ -157,7 +158,7 @@ class SpreadChart(LazyChart):
         self.refresh(force=True)
 
     def _pair_edited(self) -> None:
-        a, b = self.a_edit.text().strip().upper(), self.b_edit.text().strip().upper()
+        a, b = typed_symbol(self.a_edit.text()), typed_symbol(self.b_edit.text())
         if a and b and a != b and (a, b) != (self.a, self.b):
             self.set_measure(a=a, b=b)
 
