@@ -36,6 +36,18 @@ def test_quote_json_matches_the_data(tickerdesk_home: Path) -> None:
     assert amzn["prev_close"] == pytest.approx(226.76)
     assert amzn["time"] == "2025-12-19"
     assert set(rows["IWM"]) >= {"symbol", "price", "change", "change_pct", "prev_close", "time"}
+    assert "no quote on" not in result.stderr
+
+
+def test_a_quote_from_before_the_day_asked_for_is_said(tickerdesk_home: Path) -> None:
+    holiday = tickerdesk("quote", "SPY", "NVDA", "--at", "2025-12-25", home=tickerdesk_home)
+    assert holiday.returncode == 0 and [line.split()[-1] for line in holiday.stdout.splitlines()[1:]] == [
+        "2025-12-24", "2025-12-24"
+    ]  # fmt: skip
+    assert "no quote on 2025-12-25 for SPY, NVDA: the last before it, of 2025-12-24, is shown" in holiday.stderr
+    beyond = tickerdesk("quote", "SPY", "TSLA", "--at", "2030-01-01", "--format", "json", home=tickerdesk_home)
+    assert beyond.returncode == 0 and json.loads(beyond.stdout)[1]["time"] == "2026-07-02"
+    assert "(SPY of 2026-08-21, TSLA of 2026-07-02)" in beyond.stderr
 
 
 def test_quote_against_shared_data(tickerdesk_home: Path, shared_data: Path) -> None:

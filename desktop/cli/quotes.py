@@ -54,7 +54,27 @@ def cmd_quote(args: argparse.Namespace) -> Done:
         print(TABLE_HEADER)
         for q in quotes:
             print(_table_line(q))
-    return Done(0, [note] if note else [])
+    notes = [note] if note else []
+    if source != "yahoo" and args.at is not None:
+        notes += _earlier_than_asked(quotes, args.at)
+    return Done(0, notes)
+
+
+def _earlier_than_asked(quotes: list[Quote], at: float) -> list[str]:
+    """A note when a quote shown is from a day before the one asked for (a weekend, a holiday, data that
+    ends sooner): said, rather than an older price passed off as that day's."""
+    from desktop.core.sessions import session_date
+
+    asked = session_date(at)
+    behind = [(q.symbol, session_date(q.time)) for q in quotes if session_date(q.time) < asked]
+    if not behind:
+        return []
+    days = {day for _symbol, day in behind}
+    if len(days) == 1:
+        symbols = ", ".join(symbol for symbol, _day in behind)
+        return [f"no quote on {asked} for {symbols}: the last before it, of {days.pop()}, is shown"]
+    each = ", ".join(f"{symbol} of {day}" for symbol, day in behind)
+    return [f"no quote on {asked} for some symbols: the last before it is shown ({each})"]
 
 
 def _replay_quotes(args: argparse.Namespace) -> list[Quote]:
