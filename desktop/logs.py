@@ -17,13 +17,23 @@ store = logging.getLogger("desktop.store")
 ui = logging.getLogger("desktop.ui")
 monitor = logging.getLogger("desktop.monitor")
 
+FILE_ONLY = {"file_only": True}  # `extra=` for a record of what the program printed already: not said twice
+
+
+class _NotFileOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(record, "file_only", False)
+
+
 LOG_BYTES = 2_000_000  # a log file rotates at this size, keeping LOG_BACKUPS older files
 LOG_BACKUPS = 3
 
 
 def configure(log_dir: Path, file_name: str = "tickerdesk.log") -> None:
     """Log INFO and up to stderr and to a rotating file in `log_dir` (stderr alone when it cannot be written)."""
-    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    stream = logging.StreamHandler()
+    stream.addFilter(_NotFileOnly())
+    handlers: list[logging.Handler] = [stream]
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
         handlers.append(

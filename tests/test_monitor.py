@@ -83,6 +83,8 @@ def test_monitor_prints_what_the_backtest_finds_and_a_restart_repeats_nothing(
     assert got == want and len(got) >= 5
     assert all(" value=" in line and " level=" in line for line in lines)
     assert logged(tickerdesk_home) == [(rule, day) for rule, day in want]
+    assert lines[0] not in first.stderr, "a fire is printed once on a terminal (stdout), not again as a log line"
+    assert f"delivered to stdout: {lines[0]}" in (tickerdesk_home / "data" / "monitor.log").read_text()
     again = tickerdesk("monitor", "--source", "replay", "--speed", "max", "--exit-after", "3", home=tickerdesk_home)
     assert again.returncode == 0 and again.stdout == "", "the same fires are not announced twice"
     assert logged(tickerdesk_home) == [(rule, day) for rule, day in want]

@@ -36,7 +36,7 @@ def cmd_monitor(args: argparse.Namespace) -> Done:
 
     def announce(fire: AlertFire) -> None:
         print(fire_line(fire), flush=True)
-        log.info("delivered to stdout: %s", fire_line(fire))
+        log.info("delivered to stdout: %s", fire_line(fire), extra=logs.FILE_ONLY)  # (on stdout already)
 
     with command_database() as opened:
         monitor = AlertMonitor(
