@@ -91,6 +91,10 @@ class AlertsPanel(QWidget):
         self.rules_view.setModel(self.rules_model)
         self.rules_view.setItemDelegate(LookDelegate(self.rules_model, self.rules_view))  # a cell's look in one call
         self._table_defaults(self.rules_view)
+        # A rule's text ends with its level: cut in the middle, two rules on one symbol still read apart
+        # ("NVDA price …s below 175" and "…s below 160", not "NVDA price crosses bel…" twice). (The log
+        # has a Level column of its own and keeps the start of its texts.)
+        self.rules_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         rh = self.rules_view.horizontalHeader()
         rh.setSectionResizeMode(RuleColumn.RULE, QHeaderView.ResizeMode.Stretch)
         for column, width in ((RuleColumn.ON, 30), (RuleColumn.VALUE, 76), (RuleColumn.DISTANCE, 76),

@@ -669,3 +669,20 @@ def test_the_editor_says_when_a_rule_names_a_channel_that_is_not_set_up(qtbot: Q
     dialog.channels_edit.clear()
     assert dialog.error_label.text() == ""
     dialog.reject()
+
+
+def test_two_rules_on_one_symbol_read_apart_in_a_narrow_panel(qtbot: QtBot, make_window: MakeWindow) -> None:
+    """The Rule column cuts a long text in the middle: its end is the level that tells two rules apart."""
+    from PySide6.QtWidgets import QHeaderView
+
+    seed(NVDA, {**NVDA, "id": "nvda160", "level": 160})
+    window = make_window(run=False)
+    view = window.alerts_panel.rules_view
+    view.setAlternatingRowColors(False)
+    view.clearSelection()
+    view.horizontalHeader().setSectionResizeMode(RuleColumn.RULE, QHeaderView.ResizeMode.Interactive)
+    view.setColumnWidth(RuleColumn.RULE, 130)  # "NVDA price crosses below 175" does not fit
+    model = view.model()
+    cells = [view.viewport().grab(view.visualRect(model.index(row, RuleColumn.RULE))).toImage() for row in (0, 1)]
+    assert cells[0] != cells[1], "both rules drawn as the same cut text"
+    assert window.alerts_panel.log_view.textElideMode() == Qt.TextElideMode.ElideRight  # the log keeps its starts
