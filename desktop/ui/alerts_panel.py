@@ -89,16 +89,16 @@ class AlertsPanel(QWidget):
         self.rules_view.delete_pressed.connect(self.delete_selected)
         self.rules_view.setObjectName("alertRules")
         self.rules_view.setModel(self.rules_model)
-        self.rules_view.setItemDelegate(LookDelegate(self.rules_model, self.rules_view))  # a cell's look in one call
+        # A cell's look in one call. A rule's text ends with its level: cut in the middle, two rules on one
+        # symbol still read apart ("NVDA price …s below 175" and "…s below 160", not "NVDA price crosses bel…"
+        # twice); the other columns, and the log (which has a Level column), keep the start of their texts.
+        delegate = LookDelegate(self.rules_model, self.rules_view, cut_in_the_middle=frozenset({RuleColumn.RULE}))
+        self.rules_view.setItemDelegate(delegate)
         self._table_defaults(self.rules_view)
-        # A rule's text ends with its level: cut in the middle, two rules on one symbol still read apart
-        # ("NVDA price …s below 175" and "…s below 160", not "NVDA price crosses bel…" twice). (The log
-        # has a Level column of its own and keeps the start of its texts.)
-        self.rules_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         rh = self.rules_view.horizontalHeader()
         rh.setSectionResizeMode(RuleColumn.RULE, QHeaderView.ResizeMode.Stretch)
         for column, width in ((RuleColumn.ON, 30), (RuleColumn.VALUE, 76), (RuleColumn.DISTANCE, 76),
-                              (RuleColumn.STATE, 92), (RuleColumn.FIRES, 40), (RuleColumn.LAST, 112)):  # fmt: skip
+                              (RuleColumn.STATE, 106), (RuleColumn.FIRES, 40), (RuleColumn.LAST, 112)):  # fmt: skip
             self.rules_view.setColumnWidth(column, width)
         self.rules_view.activated.connect(lambda _i: self.edit_selected())  # Enter, or a double click
 

@@ -31,9 +31,12 @@ class LookDelegate(QStyledItemDelegate):
     """Fills the style option from the model's `look(row, column)`; where that gives None (or there is no
     such model), from data() as Qt does."""
 
-    def __init__(self, model: Looks | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: Looks | None, parent: QWidget | None = None, cut_in_the_middle: frozenset[int] = frozenset()
+    ) -> None:
         super().__init__(parent)
         self._model = model
+        self._middle = cut_in_the_middle  # columns whose texts end with what tells them apart (a rule's level)
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         model = self._model
@@ -42,6 +45,8 @@ class LookDelegate(QStyledItemDelegate):
             super().initStyleOption(option, index)
             return
         text, alignment, foreground, background, font = look
+        if index.column() in self._middle:
+            option.textElideMode = Qt.TextElideMode.ElideMiddle
         option.index = index  # type: ignore[assignment]  # (Qt passes a QModelIndex; the stub allows both)
         if font is not None:
             option.font = font.resolve(option.font)
