@@ -25,11 +25,16 @@ def is_ticker(symbol: str) -> bool:
     return TICKER.match(symbol) is not None
 
 
+SLASHED_CLASS = re.compile(r"^([A-Z]{1,5})/([A-Z])$")  # BRK/B: a share class as brokers' exports write it
+
+
 def ticker_of(word: str) -> str | None:
-    """A typed or pasted word as a ticker (upper case; a cashtag's $ dropped: $NVDA is NVDA), or None."""
+    """A typed or pasted word as a ticker (upper case; a cashtag's $ dropped: $NVDA is NVDA; a share class
+    after a slash written as Yahoo writes it: BRK/B is BRK-B), or None."""
     ticker = word.strip().upper()
     if ticker.startswith("$") and ticker[1:2].isalpha():  # ($12 stays a price, not the ticker 12)
         ticker = ticker[1:]
+    ticker = SLASHED_CLASS.sub(r"\1-\2", ticker)
     return ticker if TICKER.match(ticker) else None
 
 
@@ -39,27 +44,42 @@ def typed_symbol(text: str) -> str:
     return ticker_of(text) or text.strip().upper()
 
 
+SYMBOL_HEADERS = ("symbol", "ticker", "ticker symbol", "code")
+HEADER_WITHIN = 10  # rows a broker's export may put above its header (a title, the account, a blank row)
+
+
 def parse_symbols(text: str) -> tuple[list[str], list[str]]:
     """(tickers in first-seen order, entries that are not tickers). Commas, spaces, tabs, semicolons and
-    new lines all separate; a CSV's header row (Symbol, Ticker…) and extra columns are skipped."""
+    new lines all separate; in a CSV with a Symbol (Ticker…) column, found in its first rows (a broker's
+    export puts a title and the account above it), that column's cells are the entries, whole ("Account
+    Total" is one entry, not two tickers), and the other columns and rows are skipped."""
     text = text.removeprefix("\ufeff")  # a spreadsheet's byte-order mark would hide its Symbol header
     rows = list(csv.reader(io.StringIO(text.replace(";", ","))))
-    header = [c.strip().lower() for c in rows[0]] if rows else []
-    column = next((k for k, name in enumerate(header) if name in ("symbol", "ticker", "code")), None)
-    if column is not None:
-        cells = [row[column] for row in rows[1:] if len(row) > column]
+    found = _symbol_column(rows)
+    if found is not None:
+        header, column = found
+        words = [row[column].strip() for row in rows[header + 1 :] if len(row) > column]
     else:
-        cells = [cell for row in rows for cell in row]
+        words = [word for row in rows for cell in row for word in cell.split()]
     seen: dict[str, None] = {}
     bad: list[str] = []
-    for cell in cells:
-        for word in cell.split():
-            ticker = ticker_of(word)
-            if ticker is not None:
-                seen.setdefault(ticker, None)
-            elif word.strip():
-                bad.append(word.strip())
+    for word in words:
+        ticker = ticker_of(word)
+        if ticker is not None:
+            seen.setdefault(ticker, None)
+        elif word.strip():
+            bad.append(word.strip())
     return list(seen), bad
+
+
+def _symbol_column(rows: list[list[str]]) -> tuple[int, int] | None:
+    """(header row, column) of the first Symbol-like header in the first rows; None for a plain list."""
+    for k, row in enumerate(rows[:HEADER_WITHIN]):
+        names = [cell.strip().lower() for cell in row]
+        column = next((c for c, name in enumerate(names) if name in SYMBOL_HEADERS), None)
+        if column is not None:
+            return k, column
+    return None
 
 
 def read_symbol_file(path: Path) -> tuple[list[str], list[str]]:

@@ -17,6 +17,23 @@ def test_a_broker_export_reads_as_its_symbol_column(tmp_path: Path) -> None:
     assert read_symbol_file(export) == (["NVDA", "BRK-B"], ["$$$"])
 
 
+def test_a_broker_export_with_a_title_above_its_header_reads_as_its_symbol_column(tmp_path: Path) -> None:
+    """A positions export laid out as Schwab's: a title row and a blank row above the header, a cash row and
+    a total row below the positions (their words are not tickers to add: CASH and TOTAL would be)."""
+    export = tmp_path / "positions.csv"
+    export.write_text(
+        '"Positions for account Individual ...123 as of 09:41 AM ET, 2025/11/14","","",""\n'
+        '"","","",""\n'
+        '"Symbol","Description","Qty (Quantity)","Price",\n'
+        '"AAPL","APPLE INC","10","$272.41",\n'
+        '"BRK/B","BERKSHIRE HATHAWAY CL B","2","$503.10",\n'
+        '"IWM","ISHARES RUSSELL 2000 ETF","15","$237.65",\n'
+        '"Cash & Cash Investments","--","--","--",\n'
+        '"Account Total","--","--","--",\n'
+    )
+    assert read_symbol_file(export) == (["AAPL", "BRK-B", "IWM"], ["Cash & Cash Investments", "Account Total"])
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [
@@ -42,7 +59,7 @@ def test_what_is_not_a_symbol_list_is_named(tmp_path: Path, content: bytes, word
 @pytest.mark.parametrize(
     ("word", "ticker"),
     [(" brk-b ", "BRK-B"), ("$nvda", "NVDA"), ("$^vix", None), ("$12", None), ("$", None), ("$$NVDA", None),
-     ("eurusd=x", "EURUSD=X"), ("NV DA", None)],
+     ("eurusd=x", "EURUSD=X"), ("NV DA", None), ("brk/b", "BRK-B"), ("EUR/USD", None)],
 )  # fmt: skip
 def test_a_typed_word_as_a_ticker_with_a_cashtag_dollar_dropped(word: str, ticker: str | None) -> None:
     assert ticker_of(word) == ticker
