@@ -34,7 +34,7 @@ def ticker_of(word: str) -> str | None:
     ticker = word.strip().upper()
     if ticker.startswith("$") and ticker[1:2].isalpha():  # ($12 stays a price, not the ticker 12)
         ticker = ticker[1:]
-    ticker = SLASHED_CLASS.sub(r"\1-\2", ticker)
+    ticker = SLASHED_CLASS.sub(r"\1-\2", ticker.rstrip("*"))  # (SPAXX**: a footnote mark, Fidelity's)
     return ticker if TICKER.match(ticker) else None
 
 
@@ -53,14 +53,7 @@ def parse_symbols(text: str) -> tuple[list[str], list[str]]:
     new lines all separate; in a CSV with a Symbol (Ticker…) column, found in its first rows (a broker's
     export puts a title and the account above it), that column's cells are the entries, whole ("Account
     Total" is one entry, not two tickers), and the other columns and rows are skipped."""
-    text = text.removeprefix("\ufeff")  # a spreadsheet's byte-order mark would hide its Symbol header
-    rows = list(csv.reader(io.StringIO(text.replace(";", ","))))
-    found = _symbol_column(rows)
-    if found is not None:
-        header, column = found
-        words = [row[column].strip() for row in rows[header + 1 :] if len(row) > column]
-    else:
-        words = [word for row in rows for cell in row for word in cell.split()]
+    words, _column = _entries(text)
     seen: dict[str, None] = {}
     bad: list[str] = []
     for word in words:
@@ -70,6 +63,17 @@ def parse_symbols(text: str) -> tuple[list[str], list[str]]:
         elif word.strip():
             bad.append(word.strip())
     return list(seen), bad
+
+
+def _entries(text: str) -> tuple[list[str], bool]:
+    """The entries of a pasted text or a file, and whether they are a Symbol column's (see parse_symbols)."""
+    text = text.removeprefix("\ufeff")  # a spreadsheet's byte-order mark would hide its Symbol header
+    rows = list(csv.reader(io.StringIO(text.replace(";", ","))))
+    found = _symbol_column(rows)
+    if found is None:
+        return [word for row in rows for cell in row for word in cell.split()], False
+    header, column = found
+    return [row[column].strip() for row in rows[header + 1 :] if len(row) > column], True
 
 
 def _symbol_column(rows: list[list[str]]) -> tuple[int, int] | None:
@@ -99,7 +103,9 @@ def read_symbol_file(path: Path) -> tuple[list[str], list[str]]:
     symbols, bad = parse_symbols(text)
     if not symbols:
         raise SymbolListError(f"{path.name}: no ticker symbols in it")
-    if len(bad) > len(symbols):  # a wrong file (a config file, a report) would replace a list with noise
+    # A wrong file (a config file, a report) would replace a list with noise; a file with a Symbol column
+    # is a list of symbols whatever else its rows hold (a position or two beside the cash and total rows).
+    if len(bad) > len(symbols) and not _entries(text)[1]:
         raise SymbolListError(
             f"{path.name}: mostly not ticker symbols ({len(bad):,} entries are not, such as "
             f"{bad[0][:40]!r}; {len(symbols):,} are), not a list of symbols"

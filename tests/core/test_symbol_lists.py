@@ -34,6 +34,23 @@ def test_a_broker_export_with_a_title_above_its_header_reads_as_its_symbol_colum
     assert read_symbol_file(export) == (["AAPL", "BRK-B", "IWM"], ["Cash & Cash Investments", "Account Total"])
 
 
+def test_a_small_positions_file_reads_though_most_of_its_rows_are_not_positions(tmp_path: Path) -> None:
+    """Laid out as Fidelity's positions export: the core money market marked **, a pending-activity row,
+    the disclaimer below; one position beside them is still a list of symbols (it has a Symbol column)."""
+    export = tmp_path / "Portfolio_Positions.csv"
+    export.write_text(
+        "Account Number,Account Name,Symbol,Description,Quantity,Last Price\n"
+        "Z12345678,Individual,SPAXX**,HELD IN MONEY MARKET,,\n"
+        "Z12345678,Individual,NVDA,NVIDIA CORPORATION COM,10,$190.17\n"
+        "Z12345678,Individual,Pending Activity,,,\n"
+        "\n"
+        '"The data and information in this spreadsheet is provided to you solely for your use."\n'
+    )
+    assert read_symbol_file(export) == (["SPAXX", "NVDA"], ["Pending Activity"])
+    export.write_text("Symbol,Description\nNVDA,NVIDIA\nCash & Cash Investments,--\nAccount Total,--\n")
+    assert read_symbol_file(export) == (["NVDA"], ["Cash & Cash Investments", "Account Total"])
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [
