@@ -25,12 +25,12 @@ def is_ticker(symbol: str) -> bool:
     return TICKER.match(symbol) is not None
 
 
-SLASHED_CLASS = re.compile(r"^([A-Z]{1,5})/([A-Z])$")  # BRK/B: a share class as brokers' exports write it
+SLASHED_CLASS = re.compile(r"^([A-Z]{1,5})[/ ]([A-Z])$")  # BRK/B, BRK B: a share class as brokers write it
 
 
 def ticker_of(word: str) -> str | None:
     """A typed or pasted word as a ticker (upper case; a cashtag's $ dropped: $NVDA is NVDA; a share class
-    after a slash written as Yahoo writes it: BRK/B is BRK-B), or None."""
+    after a slash or a space written as Yahoo writes it: BRK/B is BRK-B), or None."""
     ticker = word.strip().upper()
     if ticker.startswith("$") and ticker[1:2].isalpha():  # ($12 stays a price, not the ticker 12)
         ticker = ticker[1:]

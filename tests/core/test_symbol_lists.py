@@ -76,7 +76,7 @@ def test_what_is_not_a_symbol_list_is_named(tmp_path: Path, content: bytes, word
 @pytest.mark.parametrize(
     ("word", "ticker"),
     [(" brk-b ", "BRK-B"), ("$nvda", "NVDA"), ("$^vix", None), ("$12", None), ("$", None), ("$$NVDA", None),
-     ("eurusd=x", "EURUSD=X"), ("NV DA", None), ("brk/b", "BRK-B"), ("EUR/USD", None)],
+     ("eurusd=x", "EURUSD=X"), ("NV DA", None), ("brk/b", "BRK-B"), ("BRK B", "BRK-B"), ("EUR/USD", None)],
 )  # fmt: skip
 def test_a_typed_word_as_a_ticker_with_a_cashtag_dollar_dropped(word: str, ticker: str | None) -> None:
     assert ticker_of(word) == ticker
