@@ -53,7 +53,11 @@ def parse_symbols(text: str) -> tuple[list[str], list[str]]:
     new lines all separate; in a CSV with a Symbol (Ticker…) column, found in its first rows (a broker's
     export puts a title and the account above it), that column's cells are the entries, whole ("Account
     Total" is one entry, not two tickers), and the other columns and rows are skipped."""
-    words, _column = _entries(text)
+    return _tickers(_entries(text)[0])
+
+
+def _tickers(words: list[str]) -> tuple[list[str], list[str]]:
+    """(tickers in first-seen order, entries that are not tickers)."""
     seen: dict[str, None] = {}
     bad: list[str] = []
     for word in words:
@@ -100,12 +104,13 @@ def read_symbol_file(path: Path) -> tuple[list[str], list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SymbolListError(f"{path.name}: not UTF-8 text (save it as UTF-8 or plain text)") from None
-    symbols, bad = parse_symbols(text)
+    words, from_column = _entries(text)
+    symbols, bad = _tickers(words)
     if not symbols:
         raise SymbolListError(f"{path.name}: no ticker symbols in it")
     # A wrong file (a config file, a report) would replace a list with noise; a file with a Symbol column
     # is a list of symbols whatever else its rows hold (a position or two beside the cash and total rows).
-    if len(bad) > len(symbols) and not _entries(text)[1]:
+    if len(bad) > len(symbols) and not from_column:
         raise SymbolListError(
             f"{path.name}: mostly not ticker symbols ({len(bad):,} entries are not, such as "
             f"{bad[0][:40]!r}; {len(symbols):,} are), not a list of symbols"
