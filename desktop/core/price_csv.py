@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from desktop.core.binary_files import binary_kind
 from desktop.core.csv_stamps import as_array, line_starts, utc_seconds
 from desktop.core.price_types import (
     PRICE_COLUMNS,
@@ -50,8 +51,8 @@ def check_text_file(path: Path) -> str:
             head = handle.read(SNIFF_BYTES)
     except OSError as exc:
         raise PriceFileError(f"{path}: cannot open ({exc.strerror or exc})") from None
-    if b"\x00" in head:
-        raise PriceFileError(f"{path}: a binary file, not CSV text")
+    if b"\x00" in head or head.startswith(b"PK\x03\x04"):
+        raise PriceFileError(f"{path}: {binary_kind(head)}, not CSV text")
     if not _utf8(head, cut=len(head) == SNIFF_BYTES):
         raise PriceFileError(f"{path}: not UTF-8 text (save it as UTF-8; Latin-1 and other encodings are not read)")
     text = head.decode("utf-8-sig", errors="ignore")

@@ -7,6 +7,8 @@ import io
 import re
 from pathlib import Path
 
+from desktop.core.binary_files import binary_kind
+
 # What Yahoo names an instrument, upper case: NVDA, BRK-B, ^VIX, EURUSD=X, GC=F, 0700.HK, M&M.NS. The one
 # test the watchlist, the rules and the command line share.
 TICKER = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^&]{0,19}$")
@@ -98,8 +100,8 @@ def read_symbol_file(path: Path) -> tuple[list[str], list[str]]:
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise SymbolListError(f"{path.name}: over {MAX_FILE_BYTES >> 20} MB, not a list of symbols")
-    if b"\x00" in data:
-        raise SymbolListError(f"{path.name}: a binary file, not a list of symbols")
+    if b"\x00" in data or data.startswith(b"PK\x03\x04"):
+        raise SymbolListError(f"{path.name}: {binary_kind(data)}, not a list of symbols")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -3,9 +3,11 @@ or read right; never a traceback, never a hang."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,10 +24,20 @@ def write(tmp_path: Path, body: bytes | str, name: str = "BAD.csv") -> Path:
     return path
 
 
+def workbook_bytes() -> bytes:
+    """An .xlsx file's opening: a zip archive whose first member is [Content_Types].xml, as Excel writes it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        book.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("body", "words"),
     [
         (bytes(range(256)) * 40, "a binary file"),
+        (workbook_bytes(), "a spreadsheet workbook (save it as CSV), not CSV text"),
         ((HEADER + "2025-01-02,1,1,1,10,5\n# café\n").encode("latin-1"), "not UTF-8 text"),
         (HEADER + "2025-01-02,1,1,1," + "9" * 140_000 + ",5\n", "line 2: Close"),
         (HEADER + "0001-01-02,1,1,1,10,5\n", "line 2: date '0001-01-02' is not a date from 1970 to 2200"),

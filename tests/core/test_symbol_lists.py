@@ -8,6 +8,8 @@ import pytest
 
 from desktop.core.symbol_lists import MAX_SYMBOLS, SymbolListError, parse_symbols, read_symbol_file, ticker_of
 
+from .test_price_files_hostile import workbook_bytes
+
 
 def test_a_broker_export_reads_as_its_symbol_column(tmp_path: Path) -> None:
     export = tmp_path / "positions.csv"
@@ -55,6 +57,7 @@ def test_a_small_positions_file_reads_though_most_of_its_rows_are_not_positions(
     ("content", "words"),
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a binary file"),
+        (workbook_bytes(), "a spreadsheet workbook \\(save it as CSV\\)"),
         ("NVDA\nSOCI\u00c9T\u00c9\n".encode("latin-1"), "not UTF-8"),
         (b"   \n, ;\n", "no ticker symbols"),
         (
