@@ -14,7 +14,7 @@ from desktop.config import DEFAULT_SOURCE, SOURCES
 from desktop.core.alerts.rules import AlertType, Quadrant
 from desktop.core.safe_files import printable
 from desktop.core.sessions import NEW_YORK
-from desktop.core.symbol_lists import ticker_of
+from desktop.core.symbol_lists import is_list, ticker_of
 from desktop.core.watchlist_names import watchlist_name_problem
 
 EXIT_USAGE = 2
@@ -97,8 +97,7 @@ def _seconds_arg(text: str) -> float:
 def _symbol_arg(text: str) -> str:
     symbol = ticker_of(text)
     if symbol is None:
-        several = len(text.replace(",", " ").replace(";", " ").split()) > 1
-        hint = "give symbols apart, separated by spaces" if several else "NVDA, BRK-B, ^VIX, EURUSD=X"
+        hint = "give symbols apart, separated by spaces" if is_list(text) else "NVDA, BRK-B, ^VIX, EURUSD=X"
         raise argparse.ArgumentTypeError(f"{printable(text)!r} is not a ticker symbol ({hint})")
     return symbol
 

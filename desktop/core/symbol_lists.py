@@ -46,6 +46,14 @@ def typed_symbol(text: str) -> str:
     return ticker_of(text) or text.strip().upper()
 
 
+LIST_SEPARATOR = re.compile(r"[\s,;]")  # what parse_symbols splits a pasted list at
+
+
+def is_list(text: str) -> bool:
+    """True for typed text that holds several entries (NVDA, AMD), not one symbol."""
+    return LIST_SEPARATOR.search(text.strip()) is not None
+
+
 SYMBOL_HEADERS = ("symbol", "ticker", "ticker symbol", "code")
 HEADER_WITHIN = 10  # rows a broker's export may put above its header (a title, the account, a blank row)
 

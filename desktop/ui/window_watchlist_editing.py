@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
 from desktop import logs
-from desktop.core.symbol_lists import MAX_SYMBOLS, parse_symbols, ticker_of
+from desktop.core.symbol_lists import MAX_SYMBOLS, is_list, parse_symbols, ticker_of
 from desktop.storage.database import StorageError
 from desktop.storage.watchlists import WatchlistError
 from desktop.ui.short_lists import some
@@ -18,7 +16,6 @@ log = logs.ui
 
 
 SHOWN_AT_MOST = 8  # symbols named in one status message; a paste of hundreds says how many more
-LIST_SEPARATOR = re.compile(r"[\s,;]")  # the symbol field given a pasted list (see parse_symbols)
 
 
 class WatchlistEditing(WindowParts):
@@ -96,7 +93,7 @@ class WatchlistEditing(WindowParts):
 
     def add_typed(self, text: str) -> None:
         """The symbol field's Return: a symbol, or a pasted list (commas, spaces, semicolons) as Ctrl+N takes one."""
-        if LIST_SEPARATOR.search(text.strip()):
+        if is_list(text):
             self.add_symbols(text)
         else:
             self.add_symbol(text)
