@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -79,35 +78,13 @@ def test_a_desktop_channel_lists_as_what_it_is_and_no_session_says_why(
     assert "no D-Bus session here: DBUS_SESSION_BUS_ADDRESS is not set" in test.stderr
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-        self.logins: list[tuple[str, str]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 OK"
-
-
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # loopback, by design of the test
 @pytest.mark.expected_log_warnings  # aiosmtpd warns of AUTH without TLS: the server is ours, on loopback
 def test_email_goes_through_smtp_with_the_password_from_the_keyring(tickerdesk_home: Path, tmp_path: Path) -> None:
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult, LoginPassword
+    from .fakes.smtp import SmtpRecorder
 
-    recorder = Recorder()
-
-    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
-        assert isinstance(data, LoginPassword)
-        recorder.logins.append((data.login.decode(), data.password.decode()))
-        return AuthResult(success=data.password == b"hunter2")
-
-    with socket.socket() as probe:  # a free port (aiosmtpd's controller checks its server by connecting to it)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(recorder, hostname="127.0.0.1", port=port, authenticator=authenticate,
-                            auth_require_tls=False, auth_required=True)  # fmt: skip
-    controller.start()
+    recorder = SmtpRecorder(password="hunter2")
+    port = recorder.port
     try:
         env = {"PYTHON_KEYRING_BACKEND": "tests.fakes.keyring_file.FileKeyring", FILE_ENV: str(tmp_path / "kr.json"),
                "PYTHONPATH": str(Path.cwd())}  # fmt: skip
@@ -128,5 +105,9 @@ def test_email_goes_through_smtp_with_the_password_from_the_keyring(tickerdesk_h
         assert "hunter2" in (tmp_path / "kr.json").read_text()
         wrong = run(tickerdesk_home, "notify", "test", "mail", **{**env, FILE_ENV: str(tmp_path / "empty.json")})
         assert wrong.returncode == 1 and "not delivered" in wrong.stderr
+        # Removing the channel takes its password out of the keyring too.
+        removed = run(tickerdesk_home, "notify", "remove", "mail", **env)
+        assert removed.returncode == 0 and removed.stderr.strip() == "tickerdesk: removed channel mail"
+        assert "hunter2" not in (tmp_path / "kr.json").read_text()
     finally:
-        controller.stop()
+        recorder.stop()

@@ -10,7 +10,12 @@ from desktop.cli.arguments import CliError, Done, RuntimeFailureError
 from desktop.cli.database import command_database
 from desktop.core.alerts.rules import RULE_ID
 from desktop.core.safe_files import printable
-from desktop.services.channel_senders import DeliveryError, save_smtp_password
+from desktop.services.channel_senders import (
+    DeliveryError,
+    forget_smtp_password,
+    save_smtp_password,
+    smtp_target_problem,
+)
 from desktop.services.delivery import DEFAULT_TEMPLATE, post, sample_fire, template_problem
 from desktop.storage.channels import Channel, ChannelRepository
 
@@ -46,8 +51,14 @@ def _action(args: argparse.Namespace, repo: ChannelRepository) -> Done:
             print(f"{c.name:<16} {c.kind:<7} {c.format:<8} {c.public_target:<32} {scope:<18} {c.template}")
         return Done(0, [] if channels else ["no channels (tickerdesk notify add)"])
     if args.action == "remove":
-        if not repo.remove(args.name):
+        gone = repo.channel(args.name)
+        if gone is None or not repo.remove(args.name):
             raise CliError(f"no channel named {printable(args.name)!r}")
+        if gone.kind == "email":
+            try:
+                forget_smtp_password(gone.name)
+            except DeliveryError as exc:
+                return Done(0, [f"removed channel {args.name}; its password is still in the keyring: {exc}"])
         return Done(0, [f"removed channel {args.name}"])
     found = repo.channel(args.name)
     if found is None:
@@ -70,11 +81,9 @@ def _new_channel(args: argparse.Namespace) -> Channel:
     if args.desktop:
         return Channel(args.name, "desktop", "session-bus", "plain", template, everyone)
     if args.email:
-        url = urlsplit(args.email)
-        if url.scheme != "smtp" or not url.hostname or "to=" not in url.query:
-            raise CliError("the e-mail channel needs smtp://[user@]host[:port]?to=you@example.com")
-        if url.password:
-            raise CliError("no password in the address: give it with --password-stdin (it goes to the keyring)")
+        problem = smtp_target_problem(args.email)
+        if problem is not None:
+            raise CliError(problem + (" (give it with --password-stdin)" if "password" in problem else ""))
         return Channel(args.name, "email", args.email, args.security, template, everyone)
     url = urlsplit(args.webhook)
     if url.scheme not in ("http", "https") or not url.hostname:

@@ -8,7 +8,7 @@ message is sent: most runs send none, and they cost 60 ms at start-up.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from desktop.core.alerts.engine import AlertFire
 from desktop.storage.channels import Channel
@@ -44,6 +44,36 @@ def notify_desktop(channel: Channel, summary: str, body: str) -> None:
         raise DeliveryError(f"the notification service refused: {reply.body[0] if reply.body else 'error'}")
 
 
+SECURITY_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+
+
+def smtp_target(host: str, port: int, user: str, recipient: str, sender: str = "") -> str:
+    """The `smtp://user@host:port?to=…&from=…` address an e-mail channel keeps (user and addresses quoted)."""
+    host = host.strip()
+    if ":" in host and not host.startswith("["):  # an IPv6 address
+        host = f"[{host}]"
+    login = f"{quote(user.strip(), safe='')}@" if user.strip() else ""
+    query = {"to": recipient.strip(), **({"from": sender.strip()} if sender.strip() else {})}
+    return f"smtp://{login}{host}:{port}?{urlencode(query)}"
+
+
+def smtp_target_problem(target: str) -> str | None:
+    """Why `target` cannot be an e-mail channel's address, in words, or None."""
+    try:
+        url = urlsplit(target)
+        url.port  # noqa: B018 - raises ValueError for a port that is not a number or out of range
+    except ValueError:
+        return "the SMTP address has a bad port (a number from 1 to 65535)"
+    if url.scheme != "smtp" or not url.hostname:
+        return "the e-mail channel needs smtp://[user@]host[:port]?to=you@example.com"
+    if url.password:
+        return "no password in the address: it goes to the system keyring"
+    recipient = parse_qs(url.query).get("to", [""])[0]
+    if "@" not in recipient:
+        return "the e-mail channel needs a recipient: ?to=you@example.com"
+    return None
+
+
 def email_parts(channel: Channel) -> tuple[str, int, str, str, str]:
     """(host, port, user, sender, recipient) of an `smtp://user@host:port?to=…&from=…` target."""
     url = urlsplit(channel.target)
@@ -51,12 +81,13 @@ def email_parts(channel: Channel) -> tuple[str, int, str, str, str]:
     user = unquote(url.username or "")
     recipient = query.get("to", [""])[0]
     sender = query.get("from", [user if "@" in user else f"tickerdesk@{url.hostname}"])[0]
-    default_port = 465 if channel.format == "tls" else 587 if channel.format == "starttls" else 25
-    return url.hostname or "", url.port or default_port, user, sender, recipient
+    return url.hostname or "", url.port or SECURITY_PORTS.get(channel.format, 25), user, sender, recipient
 
 
 def send_email(channel: Channel, subject: str, text: str, password: str | None) -> None:
     """One e-mail through the channel's SMTP server: TLS from the start, STARTTLS, or plain (loopback)."""
+    if (problem := smtp_target_problem(channel.target)) is not None:
+        raise DeliveryError(problem)
     host, port, user, sender, recipient = email_parts(channel)
     if not recipient:
         raise DeliveryError("no recipient (add ?to=you@example.com to the SMTP address)")
@@ -129,6 +160,21 @@ def save_smtp_password(channel_name: str, password: str) -> None:
         keyring.set_password(KEYRING_SERVICE, f"smtp:{channel_name}", password)
     except KeyringError as exc:
         raise DeliveryError(f"the system keyring did not take the password: {exc}") from None
+
+
+def forget_smtp_password(channel_name: str) -> None:
+    """Take a removed channel's password out of the keyring (nothing to do when it has none)."""
+    try:
+        import keyring
+        from keyring.errors import KeyringError, PasswordDeleteError
+    except ImportError:
+        return
+    try:
+        keyring.delete_password(KEYRING_SERVICE, f"smtp:{channel_name}")
+    except PasswordDeleteError:
+        return
+    except KeyringError as exc:
+        raise DeliveryError(f"the system keyring did not let go of the password: {exc}") from None
 
 
 def subject_and_text(fires: list[AlertFire], lines: list[str]) -> tuple[str, str]:

@@ -31,7 +31,11 @@ class Channel:
         if self.kind == "desktop":  # no URL: the session's notification service
             return "desktop notifications"
         parts = urlsplit(self.target)
-        return f"{parts.scheme}://{parts.hostname or '?'}{f':{parts.port}' if parts.port else ''}/…"
+        try:
+            port = f":{parts.port}" if parts.port else ""
+        except ValueError:  # a port that is not a number: shown as a port, never as the URL itself
+            port = ":?"
+        return f"{parts.scheme}://{parts.hostname or '?'}{port}/…"
 
 
 @dataclass(frozen=True)

@@ -9,80 +9,43 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.core.alerts.rules import RULE_ID
-from desktop.services.delivery import DEFAULT_TEMPLATE, FORMATS, post, sample_fire, template_problem
+from desktop.services.channel_senders import email_parts, forget_smtp_password, save_smtp_password
+from desktop.services.delivery import DEFAULT_TEMPLATE, post, sample_fire
 from desktop.storage.channels import Channel, ChannelRepository
 from desktop.storage.database import StorageError
+from desktop.ui.channel_forms import EmailForm, WebhookForm
 from desktop.ui.tasks import run_task
+
+NO_CHANNELS = (
+    "No delivery channels yet: fires show in this window (and the monitor's terminal) only.\n\n"
+    "Add a webhook (Slack, Discord, ntfy or JSON), desktop notifications or e-mail to hear of them elsewhere."
+)
 
 
 def describe(channel: Channel) -> str:
-    where = {"desktop": "desktop notifications", "webhook": f"{channel.format} webhook to {channel.public_target}"}
     scope = "all rules" if channel.for_all else "rules that name it"
-    return f"{channel.name} — {where.get(channel.kind, f'e-mail via {channel.public_target}')} · {scope}"
-
-
-class WebhookForm(QDialog):
-    """Name, URL, body format and message template of a new webhook channel."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Add Webhook")
-        self.name_edit = QLineEdit()
-        self.url_edit = QLineEdit()
-        self.url_edit.setPlaceholderText("https://hooks.slack.com/services/…")
-        self.format_box = QComboBox()
-        self.format_box.addItems(list(FORMATS))
-        self.template_edit = QLineEdit(DEFAULT_TEMPLATE)
-        self.error = QLabel()
-        self.error.setObjectName("formError")
-        form = QFormLayout()
-        form.addRow("Name", self.name_edit)
-        form.addRow("URL", self.url_edit)
-        form.addRow("Format", self.format_box)
-        form.addRow("Message", self.template_edit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        for edit in (self.name_edit, self.url_edit, self.template_edit):
-            edit.textChanged.connect(self.validate)
-        self.validate()
-
-    def channel(self) -> Channel | None:
-        name, url = self.name_edit.text().strip(), self.url_edit.text().strip()
-        if not RULE_ID.match(name):
-            self.error.setText("Name: letters, digits, _ . : - (up to 64)")
-            return None
-        if not url.startswith(("http://", "https://")) or len(url) < 12:
-            self.error.setText("URL: an http:// or https:// address")
-            return None
-        template = self.template_edit.text().strip() or DEFAULT_TEMPLATE
-        problem = template_problem(template)
-        if problem is not None:
-            self.error.setText(f"Message: {problem}")
-            return None
-        self.error.setText("")
-        return Channel(name, "webhook", url, self.format_box.currentText(), template)
-
-    def validate(self) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.channel() is not None)
+    if channel.kind == "desktop":
+        where = "desktop notifications"
+    elif channel.kind == "webhook":
+        where = f"{channel.format} webhook to {channel.public_target}"
+    else:
+        try:
+            host, port, _user, _sender, recipient = email_parts(channel)
+            where = f"e-mail to {recipient or '?'} via {host}:{port}"
+        except ValueError:  # an address saved by hand with a bad port
+            where = f"e-mail via {channel.public_target}"
+    return f"{channel.name} — {where} · {scope}"
 
 
 class ChannelsDialog(QDialog):
@@ -92,29 +55,35 @@ class ChannelsDialog(QDialog):
         self.resize(640, 320)
         self.repo = repo
         self.list = QListWidget()
+        self.empty = QLabel(NO_CHANNELS)
+        self.empty.setWordWrap(True)
+        self.empty.setObjectName("placeholder")
+        self.empty.setContentsMargins(24, 0, 24, 0)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.list)
+        self.pages.addWidget(self.empty)
         self.status = QLabel("Fires go to every channel set for all rules, or to the channels a rule names.")
         self.status.setWordWrap(True)
         self.add_webhook = QPushButton("Add Webhook…")
         self.add_desktop = QPushButton("Add Desktop Notifications")
+        self.add_email = QPushButton("Add E-mail…")
         self.remove = QPushButton("Remove")
         self.test = QPushButton("Send Test")
         self.add_webhook.clicked.connect(self._add_webhook)
         self.add_desktop.clicked.connect(self._add_desktop)
+        self.add_email.clicked.connect(self._add_email)
         self.remove.clicked.connect(self._remove)
         self.test.clicked.connect(self.send_test)
         row = QHBoxLayout()
-        for button in (self.add_webhook, self.add_desktop, self.remove, self.test):
+        for button in (self.add_webhook, self.add_desktop, self.add_email, self.remove, self.test):
             row.addWidget(button)
         row.addStretch(1)
-        hint = QLabel("E-mail: tickerdesk notify add NAME --email smtp://… --password-stdin (password to the keyring)")
-        hint.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.pages, 1)
         layout.addLayout(row)
         layout.addWidget(self.status)
-        layout.addWidget(hint)
         layout.addWidget(close)
         self.list.currentRowChanged.connect(lambda _r: self._enable())
         self.refresh()
@@ -132,6 +101,7 @@ class ChannelsDialog(QDialog):
         self.list.addItems([describe(c) for c in self._shown])
         if self._shown:
             self.list.setCurrentRow(0)
+        self.pages.setCurrentWidget(self.list if self._shown else self.empty)
         self._enable()
 
     def selected(self) -> Channel | None:
@@ -158,6 +128,31 @@ class ChannelsDialog(QDialog):
         if form.exec() == QDialog.DialogCode.Accepted and (channel := form.channel()) is not None:
             self.save(channel)
 
+    def _add_email(self) -> None:
+        form = EmailForm(self)
+        if form.exec() == QDialog.DialogCode.Accepted and (channel := form.channel()) is not None:
+            self.save_email(channel, form.password())
+
+    def save_email(self, channel: Channel, password: str) -> None:
+        """The password goes to the keyring first (off the GUI thread: a keyring can ask to be unlocked), and
+        the channel is saved only once it is there; an empty password leaves a saved one as it was."""
+        if not password:
+            self.save(channel)
+            return
+        self.status.setText(f"Keeping {channel.name}'s password in the system keyring…")
+        run_task(
+            self,
+            lambda: save_smtp_password(channel.name, password),
+            lambda result: self._password_kept(channel, result),
+            "keyring-save",
+        )
+
+    def _password_kept(self, channel: Channel, result: object) -> None:
+        if isinstance(result, Exception):
+            self.status.setText(f"{channel.name} not saved: {result}")
+        else:
+            self.save(channel)
+
     def _add_desktop(self) -> None:
         self.save(Channel("desktop", "desktop", "session-bus", "plain", DEFAULT_TEMPLATE))
 
@@ -172,6 +167,12 @@ class ChannelsDialog(QDialog):
             return
         self.status.setText(f"Removed {channel.name}.")
         self.refresh()
+        if channel.kind == "email":
+            run_task(self, lambda: forget_smtp_password(channel.name), lambda r: self._forgotten(channel, r), "keyring")
+
+    def _forgotten(self, channel: Channel, result: object) -> None:
+        if isinstance(result, Exception):
+            self.status.setText(f"Removed {channel.name}; its password is still in the keyring: {result}")
 
     def send_test(self) -> None:
         channel = self.selected()

@@ -82,7 +82,7 @@ def test_the_window_delivers_its_fires_and_shows_how_they_went(
 def test_channels_dialog_adds_tests_and_removes_a_webhook(qtbot: QtBot, make_window: MakeWindow) -> None:
     import json
 
-    from desktop.ui.channels_dialog import WebhookForm
+    from desktop.ui.channel_forms import WebhookForm
 
     from ..fakes.webhook import WebhookRecorder
 
