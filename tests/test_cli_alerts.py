@@ -178,6 +178,13 @@ def test_backtest_bad_input_exit_2(
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_an_empty_list_says_how_to_add_a_rule_instead_of_printing_a_bare_header(tickerdesk_home: Path) -> None:
+    empty = tickerdesk("alerts", "list", home=tickerdesk_home)
+    assert empty.returncode == 0 and empty.stdout == ""
+    assert empty.stderr.strip() == "tickerdesk: no rules (tickerdesk alerts add, or alerts import FILE)"
+    assert json.loads(tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home).stdout) == []
+
+
 def test_alerts_add_list_export_import_remove(tickerdesk_home: Path, tmp_path: Path) -> None:
     added = tickerdesk("alerts", "add", "--type", "price", "--symbol", "nvda", "--condition", "crosses_below",
                        "--level", "175", "--id", "nvda175", home=tickerdesk_home)  # fmt: skip

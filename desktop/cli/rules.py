@@ -91,6 +91,8 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
     if args.action == "list":
         if args.format == "json":
             print(json.dumps([rule_to_dict(r) for r in rules], indent=2))
+        elif not rules:
+            print("tickerdesk: no rules (tickerdesk alerts add, or alerts import FILE)", file=sys.stderr)
         else:
             states = book.repo.states()
             now = time.time()
