@@ -6,6 +6,8 @@ part of the channel: the dialog hands it to the system keyring, off the GUI thre
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.alerts.rules import RULE_ID
-from desktop.services.channel_senders import SECURITY_PORTS, smtp_target, smtp_target_problem
+from desktop.services.channel_senders import SECURITY_PORTS, email_parts, smtp_target, smtp_target_problem
 from desktop.services.delivery import DEFAULT_TEMPLATE, FORMATS, template_problem
 from desktop.storage.channels import Channel
 
@@ -29,9 +31,10 @@ SECURITY_NAMES = {"starttls": "STARTTLS", "tls": "TLS from the start", "none": "
 class ChannelForm(QDialog):
     """Name, message template and which rules use the channel; a subclass adds where the message goes."""
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None, taken: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.taken = taken  # names of the channels there are: a new one may not take one (Edit changes it)
         self.setMinimumWidth(520)  # room for a webhook's URL and the whole default message
         self.name_edit = QLineEdit()
         self.template_edit = QLineEdit(DEFAULT_TEMPLATE)
@@ -52,6 +55,16 @@ class ChannelForm(QDialog):
         for edit in (self.name_edit, self.template_edit):
             edit.textChanged.connect(self.validate)
 
+    def fill(self, channel: Channel) -> None:
+        """Show a saved channel to edit: its name stays (rules name their channels by it)."""
+        self.setWindowTitle(f"Edit {channel.name}")
+        self.taken = frozenset()
+        self.name_edit.setText(channel.name)
+        self.name_edit.setReadOnly(True)
+        self.template_edit.setText(channel.template)
+        self.scope_box.setCurrentIndex(self.scope_box.findData(channel.for_all))
+        self.validate()
+
     def finish_rows(self) -> None:
         """The rows every form ends with; call once the subclass has added its own."""
         self.form.addRow("Message", self.template_edit)
@@ -69,6 +82,9 @@ class ChannelForm(QDialog):
         name = self.name_edit.text().strip()
         if not RULE_ID.match(name):
             self.error.setText("Name: letters, digits, _ . : - (up to 64)")
+            return None
+        if name in self.taken:
+            self.error.setText(f"Name: there is a channel named {name} (Edit changes it)")
             return None
         where = self.target()
         if isinstance(where, str):
@@ -88,8 +104,8 @@ class ChannelForm(QDialog):
 class WebhookForm(ChannelForm):
     """A webhook: its URL and the body format its service reads."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Add Webhook", parent)
+    def __init__(self, parent: QWidget | None = None, taken: frozenset[str] = frozenset()) -> None:
+        super().__init__("Add Webhook", parent, taken)
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("https://hooks.slack.com/services/…")
         self.format_box = QComboBox()
@@ -102,6 +118,11 @@ class WebhookForm(ChannelForm):
     def kind(self) -> str:
         return "webhook"
 
+    def fill(self, channel: Channel) -> None:
+        self.url_edit.setText(channel.target)
+        self.format_box.setCurrentText(channel.format)
+        super().fill(channel)
+
     def target(self) -> tuple[str, str] | str:
         url = self.url_edit.text().strip()
         if not url.startswith(("http://", "https://")) or len(url) < 12:
@@ -109,11 +130,26 @@ class WebhookForm(ChannelForm):
         return url, self.format_box.currentText()
 
 
+class DesktopForm(ChannelForm):
+    """Desktop notifications: nothing to say where they go, only the message and which rules use them."""
+
+    def __init__(self, parent: QWidget | None = None, taken: frozenset[str] = frozenset()) -> None:
+        super().__init__("Add Desktop Notifications", parent, taken)
+        self.name_edit.setText("desktop")
+        self.finish_rows()
+
+    def kind(self) -> str:
+        return "desktop"
+
+    def target(self) -> tuple[str, str] | str:
+        return "session-bus", "plain"
+
+
 class EmailForm(ChannelForm):
     """An SMTP server, its login, and who gets the mail. The port follows the security until it is edited."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Add E-mail", parent)
+    def __init__(self, parent: QWidget | None = None, taken: frozenset[str] = frozenset()) -> None:
+        super().__init__("Add E-mail", parent, taken)
         self.host_edit = QLineEdit()
         self.host_edit.setPlaceholderText("smtp.example.com")
         self.security_box = QComboBox()
@@ -151,6 +187,21 @@ class EmailForm(ChannelForm):
 
     def kind(self) -> str:
         return "email"
+
+    def fill(self, channel: Channel) -> None:
+        try:
+            host, port, user, _sender, recipient = email_parts(channel)
+        except ValueError:  # a port saved by hand that is not one: the form says so
+            host, port, user, recipient = urlsplit(channel.target).hostname or "", 1, "", ""
+        self.security_box.setCurrentIndex(max(0, self.security_box.findData(channel.format)))
+        self._port_chosen = True
+        self.port_box.setValue(port)
+        self.host_edit.setText(host)
+        self.user_edit.setText(user)
+        self.to_edit.setText(recipient)
+        self.from_edit.setText(parse_qs(urlsplit(channel.target).query).get("from", [""])[0])
+        self.password_edit.setPlaceholderText("empty: keep the saved password")
+        super().fill(channel)
 
     def password(self) -> str:
         return self.password_edit.text()

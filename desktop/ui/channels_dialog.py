@@ -6,6 +6,7 @@ goes out off the GUI thread and its outcome shows in the dialog.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -24,7 +25,7 @@ from desktop.services.channel_senders import email_parts, forget_smtp_password, 
 from desktop.services.delivery import DEFAULT_TEMPLATE, post, sample_fire
 from desktop.storage.channels import Channel, ChannelRepository
 from desktop.storage.database import StorageError
-from desktop.ui.channel_forms import EmailForm, WebhookForm
+from desktop.ui.channel_forms import ChannelForm, DesktopForm, EmailForm, WebhookForm
 from desktop.ui.tasks import run_task
 
 NO_CHANNELS = (
@@ -67,15 +68,18 @@ class ChannelsDialog(QDialog):
         self.add_webhook = QPushButton("Add Webhook…")
         self.add_desktop = QPushButton("Add Desktop Notifications")
         self.add_email = QPushButton("Add E-mail…")
+        self.edit = QPushButton("Edit…")
         self.remove = QPushButton("Remove")
         self.test = QPushButton("Send Test")
         self.add_webhook.clicked.connect(self._add_webhook)
         self.add_desktop.clicked.connect(self._add_desktop)
         self.add_email.clicked.connect(self._add_email)
+        self.edit.clicked.connect(self.edit_selected)
+        self.list.itemActivated.connect(lambda _item: self.edit_selected())
         self.remove.clicked.connect(self._remove)
         self.test.clicked.connect(self.send_test)
         row = QHBoxLayout()
-        for button in (self.add_webhook, self.add_desktop, self.add_email, self.remove, self.test):
+        for button in (self.add_webhook, self.add_desktop, self.add_email, self.edit, self.remove, self.test):
             row.addWidget(button)
         row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -95,12 +99,14 @@ class ChannelsDialog(QDialog):
             self.status.setText(f"Could not read the channels: {exc}")
             return []
 
-    def refresh(self) -> None:
+    def refresh(self, current: str = "") -> None:
+        """Read the channels again; `current` (a channel's name) is selected, else the first."""
         self._shown = self.channels()
         self.list.clear()
         self.list.addItems([describe(c) for c in self._shown])
         if self._shown:
-            self.list.setCurrentRow(0)
+            names = [c.name for c in self._shown]
+            self.list.setCurrentRow(names.index(current) if current in names else 0)
         self.pages.setCurrentWidget(self.list if self._shown else self.empty)
         self._enable()
 
@@ -110,6 +116,7 @@ class ChannelsDialog(QDialog):
 
     def _enable(self) -> None:
         chosen = self.selected() is not None
+        self.edit.setEnabled(chosen)
         self.remove.setEnabled(chosen)
         self.test.setEnabled(chosen)
 
@@ -120,18 +127,37 @@ class ChannelsDialog(QDialog):
             self.status.setText(f"Could not save the channel: {exc}")
             return False
         self.status.setText(f"Saved {channel.name}.")
-        self.refresh()
+        self.refresh(channel.name)
         return True
 
-    def _add_webhook(self) -> None:
-        form = WebhookForm(self)
-        if form.exec() == QDialog.DialogCode.Accepted and (channel := form.channel()) is not None:
+    def taken(self) -> frozenset[str]:
+        return frozenset(c.name for c in self._shown)
+
+    def form_for(self, channel: Channel) -> ChannelForm:
+        """The form that edits `channel`, filled in."""
+        forms: dict[str, Callable[[QWidget], ChannelForm]] = {"email": EmailForm, "desktop": DesktopForm}
+        form = forms.get(channel.kind, WebhookForm)(self)
+        form.fill(channel)
+        return form
+
+    def edit_selected(self) -> None:
+        channel = self.selected()
+        if channel is not None:
+            self._finish(self.form_for(channel))
+
+    def _finish(self, form: ChannelForm) -> None:
+        if form.exec() != QDialog.DialogCode.Accepted or (channel := form.channel()) is None:
+            return
+        if isinstance(form, EmailForm):
+            self.save_email(channel, form.password())
+        else:
             self.save(channel)
 
+    def _add_webhook(self) -> None:
+        self._finish(WebhookForm(self, self.taken()))
+
     def _add_email(self) -> None:
-        form = EmailForm(self)
-        if form.exec() == QDialog.DialogCode.Accepted and (channel := form.channel()) is not None:
-            self.save_email(channel, form.password())
+        self._finish(EmailForm(self, self.taken()))
 
     def save_email(self, channel: Channel, password: str) -> None:
         """The password goes to the keyring first (off the GUI thread: a keyring can ask to be unlocked), and

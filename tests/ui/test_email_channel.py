@@ -128,3 +128,46 @@ def test_a_keyring_that_refuses_the_password_saves_no_channel(qtbot: QtBot, make
         assert dialog.list.count() == 0 and dialog.repo.channels() == []
     finally:
         keyring.set_keyring(before)
+
+
+def test_a_saved_channel_opens_filled_in_and_an_edit_keeps_its_name(
+    qtbot: QtBot, make_window: MakeWindow, file_keyring: Path
+) -> None:
+    from desktop.storage.channels import Channel
+    from desktop.ui.channel_forms import WebhookForm
+
+    window = make_window(run=False)
+    dialog = window.open_channels()
+    qtbot.addWidget(dialog)
+    target = "smtp://me%2Balerts%40example.com@mail.example.com:2525?to=desk%40example.com&from=bot%40example.com"
+    assert dialog.save(Channel("mail", "email", target, "tls", "{name} at {time}", for_all=False))
+    assert dialog.save(Channel("ops", "webhook", "https://hooks.example.com/s3cr3t", "slack", "{name}"))
+    assert dialog.selected() is not None and dialog.selected().name == "ops"  # type: ignore[union-attr]
+    taken = WebhookForm(dialog, dialog.taken())
+    qtbot.addWidget(taken)
+    taken.name_edit.setText("mail")
+    taken.url_edit.setText("https://hooks.example.com/other")
+    assert taken.channel() is None and "there is a channel named mail" in taken.error.text()
+    dialog.list.setCurrentRow(0)
+    form = dialog.form_for(dialog.selected())  # type: ignore[arg-type]
+    qtbot.addWidget(form)
+    assert isinstance(form, EmailForm) and form.name_edit.isReadOnly()
+    assert (form.host_edit.text(), form.port_box.value(), form.security_box.currentData()) == (
+        "mail.example.com", 2525, "tls")  # fmt: skip
+    assert (form.user_edit.text(), form.to_edit.text(), form.from_edit.text()) == (
+        "me+alerts@example.com", "desk@example.com", "bot@example.com")  # fmt: skip
+    assert form.template_edit.text() == "{name} at {time}" and form.scope_box.currentData() is False
+    assert form.channel() == Channel("mail", "email", form.channel().target, "tls", "{name} at {time}", False)  # type: ignore[union-attr]
+    assert email_parts(form.channel()) == email_parts(dialog.repo.channel("mail"))  # type: ignore[arg-type]
+    form.to_edit.setText("other@example.com")
+    form.scope_box.setCurrentIndex(0)
+    edited = form.channel()
+    assert edited is not None
+    dialog.save_email(edited, form.password())  # no password typed: the saved one stays
+    stored = dialog.repo.channel("mail")
+    assert stored is not None and stored.for_all and email_parts(stored)[4] == "other@example.com"
+    assert dialog.selected() == stored and not file_keyring.exists()
+    hook = dialog.form_for(dialog.repo.channel("ops"))  # type: ignore[arg-type]
+    qtbot.addWidget(hook)
+    assert isinstance(hook, WebhookForm) and hook.url_edit.text() == "https://hooks.example.com/s3cr3t"
+    assert hook.format_box.currentText() == "slack" and hook.channel() == dialog.repo.channel("ops")
