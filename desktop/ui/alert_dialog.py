@@ -128,7 +128,7 @@ class AlertDialog(QDialog):
         self.cooldown_edit.setPlaceholderText("none (e.g. 90s, 15m, 2h, 1d)")
         self.channels_edit = QLineEdit()
         self.channels_edit.setPlaceholderText("every channel set for all rules (or names: ops, phone)")
-        self.channels_edit.setToolTip("Where this rule's fires are delivered (see tickerdesk notify)")
+        self.channels_edit.setToolTip("Where this rule's fires are delivered (Alerts ▸ Delivery Channels…)")
         self.once_box = QCheckBox("Fire once, then disable")
         self.enabled_box = QCheckBox("Enabled")
         self.enabled_box.setChecked(True)

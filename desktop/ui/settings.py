@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -66,6 +68,9 @@ class Settings:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+        self.damaged_copy: Path | None = None
+        if self._qs.status() == QSettings.Status.FormatError:
+            self.damaged_copy = _keep_damaged(path)
 
     def get(self, setting: Setting) -> Any:
         value = self._qs.value(setting.key, setting.default)
@@ -91,8 +96,20 @@ class Settings:
         if not self._qs.isWritable():
             return f"Settings cannot be saved to {path}: the window's layout and choices will not be kept."
         if self._qs.status() == QSettings.Status.FormatError:
-            return f"Settings file {path} is damaged: the defaults are used and it will be rewritten."
+            kept = f"; it was kept as {self.damaged_copy.name}" if self.damaged_copy is not None else ""
+            return f"Settings file {path} is damaged: the defaults are used and it will be rewritten{kept}."
         return None
+
+
+def _keep_damaged(path: Path) -> Path | None:
+    """A copy of a damaged settings file beside it, before the window's choices rewrite it (None when the
+    copy cannot be made: the message then says only that it is damaged)."""
+    copy = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        shutil.copy2(path, copy)
+    except OSError:
+        return None
+    return copy
 
 
 def replay_start(settings: Settings) -> date:

@@ -462,3 +462,19 @@ def test_price_files_of_ones_own_are_opened_and_replayed(qtbot: QtBot, make_wind
     )
     assert window.store.latest("SPY") is None, "the store holds the opened data alone"
     assert list(window.backtest_sources["Replay data in use"](None)) == ["NVDA"]
+
+
+def test_a_damaged_settings_file_is_kept_beside_the_fresh_one(qtbot: QtBot, make_window: MakeWindow) -> None:
+    from desktop.ui import settings as cfg
+
+    damaged = b"[chart\ntab=Relative\n\x00\xff\n[ui]\ntheme=dark\n"  # a crash while writing, a bad hand edit
+    paths.settings_path().parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_path().write_bytes(damaged)
+    read = cfg.Settings(paths.settings_path())
+    kept = [p for p in paths.settings_path().parent.iterdir() if p.name.startswith("settings.ini.damaged-")]
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
+    problem = read.problem()
+    assert problem is not None and "is damaged" in problem and f"kept as {kept[0].name}" in problem
+    read.set(cfg.CHART_TAB, "Spread")
+    read.sync()
+    assert cfg.Settings(paths.settings_path()).problem() is None and kept[0].read_bytes() == damaged
