@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.channel_senders import email_parts
 from desktop.ui.channel_forms import EmailForm
+from desktop.ui.channels_dialog import ChannelsDialog
 
 from ..fakes.keyring_file import FILE_ENV, FileKeyring
 from .conftest import MakeWindow
@@ -28,6 +29,12 @@ def file_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     keyring.set_keyring(FileKeyring())
     yield path
     keyring.set_keyring(before)
+
+
+def channels_dialog(qtbot: QtBot, make_window: MakeWindow) -> ChannelsDialog:
+    dialog = make_window(run=False).open_channels()
+    qtbot.addWidget(dialog)
+    return dialog
 
 
 class RefusingKeyring(KeyringBackend):
@@ -78,9 +85,7 @@ def test_an_email_channel_added_in_the_window_sends_with_the_password_from_the_k
 
     server = SmtpRecorder(password="hunter2")
     try:
-        window = make_window(run=False)
-        dialog = window.open_channels()
-        qtbot.addWidget(dialog)
+        dialog = channels_dialog(qtbot, make_window)
         assert dialog.pages.currentWidget() is dialog.empty and "No delivery channels yet" in dialog.empty.text()
         form = EmailForm(dialog)
         qtbot.addWidget(form)
@@ -113,9 +118,7 @@ def test_a_keyring_that_refuses_the_password_saves_no_channel(qtbot: QtBot, make
     before = keyring.get_keyring()
     keyring.set_keyring(RefusingKeyring())
     try:
-        window = make_window(run=False)
-        dialog = window.open_channels()
-        qtbot.addWidget(dialog)
+        dialog = channels_dialog(qtbot, make_window)
         form = EmailForm(dialog)
         qtbot.addWidget(form)
         form.host_edit.setText("smtp.example.com")
@@ -136,9 +139,7 @@ def test_a_saved_channel_opens_filled_in_and_an_edit_keeps_its_name(
     from desktop.storage.channels import Channel
     from desktop.ui.channel_forms import WebhookForm
 
-    window = make_window(run=False)
-    dialog = window.open_channels()
-    qtbot.addWidget(dialog)
+    dialog = channels_dialog(qtbot, make_window)
     target = "smtp://me%2Balerts%40example.com@mail.example.com:2525?to=desk%40example.com&from=bot%40example.com"
     assert dialog.save(Channel("mail", "email", target, "tls", "{name} at {time}", for_all=False))
     assert dialog.save(Channel("ops", "webhook", "https://hooks.example.com/s3cr3t", "slack", "{name}"))
