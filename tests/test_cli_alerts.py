@@ -107,6 +107,20 @@ def test_change_edge_trigger_matches_pandas(tickerdesk_home: Path, daily_dir: Pa
         assert float(fire["value"]) == pytest.approx(pct[pd.Timestamp(str(fire["time"]))], abs=1e-6)  # type: ignore[arg-type]
 
 
+def test_a_move_either_way_matches_pandas(tickerdesk_home: Path, daily_dir: Path, tmp_path: Path) -> None:
+    """TSLA moves more than 5 % on the day, up or down: one fire each time the move gets past 5 % either way."""
+    either_way = TSLA.replace('condition = "above"', 'condition = "outside"')
+    fires = backtest(tickerdesk_home, daily_dir, either_way, tmp_path)
+    close = closes(daily_dir, "TSLA")
+    move = ((close / close.shift(1) - 1) * 100).dropna().abs()
+    was = move.shift(1)
+    expected = [d.strftime("%Y-%m-%d") for d in move.index[(move > 5) & ((was <= 5) | was.isna())]]
+    assert [f["time"] for f in fires] == expected
+    downs = [f for f in fires if float(f["value"]) < 0]  # type: ignore[arg-type]
+    assert len(downs) >= 3 and len(fires) - len(downs) >= 3, "the real data has big days both ways"
+    assert all(f["level"] == 5 for f in fires)
+
+
 def test_a_day_up_exactly_the_level_is_not_above_it(tickerdesk_home: Path, tmp_path: Path) -> None:
     """400 -> 420 is 5 % (5.000000000000004 in binary floating point): the rule fires on 5.25 %, not on it."""
     rows = [("2025-10-01", 400), ("2025-10-02", 420), ("2025-10-03", 400), ("2025-10-06", 421)]

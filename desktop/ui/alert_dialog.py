@@ -29,6 +29,7 @@ from desktop.core.alerts.rules import (
     DEFAULT_MOMENTUM,
     MAX_LEVEL,
     MAX_NAME,
+    POSITIVE_LEVELS,
     AlertRule,
     AlertType,
     Condition,
@@ -48,6 +49,7 @@ CONDITION_LABELS = {
     Condition.CROSSES_BELOW: "crosses below",
     Condition.ABOVE: "is above (fires when it becomes true)",
     Condition.BELOW: "is below (fires when it becomes true)",
+    Condition.OUTSIDE: "moves beyond ± either way (fires when it becomes true)",
 }
 TYPE_LABELS = {
     AlertType.PRICE: "Price",
@@ -280,6 +282,8 @@ class AlertDialog(QDialog):
         for row in (self.benchmark_edit, self.momentum_spin, self.quadrant_box):
             self.form.setRowVisible(row, quadrant)
         self.form.setRowVisible(self.condition_box, not quadrant)
+        either_way = self.condition_box.model().item(self.condition_box.findData(Condition.OUTSIDE))  # type: ignore[attr-defined]
+        either_way.setEnabled(kind not in POSITIVE_LEVELS)  # a price or a ratio is never below 0
         self.form.setRowVisible(self.level_spin, not quadrant)
         suffix = LEVEL_SUFFIX.get(kind, "")
         if self.level_spin.suffix() != suffix:  # setting it re-renders the text: never mid-typing

@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush
 
 from desktop.core.alerts.conditions import holds
 from desktop.core.alerts.engine import AlertFire
-from desktop.core.alerts.rules import AlertRule, AlertType, Quadrant
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition, Quadrant
 from desktop.core.formatting import DASH, compact_date, moment_iso, symbol_decimals, symbol_price
 from desktop.core.safe_files import spreadsheet_safe
 from desktop.core.sessions import session_date, to_new_york
@@ -52,6 +52,13 @@ def format_measure(rule: AlertRule, value: float | None, signed: bool = False) -
     if rule.type is AlertType.QUADRANT:
         return DASH if signed else Quadrant.of_code(value).value  # a quadrant has no distance to a level
     return f"{value:{sign}.4f}"
+
+
+def to_trigger(rule: AlertRule, value: float) -> float:
+    """How far the value has to go to reach the level: for `outside`, the edge on the value's side of 0."""
+    if rule.condition is Condition.OUTSIDE and value < 0:
+        return -rule.level - value
+    return rule.level - value
 
 
 def fire_time_text(fire: AlertFire) -> str:
@@ -178,7 +185,7 @@ class AlertRulesModel(QAbstractTableModel):
         if column == RuleColumn.VALUE:
             return format_measure(rule, value)
         if column == RuleColumn.DISTANCE:
-            return DASH if value is None else format_measure(rule, rule.level - value, signed=True)
+            return DASH if value is None else format_measure(rule, to_trigger(rule, value), signed=True)
         if column == RuleColumn.STATE:
             return self.state_of(rule).value
         saved = engine.state(rule.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from desktop.core.alerts.durations import format_duration, parse_duration
 from desktop.core.alerts.fires import AlertFire
 from desktop.core.alerts.rule_files import RuleFileError, dump_rules, parse_rules, read_rules
-from desktop.core.alerts.rules import AlertType, Condition, RuleError, rule_from_dict
+from desktop.core.alerts.rules import AlertType, Condition, RuleError, rule_from_dict, rule_to_dict
 from desktop.core.alerts.windows import parse_window
 
 ROTATION_TOML = """
@@ -84,6 +85,10 @@ def without(base: dict[str, object], *names: str, **changes: object) -> dict[str
         (without(P, once="yes"), "once", "not true or false"),
         (without(P, expires="soon"), "expires", "not a date-time"),
         (without(P, name="n" * 201), "name", "at most 200"),
+        (without(P, condition="outside"), "condition", "goes either way of 0, not a price"),
+        (without(R, condition="outside"), "condition", "not a ratio of two prices"),
+        (without(S, condition="outside", level=0), "level", "the distance from 0 (above 0)"),
+        (without(P, type="change", condition="outside", level=-5), "level", "the distance from 0"),
     ],
 )
 def test_invalid_rules_name_rule_and_field(rule: dict[str, object], field: str, words: str) -> None:
@@ -208,3 +213,17 @@ def test_a_level_is_said_with_every_digit_it_has(level: float, said: str) -> Non
     assert rule.describe() == f"BTC-USD price crosses above {said}"
     fire = AlertFire("r", rule.title, 0.0, False, level + 1, level, rule.condition, (("BTC-USD", level + 1),))
     assert fire.level_text == said
+
+
+def test_outside_fires_beyond_the_level_either_way_once_per_excursion() -> None:
+    from desktop.core.alerts.conditions import crossed, holds
+
+    rule = rule_from_dict(without(P, type="change", symbol="TSLA", condition="outside", level=5))
+    assert rule.describe() == "TSLA change % outside ±5"
+    assert rule_from_dict(rule_to_dict(rule)) == rule
+    walk = [None, 2.0, 5.0, 5.2, 7.0, 1.0, -5.0, -5.3, -9.0, 4.0, 6.0]
+    fired = [v for prev, v in pairwise(walk) if v is not None and crossed(rule.condition, prev, v, 5)]
+    assert fired == [5.2, -5.3, 6.0]  # 5 itself is not beyond 5; the run 5.2, 7.0 is one fire; so is -5.3, -9.0
+    assert crossed(rule.condition, None, -6.0, 5) and not crossed(rule.condition, None, 4.0, 5)
+    assert crossed(rule.condition, 6.0, -6.0, 5) is False  # from one side to the other: still outside
+    assert holds(rule.condition, -5.1, 5) and not holds(rule.condition, 4.9, 5)

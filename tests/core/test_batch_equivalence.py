@@ -48,6 +48,8 @@ def rules(rng: np.random.Generator, last: dict[str, float]) -> list[AlertRule]:
                        "level": round(float(rng.normal(0, 1)), 2)}  # fmt: skip
         else:
             fields |= {"a": a, "b": b, "level": round(last[a] / last[b] * (1 + rng.normal(0, 0.002)), 5)}
+        if kind in ("change", "spread") and (i // 4) % 3 == 0:  # beyond the level either way of 0
+            fields |= {"condition": "outside", "level": abs(float(fields["level"])) + 0.05}  # type: ignore[arg-type]
         if i % 5 == 0:
             fields["cooldown"] = "90s"
         if i % 11 == 0:

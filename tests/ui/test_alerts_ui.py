@@ -686,3 +686,34 @@ def test_two_rules_on_one_symbol_read_apart_in_a_narrow_panel(qtbot: QtBot, make
     cells = [view.viewport().grab(view.visualRect(model.index(row, RuleColumn.RULE))).toImage() for row in (0, 1)]
     assert cells[0] != cells[1], "both rules drawn as the same cut text"
     assert window.alerts_panel.log_view.textElideMode() == Qt.TextElideMode.ElideRight  # the log keeps its starts
+
+
+def test_the_editor_offers_either_way_only_for_values_that_go_below_zero(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0, start=date(2026, 7, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    dialog = window.alerts_panel.new_rule()
+    either_way = dialog.condition_box.model().item(dialog.condition_box.findData(Condition.OUTSIDE))  # type: ignore[attr-defined]
+    assert not either_way.isEnabled(), "a price is never below 0"
+    dialog.type_box.setCurrentIndex(dialog.type_box.findData(AlertType.CHANGE))
+    assert either_way.isEnabled()
+    qtbot.keyClicks(dialog.symbol_edit, "tsla")
+    dialog.condition_box.setCurrentIndex(dialog.condition_box.findData(Condition.OUTSIDE))
+    dialog.level_spin.setValue(-5)
+    assert "distance from 0" in dialog.error_label.text() and not ok_button(window).isEnabled()
+    dialog.level_spin.setValue(5)
+    assert ok_button(window).isEnabled()
+    ok_button(window).click()
+    rule = window.alerts_panel.rules_model.rule_at(0)
+    assert rule is not None and rule.describe() == "TSLA change % outside ±5" and stored_rules() == [rule.id]
+    dialog = window.alerts_panel.new_rule()
+    dialog.type_box.setCurrentIndex(dialog.type_box.findData(AlertType.RATIO))
+    assert not dialog.condition_box.model().item(dialog.condition_box.findData(Condition.OUTSIDE)).isEnabled()  # type: ignore[attr-defined]
+
+
+def test_to_trigger_of_a_rule_either_way_is_the_distance_to_the_edge_on_the_values_side() -> None:
+    from desktop.ui.alert_models import to_trigger
+
+    rule = rule_from_dict({"id": "t", "type": "change", "symbol": "TSLA", "condition": "outside", "level": 5})
+    assert [to_trigger(rule, v) for v in (2.0, -2.0, 6.0, -6.5, 0.0)] == [3.0, -3.0, -1.0, 1.5, 5.0]
+    above = rule.with_changes(condition=Condition.ABOVE)
+    assert to_trigger(above, -2.0) == 7.0

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
+from desktop.core.alerts.rules import Condition
 from desktop.core.quote_store import QuoteStore
 from desktop.core.sessions import close_timestamp, session_date
 from desktop.feeds.replay_source import load_timeline
@@ -544,3 +545,22 @@ def test_a_level_placed_with_the_mouse_is_the_level_shown(
     assert row is not None
     value, distance = (rules.data(rules.index(row, column)) for column in (RuleColumn.VALUE, RuleColumn.DISTANCE))
     assert (value, distance) == ("1.0843", "+0.0034"), "not 1.08 and +0.00"
+
+
+def test_a_rule_either_way_of_zero_draws_both_edges_and_drags_as_one(qtbot: QtBot, make_window: MakeWindow) -> None:
+    seed({**ROTATION, "condition": "outside"})
+    window = make_window(speed=0, start=date(2025, 10, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    window.charts.tabs.setCurrentWidget(window.charts.spread)
+    spread = window.charts.spread
+    line, mirror = spread.level_lines["rotation"], spread.levels.mirrors["rotation"]
+    assert (line.value(), mirror.value()) == (1.5, -1.5) and not mirror.movable
+    assert mirror.label.textItem.toPlainText() == "IWM − QQQ qtd return spread outside ±1.5 pts: -1.50 pts"
+    line.setValue(-2.5)  # dragged through zero: the other edge follows, and the level is the distance
+    line.sigDragged.emit(line)
+    assert mirror.value() == 2.5
+    line.sigPositionChangeFinished.emit(line)
+    assert window.alerts.engine.rule("rotation").level == 2.5  # type: ignore[union-attr]
+    assert (line.value(), mirror.value()) == (2.5, -2.5)
+    window.alerts.save_rule(window.alerts.engine.rule("rotation").with_changes(condition=Condition.ABOVE))  # type: ignore[union-attr]
+    assert "rotation" not in spread.levels.mirrors and "rotation" in spread.level_lines

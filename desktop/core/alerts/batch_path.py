@@ -15,7 +15,7 @@ from desktop.core.alerts.conditions import crossed_each, level_slack
 from desktop.core.alerts.fires import AlertFire, RuleState, emit
 from desktop.core.alerts.measure import bases, bounds, measure, reported
 from desktop.core.alerts.past_closes import PastCloses
-from desktop.core.alerts.rules import AlertRule, AlertType
+from desktop.core.alerts.rules import AlertRule, AlertType, Condition
 from desktop.core.alerts.settle_many import Points, StepPoints, SymbolSpans, settle_many
 from desktop.core.alerts.tracks import SymbolTrack
 from desktop.core.bars import SessionClock
@@ -236,6 +236,8 @@ class BatchPath:
         slack = 2 * level_slack(rule.level)
         if low - slack <= rule.level <= high + slack:
             return None
+        if rule.condition is Condition.OUTSIDE and low - slack <= -rule.level <= high + slack:
+            return None  # its other edge
         return measure(rule, lasts, base), float(times[last_step])
 
     @staticmethod

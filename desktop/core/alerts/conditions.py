@@ -22,8 +22,9 @@ def level_slack(level: float) -> float:
 
 
 def crossed(condition: Condition, prev: float | None, value: float, level: float) -> bool:
-    """`crosses_*` need a prev beyond or at the level and a value strictly past it; `above`/`below` are
-    edge-triggered (true now, and no prev or a prev on the other side). A value at the level (within
+    """`crosses_*` need a prev beyond or at the level and a value strictly past it; `above`/`below` (and
+    `outside`, beyond the level either way of 0) are edge-triggered (true now, and no prev or a prev on
+    the other side). A value at the level (within
     `level_slack`) is neither above nor below it."""
     if condition is Condition.ENTERS:  # `level` is the quadrant's code; never on the first defined value
         return prev is not None and value == level and prev != level
@@ -34,6 +35,8 @@ def crossed(condition: Condition, prev: float | None, value: float, level: float
         return prev is not None and prev >= low > value
     if condition is Condition.ABOVE:
         return value > high and (prev is None or prev <= high)
+    if condition is Condition.OUTSIDE:  # `level` > 0: past it either way, and no prev or a prev within it
+        return abs(value) > high and (prev is None or abs(prev) <= high)
     return value < low and (prev is None or prev >= low)
 
 
@@ -41,6 +44,8 @@ def holds(condition: Condition, value: float, level: float) -> bool:
     """Whether an `above`/`below` rule's condition is true of `value` (false for the other conditions)."""
     if condition is Condition.ABOVE:
         return value > level + level_slack(level)
+    if condition is Condition.OUTSIDE:
+        return abs(value) > level + level_slack(level)
     return condition is Condition.BELOW and value < level - level_slack(level)
 
 
@@ -55,6 +60,8 @@ def crossed_each(
         hit = has_prev & (prev >= low) & (low > values)
     elif condition is Condition.ABOVE:
         hit = (values > high) & (~has_prev | (prev <= high))
+    elif condition is Condition.OUTSIDE:
+        hit = (np.abs(values) > high) & (~has_prev | (np.abs(prev) <= high))
     elif condition is Condition.ENTERS:
         hit = has_prev & (values == level) & (prev != level)
     else:

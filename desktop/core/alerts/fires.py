@@ -26,7 +26,7 @@ class AlertFire:
 
     @property
     def level_text(self) -> str:
-        """The level as people read it: '175', '1.5', or a quadrant's name for a quadrant rule."""
+        """The level as people read it: '175', '1.5', '±5' (outside), or a quadrant's name for a quadrant rule."""
         return level_text(self.condition, self.level)
 
     @property
@@ -36,7 +36,9 @@ class AlertFire:
 
 
 def level_text(condition: Condition, level: float) -> str:
-    return Quadrant.of_code(level).value if condition is Condition.ENTERS else level_number(level)
+    if condition is Condition.ENTERS:
+        return Quadrant.of_code(level).value
+    return f"±{level_number(level)}" if condition is Condition.OUTSIDE else level_number(level)
 
 
 @dataclass

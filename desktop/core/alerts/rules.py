@@ -80,6 +80,7 @@ class Condition(enum.Enum):
     CROSSES_BELOW = "crosses_below"
     ABOVE = "above"
     BELOW = "below"
+    OUTSIDE = "outside"  # beyond the level either way (|value| > level): a day's move, a spread, a z-score
     ENTERS = "enters"  # quadrant rules only
 
 
@@ -142,6 +143,8 @@ class AlertRule:
         """'NVDA price crosses below 175', 'IWM − QQQ qtd spread crosses above 1.5'."""
         condition = self.condition.value.replace("_", " ")
         level = level_number(self.level)
+        if self.condition is Condition.OUTSIDE:
+            level = f"±{level}"
         if self.type is AlertType.PRICE:
             return f"{self.symbol} price {condition} {level}"
         if self.type is AlertType.CHANGE:
@@ -382,6 +385,13 @@ def _condition_and_level(data: Mapping[str, Any], kind: AlertType, label: str) -
         raise RuleError(label, "level", f"{_short(data['level'])} is not a number")
     if not abs(level) <= MAX_LEVEL:
         raise RuleError(label, "level", f"{_short(data['level'])} is larger than any price or spread ({MAX_LEVEL:g})")
+    if condition is Condition.OUTSIDE:
+        if kind in POSITIVE_LEVELS:
+            raise RuleError(
+                label, "condition", f"outside is for a value that goes either way of 0, not {POSITIVE_LEVELS[kind]}"
+            )
+        if level <= 0:
+            raise RuleError(label, "level", f"{_short(data['level'])}: outside takes the distance from 0 (above 0)")
     if kind in POSITIVE_LEVELS and level <= 0:
         raise RuleError(label, "level", f"{_short(data['level'])}: {POSITIVE_LEVELS[kind]} is always above 0")
     return condition, float(level)

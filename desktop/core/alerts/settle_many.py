@@ -118,7 +118,7 @@ def settle_many(
     picked: list[tuple[int, tuple[float, ...]]] = []
     rows: list[tuple[int, int, int, float, float, float, float, float, int]] = []
     price_type, change_type, ratio_type, spread_type = TYPES
-    above, below = Condition.ABOVE, Condition.BELOW
+    above, below, either_way = Condition.ABOVE, Condition.BELOW, Condition.OUTSIDE  # (outside: two edges)
     for k in candidates:
         rule = rules[k]
         # Compared by identity: hashing an enum member (a dict lookup of the kind) runs Python code.
@@ -127,7 +127,7 @@ def settle_many(
                 else RATIO if kind_of is ratio_type else SPREAD if kind_of is spread_type else -1)  # fmt: skip
         state = states[rule.id]
         prev, prev_time = state.prev, state.prev_time
-        if code < 0 or not rule.enabled or rule.expires is not None:
+        if code < 0 or not rule.enabled or rule.expires is not None or rule.condition is either_way:
             rest.append((k, None))
             continue
         if prev is None or prev_time is None:  # no value yet: none to take into the bounds, no time to keep to

@@ -53,6 +53,7 @@ class AlertLevels(QObject):
         self.from_y: Callable[[float], float] = identity
         self.colors: Colors = LIGHT
         self.lines: dict[str, pg.InfiniteLine] = {}
+        self.mirrors: dict[str, pg.InfiniteLine] = {}  # an `outside` rule's other edge, at minus its level
         self.current: float | None = None  # the measure now: a new rule crosses away from it
         self._menu_value: float | None = None
         self._widget = parent
@@ -66,6 +67,8 @@ class AlertLevels(QObject):
         self.to_y, self.from_y = to_y, from_y
         for line in self.lines.values():
             line.setValue(to_y(line.level))
+        for rule_id, mirror in self.mirrors.items():
+            mirror.setValue(to_y(-self.lines[rule_id].level))
 
     def sync(self) -> None:
         """One line per rule the chart shows, enabled or not (dotted when off); the others removed."""
@@ -93,6 +96,28 @@ class AlertLevels(QObject):
             line.setHoverPen(pg.mkPen(self.colors.marker, width=4))
             line.label.setText(f"{rule.title}: {self.describe(rule.level)}")
             line.label.setColor(self.colors.chart_foreground)
+        self._sync_mirrors(wanted)
+
+    def _sync_mirrors(self, wanted: dict[str, AlertRule]) -> None:
+        """A second line at −level for each `outside` rule (fires beyond the level either way): it follows
+        the rule's own line, which is the one to drag."""
+        either_way = {rule_id: rule for rule_id, rule in wanted.items() if rule.condition is Condition.OUTSIDE}
+        for rule_id in [k for k in self.mirrors if k not in either_way]:
+            self.plot.removeItem(self.mirrors.pop(rule_id))
+        for rule_id, rule in either_way.items():
+            mirror = self.mirrors.get(rule_id)
+            if mirror is None:
+                mirror = pg.InfiniteLine(
+                    angle=0, movable=False, label="", labelOpts={"position": 0.01, "anchors": [(0, 0), (0, 0)]}
+                )
+                mirror.setZValue(5)
+                self.plot.addItem(mirror, ignoreBounds=True)
+                self.mirrors[rule_id] = mirror
+            level = self.lines[rule_id].level
+            mirror.setValue(self.to_y(-level))
+            mirror.setPen(self.lines[rule_id].pen)
+            mirror.label.setText(f"{rule.title}: {self.describe(-level)}")
+            mirror.label.setColor(self.colors.chart_foreground)
 
     def levels(self) -> dict[str, float]:
         return {rule_id: float(line.level) for rule_id, line in self.lines.items()}
@@ -103,6 +128,8 @@ class AlertLevels(QObject):
         if rule is not None:
             level = self.from_y(float(line.value()))
             line.label.setText(f"{rule.title}: {self.describe(level)} (release to save)")
+            if (mirror := self.mirrors.get(rule.id)) is not None:
+                mirror.setValue(self.to_y(-level))
 
     def _dropped(self, line: pg.InfiniteLine) -> None:
         assert self.alerts is not None
@@ -110,12 +137,17 @@ class AlertLevels(QObject):
         if rule is None:
             return
         level = self.snap(self.from_y(float(line.value())))
+        if rule.condition is Condition.OUTSIDE:  # either edge stands for the distance from 0
+            level = abs(level)
+            line.setValue(self.to_y(level))
         if level != rule.level:
             line.level = level
             if not self.alerts.save_rule(rule.with_changes(level=level)):  # refused (said by the controller)
                 line.level = rule.level
                 line.setValue(self.to_y(rule.level))
                 line.label.setText(f"{rule.title}: {self.describe(rule.level)}")
+        if (mirror := self.mirrors.get(rule.id)) is not None:
+            mirror.setValue(self.to_y(-line.level))
 
     def add_at(self, level: float | None) -> AlertRule | None:
         """A new rule at `level`, crossing in the direction away from the value now."""
