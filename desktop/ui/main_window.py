@@ -57,6 +57,7 @@ from desktop.ui.window_watchlist_editing import WatchlistEditing
 from desktop.ui.window_watchlists import WatchlistTabs
 
 log = logs.ui
+BIG_MOVE_PCT = 5.0  # the day-move alert a row's menu offers: "TSLA moves more than 5 % on the day"
 
 # The charts (pyqtgraph) are built this long after the first quotes were painted, or after showing the
 # window if no quote comes: the table with quotes appears first.
@@ -165,6 +166,9 @@ class MainWindow(
         self.price_alert_action = QAction("Alert When Price Crosses…", self)
         self.price_alert_action.triggered.connect(self.alert_on_selected_price)
         self.table.extra_menu_actions.append(self.price_alert_action)
+        self.move_alert_action = QAction("Alert When the Day's Move Passes ±5 %…", self)
+        self.move_alert_action.triggered.connect(self.alert_on_selected_move)
+        self.table.extra_menu_actions.append(self.move_alert_action)
 
         self.table.current_symbol_changed.connect(self._symbol_selected)
         self.table.remove_requested.connect(self.remove_symbols)
@@ -362,6 +366,20 @@ class MainWindow(
         self.alerts_dock.show()
         dialog = self.alerts_panel.new_rule(template)
         dialog.setWindowTitle(f"New Alert on {symbol}")
+        dialog.level_spin.setFocus()
+        dialog.level_spin.selectAll()
+
+    def alert_on_selected_move(self) -> None:
+        """Open the alert editor for the selected row's day move beyond ±5 % (the level to adjust)."""
+        symbol = self.table.current_symbol()
+        if symbol is None:
+            return
+        template = AlertRule(
+            id=new_rule_id(), type=AlertType.CHANGE, symbol=symbol, condition=Condition.OUTSIDE, level=BIG_MOVE_PCT
+        )
+        self.alerts_dock.show()
+        dialog = self.alerts_panel.new_rule(template)
+        dialog.setWindowTitle(f"New Alert on {symbol}'s Day Move")
         dialog.level_spin.setFocus()
         dialog.level_spin.selectAll()
 
