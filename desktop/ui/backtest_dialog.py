@@ -80,7 +80,7 @@ class BacktestDialog(QDialog):
             edit.setDisplayFormat("yyyy-MM-dd")
         first = start or date(2025, 10, 1)
         self.from_edit.setDate(QDate(first.year, first.month, first.day))
-        self.to_edit.setDate(QDate(2030, 12, 31))
+        self.to_edit.setDate(max(QDate.currentDate(), self.from_edit.date()))  # every quote there is, to today
         self.run_button = QPushButton("Run")
         self.run_button.clicked.connect(self.run)
         self.summary = QLabel("Pick a rule and a range, then Run.")

@@ -405,6 +405,8 @@ def test_backtest_over_price_files_of_ones_own(qtbot: QtBot, make_window: MakeWi
     window = make_window(run=False, start=date(2025, 10, 1))
     dialog = window.open_backtest("nvda209")
     assert dialog is not None
+    assert dialog.to_edit.date() == QDate.currentDate(), "to today: every quote there is"
+    dialog.to_edit.setDate(QDate(2030, 12, 31))
     dialog.from_edit.setDate(QDate(2031, 1, 1))  # after To: refused in a sentence, not "fired 0 times"
     dialog.run()
     assert dialog.summary.text() == "From (2031-01-01) is after To (2030-12-31): nothing to run."
