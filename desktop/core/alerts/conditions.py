@@ -24,8 +24,7 @@ def level_slack(level: float) -> float:
 def crossed(condition: Condition, prev: float | None, value: float, level: float) -> bool:
     """`crosses_*` need a prev beyond or at the level and a value strictly past it; `above`/`below` (and
     `outside`, beyond the level either way of 0) are edge-triggered (true now, and no prev or a prev on
-    the other side). A value at the level (within
-    `level_slack`) is neither above nor below it."""
+    the other side). A value at the level (within `level_slack`) is neither above nor below it."""
     if condition is Condition.ENTERS:  # `level` is the quadrant's code; never on the first defined value
         return prev is not None and value == level and prev != level
     high, low = level + level_slack(level), level - level_slack(level)
@@ -41,7 +40,7 @@ def crossed(condition: Condition, prev: float | None, value: float, level: float
 
 
 def holds(condition: Condition, value: float, level: float) -> bool:
-    """Whether an `above`/`below` rule's condition is true of `value` (false for the other conditions)."""
+    """Whether an `above`/`below`/`outside` rule's condition is true of `value` (false for the others)."""
     if condition is Condition.ABOVE:
         return value > level + level_slack(level)
     if condition is Condition.OUTSIDE:
