@@ -10,6 +10,7 @@ the same time twice with different prices (the same row twice is kept once).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,11 @@ import numpy as np
 from desktop.core.binary_files import binary_kind
 from desktop.core.csv_stamps import as_array, line_starts, utc_seconds
 from desktop.core.price_types import (
+    COMMA,
     PRICE_COLUMNS,
     SNIFF_BYTES,
     BoolArray,
+    Dialect,
     FloatArray,
     IntArray,
     PriceFileError,
@@ -80,22 +83,36 @@ _ABBREVIATED = r"(\d+(?:\.\d+)?)([KMB])"
 _SCALES = {"K": 1e3, "M": 1e6, "B": 1e9}
 
 
-def canonical_header(path: Path, header: list[str]) -> list[str]:
+# A number as a comma-decimal spreadsheet writes it: 180,5 or 1.234.567,25 (points between thousands).
+_COMMA_DECIMAL = r"-?\d{1,3}(?:\.\d{3})*(?:,\d+)?|-?\d+(?:,\d+)?"
+
+
+def sniff_dialect(path: Path, first_line: str) -> Dialect:
+    """Semicolons when the header has them and no comma; decimal commas when the first rows' numbers have
+    them (a semicolon file may also be written with decimal points)."""
+    if ";" not in first_line or "," in first_line:
+        return COMMA
+    rows, _cut = head_rows(path)
+    fields = [field.strip().strip('"') for row in rows[:50] for field in row.split(";")[1:]]
+    return Dialect(";", any(re.fullmatch(r"-?[\d.]*\d,\d+", field) for field in fields))
+
+
+def canonical_header(path: Path, header: list[str], dialect: Dialect = COMMA) -> list[str]:
     """`header` with the names this reader knows spelled its way (see _KNOWN); other names as they are."""
     names = [_KNOWN.get(name.lower(), name) for name in header]
     if "Close" not in names and _CLOSE_ALIAS in (lowered := [name.lower() for name in names]):
         names[lowered.index(_CLOSE_ALIAS)] = "Close"
     if names and names[0].lower() in _TIME_NAMES:
-        names[0] = "Datetime" if _has_clock_time(_first_value(path)) else "Date"
+        names[0] = "Datetime" if _has_clock_time(_first_value(path, dialect)) else "Date"
     if names[:1] == ["Date"] and len(names) > 1 and names[1].lower() == "time":
         names[1] = TIME  # the bar's time of day in a column of its own (see core.time_of_day)
     return names
 
 
-def _first_value(path: Path) -> str:
+def _first_value(path: Path, dialect: Dialect = COMMA) -> str:
     """The first field of the first data line (empty when there is none)."""
     rows, _cut = head_rows(path)
-    return rows[0].split(",", 1)[0].strip() if rows else ""
+    return dialect.fields(rows[0])[0].strip() if rows else ""
 
 
 def _has_clock_time(value: str) -> bool:
@@ -111,23 +128,26 @@ def _utf8(head: bytes, cut: bool) -> bool:
     return True
 
 
-def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | None = None) -> tuple[bool, FloatArray]:
+def read_bars(
+    path: Path, header: list[str], rows_read: Callable[[int], None] | None = None, dialect: Dialect = COMMA
+) -> tuple[bool, FloatArray]:
     """(daily?, n x 6 array of time, open, high, low, close, volume) in time order, checked. `header`: the
     file's column names as `canonical_header` spells them (pandas reads the columns under these names).
 
     Numbers are parsed by pandas' C parser as floats; only when that fails is the file read again as
     text to name the line and the field (a broken file pays for its message, a good one does not).
-    `rows_read(n)` hears the rows read so far after each chunk.
+    `rows_read(n)` hears the rows read so far after each chunk. `dialect`: the file's separator and decimal
+    mark (see `sniff_dialect`).
     """
     import pandas as pd
 
     # Date and Time in two columns: intraday, unless each row is a day of its own at one time (a daily download).
-    split = header[:2] == ["Date", TIME] and not one_row_a_day(path)
+    split = header[:2] == ["Date", TIME] and not one_row_a_day(path, dialect)
     daily = header[0] == "Date" and not split
     stamp = header[0]
     present = [name for name in PRICE_COLUMNS if name in header]  # Close always; the others when given
     stamps = [stamp, TIME] if split else [stamp]
-    plain = None if daily or split else _plain_intraday(path, pd, header, present)
+    plain = None if daily or split or dialect != COMMA else _plain_intraday(path, pd, header, present)
     if plain is not None:
         if rows_read is not None:
             rows_read(len(plain))
@@ -135,13 +155,13 @@ def read_bars(path: Path, header: list[str], rows_read: Callable[[int], None] | 
     try:
         try:
             numbers = {**dict.fromkeys(stamps, str), **dict.fromkeys(present, "float64")}
-            parts = _read_chunks(path, header, daily, numbers, pd, rows_read)
+            parts = _read_chunks(path, header, daily, numbers, pd, rows_read, dialect)
         except ValueError as exc:
             if isinstance(exc, PriceFileError):
                 raise
             # A field that is not a plain number: read again as text, which takes "$185.10" and "1,234,567"
             # as the sites that write them mean them, and names the line of a field that is no number at all.
-            parts = _read_chunks(path, header, daily, dict.fromkeys((*stamps, *present), str), pd, rows_read)
+            parts = _read_chunks(path, header, daily, dict.fromkeys((*stamps, *present), str), pd, rows_read, dialect)
             if not parts:
                 raise PriceFileError(f"{path}: not a CSV price file ({str(exc).splitlines()[0][:160]})") from None
     except PriceFileError:
@@ -163,15 +183,16 @@ def _read_chunks(
     dtypes: dict[str, Any],
     pd: Any,
     rows_read: Callable[[int], None] | None = None,
+    dialect: Dialect = COMMA,
 ) -> list[FloatArray]:
     parts: list[FloatArray] = []
     first_line = 2
     stamp = header[0]
     clock = TimeClock()  # the chunks of one file keep to one clock
     with pd.read_csv(path, names=header, header=0, usecols=list(dtypes), dtype=dtypes, chunksize=CHUNK_ROWS,
-                     **READ_OPTIONS) as reader:  # fmt: skip
+                     **READ_OPTIONS, **dialect.pandas_options()) as reader:  # fmt: skip
         for chunk in reader:
-            parts.append(_chunk_bars(path, chunk, stamp, daily, first_line, pd, clock))
+            parts.append(_chunk_bars(path, chunk, stamp, daily, first_line, pd, clock, dialect.decimal_comma))
             first_line += len(chunk)
             if rows_read is not None:
                 rows_read(first_line - 2)
@@ -179,7 +200,7 @@ def _read_chunks(
 
 
 def _chunk_bars(
-    path: Path, chunk: Any, stamp: str, daily: bool, first_line: int, pd: Any, clock: TimeClock
+    path: Path, chunk: Any, stamp: str, daily: bool, first_line: int, pd: Any, clock: TimeClock, decimal_comma: bool
 ) -> FloatArray:
     text = chunk[stamp].fillna("")
     line = np.arange(first_line, first_line + len(text))
@@ -187,12 +208,14 @@ def _chunk_bars(
         times = split_stamps(path, text, chunk[TIME].fillna(""), line, pd)
     else:
         times = parse_stamps(path, text, daily, line, pd, clock)
-    return checked_bars(path, chunk, times, line, pd)
+    return checked_bars(path, chunk, times, line, pd, decimal_comma)
 
 
-def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: Any) -> FloatArray:
+def checked_bars(
+    path: Path, frame: Any, times: FloatArray, line: IntArray, pd: Any, decimal_comma: bool = False
+) -> FloatArray:
     """n x 6 rows of times and the frame's price columns (NaN for one the file does not have); rows with no
-    Close left out, bad values refused."""
+    Close left out, bad values refused. `decimal_comma`: the file writes 1.234,5 for 1234.5."""
     numbers = np.empty((len(times), 6))
     numbers[:, 0] = times
     for k, name in enumerate(PRICE_COLUMNS, start=1):
@@ -205,6 +228,9 @@ def checked_bars(path: Path, frame: Any, times: FloatArray, line: IntArray, pd: 
             # Money as web sites write it: a dollar sign, thousands separated by commas (only where they
             # are thousands: "1,5" is not 15).
             plain = raw.where(~raw.str.fullmatch(_WRITTEN_NUMBER), raw.str.replace(r"[$,]", "", regex=True))
+            if decimal_comma:  # 1.234,5 is 1234.5 there (and "1,234.5" is nothing such a file writes)
+                european = raw.str.fullmatch(_COMMA_DECIMAL).fillna(False)
+                plain = plain.where(~european, raw.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
             if name == "Volume":
                 plain = _unabbreviated(plain, pd)
             values = pd.to_numeric(
@@ -327,12 +353,14 @@ def split_stamps(path: Path, dates: Any, clocks: Any, line: IntArray, pd: Any) -
 
 def _dates(path: Path, text: Any, line: IntArray, pd: Any) -> Any:
     """The dates a column gives: YYYY-MM-DD (anything after it not read), written with slashes (see
-    _us_dates), or as YYYYMMDD or YYYY.MM.DD (MetaTrader's and NinjaTrader's). NaT where none is."""
+    _us_dates), as YYYYMMDD or YYYY.MM.DD (MetaTrader's and NinjaTrader's), or DD.MM.YYYY (a spreadsheet's
+    in German and other languages that write the day first with points). NaT where none is."""
     written = text.str.strip()
     day = pd.to_datetime(written.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     if day.isna().any():
         day = _us_dates(path, written, day, line, pd)
-    for form, pattern in (("%Y%m%d", r"\d{8}"), ("%Y.%m.%d", r"\d{4}\.\d{2}\.\d{2}")):
+    day_first_points = ("%d.%m.%Y", r"\d{1,2}\.\d{1,2}\.\d{4}")  # a comma-decimal spreadsheet's: 02.01.2024
+    for form, pattern in (("%Y%m%d", r"\d{8}"), ("%Y.%m.%d", r"\d{4}\.\d{2}\.\d{2}"), day_first_points):
         if day.isna().any() and (compact := written.str.fullmatch(pattern).fillna(False)).any():
             day = day.fillna(pd.to_datetime(written.where(compact), format=form, errors="coerce"))
     return day

@@ -22,7 +22,7 @@ import numpy as np
 
 from desktop import logs
 from desktop.core.file_symbols import symbol_of_file
-from desktop.core.price_csv import canonical_header, check_text_file, in_time_order, read_bars
+from desktop.core.price_csv import canonical_header, check_text_file, in_time_order, read_bars, sniff_dialect
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 from desktop.core.progress import Progress, report
 from desktop.core.quote import is_valid_price
@@ -100,8 +100,9 @@ def read_price_file(path: Path, symbol: str | None = None, progress: Progress | 
     first = check_text_file(path)
     if not first.strip():
         raise PriceFileError(f"{path}: empty file")
+    dialect = sniff_dialect(path, first)
     # Names may be quoted (Investing.com's are), after a space too (as the rows are read: see READ_OPTIONS).
-    header = [name.strip() for name in next(csv.reader([first], skipinitialspace=True))]
+    header = [name.strip() for name in next(csv.reader([first], skipinitialspace=True, delimiter=dialect.sep))]
     if header[:1] in (["Price"], ["Ticker"]) and (layout := export_layout(path)) is not None:
         exported = read_yfinance_export(path, layout)
         if len(exported) > 1:
@@ -112,23 +113,18 @@ def read_price_file(path: Path, symbol: str | None = None, progress: Progress | 
         raise PriceFileError(
             f"{path}: its name gives no ticker symbol; name the file after the symbol it holds (AAPL.csv)"
         )
-    names = canonical_header(path, header)
+    names = canonical_header(path, header, dialect)
     if names[:1] not in (["Date"], ["Datetime"]) or "Close" not in names:
-        # A spreadsheet set to a comma-decimal language saves "Date;Open;...;Close" with "180,5" prices.
-        semicolons = len(header) == 1 and ";" in header[0]
-        hint = (
-            " (its columns are separated by semicolons: save it with commas and decimal points)" if semicolons else ""
-        )
         raise PriceFileError(
             f"{path}: expected a Date or Datetime column (or Timestamp), then Close (and any of Open, High, Low, "
-            "Volume; in any case), "
-            f"or a yfinance download saved as CSV; got {', '.join(header)[:200]}{hint}"
+            "Volume; in any case, in English), "
+            f"or a yfinance download saved as CSV; got {', '.join(header)[:200]}"
         )
     rows_read = None
     if progress is not None:
         expected_rows = _estimated_rows(path)
         rows_read = lambda rows: report(progress, min(0.95, 0.95 * rows / expected_rows))  # noqa: E731
-    daily, bars = read_bars(path, names, rows_read)
+    daily, bars = read_bars(path, names, rows_read, dialect)
     if not len(bars):
         raise PriceFileError(f"{path}: no price rows")
     return build_series(symbol, daily, bars)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from desktop.core.price_types import FloatArray, IntArray, PriceFileError, head_rows
+from desktop.core.price_types import COMMA, Dialect, FloatArray, IntArray, PriceFileError, head_rows
 
 TIME = "Time"
 # Hours and minutes, with or without a colon between them, then maybe seconds (and a fraction of one).
@@ -66,12 +66,12 @@ def _plain_clock(texts: Any) -> FloatArray | None:
     return result
 
 
-def one_row_a_day(path: Path) -> bool:
+def one_row_a_day(path: Path, dialect: Dialect = COMMA) -> bool:
     """Whether the file's first lines each give a date of their own, all at the same time (a daily download)."""
     rows, cut = head_rows(path)
     if cut:
         rows = rows[:-1]  # the last line may be cut short
-    fields = [[field.strip().strip('"') for field in row.split(",")[:2]] for row in rows]
+    fields = [[field.strip().strip('"') for field in dialect.fields(row)[:2]] for row in rows]
     if len(fields) < 2 or any(len(pair) < 2 for pair in fields):
         return False  # one row says nothing of the file's days
     dates = [date for date, _time in fields]

@@ -252,6 +252,40 @@ def test_a_download_with_dates_day_first_reads_as_the_bundled_file(daily_dir: Pa
     assert np.allclose(read.close, full.close, rtol=0, atol=0.005)
 
 
+def test_a_spreadsheet_saved_in_a_comma_decimal_language_reads_as_the_bundled_file(
+    daily_dir: Path, tmp_path: Path
+) -> None:
+    """A spreadsheet set to German (or French, Italian...) saves CSV with semicolons between the fields,
+    decimal commas, thousands marked with points and day-first dates with points (02.01.2024)."""
+    with (daily_dir / "SPY.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+
+    def german(value: float, decimals: int) -> str:
+        return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+    lines = []
+    for r in rows:
+        year, month, day = r["Date"].split("-")
+        prices = [german(float(r[k]), 4) for k in ("Open", "High", "Low", "Close")]
+        lines.append(";".join([f"{day}.{month}.{year}", *prices, german(float(r["Volume"]), 0)]))
+    written = tmp_path / "SPY.csv"
+    written.write_text("Date;Open;High;Low;Close;Volume\n" + "\n".join(lines) + "\n")
+    assert lines[0] == "02.01.2024;472,1600;473,6700;470,4900;472,6500;123.623.700", "as such a file writes it"
+    full, read = read_price_file(daily_dir / "SPY.csv"), read_price_file(written)
+    assert read.daily and len(read) == len(full) > 600
+    for name in ("times", "session", "open", "high", "low", "close", "volume", "prev_close"):
+        assert np.array_equal(getattr(read, name), getattr(full, name), equal_nan=True), name
+    points = tmp_path / "QQQ.csv"  # semicolons with decimal points (another spreadsheet's choice)
+    points.write_text("Date;Close\n2025-09-02;560.25\n2025-09-03;561.5\n")
+    assert list(read_price_file(points).close) == [560.25, 561.5]
+    minutes = tmp_path / "NVDA.csv"  # intraday bars, their times with offsets
+    minutes.write_text("Datetime;Close;Volume\n2026-07-15T09:30:00-04:00;1.251,08;2.202.932\n"
+                       "2026-07-15T09:35:00-04:00;251,7287;698.354\n")  # fmt: skip
+    bars = read_price_file(minutes)
+    assert not bars.daily and list(bars.close) == [1251.08, 251.7287] and list(bars.volume) == [2202932, 698354]
+    assert list(np.diff(bars.times)) == [300.0]
+
+
 def test_a_google_sheets_download_reads_as_the_bundled_file(daily_dir: Path, tmp_path: Path) -> None:
     """GOOGLEFINANCE's daily rows, as a sheet saves them: month-first dates without leading zeros, each with
     the time of the close after it ("1/2/2024 16:00:00")."""
@@ -322,7 +356,9 @@ def test_a_refused_header_is_quoted_as_the_file_spells_it(write_csv) -> None:  #
     [
         ("", "empty file"),
         ("Time,Last\n2025-01-02,1", "expected a Date or Datetime column"),
-        ("Date;Open;High;Low;Close;Volume\n2025-09-02;180,5;181,5;179,5;180,7;1000", "separated by semicolons"),
+        ("Datum;Schluss\n02.09.2025;180,5", "expected a Date or Datetime column"),  # names in another language
+        ("Date;Close\n32.09.2025;180,5", "line 2: date .32.09.2025. is not a date"),
+        ("Date;Close\n02.09.2025;1.234,5\n03.09.2025;abc", "line 3: Close 'abc' is not a number"),
         ("Date,Open,High,Low,Volume\n2025-01-02,1,1,1,10", "then Close"),
         ("Date,Open,High,Low,Close,Volume\n2025-01-02,1,1,1,abc,10", "line 2"),
         ("Date,Open,High,Low,Close,Volume\n2025-13-02,1,1,1,3,10", "line 2"),
