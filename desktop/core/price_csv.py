@@ -70,7 +70,14 @@ _KNOWN = {name.lower(): name for name in ("Date", "Datetime", *PRICE_COLUMNS)}
 _KNOWN |= {"close/last": "Close", "vol.": "Volume"}
 # Investing.com calls the close "Price" (and the volume "Vol."): read as the Close when no column is called so.
 _CLOSE_ALIAS = "price"
-_TIME_NAMES = ("timestamp", "time")
+_TIME_NAMES = ("timestamp", "time", "unix")
+# A time column of Unix times (TradingView's chart export, crypto exchanges'): seconds since 1970, or
+# milliseconds (then 12 or 13 digits). Read under one of these names: intraday instants, or one bar a day
+# dated on New York's clock or UTC's (see _unix_days).
+UNIX = "Unix time"
+UNIX_DAYS = {"Unix time, New York days": NEW_YORK, "Unix time, UTC days": "UTC"}
+STAMP_NAMES = ("Date", "Datetime", UNIX, *UNIX_DAYS)  # what a price file's first column is read as
+_UNIX_TIME = r"\d{9,10}|\d{12,13}"
 # What the textual reading takes besides plain numbers and ISO dates: money ("$1,234.50", commas only where
 # they separate thousands) and month-first dates ("11/26/2025").
 _WRITTEN_NUMBER = r"\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -103,7 +110,12 @@ def canonical_header(path: Path, header: list[str], dialect: Dialect = COMMA) ->
     if "Close" not in names and _CLOSE_ALIAS in (lowered := [name.lower() for name in names]):
         names[lowered.index(_CLOSE_ALIAS)] = "Close"
     if names and names[0].lower() in _TIME_NAMES:
-        names[0] = "Datetime" if _has_clock_time(_first_value(path, dialect)) else "Date"
+        first = _first_value(path, dialect)
+        if re.fullmatch(_UNIX_TIME, first):
+            days = _unix_days(path, dialect)
+            names[0] = UNIX if days is None else next(k for k, zone in UNIX_DAYS.items() if zone == days)
+        else:
+            names[0] = "Datetime" if _has_clock_time(first) else "Date"
     if names[:1] == ["Date"] and len(names) > 1 and names[1].lower() == "time":
         names[1] = TIME  # the bar's time of day in a column of its own (see core.time_of_day)
     return names
@@ -143,11 +155,12 @@ def read_bars(
 
     # Date and Time in two columns: intraday, unless each row is a day of its own at one time (a daily download).
     split = header[:2] == ["Date", TIME] and not one_row_a_day(path, dialect)
-    daily = header[0] == "Date" and not split
+    unix = header[0] == UNIX or header[0] in UNIX_DAYS
+    daily = (header[0] == "Date" and not split) or header[0] in UNIX_DAYS
     stamp = header[0]
     present = [name for name in PRICE_COLUMNS if name in header]  # Close always; the others when given
     stamps = [stamp, TIME] if split else [stamp]
-    plain = None if daily or split or dialect != COMMA else _plain_intraday(path, pd, header, present)
+    plain = None if daily or split or unix or dialect != COMMA else _plain_intraday(path, pd, header, present)
     if plain is not None:
         if rows_read is not None:
             rows_read(len(plain))
@@ -206,6 +219,8 @@ def _chunk_bars(
     line = np.arange(first_line, first_line + len(text))
     if TIME in chunk:
         times = split_stamps(path, text, chunk[TIME].fillna(""), line, pd)
+    elif stamp == UNIX or stamp in UNIX_DAYS:
+        times = unix_stamps(path, text, UNIX_DAYS.get(stamp), line, pd)
     else:
         times = parse_stamps(path, text, daily, line, pd, clock)
     return checked_bars(path, chunk, times, line, pd, decimal_comma)
@@ -342,6 +357,45 @@ def parse_stamps(
         else:
             local = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
     return _epoch_seconds(path, local, text, daily, line)
+
+
+def _unix_days(path: Path, dialect: Dialect) -> str | None:
+    """The clock on which a file of Unix times gives one bar a day, all at one time of day: UTC's (00:00, a
+    crypto day's; 14:30, a US session's opening, on the same date) or, across a change of summer time, New
+    York's (09:30, as TradingView stamps US stocks' days); None when its first rows are not one a day."""
+    import pandas as pd
+
+    rows, cut = head_rows(path)
+    firsts = [dialect.fields(row)[0].strip().strip('"') for row in (rows[:-1] if cut else rows)]
+    if len(firsts) < 2 or not all(re.fullmatch(_UNIX_TIME, value) for value in firsts):
+        return None
+    seconds = pd.Series([int(v) / 1000 if len(v) > 10 else int(v) for v in firsts])
+    instants = pd.to_datetime(seconds, unit="s", utc=True)
+    for zone in ("UTC", NEW_YORK):  # UTC's first: a 00:00 UTC day is 19:00 of the day before in New York
+        local = instants.dt.tz_convert(zone)
+        if local.dt.time.nunique() == 1 and local.dt.date.nunique() == len(local):
+            return zone
+    return None
+
+
+def unix_stamps(path: Path, text: Any, days: str | None, line: IntArray, pd: Any) -> FloatArray:
+    """Times from Unix seconds or milliseconds. A daily file's rows are dated on the clock its days are kept
+    on (`days`, see _unix_days) and stamped at that date's New York close, as every daily row is."""
+    written = text.str.strip()
+    readable = written.str.fullmatch(_UNIX_TIME).fillna(False).to_numpy()
+    values = pd.to_numeric(written.where(readable), errors="coerce").to_numpy(dtype=np.float64)
+    seconds = np.where(values > 1e11, values / 1000.0, values)
+    bad = np.isnan(seconds)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise PriceFileError(
+            f"{path}, line {line[row]}: time {text.iloc[row][:40]!r} is not a Unix time (seconds or milliseconds "
+            "since 1970)"
+        )
+    instants = pd.Series(pd.to_datetime(seconds, unit="s", utc=True))
+    if days is None:
+        return _epoch_seconds(path, instants, text, False, line)
+    return parse_stamps(path, instants.dt.tz_convert(days).dt.strftime("%Y-%m-%d"), True, line, pd)
 
 
 def split_stamps(path: Path, dates: Any, clocks: Any, line: IntArray, pd: Any) -> FloatArray:

@@ -22,7 +22,14 @@ import numpy as np
 
 from desktop import logs
 from desktop.core.file_symbols import symbol_of_file
-from desktop.core.price_csv import canonical_header, check_text_file, in_time_order, read_bars, sniff_dialect
+from desktop.core.price_csv import (
+    STAMP_NAMES,
+    canonical_header,
+    check_text_file,
+    in_time_order,
+    read_bars,
+    sniff_dialect,
+)
 from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
 from desktop.core.progress import Progress, report
 from desktop.core.quote import is_valid_price
@@ -114,10 +121,10 @@ def read_price_file(path: Path, symbol: str | None = None, progress: Progress | 
             f"{path}: its name gives no ticker symbol; name the file after the symbol it holds (AAPL.csv)"
         )
     names = canonical_header(path, header, dialect)
-    if names[:1] not in (["Date"], ["Datetime"]) or "Close" not in names:
+    if names[0] not in STAMP_NAMES or "Close" not in names:
         raise PriceFileError(
-            f"{path}: expected a Date or Datetime column (or Timestamp), then Close (and any of Open, High, Low, "
-            "Volume; in any case, in English), "
+            f"{path}: expected a Date or Datetime column (or Timestamp, or Unix times), then Close (and any of "
+            "Open, High, Low, Volume; in any case, in English), "
             f"or a yfinance download saved as CSV; got {', '.join(header)[:200]}"
         )
     rows_read = None

@@ -286,6 +286,49 @@ def test_a_spreadsheet_saved_in_a_comma_decimal_language_reads_as_the_bundled_fi
     assert list(np.diff(bars.times)) == [300.0]
 
 
+def test_a_tradingview_export_with_unix_times_reads_as_the_bundled_files(
+    daily_dir: Path, intraday_dir: Path, tmp_path: Path
+) -> None:
+    """TradingView's "Export chart data" writes `time,open,high,low,close,Volume` with each bar's opening
+    time in Unix seconds: a daily bar at the session's 09:30 in New York (14:30 or 13:30 UTC with summer
+    time), an intraday bar at its start. Crypto days open at 00:00 UTC; some exports give milliseconds."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    new_york = ZoneInfo("America/New_York")
+    with (daily_dir / "SPY.csv").open(newline="") as handle:
+        days = list(csv.DictReader(handle))
+    opening = [int(datetime.fromisoformat(r["Date"] + "T09:30").replace(tzinfo=new_york).timestamp()) for r in days]
+    rows = zip(opening, days, strict=True)
+    body = "".join(f"{t},{r['Open']},{r['High']},{r['Low']},{r['Close']},{r['Volume']}\n" for t, r in rows)
+    written = tmp_path / "SPY.csv"
+    written.write_text("time,open,high,low,close,Volume\n" + body)
+    full, read = read_price_file(daily_dir / "SPY.csv"), read_price_file(written)
+    assert read.daily and len(read) == len(full) > 600
+    for name in ("times", "session", "open", "close", "volume", "prev_close"):
+        assert np.array_equal(getattr(read, name), getattr(full, name), equal_nan=True), name
+    utc_days = tmp_path / "QQQ.csv"  # 00:00 UTC each day, in milliseconds: the day is the UTC date
+    midnight = [int(datetime.fromisoformat(r["Date"] + "T00:00+00:00").timestamp()) * 1000 for r in days[:5]]
+    utc_days.write_text(
+        "time,close\n" + "".join(f"{t},{r['Close']}\n" for t, r in zip(midnight, days[:5], strict=True))
+    )
+    assert read_price_file(utc_days).daily
+    assert [str(d) for d in read_price_file(utc_days).session[:2]] == [str(d) for d in full.session[:2]]
+    with (intraday_dir / "NVDA.csv").open(newline="") as handle:
+        bars = list(csv.DictReader(handle))
+    starts = [int(datetime.fromisoformat(r["Datetime"]).timestamp()) for r in bars]
+    minutes = tmp_path / "NVDA.csv"
+    minutes.write_text("time,open,high,low,close,Volume\n" + "".join(
+        f"{t},{r['Open']},{r['High']},{r['Low']},{r['Close']},{r['Volume']}\n"
+        for t, r in zip(starts, bars, strict=True)))  # fmt: skip
+    full, read = read_price_file(intraday_dir / "NVDA.csv"), read_price_file(minutes)
+    assert not read.daily and np.array_equal(read.times, full.times) and np.array_equal(read.close, full.close)
+    broken = tmp_path / "AMD.csv"
+    broken.write_text("time,close\n1704205800,140.5\n17042058x0,141\n")
+    with pytest.raises(PriceFileError, match="line 3: time '17042058x0' is not a Unix time"):
+        read_price_file(broken)
+
+
 def test_a_google_sheets_download_reads_as_the_bundled_file(daily_dir: Path, tmp_path: Path) -> None:
     """GOOGLEFINANCE's daily rows, as a sheet saves them: month-first dates without leading zeros, each with
     the time of the close after it ("1/2/2024 16:00:00")."""
