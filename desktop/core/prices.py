@@ -30,7 +30,7 @@ from desktop.core.price_csv import (
     read_bars,
     sniff_dialect,
 )
-from desktop.core.price_types import PRICE_COLUMNS, FloatArray, IntArray, PriceFileError
+from desktop.core.price_types import PRICE_COLUMNS, Dialect, FloatArray, IntArray, PriceFileError
 from desktop.core.progress import Progress, report
 from desktop.core.quote import is_valid_price
 from desktop.core.recording_columns import SESSION_INDEX, Recorded, read_columns
@@ -104,12 +104,7 @@ def _open_csv(path: Path) -> TextIO:
 def read_price_file(path: Path, symbol: str | None = None, progress: Progress | None = None) -> PriceSeries:
     """Read one CSV file; rows with no Close (market holidays in some exports) are skipped.
     `progress` hears the share read after each chunk (estimated from the bytes of the first lines)."""
-    first = check_text_file(path)
-    if not first.strip():
-        raise PriceFileError(f"{path}: empty file")
-    dialect = sniff_dialect(path, first)
-    # Names may be quoted (Investing.com's are), after a space too (as the rows are read: see READ_OPTIONS).
-    header = [name.strip() for name in next(csv.reader([first], skipinitialspace=True, delimiter=dialect.sep))]
+    dialect, header = _header(path)
     if header[:1] in (["Price"], ["Ticker"]) and (layout := export_layout(path)) is not None:
         exported = read_yfinance_export(path, layout)
         if len(exported) > 1:
@@ -135,6 +130,31 @@ def read_price_file(path: Path, symbol: str | None = None, progress: Progress | 
     if not len(bars):
         raise PriceFileError(f"{path}: no price rows")
     return build_series(symbol, daily, bars)
+
+
+def _header(path: Path) -> tuple[Dialect, list[str]]:
+    """The file's separators and its column names as written; PriceFileError for a file that is no text."""
+    first = check_text_file(path)
+    if not first.strip():
+        raise PriceFileError(f"{path}: empty file")
+    dialect = sniff_dialect(path, first)
+    # Names may be quoted (Investing.com's are), after a space too (as the rows are read: see READ_OPTIONS).
+    return dialect, [name.strip() for name in next(csv.reader([first], skipinitialspace=True, delimiter=dialect.sep))]
+
+
+def looks_like_prices(path: Path) -> bool:
+    """Whether a file's first line is a price file's (a recording, a yfinance download, or a date or time
+    column with a Close) rather than, say, a list of symbols; False for a file that cannot be read."""
+    try:
+        if path.is_dir() or is_recording(path):  # (a folder: of price files, as --replay-data takes one)
+            return True
+        dialect, header = _header(path)
+        if header[:1] in (["Price"], ["Ticker"]):
+            return export_layout(path) is not None
+        names = canonical_header(path, header, dialect)
+    except (PriceFileError, OSError):
+        return False
+    return names[0] in STAMP_NAMES and "Close" in names
 
 
 def read_yfinance_export(path: Path, layout: ExportLayout) -> dict[str, PriceSeries]:

@@ -48,6 +48,7 @@ from desktop.ui.pipeline_driver import PipelineDriver
 from desktop.ui.theme import Colors, ThemeMode, apply_theme
 from desktop.ui.watchlist_model import WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView
+from desktop.ui.window_drops import FileDrops
 from desktop.ui.window_layout import LayoutPersistence, first_size
 from desktop.ui.window_menus import Menus
 from desktop.ui.window_recording import Recording
@@ -66,7 +67,15 @@ CHARTS_IF_NO_QUOTES_MS = 1500
 
 
 class MainWindow(
-    Menus, ReplayControls, StatusArea, WatchlistEditing, WatchlistTabs, LayoutPersistence, Recording, QMainWindow
+    Menus,
+    ReplayControls,
+    StatusArea,
+    WatchlistEditing,
+    WatchlistTabs,
+    LayoutPersistence,
+    Recording,
+    FileDrops,
+    QMainWindow,
 ):
     """Wires the table, chart and controls to the store, the feed and the saved watchlist."""
 
@@ -89,6 +98,7 @@ class MainWindow(
     ) -> None:
         super().__init__()
         self.setWindowTitle("Tickerdesk")
+        self.setAcceptDrops(True)  # price files, symbol lists and rule files (see window_drops)
         # Set by the composition root (app.build_window) to stop the parts in their order.
         self.shut_down: Callable[[], None] = lambda: None
         self.dump_state_to: Path | None = None  # `run --dump-state`: where to write what the window showed

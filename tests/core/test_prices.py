@@ -491,3 +491,17 @@ def test_a_recordings_stated_session_is_replayed_as_recorded(tmp_path: Path) -> 
     spy = read_recording(path)["SPY"]
     sessions = [quote_at(spy, i).session for i in range(len(spy))]
     assert sessions == [MarketSession.REGULAR, MarketSession.REGULAR, MarketSession.POST, MarketSession.POST]
+
+
+def test_a_price_file_is_told_from_a_symbol_list_by_its_first_line(daily_dir: Path, tmp_path: Path) -> None:
+    from desktop.core.prices import looks_like_prices
+
+    broker = tmp_path / "positions.csv"
+    broker.write_text('"Symbol","Description","Quantity"\n"NVDA","NVIDIA CORP","10"\n')
+    recording = tmp_path / "rec.csv"
+    recording.write_text("Datetime,Symbol,Price,PrevClose,DayHigh,DayLow,Volume,Session\n")
+    download = Path(__file__).resolve().parent.parent / "fixtures" / "yfinance" / "NVDA_5m.csv"
+    picture = tmp_path / "SPY.csv"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(32))
+    assert [looks_like_prices(p) for p in (daily_dir / "SPY.csv", daily_dir, recording, download)] == [True] * 4
+    assert [looks_like_prices(p) for p in (broker, picture, tmp_path / "missing.csv")] == [False] * 3
