@@ -370,26 +370,21 @@ class MainWindow(
             return
         quote = self.store.latest(symbol)
         level = round(quote.price, price_decimals(quote.price, quote.decimals)) if quote is not None else 0.0
-        template = AlertRule(
-            id=new_rule_id(), type=AlertType.PRICE, symbol=symbol, condition=Condition.CROSSES_ABOVE, level=level
-        )
-        self.alerts_dock.show()
-        dialog = self.alerts_panel.new_rule(template)
-        dialog.setWindowTitle(f"New Alert on {symbol}")
-        dialog.level_spin.setFocus()
-        dialog.level_spin.selectAll()
+        self._edit_new_rule(AlertType.PRICE, symbol, Condition.CROSSES_ABOVE, level, f"New Alert on {symbol}")
 
     def alert_on_selected_move(self) -> None:
         """Open the alert editor for the selected row's day move beyond ±5 % (the level to adjust)."""
         symbol = self.table.current_symbol()
-        if symbol is None:
-            return
-        template = AlertRule(
-            id=new_rule_id(), type=AlertType.CHANGE, symbol=symbol, condition=Condition.OUTSIDE, level=BIG_MOVE_PCT
-        )
+        if symbol is not None:
+            title = f"New Alert on {symbol}'s Day Move"
+            self._edit_new_rule(AlertType.CHANGE, symbol, Condition.OUTSIDE, BIG_MOVE_PCT, title)
+
+    def _edit_new_rule(self, kind: AlertType, symbol: str, condition: Condition, level: float, title: str) -> None:
+        """The alert editor on a new rule of one symbol, its level selected for typing over."""
         self.alerts_dock.show()
+        template = AlertRule(id=new_rule_id(), type=kind, symbol=symbol, condition=condition, level=level)
         dialog = self.alerts_panel.new_rule(template)
-        dialog.setWindowTitle(f"New Alert on {symbol}'s Day Move")
+        dialog.setWindowTitle(title)
         dialog.level_spin.setFocus()
         dialog.level_spin.selectAll()
 
