@@ -17,6 +17,7 @@ from desktop import logs, paths
 from desktop.cli.arguments import Done
 from desktop.cli.database import command_database
 from desktop.core.alerts.engine import AlertFire
+from desktop.services.background_monitor import MonitorLock
 from desktop.services.monitor import AlertMonitor, MonitorFeed, fire_line
 from desktop.services.sources import choose_source, live_feed, replay_feed
 
@@ -29,6 +30,10 @@ def cmd_monitor(args: argparse.Namespace) -> Done:
 
         return Done(0, install_service(args.source) if args.install_service else uninstall_service())
     logs.configure(paths.data_dir(), "monitor.log")
+    lock = MonitorLock(paths.data_dir())
+    if not lock.acquire():
+        pid = lock.holder()
+        return Done(0, [f"a monitor already watches this data folder{f' (pid {pid})' if pid else ''}"])
     source, note = choose_source(args.source, args.replay_data, args.start)
     if note:
         log.warning("%s", note)
@@ -62,6 +67,7 @@ def cmd_monitor(args: argparse.Namespace) -> Done:
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)
+    lock.release()
     log.info("stopped after %d quotes and %d new fire(s)", monitor.quotes, monitor.fires)
     notes = [note] if note else []
     return Done(0, notes if monitor.book.rules else [*notes, "no alert rules to watch"])

@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from desktop.config import HOME_ENV
 from desktop.core.safe_files import write_atomic
+from desktop.services.background_monitor import program
 
 UNIT = "tickerdesk-monitor.service"
 
@@ -22,12 +22,6 @@ UNIT = "tickerdesk-monitor.service"
 def unit_path() -> Path:
     config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(config) / "systemd" / "user" / UNIT
-
-
-def program() -> list[str]:
-    if getattr(sys, "frozen", False):  # the installed bundle
-        return [sys.executable]
-    return [sys.executable, "-m", "desktop"]
 
 
 def unit_text(source: str) -> str:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import logs
+from desktop import logs, paths
 from desktop.core.alerts.engine import AlertFire
 from desktop.core.alerts.rules import AlertRule, AlertType, Condition, new_rule_id
 from desktop.core.formatting import price_decimals
@@ -307,6 +307,24 @@ class MainWindow(
         dialog.show()
         return dialog
 
+    def keep_watching(self) -> int | None:
+        """With Keep Watching After Closing set, a live source and rules on, start the headless monitor (unless
+        one watches this data folder already): the rules go on firing once the window is gone. Its pid."""
+        if not self.settings.get(cfg.KEEP_WATCHING) or self.feeds.is_replay:
+            return None
+        from desktop.services.background_monitor import MonitorLock, start_background_monitor  # (off start-up)
+
+        armed = sum(1 for rule in self.alerts.rules if rule.enabled)
+        if not armed or MonitorLock(paths.data_dir()).holder() is not None:
+            return None
+        try:
+            pid = start_background_monitor()
+        except OSError as exc:
+            log.error("could not start the monitor to keep watching: %s", exc)
+            return None
+        log.info("started tickerdesk monitor (pid %d) to keep watching %d rule(s) after the window", pid, armed)
+        return pid
+
     def _dump_state(self, path: Path) -> None:
         from desktop.ui.window_state import dump_window_state
 
@@ -467,6 +485,7 @@ class MainWindow(
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.dump_state_to is not None:
             self._dump_state(self.dump_state_to)
+        self.keep_watching()
         self.save_layout()
         self._charts_timer.stop()
         self._ticker.stop()

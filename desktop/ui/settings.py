@@ -46,6 +46,9 @@ TABLE_HEADER = Setting("table/header", QByteArray, QByteArray(), "column widths,
 CURRENT_WATCHLIST = Setting("table/watchlist", str, DEFAULT_WATCHLIST, "the watchlist shown at exit")
 SELECTED_SYMBOL = Setting("table/selected", str, "", "the symbol selected at exit")
 ALERT_SOUND = Setting("alerts/sound", bool, False, "play a sound when an alert fires")
+KEEP_WATCHING = Setting(
+    "alerts/keep_watching", bool, False, "on a live source, start the headless monitor when the window closes"
+)
 COLORBLIND = Setting("ui/colorblind", bool, False, "show rises in blue and falls in orange instead of green/red")
 CHART_TAB = Setting("chart/tab", str, "Price", "the chart tab shown: Price, Relative or Spread")
 CHART_RANGE = Setting("chart/range", str, "All", "the price chart's range: 1D, 5D, 1M, 3M, YTD, 1Y or All")

@@ -77,6 +77,14 @@ class Menus(WindowParts):
         self.sound_action.setCheckable(True)
         self.sound_action.setChecked(self.notifier.sound_enabled)
         self.sound_action.toggled.connect(self._set_sound)
+        self.keep_watching_action = alerts_menu.addAction("Keep Watching After Closing")
+        self.keep_watching_action.setCheckable(True)
+        self.keep_watching_action.setChecked(bool(self.settings.get(cfg.KEEP_WATCHING)))
+        self.keep_watching_action.setToolTip(
+            "On a live source, closing the window starts tickerdesk monitor in the background: the rules go on "
+            "firing and delivering (one monitor per data folder)"
+        )
+        self.keep_watching_action.toggled.connect(lambda on: self.settings.set(cfg.KEEP_WATCHING, on))
         toggle = self.alerts_dock.toggleViewAction()
         toggle.setText("Show Alerts Panel")
         toggle.setShortcut(QKeySequence("Ctrl+L"))

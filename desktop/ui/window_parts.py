@@ -81,6 +81,7 @@ class WindowParts(_Base):
         busy_bar: BusyBar
         # menus
         record_action: QAction
+        keep_watching_action: QAction
         _charts: ChartPanel | None
         # watchlist tabs
         current_list: str

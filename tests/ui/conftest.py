@@ -11,6 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.app import build_window
+from desktop.config import YAHOO_HTTP_ENV, YAHOO_WS_ENV
 from desktop.core.alerts.engine import AlertEngine
 from desktop.storage.alerts import AlertRepository
 from desktop.storage.database import OpenedDatabase, open_database
@@ -18,6 +19,9 @@ from desktop.storage.writer import BackgroundWriter
 from desktop.ui.alerts_controller import AlertsController
 from desktop.ui.alerts_panel import AlertsPanel
 from desktop.ui.main_window import MainWindow
+
+from ..fakes.yahoo_http import FakeYahooHttp, chart_body
+from ..fakes.yahoo_streamer import FakeStreamer
 
 MakeWindow = Callable[..., MainWindow]
 
@@ -65,3 +69,18 @@ def alerts_on(disk: Path, qtbot: QtBot) -> tuple[OpenedDatabase, BackgroundWrite
     qtbot.addWidget(panel)
     panel.show()
     return opened, writer, controller, panel
+
+
+T0 = 1_784_649_600.0  # 2026-07-21 12:00 New York
+
+
+@pytest.fixture
+def yahoo(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeStreamer, FakeYahooHttp]]:
+    streamer, http = FakeStreamer(), FakeYahooHttp()
+    for symbol, price in (("SPY", 700.0), ("QQQ", 620.0), ("IWM", 250.0), ("PLTR", 150.0)):
+        http.charts[symbol] = chart_body(symbol, [(T0 - 600, price, price + 1, price - 1, price, 1000)], price - 2)
+    monkeypatch.setenv(YAHOO_WS_ENV, streamer.url)
+    monkeypatch.setenv(YAHOO_HTTP_ENV, http.url)
+    yield streamer, http
+    streamer.stop()
+    http.stop()

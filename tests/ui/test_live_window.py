@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop.config import YAHOO_HTTP_ENV, YAHOO_WS_ENV
+from desktop.config import YAHOO_HTTP_ENV
 from desktop.feeds.base import FeedState
 from desktop.feeds.yahoo_live import YahooLiveFeed
 from desktop.services.feed_supervisor import Action, Decision
 from desktop.ui.watchlist_model import Column
 
-from ..fakes.yahoo_http import FakeYahooHttp, chart_body
-from ..fakes.yahoo_streamer import FakeStreamer
-from .conftest import MakeWindow
-
-T0 = 1_784_649_600.0  # 2026-07-21 12:00 New York
-
-
-@pytest.fixture
-def yahoo(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeStreamer, FakeYahooHttp]]:
-    streamer, http = FakeStreamer(), FakeYahooHttp()
-    for symbol, price in (("SPY", 700.0), ("QQQ", 620.0), ("IWM", 250.0), ("PLTR", 150.0)):
-        http.charts[symbol] = chart_body(symbol, [(T0 - 600, price, price + 1, price - 1, price, 1000)], price - 2)
-    monkeypatch.setenv(YAHOO_WS_ENV, streamer.url)
-    monkeypatch.setenv(YAHOO_HTTP_ENV, http.url)
-    yield streamer, http
-    streamer.stop()
-    http.stop()
+from .conftest import T0, MakeWindow
 
 
 def cell(window, symbol: str, column: Column) -> str:  # type: ignore[no-untyped-def]
