@@ -1,5 +1,5 @@
 """File → Settings: the preferences in one place, applied as they change (theme, colours, sound, how often
-Yahoo is polled, where a replay starts by default, the delivery channels)."""
+Yahoo is polled, where a replay starts by default, the delivery channels, watching after closing)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,10 @@ class SettingsDialog(QDialog):
         self.start_edit.dateChanged.connect(self._start_changed)
         channels = QPushButton("Delivery Channels…")
         channels.clicked.connect(window.open_channels)
+        self.keep_watching_box = QCheckBox("Keep watching after closing (a monitor in the background, live only)")
+        self.keep_watching_box.setChecked(window.keep_watching_action.isChecked())
+        self.keep_watching_box.setToolTip(window.keep_watching_action.toolTip())
+        self.keep_watching_box.toggled.connect(window.keep_watching_action.setChecked)
         form = QFormLayout()
         form.addRow("Theme", self.theme_box)
         form.addRow("Colours", self.colorblind_box)
@@ -64,6 +68,7 @@ class SettingsDialog(QDialog):
         form.addRow("Yahoo polling", self.poll_box)
         form.addRow("Replays start on", self.start_edit)
         form.addRow("Alerts elsewhere", channels)
+        form.addRow("", self.keep_watching_box)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

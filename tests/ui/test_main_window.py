@@ -350,11 +350,14 @@ def test_settings_dialog_applies_and_keeps_the_preferences(qtbot: QtBot, make_wi
     dialog.poll_box.setCurrentIndex(dialog.poll_box.count() - 1)
     assert float(window.settings.get(cfg.POLL_INTERVAL)) == dialog.poll_box.currentData()
     dialog.start_edit.setDate(QDate(2026, 3, 2))
+    dialog.keep_watching_box.setChecked(True)
+    assert window.keep_watching_action.isChecked() and window.settings.get(cfg.KEEP_WATCHING)
     dialog.close()
+    assert window.keep_watching() is None, "a replay is not watched after closing: it is no market"
     window.close()
     again = make_window(run=False)
     assert again.feeds.replay_start_date() == date(2026, 3, 2), "replays start where the settings say"
-    assert again.theme_mode is ThemeMode.DARK
+    assert again.theme_mode is ThemeMode.DARK and again.keep_watching_action.isChecked()
 
 
 def test_the_newest_quote_label_keeps_up_with_a_replay_and_ticks_with_a_stream(
