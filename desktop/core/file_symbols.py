@@ -2,7 +2,7 @@
 
 A file is named after its symbol ("AAPL.csv"), or after the name a quote site gives its downloads:
 Investing.com's "AAPL Historical Data.csv", MarketWatch's "Download Data - STOCK_US_XNAS_AAPL.csv",
-Stooq's "aapl_us_d.csv", with the " (1)" a browser adds to a second download of the same name. A name that
+Stooq's "aapl_us_d.csv", TradingView's "BATS_AAPL, 1D.csv", with the " (1)" a browser adds to a second download of the same name. A name that
 holds no ticker (Nasdaq's "HistoricalData_1732630000000.csv") gives none: the file has to be renamed.
 """
 
@@ -18,6 +18,9 @@ _DOWNLOADS = (
     re.compile(r"(.+) HISTORICAL DATA"),  # Investing.com
     re.compile(r"DOWNLOAD DATA - [A-Z]+_[A-Z]+_[A-Z0-9]+_(.+)"),  # MarketWatch: kind, country, exchange, ticker
     re.compile(r"(.+)_US_D"),  # Stooq's daily bars of a US listing ("spy_us_d.csv")
+    # TradingView's chart export: exchange (with DLY for delayed data), ticker, then the interval and what
+    # else the chart held ("BATS_SPY, 1D_b62b8.csv", "NASDAQ_DLY_NVDA, 5.csv")
+    re.compile(r"[A-Z0-9]+_(?:DLY_)?([^,_]+), .+"),
 )
 
 

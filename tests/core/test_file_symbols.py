@@ -26,6 +26,12 @@ from desktop.core.prices import PriceFileError, load_prices
         ("Download Data - FUND_US_ARCX_SPY.csv", "SPY"),
         ("spy_us_d.csv", "SPY"),  # Stooq
         ("brk-b_us_d.csv", "BRK-B"),
+        ("BATS_SPY, 1D.csv", "SPY"),  # TradingView's chart export: exchange, ticker, interval
+        ("BATS_SPY, 1D_b62b8.csv", "SPY"),
+        ("NASDAQ_DLY_NVDA, 5 (1).csv", "NVDA"),
+        ("OANDA_XAUUSD, 60.csv", "XAUUSD"),
+        ("BATS_SPY, 240, ma, full data.csv", "SPY"),
+        ("COMEX_GC1!, 1D.csv", None),  # a continuous future: no Yahoo ticker
         ("EGX 30 Historical Data.csv", None),  # an index's name, no ticker
         ("HistoricalData_1732630000000.csv", None),  # Nasdaq's download names hold none
     ],
