@@ -2,8 +2,9 @@
 
 A file is named after its symbol ("AAPL.csv"), or after the name a quote site gives its downloads:
 Investing.com's "AAPL Historical Data.csv", MarketWatch's "Download Data - STOCK_US_XNAS_AAPL.csv",
-Stooq's "aapl_us_d.csv", TradingView's "BATS_AAPL, 1D.csv", with the " (1)" a browser adds to a second download of the same name. A name that
-holds no ticker (Nasdaq's "HistoricalData_1732630000000.csv") gives none: the file has to be renamed.
+Stooq's "aapl_us_d.csv", TradingView's "BATS_AAPL, 1D.csv", with the " (1)" a browser adds to a second
+download of the same name. A name that holds no ticker (Nasdaq's "HistoricalData_1732630000000.csv") gives
+none: the file has to be renamed.
 """
 
 from __future__ import annotations
