@@ -1,6 +1,7 @@
-"""The forms behind Delivery Channels' "Add Webhook…" and "Add E-mail…": each checks itself as it is filled.
+"""The forms behind Delivery Channels' Add and Edit (a webhook, e-mail, desktop notifications): each checks
+itself as it is filled.
 
-Both end in a `Channel` (the same record `tickerdesk notify add` saves). The e-mail form's password is not
+Each ends in a `Channel` (the same record `tickerdesk notify add` saves). The e-mail form's password is not
 part of the channel: the dialog hands it to the system keyring, off the GUI thread, before saving.
 """
 
