@@ -29,14 +29,33 @@ def is_ticker(symbol: str) -> bool:
 
 SLASHED_CLASS = re.compile(r"^([A-Z]{1,5})[/ ]([A-Z])$")  # BRK/B, BRK B: a share class as brokers write it
 
+# TradingView names a listing EXCHANGE:TICKER (NASDAQ:AAPL, NYSE:BRK.B, LSE:VOD). A US exchange's ticker is
+# Yahoo's (a share class after a point written with a dash); some others take Yahoo's suffix for the
+# exchange; the rest (indices such as TVC:VIX, exchanges whose tickers Yahoo writes otherwise) are not read.
+LISTED = re.compile(r"^([A-Z]+):([A-Z0-9.\-]{1,15})$")
+US_EXCHANGES = frozenset({"NASDAQ", "NYSE", "AMEX", "NYSEARCA", "ARCA", "BATS", "CBOE", "OTC"})
+YAHOO_SUFFIXES = {
+    "LSE": ".L", "XETR": ".DE", "FWB": ".F", "TSX": ".TO", "TSXV": ".V", "ASX": ".AX", "NSE": ".NS", "TSE": ".T",
+    "SIX": ".SW", "MIL": ".MI", "BME": ".MC",
+}  # fmt: skip
+DOTTED_CLASS = re.compile(r"^([A-Z]{1,5})\.([A-Z])$")  # BRK.B on TradingView: BRK-B on Yahoo
+SECTION = re.compile(r"###[^,\n]*")  # a TradingView list's section title ("###Big Tech")
+
 
 def ticker_of(word: str) -> str | None:
     """A typed or pasted word as a ticker (upper case; a cashtag's $ dropped: $NVDA is NVDA; a share class
-    after a slash or a space written as Yahoo writes it: BRK/B is BRK-B), or None."""
+    after a slash or a space written as Yahoo writes it: BRK/B is BRK-B; TradingView's NYSE:BRK.B is BRK-B,
+    LSE:VOD is VOD.L), or None."""
     ticker = word.strip().upper()
     if ticker.startswith("$") and ticker[1:2].isalpha():  # ($12 stays a price, not the ticker 12)
         ticker = ticker[1:]
     ticker = SLASHED_CLASS.sub(r"\1-\2", ticker.rstrip("*"))  # (SPAXX**: a footnote mark, Fidelity's)
+    if (listed := LISTED.match(ticker)) is not None:
+        exchange, symbol = listed.groups()
+        symbol = DOTTED_CLASS.sub(r"\1-\2", symbol)
+        if exchange not in US_EXCHANGES and exchange not in YAHOO_SUFFIXES:
+            return None
+        ticker = symbol + YAHOO_SUFFIXES.get(exchange, "")
     return ticker if TICKER.match(ticker) else None
 
 
@@ -82,6 +101,7 @@ def _tickers(words: list[str]) -> tuple[list[str], list[str]]:
 def _entries(text: str) -> tuple[list[str], bool]:
     """The entries of a pasted text or a file, and whether they are a Symbol column's (see parse_symbols)."""
     text = text.removeprefix("\ufeff")  # a spreadsheet's byte-order mark would hide its Symbol header
+    text = SECTION.sub("", text)  # a TradingView list's section titles are no entries
     rows = list(csv.reader(io.StringIO(text.replace(";", ","))))
     found = _symbol_column(rows)
     if found is None:

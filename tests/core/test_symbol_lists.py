@@ -79,10 +79,22 @@ def test_what_is_not_a_symbol_list_is_named(tmp_path: Path, content: bytes, word
 @pytest.mark.parametrize(
     ("word", "ticker"),
     [(" brk-b ", "BRK-B"), ("$nvda", "NVDA"), ("$^vix", None), ("$12", None), ("$", None), ("$$NVDA", None),
-     ("eurusd=x", "EURUSD=X"), ("NV DA", None), ("brk/b", "BRK-B"), ("BRK B", "BRK-B"), ("EUR/USD", None)],
+     ("eurusd=x", "EURUSD=X"), ("NV DA", None), ("brk/b", "BRK-B"), ("BRK B", "BRK-B"), ("EUR/USD", None),
+     ("NASDAQ:AAPL", "AAPL"), ("NYSE:BRK.B", "BRK-B"), ("AMEX:SPY", "SPY"), ("BATS:IWM", "IWM"),
+     ("LSE:VOD", "VOD.L"), ("XETR:SAP", "SAP.DE"), ("TSX:RY", "RY.TO"), ("TVC:VIX", None), ("SP:SPX", None)],
 )  # fmt: skip
 def test_a_typed_word_as_a_ticker_with_a_cashtag_dollar_dropped(word: str, ticker: str | None) -> None:
     assert ticker_of(word) == ticker
+
+
+def test_a_tradingview_watchlist_export_reads_as_its_tickers(tmp_path: Path) -> None:
+    """TradingView's "Export list": EXCHANGE:TICKER entries separated by commas, sections as ###Name."""
+    export = tmp_path / "Rotation.txt"
+    export.write_text("###Index ETFs,AMEX:SPY,NASDAQ:QQQ,AMEX:IWM,###Big Tech,NASDAQ:AAPL,NASDAQ:NVDA,"
+                      "NYSE:BRK.B,###Volatility Index,TVC:VIX")  # fmt: skip
+    assert read_symbol_file(export) == (["SPY", "QQQ", "IWM", "AAPL", "NVDA", "BRK-B"], ["TVC:VIX"])
+    one_a_line = "###Daily Signals\nNASDAQ:GOOG, NASDAQ:MSFT\n\n### Weekly Picks\nNYSE:BAC\n"
+    assert parse_symbols(one_a_line) == (["GOOG", "MSFT", "BAC"], [])
 
 
 def test_a_pasted_line_of_cashtags_reads_as_its_tickers() -> None:
