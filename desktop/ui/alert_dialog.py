@@ -364,7 +364,8 @@ class AlertDialog(QDialog):
             elif rule.quadrant is not None:
                 text = f"now {format_measure(rule, value)}  (fires on entering {rule.quadrant.value})"
             else:
-                text = f"{format_measure(rule, value)}  (level {format_measure(rule, rule.level)})"
+                either_way = "±" if rule.condition is Condition.OUTSIDE else ""
+                text = f"{format_measure(rule, value)}  (level {either_way}{format_measure(rule, rule.level)})"
             self.current_label.setText(text)
         else:
             self.current_label.setText("")

@@ -358,17 +358,18 @@ def test_quick_price_alert_from_the_table(qtbot: QtBot, make_window: MakeWindow)
 
 def test_a_rows_menu_offers_an_alert_on_a_big_day_move_either_way(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window(speed=0, start=date(2026, 6, 1))
-    qtbot.waitUntil(lambda: window.feeds.replay.finished, timeout=10_000)
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
     assert window.move_alert_action in window.table.extra_menu_actions
-    window.table.select_symbol("TSLA")
+    window.table.select_symbol("SPY")
     window.move_alert_action.trigger()
     dialog = window.alerts_panel.dialog
-    assert dialog is not None and dialog.symbol_edit.text() == "TSLA" and dialog.kind is AlertType.CHANGE
+    assert dialog is not None and dialog.symbol_edit.text() == "SPY" and dialog.kind is AlertType.CHANGE
     assert dialog.condition_box.currentData() is Condition.OUTSIDE and dialog.level_spin.value() == 5
+    assert dialog.current_label.text().endswith("(level ±5.00%)")
     assert ok_button(window).isEnabled()
     ok_button(window).click()
     rule = window.alerts_panel.rules_model.rule_at(0)
-    assert rule is not None and rule.describe() == "TSLA change % outside ±5" and stored_rules() == [rule.id]
+    assert rule is not None and rule.describe() == "SPY change % outside ±5" and stored_rules() == [rule.id]
 
 
 def test_backtest_dialog_lists_and_marks_fires(qtbot: QtBot, make_window: MakeWindow) -> None:
