@@ -184,6 +184,8 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
         notes.append(f"{late[0].upper()}{late[1:]} (Replay ▸ From picks another day).")
     # What one's own replay files hold beyond the list is said; the bundled data's extras are not news.
     notes.extend(window.data_coverage_notes(beyond_the_list=bool(getattr(args, "replay_data", None))))
+    if not alerts.role.evaluating:  # a monitor (the one left watching, a service) fires the rules: said at once
+        window.show_message(alerts.role.describe())
     return window, " ".join(notes) or None
 
 

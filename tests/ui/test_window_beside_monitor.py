@@ -30,6 +30,7 @@ def test_window_shows_the_monitors_fires_and_takes_over_when_it_dies(
             # logs nothing itself and shows the monitor's fire when the monitor logs it (at its own pace).
             window = make_window(speed=0, start=date(2026, 4, 1))
             assert not window.alerts.role.evaluating and "monitor" in window.alerts.role.describe()
+            assert window.message_label.text() == window.alerts.role.describe(), "said when the window opens"
             qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
             model = window.alerts_panel.log_model
             qtbot.waitUntil(lambda: any(f.rule_id == "iwm255" for f in model.fires()), timeout=15_000)
