@@ -125,6 +125,25 @@ def test_sigusr1_reports_and_sigterm_stops_cleanly(tickerdesk_home: Path, tmp_pa
         conn.close()
 
 
+def test_monitor_stop_ends_the_monitor_of_the_data_folder_cleanly(tickerdesk_home: Path, tmp_path: Path) -> None:
+    setup_rules(tickerdesk_home, tmp_path)
+    none = tickerdesk("monitor", "--stop", home=tickerdesk_home)
+    assert none.returncode == 0 and none.stderr.strip() == "tickerdesk: no monitor watches this data folder"
+    with monitor(tickerdesk_home, "--speed", "1", "--start", "2026-04-01") as proc:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "started on replay" in line:
+                break
+        stopped = tickerdesk("monitor", "--stop", home=tickerdesk_home)
+        assert stopped.returncode == 0 and stopped.stderr.strip() == f"tickerdesk: stopped the monitor (pid {proc.pid})"
+        assert proc.wait(timeout=15) == 0, "ended cleanly"
+    conn = sqlite3.connect(tickerdesk_home / "data" / "tickerdesk.db")
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM evaluator_lease").fetchone()[0] == 0, "the lease was let go"
+    finally:
+        conn.close()
+
+
 def test_sigkill_mid_replay_loses_nothing_and_the_restart_does_not_refire(
     tickerdesk_home: Path, tmp_path: Path
 ) -> None:

@@ -207,6 +207,9 @@ def _add_monitor(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--install-service", action="store_true", help="write a systemd user unit that runs the monitor at login"
     )
     service.add_argument("--uninstall-service", action="store_true", help="stop and remove that unit")
+    service.add_argument(
+        "--stop", action="store_true", help="stop the monitor watching this data folder (one left by the window)"
+    )
 
 
 def _add_chart(sub: argparse._SubParsersAction[_Parser]) -> None:

@@ -17,7 +17,7 @@ from desktop import logs, paths
 from desktop.cli.arguments import Done
 from desktop.cli.database import command_database
 from desktop.core.alerts.engine import AlertFire
-from desktop.services.background_monitor import MonitorLock
+from desktop.services.background_monitor import MonitorLock, stop_monitor
 from desktop.services.monitor import AlertMonitor, MonitorFeed, fire_line
 from desktop.services.sources import choose_source, live_feed, replay_feed
 
@@ -29,6 +29,9 @@ def cmd_monitor(args: argparse.Namespace) -> Done:
         from desktop.cli.service import install_service, uninstall_service
 
         return Done(0, install_service(args.source) if args.install_service else uninstall_service())
+    if args.stop:
+        stopped, said = stop_monitor(paths.data_dir())
+        return Done(0 if stopped else 1, [said])
     logs.configure(paths.data_dir(), "monitor.log")
     lock = MonitorLock(paths.data_dir())
     if not lock.acquire():

@@ -91,3 +91,27 @@ def start_background_monitor() -> int:
     # the monitor carries on, adopted by the system.
     threading.Thread(target=child.wait, name="monitor-reaper", daemon=True).start()
     return child.pid
+
+
+def stop_monitor(folder: Path, wait_s: float = 15.0) -> tuple[bool, str]:
+    """Ask the monitor of `folder` to stop (SIGTERM: it saves its rules' states and lets go of the lease)
+    and wait until it has: (whether none runs now, what happened in words)."""
+    import signal
+    import time
+
+    lock = MonitorLock(folder)
+    pid = lock.holder()
+    if pid is None:
+        return True, "no monitor watches this data folder"
+    if not pid:
+        return False, "a monitor watches this data folder, but its lock file does not say its pid"
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return True, f"the monitor (pid {pid}) had already ended"
+    deadline = time.monotonic() + wait_s
+    while lock.holder() is not None:
+        if time.monotonic() > deadline:
+            return False, f"asked the monitor (pid {pid}) to stop; it has not yet, after {wait_s:g} s"
+        time.sleep(0.1)
+    return True, f"stopped the monitor (pid {pid})"
