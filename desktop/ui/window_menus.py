@@ -8,8 +8,9 @@ from PySide6.QtWidgets import (
 )
 
 import desktop
-from desktop import logs
+from desktop import logs, paths
 from desktop.ui import settings as cfg
+from desktop.ui.tasks import run_task
 from desktop.ui.theme import ThemeMode
 from desktop.ui.window_constants import SPEEDS
 from desktop.ui.window_parts import WindowParts
@@ -85,6 +86,10 @@ class Menus(WindowParts):
             "firing and delivering (one monitor per data folder)"
         )
         self.keep_watching_action.toggled.connect(lambda on: self.settings.set(cfg.KEEP_WATCHING, on))
+        self.stop_monitor_action = alerts_menu.addAction("Stop the Background Monitor")
+        self.stop_monitor_action.setToolTip("End the tickerdesk monitor that watches this data folder")
+        self.stop_monitor_action.triggered.connect(self.stop_background_monitor)
+        alerts_menu.aboutToShow.connect(self._offer_stopping_the_monitor)
         toggle = self.alerts_dock.toggleViewAction()
         toggle.setText("Show Alerts Panel")
         toggle.setShortcut(QKeySequence("Ctrl+L"))
@@ -143,6 +148,28 @@ class Menus(WindowParts):
             if keys and what:
                 seen.setdefault(keys, what)
         return sorted(((what, keys) for keys, what in seen.items()), key=lambda row: row[0].lower())
+
+    def _offer_stopping_the_monitor(self) -> None:
+        """Stopping the background monitor is offered while one runs (its lock file read: a few bytes)."""
+        from desktop.services.background_monitor import MonitorLock
+
+        self.stop_monitor_action.setEnabled(MonitorLock(paths.data_dir()).holder() is not None)
+
+    def stop_background_monitor(self) -> None:
+        """End the monitor of this data folder off the GUI thread (it may take seconds to save and let go);
+        this window then evaluates the rules itself, from its lease's next renewal."""
+        from desktop.services.background_monitor import stop_monitor
+
+        self.show_message("Stopping the background monitor…")
+        folder = paths.data_dir()
+        run_task(self, lambda: stop_monitor(folder), self._monitor_stopped, "stop-monitor")
+
+    def _monitor_stopped(self, result: tuple[bool, str] | Exception) -> None:
+        if isinstance(result, Exception):
+            self.show_message(f"Could not stop the background monitor: {result}", error=True)
+            return
+        stopped, said = result
+        self.show_message(f"{said[0].upper()}{said[1:]}.", error=not stopped)
 
     def show_shortcuts(self) -> QMessageBox:
         rows = "".join(f"<tr><td>{what}</td><td>&nbsp;&nbsp;<b>{keys}</b></td></tr>" for what, keys in self.shortcuts())

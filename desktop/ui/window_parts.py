@@ -82,6 +82,7 @@ class WindowParts(_Base):
         # menus
         record_action: QAction
         keep_watching_action: QAction
+        stop_monitor_action: QAction
         _charts: ChartPanel | None
         # watchlist tabs
         current_list: str

@@ -127,3 +127,29 @@ def test_rules_changed_by_another_process_show_up_within_a_second(
     qtbot.waitUntil(lambda: model.rowCount() == 1 and model.rule_at(0).id == "from-cli", timeout=3000)  # type: ignore[union-attr]
     assert tickerdesk("alerts", "remove", "from-cli", home=tickerdesk_home).returncode == 0
     qtbot.waitUntil(lambda: model.rowCount() == 0, timeout=3000)
+
+
+def test_the_window_stops_the_background_monitor_and_takes_over(
+    tickerdesk_home: Path, tmp_path: Path, qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    setup_rules(tickerdesk_home, tmp_path)
+    with monitor(tickerdesk_home, "--speed", "1", "--start", "2026-04-01") as proc:
+        try:
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                if "evaluating the rules" in line:
+                    break
+            window = make_window(speed=0, start=date(2026, 4, 1))
+            assert not window.alerts.role.evaluating
+            window._offer_stopping_the_monitor()  # as the Alerts menu does when it opens
+            assert window.stop_monitor_action.isEnabled()
+            window.stop_monitor_action.trigger()
+            qtbot.waitUntil(lambda: window.message_label.text().startswith("Stopped the monitor"), timeout=20_000)
+            assert window.message_label.text() == f"Stopped the monitor (pid {proc.pid})."
+            assert proc.wait(timeout=15) == 0
+            qtbot.waitUntil(lambda: window.alerts.role.evaluating, timeout=10_000)
+            window._offer_stopping_the_monitor()
+            assert not window.stop_monitor_action.isEnabled()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
