@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -16,31 +19,39 @@ from .conftest import MakeWindow, replayed
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 
 
-def test_window_shows_the_monitors_fires_and_takes_over_when_it_dies(
-    tickerdesk_home: Path, tmp_path: Path, qtbot: QtBot, make_window: MakeWindow
-) -> None:
-    setup_rules(tickerdesk_home, tmp_path)
-    with monitor(tickerdesk_home, "--speed", "2", "--start", "2026-04-01") as proc:
+@contextmanager
+def evaluating_monitor(home: Path, tmp_path: Path, speed: str) -> Iterator[subprocess.Popen[str]]:
+    """A monitor replaying from 2026-04-01 on the test's rules, once it holds the evaluator lease; killed
+    at the end if the test left it running."""
+    setup_rules(home, tmp_path)
+    with monitor(home, "--speed", speed, "--start", "2026-04-01") as proc:
         try:
             assert proc.stderr is not None
             for line in proc.stderr:
                 if "evaluating the rules" in line:
                     break
-            # The window replays the same days at full speed, but the monitor holds the lease: the window
-            # logs nothing itself and shows the monitor's fire when the monitor logs it (at its own pace).
-            window = make_window(speed=0, start=date(2026, 4, 1))
-            assert not window.alerts.role.evaluating and "monitor" in window.alerts.role.describe()
-            assert window.message_label.text() == window.alerts.role.describe(), "said when the window opens"
-            qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
-            model = window.alerts_panel.log_model
-            qtbot.waitUntil(lambda: any(f.rule_id == "iwm255" for f in model.fires()), timeout=15_000)
-            assert logged(tickerdesk_home).count(("iwm255", "2026-04-08")) == 1
-            assert window.notifier.last is not None and "IWM" in window.notifier.last[1]
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+            yield proc
         finally:
             if proc.poll() is None:
                 proc.kill()
+
+
+def test_window_shows_the_monitors_fires_and_takes_over_when_it_dies(
+    tickerdesk_home: Path, tmp_path: Path, qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    with evaluating_monitor(tickerdesk_home, tmp_path, "2") as proc:
+        # The window replays the same days at full speed, but the monitor holds the lease: the window
+        # logs nothing itself and shows the monitor's fire when the monitor logs it (at its own pace).
+        window = make_window(speed=0, start=date(2026, 4, 1))
+        assert not window.alerts.role.evaluating and "monitor" in window.alerts.role.describe()
+        assert window.message_label.text() == window.alerts.role.describe(), "said when the window opens"
+        qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+        model = window.alerts_panel.log_model
+        qtbot.waitUntil(lambda: any(f.rule_id == "iwm255" for f in model.fires()), timeout=15_000)
+        assert logged(tickerdesk_home).count(("iwm255", "2026-04-08")) == 1
+        assert window.notifier.last is not None and "IWM" in window.notifier.last[1]
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
     # Its holder is gone: the window evaluates from its next renewal on.
     qtbot.waitUntil(lambda: window.alerts.role.evaluating, timeout=10_000)
 
@@ -132,24 +143,15 @@ def test_rules_changed_by_another_process_show_up_within_a_second(
 def test_the_window_stops_the_background_monitor_and_takes_over(
     tickerdesk_home: Path, tmp_path: Path, qtbot: QtBot, make_window: MakeWindow
 ) -> None:
-    setup_rules(tickerdesk_home, tmp_path)
-    with monitor(tickerdesk_home, "--speed", "1", "--start", "2026-04-01") as proc:
-        try:
-            assert proc.stderr is not None
-            for line in proc.stderr:
-                if "evaluating the rules" in line:
-                    break
-            window = make_window(speed=0, start=date(2026, 4, 1))
-            assert not window.alerts.role.evaluating
-            window._offer_stopping_the_monitor()  # as the Alerts menu does when it opens
-            assert window.stop_monitor_action.isEnabled()
-            window.stop_monitor_action.trigger()
-            qtbot.waitUntil(lambda: window.message_label.text().startswith("Stopped the monitor"), timeout=20_000)
-            assert window.message_label.text() == f"Stopped the monitor (pid {proc.pid})."
-            assert proc.wait(timeout=15) == 0
-            qtbot.waitUntil(lambda: window.alerts.role.evaluating, timeout=10_000)
-            window._offer_stopping_the_monitor()
-            assert not window.stop_monitor_action.isEnabled()
-        finally:
-            if proc.poll() is None:
-                proc.kill()
+    with evaluating_monitor(tickerdesk_home, tmp_path, "1") as proc:
+        window = make_window(speed=0, start=date(2026, 4, 1))
+        assert not window.alerts.role.evaluating
+        window._offer_stopping_the_monitor()  # as the Alerts menu does when it opens
+        assert window.stop_monitor_action.isEnabled()
+        window.stop_monitor_action.trigger()
+        qtbot.waitUntil(lambda: window.message_label.text().startswith("Stopped the monitor"), timeout=20_000)
+        assert window.message_label.text() == f"Stopped the monitor (pid {proc.pid})."
+        assert proc.wait(timeout=15) == 0
+        qtbot.waitUntil(lambda: window.alerts.role.evaluating, timeout=10_000)
+        window._offer_stopping_the_monitor()
+        assert not window.stop_monitor_action.isEnabled()
