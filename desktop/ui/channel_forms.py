@@ -7,6 +7,7 @@ part of the channel: the dialog hands it to the system keyring, off the GUI thre
 
 from __future__ import annotations
 
+from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from PySide6.QtWidgets import (
@@ -31,6 +32,8 @@ SECURITY_NAMES = {"starttls": "STARTTLS", "tls": "TLS from the start", "none": "
 
 class ChannelForm(QDialog):
     """Name, message template and which rules use the channel; a subclass adds where the message goes."""
+
+    KIND: ClassVar[str]  # the channel's kind, as the channel table keeps it
 
     def __init__(self, title: str, parent: QWidget | None = None, taken: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
@@ -76,9 +79,6 @@ class ChannelForm(QDialog):
         """(target, format) of the channel, or why the fields do not make one."""
         raise NotImplementedError
 
-    def kind(self) -> str:
-        raise NotImplementedError
-
     def channel(self) -> Channel | None:
         name = self.name_edit.text().strip()
         if not RULE_ID.match(name):
@@ -96,7 +96,7 @@ class ChannelForm(QDialog):
             self.error.setText(f"Message: {problem}")
             return None
         self.error.setText("")
-        return Channel(name, self.kind(), where[0], where[1], template, bool(self.scope_box.currentData()))
+        return Channel(name, self.KIND, where[0], where[1], template, bool(self.scope_box.currentData()))
 
     def validate(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.channel() is not None)
@@ -104,6 +104,8 @@ class ChannelForm(QDialog):
 
 class WebhookForm(ChannelForm):
     """A webhook: its URL and the body format its service reads."""
+
+    KIND = "webhook"
 
     def __init__(self, parent: QWidget | None = None, taken: frozenset[str] = frozenset()) -> None:
         super().__init__("Add Webhook", parent, taken)
@@ -115,9 +117,6 @@ class WebhookForm(ChannelForm):
         self.form.addRow("Format", self.format_box)
         self.url_edit.textChanged.connect(self.validate)
         self.finish_rows()
-
-    def kind(self) -> str:
-        return "webhook"
 
     def fill(self, channel: Channel) -> None:
         self.url_edit.setText(channel.target)
@@ -134,13 +133,12 @@ class WebhookForm(ChannelForm):
 class DesktopForm(ChannelForm):
     """Desktop notifications: nothing to say where they go, only the message and which rules use them."""
 
+    KIND = "desktop"
+
     def __init__(self, parent: QWidget | None = None, taken: frozenset[str] = frozenset()) -> None:
         super().__init__("Add Desktop Notifications", parent, taken)
         self.name_edit.setText("desktop")
         self.finish_rows()
-
-    def kind(self) -> str:
-        return "desktop"
 
     def target(self) -> tuple[str, str] | str:
         return "session-bus", "plain"
@@ -148,6 +146,8 @@ class DesktopForm(ChannelForm):
 
 class EmailForm(ChannelForm):
     """An SMTP server, its login, and who gets the mail. The port follows the security until it is edited."""
+
+    KIND = "email"
 
     def __init__(self, parent: QWidget | None = None, taken: frozenset[str] = frozenset()) -> None:
         super().__init__("Add E-mail", parent, taken)
@@ -185,9 +185,6 @@ class EmailForm(ChannelForm):
         self.port_box.valueChanged.connect(self._port_edited)
         self.name_edit.setText("mail")
         self.finish_rows()
-
-    def kind(self) -> str:
-        return "email"
 
     def fill(self, channel: Channel) -> None:
         try:

@@ -135,7 +135,7 @@ class ChannelsDialog(QDialog):
 
     def form_for(self, channel: Channel) -> ChannelForm:
         """The form that edits `channel`, filled in."""
-        forms: dict[str, Callable[[QWidget], ChannelForm]] = {"email": EmailForm, "desktop": DesktopForm}
+        forms: dict[str, Callable[[QWidget], ChannelForm]] = {f.KIND: f for f in (WebhookForm, EmailForm, DesktopForm)}
         form = forms.get(channel.kind, WebhookForm)(self)
         form.fill(channel)
         return form

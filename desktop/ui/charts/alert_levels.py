@@ -79,15 +79,10 @@ class AlertLevels(QObject):
         for rule_id, rule in wanted.items():
             line = self.lines.get(rule_id)
             if line is None:
-                line = pg.InfiniteLine(
-                    angle=0, movable=True, label="", labelOpts={"position": 0.01, "anchors": [(0, 1), (0, 1)]}
-                )
+                line = self.lines[rule_id] = self._level_line(movable=True, label_above=True)
                 line.sigDragged.connect(self._dragging)
                 line.sigPositionChangeFinished.connect(self._dropped)
                 line.rule_id = rule_id
-                line.setZValue(5)
-                self.plot.addItem(line, ignoreBounds=True)
-                self.lines[rule_id] = line
             if not line.moving:
                 line.level = rule.level
                 line.setValue(self.to_y(rule.level))
@@ -107,17 +102,22 @@ class AlertLevels(QObject):
         for rule_id, rule in either_way.items():
             mirror = self.mirrors.get(rule_id)
             if mirror is None:
-                mirror = pg.InfiniteLine(
-                    angle=0, movable=False, label="", labelOpts={"position": 0.01, "anchors": [(0, 0), (0, 0)]}
-                )
-                mirror.setZValue(5)
-                self.plot.addItem(mirror, ignoreBounds=True)
-                self.mirrors[rule_id] = mirror
+                mirror = self.mirrors[rule_id] = self._level_line(movable=False, label_above=False)
             level = self.lines[rule_id].level
             mirror.setValue(self.to_y(-level))
             mirror.setPen(self.lines[rule_id].pen)
             mirror.label.setText(f"{rule.title}: {self.describe(-level)}")
             mirror.label.setColor(self.colors.chart_foreground)
+
+    def _level_line(self, movable: bool, label_above: bool) -> pg.InfiniteLine:
+        """A horizontal line on the plot, above the data, its label at the left end (over or under it)."""
+        anchor = (0, 1) if label_above else (0, 0)
+        line = pg.InfiniteLine(
+            angle=0, movable=movable, label="", labelOpts={"position": 0.01, "anchors": [anchor, anchor]}
+        )
+        line.setZValue(5)
+        self.plot.addItem(line, ignoreBounds=True)
+        return line
 
     def levels(self) -> dict[str, float]:
         return {rule_id: float(line.level) for rule_id, line in self.lines.items()}
