@@ -55,6 +55,11 @@ def one_line(done: subprocess.CompletedProcess[str]) -> str:
         (["quote", "$12", "--source", "replay"], "'$12' is not a ticker symbol (NVDA, BRK-B"),
         (["alerts", "add", "--type", "price", "--symbol", "NVDA", "--condition", "above", "--level", "-5"],
          "a price is always above 0"),
+        # a value that starts with a dash is the option's value, judged as such (argparse took it for an option)
+        (["alerts", "add", "--type", "price", "--symbol", "NVDA", "--condition", "above", "--level", "5",
+          "--cooldown", "-5m"], "cooldown: '-5m' is not a duration"),
+        (["alerts", "add", "--type", "price", "--symbol", "-NVDA", "--condition", "above", "--level", "5"],
+         "'-NVDA' is not a ticker symbol"),
     ],
 )  # fmt: skip
 def test_bad_values_are_one_line_and_exit_2(tmp_path: Path, args: list[str], words: str) -> None:

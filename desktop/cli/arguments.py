@@ -354,6 +354,31 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def dashed_values_attached(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """`argv` with a value that starts with a dash written onto its option (`--cooldown -5m` as
+    `--cooldown=-5m`): argparse takes such a word for an unknown option and says only "expected one argument",
+    where the option's own check says what is wrong with the value. Words that are options of `parser` (or
+    of its subcommands) and anything after `--` are left as they are."""
+    takes_value: set[str] = set()
+    options: set[str] = set()
+    parsers = [parser]
+    while parsers:
+        for action in parsers.pop()._actions:
+            options.update(action.option_strings)
+            if action.option_strings and action.nargs is None:
+                takes_value.update(action.option_strings)
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+    words = list(argv)
+    k = 0
+    while k < len(words) - 1 and words[k] != "--":
+        value = words[k + 1]
+        if words[k] in takes_value and value.startswith("-") and value != "--" and value.split("=")[0] not in options:
+            words[k : k + 2] = [f"{words[k]}={value}"]
+        k += 1
+    return words
+
+
 def size_arg(text: str) -> tuple[int, int]:
     from desktop.ui.charts.chart_export import size_arg as parse_size
 

@@ -10,7 +10,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from desktop.cli.arguments import COMMANDS, EXIT_USAGE, CliError, Done, RuntimeFailureError, build_parser
+from desktop.cli.arguments import (
+    COMMANDS,
+    EXIT_USAGE,
+    CliError,
+    Done,
+    RuntimeFailureError,
+    build_parser,
+    dashed_values_attached,
+)
 from desktop.core.alerts.rule_files import RuleFileError
 from desktop.core.errors import BacktestError, PriceFileError
 from desktop.core.safe_files import file_problem, printable
@@ -80,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "run")
     parser = build_parser(argv[0] if argv[0] in COMMANDS else None)  # only the command asked for
-    args, extra = parser.parse_known_args(argv)
+    args, extra = parser.parse_known_args(dashed_values_attached(parser, argv))
     if extra:  # said by the command it was meant for: "see tickerdesk alerts add --help"
         words = " ".join(w for w in ("tickerdesk", args.command, getattr(args, "action", None)) if w)
         print(f"tickerdesk: unrecognized arguments: {printable(' '.join(extra))} (see {words} --help)", file=sys.stderr)
