@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -36,6 +35,7 @@ from desktop.ui.alerts_controller import ROTATION_PRESET, AlertsController
 from desktop.ui.busy_bar import BusyBar
 from desktop.ui.coalescer import Coalescer
 from desktop.ui.file_writes import write_later
+from desktop.ui.fitted_columns import FittedColumns, Widths
 from desktop.ui.look_delegate import LookDelegate
 from desktop.ui.tasks import run_task
 
@@ -46,6 +46,17 @@ REFRESH_MS = 250  # rule values and distances redraw at most four times a second
 # In a burst of fires the log takes new rows at most this often (each new row shifts every row below the
 # newest, a repaint of the whole log); the first fire after a quiet spell shows at once.
 LOG_MS = 250
+# The columns beside a rule's text: (width with room, narrowest they give way to, their texts elided), and
+# what that text keeps while they can ("IWM − QQQ qtd …ve 1.5 pts", cut in the middle).
+RULE_TEXT_MIN = 170
+RULE_WIDTHS: Widths = {
+    RuleColumn.ON: (30, 30), RuleColumn.VALUE: (76, 64), RuleColumn.DISTANCE: (76, 66), RuleColumn.STATE: (106, 58),
+    RuleColumn.FIRES: (40, 34), RuleColumn.LAST: (112, 72),
+}  # fmt: skip
+LOG_WIDTHS: Widths = {
+    LogColumn.TIME: (172, 118),  # "2026-07-21 09:40 · replay" whole, with room
+    LogColumn.VALUE: (70, 52), LogColumn.LEVEL: (64, 40), LogColumn.INPUTS: (150, 70), LogColumn.DELIVERY: (110, 60),
+}  # fmt: skip
 
 
 class RulesView(QTableView):
@@ -95,11 +106,8 @@ class AlertsPanel(QWidget):
         delegate = LookDelegate(self.rules_model, self.rules_view, cut_in_the_middle=frozenset({RuleColumn.RULE}))
         self.rules_view.setItemDelegate(delegate)
         self._table_defaults(self.rules_view)
-        rh = self.rules_view.horizontalHeader()
-        rh.setSectionResizeMode(RuleColumn.RULE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((RuleColumn.ON, 30), (RuleColumn.VALUE, 76), (RuleColumn.DISTANCE, 76),
-                              (RuleColumn.STATE, 106), (RuleColumn.FIRES, 40), (RuleColumn.LAST, 112)):  # fmt: skip
-            self.rules_view.setColumnWidth(column, width)
+        # In a narrow panel (a laptop's) the other columns give way before the rule's text does.
+        FittedColumns(self.rules_view, RuleColumn.RULE, RULE_WIDTHS, main_min=RULE_TEXT_MIN)
         self.rules_view.activated.connect(lambda _i: self.edit_selected())  # Enter, or a double click
 
         self.log_proxy = QSortFilterProxyModel(self)
@@ -117,8 +125,7 @@ class AlertsPanel(QWidget):
         log_header.setSortIndicatorShown(True)
         log_header.setSortIndicator(LogColumn.TIME, Qt.SortOrder.DescendingOrder)
         log_header.sortIndicatorChanged.connect(self._sort_log)
-        self.log_view.horizontalHeader().setSectionResizeMode(LogColumn.RULE, QHeaderView.ResizeMode.Stretch)
-        self.log_view.setColumnWidth(LogColumn.TIME, 172)  # "2026-07-21 09:40 · replay" whole
+        FittedColumns(self.log_view, LogColumn.RULE, LOG_WIDTHS, main_min=RULE_TEXT_MIN)
         self.log_filter = QLineEdit()
         self.log_filter.setPlaceholderText("Filter the log…")
         self.log_filter.setClearButtonEnabled(True)

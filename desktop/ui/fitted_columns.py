@@ -1,0 +1,66 @@
+"""Columns that give way so that a table's main column stays readable in a narrow panel.
+
+A table with one stretched column (a rule's text) beside columns of set widths leaves the stretched one
+whatever is over: on a laptop's screen (1366 × 768) the alerts panel is about 490 px wide, and the rules'
+and the log's Rule columns were 25-35 px ("NV…75"). Here each other column has the width it takes when
+there is room and a narrower one it can give way to (its text elided), and they give way in proportion so
+that the main column keeps `main_min` pixels while they can; past that the table scrolls sideways, as
+before. A column the user drags to a width keeps that width.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QHeaderView, QTableView
+
+# column -> (width when there is room, narrowest it gives way to)
+Widths = dict[int, tuple[int, int]]
+
+
+class FittedColumns(QObject):
+    def __init__(self, view: QTableView, main: int, widths: Widths, main_min: int) -> None:
+        super().__init__(view)
+        self._main = main
+        self._widths = dict(widths)
+        self._main_min = main_min
+        self._fitting = False  # the resizes made here are not the user's
+        # The header spans the viewport: its resizes are the table's (asking for the viewport itself would
+        # build its Python wrapper before the window's first paint).
+        self._header = header = view.horizontalHeader()
+        header.setSectionResizeMode(main, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(self._section_resized)
+        header.installEventFilter(self)
+        self.fit()
+
+    def widths(self) -> Widths:
+        """What each column takes with room, and gives way to (after the user's own widths)."""
+        return dict(self._widths)
+
+    def fit(self) -> None:
+        header = self._header
+        shown = {c: w for c, w in self._widths.items() if not header.isSectionHidden(c)}
+        over = header.width() - sum(wide for wide, _least in shown.values())  # what the main column would get
+        spare = sum(wide - least for wide, least in shown.values())
+        short = self._main_min - over
+        share = min(1.0, short / spare) if short > 0 and spare > 0 else 0.0
+        self._fitting = True
+        try:
+            for column, (wide, least) in shown.items():
+                width = round(wide - (wide - least) * share)
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def _section_resized(self, column: int, old: int, new: int) -> None:
+        if self._fitting or column == self._main or column not in self._widths:
+            return
+        if old == 0 or new == 0:  # shown or hidden: the others share the room anew
+            self.fit()
+            return
+        self._widths[column] = (new, new)  # dragged by the user: theirs, and not given away

@@ -1,0 +1,93 @@
+"""A narrow alerts panel (a laptop's screen) keeps its Rule columns readable: the other columns give way,
+down to their narrowest, before the rule's text does."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QTableView
+from pytestqt.qtbot import QtBot
+
+from desktop.ui import window_layout
+from desktop.ui.alert_models import LogColumn, RuleColumn
+from desktop.ui.fitted_columns import FittedColumns
+
+from .conftest import MakeWindow
+from .test_alerts_ui import NVDA, seed
+
+WIDTHS = {0: (172, 120), 2: (70, 50), 3: (60, 40), 4: (120, 70)}
+
+
+def table(qtbot: QtBot, width: int) -> tuple[QTableView, FittedColumns]:
+    view = QTableView()
+    view.setModel(QStandardItemModel(3, 5, view))
+    qtbot.addWidget(view)
+    fitted = FittedColumns(view, 1, WIDTHS, main_min=150)
+    view.resize(width, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    return view, fitted
+
+
+def sizes(view: QTableView) -> list[int]:
+    header = view.horizontalHeader()
+    return [0 if header.isSectionHidden(c) else header.sectionSize(c) for c in range(header.count())]
+
+
+def test_with_room_the_columns_take_their_widths_and_the_main_one_the_rest(qtbot: QtBot) -> None:
+    view, _ = table(qtbot, 900)
+    got = sizes(view)
+    assert [got[c] for c in WIDTHS] == [wide for wide, _ in WIDTHS.values()]
+    assert got[1] == view.horizontalHeader().width() - sum(wide for wide, _ in WIDTHS.values())
+
+
+def test_narrow_the_others_give_way_in_proportion_so_the_main_one_keeps_its_width(qtbot: QtBot) -> None:
+    view, _ = table(qtbot, 480)
+    got = sizes(view)
+    assert 150 <= got[1] <= 152  # rounding
+    assert sum(got) <= view.horizontalHeader().width()
+    for column, (wide, least) in WIDTHS.items():
+        assert least < got[column] < wide
+    view.resize(900, 200)  # wide again: back to their widths
+    qtbot.waitUntil(lambda: sizes(view)[0] == 172)
+    assert [sizes(view)[c] for c in WIDTHS] == [wide for wide, _ in WIDTHS.values()]
+
+
+def test_too_narrow_even_for_that_they_stop_at_their_narrowest(qtbot: QtBot) -> None:
+    view, _ = table(qtbot, 300)
+    got = sizes(view)
+    assert [got[c] for c in WIDTHS] == [least for _, least in WIDTHS.values()]
+
+
+def test_a_width_the_user_gives_a_column_is_kept(qtbot: QtBot) -> None:
+    view, fitted = table(qtbot, 900)
+    view.horizontalHeader().resizeSection(2, 95)  # as a drag does
+    view.resize(540, 200)
+    qtbot.waitUntil(lambda: sizes(view)[1] >= 150)
+    assert sizes(view)[2] == 95
+    assert fitted.widths()[2] == (95, 95)
+
+
+def test_a_hidden_column_leaves_its_room_to_the_others(qtbot: QtBot) -> None:
+    view, _ = table(qtbot, 480)
+    before = sizes(view)[0]
+    view.setColumnHidden(4, True)
+    assert sizes(view)[0] > before
+    view.setColumnHidden(4, False)
+    assert sizes(view)[0] == before
+
+
+def test_the_alerts_panel_on_a_laptop_screen_keeps_the_rules_readable(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(window_layout, "FIRST_SIZE", (1311, 706))  # a first start on a 1366 x 768 screen
+    seed(NVDA)
+    window = make_window(run=False)
+    window.resizeDocks([window.alerts_dock], [498], Qt.Orientation.Horizontal)  # its share of such a window
+    panel = window.alerts_panel
+    for view, rule in ((panel.rules_view, RuleColumn.RULE), (panel.log_view, LogColumn.RULE)):
+        header = view.horizontalHeader()
+        qtbot.waitUntil(lambda view=view: view.isVisible() and view.horizontalHeader().width() < 520)
+        assert header.sectionSize(rule) >= 140, (view.objectName(), header.width(), sizes(view))
+        assert sum(sizes(view)) <= header.width() + 1
