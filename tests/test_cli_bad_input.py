@@ -184,6 +184,24 @@ def test_a_spreadsheets_symbol_column_is_found_behind_its_byte_order_mark(tmp_pa
     assert run(tmp_path, "watchlist", "show", "mine").stdout.split() == ["NVDA", "^VIX"]
 
 
+def test_a_file_imported_without_a_name_makes_a_list_named_after_it(tmp_path: Path) -> None:
+    """`watchlist import FILE` (what a user types first) as the window's Import does: a new list named after
+    the file, never one already there. Before, the file was taken for the list's name and "file" was missing."""
+    quotes = tmp_path / "quotes.csv"  # Yahoo Finance's portfolio export
+    quotes.write_text("Symbol,Current Price,Date,Time,Change,Open,High,Low,Volume,Trade Date,Purchase Price,Quantity\n"
+                      "AAPL,271.49,2025/11/21,4:00pm EST,5.24,265.95,273.33,265.67,59030832,,,\n"
+                      "BRK-B,506.11,2025/11/21,4:00pm EST,7.1,499.1,508.2,498.7,4903821,,,\n")  # fmt: skip
+    first = run(tmp_path, "watchlist", "import", str(quotes))
+    assert first.returncode == 0 and first.stdout.strip() == "imported 2 symbols into quotes", first.stderr
+    second = run(tmp_path, "watchlist", "import", str(quotes))
+    assert second.returncode == 0 and second.stdout.strip() == "imported 2 symbols into quotes 2"
+    assert run(tmp_path, "watchlist", "show", "quotes").stdout.split() == ["AAPL", "BRK-B"]
+    named = run(tmp_path, "watchlist", "import", "quotes", str(quotes))  # a name given: that list, replaced
+    assert named.returncode == 0 and named.stdout.strip() == "imported 2 symbols into quotes"
+    listed = run(tmp_path, "watchlist", "list").stdout.splitlines()
+    assert [line[:24].strip() for line in listed] == ["Default", "quotes", "quotes 2"]
+
+
 def test_a_list_named_in_another_case_is_that_list(tmp_path: Path) -> None:
     added = run(tmp_path, "watchlist", "add", "default", "^vix")
     assert added.returncode == 0 and added.stdout.strip() == "added 1 to Default: ^VIX"

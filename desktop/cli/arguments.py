@@ -297,8 +297,10 @@ def _add_watchlist(sub: argparse._SubParsersAction[_Parser]) -> None:
     shrink.add_argument("symbols", nargs="*", type=_held_symbol_arg, metavar="SYMBOL")
     shrink.add_argument("--list", action="store_true", help="delete the watchlist itself")
     take = acts.add_parser("import", help="replace a watchlist's symbols with those of a text or CSV file")
-    take.add_argument("name", type=_watchlist_name_arg)
-    take.add_argument("file", type=Path)
+    take.add_argument(
+        "name", nargs="?", type=_watchlist_name_arg, help="the list (made when missing); left out: one named after FILE"
+    )
+    take.add_argument("file", type=Path, metavar="FILE")
     give = acts.add_parser("export", help="write a watchlist's symbols to a file, one a line")
     give.add_argument("name")
     give.add_argument("file", type=Path)

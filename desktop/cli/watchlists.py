@@ -9,6 +9,7 @@ from desktop.cli.database import command_database
 from desktop.config import DEFAULT_SYMBOLS, DEFAULT_WATCHLIST
 from desktop.core.safe_files import printable, write_atomic
 from desktop.core.symbol_lists import SymbolListError, read_symbol_file, symbols_text
+from desktop.core.watchlist_names import name_for_file
 from desktop.storage.watchlists import WatchlistError, WatchlistRepository
 
 
@@ -62,6 +63,8 @@ def _action(args: argparse.Namespace, repo: WatchlistRepository) -> Done:
             symbols, bad = read_symbol_file(args.file)
         except SymbolListError as exc:
             raise CliError(str(exc)) from None
+        if args.name is None:  # `watchlist import FILE`: a new list, as the window's Import makes
+            args.name = name_for_file(args.file, repo.names())
         if args.name not in repo.names():
             repo.create(args.name, symbols)
         else:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
 
 MAX_LENGTH = 64
 
@@ -19,3 +21,11 @@ def watchlist_name_problem(name: str) -> str | None:
     if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
         return "a watchlist name cannot hold line breaks, tabs or other control characters"
     return None
+
+
+def name_for_file(path: Path, taken: Iterable[str]) -> str:
+    """A new list's name for symbols imported from `path`: the file's name without its suffix, blanks
+    made single ("Imported" for none), numbered on from 2 when a list has it already (in any case)."""
+    names = {n.casefold() for n in taken}
+    stem = " ".join(path.stem.split())[: MAX_LENGTH - 4] or "Imported"  # room for " 999"
+    return next(n for n in (stem, *(f"{stem} {k}" for k in range(2, 1000))) if n.casefold() not in names)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QPushButton, QTa
 from desktop import logs
 from desktop.core.safe_files import printable
 from desktop.core.symbol_lists import SymbolListError, read_symbol_file, symbols_text
-from desktop.core.watchlist_names import MAX_LENGTH
+from desktop.core.watchlist_names import name_for_file
 from desktop.storage.database import StorageError
 from desktop.storage.watchlists import WatchlistError
 from desktop.ui import settings as cfg
@@ -220,9 +220,7 @@ class WatchlistTabs(WindowParts):
         except SymbolListError as exc:
             self.show_message(f"Could not import {exc}", error=True)
             return False
-        names = {n.casefold() for n in self.list_names()}
-        stem = " ".join(path.stem.split())[: MAX_LENGTH - 4] or "Imported"  # room for " 999"
-        name = next(n for n in (stem, *(f"{stem} {k}" for k in range(2, 1000))) if n.casefold() not in names)
+        name = name_for_file(path, self.list_names())
         if not self.create_list(name, symbols):
             return False
         skipped = f"; skipped {', '.join(bad[:5])}" if bad else ""
