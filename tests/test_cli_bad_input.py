@@ -202,6 +202,18 @@ def test_a_file_imported_without_a_name_makes_a_list_named_after_it(tmp_path: Pa
     assert [line[:24].strip() for line in listed] == ["Default", "quotes", "quotes 2"]
 
 
+def test_a_list_exported_without_a_name_is_the_only_list_or_the_lists_are_named(tmp_path: Path) -> None:
+    out = tmp_path / "out.txt"
+    only = run(tmp_path, "watchlist", "export", str(out))
+    assert only.returncode == 0 and only.stdout.strip() == f"exported 13 symbols of Default to {out}", only.stderr
+    assert out.read_text().split()[:3] == ["SPY", "QQQ", "IWM"]
+    run(tmp_path, "watchlist", "add", "Chips", "NVDA", "AMD")
+    out.unlink()
+    which = run(tmp_path, "watchlist", "export", str(out))
+    assert which.returncode == 2 and not out.exists()
+    assert "name the list to export (Default, Chips)" in one_line(which)  # in the tabs' order
+
+
 def test_a_list_named_in_another_case_is_that_list(tmp_path: Path) -> None:
     added = run(tmp_path, "watchlist", "add", "default", "^vix")
     assert added.returncode == 0 and added.stdout.strip() == "added 1 to Default: ^VIX"

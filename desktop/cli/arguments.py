@@ -302,8 +302,8 @@ def _add_watchlist(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     take.add_argument("file", type=Path, metavar="FILE")
     give = acts.add_parser("export", help="write a watchlist's symbols to a file, one a line")
-    give.add_argument("name")
-    give.add_argument("file", type=Path)
+    give.add_argument("name", nargs="?", help="the list; left out: the only one there is")
+    give.add_argument("file", type=Path, metavar="FILE")
 
 
 def _add_notify(sub: argparse._SubParsersAction[_Parser]) -> None:

@@ -71,6 +71,13 @@ def _action(args: argparse.Namespace, repo: WatchlistRepository) -> Done:
             repo.replace_symbols(args.name, symbols)
         print(f"imported {_count(len(symbols))} into {printable(args.name)}")
         return Done(0, [f"skipped what is not a ticker: {printable(', '.join(bad[:10]))}"] if bad else [])
+    if args.name is None:  # `watchlist export FILE`: the list, when there is only one
+        names = repo.names()
+        if len(names) != 1:
+            raise CliError(
+                f"name the list to export ({printable(', '.join(names))}): tickerdesk watchlist export NAME FILE"
+            )
+        args.name = names[0]
     _need(repo, args.name)
     args.file.parent.mkdir(parents=True, exist_ok=True)
     symbols = repo.symbols(args.name)
