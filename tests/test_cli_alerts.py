@@ -192,6 +192,25 @@ def test_backtest_bad_input_exit_2(
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_backtest_with_nothing_named_runs_the_saved_rules_over_the_bundled_data(
+    tickerdesk_home: Path, daily_dir: Path, tmp_path: Path
+) -> None:
+    """What the window's rules would have done, without an export first: the saved rules, the bundled data."""
+    none_yet = tickerdesk("backtest", home=tickerdesk_home)
+    assert none_yet.returncode == 2 and "no saved alert rules" in none_yet.stderr and "--alerts FILE" in none_yet.stderr
+    rule_file = tmp_path / "rules.toml"
+    rule_file.write_text(NVDA + ROTATION)
+    assert tickerdesk("alerts", "import", str(rule_file), home=tickerdesk_home).returncode == 0
+    saved = tickerdesk("backtest", "--format", "json", home=tickerdesk_home)
+    named = tickerdesk("backtest", "--prices", str(daily_dir), "--alerts", str(rule_file), "--format", "json",
+                       home=tickerdesk_home)  # fmt: skip
+    assert saved.returncode == 0 and named.returncode == 0, saved.stderr
+    fires = json.loads(saved.stdout)
+    assert {f["alert"] for f in fires} == {"nvda175", "rotation"} and fires == json.loads(named.stdout)
+    over_data = tickerdesk("backtest", "--prices", str(daily_dir), "--format", "json", home=tickerdesk_home)
+    assert json.loads(over_data.stdout) == fires
+
+
 def test_an_empty_list_says_how_to_add_a_rule_instead_of_printing_a_bare_header(tickerdesk_home: Path) -> None:
     empty = tickerdesk("alerts", "list", home=tickerdesk_home)
     assert empty.returncode == 0 and empty.stdout == ""

@@ -234,8 +234,12 @@ def _add_chart(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 def _add_backtest(sub: argparse._SubParsersAction[_Parser]) -> None:
     backtest = sub.add_parser("backtest", help="replay price files through alert rules and print every fire")
-    backtest.add_argument("--prices", type=Path, nargs="+", required=True, metavar="PATH", help="folders or CSV files")
-    backtest.add_argument("--alerts", type=Path, required=True, metavar="FILE", help="rules (.toml or .json)")
+    backtest.add_argument(
+        "--prices", type=Path, nargs="+", metavar="PATH", help="folders or CSV files (default: the bundled daily data)"
+    )
+    backtest.add_argument(
+        "--alerts", type=Path, metavar="FILE", help="rules (.toml or .json; default: the saved rules)"
+    )
     backtest.add_argument("--from", dest="since", type=_date_arg, default=None, help="report fires from this date")
     backtest.add_argument("--to", dest="until", type=_date_arg, default=None, help="stop after this date")
     backtest.add_argument("--format", choices=("table", "json"), default="table")

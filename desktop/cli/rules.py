@@ -13,6 +13,7 @@ from typing import Any
 from desktop.cli.arguments import CliError, Done, _when_arg
 from desktop.core.formatting import moment_iso
 from desktop.core.safe_files import printable
+from desktop.paths import bundled_daily_dir
 
 RULE_TEXT_AT_MOST = 80  # characters of a rule's text in `alerts list` (a long name is cut there)
 
@@ -25,9 +26,10 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
 
     if args.since and args.until and args.since > args.until:
         raise CliError(f"--from {args.since} is after --to {args.until}")
-    rules = read_rules(args.alerts)
+    rules = read_rules(args.alerts) if args.alerts is not None else _saved_rules()
     keep_freed_memory()  # the files' memory is reused from one file to the next (a command that exits)
-    series = load_prices(args.prices, progress=terminal_progress("loading prices"))
+    prices = args.prices if args.prices is not None else [bundled_daily_dir()]
+    series = load_prices(prices, progress=terminal_progress("loading prices"))
     start = _when_arg(args.since.isoformat()) - 86400 + 1e-3 if args.since else None
     end = _when_arg(args.until.isoformat()) if args.until else None
     fires = run_backtest_on_cores(series, rules, start, end, terminal_progress("backtest"))
@@ -51,6 +53,22 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
         print(f"{r['time']:<26} {r['alert']:<24} {f.value:>12.4f} {f.level_text:>10}")
     print(f"{len(records)} fire{'s' if len(records) != 1 else ''} of {len(rules)} rule{'s' if len(rules) != 1 else ''}")
     return Done(0, notes)
+
+
+def _saved_rules() -> list[Any]:
+    """The rules saved in the database (what the window watches): a backtest with no --alerts runs them."""
+    from desktop.cli.database import command_database
+    from desktop.services.alert_book import AlertBook
+    from desktop.storage.alerts import AlertRepository
+
+    with command_database(writes=False) as opened:
+        book = AlertBook(AlertRepository(opened.connection), path=opened.path)
+        for problem in book.load(with_state=False):
+            print(f"tickerdesk: {printable(problem)}", file=sys.stderr)
+        rules = list(book.rules)
+    if not rules:
+        raise CliError("no saved alert rules to backtest: add one (tickerdesk alerts add) or give --alerts FILE")
+    return rules
 
 
 def _outside_the_data(series: dict[str, Any], start: float | None, end: float | None) -> list[str]:
