@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.config import HOME_ENV
+from desktop.config import DEFAULT_SYMBOLS, HOME_ENV
 
 
 def tickerdesk(*args: str, home: Path, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
@@ -115,6 +115,25 @@ def test_watch_jsonl_streams_in_time_order(tickerdesk_home: Path) -> None:
     # The history before the start prints as where each symbol stood, one row each, not row by row.
     assert [r["time"] for r in rows[:3]] == ["2026-07-31", "2026-07-31", "2026-08-03"]
     assert all(set(r) >= {"symbol", "price", "change", "change_pct", "prev_close", "time"} for r in rows)
+
+
+def test_quote_and_watch_without_symbols_show_a_watchlist(tickerdesk_home: Path) -> None:
+    """`tickerdesk quote` alone is the Default list (made as the window makes it on a fresh machine);
+    `--watchlist NAME` another; a list that is not there is a sentence."""
+    default = tickerdesk("quote", "--source", "replay", "--format", "json", home=tickerdesk_home)
+    assert default.returncode == 0, default.stderr
+    assert [q["symbol"] for q in json.loads(default.stdout)] == list(DEFAULT_SYMBOLS)
+    assert tickerdesk("watchlist", "add", "Chips", "NVDA", "AMD", home=tickerdesk_home).returncode == 0
+    chips = tickerdesk("quote", "--watchlist", "chips", "--source", "replay", "--format", "json", home=tickerdesk_home)
+    assert [q["symbol"] for q in json.loads(chips.stdout)] == ["NVDA", "AMD"]
+    watched = tickerdesk("watch", "--watchlist", "Chips", "--format", "jsonl", "--speed", "max", "--start",
+                         "2026-06-01", "--seconds", "3", home=tickerdesk_home)  # fmt: skip
+    assert watched.returncode == 0 and {json.loads(line)["symbol"] for line in watched.stdout.splitlines()} == {
+        "NVDA", "AMD"}  # fmt: skip
+    missing = tickerdesk("quote", "--watchlist", "Nope", "--source", "replay", home=tickerdesk_home)
+    assert missing.returncode == 2 and "no watchlist named 'Nope'" in missing.stderr
+    both = tickerdesk("quote", "SPY", "--watchlist", "Chips", "--source", "replay", home=tickerdesk_home)
+    assert both.returncode == 2 and "symbols or --watchlist" in both.stderr
 
 
 def test_run_exits_and_saves_a_screenshot(tickerdesk_home: Path, tmp_path: Path) -> None:

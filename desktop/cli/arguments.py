@@ -140,6 +140,12 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _add_watchlist_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--watchlist", default=None, metavar="NAME", help="with no SYMBOL: this watchlist's (default: Default)"
+    )
+
+
 def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     run = sub.add_parser("run", help="open the window (the default)")
     _add_source_options(run)
@@ -167,7 +173,8 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 def _add_quote(sub: argparse._SubParsersAction[_Parser]) -> None:
     quote = sub.add_parser("quote", help="print a snapshot of quotes")
-    quote.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
+    quote.add_argument("symbols", nargs="*", type=_symbol_arg, metavar="SYMBOL")
+    _add_watchlist_option(quote)
     _add_source_options(quote)
     quote.add_argument("--at", type=_when_arg, default=None, metavar="DATE_OR_TIME", help="replay up to this time")
     quote.add_argument("--format", choices=("table", "json"), default="table")
@@ -175,7 +182,8 @@ def _add_quote(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 def _add_watch(sub: argparse._SubParsersAction[_Parser]) -> None:
     watch = sub.add_parser("watch", help="stream quote updates to the terminal")
-    watch.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
+    watch.add_argument("symbols", nargs="*", type=_symbol_arg, metavar="SYMBOL")
+    _add_watchlist_option(watch)
     _add_source_options(watch)
     watch.add_argument("--seconds", type=_seconds_arg, default=None, help=UNTIL_HELP)
     watch.add_argument("--speed", type=_speed_arg, default=1.0, help="replay steps per second, or 'max'")
@@ -185,7 +193,8 @@ def _add_watch(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 def _add_record(sub: argparse._SubParsersAction[_Parser]) -> None:
     record = sub.add_parser("record", help="save live quotes to a file that --replay-data can play back")
-    record.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
+    record.add_argument("symbols", nargs="*", type=_symbol_arg, metavar="SYMBOL")
+    _add_watchlist_option(record)
     record.add_argument("--out", type=Path, required=True, metavar="FILE", help="the recording (CSV), appended to")
     _add_source_options(record)
     record.set_defaults(source="yahoo")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from desktop.cli.arguments import CliError, Done, RuntimeFailureError
+from desktop.cli.watchlists import watchlist_symbols
 from desktop.core.formatting import (
     at_close,
     format_pct,
@@ -46,6 +47,7 @@ TABLE_HEADER = f"{'SYMBOL':<9} {'LAST':>15} {'CHANGE':>10} {'CHG %':>8} {'VOLUME
 
 
 def cmd_quote(args: argparse.Namespace) -> Done:
+    args.symbols = watchlist_symbols(args)
     source, note = choose_source(args.source, args.replay_data, args.at)
     quotes = _yahoo_quotes(args) if source == "yahoo" else _replay_quotes(args)
     if args.format == "json":
@@ -211,6 +213,8 @@ YAHOO_WAIT = 8.0  # seconds `watch`/`record` wait for Yahoo before saying it can
 
 
 def cmd_watch(args: argparse.Namespace) -> Done:
+    args.symbols = watchlist_symbols(args)
+
     def show(quotes: Sequence[Quote]) -> None:
         for q in quotes:
             print(json.dumps(quote_record(q)) if args.format == "jsonl" else _table_line(q), flush=True)
@@ -224,6 +228,7 @@ def cmd_watch(args: argparse.Namespace) -> Done:
 def cmd_record(args: argparse.Namespace) -> Done:
     from desktop.feeds.recorder import QuoteRecorder
 
+    args.symbols = watchlist_symbols(args)
     existed = args.out.exists()
     recorder = QuoteRecorder(args.out)
     try:

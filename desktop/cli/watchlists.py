@@ -26,6 +26,30 @@ def cmd_watchlist(args: argparse.Namespace) -> Done:
             raise CliError(str(exc)) from None
 
 
+def watchlist_symbols(args: argparse.Namespace) -> list[str]:
+    """The symbols a quote, watch or record command was given, or else those of its --watchlist (the Default
+    list when none is named, made as the window makes it on a fresh machine)."""
+    if args.symbols:
+        if args.watchlist is not None:
+            raise CliError("give symbols or --watchlist, not both")
+        return list(args.symbols)
+    with command_database(writes=False) as opened:
+        repo = WatchlistRepository(opened.connection)
+        try:
+            if not opened.read_only:
+                repo.ensure(DEFAULT_WATCHLIST, list(DEFAULT_SYMBOLS))
+            name = repo.resolve(args.watchlist or DEFAULT_WATCHLIST)
+            if name == DEFAULT_WATCHLIST and name not in repo.names():  # a read-only database without it
+                return list(DEFAULT_SYMBOLS)
+            _need(repo, name)
+            symbols = repo.symbols(name)
+        except WatchlistError as exc:
+            raise CliError(str(exc)) from None
+    if not symbols:
+        raise CliError(f"watchlist {printable(name)} is empty: name the symbols, or add some to it")
+    return symbols
+
+
 def _need(repo: WatchlistRepository, name: str) -> None:
     if name not in repo.names():
         raise CliError(f"no watchlist named {printable(name)!r} (see tickerdesk watchlist list)")
