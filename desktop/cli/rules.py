@@ -8,12 +8,15 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.cli.arguments import CliError, Done, _when_arg
 from desktop.core.formatting import moment_iso
 from desktop.core.safe_files import printable
 from desktop.paths import bundled_daily_dir
+
+if TYPE_CHECKING:
+    from desktop.core.alerts.rules import AlertRule
 
 RULE_TEXT_AT_MOST = 80  # characters of a rule's text in `alerts list` (a long name is cut there)
 
@@ -55,7 +58,7 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
     return Done(0, notes)
 
 
-def _saved_rules() -> list[Any]:
+def _saved_rules() -> list[AlertRule]:
     """The rules saved in the database (what the window watches): a backtest with no --alerts runs them."""
     from desktop.cli.database import command_database
     from desktop.services.alert_book import AlertBook
