@@ -6,11 +6,15 @@ and the log's Rule columns were 25-35 px ("NV…75"). Here each other column has
 there is room and a narrower one it can give way to (its text elided), and they give way in proportion so
 that the main column keeps `main_min` pixels while they can; past that the table scrolls sideways, as
 before. A column the user drags to a width keeps that width.
+
+A header state saved (the watchlist's, per list) holds the columns at their widths with room, not as a
+narrow window fitted them: restored in a wider one, they are not left narrow for good. Restored, a width
+other than a column's own is one the user gave it, and is kept.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QByteArray, QEvent, QObject
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 # column -> (width when there is room, narrowest it gives way to)
@@ -21,6 +25,7 @@ class FittedColumns(QObject):
     def __init__(self, view: QTableView, main: int, widths: Widths, main_min: int) -> None:
         super().__init__(view)
         self._main = main
+        self._defaults = dict(widths)
         self._widths = dict(widths)
         self._main_min = main_min
         self._fitting = False  # the resizes made here are not the user's
@@ -51,6 +56,39 @@ class FittedColumns(QObject):
                     header.resizeSection(column, width)
         finally:
             self._fitting = False
+
+    def saved_state(self) -> QByteArray:
+        """The header's state (`QHeaderView.saveState`) with the shown columns at their widths with room."""
+        header = self._header
+        shown = [c for c in self._widths if not header.isSectionHidden(c)]
+        fitted = {c: header.sectionSize(c) for c in shown}
+        self._fitting = True
+        try:
+            for column in shown:
+                header.resizeSection(column, self._widths[column][0])
+            state = header.saveState()
+            for column in shown:
+                header.resizeSection(column, fitted[column])
+        finally:
+            self._fitting = False
+        return state
+
+    def restore_state(self, state: QByteArray) -> bool:
+        """`QHeaderView.restoreState`, then fitted: a shown column restored at a width other than its own
+        keeps it as the user's."""
+        header = self._header
+        self._fitting = True
+        try:
+            restored = header.restoreState(state)
+        finally:
+            self._fitting = False
+        self._widths = dict(self._defaults)
+        for column, (wide, _least) in self._defaults.items():
+            size = header.sectionSize(column)
+            if restored and not header.isSectionHidden(column) and size != wide:
+                self._widths[column] = (size, size)
+        self.fit()
+        return bool(restored)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:

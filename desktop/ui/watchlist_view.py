@@ -9,10 +9,18 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from desktop.ui.fitted_columns import FittedColumns, Widths
 from desktop.ui.look_delegate import LookDelegate
 from desktop.ui.sparkline_delegate import SparklineDelegate
 from desktop.ui.watchlist_model import HEADERS, OPTIONAL, SYMBOL_ROLE, Column, WatchlistModel
 
+# (width with room, narrowest it gives way to) of every column but the symbol's and the name's
+COLUMN_WIDTHS: Widths = {
+    Column.LAST: (85, 64), Column.CHANGE: (75, 56), Column.CHANGE_PCT: (75, 60), Column.VOLUME: (80, 60),
+    Column.RANGE: (140, 104), Column.UPDATED: (150, 70), Column.AGE: (50, 40), Column.TREND: (110, 64),
+    Column.YEAR_RANGE: (140, 104), Column.VOL_RATIO: (75, 52),
+}  # fmt: skip
+NAME_MIN = 110
 EMPTY_HINT = "This watchlist is empty. Type a symbol in the field above (NVDA, BRK-B, ^VIX, EURUSD=X) and press Enter."
 
 
@@ -47,22 +55,10 @@ class WatchlistView(QTableView):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in {
-            Column.SYMBOL: self._bold_width("EURUSD=X") + 14,  # a currency pair or a London listing whole
-            Column.NAME: 190,
-            Column.LAST: 85,
-            Column.CHANGE: 75,
-            Column.CHANGE_PCT: 75,
-            Column.VOLUME: 80,
-            Column.RANGE: 140,
-            Column.UPDATED: 150,
-            Column.AGE: 50,
-            Column.TREND: 110,
-            Column.YEAR_RANGE: 140,
-            Column.VOL_RATIO: 75,
-        }.items():
-            self.setColumnWidth(column, width)
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        symbol = self._bold_width("EURUSD=X") + 14  # a currency pair or a London listing whole
+        # The name takes what is over; in a narrow window (a laptop's) the others give way first, down to
+        # what still reads, so that the trend lines stay in view (see ui/fitted_columns.py).
+        self.fitted = FittedColumns(self, Column.NAME, {Column.SYMBOL: (symbol, symbol), **COLUMN_WIDTHS}, NAME_MIN)
         for column in OPTIONAL:
             self.setColumnHidden(column, True)
         # Right-click the header: show or hide columns (kept with the list's widths and sort).

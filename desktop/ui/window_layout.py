@@ -41,15 +41,16 @@ class LayoutPersistence(WindowParts):
         own = s.get(header_setting(self.current_list))
         header = own if not own.isEmpty() else s.get(cfg.TABLE_HEADER)
         if not header.isEmpty():
-            self.table.horizontalHeader().restoreState(header)
+            self.table.fitted.restore_state(header)
 
     def save_layout(self) -> None:
         s = self.settings
         s.set(cfg.WINDOW_GEOMETRY, self.saveGeometry())
         s.set(cfg.WINDOW_STATE, self.saveState())
         s.set(cfg.SPLITTER_STATE, self.splitter.saveState())
-        s.set(cfg.TABLE_HEADER, self.table.horizontalHeader().saveState())
-        s.set(header_setting(self.current_list), self.table.horizontalHeader().saveState())
+        header = self.table.fitted.saved_state()  # the columns at their widths with room (ui/fitted_columns)
+        s.set(cfg.TABLE_HEADER, header)
+        s.set(header_setting(self.current_list), header)
         s.set(cfg.CURRENT_WATCHLIST, self.current_list)
         s.set(cfg.SELECTED_SYMBOL, self.table.current_symbol() or "")
         s.set(cfg.REPLAY_SPEED, float(self.speed_box.currentData()))

@@ -77,15 +77,14 @@ class WatchlistTabs(WindowParts):
 
     def show_list(self, name: str) -> None:
         """Show watchlist `name`: its symbols, its columns and sort (the list left keeps its own)."""
-        header = self.table.horizontalHeader()
         if name == self.current_list and self.model.symbols == self._symbols_of(name):
             return
-        self.settings.set(header_setting(self.current_list), header.saveState())
+        self.settings.set(header_setting(self.current_list), self.table.fitted.saved_state())
         self.current_list = name
         self.model.set_symbols(self._symbols_of(name))
         saved = self.settings.get(header_setting(name))
         if not saved.isEmpty():
-            header.restoreState(saved)
+            self.table.fitted.restore_state(saved)
         self.settings.set(cfg.CURRENT_WATCHLIST, name)
         self.feeds.set_symbols(self.model.symbols)
         self.begin_snapshot_progress()
@@ -163,7 +162,7 @@ class WatchlistTabs(WindowParts):
             self.show_message(str(exc), error=True)
             return False
         self.list_tabs.setTabText(self.list_tabs.currentIndex(), new)
-        self.settings.set(header_setting(new), self.table.horizontalHeader().saveState())
+        self.settings.set(header_setting(new), self.table.fitted.saved_state())
         self.current_list = new
         self.settings.set(cfg.CURRENT_WATCHLIST, new)
         self.show_message(f"Renamed the watchlist {old} to {new}")

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from desktop.ui import window_layout
 from desktop.ui.alert_models import LogColumn, RuleColumn
 from desktop.ui.fitted_columns import FittedColumns
+from desktop.ui.watchlist_model import Column
 
 from .conftest import MakeWindow
 from .test_alerts_ui import NVDA, seed
@@ -91,3 +92,29 @@ def test_the_alerts_panel_on_a_laptop_screen_keeps_the_rules_readable(
         qtbot.waitUntil(lambda view=view: view.isVisible() and view.horizontalHeader().width() < 520)
         assert header.sectionSize(rule) >= 140, (view.objectName(), header.width(), sizes(view))
         assert sum(sizes(view)) <= header.width() + 1
+
+
+def test_a_state_saved_narrow_restores_wide_and_keeps_the_users_widths(qtbot: QtBot) -> None:
+    narrow, fitted = table(qtbot, 480)
+    narrow.horizontalHeader().resizeSection(2, 95)  # the user's
+    shrunk = sizes(narrow)
+    state = fitted.saved_state()
+    assert sizes(narrow) == shrunk, "saving leaves the shown widths as they were"
+    wide, fitted_wide = table(qtbot, 900)
+    assert fitted_wide.restore_state(state)
+    got = sizes(wide)
+    assert got[2] == 95 and fitted_wide.widths()[2] == (95, 95)
+    assert [got[c] for c in (0, 3, 4)] == [172, 60, 120], "the others at their widths with room, not as fitted"
+
+
+def test_the_watchlist_on_a_laptop_screen_shows_every_column(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(window_layout, "FIRST_SIZE", (1311, 706))
+    window = make_window(run=False)
+    window.resizeDocks([window.alerts_dock], [498], Qt.Orientation.Horizontal)
+    header = window.table.horizontalHeader()
+    qtbot.waitUntil(lambda: 0 < header.width() < 860)
+    shown = sizes(window.table)
+    assert sum(shown) <= header.width() + 1, (header.width(), shown)  # no scrolling sideways to reach the trend
+    assert shown[Column.TREND] >= 60 and shown[Column.NAME] >= 100
