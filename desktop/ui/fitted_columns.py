@@ -1,8 +1,9 @@
 """Columns that give way so that a table's main column stays readable in a narrow panel.
 
-A table with one stretched column (a rule's text) beside columns of set widths leaves the stretched one
-whatever is over: on a laptop's screen (1366 × 768) the alerts panel is about 490 px wide, and the rules'
-and the log's Rule columns were 25-35 px ("NV…75"). Here each other column has the width it takes when
+A table with one stretched column (a rule's text, a symbol's name) beside columns of set widths leaves
+the stretched one whatever is over: on a laptop's screen (1366 × 768) the alerts panel is about 490 px
+wide, and the rules' and the log's Rule columns were 25-35 px ("NV…75"); the watchlist scrolled sideways,
+its Age and Trend out of view. Here each other column has the width it takes when
 there is room and a narrower one it can give way to (its text elided), and they give way in proportion so
 that the main column keeps `main_min` pixels while they can; past that the table scrolls sideways, as
 before. A column the user drags to a width keeps that width.
@@ -41,9 +42,12 @@ class FittedColumns(QObject):
         """What each column takes with room, and gives way to (after the user's own widths)."""
         return dict(self._widths)
 
+    def _shown(self) -> list[int]:
+        return [c for c in self._widths if not self._header.isSectionHidden(c)]
+
     def fit(self) -> None:
         header = self._header
-        shown = {c: w for c, w in self._widths.items() if not header.isSectionHidden(c)}
+        shown = {c: self._widths[c] for c in self._shown()}
         over = header.width() - sum(wide for wide, _least in shown.values())  # what the main column would get
         spare = sum(wide - least for wide, least in shown.values())
         short = self._main_min - over
@@ -60,7 +64,7 @@ class FittedColumns(QObject):
     def saved_state(self) -> QByteArray:
         """The header's state (`QHeaderView.saveState`) with the shown columns at their widths with room."""
         header = self._header
-        shown = [c for c in self._widths if not header.isSectionHidden(c)]
+        shown = self._shown()
         fitted = {c: header.sectionSize(c) for c in shown}
         self._fitting = True
         try:
