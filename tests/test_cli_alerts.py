@@ -397,3 +397,36 @@ def test_importing_a_file_of_no_rules_says_so(tickerdesk_home: Path, tmp_path: P
         done = tickerdesk("alerts", "import", str(tmp_path / name), home=tickerdesk_home)
         assert done.returncode == 0 and done.stdout.startswith("imported 0 rules")
         assert f"note: {name} holds no rules" in done.stderr
+
+
+def test_alerts_add_takes_the_rule_in_words(tickerdesk_home: Path) -> None:
+    """Quoted or not, a sentence is the rule; --name, --cooldown and --once still apply; words and --type together,
+    or a sentence that is not a rule, are refused with what to write instead, and nothing is saved."""
+    for words in (
+        ("NVDA", "crosses", "below", "175"),
+        ("TSLA moves more than 5% on the day", "--cooldown", "1h", "--once"),
+        ("IWM's return minus QQQ's return since the quarter began crosses above 1.5 points", "--name", "Small caps"),
+        ("AMD", "down", "more", "than", "4%"),
+        ("IWM/QQQ", "crosses", "above", "0.42"),
+    ):
+        added = tickerdesk("alerts", "add", *words, home=tickerdesk_home)
+        assert added.returncode == 0, added.stderr
+    listed = json.loads(tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home).stdout)
+    assert [{k: v for k, v in r.items() if k != "id"} for r in listed] == [
+        {"type": "price", "symbol": "NVDA", "condition": "crosses_below", "level": 175.0},
+        {"type": "change", "symbol": "TSLA", "condition": "outside", "level": 5.0, "cooldown": "1h", "once": True},
+        {"name": "Small caps", "type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd", "condition": "crosses_above",
+         "level": 1.5},
+        {"type": "change", "symbol": "AMD", "condition": "below", "level": -4.0},
+        {"type": "ratio", "a": "IWM", "b": "QQQ", "condition": "crosses_above", "level": 0.42},
+    ]  # fmt: skip
+    which_way = tickerdesk("alerts", "add", "NVDA", "crosses", "175", home=tickerdesk_home)
+    assert which_way.returncode == 2 and "'NVDA crosses above 175' or 'NVDA crosses below 175'" in which_way.stderr
+    twice = tickerdesk("alerts", "add", "NVDA crosses below 175", "--level", "170", home=tickerdesk_home)
+    assert twice.returncode == 2 and "given twice" in twice.stderr
+    nothing = tickerdesk("alerts", "add", home=tickerdesk_home)
+    assert nothing.returncode == 2 and 'alerts add "NVDA crosses below 175"' in nothing.stderr
+    unknown = tickerdesk("alerts", "add", "PLTRX crosses above 100", home=tickerdesk_home)
+    assert unknown.returncode == 2 and "unknown symbol PLTRX" in unknown.stderr
+    after = json.loads(tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home).stdout)
+    assert after == listed

@@ -259,8 +259,13 @@ def _add_alerts(sub: argparse._SubParsersAction[_Parser]) -> None:
     actions = alerts.add_subparsers(dest="action", required=True, parser_class=_Parser)
     listing = actions.add_parser("list", help="the saved rules")
     listing.add_argument("--format", choices=("table", "json"), default="table")
-    add = actions.add_parser("add", help="save a new rule")
-    add.add_argument("--type", required=True, choices=[t.value for t in AlertType],
+    add = actions.add_parser("add", help="save a new rule: a sentence, or --type and its options")
+    add.add_argument("rule", nargs="*", metavar="RULE",
+                     help="the rule in words: NVDA crosses below 175, TSLA moves more than 5%% on the day, IWM - "
+                     "QQQ qtd spread crosses above 1.5, IWM/QQQ crosses above 0.42, NVDA crosses below its 50-day "
+                     "average, IWM/QQQ z-score outside 2, IWM enters leading vs SPY (what the rules list shows "
+                     "reads back the same)")  # fmt: skip
+    add.add_argument("--type", choices=[t.value for t in AlertType],
                      help="price: a symbol's price; change: its %% move on the day; spread: A's return minus B's "
                      "over --window, in points; ratio: A's price over B's; trend: --symbol's price (or A/B) in %% "
                      "above its --ma-session average; zscore: ln(A/B) in sample sd from its mean over --lookback "

@@ -133,16 +133,7 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
                       f"{fires:>5}  {last}")  # fmt: skip
             print(f"{len(rules)} rule{'s' if len(rules) != 1 else ''}")
     elif args.action == "add":
-        fields = {
-            k: v
-            for k, v in {
-                "id": args.id, "name": args.name, "type": args.type, "symbol": args.symbol, "a": args.a,
-                "b": args.b, "window": args.window, "condition": args.condition, "level": args.level,
-                "cooldown": args.cooldown, "ma": args.ma, "lookback": args.lookback, "benchmark": args.benchmark,
-                "momentum": args.momentum, "quadrant": args.quadrant,
-            }.items()
-            if v is not None
-        }  # fmt: skip
+        fields = _rule_fields(args)
         if args.once:
             fields["once"] = True
         if args.disabled:
@@ -157,7 +148,7 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
                 f"unknown symbol {', '.join(unknown)}: not in the watchlist, the bundled data or the known symbols "
                 "(add --force to keep it: a live source may know it)"
             )
-        twin = next((r for r in rules if _same_watch(r, rule)), None)
+        twin = next((r for r in rules if r.watches_same_as(rule)), None)
         book.add(rule)
         print(f"saved {printable(rule.id)}: {printable(rule.title)}")
         if twin is not None:
@@ -182,6 +173,38 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
         print(f"exported {count} rule{'s' if count != 1 else ''} to {args.file}")
 
 
+SHAPE_OPTIONS = ("type", "symbol", "a", "b", "window", "condition", "level", "ma", "lookback", "benchmark", "momentum",
+                 "quadrant")  # fmt: skip
+
+
+def _rule_fields(args: argparse.Namespace) -> dict[str, Any]:
+    """The fields of the rule to add: from its sentence or from --type and its options (not both), with
+    the options every rule takes (--id, --name, --cooldown)."""
+    from desktop.core.alerts.rule_sentences import SentenceError, rule_fields_of
+
+    shaped = [name for name in SHAPE_OPTIONS if getattr(args, name) is not None]
+    if args.rule:
+        if shaped:
+            raise CliError(
+                f"the rule is given twice: as words and with --{shaped[0]}; give one (see tickerdesk alerts add --help)"
+            )
+        try:
+            fields = rule_fields_of(" ".join(args.rule))
+        except SentenceError as exc:
+            raise CliError(str(exc)) from None
+    elif args.type is None:
+        raise CliError(
+            'no rule: say it in words (tickerdesk alerts add "NVDA crosses below 175") or with --type and its options '
+            "(see tickerdesk alerts add --help)"
+        )
+    else:
+        fields = {name: getattr(args, name) for name in shaped}
+    for name in ("id", "name", "cooldown"):
+        if getattr(args, name) is not None:
+            fields[name] = getattr(args, name)
+    return fields
+
+
 def _known_symbols(book: Any) -> set[str]:
     """What a source here knows: the known names, the bundled price files and the saved watchlist."""
     from desktop import paths
@@ -191,10 +214,6 @@ def _known_symbols(book: Any) -> set[str]:
     for folder in (paths.bundled_daily_dir(), paths.bundled_intraday_dir()):
         known |= {p.stem.upper() for p in folder.glob("*.csv")}
     return known | set(WatchlistRepository(book.repo.connection).symbols())
-
-
-def _same_watch(a: Any, b: Any) -> bool:
-    return (a.measure_key, a.condition, a.level) == (b.measure_key, b.condition, b.level)
 
 
 def _when(ts: float) -> str:

@@ -37,6 +37,7 @@ from desktop.ui.coalescer import Coalescer
 from desktop.ui.file_writes import write_later
 from desktop.ui.fitted_columns import FittedColumns, Widths
 from desktop.ui.look_delegate import LookDelegate
+from desktop.ui.quick_rule import QuickRuleField
 from desktop.ui.tasks import run_task
 
 if TYPE_CHECKING:
@@ -167,11 +168,16 @@ class AlertsPanel(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(bar)
+        self.quick_rule = QuickRuleField(controller.engine, check_symbol, lambda: self.rules_model.colors.error_text)
+        self.quick_rule.rule_typed.connect(self._save)
+        self.quick_rule.twin_found.connect(self.select_rule)
+        top_layout.addWidget(self.quick_rule)
         # With no rules yet, a few words on what a rule is instead of an empty grid.
         self.empty_hint = QLabel(
             "<b>No alert rules yet.</b><br>A rule watches a price (NVDA crosses below 175), a day's move (TSLA "
             "moves more than 5 %) or two symbols against each other (IWM's return minus QQQ's since the quarter "
-            "began crosses +1.5 points), and tells you when it triggers.<br><br>Click <b>New…</b>, or "
+            "began crosses +1.5 points), and tells you when it triggers.<br><br>Type one in the field above and press "
+            "Enter, click <b>New…</b>, or "
             "<b>+ Rotation</b> for the small-caps-against-big-tech preset; right-click a row of the watchlist to "
             "alert on its price; drag a level on a chart to move a rule."
         )

@@ -735,3 +735,45 @@ def test_to_trigger_of_a_rule_either_way_is_the_distance_to_the_edge_on_the_valu
     assert [to_trigger(rule, v) for v in (2.0, -2.0, 6.0, -6.5, 0.0)] == [3.0, -3.0, -1.0, 1.5, 5.0]
     above = rule.with_changes(condition=Condition.ABOVE)
     assert to_trigger(above, -2.0) == 7.0
+
+
+def test_a_rule_typed_in_words_is_read_as_it_is_typed_and_added_with_enter(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    window = make_window(speed=0, start=date(2026, 7, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    field = window.alerts_panel.quick_rule
+    assert field.edit.isVisible() and "NVDA crosses below 175" in field.edit.placeholderText()
+    qtbot.keyClicks(field.edit, "NVDA crosses bel")  # half typed: said quietly, in the note's own colour
+    assert "no condition" in field.note.text() and field.note.styleSheet() == ""
+    qtbot.keyClicks(field.edit, "ow 175")
+    price = window.store.latest("NVDA").price  # type: ignore[union-attr]
+    assert field.note.text() == f"Enter adds: NVDA price crosses below 175 (now {price:,.2f}, level 175.00)"
+    qtbot.keyClick(field.edit, Qt.Key.Key_Return)
+    model = window.alerts_panel.rules_model
+    assert model.rowCount() == 1 and field.edit.text() == "" and not field.note.isVisible()
+    rule = model.rule_at(0)
+    assert rule is not None and (rule.type, rule.symbol, rule.condition, rule.level) == (
+        AlertType.PRICE, "NVDA", Condition.CROSSES_BELOW, 175.0)  # fmt: skip
+    assert stored_rules() == [rule.id]
+    assert window.alerts_panel.selected_rule() == rule
+
+    for sentence, says in (
+        ("NVDA crosses 175", "crosses which way"),  # not a rule
+        ("ZZZZ crosses below 5", "ZZZZ is not in the replay data"),  # a symbol the source cannot supply
+        ("IWM/IWM crosses above 1", "must differ"),  # a rule with a field that cannot be
+        ("nvda falls below 175", "Already a rule: NVDA price crosses below 175"),  # the same rule again
+    ):
+        field.edit.setText(sentence)
+        qtbot.keyClick(field.edit, Qt.Key.Key_Return)
+        assert says in field.note.text() and "color" in field.note.styleSheet(), sentence
+        assert field.edit.text() == sentence, "what was typed stays, to be mended"
+    assert model.rowCount() == 1 and stored_rules() == [rule.id]
+    qtbot.keyClick(field.edit, Qt.Key.Key_Escape)
+    assert field.edit.text() == "" and not field.note.isVisible()
+
+    qtbot.keyClicks(field.edit, "IWM's return minus QQQ's since the quarter began crosses above 1.5 points")
+    assert field.note.text().startswith("Enter adds: IWM − QQQ qtd return spread crosses above 1.5 pts (now ")
+    qtbot.keyClick(field.edit, Qt.Key.Key_Enter)
+    assert model.rowCount() == 2 and len(stored_rules()) == 2
+    assert window.alerts_panel.selected_rule() == model.rule_at(1)

@@ -165,6 +165,10 @@ class AlertRule:
     def with_changes(self, **changes: Any) -> AlertRule:
         return replace(self, **changes)
 
+    def watches_same_as(self, other: AlertRule) -> bool:
+        """True when both would fire on the same values (a rule typed twice, whatever its id, name or cooldown)."""
+        return (self.measure_key, self.condition, self.level) == (other.measure_key, other.condition, other.level)
+
 
 def level_number(level: float) -> str:
     """A level as people write it: 175, 1.5, 94745.08, 751234.5 (every digit it has, no float noise; the

@@ -1,0 +1,294 @@
+"""Rules as people type them: "NVDA crosses below 175", "TSLA moves more than 5% on the day", "IWM's return
+minus QQQ's since the quarter began crosses above 1.5 points", read into the fields `rule_from_dict` checks.
+
+A sentence is a subject (what is watched), a condition and a level, in that order; the subject's shape
+says the rule's type. Every rule's own description (what the table, the log and `alerts list` show) reads
+back to the same rule, so a rule seen on screen can be typed again. What is read is only the rule's
+shape: its values are checked by `rule_from_dict`, its symbols by whoever knows the sources.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from desktop.core.alerts.windows import parse_window
+from desktop.core.symbol_lists import ticker_of
+
+MAX_SENTENCE = 300  # characters: a rule is one line
+EXAMPLES = "NVDA crosses below 175, TSLA moves more than 5%, IWM - QQQ qtd spread crosses above 1.5"
+
+
+class SentenceError(ValueError):
+    """A sentence that does not read as a rule; the message says what was expected."""
+
+
+# Conditions, as a regex alternative each, longest phrasings first within a condition. "up/down more than"
+# are a signed day's move; "moves more than" is a move either way.
+_CONDITION_WORDS: list[tuple[str, str]] = [
+    ("crosses_above", r"cross(?:es)? (?:above|over|up(?: through)?)|(?:rises|climbs|goes|gets|breaks|moves|jumps)"
+                      r" (?:above|over)"),
+    ("crosses_below", r"cross(?:es)? (?:below|under|down(?: through)?)|(?:falls|drops|goes|gets|breaks|dips|sinks"
+                      r"|moves|slips) (?:below|under)"),
+    ("outside", r"(?:is |goes |moves )?outside|(?:moves|swings)(?: by)?(?: more than| over)?"),
+    ("up", r"(?:is )?up(?: by)?(?: more than| over)?|(?:gains|rises|jumps|climbs|rallies) (?:more than|over)"),
+    ("down", r"(?:is )?down(?: by)?(?: more than| over)?|(?:falls|drops|loses|sinks|slides|declines) "
+             r"(?:more than|over)"),
+    ("above", r"(?:is |trades |stays )?(?:above|over)|>"),
+    ("below", r"(?:is |trades |stays )?(?:below|under)|<"),
+]  # fmt: skip
+_CONDITION = "|".join(f"(?P<{name}>{words})" for name, words in _CONDITION_WORDS)
+_NUMBER = r"[+-]?\$?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"
+_UNIT = r"%|percent|pts?|points?|sd|sds|sigmas?|σ|standard deviations?"
+_ON_THE_DAY = r"on the day|today|for the day|in a day"
+_TAIL = re.compile(
+    rf"^(?P<head>.+?)\s+(?:{_CONDITION})\s*(?P<both>±\s*)?(?P<level>{_NUMBER})\s*(?P<unit>{_UNIT})?"
+    rf"(?P<day>\s+(?:{_ON_THE_DAY}))?$",
+    re.IGNORECASE,
+)
+_NO_LEVEL = re.compile(rf"^(?P<head>.+?)\s+(?:{_CONDITION})$", re.IGNORECASE)
+_WHICH_WAY = re.compile(rf"\bcross(?:es)?\s+(?:±\s*)?{_NUMBER}", re.IGNORECASE)
+
+_SYMBOL = r"[^\s/()]+?"
+_PAIR = rf"(?P<a>{_SYMBOL})\s*/\s*(?P<b>{_SYMBOL})"
+_AVERAGE = r"(?:its|the)\s+(?P<ma>\d+)[- ]?(?:sessions?|days?|d)(?:\s+(?:moving|simple))?\s+(?:average|ma|sma)"
+_SUBJECT = rf"(?P<subject>{_SYMBOL}(?:\s*/\s*{_SYMBOL})?)"
+# "NVDA crosses below its 50-day average" (level 0) and "TSLA is more than 10% above its 50-day average".
+_AVERAGE_CROSS = re.compile(rf"^{_SUBJECT}\s+(?:{_CONDITION})\s+{_AVERAGE}$", re.IGNORECASE)
+_FROM_AVERAGE = re.compile(
+    rf"^{_SUBJECT}\s+(?:is\s+|trades\s+|gets\s+|goes\s+)?(?:more than\s+|over\s+)?(?P<level>{_NUMBER})\s*"
+    rf"(?:%|percent)\s+(?P<side>above|below)\s+{_AVERAGE}$",
+    re.IGNORECASE,
+)
+_QUADRANTS = ("leading", "weakening", "lagging", "improving")
+_QUADRANT = re.compile(
+    rf"^(?P<symbol>{_SYMBOL})\s+(?:enters|moves into|goes into|turns)\s+(?:the\s+)?(?P<quadrant>\w+)"
+    rf"(?:\s+quadrant)?(?:\s+(?:vs\.?|versus|against|relative to)\s+(?P<benchmark>{_SYMBOL}))?"
+    rf"(?:\s+\((?P<ma>\d+)\s*/\s*(?P<momentum>\d+)\))?$",
+    re.IGNORECASE,
+)
+
+_PRICE = re.compile(
+    rf"^(?:(?:the\s+)?price\s+of\s+)?(?P<symbol>{_SYMBOL})(?:'s)?(?:\s+(?:price|last|last price|share price|"
+    rf"stock|shares|quote))?$",
+    re.IGNORECASE,
+)
+_CHANGE = re.compile(
+    rf"^(?P<symbol>{_SYMBOL})(?:'s)?(?:\s+(?:day's|daily|day))?\s+(?:change(?:\s*%)?|%\s*change|percent change|"
+    rf"move|change on the day)$",
+    re.IGNORECASE,
+)
+_RATIO = re.compile(
+    rf"^(?:the\s+)?(?:{_PAIR}(?:\s+ratio)?|ratio\s+of\s+(?P<a2>{_SYMBOL})\s+to\s+(?P<b2>{_SYMBOL}))$", re.IGNORECASE
+)
+_ZSCORE = re.compile(
+    rf"^{_PAIR}(?:\s+ratio)?\s+(?:(?P<n1>\d+)[- ](?:sessions?|days?)\s+)?z[- ]?score(?:\s+\((?P<n2>\d+)\s+"
+    rf"(?:sessions?|days?)\)|\s+over\s+(?:the\s+last\s+)?(?P<n3>\d+)\s+(?:sessions?|days?))?$",
+    re.IGNORECASE,
+)
+_TREND = re.compile(rf"^{_SUBJECT}\s+(?:vs\.?|versus|against|relative to|from)\s+{_AVERAGE}$", re.IGNORECASE)
+_SPREAD = re.compile(
+    rf"^(?P<a>{_SYMBOL})(?:'s)?(?:\s+returns?)?\s+(?:-|minus|less|vs\.?|versus)\s+(?P<b>{_SYMBOL})(?:'s)?"
+    rf"(?P<rest>(?:\s.*)?)$",
+    re.IGNORECASE,
+)
+_SPREAD_WORDS = re.compile(r"\b(?:return spread|spread|returns?|performance)\b", re.IGNORECASE)
+_PERIOD_WORDS = {"month": "mtd", "quarter": "qtd", "year": "ytd"}
+_PERIOD = re.compile(
+    r"^(?:(?:since|from)\s+(?:the\s+)?(?:start\s+of\s+(?:the\s+)?)?(?P<a>month|quarter|year)(?:\s+(?:began|start|"
+    r"started|began))?|(?:this|for the)\s+(?P<b>month|quarter|year)|(?P<c>month|quarter|year)[- ]to[- ]date)$",
+    re.IGNORECASE,
+)
+_SESSIONS = re.compile(
+    r"^(?:over\s+(?:the\s+)?(?:last\s+|past\s+)?)?(?P<n>\d+)[- ]?(?:sessions?|days?|trading days?|d)$", re.IGNORECASE
+)
+_SINCE = re.compile(r"^since:?\s*(?P<date>\d{4}-\d\d-\d\d)$", re.IGNORECASE)
+_STOP_WORDS = frozenset({"PRICE", "CHANGE", "RATIO", "SPREAD", "RETURN", "THE", "IT", "ITS", "A", "AN"})
+_UNITS = {"%": "%", "percent": "%", "pt": "pts", "pts": "pts", "point": "pts", "points": "pts"}  # else "sd"
+# The units each type's level may carry ("" for none).
+_UNITS_OF = {
+    "price": {""}, "change": {"", "%"}, "spread": {"", "pts", "%"}, "ratio": {""}, "trend": {"", "%"},
+    "zscore": {"", "sd"},
+}  # fmt: skip
+_UNIT_MEANS = {"%": "a %", "pts": "points", "sd": "standard deviations"}
+
+
+def rule_fields_of(sentence: str) -> dict[str, Any]:
+    """The fields of the rule a sentence says (`type`, its symbols and settings, `condition` and `level`);
+    SentenceError says what was expected. Anything a sentence does not say (a name, a cooldown) is left
+    for the caller to add."""
+    text = _normal(sentence)
+    if not text:
+        raise SentenceError(f"Type a rule, such as {EXAMPLES}")
+    if len(text) > MAX_SENTENCE:
+        raise SentenceError(f"{len(text)} characters: a rule is at most {MAX_SENTENCE}")
+    if (quadrant := _QUADRANT.match(text)) is not None:
+        return _quadrant_fields(quadrant)
+    if re.search(r"\s(?:enters|moves into|goes into)\s", text, re.IGNORECASE):
+        raise SentenceError(f"{text!r}: a quadrant is {', '.join(_QUADRANTS[:-1])} or {_QUADRANTS[-1]} (IWM enters "
+                            "leading vs SPY)")  # fmt: skip
+    if (average := _AVERAGE_CROSS.match(text)) is not None:
+        return {**_subject_of(average["subject"]), "type": "trend", "ma": int(average["ma"]),
+                "condition": _condition(average)[0], "level": 0.0}  # fmt: skip
+    if (away := _FROM_AVERAGE.match(text)) is not None:
+        level = abs(_number(away["level"]))
+        side = away["side"].lower()
+        return {**_subject_of(away["subject"]), "type": "trend", "ma": int(away["ma"]), "condition": side,
+                "level": level if side == "above" else -level}  # fmt: skip
+    tail = _TAIL.match(text)
+    if tail is None:
+        raise SentenceError(_why_no_tail(text))
+    condition, sign = _condition(tail)
+    level = _number(tail["level"])
+    if sign:
+        level = sign * abs(level)
+    if tail["both"] and condition != "outside":
+        raise SentenceError(f"± goes with a move either way: {tail['head']} moves more than ±{tail['level']}")
+    unit = _unit(tail["unit"])
+    fields = _subject_fields(tail["head"], unit, moved=condition == "outside" or bool(sign))
+    if tail["day"]:
+        if fields["type"] == "spread" and "window" not in fields:
+            fields["window"] = "day"
+        elif fields["type"] != "change":
+            raise SentenceError(f"{tail['day'].strip()!r} is for a day's move (TSLA moves more than 5% on the day)")
+    if fields["type"] == "spread" and "window" not in fields:
+        raise SentenceError(
+            f"{tail['head']!r}: a spread needs the window its returns are measured over: day, 5d, mtd, qtd, ytd, "
+            "since 2025-10-01, since the quarter began (IWM - QQQ qtd spread)"
+        )
+    if unit not in _UNITS_OF[fields["type"]]:
+        raise SentenceError(f"a {fields['type']} rule's level is not in {_UNIT_MEANS[unit]} ({tail['unit']})")
+    return {**fields, "condition": condition, "level": level}
+
+
+def _normal(sentence: str) -> str:
+    text = sentence.strip().rstrip(".!").strip()
+    for dash in "−–—":
+        text = text.replace(dash, "-")
+    text = text.replace("’", "'").replace("+/-", "±").replace("+-", "±")
+    return re.sub(r"\s+", " ", text)
+
+
+def _condition(match: re.Match[str]) -> tuple[str, int]:
+    """The condition a match names, and the sign a signed move gives its level (0: the level as written)."""
+    for name, _words in _CONDITION_WORDS:
+        if match[name] is not None:
+            if name == "up":
+                return "above", 1
+            if name == "down":
+                return "below", -1
+            return name, 0
+    raise AssertionError("a condition matched with no name")
+
+
+def _number(text: str) -> float:
+    return float(text.replace("$", "").replace(",", ""))
+
+
+def _unit(text: str | None) -> str:
+    if not text:
+        return ""
+    return _UNITS.get(text.lower(), "sd")
+
+
+def _why_no_tail(text: str) -> str:
+    if (crossing := _WHICH_WAY.search(text)) is not None:
+        ways = [text.replace("crosses", f"crosses {way}", 1) if "crosses" in crossing[0] else
+                text.replace("cross", f"cross {way}", 1) for way in ("above", "below")]  # fmt: skip
+        return f"{text!r}: crosses which way? {ways[0]!r} or {ways[1]!r}"
+    if (bare := _NO_LEVEL.match(text)) is not None:
+        return f"{text!r}: a level goes after the condition ({bare['head']} crosses below 175)"
+    return (
+        f"{text!r}: no condition in it: crosses above, crosses below, above, below, moves more than, up or "
+        f"down more than, followed by a level ({EXAMPLES})"
+    )
+
+
+def _ticker(word: str) -> str:
+    ticker = ticker_of(word)
+    if ticker is None:
+        raise SentenceError(f"{word!r} is not a ticker symbol")
+    if ticker in _STOP_WORDS:
+        raise SentenceError(f"no symbol before {word!r}: whose? (NVDA {word.lower()})")
+    return ticker
+
+
+def _subject_of(subject: str) -> dict[str, Any]:
+    """A symbol (NVDA) or a pair written A/B, as a trend rule takes either."""
+    if "/" in subject:
+        a, b = (part.strip() for part in subject.split("/", 1))
+        return {"a": _ticker(a), "b": _ticker(b)}
+    return {"symbol": _ticker(subject)}
+
+
+def _subject_fields(head: str, unit: str, moved: bool) -> dict[str, Any]:
+    """What the words before the condition watch; `moved` when the condition is a day's kind of move."""
+    readers: list[tuple[re.Pattern[str], Callable[[re.Match[str]], dict[str, Any]]]] = [
+        (_ZSCORE, _zscore_fields),
+        (_TREND, lambda m: {"type": "trend", **_subject_of(m["subject"]), "ma": int(m["ma"])}),
+        (_SPREAD, _spread_fields),
+        (_RATIO, lambda m: {"type": "ratio", "a": _ticker(m["a"] or m["a2"]), "b": _ticker(m["b"] or m["b2"])}),
+        (_CHANGE, lambda m: {"type": "change", "symbol": _ticker(m["symbol"])}),
+    ]
+    for pattern, read in readers:
+        if (match := pattern.match(head)) is not None:
+            return read(match)
+    if (price := _PRICE.match(head)) is not None:
+        symbol = _ticker(price["symbol"])
+        # A move, or a level in %, of one symbol is its day's change: TSLA moves more than 5%, NVDA below -3%.
+        return {"type": "change" if moved or unit == "%" else "price", "symbol": symbol}
+    raise SentenceError(
+        f"cannot tell what to watch in {head!r}: a symbol (NVDA), its day's change (TSLA change), a ratio "
+        "(IWM/QQQ), a spread (IWM - QQQ qtd), a z-score (IWM/QQQ z-score) or an average (NVDA vs its 50-day "
+        "average)"
+    )
+
+
+def _zscore_fields(match: re.Match[str]) -> dict[str, Any]:
+    fields: dict[str, Any] = {"type": "zscore", "a": _ticker(match["a"]), "b": _ticker(match["b"])}
+    sessions = match["n1"] or match["n2"] or match["n3"]
+    if sessions:
+        fields["lookback"] = int(sessions)
+    return fields
+
+
+def _spread_fields(match: re.Match[str]) -> dict[str, Any]:
+    fields: dict[str, Any] = {"type": "spread", "a": _ticker(match["a"]), "b": _ticker(match["b"])}
+    words = " ".join(_SPREAD_WORDS.sub(" ", match["rest"]).split())
+    if words:
+        fields["window"] = _window(words)
+    return fields
+
+
+def _window(words: str) -> str:
+    """A window as `parse_window` writes it, from its own form (qtd, 5d, since:2025-10-01) or in words."""
+    if (period := _PERIOD.match(words)) is not None:
+        return _PERIOD_WORDS[(period["a"] or period["b"] or period["c"]).lower()]
+    if (sessions := _SESSIONS.match(words)) is not None:
+        return f"{int(sessions['n'])}d"
+    if (since := _SINCE.match(words)) is not None:
+        words = f"since:{since['date']}"
+    if words.lower() in ("today", "on the day", "for the day"):
+        return "day"
+    try:
+        return parse_window(words).text
+    except ValueError:
+        raise SentenceError(
+            f"{words!r} is not a window: day, 5d, mtd, qtd, ytd, since 2025-10-01, since the quarter began, "
+            "over the last 20 sessions"
+        ) from None
+
+
+def _quadrant_fields(match: re.Match[str]) -> dict[str, Any]:
+    quadrant = match["quadrant"].lower()
+    if quadrant not in _QUADRANTS:
+        raise SentenceError(f"{match['quadrant']!r}: a quadrant is {', '.join(_QUADRANTS[:-1])} or {_QUADRANTS[-1]}")
+    fields: dict[str, Any] = {"type": "quadrant", "symbol": _ticker(match["symbol"])}
+    if match["benchmark"]:
+        fields["benchmark"] = _ticker(match["benchmark"])
+    fields["quadrant"] = quadrant
+    if match["ma"]:
+        fields["ma"] = int(match["ma"])
+        fields["momentum"] = int(match["momentum"])
+    return fields
