@@ -58,6 +58,7 @@ class Toast(QFrame):
         )
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold;")
+        self.title.setWordWrap(True)  # a spread rule's title is longer than the toast is wide
         self.body = QLabel()
         self.body.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -88,20 +88,26 @@ class QuickRuleField(QWidget):
             if reason is not None:
                 self._say(reason, error=loud)
                 return None
-        self._say(f"Enter adds: {rule.describe()}{self._now(rule)}", error=False)
+        twin = self._twin(rule)
+        if twin is not None:
+            self._say(f"Already a rule: {twin.title}", error=loud)
+        else:
+            self._say(f"Enter adds: {rule.describe()}{self._now(rule)}", error=False)
         return rule
 
     def add(self) -> None:
         rule = self.read(loud=True)
         if rule is None:
             return
-        twin = next((r for r in self.engine.rules if r.watches_same_as(rule)), None)
+        twin = self._twin(rule)
         if twin is not None:
-            self._say(f"Already a rule: {twin.title}", error=True)
             self.twin_found.emit(twin.id)
             return
         self.edit.clear()
         self.rule_typed.emit(rule)
+
+    def _twin(self, rule: AlertRule) -> AlertRule | None:
+        return next((r for r in self.engine.rules if r.watches_same_as(rule)), None)
 
     def _now(self, rule: AlertRule) -> str:
         value = self.engine.value(rule)

@@ -769,6 +769,8 @@ def test_a_rule_typed_in_words_is_read_as_it_is_typed_and_added_with_enter(
         assert says in field.note.text() and "color" in field.note.styleSheet(), sentence
         assert field.edit.text() == sentence, "what was typed stays, to be mended"
     assert model.rowCount() == 1 and stored_rules() == [rule.id]
+    field.edit.setText("NVDA price crosses below 175")  # the same rule again, said while typing too
+    assert field.note.text() == "Already a rule: NVDA price crosses below 175" and field.note.styleSheet() == ""
     qtbot.keyClick(field.edit, Qt.Key.Key_Escape)
     assert field.edit.text() == "" and not field.note.isVisible()
 

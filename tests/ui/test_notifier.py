@@ -66,3 +66,20 @@ def test_chime_is_a_real_wav(tmp_path: Path) -> None:
     path = _chime(tmp_path / "c.wav")
     with wave.open(str(path)) as sound:
         assert sound.getframerate() == 22050 and 0.2 < sound.getnframes() / 22050 < 0.5
+
+
+def test_a_long_rule_title_wraps_in_the_toast_instead_of_being_cut(qtbot: QtBot, tmp_path: Path) -> None:
+    window = QWidget()
+    window.resize(900, 600)
+    qtbot.addWidget(window)
+    window.show()
+    notifier = Notifier(window, tmp_path / "chime.wav")
+    long = AlertFire("r", "IWM − QQQ since:2025-10-01 return spread crosses above 1.5 pts", 1_760_000_000.0, False,
+                     1.6, 1.5, Condition.CROSSES_ABOVE, (("IWM", 250.0), ("QQQ", 600.0)))  # fmt: skip
+    notifier.notify([long])
+    title = notifier.toast.title
+    qtbot.waitUntil(title.isVisible)
+    needed = title.fontMetrics().horizontalAdvance(title.text())
+    assert needed > title.width(), "the title is longer than one line of the toast"
+    assert title.height() >= 2 * title.fontMetrics().lineSpacing(), "so it takes two lines, whole"
+    assert notifier.toast.geometry().bottom() <= window.height()
