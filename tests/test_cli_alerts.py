@@ -430,3 +430,22 @@ def test_alerts_add_takes_the_rule_in_words(tickerdesk_home: Path) -> None:
     assert unknown.returncode == 2 and "unknown symbol PLTRX" in unknown.stderr
     after = json.loads(tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home).stdout)
     assert after == listed
+
+
+def test_a_text_file_of_rules_in_words_imports_once_and_backtests(tickerdesk_home: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "alerts.txt"
+    rules.write_text("# levels I watch\nNVDA crosses below 175\nIWM - QQQ qtd spread crosses above 1.5  # rotation\n")
+    first = tickerdesk("alerts", "import", str(rules), home=tickerdesk_home)
+    again = tickerdesk("alerts", "import", str(rules), home=tickerdesk_home)
+    assert "imported 2 rules (0 updated)" in first.stdout and "imported 2 rules (2 updated)" in again.stdout
+    listed = json.loads(tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home).stdout)
+    assert [(r["type"], r["level"]) for r in listed] == [("price", 175.0), ("spread", 1.5)]
+    from_words = tickerdesk("backtest", "--alerts", str(rules), "--format", "json", home=tickerdesk_home)
+    from_toml = tmp_path / "same.toml"
+    plain_rotation = ROTATION.replace('id = "rotation"\n', "").replace('cooldown = "1d"\n', "")
+    plain_rotation = plain_rotation.replace('name = "Small caps lead big tech this quarter"\n', "")
+    from_toml.write_text(NVDA.replace('id = "nvda175"\n', "") + plain_rotation)
+    from_fields = tickerdesk("backtest", "--alerts", str(from_toml), "--format", "json", home=tickerdesk_home)
+    assert from_words.returncode == 0 and json.loads(from_words.stdout) == json.loads(from_fields.stdout) != []
+    refused = tickerdesk("alerts", "export", str(tmp_path / "out.txt"), home=tickerdesk_home)
+    assert refused.returncode == 2 and "use a .toml or .json file" in refused.stderr

@@ -148,7 +148,9 @@ class AlertsPanel(QWidget):
             bar, "Backtest…", self._request_backtest, "Replay recorded data through a rule"
         )
         bar.addSeparator()
-        self.import_action = self._action(bar, "Import…", self.import_rules, "Add rules from a .toml or .json file")
+        self.import_action = self._action(
+            bar, "Import…", self.import_rules, "Add rules from a .toml or .json file, or a .txt of rules in words"
+        )
         self.export_action = self._action(bar, "Export…", self.export_rules, "Save the rules to a .toml or .json file")
 
         log_bar = QHBoxLayout()
@@ -327,7 +329,7 @@ class AlertsPanel(QWidget):
         """Read the file off the GUI thread (thousands of rules take seconds to parse), showing progress in the
         status bar with a Cancel that drops what was read; then add the rules, all or none."""
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, "Import Alerts", "", "Alert rules (*.toml *.json)")
+            name, _ = QFileDialog.getOpenFileName(self, "Import Alerts", "", "Alert rules (*.toml *.json *.txt)")
             if not name:
                 return
             path = Path(name)

@@ -122,7 +122,7 @@ def test_whole_file_is_refused_for_one_bad_rule(tmp_path: Path) -> None:
                    ' {"id": "x", "type": "price", "symbol": "B", "condition": "above", "level": 1}]')  # fmt: skip
     with pytest.raises(RuleFileError, match="used by more than one rule"):
         read_rules(dup)
-    with pytest.raises(RuleFileError, match=r"use a \.toml or \.json"):
+    with pytest.raises(RuleFileError, match=r"use a \.toml, \.json or \.txt"):
         read_rules(tmp_path / "rules.yaml")
 
 

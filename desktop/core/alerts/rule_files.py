@@ -1,6 +1,9 @@
-"""Rule files: `[[alerts]]` tables in TOML, or JSON (a list of rules, or {"alerts": [...]}).
+"""Rule files: `[[alerts]]` tables in TOML, JSON (a list of rules, or {"alerts": [...]}), or a text file of
+one rule in words a line. In TOML and JSON a rule may be said in words too (`rule = "NVDA crosses below
+175"`, or in JSON a plain string), beside its other fields (name, cooldown, ...).
 
-A file is checked as a whole: one bad rule refuses the file, with a message naming the rule and field.
+A file is checked as a whole: one bad rule refuses the file, with a message naming the rule (or the line)
+and the field.
 """
 
 from __future__ import annotations
@@ -11,7 +14,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from desktop.core.alerts.rules import AlertRule, RuleError, check_unique_ids, rule_from_dict, rule_to_dict
+from desktop.core.alerts.rule_sentences import SentenceError, rule_fields_of
+from desktop.core.alerts.rules import (
+    SPECIFIC_FIELDS,
+    AlertRule,
+    RuleError,
+    check_unique_ids,
+    rule_from_dict,
+    rule_to_dict,
+)
 from desktop.core.progress import Progress, report
 from desktop.core.safe_files import file_problem, write_atomic
 
@@ -20,12 +31,19 @@ class RuleFileError(ValueError):
     """A rule file that cannot be used; nothing in it was taken."""
 
 
+# The fields that say what a rule watches: given in words, a rule may not give them again.
+SHAPE_FIELDS = frozenset({"type", "condition", "level"}) | SPECIFIC_FIELDS
+MAX_SNIFF = 64 * 1024  # bytes read to tell a text file of rules from a symbol list
+
+
 def parse_rules(text: str, fmt: str, progress: Progress | None = None) -> list[AlertRule]:
-    """Rules from TOML or JSON text (`fmt` is 'toml' or 'json'); `progress` hears how far the checking got
-    (the text itself is read in one go: half the bar)."""
+    """Rules from TOML, JSON or text (`fmt` is 'toml', 'json' or 'txt'); `progress` hears how far the
+    checking got (the text itself is read in one go: half the bar)."""
     import tomllib  # here: the window's start (which imports this module for its error type) never parses
 
     text = text.removeprefix("\ufeff")  # the byte-order mark Windows editors put first is not TOML or JSON
+    if fmt == "txt":
+        return _parse_lines(text, progress)
     items: Any
     try:
         items = tomllib.loads(text) if fmt == "toml" else json.loads(text)
@@ -35,21 +53,86 @@ def parse_rules(text: str, fmt: str, progress: Progress | None = None) -> list[A
         raise RuleFileError(f"not valid {fmt.upper()}: nested too deeply") from None
     if isinstance(items, dict):
         items = _alerts_of(items, fmt)
-    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+    if not isinstance(items, list) or not all(isinstance(item, dict | str) for item in items):
         raise RuleFileError("expected a list of rules ([[alerts]] tables in TOML, an array in JSON)")
     report(progress, 0.5)
     try:
-        rules = []
+        rules, unnamed = [], []
         for k, item in enumerate(items):
             if k % 500 == 0:
                 report(progress, 0.5 + 0.5 * k / max(1, len(items)))
-            rules.append(rule_from_dict(item, k + 1))
-        rules = _name_unnamed(rules, [k for k, item in enumerate(items) if item.get("id") is None])
+            fields = _in_words(item, k + 1)
+            rules.append(rule_from_dict(fields, k + 1))
+            if fields.get("id") is None:
+                unnamed.append(k)
+        rules = _name_unnamed(rules, unnamed)
         check_unique_ids(rules)
         report(progress, 1.0)
     except RuleError as exc:
         raise RuleFileError(str(exc)) from None
     return rules
+
+
+def _in_words(item: dict[str, Any] | str, position: int) -> dict[str, Any]:
+    """A rule's fields; for a rule said in words (a string, or a table whose `rule` is one), what the words
+    say, with the table's other fields (id, name, cooldown, ...) beside them."""
+    if isinstance(item, str):
+        item = {"rule": item}
+    if "rule" not in item:
+        return item
+    label = f"#{position}" if item.get("id") is None else repr(item["id"])
+    sentence = item["rule"]
+    if not isinstance(sentence, str):
+        raise RuleError(label, "rule", f"{sentence!r} is not a rule in words")
+    for name in item:
+        if name in SHAPE_FIELDS:
+            raise RuleError(label, name, "the rule is also given in words (rule = ...): give one or the other")
+    try:
+        fields = rule_fields_of(sentence)
+    except SentenceError as exc:
+        raise RuleError(label, "rule", str(exc)) from None
+    return {**{k: v for k, v in item.items() if k != "rule"}, **fields}
+
+
+def _parse_lines(text: str, progress: Progress | None) -> list[AlertRule]:
+    """One rule in words a line; blank lines and what follows a # are skipped. Every rule gets its
+    `content_id`, so a file read again updates the rules it made."""
+    lines = text.splitlines()
+    rules = []
+    for n, line in enumerate(lines, 1):
+        if n % 500 == 0:
+            report(progress, 0.5 + 0.5 * n / len(lines))
+        sentence = line.split("#", 1)[0].strip()
+        if not sentence:
+            continue
+        try:
+            rules.append(rule_from_dict(rule_fields_of(sentence)))
+        except SentenceError as exc:
+            raise RuleFileError(f"line {n}: {exc}") from None
+        except RuleError as exc:
+            raise RuleFileError(f"line {n}: {exc.field}: {exc.problem}") from None
+    rules = _name_unnamed(rules, list(range(len(rules))))
+    report(progress, 1.0)
+    return rules
+
+
+def reads_as_rules(path: Path) -> bool:
+    """Whether a text file's first line (past blank lines and comments) is a rule in words: a file of rules,
+    not a list of symbols (a line of tickers has no condition and level)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(MAX_SNIFF).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    for line in head.removeprefix("\ufeff").splitlines():
+        sentence = "" if line.lstrip().startswith("###") else line.split("#", 1)[0].strip()
+        if sentence:
+            try:
+                rule_fields_of(sentence)
+            except SentenceError:
+                return False
+            return True
+    return False
 
 
 def content_id(rule: AlertRule) -> str:
@@ -88,21 +171,25 @@ def _alerts_of(document: dict[str, Any], fmt: str) -> Any:
     return document.get("alerts", [])
 
 
-def format_of(path: Path) -> str:
+def format_of(path: Path, reading: bool = False) -> str:
+    """'toml' or 'json' from the file's name; 'txt' too for `reading` (rules in words are read, not written:
+    a line of words holds no name, cooldown or channels)."""
     suffix = path.suffix.lower()
-    if suffix in (".toml", ".json"):
+    if suffix in (".toml", ".json") or (reading and suffix == ".txt"):
         return suffix[1:]
+    if reading:
+        raise RuleFileError(f"{path.name}: use a .toml, .json or .txt file (a .txt holds one rule in words a line)")
     raise RuleFileError(f"{path.name}: use a .toml or .json file")
 
 
 def read_rules(path: Path, progress: Progress | None = None) -> list[AlertRule]:
-    fmt = format_of(path)
+    fmt = format_of(path, reading=True)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RuleFileError(file_problem(path, exc)) from None
     except UnicodeDecodeError:
-        raise RuleFileError(f"{path}: not a text file (expected UTF-8 TOML or JSON)") from None
+        raise RuleFileError(f"{path}: not a text file (expected UTF-8 TOML, JSON or rules in words)") from None
     try:
         return parse_rules(text, fmt, progress)
     except RuleFileError as exc:
