@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
 from desktop import logs
+from desktop.core.alerts.rule_sentences import reads_as_rule
 from desktop.core.symbol_lists import MAX_SYMBOLS, is_list, parse_symbols, ticker_of
 from desktop.storage.database import StorageError
 from desktop.storage.watchlists import WatchlistError
@@ -92,7 +93,18 @@ class WatchlistEditing(WindowParts):
         return added
 
     def add_typed(self, text: str) -> None:
-        """The symbol field's Return: a symbol, or a pasted list (commas, spaces, semicolons) as Ctrl+N takes one."""
+        """The symbol field's Return: a symbol, or a pasted list (commas, spaces, semicolons) as Ctrl+N takes one.
+        An alert rule typed there ("NVDA crosses below 175") goes to the Alerts panel's field, not into the
+        list as the symbols NVDA, CROSSES and BELOW."""
+        if is_list(text) and reads_as_rule(text):
+            self.alerts_dock.show()
+            field = self.alerts_panel.quick_rule
+            field.edit.setText(text.strip())
+            field.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.symbol_input.clear()
+            self._show_input_error("")
+            self.show_message("That is an alert rule: it is in the Alerts panel's field now; Enter there adds it.")
+            return
         if is_list(text):
             self.add_symbols(text)
         else:

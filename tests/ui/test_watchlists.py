@@ -140,6 +140,24 @@ def test_the_symbol_field_takes_a_pasted_list_and_cashtags(qtbot: QtBot, make_wi
     assert window.model.symbols == ["NVDA", "AMD", "META"] and window.input_error.text() == ""
 
 
+def test_an_alert_rule_typed_in_the_symbol_field_goes_to_the_alerts_field(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    window = make_window(speed=0)
+    assert window.new_list("Typed")
+    window.alerts_dock.hide()
+    qtbot.keyClicks(window.symbol_input, "nvda crosses below 175")
+    qtbot.keyClick(window.symbol_input, Qt.Key.Key_Return)
+    assert window.model.symbols == [], "not the symbols NVDA, CROSSES and BELOW"
+    field = window.alerts_panel.quick_rule
+    assert window.alerts_dock.isVisible() and field.edit.text() == "nvda crosses below 175"
+    assert "alert rule" in window.message_label.text() and window.symbol_input.text() == ""
+    assert field.note.text().startswith("Enter adds: NVDA price crosses below 175")
+    qtbot.keyClicks(window.symbol_input, "nvda amd below")  # a list of words that is no rule stays a list
+    qtbot.keyClick(window.symbol_input, Qt.Key.Key_Return)
+    assert window.model.symbols == ["NVDA", "AMD"]
+
+
 def test_a_big_paste_is_summed_up_and_a_full_list_takes_no_more(
     qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from desktop.core.alerts.rule_sentences import SentenceError, rule_fields_of
+from desktop.core.alerts.rule_sentences import SentenceError, reads_as_rule, rule_fields_of
 from desktop.core.alerts.rules import (
     SPECIFIC_FIELDS,
     AlertRule,
@@ -127,11 +127,7 @@ def reads_as_rules(path: Path) -> bool:
     for line in head.removeprefix("\ufeff").splitlines():
         sentence = "" if line.lstrip().startswith("###") else line.split("#", 1)[0].strip()
         if sentence:
-            try:
-                rule_fields_of(sentence)
-            except SentenceError:
-                return False
-            return True
+            return reads_as_rule(sentence)
     return False
 
 

@@ -157,6 +157,15 @@ def rule_fields_of(sentence: str) -> dict[str, Any]:
     return {**fields, "condition": condition, "level": level}
 
 
+def reads_as_rule(text: str) -> bool:
+    """Whether `text` says a rule (what it says may still be refused: an unknown symbol, a level of 0)."""
+    try:
+        rule_fields_of(text)
+    except SentenceError:
+        return False
+    return True
+
+
 def _normal(sentence: str) -> str:
     text = sentence.strip().rstrip(".!").strip()
     for dash in "−–—":
