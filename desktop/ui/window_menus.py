@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QMessageBox,
@@ -65,6 +66,10 @@ class Menus(WindowParts):
 
         alerts_menu = menus.addMenu("&Alerts")
         panel = self.alerts_panel
+        type_rule = alerts_menu.addAction("&Type a Rule")
+        type_rule.setShortcut(QKeySequence("Ctrl+T"))
+        type_rule.setToolTip("Type a rule in words (NVDA crosses below 175) in the field above the rules")
+        type_rule.triggered.connect(self.focus_rule_field)
         for action in (panel.new_action, panel.rotation_action, panel.backtest_action):
             alerts_menu.addAction(action)
         alerts_menu.addSeparator()
@@ -138,6 +143,14 @@ class Menus(WindowParts):
         keys.triggered.connect(self.show_shortcuts)
         about = help_menu.addAction("&About Tickerdesk")
         about.triggered.connect(self._about)
+
+    def focus_rule_field(self) -> None:
+        """Ctrl+T: the Alerts panel shown and its rule field ready for typing (what it held selected)."""
+        self.alerts_dock.show()
+        self.alerts_dock.raise_()
+        field = self.alerts_panel.quick_rule.edit
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        field.selectAll()
 
     def shortcuts(self) -> list[tuple[str, str]]:
         """(what, keys) of every action of the window that has a shortcut, menus and panels alike."""

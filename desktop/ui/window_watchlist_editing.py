@@ -97,10 +97,9 @@ class WatchlistEditing(WindowParts):
         An alert rule typed there ("NVDA crosses below 175") goes to the Alerts panel's field, not into the
         list as the symbols NVDA, CROSSES and BELOW."""
         if is_list(text) and reads_as_rule(text):
-            self.alerts_dock.show()
-            field = self.alerts_panel.quick_rule
-            field.edit.setText(text.strip())
-            field.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.alerts_panel.quick_rule.edit.setText(text.strip())
+            self.focus_rule_field()
+            self.alerts_panel.quick_rule.edit.deselect()
             self.symbol_input.clear()
             self._show_input_error("")
             self.show_message("That is an alert rule: it is in the Alerts panel's field now; Enter there adds it.")

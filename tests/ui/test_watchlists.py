@@ -153,6 +153,14 @@ def test_an_alert_rule_typed_in_the_symbol_field_goes_to_the_alerts_field(
     assert window.alerts_dock.isVisible() and field.edit.text() == "nvda crosses below 175"
     assert "alert rule" in window.message_label.text() and window.symbol_input.text() == ""
     assert field.note.text().startswith("Enter adds: NVDA price crosses below 175")
+    assert window.alerts_panel.quick_rule.edit.selectedText() == ""
+    field.edit.setText("TSLA moves 5%")
+    window.symbol_input.setFocus()
+    keys = dict(window.shortcuts())
+    assert keys["Type a Rule"] == "Ctrl+T"
+    window.focus_rule_field()  # Ctrl+T: the field ready, what it held selected to be typed over
+    assert field.edit.hasFocus() or not window.isActiveWindow()
+    assert field.edit.selectedText() == "TSLA moves 5%"
     qtbot.keyClicks(window.symbol_input, "nvda amd below")  # a list of words that is no rule stays a list
     qtbot.keyClick(window.symbol_input, Qt.Key.Key_Return)
     assert window.model.symbols == ["NVDA", "AMD"]
