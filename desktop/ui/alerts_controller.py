@@ -78,6 +78,7 @@ class AlertsController(QObject):
         self.writer = writer
         self.startup_problems: list[str] = []
         self._edits = 0  # this window's rule edits so far: a background read older than the last is dropped
+        self.last_problem = ""  # what the last refused change was told (also emitted as `problem`)
         # Edit → Undo / Redo: rule edits here, watchlist edits by the window (one stack, one menu).
         self.undo_stack = QUndoStack(self)
         self._replaying = False
@@ -140,7 +141,8 @@ class AlertsController(QObject):
             )
             reason = str(exc).rstrip()
             stop = "" if reason.endswith((".", "!", "?")) else "."  # a storage sentence ends itself; a rule's does not
-            self.problem.emit(f"Could not save the alert: {reason}{stop} Nothing was changed.")
+            self.last_problem = f"Could not save the alert: {reason}{stop} Nothing was changed."
+            self.problem.emit(self.last_problem)
             return False
         self.rules_changed.emit()
         return True

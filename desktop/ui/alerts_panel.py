@@ -170,8 +170,9 @@ class AlertsPanel(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(bar)
-        self.quick_rule = QuickRuleField(controller.engine, check_symbol, lambda: self.rules_model.colors.error_text)
-        self.quick_rule.rule_typed.connect(self._save)
+        self.quick_rule = QuickRuleField(
+            controller.engine, check_symbol, self._save_typed, lambda: self.rules_model.colors.error_text
+        )
         self.quick_rule.twin_found.connect(self.select_rule)
         top_layout.addWidget(self.quick_rule)
         # With no rules yet, a few words on what a rule is instead of an empty grid.
@@ -288,10 +289,15 @@ class AlertsPanel(QWidget):
         focus_first_empty(dialog)
         return dialog
 
-    def _save(self, rule: AlertRule | None) -> None:
+    def _save(self, rule: AlertRule | None) -> bool:
         if rule is not None and self.controller.save_rule(rule):
             self.select_rule(rule.id)
             self.message.emit(f"Saved alert: {rule.title}", False)
+            return True
+        return False
+
+    def _save_typed(self, rule: AlertRule) -> str | None:
+        return None if self._save(rule) else self.controller.last_problem or "Not saved"
 
     def new_rule(self, template: AlertRule | None = None) -> AlertDialog:
         return self.open_dialog(template)

@@ -31,22 +31,25 @@ class SentenceEdit(QLineEdit):
 
 
 class QuickRuleField(QWidget):
-    """Reads the typed sentence at every keystroke; Enter emits `rule_typed` with a valid rule whose symbols
-    the source can supply and which no saved rule already watches (that one is named instead)."""
+    """Reads the typed sentence at every keystroke; Enter hands `save` a valid rule whose symbols the source
+    can supply and which no saved rule already watches (that one is named instead). `save` answers None once
+    the rule is saved, else why not; the field empties only once it is saved (a read-only disk keeps what was
+    typed, and says so under it)."""
 
-    rule_typed = Signal(object)  # AlertRule
     twin_found = Signal(str)  # the id of the saved rule that already watches what was typed
 
     def __init__(
         self,
         engine: AlertEngine,
         check_symbol: Callable[[str], str | None],
+        save: Callable[[AlertRule], str | None],
         error_color: Callable[[], QColor],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.engine = engine
         self.check_symbol = check_symbol
+        self.save = save
         self.error_color = error_color
         self.edit = SentenceEdit()
         self.edit.setObjectName("quickRule")
@@ -103,8 +106,11 @@ class QuickRuleField(QWidget):
         if twin is not None:
             self.twin_found.emit(twin.id)
             return
-        self.edit.clear()
-        self.rule_typed.emit(rule)
+        refused = self.save(rule)
+        if refused is None:
+            self.edit.clear()
+        else:
+            self._say(refused, error=True)
 
     def _twin(self, rule: AlertRule) -> AlertRule | None:
         return next((r for r in self.engine.rules if r.watches_same_as(rule)), None)

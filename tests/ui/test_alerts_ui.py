@@ -737,6 +737,7 @@ def test_to_trigger_of_a_rule_either_way_is_the_distance_to_the_edge_on_the_valu
     assert to_trigger(above, -2.0) == 7.0
 
 
+@pytest.mark.expected_log_warnings  # the refused save, logged
 def test_a_rule_typed_in_words_is_read_as_it_is_typed_and_added_with_enter(
     qtbot: QtBot, make_window: MakeWindow
 ) -> None:
@@ -774,6 +775,18 @@ def test_a_rule_typed_in_words_is_read_as_it_is_typed_and_added_with_enter(
     qtbot.keyClick(field.edit, Qt.Key.Key_Escape)
     assert field.edit.text() == "" and not field.note.isVisible()
 
+    from desktop.storage.database import StorageError
+
+    def refuse(_repo: AlertRepository, _rule: object) -> None:
+        raise StorageError("The disk is full.")
+
+    with pytest.MonkeyPatch.context() as patch:  # the database refuses: said under the field, the words kept
+        patch.setattr(AlertRepository, "save_rule", refuse)
+        field.edit.setText("TSLA moves more than 5%")
+        qtbot.keyClick(field.edit, Qt.Key.Key_Return)
+    assert field.note.text() == "Could not save the alert: The disk is full. Nothing was changed."
+    assert field.edit.text() == "TSLA moves more than 5%" and model.rowCount() == 1 and len(stored_rules()) == 1
+    field.edit.clear()
     qtbot.keyClicks(field.edit, "IWM's return minus QQQ's since the quarter began crosses above 1.5 points")
     assert field.note.text().startswith("Enter adds: IWM − QQQ qtd return spread crosses above 1.5 pts (now ")
     qtbot.keyClick(field.edit, Qt.Key.Key_Enter)
