@@ -12,6 +12,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from pytestqt.qtbot import QtBot
 
 from desktop import paths
+from desktop.ui.main_window import MainWindow
 
 from .conftest import MakeWindow, replayed
 
@@ -22,14 +23,20 @@ def carrying(*files: Path) -> QMimeData:
     return mime
 
 
-def test_dropped_files_go_where_their_menu_commands_take_them(
-    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
-) -> None:
+def replaying_and_heard(qtbot: QtBot, make_window: MakeWindow) -> tuple[MainWindow, list[tuple[str, bool]]]:
+    """A window that has replayed its data, and every message it shows from now on (text, is an error)."""
     window = make_window(speed=0, start=date(2026, 7, 1))
     qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
     said: list[tuple[str, bool]] = []
     shown = window.show_message
     window.show_message = lambda text, error=False: (said.append((text, error)), shown(text, error))  # type: ignore[method-assign]
+    return window, said
+
+
+def test_dropped_files_go_where_their_menu_commands_take_them(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    window, said = replaying_and_heard(qtbot, make_window)
     rules = tmp_path / "rules.toml"
     rules.write_text('[[alerts]]\nid = "nvda175"\ntype = "price"\nsymbol = "NVDA"\ncondition = "crosses_below"\n'
                      "level = 175\n")  # fmt: skip
@@ -71,11 +78,7 @@ def test_dropped_files_go_where_their_menu_commands_take_them(
 def test_a_dropped_text_file_of_rules_in_words_is_imported_and_a_list_of_symbols_is_not(
     qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
 ) -> None:
-    window = make_window(speed=0, start=date(2026, 7, 1))
-    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
-    said: list[tuple[str, bool]] = []
-    shown = window.show_message
-    window.show_message = lambda text, error=False: (said.append((text, error)), shown(text, error))  # type: ignore[method-assign]
+    window, said = replaying_and_heard(qtbot, make_window)
     in_words = tmp_path / "my alerts.txt"
     in_words.write_text("# levels\nNVDA crosses below 175\nTSLA moves more than 5% on the day\n")
     more = tmp_path / "more alerts.txt"

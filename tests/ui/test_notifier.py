@@ -37,12 +37,16 @@ def test_many_fires_are_one_bundled_message() -> None:
     assert body.count("\n") == MAX_LINES and body.endswith(f"… and {8 - MAX_LINES} more")
 
 
-def test_toast_when_there_is_no_tray(qtbot: QtBot, tmp_path: Path) -> None:
+def window_with_notifier(qtbot: QtBot, tmp_path: Path, width: int, height: int) -> tuple[QWidget, Notifier]:
     window = QWidget()
-    window.resize(800, 500)
+    window.resize(width, height)
     qtbot.addWidget(window)
     window.show()
-    notifier = Notifier(window, tmp_path / "chime.wav")
+    return window, Notifier(window, tmp_path / "chime.wav")
+
+
+def test_toast_when_there_is_no_tray(qtbot: QtBot, tmp_path: Path) -> None:
+    window, notifier = window_with_notifier(qtbot, tmp_path, 800, 500)
     notifier.notify([fire(1), fire(2)])
     assert notifier.channel == "toast" and notifier.toast.isVisible()
     assert notifier.toast.title.text() == "2 alerts fired"
@@ -69,11 +73,7 @@ def test_chime_is_a_real_wav(tmp_path: Path) -> None:
 
 
 def test_a_long_rule_title_wraps_in_the_toast_instead_of_being_cut(qtbot: QtBot, tmp_path: Path) -> None:
-    window = QWidget()
-    window.resize(900, 600)
-    qtbot.addWidget(window)
-    window.show()
-    notifier = Notifier(window, tmp_path / "chime.wav")
+    window, notifier = window_with_notifier(qtbot, tmp_path, 900, 600)
     long = AlertFire("r", "IWM − QQQ since:2025-10-01 return spread crosses above 1.5 pts", 1_760_000_000.0, False,
                      1.6, 1.5, Condition.CROSSES_ABOVE, (("IWM", 250.0), ("QQQ", 600.0)))  # fmt: skip
     notifier.notify([long])
