@@ -449,3 +449,23 @@ def test_a_text_file_of_rules_in_words_imports_once_and_backtests(tickerdesk_hom
     assert from_words.returncode == 0 and json.loads(from_words.stdout) == json.loads(from_fields.stdout) != []
     refused = tickerdesk("alerts", "export", str(tmp_path / "out.txt"), home=tickerdesk_home)
     assert refused.returncode == 2 and "use a .toml or .json file" in refused.stderr
+
+
+def test_backtest_takes_rules_in_words_without_saving_them(tickerdesk_home: Path, tmp_path: Path) -> None:
+    words = tickerdesk("backtest", "--rule", "NVDA crosses below 175", "--rule", "NVDA crosses below 175",
+                       "--format", "json", home=tickerdesk_home)  # fmt: skip
+    assert words.returncode == 0, words.stderr
+    fired = json.loads(words.stdout)
+    rules_file = tmp_path / "nvda.toml"
+    rules_file.write_text(NVDA)
+    from_file = json.loads(tickerdesk("backtest", "--alerts", str(rules_file), "--format", "json",
+                                      home=tickerdesk_home).stdout)  # fmt: skip
+    assert from_file and [(f["time"], f["value"]) for f in fired[::2]] == [(f["time"], f["value"]) for f in from_file]
+    assert {f["alert"] for f in fired} == {"NVDA-price-crosses-below-175", "NVDA-price-crosses-below-175-2"}
+    table = tickerdesk("backtest", "--rule", "IWM - QQQ qtd spread crosses above 1.5", home=tickerdesk_home).stdout
+    header, first = table.splitlines()[:2]
+    assert first.split()[1] == "IWM-QQQ-qtd-return-spread-crosses-above-1.5-pts"
+    assert header.index("VALUE") + len("VALUE") == first.index(first.split()[2]) + len(first.split()[2])
+    bad = tickerdesk("backtest", "--rule", "NVDA crosses 175", home=tickerdesk_home)
+    assert bad.returncode == 2 and "crosses which way" in bad.stderr
+    assert tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home).stdout.strip() == "[]"

@@ -247,7 +247,16 @@ def _add_backtest(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--prices", type=Path, nargs="+", metavar="PATH", help="folders or CSV files (default: the bundled daily data)"
     )
     backtest.add_argument(
-        "--alerts", type=Path, metavar="FILE", help="rules (.toml or .json; default: the saved rules)"
+        "--alerts",
+        type=Path,
+        metavar="FILE",
+        help="rules (.toml, .json, or .txt of rules in words; default: the saved rules)",
+    )
+    backtest.add_argument(
+        "--rule",
+        action="append",
+        metavar="WORDS",
+        help='a rule in words, not saved: --rule "NVDA crosses below 175" (again for more; with --alerts, both)',
     )
     backtest.add_argument("--from", dest="since", type=_date_arg, default=None, help="report fires from this date")
     backtest.add_argument("--to", dest="until", type=_date_arg, default=None, help="stop after this date")

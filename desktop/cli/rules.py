@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -29,7 +30,8 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
 
     if args.since and args.until and args.since > args.until:
         raise CliError(f"--from {args.since} is after --to {args.until}")
-    rules = read_rules(args.alerts) if args.alerts is not None else _saved_rules()
+    rules = read_rules(args.alerts) if args.alerts is not None else [] if args.rule else _saved_rules()
+    rules += _rules_in_words(args.rule or [], {r.id for r in rules})
     keep_freed_memory()  # the files' memory is reused from one file to the next (a command that exits)
     prices = args.prices if args.prices is not None else [bundled_daily_dir()]
     series = load_prices(prices, progress=terminal_progress("loading prices"))
@@ -51,11 +53,33 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
     if args.format == "json":
         print(json.dumps(records, indent=2))
         return Done(0, notes)
-    print(f"{'TIME':<26} {'ALERT':<24} {'VALUE':>12} {'LEVEL':>10}")
+    width = max([24, *(len(str(r["alert"])) for r in records)])  # a long id keeps the columns in line
+    print(f"{'TIME':<26} {'ALERT':<{width}} {'VALUE':>12} {'LEVEL':>10}")
     for f, r in zip(fires, records, strict=True):
-        print(f"{r['time']:<26} {r['alert']:<24} {f.value:>12.4f} {f.level_text:>10}")
+        print(f"{r['time']:<26} {r['alert']:<{width}} {f.value:>12.4f} {f.level_text:>10}")
     print(f"{len(records)} fire{'s' if len(records) != 1 else ''} of {len(rules)} rule{'s' if len(rules) != 1 else ''}")
     return Done(0, notes)
+
+
+def _rules_in_words(sentences: list[str], taken: set[str]) -> list[AlertRule]:
+    """The rules of `backtest --rule`, each named by what it says ("NVDA-price-crosses-below-175"), so the
+    table's ALERT column reads without a file to look the ids up in."""
+    from desktop.core.alerts.rule_sentences import SentenceError, rule_fields_of
+    from desktop.core.alerts.rules import RuleError, rule_from_dict
+
+    rules = []
+    for sentence in sentences:
+        try:
+            rule = rule_from_dict(rule_fields_of(sentence))
+        except SentenceError as exc:
+            raise CliError(f"--rule: {exc}") from None
+        except RuleError as exc:
+            raise CliError(f"--rule {sentence!r}: {exc.field}: {exc.problem}") from None
+        base = "-".join(re.findall(r"[A-Za-z0-9_.:]+", rule.describe()))[:60].rstrip("-.")
+        name = next(n for n in (base, *(f"{base}-{k}" for k in range(2, len(sentences) + 2))) if n not in taken)
+        taken.add(name)
+        rules.append(rule.with_changes(id=name))
+    return rules
 
 
 def _saved_rules() -> list[AlertRule]:
