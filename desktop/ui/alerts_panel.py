@@ -171,7 +171,7 @@ class AlertsPanel(QWidget):
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(bar)
         self.quick_rule = QuickRuleField(
-            controller.engine, check_symbol, self._save_typed, lambda: self.rules_model.colors.error_text
+            controller.engine, check_symbol, self.add_rule, lambda: self.rules_model.colors.error_text
         )
         self.quick_rule.twin_found.connect(self.select_rule)
         top_layout.addWidget(self.quick_rule)
@@ -296,7 +296,8 @@ class AlertsPanel(QWidget):
             return True
         return False
 
-    def _save_typed(self, rule: AlertRule) -> str | None:
+    def add_rule(self, rule: AlertRule) -> str | None:
+        """Save a rule made elsewhere (typed in words): None once saved, else why not."""
         return None if self._save(rule) else self.controller.last_problem or "Not saved"
 
     def new_rule(self, template: AlertRule | None = None) -> AlertDialog:

@@ -1,4 +1,5 @@
-"""Backtest a rule from the window: pick a rule and a range of data, see its fires as a list and on the chart."""
+"""Backtest a rule from the window: pick a saved rule or type one in words, pick a range of data, see its fires
+as a list and on the chart."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.alerts.engine import AlertFire
-from desktop.core.alerts.rules import AlertRule
+from desktop.core.alerts.rule_sentences import SentenceError, rule_fields_of
+from desktop.core.alerts.rules import AlertRule, RuleError, new_rule_id, rule_from_dict
 from desktop.core.backtest import BacktestCancelledError, BacktestError, run_backtest
 from desktop.core.prices import PriceFileError, PriceSeries, load_prices
 from desktop.core.progress import Progress
@@ -36,6 +38,7 @@ from desktop.ui.tasks import run_task
 
 PriceSource = Callable[[Progress | None], dict[str, PriceSeries]]  # prices, loading with progress
 LOADING_SHARE = 0.3  # of the progress bar, for reading the price files (the rest is the run)
+TYPED_ID = "typed"  # the id of a rule typed in words into the dialog (it is not saved)
 CHOOSE_FILES = "Price Files…"  # the last entry of the data list: one's own CSV files (yfinance downloads too)
 
 
@@ -52,6 +55,7 @@ class BacktestDialog(QDialog):
         selected: str | None = None,
         start: date | None = None,
         parent: QWidget | None = None,
+        save_rule: Callable[[AlertRule], str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Backtest an Alert")
@@ -59,12 +63,21 @@ class BacktestDialog(QDialog):
         self.rules = rules
         self.sources = sources
         self.show_on_chart = show_on_chart
+        self.save_rule = save_rule  # None once saved, else why not
         self.fires: list[AlertFire] = []
+        self._running: AlertRule | None = None  # the rule of the last run (its fires are shown)
         self.rule_box = QComboBox()
+        self.rule_box.setEditable(True)  # a saved rule, or one typed in words to try before saving it
+        self.rule_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line = self.rule_box.lineEdit()
+        assert line is not None  # an editable box has one
+        line.setPlaceholderText("Type a rule: NVDA crosses below 175")
         for rule in rules:
             self.rule_box.addItem(rule.title, rule.id)
         if selected is not None and self.rule_box.findData(selected) >= 0:
             self.rule_box.setCurrentIndex(self.rule_box.findData(selected))
+        elif not rules:
+            self.rule_box.setCurrentIndex(-1)
         self.source_box = QComboBox()
         self.source_box.addItems(list(sources))
         self.source_box.addItem(CHOOSE_FILES)
@@ -83,7 +96,7 @@ class BacktestDialog(QDialog):
         self.to_edit.setDate(max(QDate.currentDate(), self.from_edit.date()))  # every quote there is, to today
         self.run_button = QPushButton("Run")
         self.run_button.clicked.connect(self.run)
-        self.summary = QLabel("Pick a rule and a range, then Run.")
+        self.summary = QLabel("Pick a rule (or type one in words) and a range, then Run.")
         self.summary.setObjectName("backtestSummary")
         self.summary.setWordWrap(True)
         self.results = QListWidget()
@@ -99,6 +112,10 @@ class BacktestDialog(QDialog):
         self.chart_button = QPushButton("Show on Chart")
         self.chart_button.setEnabled(False)
         self.chart_button.clicked.connect(self._show)
+        self.save_button = QPushButton("Save Rule")
+        self.save_button.setToolTip("Add the rule typed in words to the alert rules")
+        self.save_button.setVisible(False)  # for a rule typed in words, once it has run
+        self.save_button.clicked.connect(self._save_typed)
         form = QFormLayout()
         form.addRow("Rule", self.rule_box)
         form.addRow("Data", self.source_box)
@@ -108,6 +125,7 @@ class BacktestDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.addButton(self.run_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.chart_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary)
@@ -145,15 +163,29 @@ class BacktestDialog(QDialog):
             return lambda progress: load_prices(files, progress=progress)
         return self.sources[self.source_box.currentText()]
 
-    def rule(self) -> AlertRule | None:
-        rule_id = self.rule_box.currentData()
-        return next((r for r in self.rules if r.id == rule_id), None)
+    def rule(self) -> AlertRule | str:
+        """The saved rule whose title the box shows, else the rule its words say; else why there is none."""
+        text = self.rule_box.currentText().strip()
+        index = self.rule_box.findText(text, Qt.MatchFlag.MatchExactly)
+        if index >= 0:
+            saved = next((r for r in self.rules if r.id == self.rule_box.itemData(index)), None)
+            if saved is not None:
+                return saved
+        if not text:
+            return "Pick a rule, or type one in words (NVDA crosses below 175)."
+        try:
+            return rule_from_dict({"id": TYPED_ID, **rule_fields_of(text)})
+        except SentenceError as exc:
+            return str(exc)
+        except RuleError as exc:
+            return f"{exc.field.capitalize()}: {exc.problem}"
 
     def run(self) -> None:
         rule = self.rule()
-        if rule is None:
-            self.summary.setText("There is no rule to backtest yet.")
+        if isinstance(rule, str):
+            self.summary.setText(rule)
             return
+        self._running = rule
         if self.from_edit.date() > self.to_edit.date():  # an empty span would read "fired 0 times"
             first, last = (e.date().toString("yyyy-MM-dd") for e in (self.from_edit, self.to_edit))
             self.summary.setText(f"From ({first}) is after To ({last}): nothing to run.")
@@ -207,7 +239,8 @@ class BacktestDialog(QDialog):
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         self.results.clear()
-        rule = self.rule()
+        rule = self._running
+        self.save_button.setVisible(False)
         if cancelled:
             self.summary.setText("Backtest cancelled.")
             self.fires = []
@@ -225,11 +258,30 @@ class BacktestDialog(QDialog):
         for fire in fires:
             self.results.addItem(f"{fire_time_text(fire)}   {format_measure(rule, fire.value)}")
         self.chart_button.setEnabled(bool(fires))
+        # A rule typed in words can be saved after its run, unless a saved rule watches the same.
+        new = rule.id == TYPED_ID and not any(r.watches_same_as(rule) for r in self.rules)
+        self.save_button.setVisible(new and self.save_rule is not None)
+
+    def _save_typed(self) -> None:
+        """Save the rule typed in words that last ran, then pick it in the box."""
+        typed = self._running
+        if typed is None or typed.id != TYPED_ID or self.save_rule is None:
+            return
+        rule = typed.with_changes(id=new_rule_id())
+        refused = self.save_rule(rule)
+        if refused is not None:
+            self.summary.setText(refused)
+            return
+        self.rules.append(rule)
+        self.rule_box.addItem(rule.title, rule.id)
+        self.rule_box.setCurrentIndex(self.rule_box.count() - 1)
+        self._running = rule
+        self.save_button.setVisible(False)
+        self.summary.setText(f"{self.summary.text()} Saved as an alert rule.")
 
     def _show(self) -> None:
-        rule = self.rule()
-        if rule is not None:
-            self.show_on_chart(rule, self.fires)
+        if self._running is not None:
+            self.show_on_chart(self._running, self.fires)
 
 
 def _day_start(day: QDate) -> float:

@@ -413,10 +413,7 @@ class MainWindow(
         dialog.setWindowTitle(f"New Alert: {rule.describe()}")
 
     def open_backtest(self, rule_id: str = "") -> BacktestDialog | None:
-        rules = self.alerts.rules
-        if not rules:
-            self.show_message("Add an alert rule first, then backtest it.")
-            return None
+        rules = self.alerts.rules  # none yet: the dialog takes a rule typed in words
         from desktop.ui.backtest_dialog import BacktestDialog  # built on first use, not at start-up
 
         qd = self.start_edit.date()
@@ -427,6 +424,7 @@ class MainWindow(
             rule_id or None,
             date(qd.year(), qd.month(), qd.day()),
             self,
+            self.alerts_panel.add_rule,
         )
         self.backtest_dialog = dialog
         dialog.show()

@@ -400,6 +400,46 @@ def test_backtest_dialog_lists_and_marks_fires(qtbot: QtBot, make_window: MakeWi
     )
 
 
+def test_backtest_dialog_tries_a_rule_typed_in_words_with_no_rule_saved(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(speed=0, start=date(2025, 10, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    dialog = window.open_backtest()
+    assert dialog is not None and dialog.rule_box.currentText() == ""
+    dialog.run()
+    assert dialog.summary.text().startswith("Pick a rule, or type one in words")
+    dialog.rule_box.lineEdit().setText("NVDA crosses 175")
+    dialog.run()
+    assert "crosses which way" in dialog.summary.text() and dialog.run_button.isEnabled()
+    dialog.rule_box.lineEdit().setText("nvda falls below 175")
+    dialog.source_box.setCurrentText("Bundled daily bars")
+    dialog.run()
+    qtbot.waitUntil(lambda: "would have fired" in dialog.summary.text(), timeout=10_000)
+    series = load_prices([paths.bundled_daily_dir()])
+    from desktop.core.sessions import close_timestamp
+
+    want = [f for f in run_backtest(series, [rule_from_dict(NVDA)]) if f.time >= close_timestamp(date(2025, 10, 1))]
+    assert want and dialog.summary.text() == (
+        f"“NVDA price crosses below 175” would have fired {len(want)} times since 2025-10-01."
+    )
+    dialog.chart_button.click()
+    assert window.chart.symbol == "NVDA" and window.chart.marker_count() == len(want)
+    assert stored_rules() == [], "tried, not saved"
+    assert dialog.save_button.isVisible()
+    dialog.save_button.click()  # liked: saved as typed, and picked in the box
+    saved = window.alerts_panel.rules_model.rule_at(0)
+    assert saved is not None and stored_rules() == [saved.id] and saved.describe() == "NVDA price crosses below 175"
+    assert dialog.rule_box.currentText() == saved.title and not dialog.save_button.isVisible()
+    assert dialog.summary.text().endswith("Saved as an alert rule.")
+    dialog.rule_box.lineEdit().setText("NVDA price crosses below 175")  # the same words again
+    dialog.run()
+    qtbot.waitUntil(lambda: dialog.run_button.isEnabled(), timeout=10_000)
+    assert not dialog.save_button.isVisible(), "the saved rule's own title picks the saved rule"
+    dialog.rule_box.lineEdit().setText("NVDA drops below 175")  # other words for it: no second copy offered
+    dialog.run()
+    qtbot.waitUntil(lambda: dialog.run_button.isEnabled(), timeout=10_000)
+    assert "would have fired" in dialog.summary.text() and not dialog.save_button.isVisible()
+
+
 def test_backtest_over_price_files_of_ones_own(qtbot: QtBot, make_window: MakeWindow, tmp_path: Path) -> None:
     """The data list's last entry asks for CSV files: here a real yfinance download of NVDA's 5-minute bars."""
     seed({"id": "nvda209", "type": "price", "symbol": "NVDA", "condition": "crosses_above", "level": 209.5})
