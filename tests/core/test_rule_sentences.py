@@ -77,6 +77,18 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
         "IWM - QQQ 5-day spread above 1",
         {"type": "spread", "a": "IWM", "b": "QQQ", "window": "5d", "condition": "above", "level": 1.0},
     ),
+    (
+        "IWM outperforms QQQ by more than 1.5 points since the quarter began",
+        {"type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd", "condition": "above", "level": 1.5},
+    ),
+    (
+        "QQQ lags IWM by 2% this year",
+        {"type": "spread", "a": "QQQ", "b": "IWM", "window": "ytd", "condition": "below", "level": -2.0},
+    ),
+    (
+        "IWM beats SPY by 1 today",
+        {"type": "spread", "a": "IWM", "b": "SPY", "window": "day", "condition": "above", "level": 1.0},
+    ),
     # ratios, z-scores, averages, quadrants
     ("IWM / QQQ below 0.4", {"type": "ratio", "a": "IWM", "b": "QQQ", "condition": "below", "level": 0.4}),
     (
@@ -179,6 +191,8 @@ def test_every_type_is_covered_by_the_read_back() -> None:
         ("N#VDA crosses below 175", "'N#VDA' is not a ticker"),
         ("the weather crosses above 30", "cannot tell"),
         ("IWM enters the sideways quadrant", "quadrant"),
+        ("IWM outperforms QQQ by 1.5 points", "since when"),
+        ("IWM outperforms QQQ by 1.5 points on Tuesdays", "not a window"),
     ],
 )
 def test_a_sentence_that_is_not_a_rule_is_told_what_was_expected(sentence: str, says: str) -> None:

@@ -86,6 +86,12 @@ _SPREAD = (
     rf"(?P<rest>(?:\s.*)?)$"
 )
 _SPREAD_WORDS = r"\b(?:return spread|spread|returns?|performance)\b"
+# "IWM outperforms QQQ by 1.5 points since the quarter began": a spread said as one leg's lead over the other.
+_LEAD = (
+    rf"^(?P<a>{_SYMBOL})\s+(?:(?P<ahead>outperforms|beats|leads|is ahead of)|(?P<behind>underperforms|lags|trails|"
+    rf"is behind|falls behind))\s+(?P<b>{_SYMBOL})\s+by\s+(?:more than\s+|over\s+)?(?P<level>{_NUMBER})\s*"
+    rf"(?P<unit>%|percent|pts?|points?|percentage points)?(?P<rest>(?:\s.*)?)$"
+)
 _PERIOD_WORDS = {"month": "mtd", "quarter": "qtd", "year": "ytd"}
 _PERIOD = (
     r"^(?:(?:since|from)\s+(?:the\s+)?(?:start\s+of\s+(?:the\s+)?)?(?P<a>month|quarter|year)(?:\s+(?:began|start|"
@@ -123,6 +129,8 @@ def rule_fields_of(sentence: str) -> dict[str, Any]:
     if re.search(r"\s(?:enters|moves into|goes into)\s", text, re.IGNORECASE):
         raise SentenceError(f"{text!r}: a quadrant is {', '.join(_QUADRANTS[:-1])} or {_QUADRANTS[-1]} (IWM enters "
                             "leading vs SPY)")  # fmt: skip
+    if (lead := _re(_LEAD).match(text)) is not None:
+        return _lead_fields(lead, text)
     if (average := _re(_AVERAGE_CROSS).match(text)) is not None:
         return {**_subject_of(average["subject"]), "type": "trend", "ma": int(average["ma"]),
                 "condition": _condition(average)[0], "level": 0.0}  # fmt: skip
@@ -263,6 +271,18 @@ def _spread_fields(match: re.Match[str]) -> dict[str, Any]:
     if words:
         fields["window"] = _window(words)
     return fields
+
+
+def _lead_fields(match: re.Match[str], text: str) -> dict[str, Any]:
+    """One leg ahead of (or behind) the other by more than a level: the spread above it (or below minus it)."""
+    fields: dict[str, Any] = {"type": "spread", "a": _ticker(match["a"]), "b": _ticker(match["b"])}
+    window = " ".join(match["rest"].split())
+    if not window:
+        raise SentenceError(f"{text!r}: since when? add the window (today, this quarter, since 2025-10-01, ...)")
+    fields["window"] = _window(window)
+    level = abs(_number(match["level"]))
+    ahead = match["ahead"] is not None
+    return {**fields, "condition": "above" if ahead else "below", "level": level if ahead else -level}
 
 
 def _window(words: str) -> str:
