@@ -120,6 +120,14 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
         "IWM/QQQ crosses above its 50-day average",
         {"type": "trend", "a": "IWM", "b": "QQQ", "ma": 50, "condition": "crosses_above", "level": 0.0},
     ),
+    (
+        "IWM/QQQ ratio crosses above its 50-day average",
+        {"type": "trend", "a": "IWM", "b": "QQQ", "ma": 50, "condition": "crosses_above", "level": 0.0},
+    ),
+    (
+        "NVDA price crosses below its 20 day MA",
+        {"type": "trend", "symbol": "NVDA", "ma": 20, "condition": "crosses_below", "level": 0.0},
+    ),
     ("IWM enters leading", {"type": "quadrant", "symbol": "IWM", "quadrant": "leading"}),
     (
         "NVDA enters the weakening quadrant against QQQ",

@@ -53,7 +53,7 @@ _WHICH_WAY = rf"\bcross(?:es)?\s+(?:±\s*)?{_NUMBER}"
 _SYMBOL = r"[^\s/()]+?"
 _PAIR = rf"(?P<a>{_SYMBOL})\s*/\s*(?P<b>{_SYMBOL})"
 _AVERAGE = r"(?:its|the)\s+(?P<ma>\d+)[- ]?(?:sessions?|days?|d)(?:\s+(?:moving|simple))?\s+(?:average|ma|sma)"
-_SUBJECT = rf"(?P<subject>{_SYMBOL}(?:\s*/\s*{_SYMBOL})?)"
+_SUBJECT = rf"(?P<subject>{_SYMBOL}(?:\s*/\s*{_SYMBOL})?)(?:\s+(?:ratio|price|'s price))?"
 # "NVDA crosses below its 50-day average" (level 0) and "TSLA is more than 10% above its 50-day average".
 _AVERAGE_CROSS = rf"^{_SUBJECT}\s+(?:{_CONDITION})\s+{_AVERAGE}$"
 _FROM_AVERAGE = (
