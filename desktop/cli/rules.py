@@ -197,16 +197,13 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
         print(f"exported {count} rule{'s' if count != 1 else ''} to {args.file}")
 
 
-SHAPE_OPTIONS = ("type", "symbol", "a", "b", "window", "condition", "level", "ma", "lookback", "benchmark", "momentum",
-                 "quadrant")  # fmt: skip
-
-
 def _rule_fields(args: argparse.Namespace) -> dict[str, Any]:
     """The fields of the rule to add: from its sentence or from --type and its options (not both), with
     the options every rule takes (--id, --name, --cooldown)."""
     from desktop.core.alerts.rule_sentences import SentenceError, rule_fields_of
+    from desktop.core.alerts.rules import SHAPE_FIELDS
 
-    shaped = [name for name in SHAPE_OPTIONS if getattr(args, name) is not None]
+    shaped = sorted(name for name in SHAPE_FIELDS if getattr(args, name) is not None)
     if args.rule:
         if shaped:
             raise CliError(

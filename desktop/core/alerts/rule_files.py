@@ -16,7 +16,7 @@ from typing import Any
 
 from desktop.core.alerts.rule_sentences import SentenceError, reads_as_rule, rule_fields_of
 from desktop.core.alerts.rules import (
-    SPECIFIC_FIELDS,
+    SHAPE_FIELDS,
     AlertRule,
     RuleError,
     check_unique_ids,
@@ -31,8 +31,6 @@ class RuleFileError(ValueError):
     """A rule file that cannot be used; nothing in it was taken."""
 
 
-# The fields that say what a rule watches: given in words, a rule may not give them again.
-SHAPE_FIELDS = frozenset({"type", "condition", "level"}) | SPECIFIC_FIELDS
 MAX_SNIFF = 64 * 1024  # bytes read to tell a text file of rules from a symbol list
 
 

@@ -95,7 +95,7 @@ _LEAD = (
 _PERIOD_WORDS = {"month": "mtd", "quarter": "qtd", "year": "ytd"}
 _PERIOD = (
     r"^(?:(?:since|from)\s+(?:the\s+)?(?:start\s+of\s+(?:the\s+)?)?(?P<a>month|quarter|year)(?:\s+(?:began|start|"
-    r"started|began))?|(?:this|for the)\s+(?P<b>month|quarter|year)|(?P<c>month|quarter|year)[- ]to[- ]date)$"
+    r"started))?|(?:this|for the)\s+(?P<b>month|quarter|year)|(?P<c>month|quarter|year)[- ]to[- ]date)$"
 )
 _SESSIONS = r"^(?:over\s+(?:the\s+)?(?:last\s+|past\s+)?)?(?P<n>\d+)[- ]?(?:sessions?|days?|trading days?|d)$"
 _SINCE = r"^since:?\s*(?P<date>\d{4}-\d\d-\d\d)$"

@@ -246,6 +246,8 @@ TYPE_FIELDS: dict[AlertType, frozenset[str]] = {
     AlertType.QUADRANT: frozenset({"symbol", "benchmark", "ma", "momentum", "quadrant"}),
 }
 SPECIFIC_FIELDS = frozenset().union(*TYPE_FIELDS.values())
+# The fields that say what a rule watches (a rule given in words gives none of them again).
+SHAPE_FIELDS = frozenset({"type", "condition", "level"}) | SPECIFIC_FIELDS
 
 
 def rule_from_dict(data: Mapping[str, Any], position: int = 1) -> AlertRule:
