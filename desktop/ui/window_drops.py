@@ -1,9 +1,9 @@
 """Files dropped on the window: alert rules are imported, price files replayed, symbol lists made watchlists.
 
-What a CSV file is (prices or a list of symbols), or a text file (rules in words or symbols), is read from
-its first line off the GUI thread; each kind then goes where its menu command would take it (Alerts ▸
-Import…, Replay ▸ Open Price Files…, Watchlist ▸ Import Symbols…), so a drop says what it did, or why not,
-in the same words.
+What a CSV file is (prices or a list of symbols) is read from its first line, what a text file is (rules in
+words or symbols) from its first lines, off the GUI thread; each kind then goes where its menu command
+would take it (Alerts ▸ Import…, Replay ▸ Open Price Files…, Watchlist ▸ Import Symbols…), so a drop says
+what it did, or why not, in the same words.
 """
 
 from __future__ import annotations

@@ -88,5 +88,8 @@ def test_a_text_file_is_told_apart_from_a_symbol_list_by_its_first_line(tmp_path
     symbols.write_text("# tech\nNVDA\nAMD, TSLA\n", encoding="utf-8")
     tradingview = tmp_path / "tv.txt"
     tradingview.write_text("###Big Tech,NASDAQ:NVDA,NASDAQ:AMD\n", encoding="utf-8")
+    titled = tmp_path / "cheap.txt"
+    titled.write_text("Stocks under 10\nF\nSIRI\n", encoding="utf-8")  # a title that reads as a rule, then tickers
     assert reads_as_rules(rules) and not reads_as_rules(symbols) and not reads_as_rules(tradingview)
+    assert not reads_as_rules(titled)
     assert not reads_as_rules(tmp_path / "missing.txt")

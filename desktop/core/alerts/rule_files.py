@@ -32,6 +32,7 @@ class RuleFileError(ValueError):
 
 
 MAX_SNIFF = 64 * 1024  # bytes read to tell a text file of rules from a symbol list
+SNIFF_LINES = 200  # lines of it checked (about 12 ms, off the GUI thread)
 
 
 def parse_rules(text: str, fmt: str, progress: Progress | None = None) -> list[AlertRule]:
@@ -115,18 +116,20 @@ def _parse_lines(text: str, progress: Progress | None) -> list[AlertRule]:
 
 
 def reads_as_rules(path: Path) -> bool:
-    """Whether a text file's first line (past blank lines and comments) is a rule in words: a file of rules,
-    not a list of symbols (a line of tickers has no condition and level)."""
+    """Whether a text file is rules in words, not a list of symbols: every line of its start (past blank
+    lines and comments) reads as a rule. A line of tickers has no condition and level; a list whose title
+    happens to read as one ("Stocks under 10") is still a list."""
     try:
         with path.open("rb") as file:
             head = file.read(MAX_SNIFF).decode("utf-8", errors="replace")
     except OSError:
         return False
-    for line in head.removeprefix("\ufeff").splitlines():
-        sentence = "" if line.lstrip().startswith("###") else line.split("#", 1)[0].strip()
-        if sentence:
-            return reads_as_rule(sentence)
-    return False
+    lines = head.removeprefix("\ufeff").splitlines()
+    if len(head) == MAX_SNIFF:
+        lines = lines[:-1]  # the last line read may be cut short
+    sentences = [line.split("#", 1)[0].strip() for line in lines[:SNIFF_LINES]]
+    sentences = [s for s in sentences if s]
+    return bool(sentences) and all(reads_as_rule(s) for s in sentences)
 
 
 def content_id(rule: AlertRule) -> str:
