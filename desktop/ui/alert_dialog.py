@@ -41,7 +41,7 @@ from desktop.core.alerts.rules import (
 from desktop.core.formatting import decimals_of, symbol_decimals
 from desktop.core.symbol_lists import typed_symbol
 from desktop.services.alert_book import channels_note
-from desktop.ui.alert_models import format_measure
+from desktop.ui.alert_models import format_level, format_measure
 from desktop.ui.plain_numbers import DecimalSpinBox, plain_numbers
 
 CONDITION_LABELS = {
@@ -364,8 +364,7 @@ class AlertDialog(QDialog):
             elif rule.quadrant is not None:
                 text = f"now {format_measure(rule, value)}  (fires on entering {rule.quadrant.value})"
             else:
-                either_way = "±" if rule.condition is Condition.OUTSIDE else ""
-                text = f"{format_measure(rule, value)}  (level {either_way}{format_measure(rule, rule.level)})"
+                text = f"{format_measure(rule, value)}  (level {format_level(rule)})"
             self.current_label.setText(text)
         else:
             self.current_label.setText("")

@@ -54,6 +54,12 @@ def format_measure(rule: AlertRule, value: float | None, signed: bool = False) -
     return f"{value:{sign}.4f}"
 
 
+def format_level(rule: AlertRule) -> str:
+    """A rule's level in its measure's unit, '±' before it for a move either way: '175.00', '±5.00%'."""
+    either_way = "±" if rule.condition is Condition.OUTSIDE else ""
+    return f"{either_way}{format_measure(rule, rule.level)}"
+
+
 def to_trigger(rule: AlertRule, value: float) -> float:
     """How far the value has to go to reach the level: for `outside`, the edge on the value's side of 0."""
     if rule.condition is Condition.OUTSIDE and value < 0:

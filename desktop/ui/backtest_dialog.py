@@ -185,7 +185,6 @@ class BacktestDialog(QDialog):
         if isinstance(rule, str):
             self.summary.setText(rule)
             return
-        self._running = rule
         if self.from_edit.date() > self.to_edit.date():  # an empty span would read "fired 0 times"
             first, last = (e.date().toString("yyyy-MM-dd") for e in (self.from_edit, self.to_edit))
             self.summary.setText(f"From ({first}) is after To ({last}): nothing to run.")
@@ -196,6 +195,7 @@ class BacktestDialog(QDialog):
         load = self._load()
         start = _day_start(self.from_edit.date())
         end = _day_start(self.to_edit.date().addDays(1)) - 1e-3
+        self._running = rule  # from here on the fires shown will be this rule's
         self.run_button.setEnabled(False)
         self.summary.setText("Running…")
         self._stop.clear()

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.core.alerts.engine import AlertEngine
 from desktop.core.alerts.rule_sentences import SentenceError, rule_fields_of
-from desktop.core.alerts.rules import AlertRule, Condition, RuleError, rule_from_dict
-from desktop.ui.alert_models import format_measure
+from desktop.core.alerts.rules import AlertRule, RuleError, rule_from_dict
+from desktop.ui.alert_models import format_level, format_measure
 
 PLACEHOLDER = "Type a rule and press Enter: NVDA crosses below 175"
 
@@ -121,8 +121,7 @@ class QuickRuleField(QWidget):
             return ""
         if rule.quadrant is not None:
             return f" (now {format_measure(rule, value)})"
-        either_way = "±" if rule.condition is Condition.OUTSIDE else ""
-        return f" (now {format_measure(rule, value)}, level {either_way}{format_measure(rule, rule.level)})"
+        return f" (now {format_measure(rule, value)}, level {format_level(rule)})"
 
     def _say(self, text: str, error: bool) -> None:
         self.note.setText(text)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from desktop.core.alerts.rules import Quadrant
 from desktop.core.alerts.windows import parse_window
 from desktop.core.symbol_lists import ticker_of
 
@@ -60,7 +61,8 @@ _FROM_AVERAGE = (
     rf"^{_SUBJECT}\s+(?:is\s+|trades\s+|gets\s+|goes\s+)?(?:more than\s+|over\s+)?(?P<level>{_NUMBER})\s*"
     rf"(?:%|percent)\s+(?P<side>above|below)\s+{_AVERAGE}$"
 )
-_QUADRANTS = ("leading", "weakening", "lagging", "improving")
+_QUADRANTS = [q.value for q in Quadrant]
+_QUADRANT_NAMES = f"{', '.join(_QUADRANTS[:-1])} or {_QUADRANTS[-1]}"
 _QUADRANT = (
     rf"^(?P<symbol>{_SYMBOL})\s+(?:enters|moves into|goes into|turns)\s+(?:the\s+)?(?P<quadrant>\w+)"
     rf"(?:\s+quadrant)?(?:\s+(?:vs\.?|versus|against|relative to)\s+(?P<benchmark>{_SYMBOL}))?"
@@ -127,8 +129,7 @@ def rule_fields_of(sentence: str) -> dict[str, Any]:
     if (quadrant := _re(_QUADRANT).match(text)) is not None:
         return _quadrant_fields(quadrant)
     if re.search(r"\s(?:enters|moves into|goes into)\s", text, re.IGNORECASE):
-        raise SentenceError(f"{text!r}: a quadrant is {', '.join(_QUADRANTS[:-1])} or {_QUADRANTS[-1]} (IWM enters "
-                            "leading vs SPY)")  # fmt: skip
+        raise SentenceError(f"{text!r}: a quadrant is {_QUADRANT_NAMES} (IWM enters leading vs SPY)")
     if (lead := _re(_LEAD).match(text)) is not None:
         return _lead_fields(lead, text)
     if (average := _re(_AVERAGE_CROSS).match(text)) is not None:
@@ -293,7 +294,7 @@ def _window(words: str) -> str:
         return f"{int(sessions['n'])}d"
     if (since := _re(_SINCE).match(words)) is not None:
         words = f"since:{since['date']}"
-    if words.lower() in ("today", "on the day", "for the day"):
+    if _re(rf"^(?:{_ON_THE_DAY})$").match(words):
         return "day"
     try:
         return parse_window(words).text
@@ -307,7 +308,7 @@ def _window(words: str) -> str:
 def _quadrant_fields(match: re.Match[str]) -> dict[str, Any]:
     quadrant = match["quadrant"].lower()
     if quadrant not in _QUADRANTS:
-        raise SentenceError(f"{match['quadrant']!r}: a quadrant is {', '.join(_QUADRANTS[:-1])} or {_QUADRANTS[-1]}")
+        raise SentenceError(f"{match['quadrant']!r}: a quadrant is {_QUADRANT_NAMES}")
     fields: dict[str, Any] = {"type": "quadrant", "symbol": _ticker(match["symbol"])}
     if match["benchmark"]:
         fields["benchmark"] = _ticker(match["benchmark"])
