@@ -55,6 +55,8 @@ def one_line(done: subprocess.CompletedProcess[str]) -> str:
         (["quote", "$12", "--source", "replay"], "'$12' is not a ticker symbol (NVDA, BRK-B"),
         (["alerts", "add", "--type", "price", "--symbol", "NVDA", "--condition", "above", "--level", "-5"],
          "a price is always above 0"),
+        (["alerts", "add", "NVDA", "crosses", "below", "-5"],
+         "'NVDA crosses below -5': level: -5.0: a price is always above 0"),
         # a value that starts with a dash is the option's value, judged as such (argparse took it for an option)
         (["alerts", "add", "--type", "price", "--symbol", "NVDA", "--condition", "above", "--level", "5",
           "--cooldown", "-5m"], "cooldown: '-5m' is not a duration"),

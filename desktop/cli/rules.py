@@ -164,8 +164,9 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
             fields["enabled"] = False
         try:
             rule = rule_from_dict(fields)
-        except RuleError as exc:
-            raise CliError(str(exc)) from None
+        except RuleError as exc:  # one rule: "rule #1" would name a list there is not
+            said = f"{' '.join(args.rule)!r}: " if args.rule else ""
+            raise CliError(f"{said}{exc.field}: {exc.problem}") from None
         unknown = [s for s in rule.symbols if s not in _known_symbols(book)]
         if unknown and not args.force:
             raise CliError(

@@ -27,16 +27,18 @@ class SentenceError(ValueError):
 
 
 # Conditions, as a regex alternative each, longest phrasings first within a condition. "up/down more than"
-# are a signed day's move; "moves more than" is a move either way.
+# are a signed day's move ("drops 3%" too: a verb of moving with a level in %); "moves more than" is a move
+# either way.
+_GAINS = "gains|rises|jumps|climbs|rallies|surges|soars"
+_LOSES = "falls|drops|loses|sinks|slides|declines|slumps|tumbles|plunges"
 _CONDITION_WORDS: list[tuple[str, str]] = [
     ("crosses_above", r"cross(?:es)? (?:above|over|up(?: through)?)|(?:rises|climbs|goes|gets|breaks|moves|jumps)"
                       r" (?:above|over)"),
     ("crosses_below", r"cross(?:es)? (?:below|under|down(?: through)?)|(?:falls|drops|goes|gets|breaks|dips|sinks"
                       r"|moves|slips) (?:below|under)"),
     ("outside", r"(?:is |goes |moves )?outside|(?:moves|swings)(?: by)?(?: more than| over)?"),
-    ("up", r"(?:is )?up(?: by)?(?: more than| over)?|(?:gains|rises|jumps|climbs|rallies) (?:more than|over)"),
-    ("down", r"(?:is )?down(?: by)?(?: more than| over)?|(?:falls|drops|loses|sinks|slides|declines) "
-             r"(?:more than|over)"),
+    ("up", rf"(?:is )?up(?: by)?(?: more than| over)?|(?:{_GAINS})(?: by)?(?: more than| over)?"),
+    ("down", rf"(?:is )?down(?: by)?(?: more than| over)?|(?:{_LOSES})(?: by)?(?: more than| over)?"),
     ("above", r"(?:is |trades |stays )?(?:above|over)|>"),
     ("below", r"(?:is |trades |stays )?(?:below|under)|<"),
 ]  # fmt: skip
@@ -49,6 +51,7 @@ _TAIL = (
     rf"(?P<day>\s+(?:{_ON_THE_DAY}))?$"
 )
 _NO_LEVEL = rf"^(?P<head>.+?)\s+(?:{_CONDITION})$"
+_WORD_LEVEL = rf"^(?P<head>.+?)\s+(?:{_CONDITION})\s+(?P<word>[^\s\d$.+-]\S*)(?:\s+(?:{_UNIT}|{_ON_THE_DAY}))?$"
 _WHICH_WAY = rf"\bcross(?:es)?\s+(?:±\s*)?{_NUMBER}"
 
 _SYMBOL = r"[^\s/()]+?"
@@ -144,12 +147,19 @@ def rule_fields_of(sentence: str) -> dict[str, Any]:
     if tail is None:
         raise SentenceError(_why_no_tail(text))
     condition, sign = _condition(tail)
+    unit = _unit(tail["unit"])
+    if sign and unit != "%" and _re(rf"^(?:{_GAINS}|{_LOSES})(?: by)?$").match(tail["up"] or tail["down"]):
+        way, verb = "above" if sign > 0 else "below", (tail["up"] or tail["down"]).split()[0]
+        move = tail["level"] if abs(_number(tail["level"])) < 100 else "5"
+        raise SentenceError(
+            f"{text!r}: to a price or by a %? ({tail['head']} crosses {way} {tail['level']} for a price, "
+            f"{tail['head']} {verb} {move}% today for a day's move)"
+        )
     level = _number(tail["level"])
     if sign:
         level = sign * abs(level)
     if tail["both"] and condition != "outside":
         raise SentenceError(f"± goes with a move either way: {tail['head']} moves more than ±{tail['level']}")
-    unit = _unit(tail["unit"])
     fields = _subject_fields(tail["head"], unit, moved=condition == "outside" or bool(sign))
     if tail["day"]:
         if fields["type"] == "spread" and "window" not in fields:
@@ -212,6 +222,8 @@ def _why_no_tail(text: str) -> str:
         return f"{text!r}: crosses which way? {ways[0]!r} or {ways[1]!r}"
     if (bare := _re(_NO_LEVEL).match(text)) is not None:
         return f"{text!r}: a level goes after the condition ({bare['head']} crosses below 175)"
+    if (worded := _re(_WORD_LEVEL).match(text)) is not None:
+        return f"{text!r}: {worded['word']!r} is not a level: a number goes there ({worded['head']} crosses below 175)"
     return (
         f"{text!r}: no condition in it: crosses above, crosses below, above, below, moves more than, up or "
         f"down more than, followed by a level ({EXAMPLES})"
