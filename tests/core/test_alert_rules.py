@@ -10,7 +10,7 @@ import pytest
 from desktop.core.alerts.durations import format_duration, parse_duration
 from desktop.core.alerts.fires import AlertFire
 from desktop.core.alerts.rule_files import RuleFileError, dump_rules, parse_rules, read_rules
-from desktop.core.alerts.rules import AlertType, Condition, RuleError, rule_from_dict, rule_to_dict
+from desktop.core.alerts.rules import AlertType, Condition, Quadrant, RuleError, rule_from_dict, rule_to_dict
 from desktop.core.alerts.windows import parse_window
 
 ROTATION_TOML = """
@@ -58,6 +58,16 @@ def without(base: dict[str, object], *names: str, **changes: object) -> dict[str
     return {**{k: v for k, v in base.items() if k not in names}, **changes}
 
 
+def test_named_values_are_read_whatever_their_case_and_separators() -> None:
+    # A hand-written file says "Price" or "crosses above": one meaning, so it is taken, and saved in the one spelling.
+    rule = rule_from_dict({"type": " Price", "symbol": "NVDA", "condition": "Crosses Below", "level": 175})
+    assert (rule.type, rule.condition) == (AlertType.PRICE, Condition.CROSSES_BELOW)
+    quadrant = rule_from_dict({"type": "QUADRANT", "symbol": "IWM", "quadrant": "Leading", "condition": "ENTERS"})
+    assert quadrant.level == Quadrant.LEADING.code
+    assert rule_to_dict(rule)["type"] == "price" and rule_to_dict(rule)["condition"] == "crosses_below"
+    assert rule_from_dict({**P, "condition": "crosses-above"}).condition is Condition.CROSSES_ABOVE
+
+
 @pytest.mark.parametrize(
     ("rule", "field", "words"),
     [
@@ -67,6 +77,8 @@ def without(base: dict[str, object], *names: str, **changes: object) -> dict[str
         (without(P, "condition"), "condition", "missing"),
         (without(P, "level"), "level", "missing"),
         (without(P, level="high"), "level", "not a number"),
+        (without(P, level="175"), "level", "'175' is text: a level is a number, written without quotes (175)"),
+        (without(P, level="nan"), "level", "not a number"),
         (without(P, level=True), "level", "not a number"),
         (without(P, level=float("nan")), "level", "not a number"),
         (without(P, level=-5), "level", "a price is always above 0"),
@@ -155,7 +167,9 @@ def test_durations_and_windows() -> None:
     assert format_duration(5400) == "90m" and format_duration(86400) == "1d" and format_duration(45) == "45s"
     assert parse_window("20D").text == "20d"
     assert parse_window("since:2025-10-01").text == "since:2025-10-01"
-    for bad in ("0d", "since:2025-13-01", "week"):
+    assert parse_window(" Since 2025-10-01 ").text == "since:2025-10-01"
+    assert parse_window("since: 2025-10-01").text == "since:2025-10-01"
+    for bad in ("0d", "since:2025-13-01", "week", "since", "since:"):
         with pytest.raises(ValueError):
             parse_window(bad)
 

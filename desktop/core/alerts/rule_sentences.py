@@ -103,7 +103,6 @@ _PERIOD = (
     r"started))?|(?:this|for the)\s+(?P<b>month|quarter|year)|(?P<c>month|quarter|year)[- ]to[- ]date)$"
 )
 _SESSIONS = r"^(?:over\s+(?:the\s+)?(?:last\s+|past\s+)?)?(?P<n>\d+)[- ]?(?:sessions?|days?|trading days?|d)$"
-_SINCE = r"^since:?\s*(?P<date>\d{4}-\d\d-\d\d)$"
 _STOP_WORDS = frozenset({"PRICE", "CHANGE", "RATIO", "SPREAD", "RETURN", "THE", "IT", "ITS", "A", "AN"})
 _UNITS = {"%": "%", "percent": "%", "pt": "pts", "pts": "pts", "point": "pts", "points": "pts"}  # else "sd"
 # The units each type's level may carry ("" for none).
@@ -304,8 +303,6 @@ def _window(words: str) -> str:
         return _PERIOD_WORDS[(period["a"] or period["b"] or period["c"]).lower()]
     if (sessions := _re(_SESSIONS).match(words)) is not None:
         return f"{int(sessions['n'])}d"
-    if (since := _re(_SINCE).match(words)) is not None:
-        words = f"since:{since['date']}"
     if _re(rf"^(?:{_ON_THE_DAY})$").match(words):
         return "day"
     try:

@@ -264,7 +264,7 @@ def rule_from_dict(data: Mapping[str, Any], position: int = 1) -> AlertRule:
     if "type" not in data:
         raise RuleError(label, "type", f"missing ({TYPE_NAMES})")
     try:
-        kind = AlertType(data["type"])
+        kind = AlertType(_named(data["type"]))
     except ValueError:
         raise RuleError(label, "type", f"unknown type {_short(data['type'])} ({TYPE_NAMES})") from None
     condition, level = _condition_and_level(data, kind, label)
@@ -360,12 +360,12 @@ def _condition_and_level(data: Mapping[str, Any], kind: AlertType, label: str) -
             raise RuleError(
                 label, "level", "a quadrant rule has no level (it fires when the symbol enters the quadrant)"
             )
-        if data.get("condition", "enters") != "enters":
+        if _named(data.get("condition", "enters")) != "enters":
             raise RuleError(label, "condition", f"{_short(data['condition'])}: a quadrant rule's condition is enters")
         if "quadrant" not in data:
             raise RuleError(label, "quadrant", f"missing ({', '.join(q.value for q in Quadrant)})")
         try:
-            quadrant = Quadrant(data["quadrant"])
+            quadrant = Quadrant(_named(data["quadrant"]))
         except ValueError:
             names = ", ".join(q.value for q in Quadrant)
             raise RuleError(label, "quadrant", f"unknown quadrant {_short(data['quadrant'])} ({names})") from None
@@ -374,13 +374,16 @@ def _condition_and_level(data: Mapping[str, Any], kind: AlertType, label: str) -
         if required not in data:
             raise RuleError(label, required, "missing")
     try:
-        condition = Condition(data["condition"])
+        condition = Condition(_named(data["condition"]))
     except ValueError:
         choices = ", ".join(c.value for c in Condition if c is not Condition.ENTERS)
         raise RuleError(label, "condition", f"unknown condition {_short(data['condition'])} ({choices})") from None
     if condition is Condition.ENTERS:
         raise RuleError(label, "condition", "enters is the condition of quadrant rules only")
     level = data["level"]
+    if isinstance(level, str) and _finite_number(level):  # level = "175" in a hand-written TOML file
+        raise RuleError(label, "level", f"{_short(level)} is text: a level is a number, written without quotes "
+                                         f"({level.strip()})")  # fmt: skip
     if isinstance(level, bool) or not isinstance(level, int | float):
         raise RuleError(label, "level", f"{_short(level)} is not a number")
     try:
@@ -425,6 +428,21 @@ def _count(data: Mapping[str, Any], name: str, default: int, least: int, label: 
     if not least <= value <= MAX_SESSIONS:
         raise RuleError(label, name, f"{_short(value)} must be between {least} and {MAX_SESSIONS} sessions")
     return int(value)
+
+
+def _named(value: Any) -> Any:
+    """A named value (a type, a condition, a quadrant) in its one spelling: "Crosses Below" and
+    "crosses-below" say crosses_below. Anything but text is left for the caller to refuse."""
+    if not isinstance(value, str):
+        return value
+    return "_".join(value.strip().lower().replace("-", " ").split())
+
+
+def _finite_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def _short(value: Any, limit: int = 40) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 _SESSIONS = re.compile(r"^(\d{1,4})d$")
+_SINCE = re.compile(r"^since(?::\s*|\s+)(\S+)$")
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,9 @@ def parse_window(text: str) -> Window:
     match = _SESSIONS.match(value)
     if match and int(match.group(1)) >= 1:
         return Window("sessions", sessions=int(match.group(1)))
-    if value.startswith("since:"):
+    if (since := _SINCE.match(value)) is not None:  # since:2025-10-01, or as said: since 2025-10-01
         try:
-            return Window("since", since=date.fromisoformat(value[6:]))
+            return Window("since", since=date.fromisoformat(since[1]))
         except ValueError:
             pass
     raise ValueError(f"{text!r} is not a window (use day, 5d, 20d, mtd, qtd, ytd or since:YYYY-MM-DD)")
