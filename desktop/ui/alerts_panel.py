@@ -50,9 +50,10 @@ LOG_MS = 250
 # The columns beside a rule's text: (width with room, narrowest they give way to, their texts elided), and
 # what that text keeps while they can ("IWM − QQQ qtd …ve 1.5 pts", cut in the middle).
 RULE_TEXT_MIN = 170
+RULE_TEXT_MAX = 260  # a longer rule's text is cut in the middle (its level stays in view), not Last fired
 RULE_WIDTHS: Widths = {
     RuleColumn.ON: (30, 30), RuleColumn.VALUE: (76, 64), RuleColumn.DISTANCE: (76, 66), RuleColumn.STATE: (106, 58),
-    RuleColumn.FIRES: (40, 34), RuleColumn.LAST: (112, 72),
+    RuleColumn.FIRES: (40, 34), RuleColumn.LAST: (112, 90),  # "Mar 19 16:00" whole
 }  # fmt: skip
 LOG_WIDTHS: Widths = {
     LogColumn.TIME: (172, 118),  # "2026-07-21 09:40 · replay" whole, with room
@@ -108,7 +109,7 @@ class AlertsPanel(QWidget):
         self.rules_view.setItemDelegate(delegate)
         self._table_defaults(self.rules_view)
         # In a narrow panel (a laptop's) the other columns give way before the rule's text does.
-        FittedColumns(self.rules_view, RuleColumn.RULE, RULE_WIDTHS, main_min=RULE_TEXT_MIN)
+        self._rules_fit = FittedColumns(self.rules_view, RuleColumn.RULE, RULE_WIDTHS, main_min=RULE_TEXT_MIN)
         self.rules_view.activated.connect(lambda _i: self.edit_selected())  # Enter, or a double click
 
         self.log_proxy = QSortFilterProxyModel(self)
@@ -194,7 +195,9 @@ class AlertsPanel(QWidget):
         top_layout.addWidget(self.rules_stack)
         for change in (self.rules_model.modelReset, self.rules_model.rowsInserted, self.rules_model.rowsRemoved):
             change.connect(self._show_rules_or_hint)
+            change.connect(self._fit_rule_texts)
         self._show_rules_or_hint()
+        self._fit_rule_texts()
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(4, 4, 0, 0)
@@ -238,6 +241,14 @@ class AlertsPanel(QWidget):
     def _show_deliveries(self, deliveries: dict[int, list[Delivery]]) -> None:
         self.log_model.set_deliveries(deliveries)
         self.log_view.setColumnHidden(LogColumn.DELIVERY, not deliveries)
+
+    def _fit_rule_texts(self) -> None:
+        """The Rule column keeps the width the rules' texts need (up to RULE_TEXT_MAX): with room, the other
+        columns give way before a rule is cut. (The log's rows tell their rules apart by the level beside
+        them, and its time and prices come first.)"""
+        model = self.rules_model
+        texts = [str(model.data(model.index(row, RuleColumn.RULE))) for row in range(model.rowCount())]
+        self._rules_fit.set_main_min(self._rules_fit.wanted_by(texts, RULE_TEXT_MIN, RULE_TEXT_MAX))
 
     def _show_rules_or_hint(self) -> None:
         empty = self.rules_model.rowCount() == 0

@@ -15,6 +15,8 @@ other than a column's own is one the user gave it, and is kept.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QByteArray, QEvent, QObject
 from PySide6.QtWidgets import QHeaderView, QTableView
 
@@ -23,8 +25,11 @@ Widths = dict[int, tuple[int, int]]
 
 
 class FittedColumns(QObject):
+    TEXT_PADDING = 6  # px each side of a cell's text (the item delegate's margin and a little air)
+
     def __init__(self, view: QTableView, main: int, widths: Widths, main_min: int) -> None:
         super().__init__(view)
+        self._view = view
         self._main = main
         self._defaults = dict(widths)
         self._widths = dict(widths)
@@ -37,6 +42,18 @@ class FittedColumns(QObject):
         header.sectionResized.connect(self._section_resized)
         header.installEventFilter(self)
         self.fit()
+
+    def set_main_min(self, width: int) -> None:
+        """What the main column keeps while the others can give way: the width its texts need, say."""
+        if width != self._main_min:
+            self._main_min = width
+            self.fit()
+
+    def wanted_by(self, texts: Iterable[str], least: int, most: int) -> int:
+        """The width that shows the widest of `texts` whole in the main column, from `least` to `most`."""
+        metrics = self._view.fontMetrics()
+        widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+        return max(least, min(most, widest + 2 * self.TEXT_PADDING))
 
     def widths(self) -> Widths:
         """What each column takes with room, and gives way to (after the user's own widths)."""

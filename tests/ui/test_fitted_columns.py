@@ -9,8 +9,10 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
+from desktop.core.alerts.rules import rule_from_dict
 from desktop.ui import window_layout
 from desktop.ui.alert_models import LogColumn, RuleColumn
+from desktop.ui.alerts_panel import RULE_WIDTHS
 from desktop.ui.fitted_columns import FittedColumns
 from desktop.ui.watchlist_model import Column
 
@@ -118,3 +120,35 @@ def test_the_watchlist_on_a_laptop_screen_shows_every_column(
     shown = sizes(window.table)
     assert sum(shown) <= header.width() + 1, (header.width(), shown)  # no scrolling sideways to reach the trend
     assert shown[Column.TREND] >= 60 and shown[Column.NAME] >= 100
+
+
+def test_with_room_for_them_the_rules_texts_are_shown_whole(qtbot: QtBot, make_window: MakeWindow) -> None:
+    # At the first size on a desktop screen the rule's text ("SPY price crosses below 660") was cut in the
+    # middle while Value, To trigger, State and Last fired kept their widths with room.
+    below = {"id": "spy660", "type": "price", "symbol": "SPY", "condition": "crosses_below", "level": 660}
+    spread = {"id": "rot", "type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd", "condition": "crosses_above",
+              "level": 1.5}  # fmt: skip
+    seed(below)
+    window = make_window(run=False)
+    panel = window.alerts_panel
+    view = panel.rules_view
+    header = view.horizontalHeader()
+    qtbot.waitUntil(lambda: view.isVisible() and 480 < header.width() < 700)
+
+    def room(text: str) -> int:
+        return view.fontMetrics().horizontalAdvance(text) + 2 * FittedColumns.TEXT_PADDING
+
+    short = "SPY price crosses below 660"
+    assert panel.rules_model.data(panel.rules_model.index(0, RuleColumn.RULE)) == short
+    qtbot.waitUntil(lambda: header.sectionSize(RuleColumn.RULE) >= room(short))
+    assert sum(sizes(view)) <= header.width() + 1
+    others = {c: header.sectionSize(c) for c in (RuleColumn.VALUE, RuleColumn.STATE, RuleColumn.LAST)}
+
+    assert panel.add_rule(rule_from_dict(spread)) is None  # a longer text: the others give way further, to a point
+    long = panel.rules_model.data(panel.rules_model.index(1, RuleColumn.RULE))
+    qtbot.waitUntil(lambda: header.sectionSize(RuleColumn.RULE) > room(short))
+    assert all(header.sectionSize(c) <= width for c, width in others.items())
+    assert header.sectionSize(RuleColumn.RULE) <= max(
+        room(long), header.width() - sum(least for _, least in RULE_WIDTHS.values())
+    )
+    assert sum(sizes(view)) <= header.width() + 1
