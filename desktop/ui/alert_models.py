@@ -76,11 +76,11 @@ def fire_time_text(fire: AlertFire) -> str:
 
 class RuleStatus(enum.Enum):
     ARMED = "armed"
-    COOLING = "cooling down"
+    COOLING = "cooling"  # (the states are short: they stay whole in a narrow panel's State column)
     FIRED = "fired"
     DISABLED = "disabled"
     EXPIRED = "expired"
-    WAITING = "waiting for data"
+    WAITING = "no data"
 
 
 class RuleColumn(enum.IntEnum):

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.core.alerts.rules import rule_from_dict
 from desktop.ui import window_layout
-from desktop.ui.alert_models import LogColumn, RuleColumn
+from desktop.ui.alert_models import LogColumn, RuleColumn, RuleStatus
 from desktop.ui.alerts_panel import RULE_WIDTHS
 from desktop.ui.fitted_columns import FittedColumns
 from desktop.ui.watchlist_model import Column
@@ -152,3 +152,12 @@ def test_with_room_for_them_the_rules_texts_are_shown_whole(qtbot: QtBot, make_w
         room(long), header.width() - sum(least for _, least in RULE_WIDTHS.values())
     )
     assert sum(sizes(view)) <= header.width() + 1
+
+
+def test_every_state_and_a_last_fire_stay_whole_at_their_columns_narrowest(qtbot: QtBot) -> None:
+    view = QTableView()
+    qtbot.addWidget(view)
+    room = {column: least - 2 * FittedColumns.TEXT_PADDING for column, (_wide, least) in RULE_WIDTHS.items()}
+    width = view.fontMetrics().horizontalAdvance
+    assert all(width(state.value) <= room[RuleColumn.STATE] for state in RuleStatus), [s.value for s in RuleStatus]
+    assert width("Mar 28 16:00") <= room[RuleColumn.LAST]  # the widest last fire: month, day, time
