@@ -50,7 +50,7 @@ LOG_MS = 250
 # The columns beside a rule's text: (width with room, narrowest they give way to, their texts elided), and
 # what that text keeps while they can ("IWM − QQQ qtd …ve 1.5 pts", cut in the middle).
 RULE_TEXT_MIN = 170
-RULE_TEXT_MAX = 260  # a longer rule's text is cut in the middle (its level stays in view), not Last fired
+RULE_TEXT_MAX = 260  # past this a rule's text is cut in the middle (its level stays in view), not the others further
 RULE_WIDTHS: Widths = {
     RuleColumn.ON: (30, 30), RuleColumn.VALUE: (76, 64), RuleColumn.DISTANCE: (76, 66), RuleColumn.STATE: (106, 58),
     RuleColumn.FIRES: (40, 34), RuleColumn.LAST: (112, 90),  # "Mar 19 16:00" whole
