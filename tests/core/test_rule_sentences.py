@@ -78,6 +78,19 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
         {"type": "spread", "a": "IWM", "b": "QQQ", "window": "day", "condition": "above", "level": 1.0},
     ),
     (
+        "IWM-QQQ qtd spread crosses above 1.5",
+        {"type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd", "condition": "crosses_above", "level": 1.5},
+    ),
+    (
+        "IWM-QQQ this quarter above 2",
+        {"type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd", "condition": "above", "level": 2.0},
+    ),
+    (
+        "BTC-USD price crosses above 100000",
+        {"type": "price", "symbol": "BTC-USD", "condition": "crosses_above", "level": 100000.0},
+    ),
+    ("BRK-B crosses above 500", {"type": "price", "symbol": "BRK-B", "condition": "crosses_above", "level": 500.0}),
+    (
         "IWM - QQQ 5-day spread above 1",
         {"type": "spread", "a": "IWM", "b": "QQQ", "window": "5d", "condition": "above", "level": 1.0},
     ),

@@ -91,6 +91,9 @@ _SPREAD = (
     rf"(?P<rest>(?:\s.*)?)$"
 )
 _SPREAD_WORDS = r"\b(?:return spread|spread|returns?|performance)\b"
+# "IWM-QQQ qtd spread": two symbols joined by a dash, when what follows says a spread (BRK-B and BTC-USD are
+# single symbols that hold a dash).
+_DASHED_PAIR = r"^(?P<a>[^\s/()-]{2,})-(?P<b>[^\s/()-]{2,})(?P<rest>\s.*)$"
 # "IWM outperforms QQQ by 1.5 points since the quarter began": a spread said as one leg's lead over the other.
 _LEAD = (
     rf"^(?P<a>{_SYMBOL})\s+(?:(?P<ahead>outperforms|beats|leads|is ahead of)|(?P<behind>underperforms|lags|trails|"
@@ -248,6 +251,8 @@ def _subject_of(subject: str) -> dict[str, Any]:
 
 def _subject_fields(head: str, unit: str, moved: bool) -> dict[str, Any]:
     """What the words before the condition watch; `moved` when the condition is a day's kind of move."""
+    if (dashed := _re(_DASHED_PAIR).match(head)) is not None and _says_a_spread(dashed["rest"]):
+        head = f"{dashed['a']} - {dashed['b']}{dashed['rest']}"
     readers: list[tuple[str, Callable[[re.Match[str]], dict[str, Any]]]] = [
         (_ZSCORE, _zscore_fields),
         (_TREND, lambda m: {"type": "trend", **_subject_of(m["subject"]), "ma": int(m["ma"])}),
@@ -267,6 +272,17 @@ def _subject_fields(head: str, unit: str, moved: bool) -> dict[str, Any]:
         "(IWM/QQQ), a spread (IWM - QQQ qtd), a z-score (IWM/QQQ z-score) or an average (NVDA vs its 50-day "
         "average)"
     )
+
+
+def _says_a_spread(words: str) -> bool:
+    """Whether the words after a pair name a spread or the window of one ("qtd spread", "this quarter")."""
+    if _re(_SPREAD_WORDS).search(words):
+        return True
+    try:
+        _window(words.strip())
+    except SentenceError:
+        return False
+    return True
 
 
 def _zscore_fields(match: re.Match[str]) -> dict[str, Any]:
