@@ -1,7 +1,8 @@
 """A field above the rules where a rule is typed as a sentence ("NVDA crosses below 175") and added with Enter.
 
 Below it, one line says what the sentence reads as (and the rule's value now), or what is wrong with it.
-While the sentence is being typed a problem is said quietly; after Enter, in the error colour.
+While the sentence is being typed a problem is said quietly; after Enter, in the error colour. A crossing
+with no way given ("NVDA hits 200") is the one toward the level from the rule's value now, as the note says.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.core.alerts.engine import AlertEngine
-from desktop.core.alerts.rule_sentences import SentenceError, rule_fields_of
+from desktop.core.alerts.rule_sentences import SentenceError, WhichWayError, rule_fields_of, toward
 from desktop.core.alerts.rules import AlertRule, RuleError, rule_from_dict
 from desktop.ui.alert_models import format_level, format_measure
 
@@ -79,7 +80,11 @@ class QuickRuleField(QWidget):
             self._say("", error=False)
             return None
         try:
-            rule = rule_from_dict(rule_fields_of(text))
+            try:
+                fields = rule_fields_of(text)
+            except WhichWayError as crossing:
+                fields = self._toward(crossing)
+            rule = rule_from_dict(fields)
         except SentenceError as exc:
             self._say(str(exc), error=loud)
             return None
@@ -111,6 +116,13 @@ class QuickRuleField(QWidget):
             self.edit.clear()
         else:
             self._say(refused, error=True)
+
+    def _toward(self, crossing: WhichWayError) -> dict[str, object]:
+        """ "NVDA hits 200": the crossing toward the level from the value now (re-raised with no value now)."""
+        value = self.engine.value(rule_from_dict(crossing.above))
+        if value is None:
+            raise crossing
+        return toward(crossing, value)
 
     def _twin(self, rule: AlertRule) -> AlertRule | None:
         return next((r for r in self.engine.rules if r.watches_same_as(rule)), None)

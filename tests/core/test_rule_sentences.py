@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from desktop.core.alerts.rule_sentences import SentenceError, rule_fields_of
+from desktop.core.alerts.rule_sentences import SentenceError, WhichWayError, rule_fields_of, toward
 from desktop.core.alerts.rules import AlertType, Condition, Quadrant, rule_from_dict, rule_to_dict
 
 PHRASINGS: list[tuple[str, dict[str, Any]]] = [
@@ -228,6 +228,30 @@ def test_a_sentence_that_is_not_a_rule_is_told_what_was_expected(sentence: str, 
     with pytest.raises(SentenceError) as caught:
         rule_fields_of(sentence)
     assert says in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "shape"),
+    [
+        ("NVDA crosses 175", {"type": "price", "symbol": "NVDA", "level": 175.0}),
+        ("NVDA hits $1,200", {"type": "price", "symbol": "NVDA", "level": 1200.0}),
+        ("nvda reaches 180.5", {"type": "price", "symbol": "NVDA", "level": 180.5}),
+        ("IWM/QQQ touches 0.42", {"type": "ratio", "a": "IWM", "b": "QQQ", "level": 0.42}),
+        ("IWM - QQQ qtd spread gets to 1.5", {"type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd", "level": 1.5}),
+        ("TSLA hits -5%", {"type": "change", "symbol": "TSLA", "level": -5.0}),
+    ],
+)
+def test_a_crossing_with_no_way_names_both_and_is_toward_the_level_from_the_value_now(
+    sentence: str, shape: dict[str, Any]
+) -> None:
+    with pytest.raises(WhichWayError) as caught:
+        rule_fields_of(sentence)
+    assert "which way" in str(caught.value)
+    level = shape["level"]
+    assert toward(caught.value, level - 1) == {**shape, "condition": "crosses_above"}  # below it now: up to it
+    assert toward(caught.value, level + 1) == {**shape, "condition": "crosses_below"}
+    with pytest.raises(SentenceError, match="at the level now"):
+        toward(caught.value, level)  # on it: either way is as likely
 
 
 def test_an_overlong_sentence_is_refused_before_it_is_read() -> None:

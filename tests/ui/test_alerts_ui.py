@@ -800,7 +800,7 @@ def test_a_rule_typed_in_words_is_read_as_it_is_typed_and_added_with_enter(
     assert window.alerts_panel.selected_rule() == rule
 
     for sentence, says in (
-        ("NVDA crosses 175", "crosses which way"),  # not a rule
+        ("IWM - QQQ crosses above 1.5", "window"),  # not a rule
         ("ZZZZ crosses below 5", "ZZZZ is not in the replay data"),  # a symbol the source cannot supply
         ("IWM/IWM crosses above 1", "must differ"),  # a rule with a field that cannot be
         ("nvda falls below 175", "Already a rule: NVDA price crosses below 175"),  # the same rule again
@@ -812,6 +812,13 @@ def test_a_rule_typed_in_words_is_read_as_it_is_typed_and_added_with_enter(
     assert model.rowCount() == 1 and stored_rules() == [rule.id]
     field.edit.setText("NVDA price crosses below 175")  # the same rule again, said while typing too
     assert field.note.text() == "Already a rule: NVDA price crosses below 175" and field.note.styleSheet() == ""
+    # A crossing with no way given is toward the level from the value now: NVDA is above 175, so below it.
+    field.edit.setText("NVDA crosses 175")
+    assert field.note.text() == "Already a rule: NVDA price crosses below 175"
+    field.edit.setText(f"NVDA hits {price + 20:.0f}")
+    assert field.note.text().startswith(f"Enter adds: NVDA price crosses above {price + 20:.0f} (now {price:,.2f}")
+    field.edit.setText("IWM/QQQ reaches 0.01")
+    assert field.note.text().startswith("Enter adds: IWM / QQQ ratio crosses below 0.01 (now ")
     qtbot.keyClick(field.edit, Qt.Key.Key_Escape)
     assert field.edit.text() == "" and not field.note.isVisible()
 

@@ -161,6 +161,10 @@ def test_an_alert_rule_typed_in_the_symbol_field_goes_to_the_alerts_field(
     window.focus_rule_field()  # Ctrl+T: the field ready, what it held selected to be typed over
     assert field.edit.hasFocus() or not window.isActiveWindow()
     assert field.edit.selectedText() == "TSLA moves 5%"
+    qtbot.keyClicks(window.symbol_input, "spy hits 900")  # a crossing with no way is a rule too
+    qtbot.keyClick(window.symbol_input, Qt.Key.Key_Return)
+    assert window.model.symbols == [] and field.edit.text() == "spy hits 900"
+    assert "crosses which way" in field.note.text(), "no quote yet to tell which way from"
     qtbot.keyClicks(window.symbol_input, "nvda amd below")  # a list of words that is no rule stays a list
     qtbot.keyClick(window.symbol_input, Qt.Key.Key_Return)
     assert window.model.symbols == ["NVDA", "AMD"]

@@ -26,6 +26,25 @@ class SentenceError(ValueError):
     """A sentence that does not read as a rule; the message says what was expected."""
 
 
+class WhichWayError(SentenceError):
+    """A crossing with no way given ("NVDA hits 200", "NVDA crosses 175"): `above` and `below` are the fields
+    of the two rules it may mean. Whoever knows the value now can take the one toward the level (`toward`)."""
+
+    def __init__(self, message: str, above: dict[str, Any], below: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.above = above
+        self.below = below
+
+
+def toward(error: WhichWayError, now: float) -> dict[str, Any]:
+    """Of the two rules a crossing with no way may mean, the one the value `now` has to move to meet: a level
+    over it is crossed upward. A value on the level says neither (SentenceError)."""
+    level = error.above["level"]
+    if now == level:
+        raise SentenceError(f"{error} (the value is at the level now)")
+    return dict(error.above if now < level else error.below)
+
+
 # Conditions, as a regex alternative each, longest phrasings first within a condition. "up/down more than"
 # are a signed day's move ("drops 3%" too: a verb of moving with a level in %); "moves more than" is a move
 # either way.
@@ -52,7 +71,8 @@ _TAIL = (
 )
 _NO_LEVEL = rf"^(?P<head>.+?)\s+(?:{_CONDITION})$"
 _WORD_LEVEL = rf"^(?P<head>.+?)\s+(?:{_CONDITION})\s+(?P<word>[^\s\d$.+-]\S*)(?:\s+(?:{_UNIT}|{_ON_THE_DAY}))?$"
-_WHICH_WAY = rf"\bcross(?:es)?\s+(?:±\s*)?{_NUMBER}"
+# A crossing that does not say which way: "crosses 175", "hits 200", "reaches 0.42".
+_TOWARD = rf"\b(?:cross(?:es)?|hits|reaches|touches|gets to|goes to|trades at)\s+(?=(?:±\s*)?{_NUMBER})"
 
 _SYMBOL = r"[^\s/()]+?"
 _PAIR = rf"(?P<a>{_SYMBOL})\s*/\s*(?P<b>{_SYMBOL})"
@@ -147,6 +167,8 @@ def rule_fields_of(sentence: str) -> dict[str, Any]:
                 "level": level if side == "above" else -level}  # fmt: skip
     tail = _re(_TAIL).match(text)
     if tail is None:
+        if (crossing := _re(_TOWARD).search(text)) is not None:
+            raise _which_way(text, crossing)
         raise SentenceError(_why_no_tail(text))
     condition, sign = _condition(tail)
     unit = _unit(tail["unit"])
@@ -179,9 +201,12 @@ def rule_fields_of(sentence: str) -> dict[str, Any]:
 
 
 def reads_as_rule(text: str) -> bool:
-    """Whether `text` says a rule (what it says may still be refused: an unknown symbol, a level of 0)."""
+    """Whether `text` says a rule (what it says may still be refused: an unknown symbol, a level of 0, a
+    crossing with no way where no value tells which)."""
     try:
         rule_fields_of(text)
+    except WhichWayError:
+        return True
     except SentenceError:
         return False
     return True
@@ -217,11 +242,16 @@ def _unit(text: str | None) -> str:
     return _UNITS.get(text.lower(), "sd")
 
 
+def _which_way(text: str, crossing: re.Match[str]) -> WhichWayError:
+    """The two rules a crossing with no way may mean, read from the sentence said each way (what else is
+    wrong with it is said first)."""
+    above, below = (f"{text[: crossing.start()]}crosses {way} {text[crossing.end() :]}" for way in ("above", "below"))
+    return WhichWayError(
+        f"{text!r}: crosses which way? {above!r} or {below!r}", rule_fields_of(above), rule_fields_of(below)
+    )
+
+
 def _why_no_tail(text: str) -> str:
-    if (crossing := _re(_WHICH_WAY).search(text)) is not None:
-        ways = [text.replace("crosses", f"crosses {way}", 1) if "crosses" in crossing[0] else
-                text.replace("cross", f"cross {way}", 1) for way in ("above", "below")]  # fmt: skip
-        return f"{text!r}: crosses which way? {ways[0]!r} or {ways[1]!r}"
     if (bare := _re(_NO_LEVEL).match(text)) is not None:
         return f"{text!r}: a level goes after the condition ({bare['head']} crosses below 175)"
     if (worded := _re(_WORD_LEVEL).match(text)) is not None:
