@@ -74,6 +74,27 @@ def test_relative_defaults_to_the_quarter_start(qtbot: QtBot, daily_dir: Path) -
     assert "NOPE" in chart.note.text() and set(chart.curves) == {"IWM", "NOPE"}
 
 
+def test_a_range_that_starts_on_a_months_last_day_names_the_next_month_first(qtbot: QtBot, daily_dir: Path) -> None:
+    # 0 % sits on 2026-06-30, the close before the quarter: labelled "Jun 2026", it made the July days after
+    # it read as June's ("Jun 2026 · 6 · 13 · 20 · 27 · Aug").
+    chart = RelativeChart(filled_store(daily_dir, {"IWM", "QQQ", "SPY"}))
+    qtbot.addWidget(chart)
+    chart.resize(900, 400)
+    chart.show()
+    chart.refresh(force=True)
+    scale = chart.axis.trading
+    labels = [text for _, text in scale.labels(-0.5, len(scale) - 0.5, 800)]
+    assert labels[0] == "Jul 2026" and "Jun" not in " ".join(labels), labels
+    assert "Aug" in labels and labels.index("Aug") > 1
+    whole_year = RelativeChart(filled_store(daily_dir, {"SPY"}))  # a range starting mid-month keeps its start
+    qtbot.addWidget(whole_year)
+    whole_year.show()
+    whole_year.set_symbols(["SPY"])
+    whole_year.set_start(date(2025, 10, 15))
+    year_scale = whole_year.axis.trading
+    assert year_scale.labels(-0.5, len(year_scale) - 0.5, 800)[0][1] == "Oct 2025"
+
+
 def test_spread_and_ratio_match_pandas(qtbot: QtBot, daily_dir: Path) -> None:
     chart = SpreadChart(filled_store(daily_dir, {"IWM", "QQQ"}), None)
     qtbot.addWidget(chart)

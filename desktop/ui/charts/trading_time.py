@@ -66,7 +66,10 @@ class TradingTimeScale:
         """(x, text) of the calendar boundaries to label between x = lo and hi on an axis `pixels` wide.
 
         The finest kind of boundary whose usual spacing leaves room for a label is the finest labelled
-        (so the steps are even: every hour, or every Monday); a stronger boundary wins a clash.
+        (so the steps are even: every hour, or every Monday); a stronger boundary wins a clash. The first bar
+        is no boundary of its own: with day numbers or times labelled, it gives way to a month's start in
+        its label's room (a range from 30 June names July first, not June); the first label shown says the
+        month and year.
         """
         n = len(self.starts)
         if not n or pixels <= 0 or hi <= lo:
@@ -77,14 +80,23 @@ class TradingTimeScale:
         gap = LABEL_PX * (hi - lo) / pixels  # bars one label needs
         finest = next((s for s, bars in self._spacings() if bars >= gap), YEAR)
         offset = 0.0 if self.daily else -0.5  # a date on its bar's centre; a clock time at its bar's start
+        least = max(finest, 1)
+        # Among day numbers or clock times a month's first day wins the first bar's place, else those would
+        # read as the first bar's month; among months the range's start keeps it.
+        start = YEAR if finest >= MONTH else MONTH
+
+        def strength(k: int) -> int:
+            return start if k == 0 else strengths[k]
+
         kept: list[tuple[float, int]] = []
-        for k in sorted(range(first, last + 1), key=lambda k: (-strengths[k], k)):
-            if strengths[k] < max(finest, 1):
+        for k in sorted(range(first, last + 1), key=lambda k: (-strength(k), k == 0, k)):
+            if strength(k) < least:
                 break
             x = k + offset
             if all(abs(x - other) >= gap for other, _ in kept):
                 kept.append((x, k))
-        return [(x, self._text(moments[k], strengths[k], finest, k == 0)) for x, k in sorted(kept)]
+        kept.sort()
+        return [(x, self._text(moments[k], strengths[k], finest, j == 0)) for j, (x, k) in enumerate(kept)]
 
     def _spacings(self) -> list[tuple[int, float]]:
         """(strength, usual bars between two boundaries of it), finest first."""
