@@ -182,8 +182,10 @@ def build_window(args: argparse.Namespace, opened: OpenedDatabase | None = None)
     notes.extend(f"Replay data left out: {problem}." for problem in skipped)
     if getattr(args, "source", "replay") != "yahoo" and (late := start_problem(start, timeline)) is not None:
         notes.append(f"{late[0].upper()}{late[1:]} (Replay ▸ From picks another day).")
-    # What one's own replay files hold beyond the list is said; the bundled data's extras are not news.
-    notes.extend(window.data_coverage_notes(beyond_the_list=bool(getattr(args, "replay_data", None))))
+    # What one's own replay files hold beyond the list is said; the bundled data's extras are not news. Only
+    # for the replay: a live source is asked about each symbol (and `auto` says it when it falls back).
+    if getattr(args, "source", "replay") == "replay":
+        notes.extend(window.data_coverage_notes(beyond_the_list=bool(getattr(args, "replay_data", None))))
     if not alerts.role.evaluating:  # a monitor (the one left watching, a service) fires the rules: said at once
         window.show_message(alerts.role.describe())
     return window, " ".join(notes) or None

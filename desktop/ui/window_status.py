@@ -71,6 +71,8 @@ class StatusArea(WindowParts):
         self.begin_snapshot_progress()
         if self.feeds.status is not None:
             self._on_status(self.feeds.status)
+        if replay and self.feeds.source == "auto" and (missing := self.data_coverage_notes(beyond_the_list=False)):
+            self.show_message(" ".join(missing))  # fallen back to the replay: rows it has no data for stay empty
 
     def begin_snapshot_progress(self) -> None:
         """On a live source, show how many of the shown symbols have their first quote, until all do (or

@@ -431,3 +431,18 @@ def test_a_backfill_run_leaves_each_rule_as_evaluating_every_step_would() -> Non
     fired_at_once = again_at_once.process(mixed) + [f for step in live[3:] for f in again_at_once.process(step)]
     fired_by_step = [f for step in [*history[-20:], *live] for f in again_by_step.process(step)]
     assert fired_at_once == fired_by_step and len(fired_at_once) > 20
+
+
+def test_a_rules_value_now_is_as_of_its_own_symbols_newest_tick() -> None:
+    # EUR/USD trades on while TSLA's day is over: TSLA's day change stays what its last quote said (the table
+    # showed +2.5 % while the rules panel said 0.00 %, the next day's change with no TSLA price in it).
+    engine = AlertEngine()
+    change = rule(type="change", symbol="TSLA", condition="outside", level=5)
+    spread = rule(id="s", type="spread", a="TSLA", b="NVDA", window="day", condition="above", level=1)
+    engine.set_rules([change, spread])
+    engine.process([daily("TSLA", 400.0, "2026-07-20"), daily("NVDA", 200.0, "2026-07-20")])
+    engine.process([tick("TSLA", 410.0, at("2026-07-21", "15:55")), tick("NVDA", 202.0, at("2026-07-21", "15:50"))])
+    engine.process([tick("EURUSD=X", 1.17, at("2026-07-22", "03:00"))])
+    assert engine.value(change) == pytest.approx(2.5)
+    assert engine.value(spread) == pytest.approx(2.5 - 1.0)
+    assert engine.value(change, date(2026, 7, 22)) == pytest.approx(0.0), "asked of a session, it answers for it"

@@ -155,3 +155,37 @@ def test_falling_back_does_not_wait_for_a_hanging_request(  # type: ignore[no-un
     sources = {window.store.latest(s).source for s in window.store.symbols()}  # type: ignore[union-attr]
     assert sources == {"replay"}, "nothing of the stopped live feed reached the replay's store"
     assert window.feeds.status is not None and window.feeds.status.state is FeedState.REPLAY
+
+
+def test_a_live_start_does_not_say_the_replays_missing_symbols_are_empty(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, yahoo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Built before the live feed starts, the start-up notice asked the replay data about the list: a London
+    # listing Yahoo quotes was said to have "no data; those rows stay empty" beside its filled row.
+    from argparse import Namespace
+
+    from desktop import paths
+    from desktop.app import build_window
+    from desktop.storage.database import open_database
+    from desktop.storage.watchlists import WatchlistRepository
+
+    _streamer, http = yahoo
+    http.serve_recorded("OCDO.L", "chart-OCDO.L-2020-01-01-to-2020-01-03.json")
+    conn = open_database(paths.database_path()).connection
+    WatchlistRepository(conn).create("Abroad", ["SPY", "OCDO.L"])
+    conn.close()
+    for source, said in (("yahoo", False), ("replay", True), ("auto", False)):
+        args = Namespace(source=source, replay_data=None, speed=0, start=None, watchlist="Abroad")
+        window, notice = build_window(args)
+        qtbot.addWidget(window)
+        assert ("No data for OCDO.L" in (notice or "")) is said, (source, notice)
+        window.show()  # (a window closed unshown would leave its threads to the test's end)
+        window.close()
+    monkeypatch.setenv(YAHOO_HTTP_ENV, "http://127.0.0.1:9")  # `auto` with the network down: then it is said
+    window, _notice = build_window(Namespace(source="auto", replay_data=None, speed=0, start=None, watchlist="Abroad"))
+    qtbot.addWidget(window)
+    window.show()
+    window.feeds.start(window.model.symbols)
+    qtbot.waitUntil(lambda: window.feeds.replay_started, timeout=10_000)
+    assert "No data for OCDO.L (1 of Abroad)" in window.message_label.text()
+    window.close()

@@ -227,11 +227,14 @@ class AlertEngine(BatchPath):
     # -- values ---------------------------------------------------------------------------------
 
     def value(self, rule: AlertRule, session: date | None = None) -> float | None:
-        """The rule's measure now (in `session`, default: the session of the newest tick), or None."""
+        """The rule's measure now, or None: in `session`, by default that of the newest tick of the rule's own
+        symbols. (Another market's later ticks do not move it into a day it has no price in: TSLA's change
+        stays its last day's while EUR/USD trades on, as TSLA's quote says.)"""
         if session is None:
-            if self.newest is None:
+            newest = max((t.time for t in (self._tracks.get(s) for s in rule.symbols) if t is not None), default=None)
+            if newest is None:
                 return None
-            session = datetime.fromtimestamp(self.newest, NEW_YORK).date()
+            session = datetime.fromtimestamp(newest, NEW_YORK).date()
         return self._value(rule, session.toordinal())
 
     def _value(self, rule: AlertRule, session: int) -> float | None:
