@@ -199,7 +199,10 @@ class QuoteStore:
             volume_now = None if volumes[j] != volumes[j] else volumes[j]
             minutes[j].merge_minutes(groups[:, cuts[j] : cuts[j + 1]], volume_now, session)
             session_bars[symbol].merge_session(session, opens[j], highs[j], lows[j], closes[j], volume_now)
-            self._latest[symbol] = self._completed(latest[c], quotes[j])
+            final = quotes[j]
+            if final.volume is None and volume_now is not None:  # the volume the rows before it gave, as one by one
+                final = final._replace(volume=volume_now)
+            self._latest[symbol] = self._completed(latest[c], final)
             changed.add(symbol)
         self.applied += len(kept)
         newest = float(t.max())
@@ -226,17 +229,12 @@ class QuoteStore:
         day = self._clock.ordinal(quote.time)
         if (
             last is not None
-            and quote.session is not MarketSession.REGULAR
-            and quote.day_high is None
-            and quote.volume is None
             and not quote.daily
             and not last.daily
+            and _leaves_out_what(last, quote)
             and self._clock.ordinal(last.time) == day
         ):
-            # Outside the regular session a frame that states only its price (after hours, overnight) keeps
-            # the day's range and volume.
-            quote = quote._replace(day_open=last.day_open, day_high=last.day_high, day_low=last.day_low,
-                                   volume=last.volume, volume_24h=last.volume_24h)  # fmt: skip
+            quote = _with_the_days_figures(quote, last)
         base = quote.prev_close
         if _is_regular(quote):
             if base is None:
@@ -299,3 +297,39 @@ class QuoteStore:
 
 def _is_regular(quote: Quote) -> bool:
     return quote.daily or quote.session is MarketSession.REGULAR
+
+
+def _leaves_out_what(last: Quote, quote: Quote) -> bool:
+    """Whether `quote` leaves out a figure of the day that `last` has."""
+    return (
+        (quote.day_high is None and last.day_high is not None)
+        or (quote.day_low is None and last.day_low is not None)
+        or (quote.volume is None and last.volume is not None)
+        or (quote.day_open is None and last.day_open is not None)
+    )
+
+
+def _with_the_days_figures(quote: Quote, last: Quote) -> Quote:
+    """`quote` with the day's figures it leaves out taken from the same day's `last`: Yahoo's regular-session
+    frames carry the day's volume and no range, an after-hours frame often its price alone. A regular print
+    widens the range it keeps; one outside the session does not (the day's range is the regular session's).
+    (A columnar batch, the replay's, states no day figures: its last quote takes the volume its rows gave.)"""
+    high, low = quote.day_high, quote.day_low
+    if _is_regular(quote):
+        if high is None and last.day_high is not None:
+            high = max(last.day_high, quote.price)
+        if low is None and last.day_low is not None:
+            low = min(last.day_low, quote.price)
+    else:
+        high = last.day_high if high is None else high
+        low = last.day_low if low is None else low
+    volume, volume_24h = (
+        (quote.volume, quote.volume_24h) if quote.volume is not None else (last.volume, last.volume_24h)
+    )
+    return quote._replace(
+        day_open=last.day_open if quote.day_open is None else quote.day_open,
+        day_high=high,
+        day_low=low,
+        volume=volume,
+        volume_24h=volume_24h,
+    )

@@ -99,3 +99,33 @@ def test_market_session_in_day_agrees_with_the_time_zone_path() -> None:
         if session_start(midnight + 90_000) - midnight != 86_400:
             continue  # the store takes the time-zone path on the two days with a clock change
         assert market_session_in_day(ts, midnight, session_date(ts).weekday()) is market_session(ts)
+
+
+def test_a_real_frame_without_the_days_range_keeps_it_and_widens_it() -> None:
+    # Yahoo's real regular-session frames carry the day's volume and no day high or low (the AAPL frame
+    # below, captured from the streamer): the day range the snapshot gave went blank at the first of them.
+    import json
+    from pathlib import Path
+
+    from desktop.feeds.yahoo_protocol import decode_frame
+
+    frames = json.loads((Path(__file__).resolve().parents[1] / "fixtures/yahoo/real/stream-frames.json").read_text())
+    raw = next(f["frame"] for f in frames if f["name"] == "aapl-regular-2026")
+    frame = decode_frame(raw)
+    assert frame is not None and frame.day_high is None and frame.volume is not None
+    store = QuoteStore()
+    snapshot = Quote("AAPL", 308.0, frame.time - 60, prev_close=309.38, day_open=309.0, day_high=310.0, day_low=307.5,
+                     volume=5_000_000.0)  # fmt: skip
+    store.apply(snapshot)
+    store.apply(frame)
+    latest = store.latest("AAPL")
+    assert latest is not None and latest.price == frame.price < 307.5
+    assert (latest.day_open, latest.day_high, latest.day_low) == (309.0, 310.0, frame.price), "widened to the print"
+    assert latest.volume == frame.volume
+    store.apply(frame._replace(price=311.0, time=frame.time + 1, volume=None))  # nor a frame without volume
+    latest = store.latest("AAPL")
+    assert latest is not None and (latest.day_high, latest.volume) == (311.0, frame.volume)
+    next_day = frame._replace(time=frame.time + 86_400, price=312.0, volume=100.0)  # a new day starts afresh
+    store.apply(next_day)
+    latest = store.latest("AAPL")
+    assert latest is not None and latest.day_high is None and latest.volume == 100.0
