@@ -140,6 +140,8 @@ def test_watch_prints_what_the_window_shows(tickerdesk_home: Path, fakes: tuple[
     streamed = [json.loads(line) for line in out.splitlines() if '"price": 702.0' in line]
     assert streamed and streamed[-1]["prev_close"] == 699.5 and streamed[-1]["change"] == 2.5
     assert streamed[-1]["session"] == "regular"
+    # Nor does it state the day's range: the snapshot's (699-701), widened by this print.
+    assert (streamed[-1]["day_low"], streamed[-1]["day_high"]) == (699.0, 702.0)
 
 
 @pytest.mark.parametrize("command", ["watch", "record"])
