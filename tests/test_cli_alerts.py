@@ -400,14 +400,15 @@ def test_importing_a_file_of_no_rules_says_so(tickerdesk_home: Path, tmp_path: P
 
 
 def test_alerts_add_takes_the_rule_in_words(tickerdesk_home: Path) -> None:
-    """Quoted or not, a sentence is the rule; --name, --cooldown and --once still apply; words and --type together,
+    """Quoted or not, a sentence is the rule (once or a cooldown may close it); --name, --cooldown and --once still
+    apply; words and --type together,
     or a sentence that is not a rule, are refused with what to write instead, and nothing is saved."""
     for words in (
         ("NVDA", "crosses", "below", "175"),
         ("TSLA moves more than 5% on the day", "--cooldown", "1h", "--once"),
         ("IWM's return minus QQQ's return since the quarter began crosses above 1.5 points", "--name", "Small caps"),
-        ("AMD", "down", "more", "than", "4%"),
-        ("IWM/QQQ", "crosses", "above", "0.42"),
+        ("AMD", "down", "more", "than", "4%", "once"),
+        ("IWM/QQQ", "crosses", "above", "0.42,", "cooldown", "30", "minutes"),
     ):
         added = tickerdesk("alerts", "add", *words, home=tickerdesk_home)
         assert added.returncode == 0, added.stderr
@@ -417,8 +418,8 @@ def test_alerts_add_takes_the_rule_in_words(tickerdesk_home: Path) -> None:
         {"type": "change", "symbol": "TSLA", "condition": "outside", "level": 5.0, "cooldown": "1h", "once": True},
         {"name": "Small caps", "type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd", "condition": "crosses_above",
          "level": 1.5},
-        {"type": "change", "symbol": "AMD", "condition": "below", "level": -4.0},
-        {"type": "ratio", "a": "IWM", "b": "QQQ", "condition": "crosses_above", "level": 0.42},
+        {"type": "change", "symbol": "AMD", "condition": "below", "level": -4.0, "once": True},
+        {"type": "ratio", "a": "IWM", "b": "QQQ", "condition": "crosses_above", "level": 0.42, "cooldown": "30m"},
     ]  # fmt: skip
     which_way = tickerdesk("alerts", "add", "NVDA", "crosses", "175", home=tickerdesk_home)
     assert which_way.returncode == 2 and "'NVDA crosses above 175' or 'NVDA crosses below 175'" in which_way.stderr

@@ -254,6 +254,28 @@ def test_a_crossing_with_no_way_names_both_and_is_toward_the_level_from_the_valu
         toward(caught.value, level)  # on it: either way is as likely
 
 
+@pytest.mark.parametrize(
+    ("sentence", "extra"),
+    [
+        ("NVDA crosses below 175 once", {"once": True}),
+        ("NVDA crosses below 175, only once.", {"once": True}),
+        ("TSLA moves more than 5% on the day, cooldown 30 minutes", {"cooldown": "30m"}),
+        ("TSLA moves more than 5% at most every 2 hours", {"cooldown": "2h"}),
+        ("IWM - QQQ qtd spread crosses above 1.5 with a cooldown of 1 day", {"cooldown": "1d"}),
+        ("NVDA crosses below 175, cooldown 90s, once", {"once": True, "cooldown": "90s"}),
+        ("IWM enters leading once", {"once": True}),
+    ],
+)
+def test_once_and_a_cooldown_may_close_the_sentence(sentence: str, extra: dict[str, Any]) -> None:
+    fields = rule_fields_of(sentence)
+    assert {k: fields[k] for k in ("once", "cooldown") if k in fields} == extra
+    rule = rule_from_dict(fields)
+    assert rule.once is bool(extra.get("once")) and (rule.cooldown is not None) is ("cooldown" in extra)
+    bare = rule_from_dict(rule_fields_of(sentence.split(",")[0].removesuffix(" once").split(" at most")[0]
+                                         .split(" with a")[0]))  # fmt: skip
+    assert rule.watches_same_as(bare), "what is watched is the same"
+
+
 def test_an_overlong_sentence_is_refused_before_it_is_read() -> None:
     with pytest.raises(SentenceError, match="characters"):
         rule_fields_of("NVDA " + "really " * 100 + "crosses below 175")

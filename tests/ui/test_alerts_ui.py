@@ -819,6 +819,8 @@ def test_a_rule_typed_in_words_is_read_as_it_is_typed_and_added_with_enter(
     assert field.note.text().startswith(f"Enter adds: NVDA price crosses above {price + 20:.0f} (now {price:,.2f}")
     field.edit.setText("IWM/QQQ reaches 0.01")
     assert field.note.text().startswith("Enter adds: IWM / QQQ ratio crosses below 0.01 (now ")
+    field.edit.setText("IWM/QQQ reaches 0.01, once, cooldown 2 hours")
+    assert field.note.text().endswith("), once, at most every 2h")
     qtbot.keyClick(field.edit, Qt.Key.Key_Escape)
     assert field.edit.text() == "" and not field.note.isVisible()
 

@@ -84,6 +84,14 @@ _FROM_AVERAGE = (
     rf"^{_SUBJECT}\s+(?:is\s+|trades\s+|gets\s+|goes\s+)?(?:more than\s+|over\s+)?(?P<level>{_NUMBER})\s*"
     rf"(?:%|percent)\s+(?P<side>above|below)\s+{_AVERAGE}$"
 )
+# What may close a sentence besides the rule: "once", a cooldown ("cooldown 30 minutes", "at most every 2h").
+_DURATION_UNITS = {"s": "s", "sec": "s", "second": "s", "m": "m", "min": "m", "minute": "m", "h": "h", "hr": "h",
+                   "hour": "h", "d": "d", "day": "d"}  # fmt: skip
+_EXTRA = (
+    r"^(?P<body>.+?)(?:\s*[,;]\s*|\s+)(?:(?P<once>(?:only\s+)?once)|(?:with\s+a\s+)?(?:cooldown(?:\s+of)?|"
+    r"at\s+most\s+(?:once\s+)?every|no\s+more\s+than\s+(?:once\s+)?every)\s+(?P<n>\d+)\s*"
+    r"(?P<unit>s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?))$"
+)
 _QUADRANTS = [q.value for q in Quadrant]
 _QUADRANT_NAMES = f"{', '.join(_QUADRANTS[:-1])} or {_QUADRANTS[-1]}"
 _QUADRANT = (
@@ -144,13 +152,37 @@ def _re(source: str) -> re.Pattern[str]:
 
 def rule_fields_of(sentence: str) -> dict[str, Any]:
     """The fields of the rule a sentence says (`type`, its symbols and settings, `condition` and `level`);
-    SentenceError says what was expected. Anything a sentence does not say (a name, a cooldown) is left
-    for the caller to add."""
+    SentenceError says what was expected. "once" or a cooldown may close the sentence ("…, cooldown 30
+    minutes"); anything it does not say (a name, channels) is left for the caller to add."""
     text = _normal(sentence)
     if not text:
         raise SentenceError(f"Type a rule, such as {EXAMPLES}")
     if len(text) > MAX_SENTENCE:
         raise SentenceError(f"{len(text)} characters: a rule is at most {MAX_SENTENCE}")
+    text, extra = _extras(text)
+    try:
+        return {**_shape_of(text), **extra}
+    except WhichWayError as crossing:  # either way, what closed the sentence goes with it
+        crossing.above.update(extra)
+        crossing.below.update(extra)
+        raise
+
+
+def _extras(text: str) -> tuple[str, dict[str, Any]]:
+    """The sentence without what closes it besides the rule ("once", a cooldown), and those as fields."""
+    extra: dict[str, Any] = {}
+    while (closing := _re(_EXTRA).match(text)) is not None:
+        if closing["once"]:
+            extra["once"] = True
+        else:
+            unit = closing["unit"].lower().rstrip("s") or "s"
+            extra["cooldown"] = f"{int(closing['n'])}{_DURATION_UNITS[unit]}"
+        text = closing["body"]
+    return text, extra
+
+
+def _shape_of(text: str) -> dict[str, Any]:
+    """The fields of what the sentence (without its closing extras) watches, its condition and level."""
     if (quadrant := _re(_QUADRANT).match(text)) is not None:
         return _quadrant_fields(quadrant)
     if re.search(r"\s(?:enters|moves into|goes into)\s", text, re.IGNORECASE):
