@@ -60,7 +60,8 @@ class QuickRuleField(QWidget):
         self.edit.setToolTip(
             "A rule in words, as the Rule column writes it: NVDA crosses below 175 · TSLA moves more than 5% · "
             "IWM - QQQ qtd spread crosses above 1.5 · IWM/QQQ crosses above 0.42 · NVDA crosses below its 50-day "
-            "average · IWM/QQQ z-score outside 2 · IWM enters leading vs SPY"
+            "average · IWM/QQQ z-score outside 2 · IWM enters leading vs SPY. NVDA hits 200: toward 200 from the "
+            "price now. Close with 'once' or a cooldown: …, cooldown 1h"
         )
         self.note = QLabel()
         self.note.setObjectName("quickRuleNote")
