@@ -120,7 +120,7 @@ class QuickRuleField(QWidget):
             self._say(refused, error=True)
 
     def _toward(self, crossing: WhichWayError) -> dict[str, object]:
-        """ "NVDA hits 200": the crossing toward the level from the value now (re-raised with no value now)."""
+        """For "NVDA hits 200", the crossing toward the level from the value now (re-raised with no value now)."""
         value = self.engine.value(rule_from_dict(crossing.above))
         if value is None:
             raise crossing
