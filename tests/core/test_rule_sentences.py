@@ -33,6 +33,18 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
         {"type": "price", "symbol": "BRK-B", "condition": "crosses_above", "level": 1234.5},
     ),
     ("NASDAQ:AAPL > 300", {"type": "price", "symbol": "AAPL", "condition": "above", "level": 300.0}),
+    # as said to someone: the request around the rule, a currency after the level
+    (
+        "Alert me when NVDA drops below 170",
+        {"type": "price", "symbol": "NVDA", "condition": "crosses_below", "level": 170.0},
+    ),
+    ("notify me if TSLA moves 5%", {"type": "change", "symbol": "TSLA", "condition": "outside", "level": 5.0}),
+    ("when AAPL crosses above 300", {"type": "price", "symbol": "AAPL", "condition": "crosses_above", "level": 300.0}),
+    (
+        "let me know if SPY falls under 650 USD",
+        {"type": "price", "symbol": "SPY", "condition": "crosses_below", "level": 650.0},
+    ),
+    ("IF crosses above 10 dollars", {"type": "price", "symbol": "IF", "condition": "crosses_above", "level": 10.0}),
     ("price of SPY is under 650", {"type": "price", "symbol": "SPY", "condition": "below", "level": 650.0}),
     (
         "  META   crosses   over   700  ",

@@ -66,7 +66,8 @@ _NUMBER = r"[+-]?\$?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"
 _UNIT = r"%|percent|pts?|points?|sd|sds|sigmas?|σ|standard deviations?"
 _ON_THE_DAY = r"on the day|today|for the day|in a day"
 _TAIL = (
-    rf"^(?P<head>.+?)\s+(?:{_CONDITION})\s*(?P<both>±\s*)?(?P<level>{_NUMBER})\s*(?P<unit>{_UNIT})?"
+    rf"^(?P<head>.+?)\s+(?:{_CONDITION})\s*(?P<both>±\s*)?(?P<level>{_NUMBER})(?:\s*(?:usd|dollars?))?\s*"
+    rf"(?P<unit>{_UNIT})?"
     rf"(?P<day>\s+(?:{_ON_THE_DAY}))?$"
 )
 _NO_LEVEL = rf"^(?P<head>.+?)\s+(?:{_CONDITION})$"
@@ -244,12 +245,21 @@ def reads_as_rule(text: str) -> bool:
     return True
 
 
+# The request a rule may be said in ("alert me when ...", "if ..."); "IF" in capitals is a ticker.
+_ASKING = (
+    r"^(?:(?:alert|notify|tell|ping|warn|remind)\s+me\s+(?:when|if)|let\s+me\s+know\s+(?:when|if)|when(?:ever)?|if)\s+"
+)
+
+
 def _normal(sentence: str) -> str:
     text = sentence.strip().rstrip(".!").strip()
     for dash in "−–—":
         text = text.replace(dash, "-")
     text = text.replace("’", "'").replace("+/-", "±").replace("+-", "±")
-    return re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+", " ", text)
+    if (asking := _re(_ASKING).match(text)) is not None and not asking[0].strip().isupper():
+        text = text[asking.end() :]
+    return text
 
 
 def _condition(match: re.Match[str]) -> tuple[str, int]:
