@@ -73,7 +73,7 @@ _TAIL = (
 _NO_LEVEL = rf"^(?P<head>.+?)\s+(?:{_CONDITION})$"
 _WORD_LEVEL = rf"^(?P<head>.+?)\s+(?:{_CONDITION})\s+(?P<word>[^\s\d$.+-]\S*)(?:\s+(?:{_UNIT}|{_ON_THE_DAY}))?$"
 # A crossing that does not say which way: "crosses 175", "hits 200", "reaches 0.42".
-_TOWARD = rf"\b(?:cross(?:es)?|hits|reaches|touches|gets to|goes to|trades at)\s+(?=(?:±\s*)?{_NUMBER})"
+_TOWARD = rf"\b(?:cross(?:es)?|hits|reaches|touches|breaks|passes|gets to|goes to|trades at)\s+(?=(?:±\s*)?{_NUMBER})"
 
 _SYMBOL = r"[^\s/()]+?"
 _PAIR = rf"(?P<a>{_SYMBOL})\s*/\s*(?P<b>{_SYMBOL})"
