@@ -74,7 +74,7 @@ def _rules_in_words(sentences: list[str], taken: set[str]) -> list[AlertRule]:
         except SentenceError as exc:
             raise CliError(f"--rule: {exc}") from None
         except RuleError as exc:
-            raise CliError(f"--rule {sentence!r}: {exc.field}: {exc.problem}") from None
+            raise CliError(f"--rule {sentence!r}: {exc.about}") from None
         base = "-".join(re.findall(r"[A-Za-z0-9_.:]+", rule.describe()))[:60].rstrip("-.")
         name = next(n for n in (base, *(f"{base}-{k}" for k in range(2, len(sentences) + 2))) if n not in taken)
         taken.add(name)
@@ -166,7 +166,7 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
             rule = rule_from_dict(fields)
         except RuleError as exc:  # one rule: "rule #1" would name a list there is not
             said = f"{' '.join(args.rule)!r}: " if args.rule else ""
-            raise CliError(f"{said}{exc.field}: {exc.problem}") from None
+            raise CliError(f"{said}{exc.about}") from None
         unknown = [s for s in rule.symbols if s not in _known_symbols(book)]
         if unknown and not args.force:
             raise CliError(

@@ -59,6 +59,10 @@ def test_toml_and_json_rules_may_be_said_in_words_beside_their_other_fields(tmp_
     ratio, tsla = read_rules(as_json)
     assert (ratio.type, ratio.a, ratio.b, ratio.level) == (AlertType.RATIO, "IWM", "QQQ", 0.42)
     assert tsla.type is AlertType.CHANGE and not tsla.enabled
+    # A cooldown in the words and one as a field: the field wins, as --cooldown does beside words on the command line.
+    both = tmp_path / "c.toml"
+    both.write_text('[[alerts]]\nrule = "NVDA crosses below 175, cooldown 1h"\ncooldown = "2h"\n')
+    assert rule_to_dict(read_rules(both)[0])["cooldown"] == "2h"
 
 
 def test_a_rule_said_twice_or_in_words_that_are_not_a_rule_is_refused(tmp_path: Path) -> None:

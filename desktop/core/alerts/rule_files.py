@@ -90,7 +90,8 @@ def _in_words(item: dict[str, Any] | str, position: int) -> dict[str, Any]:
         fields = rule_fields_of(sentence)
     except SentenceError as exc:
         raise RuleError(label, "rule", str(exc)) from None
-    return {**{k: v for k, v in item.items() if k != "rule"}, **fields}
+    # The table's own fields win over what closes the words ("…, cooldown 1h"), as options do on the command line.
+    return {**fields, **{k: v for k, v in item.items() if k != "rule"}}
 
 
 def _parse_lines(text: str, progress: Progress | None) -> list[AlertRule]:
@@ -109,7 +110,7 @@ def _parse_lines(text: str, progress: Progress | None) -> list[AlertRule]:
         except SentenceError as exc:
             raise RuleFileError(f"line {n}: {exc}") from None
         except RuleError as exc:
-            raise RuleFileError(f"line {n}: {exc.field}: {exc.problem}") from None
+            raise RuleFileError(f"line {n}: {exc.about}") from None
     rules = _name_unnamed(rules, list(range(len(rules))))
     report(progress, 1.0)
     return rules

@@ -93,6 +93,11 @@ class RuleError(ValueError):
         self.field = field_name
         self.problem = problem
 
+    @property
+    def about(self) -> str:
+        """The field and its problem, for a message where the rule is already named."""
+        return f"{self.field}: {self.problem}"
+
 
 @dataclass(frozen=True)
 class AlertRule:
