@@ -433,6 +433,27 @@ def test_alerts_add_takes_the_rule_in_words(tickerdesk_home: Path) -> None:
     assert after == listed
 
 
+def test_add_and_list_say_how_often_a_rule_may_fire_in_words_that_read_back(tickerdesk_home: Path) -> None:
+    """'once' or a cooldown typed with the rule is echoed and listed with it, as a sentence that adds the same rule."""
+    added = tickerdesk("alerts", "add", "AAPL above 300 once", "--cooldown", "2h", home=tickerdesk_home)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.rstrip().endswith(": AAPL price above 300, once, at most every 2h")
+    plain = tickerdesk("alerts", "add", "NVDA crosses below 175", home=tickerdesk_home)
+    assert plain.stdout.rstrip().endswith(": NVDA price crosses below 175")
+    table = tickerdesk("alerts", "list", home=tickerdesk_home).stdout
+    shown = next(line for line in table.splitlines() if "AAPL" in line)
+    text = "AAPL price above 300, once, at most every 2h"
+    assert f" {text} " in shown
+    removed = tickerdesk("alerts", "remove", shown.split()[0], home=tickerdesk_home)
+    assert removed.returncode == 0, removed.stderr
+    again = tickerdesk("alerts", "add", text, home=tickerdesk_home)
+    assert again.returncode == 0, again.stderr
+    listed = json.loads(tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home).stdout)
+    assert {k: v for k, v in listed[-1].items() if k != "id"} == {
+        "type": "price", "symbol": "AAPL", "condition": "above", "level": 300.0, "cooldown": "2h", "once": True
+    }  # fmt: skip
+
+
 def test_a_text_file_of_rules_in_words_imports_once_and_backtests(tickerdesk_home: Path, tmp_path: Path) -> None:
     rules = tmp_path / "alerts.txt"
     rules.write_text("# levels I watch\nNVDA crosses below 175\nIWM - QQQ qtd spread crosses above 1.5  # rotation\n")

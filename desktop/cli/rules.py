@@ -143,7 +143,7 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
             now = time.time()
             # Columns as wide as what they hold: an id is typed back whole (alerts remove ID), and a rule's
             # level is at the end of its text (cut at 44 characters, a spread rule lost its level).
-            titles = [printable(r.title) for r in rules]
+            titles = [printable(r.title + r.how_often()) for r in rules]
             titles = [t if len(t) <= RULE_TEXT_AT_MOST else t[: RULE_TEXT_AT_MOST - 1] + "…" for t in titles]
             id_width = max([16, *(len(printable(r.id)) for r in rules)])
             rule_width = max([44, *(len(t) for t in titles)])
@@ -175,7 +175,7 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
             )
         twin = next((r for r in rules if r.watches_same_as(rule)), None)
         book.add(rule)
-        print(f"saved {printable(rule.id)}: {printable(rule.title)}")
+        print(f"saved {printable(rule.id)}: {printable(rule.title + rule.how_often())}")
         if twin is not None:
             print(f"tickerdesk: note: rule {printable(twin.id)} already watches the same thing", file=sys.stderr)
         if rule.window is not None and rule.window.since is not None and rule.window.since > date.today():

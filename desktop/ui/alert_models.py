@@ -172,7 +172,7 @@ class AlertRulesModel(QAbstractTableModel):
         if role == item_roles.CHECK_STATE and column == RuleColumn.ON:
             return Qt.CheckState.Checked if rule.enabled else Qt.CheckState.Unchecked
         if role == item_roles.TOOLTIP:
-            return f"{rule.id}: {rule.describe()}"
+            return f"{rule.id}: {rule.describe()}{rule.how_often()}"
         if role == item_roles.ALIGNMENT and column in _RIGHT_COLUMNS:
             return _RIGHT
         if role == item_roles.FOREGROUND and column == RuleColumn.STATE:

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop.core.alerts.durations import format_duration
 from desktop.core.alerts.engine import AlertEngine
 from desktop.core.alerts.rule_sentences import SentenceError, WhichWayError, rule_fields_of, toward
 from desktop.core.alerts.rules import AlertRule, RuleError, rule_from_dict
@@ -102,7 +101,7 @@ class QuickRuleField(QWidget):
         if twin is not None:
             self._say(f"Already a rule: {twin.title}", error=loud)
         else:
-            self._say(f"Enter adds: {rule.describe()}{self._now(rule)}{_how_often(rule)}", error=False)
+            self._say(f"Enter adds: {rule.describe()}{self._now(rule)}{rule.how_often()}", error=False)
         return rule
 
     def add(self) -> None:
@@ -142,11 +141,3 @@ class QuickRuleField(QWidget):
         self.note.setVisible(bool(text))
         self.note.setStyleSheet(f"color: {self.error_color().name()};" if error else "")
         self.edit.setStyleSheet(f"border: 1px solid {self.error_color().name()};" if error else "")
-
-
-def _how_often(rule: AlertRule) -> str:
-    """What the sentence said of how often the rule may fire ("once", a cooldown), for the note."""
-    said = ["once"] if rule.once else []
-    if rule.cooldown:
-        said.append(f"at most every {format_duration(rule.cooldown)}")
-    return f", {', '.join(said)}" if said else ""

@@ -289,6 +289,20 @@ def test_once_and_a_cooldown_may_close_the_sentence(sentence: str, extra: dict[s
     assert rule.watches_same_as(bare), "what is watched is the same"
 
 
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [({}, ""), ({"once": True}, ", once"), ({"cooldown": "90m"}, ", at most every 90m"),
+     ({"once": True, "cooldown": "1d"}, ", once, at most every 1d")],
+)  # fmt: skip
+def test_how_often_closes_the_description_and_reads_back(extra: dict[str, Any], said: str) -> None:
+    rule = rule_from_dict(
+        {"id": "r-1", "type": "change", "symbol": "TSLA", "condition": "outside", "level": 5, **extra}
+    )
+    assert rule.how_often() == said
+    again = rule_from_dict({"id": "r-1", **rule_fields_of(rule.describe() + rule.how_often())})
+    assert rule_to_dict(again) == rule_to_dict(rule)
+
+
 def test_an_overlong_sentence_is_refused_before_it_is_read() -> None:
     with pytest.raises(SentenceError, match="characters"):
         rule_fields_of("NVDA " + "really " * 100 + "crosses below 175")

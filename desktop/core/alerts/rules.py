@@ -167,6 +167,14 @@ class AlertRule:
             return f"{self.symbol} enters {self.quadrant.value} vs {self.benchmark} ({self.ma}/{self.momentum})"
         return f"{self.a} / {self.b} ratio {condition} {level}"
 
+    def how_often(self) -> str:
+        """How often it may fire, closing its text as a sentence would (", once, at most every 2h"): what
+        the user typed back, and a rule's text with it reads back as the same rule."""
+        said = ["once"] if self.once else []
+        if self.cooldown:
+            said.append(f"at most every {format_duration(self.cooldown)}")
+        return f", {', '.join(said)}" if said else ""
+
     def with_changes(self, **changes: Any) -> AlertRule:
         return replace(self, **changes)
 
