@@ -211,6 +211,25 @@ def test_backtest_with_nothing_named_runs_the_saved_rules_over_the_bundled_data(
     assert json.loads(over_data.stdout) == fires
 
 
+def test_backtest_takes_its_price_folder_as_an_argument_and_says_what_each_fired_rule_watches(
+    tickerdesk_home: Path, daily_dir: Path, tmp_path: Path
+) -> None:
+    """`backtest FOLDER` is `backtest --prices FOLDER`; a table whose ids say nothing of their rules ends each
+    line with the rule's name or words."""
+    rule_file = tmp_path / "rules.toml"
+    rule_file.write_text(NVDA + ROTATION)
+    given = tickerdesk("backtest", str(daily_dir), "--alerts", str(rule_file), "--format", "json", home=tickerdesk_home)
+    named = tickerdesk("backtest", "--prices", str(daily_dir), "--alerts", str(rule_file), "--format", "json",
+                       home=tickerdesk_home)  # fmt: skip
+    assert given.returncode == 0, given.stderr
+    assert json.loads(given.stdout) == json.loads(named.stdout) != []
+    table = tickerdesk("backtest", str(daily_dir), "--alerts", str(rule_file), home=tickerdesk_home).stdout.splitlines()
+    assert table[0].split() == ["TIME", "ALERT", "VALUE", "LEVEL", "RULE"]
+    rows = {line.split()[1]: line for line in table[1:-1]}
+    assert rows["nvda175"].endswith("  NVDA price crosses below 175")
+    assert rows["rotation"].endswith("  Small caps lead big tech this quarter")
+
+
 def test_an_empty_list_says_how_to_add_a_rule_instead_of_printing_a_bare_header(tickerdesk_home: Path) -> None:
     empty = tickerdesk("alerts", "list", home=tickerdesk_home)
     assert empty.returncode == 0 and empty.stdout == ""

@@ -243,6 +243,7 @@ def _add_chart(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 def _add_backtest(sub: argparse._SubParsersAction[_Parser]) -> None:
     backtest = sub.add_parser("backtest", help="replay price files through alert rules and print every fire")
+    backtest.add_argument("paths", type=Path, nargs="*", metavar="PATH", help="price folders or CSV files, as --prices")
     backtest.add_argument(
         "--prices", type=Path, nargs="+", metavar="PATH", help="folders or CSV files (default: the bundled daily data)"
     )

@@ -31,9 +31,10 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
     if args.since and args.until and args.since > args.until:
         raise CliError(f"--from {args.since} is after --to {args.until}")
     rules = read_rules(args.alerts) if args.alerts is not None else [] if args.rule else _saved_rules()
-    rules += _rules_in_words(args.rule or [], {r.id for r in rules})
+    worded = _rules_in_words(args.rule or [], {r.id for r in rules})
+    rules += worded
     keep_freed_memory()  # the files' memory is reused from one file to the next (a command that exits)
-    prices = args.prices if args.prices is not None else [bundled_daily_dir()]
+    prices = [*args.paths, *(args.prices or [])] or [bundled_daily_dir()]
     series = load_prices(prices, progress=terminal_progress("loading prices"))
     start = _when_arg(args.since.isoformat()) - 86400 + 1e-3 if args.since else None
     end = _when_arg(args.until.isoformat()) if args.until else None
@@ -54,9 +55,13 @@ def cmd_backtest(args: argparse.Namespace) -> Done:
         print(json.dumps(records, indent=2))
         return Done(0, notes)
     width = max([24, *(len(str(r["alert"])) for r in records)])  # a long id keeps the columns in line
-    print(f"{'TIME':<26} {'ALERT':<{width}} {'VALUE':>12} {'LEVEL':>10}")
+    # An id such as r-5ef9d1f4 says nothing of its rule: what the rule watches follows it (a --rule's id is
+    # already its words).
+    titled = not {f.rule_id for f in fires} <= {r.id for r in worded}
+    print(f"{'TIME':<26} {'ALERT':<{width}} {'VALUE':>12} {'LEVEL':>10}{'  RULE' if titled else ''}")
     for f, r in zip(fires, records, strict=True):
-        print(f"{r['time']:<26} {r['alert']:<{width}} {f.value:>12.4f} {f.level_text:>10}")
+        title = f"  {printable(f.title)}" if titled else ""
+        print(f"{r['time']:<26} {r['alert']:<{width}} {f.value:>12.4f} {f.level_text:>10}{title}")
     print(f"{len(records)} fire{'s' if len(records) != 1 else ''} of {len(rules)} rule{'s' if len(rules) != 1 else ''}")
     return Done(0, notes)
 
