@@ -301,6 +301,33 @@ def test_unknown_chart_choices_keep_the_defaults(qtbot: QtBot, make_window: Make
     assert window.chart.scale_box.currentText() == "Linear"
 
 
+def test_settings_edited_by_hand_into_nonsense_are_named_at_start_up_and_the_defaults_used(qtbot: QtBot) -> None:
+    """A value that fits its setting is used; one that does not is said, with what fits, where the user looks."""
+    from argparse import Namespace
+
+    from desktop.app import build_window
+    from desktop.ui import settings as cfg
+
+    paths.settings_path().parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_path().write_text(
+        "[ui]\ntheme=purple\ncolorblind=yes\n[chart]\ncandles=maybe\nrange=2Y\nscale=log\n[replay]\nstart=soon\n"
+    )
+    read = cfg.Settings(paths.settings_path())
+    assert read.get(cfg.THEME) == "system" and read.get(cfg.COLORBLIND) is True and read.get(cfg.CHART_SCALE) == "log"
+    window, notice = build_window(Namespace(source="replay", replay_data=None, speed=0.0, start=None, watchlist=None))
+    qtbot.addWidget(window)
+    window.show()
+    assert notice is not None
+    for said in ("ui/theme 'purple' (system, light or dark)", "chart/candles 'maybe' (true or false)",
+                 "chart/range '2Y' (1D, 5D, 1M, 3M, YTD, 1Y or All)", "replay/start 'soon'"):  # fmt: skip
+        assert said in notice
+    assert "colorblind" not in notice and "scale" not in notice
+    assert not window.chart.candles_on and window.chart.range == "All" and window.colors is not None
+    window.close()
+    again = cfg.Settings(paths.settings_path()).problem()  # what the window saves is sense; a start date it does not
+    assert again is not None and list(cfg.Settings(paths.settings_path()).ignored) == ["replay/start"]
+
+
 @pytest.mark.parametrize("text", ["nan", "inf", "-5", "fast"])
 def test_a_replay_speed_or_poll_interval_edited_out_of_range_reads_as_the_default(
     qtbot: QtBot, make_window: MakeWindow, text: str
