@@ -50,6 +50,7 @@ LOG_MS = 250
 # The columns beside a rule's text: (width with room, narrowest they give way to, their texts elided), and
 # what that text keeps while they can ("IWM − QQQ qtd …ve 1.5 pts", cut in the middle).
 RULE_TEXT_MIN = 170
+RULE_TEXT_FLOOR = 130  # narrower, a rule's text is unreadable ("NV…75"): the table scrolls sideways instead
 RULE_TEXT_MAX = 260  # past this a rule's text is cut in the middle (its level stays in view), not the others further
 RULE_WIDTHS: Widths = {
     RuleColumn.ON: (30, 30), RuleColumn.VALUE: (76, 64), RuleColumn.DISTANCE: (76, 66), RuleColumn.STATE: (106, 58),
@@ -109,7 +110,9 @@ class AlertsPanel(QWidget):
         self.rules_view.setItemDelegate(delegate)
         self._table_defaults(self.rules_view)
         # In a narrow panel (a laptop's) the other columns give way before the rule's text does.
-        self._rules_fit = FittedColumns(self.rules_view, RuleColumn.RULE, RULE_WIDTHS, main_min=RULE_TEXT_MIN)
+        self._rules_fit = FittedColumns(
+            self.rules_view, RuleColumn.RULE, RULE_WIDTHS, main_min=RULE_TEXT_MIN, floor=RULE_TEXT_FLOOR
+        )
         self.rules_view.activated.connect(lambda _i: self.edit_selected())  # Enter, or a double click
 
         self.log_proxy = QSortFilterProxyModel(self)
@@ -127,7 +130,7 @@ class AlertsPanel(QWidget):
         log_header.setSortIndicatorShown(True)
         log_header.setSortIndicator(LogColumn.TIME, Qt.SortOrder.DescendingOrder)
         log_header.sortIndicatorChanged.connect(self._sort_log)
-        FittedColumns(self.log_view, LogColumn.RULE, LOG_WIDTHS, main_min=RULE_TEXT_MIN)
+        FittedColumns(self.log_view, LogColumn.RULE, LOG_WIDTHS, main_min=RULE_TEXT_MIN, floor=RULE_TEXT_FLOOR)
         self.log_filter = QLineEdit()
         self.log_filter.setPlaceholderText("Filter the log…")
         self.log_filter.setClearButtonEnabled(True)

@@ -5,8 +5,9 @@ the stretched one whatever is over: on a laptop's screen (1366 × 768) the alert
 wide, and the rules' and the log's Rule columns were 25-35 px ("NV…75"); the watchlist scrolled sideways,
 its Age and Trend out of view. Here each other column has the width it takes when
 there is room and a narrower one it can give way to (its text elided), and they give way in proportion so
-that the main column keeps `main_min` pixels while they can; past that the table scrolls sideways, as
-before. A column the user drags to a width keeps that width.
+that the main column keeps `main_min` pixels while they can; past that it takes what is left, down to a
+floor under which it keeps `main_min` and the table scrolls sideways. A column the user drags to a width
+keeps that width.
 
 A header state saved (the watchlist's, per list) holds the columns at their widths with room, not as a
 narrow window fitted them: restored in a wider one, they are not left narrow for good. Restored, a width
@@ -27,8 +28,11 @@ Widths = dict[int, tuple[int, int]]
 class FittedColumns(QObject):
     TEXT_PADDING = 4  # px each side of a cell's text: the item delegate's margin (3 in Qt's styles) and one more
 
-    def __init__(self, view: QTableView, main: int, widths: Widths, main_min: int) -> None:
+    def __init__(self, view: QTableView, main: int, widths: Widths, main_min: int, floor: int | None = None) -> None:
+        """`floor`: narrower than this, the main column is unreadable; rather than go below it, it keeps
+        `main_min` and the table scrolls sideways (None: it takes whatever is left)."""
         super().__init__(view)
+        self._floor = floor
         self._view = view
         self._main = main
         self._defaults = dict(widths)
@@ -69,12 +73,20 @@ class FittedColumns(QObject):
         spare = sum(wide - least for wide, least in shown.values())
         short = self._main_min - over
         share = min(1.0, short / spare) if short > 0 and spare > 0 else 0.0
+        # Even with the others at their narrowest the main column would be under its floor: it keeps its
+        # minimum and the table scrolls sideways (stretched, it would take what is left, "NV…75").
+        squeezed = self._floor is not None and over + spare < self._floor
+        mode = QHeaderView.ResizeMode.Interactive if squeezed else QHeaderView.ResizeMode.Stretch
         self._fitting = True
         try:
             for column, (wide, least) in shown.items():
                 width = round(wide - (wide - least) * share)
                 if header.sectionSize(column) != width:
                     header.resizeSection(column, width)
+            if header.sectionResizeMode(self._main) != mode:
+                header.setSectionResizeMode(self._main, mode)
+            if squeezed and header.sectionSize(self._main) != self._main_min:
+                header.resizeSection(self._main, self._main_min)
         finally:
             self._fitting = False
 

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from desktop.core.alerts.rules import rule_from_dict
 from desktop.ui import window_layout
 from desktop.ui.alert_models import LogColumn, RuleColumn, RuleStatus
-from desktop.ui.alerts_panel import RULE_WIDTHS
+from desktop.ui.alerts_panel import RULE_TEXT_MAX, RULE_WIDTHS
 from desktop.ui.fitted_columns import FittedColumns
 from desktop.ui.watchlist_model import Column
 
@@ -22,11 +22,11 @@ from .test_alerts_ui import NVDA, seed
 WIDTHS = {0: (172, 120), 2: (70, 50), 3: (60, 40), 4: (120, 70)}
 
 
-def table(qtbot: QtBot, width: int) -> tuple[QTableView, FittedColumns]:
+def table(qtbot: QtBot, width: int, floor: int | None = None) -> tuple[QTableView, FittedColumns]:
     view = QTableView()
     view.setModel(QStandardItemModel(3, 5, view))
     qtbot.addWidget(view)
-    fitted = FittedColumns(view, 1, WIDTHS, main_min=150)
+    fitted = FittedColumns(view, 1, WIDTHS, main_min=150, floor=floor)
     view.resize(width, 200)
     view.show()
     qtbot.waitExposed(view)
@@ -58,9 +58,23 @@ def test_narrow_the_others_give_way_in_proportion_so_the_main_one_keeps_its_widt
 
 
 def test_too_narrow_even_for_that_they_stop_at_their_narrowest(qtbot: QtBot) -> None:
-    view, _ = table(qtbot, 300)
+    view, _ = table(qtbot, 360)
     got = sizes(view)
     assert [got[c] for c in WIDTHS] == [least for _, least in WIDTHS.values()]
+    assert 0 < got[1] < 150 and view.horizontalScrollBar().maximum() == 0
+
+
+def test_under_its_floor_the_main_column_keeps_its_width_and_the_table_scrolls_sideways(qtbot: QtBot) -> None:
+    """The main column's text stays readable, and what does not fit is scrolled to, not cut to nothing."""
+    view, _ = table(qtbot, 360, floor=100)
+    got = sizes(view)
+    assert [got[c] for c in WIDTHS] == [least for _, least in WIDTHS.values()]
+    assert got[1] == 150
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() > 0)
+    view.resize(900, 200)  # room again: the main column takes what is over, nothing to scroll
+    qtbot.waitUntil(lambda: sizes(view)[0] == 172)
+    assert sizes(view)[1] == view.horizontalHeader().width() - sum(wide for wide, _ in WIDTHS.values())
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0)
 
 
 def test_a_width_the_user_gives_a_column_is_kept(qtbot: QtBot) -> None:
@@ -94,6 +108,25 @@ def test_the_alerts_panel_on_a_laptop_screen_keeps_the_rules_readable(
         qtbot.waitUntil(lambda view=view: view.isVisible() and view.horizontalHeader().width() < 520)
         assert header.sectionSize(rule) >= 140, (view.objectName(), header.width(), sizes(view))
         assert sum(sizes(view)) <= header.width() + 1
+
+
+def test_an_alerts_panel_narrower_still_scrolls_sideways_rather_than_cut_the_rules_to_nothing(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(window_layout, "FIRST_SIZE", (1228, 860))  # a first start on a 1280 x 1024 screen
+    seed(NVDA)
+    window = make_window(run=False)
+    window.resizeDocks([window.alerts_dock], [410], Qt.Orientation.Horizontal)
+    view = window.alerts_panel.rules_view
+    header = view.horizontalHeader()
+    qtbot.waitUntil(lambda: view.isVisible() and header.width() < 420)
+    text = window.alerts_panel.rules_model.data(window.alerts_panel.rules_model.index(0, RuleColumn.RULE))
+    needed = view.fontMetrics().horizontalAdvance(text) + 2 * FittedColumns.TEXT_PADDING
+    qtbot.waitUntil(lambda: header.sectionSize(RuleColumn.RULE) >= min(needed, RULE_TEXT_MAX))
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() > 0)
+    window.resizeDocks([window.alerts_dock], [620], Qt.Orientation.Horizontal)  # room again: nothing to scroll
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0)
+    assert sum(sizes(view)) <= header.width() + 1
 
 
 def test_a_state_saved_narrow_restores_wide_and_keeps_the_users_widths(qtbot: QtBot) -> None:
