@@ -20,6 +20,7 @@ from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.charts.relative_chart import RelativeChart
 from desktop.ui.charts.spread_chart import SpreadChart
 from desktop.ui.charts.volume_steps import headroom_ceiling
+from desktop.ui.theme import DARK, LIGHT
 
 from ..test_cli import tickerdesk
 from .conftest import MakeWindow, replayed
@@ -72,6 +73,19 @@ def test_relative_defaults_to_the_quarter_start(qtbot: QtBot, daily_dir: Path) -
     assert chart.effective_start() == date(2026, 7, 1)  # the newest quote is 2026-08-21
     chart.set_symbols(["IWM", "NOPE"])
     assert "NOPE" in chart.note.text() and set(chart.curves) == {"IWM", "NOPE"}
+
+
+def test_the_legend_follows_the_theme(qtbot: QtBot, daily_dir: Path) -> None:
+    """Its names are written in the chart's text colour, light or dark, whenever the theme changes."""
+    chart = RelativeChart(filled_store(daily_dir, {"IWM", "QQQ"}))
+    qtbot.addWidget(chart)
+    chart.set_symbols(["IWM", "QQQ"])
+    for colors in (DARK, LIGHT):
+        chart.set_colors(colors)
+        labels = [label for _sample, label in chart.legend.items]
+        assert [label.text for label in labels] == ["IWM", "QQQ"]
+        wanted = colors.chart_foreground.name().lower()
+        assert all(wanted in label.item.toHtml().lower() for label in labels), wanted
 
 
 def test_a_range_that_starts_on_a_months_last_day_names_the_next_month_first(qtbot: QtBot, daily_dir: Path) -> None:

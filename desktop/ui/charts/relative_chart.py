@@ -72,6 +72,8 @@ class RelativeChart(LazyChart):
         style_axes(self.plot, colors)
         self.zero.setPen(pg.mkPen(colors.prev_close_line, style=Qt.PenStyle.DashLine))
         self.legend.setLabelTextColor(colors.chart_foreground)
+        for _sample, label in self.legend.items:  # pyqtgraph notes the colour for the next text: set it again
+            label.setText(label.text)
         for k, symbol in enumerate(self.symbols):
             if symbol in self.curves:
                 self.curves[symbol].setPen(pg.mkPen(colors.series[k % len(colors.series)], width=2))
