@@ -109,6 +109,36 @@ def test_a_range_that_starts_on_a_months_last_day_names_the_next_month_first(qtb
     assert year_scale.labels(-0.5, len(year_scale) - 0.5, 800)[0][1] == "Oct 2025"
 
 
+def test_the_first_label_is_drawn_even_where_centred_on_its_bar_it_would_cross_the_axis_end(
+    qtbot: QtBot, daily_dir: Path
+) -> None:
+    """pyqtgraph leaves out a label that would stick out of the axis: the first one, the one naming the month
+    and year, went ("13 · 20 · 27 · May" with no April). It is drawn from the axis' start instead."""
+    from PySide6.QtGui import QPainter
+
+    chart = PriceChart(filled_store(daily_dir, {"NVDA"}))
+    qtbot.addWidget(chart)
+    chart.resize(1200, 600)
+    chart.show()
+    chart.show_symbol("NVDA")
+    chart.set_range("3M")
+    axis = chart.volume_axis
+    qtbot.waitUntil(lambda: bool(axis._texts))
+    image = QImage(1200, 600, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _line, _ticks, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    first = min(axis._texts.items())[1]
+    assert first[:3] in {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul"} and first[-4:].isdigit(), axis._texts
+    drawn = [text for _rect, _flags, text in texts]
+    assert drawn[0] == first, drawn
+    bounds = axis.mapRectFromParent(axis.geometry())
+    rects = [rect for rect, _flags, _text in texts]
+    assert rects[0].left() >= bounds.left() and rects[0].right() < rects[1].left(), "inside the axis, clear of the next"
+
+
 def test_spread_and_ratio_match_pandas(qtbot: QtBot, daily_dir: Path) -> None:
     chart = SpreadChart(filled_store(daily_dir, {"IWM", "QQQ"}), None)
     qtbot.addWidget(chart)

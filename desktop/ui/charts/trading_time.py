@@ -14,12 +14,15 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter
 
 from desktop.core.prices import FloatArray
 from desktop.core.sessions import to_new_york
 
 DAY = 86_400.0
 LABEL_PX = 64  # room one label needs on the axis
+LABEL_GAP_PX = 8  # the least room between two labels' texts
 # Boundary strengths, strongest last; clock times within a session below the day.
 YEAR, QUARTER, MONTH, WEEK, DAY_MARK = 9, 8, 7, 6, 5
 TIME_MARKS = ((4, 120), (3, 60), (2, 30), (1, 15))  # (strength, every so many minutes), coarsest first
@@ -192,6 +195,30 @@ class TradingTimeAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no ty
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [self._texts.get(v, "") for v in values]
+
+    def generateDrawSpecs(self, p: QPainter) -> Any:
+        """pyqtgraph's, with the first label kept: centred on a bar near the axis' start it would stick out,
+        and pyqtgraph leaves such a label out; the first one names the month and year ("13 · 20 · 27 · May"
+        said nothing of April). It is drawn from the axis' start instead, when it clears the next one."""
+        specs = super().generateDrawSpecs(p)
+        if specs is None or not self._texts:
+            return specs
+        line, ticks, texts = specs
+        value, text = min(self._texts.items())
+        bounds = self.mapRectFromParent(self.geometry())
+        low, high = self.range
+        if high <= low or not low <= value <= high:
+            return specs
+        x = bounds.left() + (value - low) * bounds.width() / (high - low)
+        size = p.boundingRect(QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, text)
+        if x - size.width() / 2 >= bounds.left():
+            return specs  # it fits, and pyqtgraph drew it
+        top = bounds.top() + max(0, self.style["tickLength"]) + self.style["tickTextOffset"][1]
+        rect = QRectF(bounds.left(), top, size.width(), size.height())
+        if any(rect.right() + LABEL_GAP_PX > other.left() for other, _flags, _text in texts):
+            return specs
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextDontClip
+        return line, ticks, [(rect, flags, text), *texts]
 
 
 def _same_bars(a: TradingTimeScale, b: TradingTimeScale) -> bool:
