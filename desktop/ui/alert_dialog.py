@@ -340,11 +340,15 @@ class AlertDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         rule: AlertRule | None = None
         self._fill_level_from_value()
-        error, wrong_field = "", ""
+        error, wrong_field, waiting = "", "", ""
+        fields = self.fields()
         try:
-            rule = rule_from_dict(self.fields())
+            rule = rule_from_dict(fields)
         except RuleError as exc:
             error, wrong_field = f"{exc.field.capitalize()}: {exc.problem}", exc.field
+            # A symbol not typed yet is no fault of the user's (nor is the level it would have filled): asked for.
+            if needed := [said for name, said in SYMBOL_FIELDS.items() if name in fields and not fields[name]]:
+                error, waiting = "", f"type {' and '.join(needed)}"
         if rule is not None or wrong_field == "level":
             reason = self._symbol_problem()
             if reason is not None:
@@ -367,7 +371,7 @@ class AlertDialog(QDialog):
                 text = f"{format_measure(rule, value)}  (level {format_level(rule)})"
             self.current_label.setText(text)
         else:
-            self.current_label.setText("")
+            self.current_label.setText(waiting)
         return rule
 
     def accept(self) -> None:
@@ -379,6 +383,12 @@ class AlertDialog(QDialog):
 
 
 ROTATION = frozenset({AlertType.TREND, AlertType.ZSCORE, AlertType.QUADRANT})
+SYMBOL_FIELDS = {
+    "symbol": "the symbol",
+    "a": "A",
+    "b": "B",
+    "benchmark": "the benchmark",
+}  # field: as the note names it
 
 
 def _sessions_spin(least: int, default: int, tip: str) -> QSpinBox:

@@ -486,6 +486,25 @@ def test_a_replay_played_twice_logs_each_fire_once_marked_as_replayed(qtbot: QtB
     assert model.data(model.index(0, 0)).endswith("· replay")
 
 
+def test_a_symbol_not_typed_yet_is_asked_for_not_called_wrong(qtbot: QtBot, make_window: MakeWindow) -> None:
+    """Choosing a spread in a new dialog asked for A and B in red ("A: '' is not a ticker symbol")."""
+    window = make_window(speed=0, start=date(2026, 7, 1))
+    qtbot.waitUntil(lambda: replayed(window), timeout=10_000)
+    dialog = window.alerts_panel.new_rule()
+    dialog.type_box.setCurrentIndex(dialog.type_box.findData(AlertType.SPREAD))
+    assert dialog.error_label.text() == "" and dialog.current_label.text() == "type A and B"
+    assert not ok_button(window).isEnabled()
+    qtbot.keyClicks(dialog.a_edit, "IWM")
+    assert dialog.error_label.text() == "" and dialog.current_label.text() == "type B"
+    qtbot.keyClicks(dialog.b_edit, "QQQ")
+    assert dialog.current_label.text().endswith(" pts  (level 0.00 pts)") and ok_button(window).isEnabled()
+    dialog.a_edit.setText("!!")
+    assert "A: " in dialog.error_label.text() and not ok_button(window).isEnabled(), "what is typed wrong is said"
+    dialog.type_box.setCurrentIndex(dialog.type_box.findData(AlertType.PRICE))
+    assert dialog.error_label.text() == "" and dialog.current_label.text() == "type the symbol"
+    dialog.reject()
+
+
 @pytest.mark.parametrize("typed", ["1.5", "495.5", "501.25", "488.75"])
 def test_the_level_keeps_the_decimals_typed(qtbot: QtBot, make_window: MakeWindow, typed: str) -> None:
     window = make_window(run=False)
