@@ -30,7 +30,7 @@ from desktop.core.sessions import MarketSession
 from desktop.feeds.yahoo_chart import parse_chart
 from desktop.feeds.yahoo_errors import UnknownSymbolError, YahooError
 from desktop.feeds.yahoo_numbers import f32
-from desktop.feeds.yahoo_protocol import FrameError, decode_frame, pricing_type
+from desktop.feeds.yahoo_protocol import FrameError, decode_frame, encode_frame, pricing_type
 
 from ..fakes.yahoo_http import FIXTURES, REAL
 
@@ -103,6 +103,7 @@ def test_pre_market_bars_are_based_on_the_last_regular_close() -> None:
         ("aapl-regular-2026", 307.2, 309.38, MarketSession.REGULAR),
         ("eurusd-fx", 1.15327, 1.1522, MarketSession.REGULAR),
         ("btc-usd-crypto", 94745.08, 93313.1894, MarketSession.REGULAR),
+        ("spy-pre-2022", 431.18, 437.75, MarketSession.PRE),  # 437.75: SPY's 2022-02-25 close
     ],
 )
 def test_stream_frames_keep_yahoos_change(name: str, price: float, base: float, session: MarketSession) -> None:
@@ -140,6 +141,29 @@ def test_the_store_keeps_yahoos_base_for_a_frame_that_states_it() -> None:
     assert fmt.quote_change(shown) == "-2.44"
     assert fmt.format_pct(shown.change_pct) == "-0.88%"
     assert (shown.regular_close, shown.currency) == (278.78, "USD")  # At close, and what the snapshot said
+
+
+def test_a_published_post_market_message_keeps_yahoos_change_from_the_days_close() -> None:
+    """TSLA after the close of 2021-11-05, as a Node-RED node's README publishes the decoded message:
+    Yahoo's change in the post-market is from that day's regular close (1219.83 + 2.26 = 1222.09)."""
+    (published,) = [m["published"] for m in json.loads((REAL / "stream-decoded.json").read_text())]
+    frame = encode_frame(
+        id=published["id"], price=published["price"], time=published["time"], exchange=published["exchange"],
+        quote_type=8, market_hours=2, change_percent=published["changePercent"], change=published["change"],
+        price_hint=int(published["priceHint"]),
+    )  # fmt: skip  # EQUITY is 8, POST_MARKET 2 in Yahoo's enums
+    quote = decode_frame(frame)
+    assert (quote.symbol, quote.price, quote.session) == ("TSLA", 1219.83, MarketSession.POST)
+    assert datetime.fromtimestamp(quote.time, NY).isoformat() == "2021-11-05T17:11:26-04:00"
+    assert quote.prev_close == pytest.approx(1222.09, abs=1e-4)
+    store = QuoteStore()
+    # The day's close as the snapshot would give it (its own base, 1229.91, is the test's)
+    store.apply(Quote("TSLA", 1222.09, ny("2021-11-05T16:00:00"), prev_close=1229.91, price_hint=2))
+    store.apply(quote)
+    shown = store.latest("TSLA")
+    assert shown is not None and shown.session is MarketSession.POST
+    assert (fmt.quote_change(shown), fmt.format_pct(shown.change_pct)) == ("-2.26", "-0.18%")
+    assert shown.regular_close == 1222.09 and fmt.at_close(shown).startswith("At close 1,222.09 -7.82")
 
 
 # -- 3. across New York midnight -----------------------------------------------------------------
