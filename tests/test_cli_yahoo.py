@@ -16,9 +16,10 @@ import pytest
 from desktop.config import HOME_ENV, YAHOO_HTTP_ENV, YAHOO_WS_ENV
 from desktop.core.prices import load_prices
 
-from .fakes.yahoo_http import FIXTURES, FakeYahooHttp, chart_body
+from .fakes.yahoo_http import FIXTURES, REAL, FakeYahooHttp, chart_body
 from .fakes.yahoo_streamer import FakeStreamer
 from .feeds.test_yahoo_stream import wait_for
+from .test_cli import tickerdesk
 
 T0 = 1_784_649_600_000  # 2026-07-21 12:00 New York, in ms
 PRE_MARKET = "gadicc_chart-AAPL-2025-02-01-to-2025-02-02-includePrePost-false-interval-1m.json"
@@ -66,6 +67,27 @@ def test_watch_streams_across_a_malformed_frame_and_a_server_close(
     first_spy = next(r for r in rows if r["symbol"] == "SPY")
     assert first_spy["price"] == 700.5, "the initial snapshot came first"
     assert "reconnecting" in err and "Traceback" not in err
+
+
+def test_the_monitor_fires_on_real_frames_streamed_one_after_another(
+    tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]
+) -> None:
+    """yliveticker's four recorded MSFT frames (2020-05-15), sent over the socket as the streamer's first
+    version sends them: the monitor, with no window, fires the rule they cross, once, at the print's time."""
+    streamer, http = fakes
+    http.charts["MSFT"] = chart_body("MSFT", [], 180.53)  # the snapshot: no bars today, the close the frames state
+    added = tickerdesk("alerts", "add", "MSFT crosses below 177.3", "--id", "msft", home=tickerdesk_home)
+    assert added.returncode == 0, added.stderr
+    recorded = {f["name"]: f["frame"] for f in json.loads((REAL / "stream-frames.json").read_text())}
+    proc = start_cli(tickerdesk_home, fakes, "monitor", "--source", "yahoo", "--exit-after", "6")
+    with proc:
+        wait_for(lambda: "MSFT" in streamer.subscribed(), timeout=20)
+        for k in "abcd":
+            streamer.send_text(recorded[f"msft-regular-2020-{k}"])
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    fired = [line for line in out.splitlines() if " fired " in line]
+    assert fired == ["2020-05-15T11:05:20-04:00 fired msft value=177.27 level=177.3"], (out, err)
 
 
 def test_quote_from_yahoo_and_unknown_symbol(tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]) -> None:

@@ -143,6 +143,34 @@ def test_the_store_keeps_yahoos_base_for_a_frame_that_states_it() -> None:
     assert (shown.regular_close, shown.currency) == (278.78, "USD")  # At close, and what the snapshot said
 
 
+def test_four_real_msft_frames_in_a_row_make_one_days_quote_and_fire_a_crossing_among_them() -> None:
+    """yliveticker's recorded MSFT frames of 2020-05-15: the first carries the day's range, the later ones
+    only price and volume. The store keeps the range and widens it to a lower print; the volume follows
+    the frames; a rule crossing below 177.30 fires on the 11:05:20 print of 177.27, and once."""
+    from desktop.core.alerts.engine import AlertEngine
+    from desktop.core.alerts.rules import rule_from_dict
+
+    quotes = [decode_frame(frame_text(f"msft-regular-2020-{k}")) for k in "abcd"]
+    assert [datetime.fromtimestamp(q.time, NY).strftime("%H:%M:%S") for q in quotes] == [
+        "11:00:09", "11:05:20", "11:05:23", "11:05:23"
+    ]  # fmt: skip
+    assert (quotes[0].day_high, quotes[0].day_low) == (pytest.approx(180.1336, abs=1e-4), 177.42)
+    assert all(q.day_high is None and q.prev_close == pytest.approx(180.53, abs=1e-4) for q in quotes[1:])
+    store = QuoteStore()
+    rule = rule_from_dict({"id": "msft", "type": "price", "symbol": "MSFT", "condition": "crosses_below",
+                           "level": 177.3})  # fmt: skip
+    engine = AlertEngine([rule])
+    fired = []
+    for quote in quotes:
+        store.apply(quote)
+        fired += engine.process([quote])
+    shown = store.latest("MSFT")
+    assert shown is not None and shown.price == 177.29 and shown.volume == 11_021_582
+    assert (shown.day_high, shown.day_low) == (pytest.approx(180.1336, abs=1e-4), 177.27)
+    assert (fmt.quote_change(shown), fmt.format_pct(shown.change_pct)) == ("-3.24", "-1.79%")
+    assert [(f.value, datetime.fromtimestamp(f.time, NY).strftime("%H:%M:%S")) for f in fired] == [(177.27, "11:05:20")]
+
+
 def test_a_published_post_market_message_keeps_yahoos_change_from_the_days_close() -> None:
     """TSLA after the close of 2021-11-05, as a Node-RED node's README publishes the decoded message:
     Yahoo's change in the post-market is from that day's regular close (1219.83 + 2.26 = 1222.09)."""
