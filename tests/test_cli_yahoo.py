@@ -195,6 +195,22 @@ def test_quote_json_names_session_and_currency(
     assert "260.40 GBp" in out
 
 
+def test_quote_of_a_warrant_yahoo_gives_no_currency_and_no_base(
+    tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]
+) -> None:
+    _, http = fakes
+    http.serve_recorded("LUCYW", "chart-LUCYW-null-currency.json")
+    with start_cli(tickerdesk_home, fakes, "quote", "LUCYW", "--source", "yahoo", "--format", "json") as proc:
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    (warrant,) = json.loads(out)
+    assert (warrant["price"], warrant["currency"], warrant["change"]) == (0.1246, None, None)
+    with start_cli(tickerdesk_home, fakes, "quote", "LUCYW", "--source", "yahoo") as proc:
+        out, err = proc.communicate(timeout=30)
+    row = next(line for line in out.splitlines() if line.startswith("LUCYW"))
+    assert row.split()[1:3] == ["0.1246", "—"] and "Traceback" not in err, out
+
+
 def test_quote_before_the_open_is_based_on_the_last_close(
     tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]
 ) -> None:

@@ -210,6 +210,19 @@ def test_a_post_market_print_never_becomes_the_base_after_midnight() -> None:
     assert opened is not None and opened.prev_close == 101.0 and opened.regular_close is None
 
 
+def test_a_warrant_with_no_currency_and_no_bars_is_one_quote_at_its_own_decimals() -> None:
+    """LUCYW as Yahoo answered for a range with no trading: `currency` null, the quote indicator an empty
+    object, no timestamps. One quote at the regular price, four decimals as `priceHint` says; the close
+    before the asked range (`chartPreviousClose`, 2023's) is no base for the day's change."""
+    chart = chart_of("chart-LUCYW-null-currency.json", "LUCYW")
+    (quote,) = chart.quotes()
+    assert (quote.price, quote.currency, quote.price_hint, quote.prev_close) == (0.1246, None, 4, None)
+    assert (quote.day_low, quote.day_high, quote.volume) == (0.1001, 0.1246, 4152.0)
+    assert datetime.fromtimestamp(quote.time, NY).isoformat() == "2025-06-13T09:46:00-04:00"
+    assert (fmt.quote_price(quote), fmt.quote_change(quote), fmt.format_pct(quote.change_pct)) == ("0.1246", "—", "—")
+    assert chart.name == "Innovative Eyewear, Inc."
+
+
 # -- 4. errors -----------------------------------------------------------------------------------
 
 
