@@ -296,7 +296,8 @@ def _regular_base(meta: dict[str, Any], price: float | None, hint: int | None) -
     candidates: list[tuple[float, float]] = []  # (relative rounding error, base)
     change = _num(meta.get("fulldayChange"))
     if price is not None and change is not None and _num(meta.get("fulldayPrice")) == price:
-        candidates.append((_rounding(change), price - change))
+        # A change in the price's own units is written to at least the price's decimals (-40 is -40.00)
+        candidates.append((_rounding(change, at_least=hint if hint is not None else 2), price - change))
     percent = _num(meta.get("regularMarketChangePercent"))
     if price is not None and percent is not None and percent > -100:
         candidates.append((_rounding(percent), price / (1 + percent / 100)))
@@ -310,13 +311,16 @@ def _regular_base(meta: dict[str, Any], price: float | None, hint: int | None) -
     return _positive(meta.get("chartPreviousClose")) if meta.get("range") == "1d" else None
 
 
-def _rounding(value: float) -> float:
-    """How far off a figure rounded to the decimals it is written with can be, relative to itself."""
+def _rounding(value: float, at_least: int = 0) -> float:
+    """How far off a figure rounded to the decimals it is written with (`at_least` of them: JSON writes a
+    whole -40.00 as -40) can be, relative to itself."""
     if value == 0:
         return 0.0
     text = repr(value)
     decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 6
-    return 0.5 * 10.0**-decimals / abs(value)
+    if text.endswith(".0"):
+        decimals = 0  # a whole number, read as a float
+    return 0.5 * 10.0 ** -max(decimals, at_least) / abs(value)
 
 
 def _positive(value: Any) -> float | None:

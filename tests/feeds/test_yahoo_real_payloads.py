@@ -320,6 +320,17 @@ def test_fx_decimals_come_from_the_price_hint() -> None:
     assert chart.price_hint == 4 and chart.bars[0][4] == 1.1220826
 
 
+def test_a_whole_change_yahoo_writes_without_decimals_is_exact_not_rounded_to_units() -> None:
+    """Gold futures (GC=F) on 2026-10-02: `fulldayChange` -40 (a whole number, written as JSON writes one)
+    beside `regularMarketChangePercent` -0.952 (rounded to three decimals). The change is -40.00, its base
+    4202.30: read from the percent, the base was 4202.306 and the change -40.01."""
+    chart = chart_of("chart-GC=F-2020-01-01-to-2020-01-03.json", "GC=F")
+    quote = chart.quotes()[-1]
+    assert (quote.price, quote.prev_close, quote.session) == (4162.3, 4202.3, MarketSession.REGULAR)
+    assert (fmt.quote_change(quote), fmt.format_pct(quote.change_pct)) == ("-40.00", "-0.95%")
+    assert chart.hours.regular == (0, 86400), "a future trades round the clock: its day is all regular"
+
+
 def test_pence_are_shown_as_pence() -> None:
     quote = chart_of("chart-OCDO.L-2020-01-01-to-2020-01-03.json", "OCDO.L").quotes()[-1]
     assert quote.currency == "GBp"
