@@ -26,6 +26,7 @@ DAILY = [
     ("chart-WSKT.JK-2020-01-01-to-2020-01-03.json", "WSKT.JK"),
     ("chart-0P000071W8.TO-2020-01-01-to-2020-01-03.json", "0P000071W8.TO"),
     ("chart-NVDA-split-2021-02-01-to-2022-01-31.json", "NVDA"),
+    ("chart-GC=F-2020-01-01-to-2020-01-03.json", "GC=F"),
 ]
 
 
