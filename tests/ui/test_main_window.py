@@ -328,6 +328,21 @@ def test_settings_edited_by_hand_into_nonsense_are_named_at_start_up_and_the_def
     assert again is not None and list(cfg.Settings(paths.settings_path()).ignored) == ["replay/start"]
 
 
+def test_the_settings_choices_are_the_windows_own(qtbot: QtBot, make_window: MakeWindow) -> None:
+    """What the settings file accepts is what the window offers: its tabs, ranges and scales, every setting."""
+    from desktop.ui import settings as cfg
+    from desktop.ui.charts.price_chart import RANGES
+
+    window = make_window(run=False)
+    tabs = window.charts.tabs
+    assert cfg.CHART_TAB.choices == tuple(tabs.tabText(k) for k in range(tabs.count()))
+    assert cfg.CHART_RANGE.choices == tuple(RANGES)
+    assert cfg.CHART_SCALE.choices == tuple(window.chart.scale_box.itemData(k).value for k in range(3))
+    assert cfg.THEME.choices == tuple(mode.value for mode in ThemeMode)
+    declared = {v for v in vars(cfg).values() if isinstance(v, cfg.Setting)}
+    assert declared == set(cfg.DECLARED), "every setting is checked as the file is read"
+
+
 @pytest.mark.parametrize("text", ["nan", "inf", "-5", "fast"])
 def test_a_replay_speed_or_poll_interval_edited_out_of_range_reads_as_the_default(
     qtbot: QtBot, make_window: MakeWindow, text: str
