@@ -139,6 +139,32 @@ def test_the_first_label_is_drawn_even_where_centred_on_its_bar_it_would_cross_t
     assert rects[0].left() >= bounds.left() and rects[0].right() < rects[1].left(), "inside the axis, clear of the next"
 
 
+def test_a_first_label_drawn_from_the_axis_start_is_not_crowded_out_by_the_next(qtbot: QtBot, daily_dir: Path) -> None:
+    """All of SPY's bundled history on a narrow chart: the first label, drawn from the axis' start, took
+    the room "Apr" (a quarter's start) was given, and neither was drawn ("Apr · Jul · Oct · 2025" named
+    no year of the first months). The first label wins, and is drawn."""
+    from PySide6.QtGui import QPainter
+
+    chart = PriceChart(filled_store(daily_dir, {"SPY"}))
+    qtbot.addWidget(chart)
+    chart.resize(800, 400)
+    chart.show()
+    chart.show_symbol("SPY")
+    chart.set_range("All")
+    axis = chart.volume_axis
+    qtbot.waitUntil(lambda: bool(axis._texts))
+    image = QImage(800, 400, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _line, _ticks, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    drawn = [text for _rect, _flags, text in texts]
+    assert drawn[0] == min(axis._texts.items())[1] and drawn[0][-4:].isdigit(), drawn
+    rects = [rect for rect, _flags, _text in texts]
+    assert all(a.right() < b.left() for a, b in zip(rects, rects[1:], strict=False)), "no two labels overlap"
+
+
 def test_spread_and_ratio_match_pandas(qtbot: QtBot, daily_dir: Path) -> None:
     chart = SpreadChart(filled_store(daily_dir, {"IWM", "QQQ"}), None)
     qtbot.addWidget(chart)

@@ -91,12 +91,17 @@ class TradingTimeScale:
         def strength(k: int) -> int:
             return start if k == 0 else strengths[k]
 
+        # A label too near the axis' start to be centred on its bar is drawn from the start (TradingTimeAxis):
+        # it takes the room there, so it is placed there when making room for the others.
+        def room_at(x: float) -> float:
+            return max(x, lo + gap / 2)
+
         kept: list[tuple[float, int]] = []
         for k in sorted(range(first, last + 1), key=lambda k: (-strength(k), k == 0, k)):
             if strength(k) < least:
                 break
             x = k + offset
-            if all(abs(x - other) >= gap for other, _ in kept):
+            if all(abs(room_at(x) - room_at(other)) >= gap for other, _ in kept):
                 kept.append((x, k))
         kept.sort()
         return [(x, self._text(moments[k], strengths[k], finest, j == 0)) for j, (x, k) in enumerate(kept)]
