@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 
@@ -162,7 +163,7 @@ def test_a_first_label_drawn_from_the_axis_start_is_not_crowded_out_by_the_next(
     drawn = [text for _rect, _flags, text in texts]
     assert drawn[0] == min(axis._texts.items())[1] and drawn[0][-4:].isdigit(), drawn
     rects = [rect for rect, _flags, _text in texts]
-    assert all(a.right() < b.left() for a, b in zip(rects, rects[1:], strict=False)), "no two labels overlap"
+    assert all(a.right() < b.left() for a, b in itertools.pairwise(rects)), "no two labels overlap"
 
 
 def test_spread_and_ratio_match_pandas(qtbot: QtBot, daily_dir: Path) -> None:
