@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 from desktop.core.alerts.rules import Condition
@@ -20,6 +21,7 @@ from desktop.ui.charts.axes import PercentAxis, VolumeAxis
 from desktop.ui.charts.price_chart import PriceChart
 from desktop.ui.charts.relative_chart import RelativeChart
 from desktop.ui.charts.spread_chart import SpreadChart
+from desktop.ui.charts.trading_time import TradingTimeAxis
 from desktop.ui.charts.volume_steps import headroom_ceiling
 from desktop.ui.theme import DARK, LIGHT
 
@@ -110,59 +112,47 @@ def test_a_range_that_starts_on_a_months_last_day_names_the_next_month_first(qtb
     assert year_scale.labels(-0.5, len(year_scale) - 0.5, 800)[0][1] == "Oct 2025"
 
 
-def test_the_first_label_is_drawn_even_where_centred_on_its_bar_it_would_cross_the_axis_end(
-    qtbot: QtBot, daily_dir: Path
-) -> None:
-    """pyqtgraph leaves out a label that would stick out of the axis: the first one, the one naming the month
-    and year, went ("13 · 20 · 27 · May" with no April). It is drawn from the axis' start instead."""
-    from PySide6.QtGui import QPainter
-
-    chart = PriceChart(filled_store(daily_dir, {"NVDA"}))
+def drawn_time_labels(
+    qtbot: QtBot, folder: Path, symbol: str, price_range: str, size: tuple[int, int]
+) -> tuple[TradingTimeAxis, list[tuple[QRectF, str]]]:
+    """The price chart's time axis and the labels it draws (rectangle, text), left to right, as painted."""
+    chart = PriceChart(filled_store(folder, {symbol}))
     qtbot.addWidget(chart)
-    chart.resize(1200, 600)
+    chart.resize(*size)
     chart.show()
-    chart.show_symbol("NVDA")
-    chart.set_range("3M")
+    chart.show_symbol(symbol)
+    chart.set_range(price_range)
     axis = chart.volume_axis
     qtbot.waitUntil(lambda: bool(axis._texts))
-    image = QImage(1200, 600, QImage.Format.Format_ARGB32)
+    image = QImage(*size, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
     try:
         _line, _ticks, texts = axis.generateDrawSpecs(painter)
     finally:
         painter.end()
+    return axis, [(rect, text) for rect, _flags, text in texts]
+
+
+def test_the_first_label_is_drawn_even_where_centred_on_its_bar_it_would_cross_the_axis_end(
+    qtbot: QtBot, daily_dir: Path
+) -> None:
+    """pyqtgraph leaves out a label that would stick out of the axis: the first one, the one naming the month
+    and year, went ("13 · 20 · 27 · May" with no April). It is drawn from the axis' start instead."""
+    axis, drawn = drawn_time_labels(qtbot, daily_dir, "NVDA", "3M", (1200, 600))
     first = min(axis._texts.items())[1]
     assert first[:3] in {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul"} and first[-4:].isdigit(), axis._texts
-    drawn = [text for _rect, _flags, text in texts]
-    assert drawn[0] == first, drawn
+    assert drawn[0][1] == first, drawn
     bounds = axis.mapRectFromParent(axis.geometry())
-    rects = [rect for rect, _flags, _text in texts]
-    assert rects[0].left() >= bounds.left() and rects[0].right() < rects[1].left(), "inside the axis, clear of the next"
+    assert drawn[0][0].left() >= bounds.left() and drawn[0][0].right() < drawn[1][0].left(), "inside, clear of the next"
 
 
 def test_a_first_label_drawn_from_the_axis_start_is_not_crowded_out_by_the_next(qtbot: QtBot, daily_dir: Path) -> None:
     """All of SPY's bundled history on a narrow chart: the first label, drawn from the axis' start, took
     the room "Apr" (a quarter's start) was given, and neither was drawn ("Apr · Jul · Oct · 2025" named
     no year of the first months). The first label wins, and is drawn."""
-    from PySide6.QtGui import QPainter
-
-    chart = PriceChart(filled_store(daily_dir, {"SPY"}))
-    qtbot.addWidget(chart)
-    chart.resize(800, 400)
-    chart.show()
-    chart.show_symbol("SPY")
-    chart.set_range("All")
-    axis = chart.volume_axis
-    qtbot.waitUntil(lambda: bool(axis._texts))
-    image = QImage(800, 400, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        _line, _ticks, texts = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    drawn = [text for _rect, _flags, text in texts]
-    assert drawn[0] == min(axis._texts.items())[1] and drawn[0][-4:].isdigit(), drawn
-    rects = [rect for rect, _flags, _text in texts]
+    axis, drawn = drawn_time_labels(qtbot, daily_dir, "SPY", "All", (800, 400))
+    assert drawn[0][1] == min(axis._texts.items())[1] and drawn[0][1][-4:].isdigit(), drawn
+    rects = [rect for rect, _text in drawn]
     assert all(a.right() < b.left() for a, b in itertools.pairwise(rects)), "no two labels overlap"
 
 

@@ -14,6 +14,7 @@ from desktop.ui import window_layout
 from desktop.ui.alert_models import LogColumn, RuleColumn, RuleStatus
 from desktop.ui.alerts_panel import RULE_TEXT_MAX, RULE_WIDTHS
 from desktop.ui.fitted_columns import FittedColumns
+from desktop.ui.main_window import MainWindow
 from desktop.ui.watchlist_model import Column
 
 from .conftest import MakeWindow
@@ -95,13 +96,21 @@ def test_a_hidden_column_leaves_its_room_to_the_others(qtbot: QtBot) -> None:
     assert sizes(view)[0] == before
 
 
+def first_start(
+    make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], panel_width: int
+) -> MainWindow:
+    """The window as first started at `size`, with one rule, its alerts panel `panel_width` pixels wide."""
+    monkeypatch.setattr(window_layout, "FIRST_SIZE", size)
+    seed(NVDA)
+    window = make_window(run=False)
+    window.resizeDocks([window.alerts_dock], [panel_width], Qt.Orientation.Horizontal)
+    return window
+
+
 def test_the_alerts_panel_on_a_laptop_screen_keeps_the_rules_readable(
     qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(window_layout, "FIRST_SIZE", (1311, 706))  # a first start on a 1366 x 768 screen
-    seed(NVDA)
-    window = make_window(run=False)
-    window.resizeDocks([window.alerts_dock], [498], Qt.Orientation.Horizontal)  # its share of such a window
+    window = first_start(make_window, monkeypatch, (1311, 706), 498)  # a 1366 x 768 screen, the panel's share
     panel = window.alerts_panel
     for view, rule in ((panel.rules_view, RuleColumn.RULE), (panel.log_view, LogColumn.RULE)):
         header = view.horizontalHeader()
@@ -113,10 +122,7 @@ def test_the_alerts_panel_on_a_laptop_screen_keeps_the_rules_readable(
 def test_an_alerts_panel_narrower_still_scrolls_sideways_rather_than_cut_the_rules_to_nothing(
     qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(window_layout, "FIRST_SIZE", (1228, 860))  # a first start on a 1280 x 1024 screen
-    seed(NVDA)
-    window = make_window(run=False)
-    window.resizeDocks([window.alerts_dock], [410], Qt.Orientation.Horizontal)
+    window = first_start(make_window, monkeypatch, (1228, 860), 410)  # a 1280 x 1024 screen
     view = window.alerts_panel.rules_view
     header = view.horizontalHeader()
     qtbot.waitUntil(lambda: view.isVisible() and header.width() < 420)
