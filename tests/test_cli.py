@@ -124,6 +124,9 @@ def test_quote_and_watch_without_symbols_show_a_watchlist(tickerdesk_home: Path)
     assert default.returncode == 0, default.stderr
     assert [q["symbol"] for q in json.loads(default.stdout)] == list(DEFAULT_SYMBOLS)
     assert tickerdesk("watchlist", "add", "Chips", "NVDA", "AMD", home=tickerdesk_home).returncode == 0
+    again = tickerdesk("watchlist", "add", "Chips", "nvda", "TSLA", "AMD", home=tickerdesk_home)
+    assert again.stdout.strip() == "added 1 to Chips: TSLA; NVDA, AMD were there already"
+    assert tickerdesk("watchlist", "remove", "Chips", "TSLA", home=tickerdesk_home).returncode == 0
     chips = tickerdesk("quote", "--watchlist", "chips", "--source", "replay", "--format", "json", home=tickerdesk_home)
     assert [q["symbol"] for q in json.loads(chips.stdout)] == ["NVDA", "AMD"]
     watched = tickerdesk("watch", "--watchlist", "Chips", "--format", "jsonl", "--speed", "max", "--start",

@@ -66,7 +66,12 @@ def _action(args: argparse.Namespace, repo: WatchlistRepository) -> Done:
         return Done()
     if args.action == "add":
         added = repo.add_many(list(args.symbols), args.name)  # one transaction: all of them or none
-        print(f"added {len(added)} to {printable(args.name)}" + (f": {', '.join(added)}" if added else ""))
+        held = [s for s in dict.fromkeys(args.symbols) if s not in added]
+        print(
+            f"added {len(added)} to {printable(args.name)}"
+            + (f": {', '.join(added)}" if added else "")
+            + (f"; {', '.join(held)} {'was' if len(held) == 1 else 'were'} there already" if held else "")
+        )
         return Done()
     if args.action == "remove":
         _need(repo, args.name)
