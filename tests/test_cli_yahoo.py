@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,36 +180,38 @@ def test_watch_and_record_say_when_yahoo_cannot_be_reached(tickerdesk_home: Path
     assert "Traceback" not in done.stderr
 
 
+def quoted_recording(
+    home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp], symbol: str, recording: str
+) -> tuple[dict[str, Any], str]:
+    """`quote SYMBOL --source yahoo` with the chart endpoint answering `recording`: (its JSON record, its
+    table as printed)."""
+    fakes[1].serve_recorded(symbol, recording)
+    with start_cli(home, fakes, "quote", symbol, "--source", "yahoo", "--format", "json") as proc:
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    (record,) = json.loads(out)
+    with start_cli(home, fakes, "quote", symbol, "--source", "yahoo") as proc:
+        table, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "Traceback" not in err, err
+    return record, table
+
+
 def test_quote_json_names_session_and_currency(
     tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]
 ) -> None:
-    _, http = fakes
-    http.serve_recorded("OCDO.L", "chart-OCDO.L-2020-01-01-to-2020-01-03.json")
-    with start_cli(tickerdesk_home, fakes, "quote", "OCDO.L", "--source", "yahoo", "--format", "json") as proc:
-        out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err
-    (ocado,) = json.loads(out)
+    ocado, table = quoted_recording(tickerdesk_home, fakes, "OCDO.L", "chart-OCDO.L-2020-01-01-to-2020-01-03.json")
     assert (ocado["price"], ocado["currency"], ocado["session"]) == (260.4, "GBp", "regular")
     assert ocado["time"].endswith("+01:00"), "London time, not New York's"
-    with start_cli(tickerdesk_home, fakes, "quote", "OCDO.L", "--source", "yahoo") as proc:
-        out, _ = proc.communicate(timeout=30)
-    assert "260.40 GBp" in out
+    assert "260.40 GBp" in table
 
 
 def test_quote_of_a_warrant_yahoo_gives_no_currency_and_no_base(
     tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]
 ) -> None:
-    _, http = fakes
-    http.serve_recorded("LUCYW", "chart-LUCYW-null-currency.json")
-    with start_cli(tickerdesk_home, fakes, "quote", "LUCYW", "--source", "yahoo", "--format", "json") as proc:
-        out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err
-    (warrant,) = json.loads(out)
+    warrant, table = quoted_recording(tickerdesk_home, fakes, "LUCYW", "chart-LUCYW-null-currency.json")
     assert (warrant["price"], warrant["currency"], warrant["change"]) == (0.1246, None, None)
-    with start_cli(tickerdesk_home, fakes, "quote", "LUCYW", "--source", "yahoo") as proc:
-        out, err = proc.communicate(timeout=30)
-    row = next(line for line in out.splitlines() if line.startswith("LUCYW"))
-    assert row.split()[1:3] == ["0.1246", "—"] and "Traceback" not in err, out
+    row = next(line for line in table.splitlines() if line.startswith("LUCYW"))
+    assert row.split()[1:3] == ["0.1246", "—"], table
 
 
 def test_quote_before_the_open_is_based_on_the_last_close(
