@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logs.ui
 
 TOAST_MS = 7000
+TOAST_WIDTH = 380
 MAX_LINES = 5
 
 
@@ -74,8 +75,11 @@ class Toast(QFrame):
     def show_message(self, title: str, body: str) -> None:
         self.title.setText(title)
         self.body.setText(body)
-        self.setFixedWidth(380)
-        self.adjustSize()
+        self.setFixedWidth(TOAST_WIDTH)
+        # The height the wrapped lines need at that width: adjustSize() took the labels' unwrapped size hints,
+        # so a bundle with a wrapping line lost its first and last lines under the frame.
+        layout = self.layout()
+        self.setFixedHeight(layout.totalHeightForWidth(TOAST_WIDTH) if layout is not None else self.sizeHint().height())
         parent = self.parentWidget()
         if parent is not None:  # bottom right, above the status bar, clear of the menus and toolbars
             self.move(parent.width() - self.width() - 16, parent.height() - self.height() - 40)

@@ -83,3 +83,18 @@ def test_a_long_rule_title_wraps_in_the_toast_instead_of_being_cut(qtbot: QtBot,
     assert needed > title.width(), "the title is longer than one line of the toast"
     assert title.height() >= 2 * title.fontMetrics().lineSpacing(), "so it takes two lines, whole"
     assert notifier.toast.geometry().bottom() <= window.height()
+
+
+def test_a_bundle_whose_lines_wrap_shows_every_line_whole(qtbot: QtBot, tmp_path: Path) -> None:
+    """Seven fires where a spread rule's line wraps: the toast grows to the wrapped height, so neither the
+    first line nor the "… and 2 more" under the last is cut off (the toast once kept the unwrapped height)."""
+    window, notifier = window_with_notifier(qtbot, tmp_path, 1300, 700)
+    spread = AlertFire("s", "IWM − QQQ qtd return spread crosses above 1.5 pts", 1_760_000_000.0, False, 2.28, 1.5,
+                       Condition.CROSSES_ABOVE, (("IWM", 250.0), ("QQQ", 600.0)))  # fmt: skip
+    notifier.notify([fire(1), fire(2), fire(3), spread, fire(4), fire(5), fire(6)])
+    body = notifier.toast.body
+    qtbot.waitUntil(body.isVisible)
+    lines = body.text().count("\n") + 1
+    assert body.heightForWidth(body.width()) > lines * body.fontMetrics().lineSpacing(), "a line wraps"
+    assert body.height() >= body.heightForWidth(body.width()), "every wrapped line has its room"
+    assert notifier.toast.geometry().bottom() <= window.height() and notifier.toast.geometry().top() >= 0
