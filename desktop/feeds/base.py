@@ -37,6 +37,7 @@ class FeedStatus:
 
     state: FeedState
     detail: str = ""
+    unknown: frozenset[str] = frozenset()  # symbols the source answered "no such symbol" for (never quoted)
 
 
 StatusListener = Callable[[FeedStatus], None]

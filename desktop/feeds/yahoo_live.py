@@ -110,6 +110,8 @@ class YahooLiveFeed:
                     self._held_since.setdefault(symbol, time.monotonic())
         self.stream.set_symbols(wanted)
         self.poll.set_symbols(wanted)
+        if self.status.unknown - set(wanted):  # a symbol named as unknown has gone from the list
+            self._report()
         if later:
             threading.Thread(target=self._snapshot, args=(added,), name="yahoo-snapshot", daemon=True).start()
             self._release_later()
@@ -258,9 +260,11 @@ class YahooLiveFeed:
             status = FeedStatus(FeedState.OFFLINE, f"{stream.detail}; {poll.detail.replace('Yahoo polling · ', '')}")
         else:
             status = FeedStatus(stream.state, stream.detail)
-        unknown = self.unknown
+        with self._lock:  # the snapshot's 404s and the polling's, of the symbols still asked for
+            unknown = (self._unknown | poll.unknown) & set(self._symbols)
         if unknown:
-            status = FeedStatus(status.state, f"{status.detail} · no such symbol: {', '.join(sorted(unknown))}")
+            detail = f"{status.detail} · no such symbol: {', '.join(sorted(unknown))}"
+            status = FeedStatus(status.state, detail, frozenset(unknown))
         self.status = status
         if self._on_status is not None:
             self._on_status(status)

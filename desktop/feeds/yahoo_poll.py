@@ -157,13 +157,12 @@ class YahooPollFeed:
             else:
                 failures = 0
                 delay = self.interval
-                skipped = f" · no such symbol: {', '.join(sorted(self.unknown))}" if self.unknown else ""
-                self._report(FeedState.LIVE, f"Yahoo polling · every {self.interval:g}s{skipped}")
+                self._report(FeedState.LIVE, f"Yahoo polling · every {self.interval:g}s")  # unknowns: in the status
             self._wake.wait(delay)
             self._wake.clear()
 
     def _report(self, state: FeedState, detail: str) -> None:
-        self.status = FeedStatus(state, detail)
+        self.status = FeedStatus(state, detail, frozenset(self.unknown))
         if self._on_status is not None:
             self._on_status(self.status)
 

@@ -117,7 +117,9 @@ _UPDATE_ROLES = [
 
 COLUMN_COUNT = len(Column)
 # Plain ints for the comparisons a painted cell makes (reaching an IntEnum member costs ~0.4 us each time).
-_SYMBOL, _CHANGE, _AGE = int(Column.SYMBOL), int(Column.CHANGE), int(Column.AGE)
+_SYMBOL, _NAME, _CHANGE, _AGE = int(Column.SYMBOL), int(Column.NAME), int(Column.CHANGE), int(Column.AGE)
+# What the name cell of a symbol the live source does not know says, in the error colour, until it is quoted.
+UNKNOWN_NAME = "no such symbol"  # (the tooltip: on which source, and any hint)
 _NAMING = (int(Column.SYMBOL), int(Column.NAME))
 
 
@@ -127,14 +129,15 @@ class _Brushes(NamedTuple):
     up: QBrush
     down: QBrush
     warning: QBrush
+    error: QBrush
     alert: QBrush
     flash_up: QBrush
     flash_down: QBrush
 
     @classmethod
     def of(cls, colors: Colors) -> _Brushes:
-        return cls(*(QBrush(c) for c in (colors.up, colors.down, colors.warning, colors.alert_highlight,
-                                         colors.flash_up, colors.flash_down)))  # fmt: skip
+        return cls(*(QBrush(c) for c in (colors.up, colors.down, colors.warning, colors.error_text,
+                                         colors.alert_highlight, colors.flash_up, colors.flash_down)))  # fmt: skip
 
 
 # Columns whose text a quote can change (the trend cell is drawn, not text: see SPARK_REPAINT_S).
@@ -188,6 +191,7 @@ class WatchlistModel(QAbstractTableModel):
         self._shown_price: dict[str, float] = {}
         self._flash: dict[str, tuple[float, bool]] = {}  # symbol -> (expires at, moved up)
         self._alerted: dict[str, float] = {}  # symbol -> highlight expires at
+        self._unknown: dict[str, str] = {}  # symbol -> why the source never quotes it ("ZZZZ: no such symbol …")
         self._texts: dict[str, tuple[Quote, dict[int, str]]] = {}  # symbol -> (quote, its formatted cells)
         self._stats: dict[str, tuple[Quote, tuple[tuple[float, float] | None, float | None]]] = {}
         self._painted: dict[str, dict[int, str]] = {}  # symbol -> column -> the text last painted
@@ -277,6 +281,8 @@ class WatchlistModel(QAbstractTableModel):
             return symbol
         if role == SPARK_ROLE:
             return self._spark_shown.get(symbol) if column == Column.TREND else None
+        if quote is None and symbol in self._unknown:  # the tooltip of a row its source never quotes
+            return self._unknown[symbol]
         if quote is not None:  # the tooltip
             stale = " · stale: no update lately during market hours" if self.is_stale(quote) else ""
             closing = fmt.at_close(quote)
@@ -319,6 +325,8 @@ class WatchlistModel(QAbstractTableModel):
                 return self._brushes.up if change > 0 else self._brushes.down
         if column == _AGE and quote is not None and self.is_stale(quote):
             return self._brushes.warning
+        if column == _NAME and quote is None and symbol in self._unknown:
+            return self._brushes.error
         return None
 
     def _background(self, symbol: str, column: int) -> QBrush | None:
@@ -333,6 +341,8 @@ class WatchlistModel(QAbstractTableModel):
         if column == Column.SYMBOL:
             return symbol
         if column == Column.NAME:
+            if q is None and symbol in self._unknown:
+                return UNKNOWN_NAME
             return fmt.short_name(self._names.get(symbol, ""))
         if q is None:
             return fmt.DASH
@@ -475,6 +485,21 @@ class WatchlistModel(QAbstractTableModel):
     def is_stale(self, quote: Quote) -> bool:
         now = self.clock()
         return self.stale_after is not None and now - quote.time > self.stale_after and US_MARKET.is_regular(now)
+
+    def set_unknown(self, reasons: dict[str, str]) -> None:
+        """The symbols the live source says do not exist, each with the sentence saying so: their name
+        cells say it (a row that only ever showed dashes told the user nothing)."""
+        if reasons == self._unknown:
+            return
+        changed = set(reasons) ^ set(self._unknown)
+        self._unknown = dict(reasons)
+        for symbol in changed:
+            row = self._row_of.get(symbol)
+            if row is not None:
+                self._emit_cells(row, (Column.NAME,), (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole))
+
+    def unknown(self) -> set[str]:
+        return set(self._unknown)
 
     def name_of(self, symbol: str) -> str:
         return self._names.get(symbol, "")

@@ -13,6 +13,7 @@ from desktop.core import formatting as fmt
 from desktop.core.market_calendar import US_MARKET
 from desktop.core.sessions import to_new_york
 from desktop.feeds.base import FeedState, FeedStatus
+from desktop.feeds.yahoo_errors import unknown_symbol_text
 from desktop.ui.busy_bar import BusyBar
 from desktop.ui.steady_label import SteadyLabel
 from desktop.ui.window_constants import MESSAGE_MS, SNAPSHOT_PROGRESS_S, STALE_AFTER_S
@@ -96,7 +97,8 @@ class StatusArea(WindowParts):
         self.busy_bar.advance(SNAPSHOT_JOB, have / len(symbols), f"First quotes: {have} of {len(symbols)}")
 
     def _snapshot_missing(self) -> list[str]:
-        return [s for s in self.model.symbols if self.store.latest(s) is None]
+        unknown = self.model.unknown()  # never to be quoted: the bar does not wait for them
+        return [s for s in self.model.symbols if self.store.latest(s) is None and s not in unknown]
 
     def _show_market_state(self) -> None:
         if self.market_label.isVisible():
@@ -113,6 +115,7 @@ class StatusArea(WindowParts):
         dot = f"<span style='color:{color.name()}'>●</span>" if color is not None else "●"
         self.state_label.setText(f"{dot} {status.state.value.capitalize()}")
         self.state_label.setToolTip(status.detail)
+        self._show_unknown(status.unknown)
         if status.state is FeedState.REPLAY:
             why = f"{self.feeds.note} — " if self.feeds.note else ""
             text = f"{why}{status.detail} — recorded market data, not live quotes"
@@ -122,6 +125,16 @@ class StatusArea(WindowParts):
             text = status.detail
         self.banner.setVisible(bool(text))
         self.banner.setText(text)
+
+    def _show_unknown(self, unknown: frozenset[str]) -> None:
+        """Rows of symbols the source says do not exist say so; a newly named one is also told in the status
+        bar, once (a live status is otherwise silent: the banner is for what needs attention)."""
+        new = sorted(unknown - self.model.unknown())
+        self.model.set_unknown({s: unknown_symbol_text(s) for s in unknown})
+        if new:
+            told = "; ".join(unknown_symbol_text(s) for s in new)
+            self.show_message(f"{told} — remove {'it' if len(new) == 1 else 'them'} or fix the spelling", error=True)
+            self.show_snapshot_progress()
 
     def _tick(self) -> None:
         self.model.refresh_ages()

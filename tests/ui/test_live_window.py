@@ -8,11 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop.config import YAHOO_HTTP_ENV
+from desktop.config import DEFAULT_SYMBOLS, YAHOO_HTTP_ENV
 from desktop.feeds.base import FeedState
 from desktop.feeds.yahoo_live import YahooLiveFeed
 from desktop.services.feed_supervisor import Action, Decision
 from desktop.ui.watchlist_model import Column
+from tests.fakes.yahoo_http import chart_body
 
 from .conftest import T0, MakeWindow
 
@@ -118,7 +119,9 @@ def test_live_rows_read_like_yahoos_own_page(qtbot: QtBot, make_window: MakeWind
 def test_first_quotes_of_the_watchlist_show_progress_until_every_row_has_one(  # type: ignore[no-untyped-def]
     qtbot: QtBot, make_window: MakeWindow, yahoo
 ) -> None:
-    streamer, _ = yahoo
+    streamer, http = yahoo
+    for symbol in DEFAULT_SYMBOLS:  # known to Yahoo, but with no bars yet: their first quotes come streamed
+        http.charts.setdefault(symbol, chart_body(symbol, [], 100.0))
     window = make_window(source="yahoo")
     symbols = window.model.symbols
     qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == "700.00", timeout=10_000)
@@ -189,3 +192,27 @@ def test_a_live_start_does_not_say_the_replays_missing_symbols_are_empty(  # typ
     qtbot.waitUntil(lambda: window.feeds.replay_started, timeout=10_000)
     assert "No data for OCDO.L (1 of Abroad)" in window.message_label.text()
     window.close()
+
+
+def test_a_saved_symbol_yahoo_does_not_know_says_so_in_its_row_and_the_status_bar(
+    qtbot: QtBot, make_window: MakeWindow, yahoo
+) -> None:  # type: ignore[no-untyped-def]
+    """A watchlist can hold a symbol Yahoo no longer knows (imported, added offline, delisted since): its row
+    says so where the user looks, the status bar names it once, and the first-quotes bar does not wait for it."""
+    window = make_window(source="yahoo", run=False)
+    window.remove_symbols([s for s in window.model.symbols if s not in ("SPY", "QQQ")])
+    window.model.add_symbol("ZZZZ")  # saved earlier, unchecked: Yahoo answers 404 for it
+    window.feeds.start(window.model.symbols)
+    qtbot.waitUntil(lambda: cell(window, "ZZZZ", Column.NAME) == "no such symbol", timeout=10_000)
+    row = window.model.row_of("ZZZZ")
+    assert row is not None
+    tip = window.model.data(window.model.index(row, Column.SYMBOL), Qt.ItemDataRole.ToolTipRole)
+    assert "ZZZZ: no such symbol on Yahoo Finance" in tip
+    qtbot.waitUntil(lambda: "ZZZZ: no such symbol on Yahoo Finance" in window.message_label.text(), timeout=10_000)
+    assert cell(window, "SPY", Column.NAME) != "no such symbol"
+    qtbot.waitUntil(lambda: cell(window, "SPY", Column.LAST) == "700.00", timeout=10_000)
+    qtbot.waitUntil(lambda: cell(window, "QQQ", Column.LAST) == "620.00", timeout=10_000)
+    qtbot.waitUntil(lambda: not window.busy_bar.isVisible(), timeout=5_000)  # two of two known symbols quoted
+    window.remove_symbols(["ZZZZ"])
+    qtbot.waitUntil(lambda: window.feeds.status is not None and not window.feeds.status.unknown, timeout=5_000)
+    assert not window.model.unknown() and "no such symbol" not in window.state_label.toolTip()
