@@ -448,6 +448,9 @@ def test_alerts_add_takes_the_rule_in_words(tickerdesk_home: Path) -> None:
     assert nothing.returncode == 2 and 'alerts add "NVDA crosses below 175"' in nothing.stderr
     unknown = tickerdesk("alerts", "add", "PLTRX crosses above 100", home=tickerdesk_home)
     assert unknown.returncode == 2 and "unknown symbol PLTRX" in unknown.stderr
+    dotted = tickerdesk("alerts", "add", "BRK.B crosses above 500", home=tickerdesk_home)
+    assert dotted.returncode == 2 and "unknown symbol BRK.B" in dotted.stderr
+    assert "Yahoo writes share classes with a dash: BRK-B" in dotted.stderr, "as a typed symbol is told"
     after = json.loads(tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home).stdout)
     assert after == listed
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from desktop.cli.arguments import CliError, Done, _when_arg
 from desktop.core.formatting import moment_iso
 from desktop.core.safe_files import printable
+from desktop.feeds.yahoo_errors import spelling_hint
 from desktop.paths import bundled_daily_dir
 
 if TYPE_CHECKING:
@@ -174,9 +175,10 @@ def _alerts_action(args: argparse.Namespace, book: Any) -> None:
             raise CliError(f"{said}{exc.about}") from None
         unknown = [s for s in rule.symbols if s not in _known_symbols(book)]
         if unknown and not args.force:
+            hints = "".join(f"{hint}; " for s in unknown if (hint := spelling_hint(s)))
             raise CliError(
                 f"unknown symbol {', '.join(unknown)}: not in the watchlist, the bundled data or the known symbols "
-                "(add --force to keep it: a live source may know it)"
+                f"({hints}add --force to keep it: a live source may know it)"
             )
         twin = next((r for r in rules if r.watches_same_as(rule)), None)
         book.add(rule)

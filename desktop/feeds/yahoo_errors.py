@@ -17,12 +17,17 @@ class YahooError(Exception):
 _DOTTED_CLASS = re.compile(r"^([A-Z]{1,5})\.([ABC])$")
 
 
-def unknown_symbol_text(symbol: str) -> str:
-    """The sentence for a symbol Yahoo does not have; for a share class written with a dot (BRK.B), with
-    Yahoo's own spelling of it."""
-    text = f"{symbol}: no such symbol on Yahoo Finance"
+def spelling_hint(symbol: str) -> str:
+    """For a share class written with a dot (BRK.B), Yahoo's own spelling of it; else ""."""
     dotted = _DOTTED_CLASS.match(symbol)
-    return f"{text} (Yahoo writes share classes with a dash: {dotted[1]}-{dotted[2]})" if dotted else text
+    return f"Yahoo writes share classes with a dash: {dotted[1]}-{dotted[2]}" if dotted else ""
+
+
+def unknown_symbol_text(symbol: str) -> str:
+    """The sentence for a symbol Yahoo does not have, with Yahoo's spelling of a dotted share class."""
+    text = f"{symbol}: no such symbol on Yahoo Finance"
+    hint = spelling_hint(symbol)
+    return f"{text} ({hint})" if hint else text
 
 
 class UnknownSymbolError(YahooError):
