@@ -155,9 +155,21 @@ class Chart:
         if self.price is not None and self.price_time is not None and self.price_time > max(after, last_time):
             # The regular market's own price: a regular-session figure whatever the clock says (a fund's
             # NAV, the official close stamped 16:00:01).
-            out.append(self._quote(self.price, self.price_time, self.day_high, self.day_low, self.volume,
-                                   MarketSession.REGULAR, self.prev_close))  # fmt: skip
+            high, low = self._regular_range(self.price, self.price_time)
+            out.append(self._quote(self.price, self.price_time, high, low, self.volume, MarketSession.REGULAR,
+                                   self.prev_close))  # fmt: skip
         return out
+
+    def _regular_range(self, price: float, t: float) -> tuple[float, float]:
+        """The day range of the regular price at `t`: Yahoo's stated one, widened to hold the price and the
+        session's regular bars. An index's stated range can lag its price (^TNX: 4.237-4.261 stated, the
+        price 4.275, the session's bars up to 4.279); extended-hours bars do not widen it."""
+        start, end = self.hours.regular_bounds(t)
+        highs = [h for bar_time, _o, h, _l, _c, _v in self.bars if start <= bar_time < end]
+        lows = [lo for bar_time, _o, _h, lo, _c, _v in self.bars if start <= bar_time < end]
+        stated_high = [self.day_high] if self.day_high is not None else []
+        stated_low = [self.day_low] if self.day_low is not None else []
+        return max([price, *highs, *stated_high]), min([price, *lows, *stated_low])
 
     def _bar_quote(self, price: float, t: float, high: float | None, low: float | None, volume: float) -> Quote:
         session = self.hours.session(t)

@@ -223,6 +223,25 @@ def test_a_warrant_with_no_currency_and_no_bars_is_one_quote_at_its_own_decimals
     assert chart.name == "Innovative Eyewear, Inc."
 
 
+def test_an_index_whose_stated_day_range_lags_its_price_shows_a_range_that_holds_it() -> None:
+    """^TNX (the 10-year yield, a Cboe index in Chicago's zone) as Yahoo answered at 13:59 CST: its meta
+    states a day range of 4.237-4.261 while its price is 4.275 and the session's own 5-minute bars reach
+    4.279. A regular-session quote shows a day range that holds its price and the session's bars; Yahoo's
+    stated low, below every bar, stands. An index has no volume."""
+    chart = chart_of("chart-TNX-index-5m-1d-chicago.json", "^TNX")
+    last = chart.quotes()[-1]
+    assert (last.price, last.prev_close, last.session) == (4.275, 4.227, MarketSession.REGULAR)
+    assert datetime.fromtimestamp(last.time, ZoneInfo(last.timezone)).isoformat() == "2026-02-02T13:59:52-06:00"
+    bars_high = max(bar[2] for bar in chart.bars)
+    assert last.day_low == 4.237 and last.day_high == bars_high and bars_high >= last.price
+    assert last.volume is None and chart.instrument == "INDEX"
+    assert fmt.format_range(last.day_low, last.day_high, last.decimals) == "4.2370 – 4.2790"
+    assert (fmt.quote_change(last), fmt.format_pct(last.change_pct)) == ("+0.0480", "+1.14%")
+    for quote in chart.quotes():
+        assert quote.day_low is not None and quote.day_high is not None
+        assert quote.day_low <= quote.price <= quote.day_high, quote
+
+
 # -- 4. errors -----------------------------------------------------------------------------------
 
 
