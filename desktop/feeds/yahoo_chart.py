@@ -142,6 +142,9 @@ class Chart:
         high = low = None
         volume = 0.0
         day: date | None = None
+        # A bar stamped at the regular market's own time is that price (a Korean index's one bar, at 20:05
+        # Seoul time): it is quoted below as the regular price, with Yahoo's change, not as a late print.
+        regular_time = self.price_time if self.price is not None else None
         for t, o, h, lo, c, v in self.bars:
             today = self.hours.local_date(t)
             if today != day:  # a range over several sessions starts each day afresh
@@ -149,9 +152,9 @@ class Chart:
             high = h if high is None else max(high, h)
             low = lo if low is None else min(low, lo)
             volume += v
-            if t > after:
+            if t > after and t != regular_time:
                 out.append(self._bar_quote(c, t, high, low, volume)._replace(bar_open=o, bar_high=h, bar_low=lo))
-        last_time = self.bars[-1][0] if self.bars else after
+        last_time = max((t for t, *_ in self.bars if t != regular_time), default=after)
         if self.price is not None and self.price_time is not None and self.price_time > max(after, last_time):
             # The regular market's own price: a regular-session figure whatever the clock says (a fund's
             # NAV, the official close stamped 16:00:01).

@@ -242,6 +242,43 @@ def test_an_index_whose_stated_day_range_lags_its_price_shows_a_range_that_holds
         assert quote.day_low <= quote.price <= quote.day_high, quote
 
 
+@pytest.mark.parametrize("name", ["chart-SOX-index-1mo-daily.json", "chart-KOSPI-25.KS-zero-placeholders.json"])
+def test_the_recordings_published_with_a_digest_are_byte_for_byte_yahoos(name: str) -> None:
+    """Their source published each body's SHA-256 beside it: written back compactly, the body is the same."""
+    import hashlib
+
+    recording = json.loads((REAL / name).read_text())
+    compact = json.dumps(recording["response"]["bodyJson"], separators=(",", ":"))
+    assert hashlib.sha256(compact.encode()).hexdigest() == recording["request"]["sha256"]
+
+
+def test_a_bar_stamped_at_the_regular_market_time_is_the_regular_price_with_yahoos_change() -> None:
+    """KOSPI-25.KS (a Korean index) as Yahoo answered: its one bar is stamped at `regularMarketTime`, 20:05
+    Seoul time, after the close, and carries the regular price; zeros stand in for the day's high and low.
+    That bar is the regular price, with Yahoo's change (+428.742, +0.93 %), not a late print measured from
+    its own close (+0.00)."""
+    chart = chart_of("chart-KOSPI-25.KS-zero-placeholders.json", "KOSPI-25.KS")
+    (quote,) = chart.quotes()
+    assert (quote.price, quote.currency, quote.timezone) == (46539.14, "KRW", "Asia/Seoul")
+    assert datetime.fromtimestamp(quote.time, ZoneInfo("Asia/Seoul")).isoformat() == "2026-10-02T20:05:40+09:00"
+    assert quote.session is MarketSession.REGULAR and quote.prev_close == pytest.approx(46110.398)
+    assert (fmt.quote_change(quote), fmt.format_pct(quote.change_pct)) == ("+428.74", "+0.93%")
+    assert (quote.day_low, quote.day_high, quote.volume) == (46539.14, 46539.14, None), "no zeros as prices"
+
+
+def test_a_daily_reply_takes_yahoos_change_not_the_close_a_month_back() -> None:
+    """^SOX, a month of daily bars recorded at 11:58 New York time: `chartPreviousClose` (11735.26) is the
+    close before the month; Yahoo's own change (-8.444) puts the base at the last session's close."""
+    chart = chart_of("chart-SOX-index-1mo-daily.json", "^SOX")
+    last = chart.quotes()[-1]
+    assert datetime.fromtimestamp(last.time, NY).isoformat() == "2026-10-05T11:58:54-04:00"
+    assert last.price == 13128.23 and last.prev_close == pytest.approx(13136.674)
+    assert (fmt.quote_change(last), fmt.format_pct(last.change_pct)) == ("-8.44", "-0.06%")
+    history = chart.daily_quotes(before=date(2026, 10, 5))
+    assert len(history) == 19 and history[-1].price == 13136.67
+    assert datetime.fromtimestamp(history[-1].time, NY).date() == date(2026, 10, 2)
+
+
 # -- 4. errors -----------------------------------------------------------------------------------
 
 
