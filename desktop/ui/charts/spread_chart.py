@@ -32,6 +32,7 @@ from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.charts.summary import series_summary
 from desktop.ui.charts.trading_time import DAY, TradingTimeAxis, TradingTimeScale
 from desktop.ui.plain_numbers import plain_numbers
+from desktop.ui.steady_label import SteadyLabel
 from desktop.ui.theme import LIGHT, Colors
 
 WINDOWS = ["day", "5d", "20d", "mtd", "qtd", "ytd"]
@@ -77,7 +78,9 @@ class SpreadChart(LazyChart):
         self.window_box.addItems(WINDOWS)
         self.window_box.setCurrentText(self.measure_window.text)
         self.window_box.currentTextChanged.connect(lambda text: self.set_measure(window=parse_window(text)))
-        self.hint = QLabel("Drag a level to move its alert · right-click to add one")
+        # Elided to the room the row leaves (the whole text in its tooltip): as a plain label its 315 pixels
+        # held the whole chart area, Price tab and all, 801 pixels wide, and the alerts beside it narrow.
+        self.hint = SteadyLabel("Drag a level to move its alert · right-click to add one")
         bar = QHBoxLayout()
         bar.addWidget(QLabel("A"))
         bar.addWidget(self.a_edit)
@@ -86,8 +89,7 @@ class SpreadChart(LazyChart):
         bar.addWidget(self.kind_box)
         bar.addWidget(self.window_box)
         bar.addWidget(self.length_spin)
-        bar.addStretch(1)
-        bar.addWidget(self.hint)
+        bar.addWidget(self.hint, 1)
 
         self.value_axis = PercentAxis(suffix=" pts", orientation="left")
         self.axis = TradingTimeAxis()
