@@ -214,6 +214,27 @@ def test_quote_of_a_warrant_yahoo_gives_no_currency_and_no_base(
     assert row.split()[1:3] == ["0.1246", "—"], table
 
 
+def test_quote_of_two_indexes_as_yahoo_states_them(
+    tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]
+) -> None:
+    """^TNX, whose reply states a day range its price lies outside, and a Korean index whose one bar is its
+    regular price after the close: through the command line, the range holds the price and the change is
+    Yahoo's."""
+    tnx, table = quoted_recording(tickerdesk_home, fakes, "^TNX", "chart-TNX-index-5m-1d-chicago.json")
+    assert (tnx["price"], tnx["day_low"], round(tnx["day_high"], 4), tnx["volume"]) == (4.275, 4.237, 4.279, None)
+    assert next(line for line in table.splitlines() if line.startswith("^TNX")).split()[1:4] == [
+        "4.2750",
+        "+0.0480",
+        "+1.14%",
+    ], table
+    assert tnx["time"] == "2026-02-02T13:59:52-06:00" and round(tnx["change"], 3) == 0.048
+    kospi, table = quoted_recording(tickerdesk_home, fakes, "KOSPI-25.KS", "chart-KOSPI-25.KS-zero-placeholders.json")
+    assert (kospi["price"], kospi["currency"], kospi["session"]) == (46539.14, "KRW", "regular")
+    assert round(kospi["change"], 2) == 428.74 and round(kospi["change_pct"], 2) == 0.93
+    row = next(line for line in table.splitlines() if line.startswith("KOSPI-25.KS"))
+    assert "+428.74" in row and "+0.93%" in row, table
+
+
 def test_quote_before_the_open_is_based_on_the_last_close(
     tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]
 ) -> None:
