@@ -104,6 +104,8 @@ def test_pre_market_bars_are_based_on_the_last_regular_close() -> None:
         ("eurusd-fx", 1.15327, 1.1522, MarketSession.REGULAR),
         ("btc-usd-crypto", 94745.08, 93313.1894, MarketSession.REGULAR),
         ("spy-pre-2022", 431.18, 437.75, MarketSession.PRE),  # 437.75: SPY's 2022-02-25 close
+        ("tsla-regular-2021", 676.08, 691.62, MarketSession.REGULAR),  # 691.62: TSLA's 2021-04-06 close
+        ("tsla-post-2026", 407.4805, 407.82, MarketSession.POST),  # after hours: from that day's own close
     ],
 )
 def test_stream_frames_keep_yahoos_change(name: str, price: float, base: float, session: MarketSession) -> None:
@@ -192,6 +194,30 @@ def test_a_published_post_market_message_keeps_yahoos_change_from_the_days_close
     assert shown is not None and shown.session is MarketSession.POST
     assert (fmt.quote_change(shown), fmt.format_pct(shown.change_pct)) == ("-2.26", "-0.18%")
     assert shown.regular_close == 1222.09 and fmt.at_close(shown).startswith("At close 1,222.09 -7.82")
+
+
+def test_a_recorded_post_market_frame_is_measured_from_the_days_close() -> None:
+    """A real after-hours frame (TSLA at 17:14 New York on 2026-03-11, `market_hours` 2): four decimals as
+    sent, Yahoo's change from that day's close of 407.82, and the row's "At close" from the day's own
+    regular quotes."""
+    quote = decode_frame(frame_text("tsla-post-2026"))
+    assert datetime.fromtimestamp(quote.time, NY).isoformat() == "2026-03-11T17:14:24-04:00"
+    assert (quote.price, quote.session, quote.volume) == (407.4805, MarketSession.POST, None)
+    store = QuoteStore()
+    store.apply(Quote("TSLA", 407.82, ny("2026-03-11T16:00:00"), prev_close=398.0, price_hint=2))  # the close
+    store.apply(quote)
+    shown = store.latest("TSLA")
+    assert shown is not None and shown.session is MarketSession.POST
+    assert (fmt.quote_change(shown), fmt.format_pct(shown.change_pct)) == ("-0.34", "-0.08%")
+    assert shown.regular_close == 407.82 and fmt.at_close(shown).startswith("At close 407.82 +9.82")
+
+
+def test_a_regular_frame_reads_as_its_source_asserts() -> None:
+    """yflive's own test asserts this TSLA frame's time, volume and exchange; its change puts the base at
+    TSLA's 2021-04-06 close, 691.62."""
+    quote = decode_frame(frame_text("tsla-regular-2021"))
+    assert quote.time == 1617815434.0 and quote.volume == 15605331.0 and quote.session is MarketSession.REGULAR
+    assert (fmt.quote_change(quote), fmt.format_pct(quote.change_pct)) == ("-15.54", "-2.25%")
 
 
 # -- 3. across New York midnight -----------------------------------------------------------------
