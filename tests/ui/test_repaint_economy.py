@@ -261,6 +261,35 @@ def test_trend_lines_are_drawn_when_due_and_copied_in_between(qtbot: QtBot) -> N
     assert view.sparklines.cached() == {"AAA"}
 
 
+def test_a_selected_rows_trend_line_takes_the_selections_text_colour(qtbot: QtBot) -> None:
+    """On the selection's highlight the up/down colour would not read: the line takes the highlighted text's
+    colour, and its own again once the row is no longer selected."""
+    store = QuoteStore()
+    for k in range(20):
+        store.apply(Quote("AAA", 10.0 + 0.1 * k, T0 + 60 * k, prev_close=9.0))
+    model = WatchlistModel(store, clock=lambda: T0)
+    model.set_symbols(["AAA", "BBB"])
+    view = WatchlistView(model)
+    qtbot.addWidget(view)
+    view.resize(1200, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    model.quotes_changed({"AAA"})
+    model.flush_changes()
+
+    def line_colours() -> set[int]:
+        rect = view.visualRect(model.index(0, Column.TREND)).adjusted(4, 4, -4, -4)
+        image = view.viewport().grab(rect).toImage()
+        return {image.pixel(x, y) for x in range(image.width()) for y in range(image.height())}
+
+    highlighted = view.palette().highlightedText().color().rgb()
+    up = view.sparklines.colors.up.rgb()
+    view.select_symbol("BBB")
+    assert up in line_colours()
+    view.select_symbol("AAA")
+    assert highlighted in line_colours() and up not in line_colours()
+
+
 def test_a_burst_of_fires_reaches_the_log_in_few_steps(qtbot: QtBot, tmp_path: Path) -> None:
     """Each new row shifts the whole log: in a burst, rows come in at most every LOG_MS; a lone fire at once."""
     opened, writer, controller, panel = alerts_on(tmp_path, qtbot)
