@@ -19,10 +19,17 @@ PADDING = 4  # pixels each side, like a status bar label's
 
 
 class SteadyLabel(QWidget):
-    def __init__(self, text: str = "", widest: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        widest: str = "",
+        parent: QWidget | None = None,
+        alignment: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+    ) -> None:
         super().__init__(parent)
         self._text = text
         self._widest = widest
+        self._alignment = alignment | Qt.AlignmentFlag.AlignVCenter
         self._elided = False
         width = QSizePolicy.Policy.Fixed if widest else QSizePolicy.Policy.Ignored
         self.setSizePolicy(width, QSizePolicy.Policy.Fixed)
@@ -53,5 +60,5 @@ class SteadyLabel(QWidget):
             self._elided = elided
             self.setToolTip(self._text if elided else "")
         painter.setPen(self.palette().windowText().color())
-        painter.drawText(area, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), shown)
+        painter.drawText(area, int(self._alignment), shown)
         painter.end()

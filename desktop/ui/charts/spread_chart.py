@@ -80,7 +80,9 @@ class SpreadChart(LazyChart):
         self.window_box.currentTextChanged.connect(lambda text: self.set_measure(window=parse_window(text)))
         # Elided to the room the row leaves (the whole text in its tooltip): as a plain label its 315 pixels
         # held the whole chart area, Price tab and all, 801 pixels wide, and the alerts beside it narrow.
-        self.hint = SteadyLabel("Drag a level to move its alert · right-click to add one")
+        self.hint = SteadyLabel(
+            "Drag a level to move its alert · right-click to add one", alignment=Qt.AlignmentFlag.AlignRight
+        )
         bar = QHBoxLayout()
         bar.addWidget(QLabel("A"))
         bar.addWidget(self.a_edit)
