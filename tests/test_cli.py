@@ -78,6 +78,15 @@ def test_quote_table(tickerdesk_home: Path) -> None:
     assert header.split()[:2] == ["SYMBOL", "LAST"] and line.split()[0] == "SPY" and "2025-12-19" in line
 
 
+def test_quote_shows_the_symbols_it_has_and_refuses_the_others(tickerdesk_home: Path) -> None:
+    """`quote SPY NOPE`: SPY's row, and NOPE refused in one line, with the exit status of bad input."""
+    result = tickerdesk("quote", "SPY", "NOPE", "--source", "replay", home=tickerdesk_home)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["SYMBOL", "SPY"]
+    assert result.stderr.strip() == result.stderr.strip().splitlines()[0]
+    assert "unknown symbol NOPE: not in the replay data" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

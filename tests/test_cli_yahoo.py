@@ -98,8 +98,12 @@ def test_quote_from_yahoo_and_unknown_symbol(tickerdesk_home: Path, fakes: tuple
     (spy,) = json.loads(out)
     assert (spy["symbol"], spy["price"], spy["prev_close"], spy["source"]) == ("SPY", 700.5, 699.5, "yahoo")
     with start_cli(tickerdesk_home, fakes, "quote", "SPY", "ZZZZ", "--source", "yahoo") as proc:
-        _, err = proc.communicate(timeout=30)
+        out, err = proc.communicate(timeout=30)
     assert proc.returncode == 2 and "ZZZZ: no such symbol on Yahoo Finance" in err
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["SPY"], "the symbol Yahoo knows is still shown"
+    with start_cli(tickerdesk_home, fakes, "quote", "ZZZZ", "YYYY", "--source", "yahoo") as proc:
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2 and out == "" and "ZZZZ, YYYY: no such symbol on Yahoo Finance" in err
     # A moment in the past with no source named: the recorded data answers, though Yahoo is reachable.
     with start_cli(tickerdesk_home, fakes, "quote", "SPY", "--at", "2025-10-03", "--format", "json") as proc:
         out, err = proc.communicate(timeout=30)

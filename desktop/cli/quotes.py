@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from desktop.cli.arguments import CliError, Done, RuntimeFailureError
+from desktop.cli.arguments import EXIT_USAGE, CliError, Done, RuntimeFailureError
 from desktop.cli.watchlists import watchlist_symbols
 from desktop.core.formatting import (
     at_close,
@@ -25,12 +25,12 @@ from desktop.core.quote import Quote
 from desktop.services.sources import choose_source, live_feed, replay_feed, yahoo_unreachable
 
 
-def _check_symbols(symbols: Sequence[str], known: Sequence[str]) -> None:
+def _not_in(symbols: Sequence[str], known: Sequence[str]) -> str | None:
+    """The refusal of the symbols the replay data does not hold (None: it holds them all)."""
     unknown = [s for s in symbols if s not in known]
-    if unknown:
-        raise CliError(
-            f"unknown symbol {', '.join(unknown)}: not in the replay data (it has {', '.join(sorted(known))})"
-        )
+    if not unknown:
+        return None
+    return f"unknown symbol {', '.join(unknown)}: not in the replay data (it has {', '.join(sorted(known))})"
 
 
 def _table_line(q: Quote) -> str:
@@ -49,7 +49,9 @@ TABLE_HEADER = f"{'SYMBOL':<9} {'LAST':>15} {'CHANGE':>10} {'CHG %':>8} {'VOLUME
 def cmd_quote(args: argparse.Namespace) -> Done:
     args.symbols = watchlist_symbols(args)
     source, note = choose_source(args.source, args.replay_data, args.at)
-    quotes = _yahoo_quotes(args) if source == "yahoo" else _replay_quotes(args)
+    quotes, refused = _yahoo_quotes(args) if source == "yahoo" else _replay_quotes(args)
+    if refused is not None and not quotes:
+        raise CliError(refused)
     if args.format == "json":
         print(json.dumps([quote_record(q) for q in quotes], indent=2))
     else:
@@ -59,6 +61,8 @@ def cmd_quote(args: argparse.Namespace) -> Done:
     notes = [note] if note else []
     if source != "yahoo" and args.at is not None:
         notes += _earlier_than_asked(quotes, args.at)
+    if refused is not None:  # the symbols that have a quote are shown; the exit status still says one failed
+        return Done(EXIT_USAGE, [*notes, refused])
     return Done(0, notes)
 
 
@@ -79,24 +83,26 @@ def _earlier_than_asked(quotes: list[Quote], at: float) -> list[str]:
     return [f"no quote on {asked} for some symbols: the last before it is shown ({each})"]
 
 
-def _replay_quotes(args: argparse.Namespace) -> list[Quote]:
+def _replay_quotes(args: argparse.Namespace) -> tuple[list[Quote], str | None]:
+    """Each symbol's quote from the replay data, and the refusal of those it does not hold."""
     from desktop.core.timeline import quote_at
     from desktop.feeds.replay_source import load_timeline
 
     timeline = load_timeline(args.replay_data)
-    _check_symbols(args.symbols, list(timeline.series))
+    refused = _not_in(args.symbols, list(timeline.series))
     quotes: list[Quote] = []
-    for symbol in args.symbols:
+    for symbol in (s for s in args.symbols if s in timeline.series):
         series = timeline.series[symbol]
         i = series.index_at(args.at) if args.at is not None else len(series) - 1
         if i < 0:
             raise CliError(f"{symbol} has no data at or before that time (it starts {series.first_date})")
         quotes.append(quote_at(series, i))
-    return quotes
+    return quotes, refused
 
 
-def _yahoo_quotes(args: argparse.Namespace) -> list[Quote]:
-    """Each symbol's latest quote as the window would show it: the chart's quotes through a quote store."""
+def _yahoo_quotes(args: argparse.Namespace) -> tuple[list[Quote], str | None]:
+    """Each symbol's latest quote as the window would show it (the chart's quotes through a quote store), and
+    the refusal of the symbols Yahoo does not know."""
     from desktop.core.quote_store import QuoteStore
     from desktop.feeds.yahoo_errors import unknown_symbol_text
     from desktop.feeds.yahoo_http import RateLimitedError, UnknownSymbolError, UnreachableError, YahooError, YahooHttp
@@ -121,11 +127,12 @@ def _yahoo_quotes(args: argparse.Namespace) -> list[Quote]:
                     raise RuntimeFailureError(str(exc)) from None
                 time.sleep(delay)
                 delay *= 2
+    refused = None
     if len(unknown) == 1:
-        raise CliError(f"unknown symbol {unknown_symbol_text(unknown[0])}")
-    if unknown:
-        raise CliError(f"unknown symbol {', '.join(unknown)}: no such symbol on Yahoo Finance")
-    return [q for q in (store.latest(s) for s in args.symbols) if q is not None]
+        refused = f"unknown symbol {unknown_symbol_text(unknown[0])}"
+    elif unknown:
+        refused = f"unknown symbol {', '.join(unknown)}: no such symbol on Yahoo Finance"
+    return [q for q in (store.latest(s) for s in args.symbols) if q is not None], refused
 
 
 def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], None]) -> tuple[str, str | None]:
@@ -154,7 +161,8 @@ def _run_feed(args: argparse.Namespace, on_quotes: Callable[[Sequence[Quote]], N
         from desktop.feeds.replay_source import default_start, load_timeline, start_problem
 
         timeline = load_timeline(args.replay_data)
-        _check_symbols(args.symbols, list(timeline.series))
+        if (refused := _not_in(args.symbols, list(timeline.series))) is not None:
+            raise CliError(refused)
         start = getattr(args, "start", None) or default_start(timeline)
         if (problem := start_problem(start, timeline)) is not None:
             print(f"tickerdesk: {problem}", file=sys.stderr)
