@@ -173,6 +173,16 @@ def test_four_real_msft_frames_in_a_row_make_one_days_quote_and_fire_a_crossing_
     assert [(f.value, datetime.fromtimestamp(f.time, NY).strftime("%H:%M:%S")) for f in fired] == [(177.27, "11:05:20")]
 
 
+def shown_after(close: Quote, later: Quote) -> Quote:
+    """What the row shows once `later` arrives after the day's `close` (through a quote store)."""
+    store = QuoteStore()
+    store.apply(close)
+    store.apply(later)
+    shown = store.latest(later.symbol)
+    assert shown is not None
+    return shown
+
+
 def test_a_published_post_market_message_keeps_yahoos_change_from_the_days_close() -> None:
     """TSLA after the close of 2021-11-05, as a Node-RED node's README publishes the decoded message:
     Yahoo's change in the post-market is from that day's regular close (1219.83 + 2.26 = 1222.09)."""
@@ -186,12 +196,9 @@ def test_a_published_post_market_message_keeps_yahoos_change_from_the_days_close
     assert (quote.symbol, quote.price, quote.session) == ("TSLA", 1219.83, MarketSession.POST)
     assert datetime.fromtimestamp(quote.time, NY).isoformat() == "2021-11-05T17:11:26-04:00"
     assert quote.prev_close == pytest.approx(1222.09, abs=1e-4)
-    store = QuoteStore()
     # The day's close as the snapshot would give it (its own base, 1229.91, is the test's)
-    store.apply(Quote("TSLA", 1222.09, ny("2021-11-05T16:00:00"), prev_close=1229.91, price_hint=2))
-    store.apply(quote)
-    shown = store.latest("TSLA")
-    assert shown is not None and shown.session is MarketSession.POST
+    shown = shown_after(Quote("TSLA", 1222.09, ny("2021-11-05T16:00:00"), prev_close=1229.91, price_hint=2), quote)
+    assert shown.session is MarketSession.POST
     assert (fmt.quote_change(shown), fmt.format_pct(shown.change_pct)) == ("-2.26", "-0.18%")
     assert shown.regular_close == 1222.09 and fmt.at_close(shown).startswith("At close 1,222.09 -7.82")
 
@@ -203,11 +210,8 @@ def test_a_recorded_post_market_frame_is_measured_from_the_days_close() -> None:
     quote = decode_frame(frame_text("tsla-post-2026"))
     assert datetime.fromtimestamp(quote.time, NY).isoformat() == "2026-03-11T17:14:24-04:00"
     assert (quote.price, quote.session, quote.volume) == (407.4805, MarketSession.POST, None)
-    store = QuoteStore()
-    store.apply(Quote("TSLA", 407.82, ny("2026-03-11T16:00:00"), prev_close=398.0, price_hint=2))  # the close
-    store.apply(quote)
-    shown = store.latest("TSLA")
-    assert shown is not None and shown.session is MarketSession.POST
+    shown = shown_after(Quote("TSLA", 407.82, ny("2026-03-11T16:00:00"), prev_close=398.0, price_hint=2), quote)
+    assert shown.session is MarketSession.POST
     assert (fmt.quote_change(shown), fmt.format_pct(shown.change_pct)) == ("-0.34", "-0.08%")
     assert shown.regular_close == 407.82 and fmt.at_close(shown).startswith("At close 407.82 +9.82")
 

@@ -227,18 +227,26 @@ def test_the_rules_panel_repaints_the_changed_cells_of_the_rules_quoted(qtbot: Q
     opened.connection.close()
 
 
-def test_trend_lines_are_drawn_when_due_and_copied_in_between(qtbot: QtBot) -> None:
-    store = QuoteStore()
-    for k in range(20):  # two symbols with a day of ticks each
-        store.apply(Quote("AAA", 10.0 + 0.1 * k, T0 + 60 * k, prev_close=9.0))
-        store.apply(Quote("BBB", 20.0 - 0.1 * k, T0 + 60 * k, prev_close=21.0))
-    model = WatchlistModel(store, clock=lambda: T0)
-    model.set_symbols(["AAA", "BBB"])
+def table_over(
+    qtbot: QtBot, store: QuoteStore, symbols: list[str], now: float = T0
+) -> tuple[WatchlistModel, WatchlistView]:
+    """The watchlist table over `store`'s quotes of `symbols`, shown 1200 x 300 with its clock at `now`."""
+    model = WatchlistModel(store, clock=lambda: now)
+    model.set_symbols(symbols)
     view = WatchlistView(model)
     qtbot.addWidget(view)
     view.resize(1200, 300)
     view.show()
     qtbot.waitExposed(view)
+    return model, view
+
+
+def test_trend_lines_are_drawn_when_due_and_copied_in_between(qtbot: QtBot) -> None:
+    store = QuoteStore()
+    for k in range(20):  # two symbols with a day of ticks each
+        store.apply(Quote("AAA", 10.0 + 0.1 * k, T0 + 60 * k, prev_close=9.0))
+        store.apply(Quote("BBB", 20.0 - 0.1 * k, T0 + 60 * k, prev_close=21.0))
+    model, view = table_over(qtbot, store, ["AAA", "BBB"])
     model.quotes_changed({"AAA", "BBB"})
     model.flush_changes()
     first = view.grab().toImage()
@@ -267,13 +275,7 @@ def test_a_selected_rows_trend_line_takes_the_selections_text_colour(qtbot: QtBo
     store = QuoteStore()
     for k in range(20):
         store.apply(Quote("AAA", 10.0 + 0.1 * k, T0 + 60 * k, prev_close=9.0))
-    model = WatchlistModel(store, clock=lambda: T0)
-    model.set_symbols(["AAA", "BBB"])
-    view = WatchlistView(model)
-    qtbot.addWidget(view)
-    view.resize(1200, 300)
-    view.show()
-    qtbot.waitExposed(view)
+    model, view = table_over(qtbot, store, ["AAA", "BBB"])
     model.quotes_changed({"AAA"})
     model.flush_changes()
 
@@ -554,13 +556,7 @@ def test_trend_lines_in_view_are_redrawn_before_those_out_of_sight(qtbot: QtBot)
     for minute in range(3):
         for symbol in symbols:
             store.apply(Quote(symbol, 10.0 + minute, T0 + 60 * minute, prev_close=9.0))
-    model = WatchlistModel(store, clock=lambda: T0 + 180)
-    model.set_symbols(symbols)
-    view = WatchlistView(model)
-    qtbot.addWidget(view)
-    view.resize(1200, 300)
-    view.show()
-    qtbot.waitExposed(view)
+    model, view = table_over(qtbot, store, symbols, now=T0 + 180)
     view.scrollTo(model.index(100, 0), QAbstractItemView.ScrollHint.PositionAtTop)
     top, bottom = view.shown_rows()
     assert 95 <= top <= 100 < top + SPARKS_PER_REPAINT <= bottom < 120, "about ten rows in view, from row 100"

@@ -79,7 +79,7 @@ class SpreadChart(LazyChart):
         self.window_box.setCurrentText(self.measure_window.text)
         self.window_box.currentTextChanged.connect(lambda text: self.set_measure(window=parse_window(text)))
         # Elided to the room the row leaves (the whole text in its tooltip): as a plain label its 315 pixels
-        # held the whole chart area, Price tab and all, 801 pixels wide, and the alerts beside it narrow.
+        # held the whole chart area, Price tab and all, 805 pixels wide, and the alerts beside it narrow.
         self.hint = SteadyLabel(
             "Drag a level to move its alert · right-click to add one", alignment=Qt.AlignmentFlag.AlignRight
         )
