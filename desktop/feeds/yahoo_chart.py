@@ -142,9 +142,11 @@ class Chart:
         high = low = None
         volume = 0.0
         day: date | None = None
-        # A bar stamped at the regular market's own time is that price (a Korean index's one bar, at 20:05
-        # Seoul time): it is quoted below as the regular price, with Yahoo's change, not as a late print.
-        regular_time = self.price_time if self.price is not None else None
+        # A last bar stamped at the regular market's own time is that price (a Korean index's one bar, at 20:05
+        # Seoul time): it is quoted below as the regular price, with Yahoo's change, not as a late print. (A
+        # post-market bar that starts on the second of the close has later bars after it: it stays a bar.)
+        last_bar = self.bars[-1][0] if self.bars else None
+        regular_time = self.price_time if self.price is not None and self.price_time == last_bar else None
         for t, o, h, lo, c, v in self.bars:
             today = self.hours.local_date(t)
             if today != day:  # a range over several sessions starts each day afresh

@@ -296,6 +296,24 @@ def test_a_bar_stamped_at_the_regular_market_time_is_the_regular_price_with_yaho
     assert (quote.day_low, quote.day_high, quote.volume) == (46539.14, 46539.14, None), "no zeros as prices"
 
 
+def test_a_post_market_bar_that_starts_on_the_second_of_the_close_stays_a_bar() -> None:
+    """The recorded AAPL reply with its regular time moved to 16:00:00 and two post-market bars set by the
+    test, the first starting that second: both stay post-market quotes measured from the close; only a
+    last bar stamped at the regular time is the regular price."""
+    body = aapl_pre_market_body()
+    result = body["chart"]["result"][0]
+    close_time = int(ny("2025-02-19T16:00:00"))
+    result["meta"]["regularMarketTime"] = close_time
+    result["timestamp"] = [close_time, close_time + 60]
+    result["indicators"] = {"quote": [{"open": [244.9, 245.0], "high": [245.1, 245.2], "low": [244.8, 244.9],
+                                       "close": [245.0, 245.1], "volume": [5000, 3000]}]}  # fmt: skip
+    quotes = parse_chart("AAPL", body).quotes()
+    assert [(q.price, q.session, q.prev_close) for q in quotes] == [
+        (245.0, MarketSession.POST, 244.87),
+        (245.1, MarketSession.POST, 244.87),
+    ]
+
+
 def test_a_daily_reply_takes_yahoos_change_not_the_close_a_month_back() -> None:
     """^SOX, a month of daily bars recorded at 11:58 New York time: `chartPreviousClose` (11735.26) is the
     close before the month; Yahoo's own change (-8.444) puts the base at the last session's close."""
