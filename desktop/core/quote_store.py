@@ -235,6 +235,9 @@ class QuoteStore:
             and self._clock.ordinal(last.time) == day
         ):
             quote = _with_the_days_figures(quote, last)
+        high, low = quote.day_high, quote.day_low
+        if (high is not None and high < quote.price) or (low is not None and low > quote.price):
+            quote = _holding_its_price(quote)
         base = quote.prev_close
         if _is_regular(quote):
             if base is None:
@@ -297,6 +300,17 @@ class QuoteStore:
 
 def _is_regular(quote: Quote) -> bool:
     return quote.daily or quote.session is MarketSession.REGULAR
+
+
+def _holding_its_price(quote: Quote) -> Quote:
+    """A regular quote's day range widened to hold its price: a stated range can lag the price (Yahoo's for
+    the ^TNX index: 4.237-4.261 beside 4.275). A print outside the session keeps the regular range."""
+    high, low, price = quote.day_high, quote.day_low, quote.price
+    if not _is_regular(quote):
+        return quote
+    return quote._replace(
+        day_high=None if high is None else max(high, price), day_low=None if low is None else min(low, price)
+    )
 
 
 def _leaves_out_what(last: Quote, quote: Quote) -> bool:

@@ -129,3 +129,28 @@ def test_a_real_frame_without_the_days_range_keeps_it_and_widens_it() -> None:
     store.apply(next_day)
     latest = store.latest("AAPL")
     assert latest is not None and latest.day_high is None and latest.volume == 100.0
+
+
+def test_a_regular_quote_whose_stated_range_lags_its_price_shows_a_range_that_holds_it() -> None:
+    """Yahoo's stated day range can lag an index's price (the recorded ^TNX reply: 4.237-4.261 beside 4.275);
+    a regular-session quote, streamed or batched, shows a range that holds its price. A print after the
+    close outside the day's range keeps the regular session's range."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from desktop.core.batch import TickBatch
+    from desktop.core.sessions import MarketSession
+
+    at = dt.datetime(2026, 2, 2, 13, 59, 52, tzinfo=ZoneInfo("America/New_York")).timestamp()
+    lagging = Quote("^TNX", 4.275, at, prev_close=4.227, day_high=4.261, day_low=4.237)
+    one_by_one = QuoteStore()
+    one_by_one.apply(lagging)
+    shown = one_by_one.latest("^TNX")
+    assert shown is not None and (shown.day_low, shown.day_high) == (4.237, 4.275)
+    batched = QuoteStore()
+    batched.apply_batch(TickBatch.from_quotes([lagging]))
+    assert batched.latest("^TNX") == shown
+    late = lagging._replace(price=4.300, time=at + 3 * 3600, session=MarketSession.POST, day_high=None, day_low=None)
+    one_by_one.apply(late)
+    after = one_by_one.latest("^TNX")
+    assert after is not None and (after.day_low, after.day_high) == (4.237, 4.275)
