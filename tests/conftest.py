@@ -109,7 +109,7 @@ def write_csv(tmp_path: Path) -> Iterator[object]:
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """A failure's report is written as it happens: a crash later in the run (a segfault in Qt's event
-    processing, seen once after a failure) takes the end-of-run summary, the only account of it, down with
+    processing, seen twice after a failure) takes the end-of-run summary, the only account of it, down with
     the process."""
     if report.failed:
         os.write(2, f"\n{report.nodeid} ({report.when}) failed:\n{report.longreprtext}\n".encode(errors="replace"))
