@@ -2,7 +2,8 @@
 
 Only a file that SQLite says is not a database, that fails its integrity check, that holds another
 program's tables, or whose Tickerdesk tables are damaged is *unreadable*: it is renamed to
-`<name>.unreadable-<time>` (kept, never deleted) and a fresh database takes its place. Everything else
+`<name>.unreadable-<time>` (kept, never deleted), a fresh database takes its place, and whatever rows of it
+can still be read are copied into the fresh one (`salvage.py`). Everything else
 leaves the file exactly as it is: a database another program holds is waited for and then refused as
 busy; one made by a newer Tickerdesk is refused; a read-only file or mount, or a full disk, opens the
 database read-only (and says why) when it can be read, else is refused. Nothing is written to a file
@@ -25,6 +26,7 @@ from urllib.parse import quote
 
 from desktop import logs
 from desktop.storage.migrations import MIGRATIONS
+from desktop.storage.salvage import salvage
 
 log = logs.storage
 
@@ -206,7 +208,7 @@ def _inspect(path: Path, timeout: float) -> None:
             )
         result = conn.execute("PRAGMA quick_check").fetchone()
         if result is None or result[0] != "ok":
-            raise _UnreadableError(f"integrity check failed: {result[0] if result else 'no answer'}")
+            raise _UnreadableError(f"integrity check failed: {_first_problem(result[0]) if result else 'no answer'}")
         found = _columns(conn)
         if version == 0:
             if found:
@@ -222,6 +224,13 @@ def _inspect(path: Path, timeout: float) -> None:
         raise describe(exc, path) from None
     finally:
         conn.close()
+
+
+def _first_problem(report: str) -> str:
+    """The first finding of SQLite's check ("Page 11: btreeInitPage() returns error code 11"), without its
+    heading and the dozens of lines a damaged page can add."""
+    findings = [line.strip() for line in str(report).splitlines() if line.strip() and not line.startswith("***")]
+    return findings[0] if findings else str(report)
 
 
 @cache
@@ -293,7 +302,8 @@ def _open(path: Path, timeout: float) -> OpenedDatabase:
     except OSError as exc:
         raise DatabaseUnwritableError(f"The data folder {path.parent} cannot be made: {exc.strerror or exc}.") from None
     existed = path.exists() and path.stat().st_size > 0
-    recovery: str | None = None
+    why: str | None = None  # why the file was moved aside
+    moved: Path | None = None
     if existed:
         try:
             _inspect(path, timeout)
@@ -305,11 +315,7 @@ def _open(path: Path, timeout: float) -> OpenedDatabase:
                 raise DatabaseError(
                     f"The saved data in {path} cannot be read ({bad}) and cannot be moved aside ({exc.strerror})."
                 ) from None
-            existed = False
-            recovery = (
-                f"The saved data could not be read ({bad}). The old file was kept as {moved.name} "
-                "and a fresh database was started."
-            )
+            existed, why = False, str(bad)
     created = not path.exists()
     try:
         conn = connect(path, timeout)
@@ -328,7 +334,31 @@ def _open(path: Path, timeout: float) -> OpenedDatabase:
             return _read_only(path, timeout, error)
         _remove_if_empty(path, created)
         raise error from None
+    recovery = None if moved is None or why is None else _recovered_from(moved, why, conn, path)
     return OpenedDatabase(conn, path, recovery)
+
+
+def _recovered_from(moved: Path, why: str, conn: sqlite3.Connection, path: Path) -> str:
+    """Copy what can be read from the file moved aside; say what came back first, then where the file is."""
+    try:
+        salvaged = salvage(moved, conn)
+    except sqlite3.Error as exc:  # the fresh file refused the rows (a full disk): it is still usable
+        log.warning("nothing was copied from %s: %s", moved, exc)
+        return (
+            f"The saved data could not be read ({why}) and nothing could be copied from it ({describe(exc, path)}). "
+            f"The old file was kept as {moved.name}."
+        )
+    if salvaged.recovered():
+        lost = f" ({salvaged.lost()} could not be read)" if salvaged.damaged else ""
+        return (
+            f"The saved data was damaged ({why}). Recovered into a fresh database: {salvaged.recovered()}{lost}. "
+            f"The damaged file was kept as {moved.name}."
+        )
+    nothing = " and nothing in it could be recovered" if salvaged.damaged else ""
+    return (
+        f"The saved data could not be read ({why}){nothing}. The old file was kept as {moved.name} "
+        "and a fresh database was started."
+    )
 
 
 def _current(path: Path, timeout: float) -> bool:

@@ -115,7 +115,7 @@ def test_a_damaged_table_with_the_version_intact_is_detected(tmp_path: Path) -> 
     conn.close()
     opened = open_database(path)
     assert opened.recovery_message is not None and "alert_fire" in opened.recovery_message
-    assert AlertRepository(opened.connection).rules() == ([], [])
+    assert [r.id for r in AlertRepository(opened.connection).rules()[0]] == ["r0", "r1", "r2"], "copied over"
 
 
 @pytest.fixture

@@ -211,6 +211,26 @@ def test_corrupt_database_is_reported_and_replaced(qtbot: QtBot, make_window: Ma
     assert any(p.name.startswith("tickerdesk.db.unreadable-") for p in db.parent.iterdir())
 
 
+@pytest.mark.expected_log_warnings
+def test_a_damaged_database_gives_back_its_rules_and_lists_to_the_window(qtbot: QtBot) -> None:
+    from argparse import Namespace
+
+    from desktop.app import build_window
+
+    from ..storage.test_database_salvage import filled, page_holding, scribble
+
+    db = paths.database_path()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    filled(db)
+    scribble(db, page_holding(db, b"fire-02000"))
+    window, notice = build_window(Namespace(source="replay", replay_data=None, speed=0, start=None))
+    qtbot.addWidget(window)
+    window.show()
+    assert notice is not None and "Recovered into a fresh database: 3 alert rules, 2 watchlists" in notice
+    assert [rule.id for rule in window.alerts.rules] == ["r0", "r1", "r2"]
+    assert window.list_names() == ["Default", "Chips"]
+
+
 def test_settings_that_cannot_be_saved_are_said_at_start(qtbot: QtBot) -> None:
     from argparse import Namespace
 
