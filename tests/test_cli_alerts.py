@@ -495,6 +495,21 @@ def test_a_text_file_of_rules_in_words_imports_once_and_backtests(tickerdesk_hom
     assert refused.returncode == 2 and "use a .toml or .json file" in refused.stderr
 
 
+def test_a_rule_file_with_several_bad_lines_lists_them_all_and_imports_nothing(
+    tickerdesk_home: Path, tmp_path: Path
+) -> None:
+    rules = tmp_path / "alerts.txt"
+    rules.write_text("NVDA crosses below 175\nblah\nIWM/QQQ crosses 0.4\nSPY above nan\n")
+    refused = tickerdesk("alerts", "import", str(rules), home=tickerdesk_home)
+    assert refused.returncode == 2 and refused.stdout == ""
+    lines = refused.stderr.splitlines()
+    assert lines[0] == "tickerdesk: alerts.txt: 3 rules cannot be used (nothing was imported):"
+    assert [line.split(":")[0] for line in lines[1:]] == ["  line 2", "  line 3", "  line 4"]
+    assert "crosses which way?" in lines[2] and "'nan' is not a level" in lines[3]
+    listed = tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home)
+    assert json.loads(listed.stdout or "[]") == [], "not even the good line"
+
+
 def test_backtest_takes_rules_in_words_without_saving_them(tickerdesk_home: Path, tmp_path: Path) -> None:
     words = tickerdesk("backtest", "--rule", "NVDA crosses below 175", "--rule", "NVDA crosses below 175",
                        "--format", "json", home=tickerdesk_home)  # fmt: skip

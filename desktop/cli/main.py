@@ -80,6 +80,18 @@ def _replay_option_without_replay(args: argparse.Namespace) -> str | None:
     return f"{given[0]} is for recorded data: use it with --source replay or auto" if given else None
 
 
+def _say_rule_file_error(exc: RuleFileError) -> None:
+    """One line for one bad rule; several are listed a line each under their heading."""
+    if not exc.problems:
+        print(f"tickerdesk: {printable(str(exc))}", file=sys.stderr)
+        return
+    print(f"tickerdesk: {printable(exc.heading)} (nothing was imported):", file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  {printable(problem)}", file=sys.stderr)
+    if exc.more:
+        print(f"  … and {exc.more} more", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS:
@@ -107,7 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for note in done.notes:  # said once the command has worked (a failure prints its one line only)
             print(f"tickerdesk: {printable(note)}", file=sys.stderr)
         return done.status
-    except (CliError, PriceFileError, RuleFileError, BacktestError) as exc:
+    except RuleFileError as exc:
+        _say_rule_file_error(exc)
+        return EXIT_USAGE
+    except (CliError, PriceFileError, BacktestError) as exc:
         print(f"tickerdesk: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except RuntimeFailureError as exc:

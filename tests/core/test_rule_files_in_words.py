@@ -38,11 +38,32 @@ def test_a_bad_line_refuses_the_file_and_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(RuleFileError, match=r"alerts.txt: line 6: .*crosses which way"):
         read_rules(path)
     path.write_text("SPY crosses below 0\n", encoding="utf-8")
-    with pytest.raises(RuleFileError, match=r"line 1: level: .*always above 0"):
+    with pytest.raises(RuleFileError, match=r"line 1: 'SPY crosses below 0': level: .*always above 0"):
         read_rules(path)
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     with pytest.raises(RuleFileError, match="not a text file"):
         read_rules(path)
+
+
+def test_every_bad_line_is_named_at_once_up_to_ten(tmp_path: Path) -> None:
+    path = tmp_path / "alerts.txt"
+    path.write_text("NVDA crosses below 175\nblah\n# a comment\nIWM/QQQ crosses 0.4\nSPY above nan\nQQQ below 0\n")
+    with pytest.raises(RuleFileError) as raised:
+        read_rules(path)
+    error = raised.value
+    assert error.heading == "alerts.txt: 4 rules cannot be used" and error.more == 0
+    assert [p.split(":")[0] for p in error.problems] == ["line 2", "line 4", "line 5", "line 6"]
+    assert str(error).startswith("alerts.txt: 4 rules cannot be used: line 2: 'blah': no condition")
+    path.write_text("".join(f"S{n} crosses 10\n" for n in range(14)))
+    with pytest.raises(RuleFileError, match=r"14 rules cannot be used: line 1: .*line 10: .*; and 4 more$") as raised:
+        read_rules(path)
+    assert len(raised.value.problems) == 10 and raised.value.more == 4
+    toml = tmp_path / "a.toml"
+    toml.write_text('[[alerts]]\nrule = "NVDA crosses below 175"\n[[alerts]]\nrule = "SPY above"\n'
+                    '[[alerts]]\ntype = "price"\nsymbol = "QQQ"\ncondition = "above"\nlevel = -1\n')  # fmt: skip
+    with pytest.raises(RuleFileError, match=r"^a.toml: 2 rules cannot be used: .*#2.*; .*#3.*level") as raised:
+        read_rules(toml)
+    assert len(raised.value.problems) == 2
 
 
 def test_toml_and_json_rules_may_be_said_in_words_beside_their_other_fields(tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 one rule in words a line. In TOML and JSON a rule may be said in words too (`rule = "NVDA crosses below
 175"`, or in JSON a plain string), beside its other fields (name, cooldown, ...).
 
-A file is checked as a whole: one bad rule refuses the file, with a message naming the rule (or the line)
-and the field.
+A file is checked as a whole: one bad rule refuses the file, with a message naming each bad rule (or line)
+and its field, all of them at once (the first ten), so a long file is mended in one pass.
 """
 
 from __future__ import annotations
@@ -28,9 +28,30 @@ from desktop.core.safe_files import file_problem, write_atomic
 
 
 class RuleFileError(ValueError):
-    """A rule file that cannot be used; nothing in it was taken."""
+    """A rule file that cannot be used; nothing in it was taken. When several rules were bad, `problems`
+    holds a sentence for each (the first MAX_LISTED) under `heading`, for a caller that lists them one a
+    line; the message itself says them all on one line."""
+
+    def __init__(self, message: str, heading: str = "", problems: list[str] | None = None, more: int = 0) -> None:
+        super().__init__(message)
+        self.heading, self.problems, self.more = heading, problems or [], more
+
+    @classmethod
+    def of(cls, problems: list[str], total: int) -> RuleFileError:
+        """One error for `problems` (the first MAX_LISTED of `total` bad rules)."""
+        if total == 1:
+            return cls(problems[0])
+        heading, more = f"{total} rules cannot be used", total - len(problems)
+        also = f"; and {more} more" if more else ""
+        return cls(f"{heading}: {'; '.join(problems)}{also}", heading, problems, more)
+
+    def under(self, name: str) -> RuleFileError:
+        """The same error, said of the file `name`."""
+        heading = f"{name}: {self.heading}" if self.heading else ""
+        return RuleFileError(f"{name}: {self}", heading, self.problems, self.more)
 
 
+MAX_LISTED = 10  # bad rules named in one error
 MAX_SNIFF = 64 * 1024  # bytes read to tell a text file of rules from a symbol list
 SNIFF_LINES = 200  # lines of it checked (about 12 ms, off the GUI thread)
 
@@ -55,20 +76,31 @@ def parse_rules(text: str, fmt: str, progress: Progress | None = None) -> list[A
     if not isinstance(items, list) or not all(isinstance(item, dict | str) for item in items):
         raise RuleFileError("expected a list of rules ([[alerts]] tables in TOML, an array in JSON)")
     report(progress, 0.5)
-    try:
-        rules, unnamed = [], []
-        for k, item in enumerate(items):
-            if k % 500 == 0:
-                report(progress, 0.5 + 0.5 * k / max(1, len(items)))
+    rules: list[AlertRule] = []
+    unnamed: list[int] = []
+    problems: list[str] = []
+    bad = 0
+    for k, item in enumerate(items):
+        if k % 500 == 0:
+            report(progress, 0.5 + 0.5 * k / max(1, len(items)))
+        try:
             fields = _in_words(item, k + 1)
             rules.append(rule_from_dict(fields, k + 1))
-            if fields.get("id") is None:
-                unnamed.append(k)
+        except RuleError as exc:
+            bad += 1
+            if len(problems) < MAX_LISTED:
+                problems.append(str(exc))
+            continue
+        if fields.get("id") is None:
+            unnamed.append(len(rules) - 1)
+    if bad:
+        raise RuleFileError.of(problems, bad)
+    try:
         rules = _name_unnamed(rules, unnamed)
         check_unique_ids(rules)
-        report(progress, 1.0)
     except RuleError as exc:
         raise RuleFileError(str(exc)) from None
+    report(progress, 1.0)
     return rules
 
 
@@ -98,7 +130,9 @@ def _parse_lines(text: str, progress: Progress | None) -> list[AlertRule]:
     """One rule in words a line; blank lines and what follows a # are skipped. Every rule gets its
     `content_id`, so a file read again updates the rules it made."""
     lines = text.splitlines()
-    rules = []
+    rules: list[AlertRule] = []
+    problems: list[str] = []
+    bad = 0
     for n, line in enumerate(lines, 1):
         if n % 500 == 0:
             report(progress, 0.5 + 0.5 * n / len(lines))
@@ -107,10 +141,16 @@ def _parse_lines(text: str, progress: Progress | None) -> list[AlertRule]:
             continue
         try:
             rules.append(rule_from_dict(rule_fields_of(sentence)))
+            continue
         except SentenceError as exc:
-            raise RuleFileError(f"line {n}: {exc}") from None
+            problem = f"line {n}: {exc}"
         except RuleError as exc:
-            raise RuleFileError(f"line {n}: {exc.about}") from None
+            problem = f"line {n}: {sentence!r}: {exc.about}"
+        bad += 1
+        if len(problems) < MAX_LISTED:
+            problems.append(problem)
+    if bad:
+        raise RuleFileError.of(problems, bad)
     rules = _name_unnamed(rules, list(range(len(rules))))
     report(progress, 1.0)
     return rules
@@ -191,7 +231,7 @@ def read_rules(path: Path, progress: Progress | None = None) -> list[AlertRule]:
     try:
         return parse_rules(text, fmt, progress)
     except RuleFileError as exc:
-        raise RuleFileError(f"{path.name}: {exc}") from None
+        raise exc.under(path.name) from None
 
 
 def _toml_value(value: Any) -> str:
