@@ -50,6 +50,7 @@ def one_line(done: subprocess.CompletedProcess[str]) -> str:
         (["alerts", "add", "--type", "price", "--symbol", "SPY", "--condition", "above", "--level", "9" * 400],
          "not a number"),
         (["watchlist", "add", "default", "B@D"], "'B@D' is not a ticker symbol"),
+        (["watchlist", "add", "NVDA"], "required: SYMBOL, as in: tickerdesk watchlist add Default NVDA AMD"),
         (["quote", "NV DA", "--source", "replay"], "'NV DA' is not a ticker symbol (give symbols apart, separated by"),
         (["quote", "SPY,QQQ", "--source", "replay"], "'SPY,QQQ' is not a ticker symbol (give symbols apart"),
         (["quote", "$12", "--source", "replay"], "'$12' is not a ticker symbol (NVDA, BRK-B"),

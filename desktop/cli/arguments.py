@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from desktop.config import DEFAULT_SOURCE, SOURCES
 from desktop.core.alerts.rules import AlertType, Quadrant
@@ -29,8 +29,14 @@ class RuntimeFailureError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, example: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.example = example  # a whole command, shown when an argument is missing
+
     def error(self, message: str) -> NoReturn:
         # One line, no usage dump: the user asked for something we can say plainly.
+        if self.example is not None and "arguments are required" in message:
+            self.exit(EXIT_USAGE, f"tickerdesk: {message}, as in: {self.example} (see {self.prog} --help)\n")
         self.exit(EXIT_USAGE, f"tickerdesk: {message} (see {self.prog} --help)\n")
 
 
@@ -315,13 +321,23 @@ def _add_watchlist(sub: argparse._SubParsersAction[_Parser]) -> None:
     lists = sub.add_parser("watchlist", help="the watchlists: list, show, add, remove, import, export")
     acts = lists.add_subparsers(dest="action", required=True, parser_class=_Parser)
     acts.add_parser("list", help="the watchlists and how many symbols each holds")
-    show = acts.add_parser("show", help="a watchlist's symbols, one a line")
-    show.add_argument("name")
-    grow = acts.add_parser("add", help="add symbols to a watchlist (made when missing)")
-    grow.add_argument("name", type=_watchlist_name_arg)
+    show = acts.add_parser(
+        "show", help="a watchlist's symbols, one a line", example="tickerdesk watchlist show Default"
+    )
+    show.add_argument("name", metavar="NAME", help="the watchlist (tickerdesk watchlist list names them)")
+    grow = acts.add_parser(
+        "add",
+        help="add symbols to a watchlist (made when missing)",
+        example="tickerdesk watchlist add Default NVDA AMD",
+    )
+    grow.add_argument("name", type=_watchlist_name_arg, metavar="NAME", help="the watchlist, first (Default, Chips…)")
     grow.add_argument("symbols", nargs="+", type=_symbol_arg, metavar="SYMBOL")
-    shrink = acts.add_parser("remove", help="remove symbols from a watchlist, or the whole list with --list")
-    shrink.add_argument("name")
+    shrink = acts.add_parser(
+        "remove",
+        help="remove symbols from a watchlist, or the whole list with --list",
+        example="tickerdesk watchlist remove Default TSLA",
+    )
+    shrink.add_argument("name", metavar="NAME", help="the watchlist, first")
     shrink.add_argument("symbols", nargs="*", type=_held_symbol_arg, metavar="SYMBOL")
     shrink.add_argument("--list", action="store_true", help="delete the watchlist itself")
     take = acts.add_parser("import", help="replace a watchlist's symbols with those of a text or CSV file")
