@@ -153,7 +153,7 @@ def test_sigkill_mid_replay_loses_nothing_and_the_restart_does_not_refire(
         first = proc.stdout.readline().strip()
         os.kill(proc.pid, signal.SIGKILL)  # right after its first fire: no chance to shut down
         proc.wait(timeout=30)
-    assert first == "2026-04-08 fired iwm255 value=260.47 level=255"
+    assert first == '2026-04-08 fired iwm255 value=260.47 level=255 rule="IWM price above 255"'
     assert logged(tickerdesk_home) == [("iwm255", "2026-04-08")]
     again = tickerdesk("monitor", "--source", "replay", "--speed", "max", "--start", "2026-04-01",
                        "--exit-after", "3", home=tickerdesk_home)  # fmt: skip

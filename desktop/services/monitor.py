@@ -9,6 +9,7 @@ log already had (a replay played again after a restart) is not announced twice. 
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -43,9 +44,12 @@ class MonitorFeed(Protocol):
 
 
 def fire_line(fire: AlertFire) -> str:
-    """'<quote time> fired <rule id> value=<v> level=<l>': the time as the input had it (a date for daily data)."""
+    """'<quote time> fired <rule id> value=<v> level=<l> rule="<the rule in words>"': the time as the input had
+    it (a date for daily data); the words in JSON quotes, so a line stays one field per key for a script."""
     line = f"{moment_iso(fire.time, fire.daily)} fired {fire.rule_id} value={fire.value:.10g} level={fire.level_text}"
-    return line if fire.momentum is None else f"{line} momentum={fire.momentum:.6g}"
+    if fire.momentum is not None:
+        line = f"{line} momentum={fire.momentum:.6g}"
+    return f"{line} rule={json.dumps(fire.title, ensure_ascii=False)}"
 
 
 @dataclass
