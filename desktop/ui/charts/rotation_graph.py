@@ -32,6 +32,7 @@ from desktop.core.quote_store import QuoteStore
 from desktop.core.rotation_graph import RotationPath, rotation_path
 from desktop.core.symbol_lists import typed_symbol
 from desktop.ui.charts.chart_image import source_line
+from desktop.ui.charts.label_places import place_labels
 from desktop.ui.charts.lazy_chart import LazyChart, style_axes
 from desktop.ui.theme import LIGHT, Colors
 
@@ -117,6 +118,7 @@ class RotationGraph(LazyChart):
         self.heads.sigClicked.connect(self._clicked)
         self.plot.addItem(self.heads)
         self.plot.getViewBox().sigRangeChanged.connect(self._place_labels)
+        self.plot.getViewBox().sigResized.connect(self._place_names)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(bar)
@@ -208,6 +210,7 @@ class RotationGraph(LazyChart):
             spots.append({"pos": (float(xs[-1]), float(ys[-1])), "data": symbol, "brush": colour, "pen": None})
         self.heads.setData(spots)
         self._show_extent(shown)
+        self._place_names()
         missing = [s for s in self.symbols if s != self.benchmark and s not in self.paths]
         needed = (DEFAULT_MA + DEFAULT_MOMENTUM) * self.step
         self.note.setText(
@@ -243,6 +246,20 @@ class RotationGraph(LazyChart):
         for quadrant, label in self.labels.items():
             dx, dy, _ = QUADRANT_PLACES[quadrant]
             label.setPos(QPointF(x1 if dx > 0 else x0, y1 if dy > 0 else y0))
+        self._place_names()
+
+    def _place_names(self) -> None:
+        """Each symbol's name beside its point where it covers no other name or point (the view's pixels
+        change with its range and size, so this follows both)."""
+        if not self.names:
+            return
+        view = self.plot.getViewBox()
+        names = list(self.names.values())
+        points = [view.mapViewToScene(name.pos()) for name in names]
+        sizes = [name.textItem.boundingRect().size() for name in names]
+        anchors = place_labels([(p.x(), p.y()) for p in points], [(z.width(), z.height()) for z in sizes])
+        for name, anchor in zip(names, anchors, strict=True):
+            name.setAnchor(anchor)
 
     def _tip(self, x: float, y: float, data: Any) -> str:
         return f"{data} · {quadrant_at(x, y).value}\nRS-Ratio {x:.2f}\nRS-Momentum {y:.2f}"
