@@ -114,8 +114,9 @@ def test_a_damaged_table_with_the_version_intact_is_detected(tmp_path: Path) -> 
     conn.commit()
     conn.close()
     opened = open_database(path)
-    assert opened.recovery_message is not None and "alert_fire" in opened.recovery_message
-    assert [r.id for r in AlertRepository(opened.connection).rules()[0]] == ["r0", "r1", "r2"], "copied over"
+    assert opened.recovery_message is not None and "its table alert_fire is missing" in opened.recovery_message
+    assert "Recovered into a fresh database: 3 alert rules." in opened.recovery_message, "the rest is copied over"
+    assert [r.id for r in AlertRepository(opened.connection).rules()[0]] == ["r0", "r1", "r2"]
 
 
 @pytest.fixture

@@ -108,20 +108,6 @@ def test_a_damaged_page_of_the_fire_log_costs_only_its_own_rows(tmp_path: Path) 
 
 
 @pytest.mark.expected_log_warnings
-def test_a_dropped_table_leaves_the_rest_to_copy(tmp_path: Path) -> None:
-    path = tmp_path / "t.db"
-    filled(path)
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TABLE alert_fire")
-    conn.commit()
-    conn.close()
-    opened = open_database(path)
-    assert opened.recovery_message is not None and "its table alert_fire is missing" in opened.recovery_message
-    assert "Recovered into a fresh database: 3 alert rules, 2 watchlists and 1 channel." in opened.recovery_message
-    assert [r.id for r in AlertRepository(opened.connection).rules()[0]] == ["r0", "r1", "r2"]
-
-
-@pytest.mark.expected_log_warnings
 def test_a_file_with_its_first_page_gone_says_nothing_came_back(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     filled(path)
