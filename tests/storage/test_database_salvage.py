@@ -5,19 +5,17 @@ back. Real SQLite files, damaged on disk the way a bad sector or a stray write d
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from desktop.config import HOME_ENV
 from desktop.core.alerts.rules import rule_from_dict
 from desktop.storage.alerts import AlertRepository
 from desktop.storage.database import open_database
 from desktop.storage.watchlists import WatchlistRepository
+
+from ..test_cli import tickerdesk
 
 FIRES = 3000
 PAGE = 4096
@@ -123,16 +121,13 @@ def test_a_file_with_its_first_page_gone_says_nothing_came_back(tmp_path: Path) 
 @pytest.mark.expected_log_warnings
 def test_the_command_line_lists_the_rules_it_recovered(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    env = {**os.environ, HOME_ENV: str(home)}
-    made = subprocess.run([sys.executable, "-m", "desktop", "alerts", "list"], capture_output=True, text=True,
-                          env=env, timeout=60, check=False)  # fmt: skip
+    made = tickerdesk("alerts", "list", home=home)
     assert made.returncode == 0, made.stderr
     db = next(home.rglob("tickerdesk.db"))
     db.unlink()
     filled(db)
     scribble(db, page_holding(db, b"fire-00700"))
-    listed = subprocess.run([sys.executable, "-m", "desktop", "alerts", "list"], capture_output=True, text=True,
-                            env=env, timeout=60, check=False)  # fmt: skip
+    listed = tickerdesk("alerts", "list", home=home)
     assert listed.returncode == 0, listed.stderr
     assert "Recovered into a fresh database: 3 alert rules" in listed.stderr and "Traceback" not in listed.stderr
     assert [line.split()[0] for line in listed.stdout.splitlines()[1:4]] == ["r0", "r1", "r2"]
