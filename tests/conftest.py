@@ -10,7 +10,8 @@ _SCREEN = os.path.join(os.path.dirname(__file__), "fixtures", "offscreen-screen.
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 os.environ.setdefault("LANG", "C.UTF-8")
 
-import logging  # noqa: E402 - the environment above must come first
+import gc  # noqa: E402 - the environment above must come first
+import logging  # noqa: E402
 import signal  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -46,6 +47,19 @@ def sigpipe_as_python_keeps_it() -> Iterator[None]:
     before = signal.getsignal(signal.SIGPIPE)
     yield
     signal.signal(signal.SIGPIPE, before)
+
+
+@pytest.fixture(autouse=True)
+def collector_stays_on_the_gui_thread() -> Iterator[None]:
+    """Once a window has put Python's cycle collector on the GUI thread (desktop/ui/gui_gc.py), a test that
+    switched automatic collection back on would let a collection start on a feed's or the writer's thread
+    and destroy a closed window's Qt objects there: "Timers cannot be stopped from another thread" in a
+    later test, then a crash (seen twice in full runs, after a test that turned it off and back on)."""
+    was = gc.isenabled()
+    yield
+    if not was and gc.isenabled():
+        gc.disable()
+        pytest.fail("the test switched automatic garbage collection back on: use tests.collector.held()", False)
 
 
 class _LogRecords(logging.Handler):

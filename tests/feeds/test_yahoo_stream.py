@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import gc
 import itertools
 import json
 import os
@@ -20,6 +19,7 @@ from desktop.core.sessions import MarketSession
 from desktop.feeds.base import FeedState, FeedStatus
 from desktop.feeds.yahoo_stream import YahooStreamFeed
 
+from ..collector import held
 from ..fakes.yahoo_http import REAL
 from ..fakes.yahoo_streamer import FakeStreamer
 
@@ -297,8 +297,7 @@ def test_a_stop_while_a_connection_is_closing_closes_its_socket(streamer: FakeSt
     feed = YahooStreamFeed(Sink(), url=streamer.url, per_connection=1, market_open=lambda _t: False)
     feed.set_symbols(["SPY", "QQQ"])
     feed.start()
-    gc.disable()  # what is left open would be closed only when the collector runs: count before it does
-    try:
+    with held():  # what is left open would be closed only when the collector runs: count before it does
         wait_for(lambda: streamer.open_count() == 2 and streamer.subscribed() == {"SPY", "QQQ"})
         streamer.stop_reading()  # the closing handshake will wait for an answer
         feed.set_symbols(["SPY"])  # the second connection starts closing
@@ -306,8 +305,6 @@ def test_a_stop_while_a_connection_is_closing_closes_its_socket(streamer: FakeSt
         feed.stop()
         assert not feed.running
         assert _sockets_open_to(streamer.port) == 0
-    finally:
-        gc.enable()
 
 
 def test_a_stop_right_after_the_start_ends_the_feed_without_connecting(streamer: FakeStreamer) -> None:

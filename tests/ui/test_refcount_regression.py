@@ -20,6 +20,8 @@ from desktop.core.quote_store import QuoteStore
 from desktop.ui.watchlist_model import WatchlistModel
 from desktop.ui.watchlist_view import WatchlistView
 
+from ..collector import held
+
 
 def test_none_refcount_is_stable_through_many_updates(qtbot: QtBot) -> None:
     store = QuoteStore()
@@ -39,11 +41,8 @@ def test_none_refcount_is_stable_through_many_updates(qtbot: QtBot) -> None:
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QApplication.processEvents()
     gc.collect()
-    gc.disable()
-    try:
+    with held():
         _drive(model, store, line)
-    finally:
-        gc.enable()
 
 
 def _drive(model: WatchlistModel, store: QuoteStore, line: pg.PlotDataItem) -> None:
