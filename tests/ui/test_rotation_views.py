@@ -46,6 +46,14 @@ def test_the_rotation_graph_shows_the_watchlist_and_a_click_selects_the_symbol(
     assert set(rrg.paths) == set(window.model.symbols) - {"SPY"}
     points = rrg.summary()["points"]
     assert points["NVDA"]["quadrant"] in {q.value for q in Quadrant} and len(rrg.shown_points()["NVDA"][0]) == 11
+    # The bundled stocks end on 2026-07-02, the ETFs on 2026-08-21: the stocks are drawn hollow where they
+    # were last, and the note and the summary say so; the ETFs are solid.
+    stocks = {"AAPL", "AMZN", "AMD", "BAC", "GOOGL", "META", "MSFT", "NVDA", "ORCL", "TSLA"}
+    assert rrg.shown_date() == date(2026, 8, 21) and rrg.behind() == dict.fromkeys(stocks, date(2026, 7, 2))
+    assert rrg.note.text().startswith("Hollow: data ends 2026-07-02 for AAPL, AMZN, AMD")
+    assert points["AAPL"]["last_session"] == "2026-07-02" and "last_session" not in points["QQQ"]
+    hollow = {p.data(): p.brush().color() == rrg.plot.backgroundBrush().color() for p in rrg.heads.points()}
+    assert {s for s, empty in hollow.items() if empty} == stocks
     # Names beside their points cover one another far less than all on the right would (98 against 3,113
     # square pixels when written; the test's window is small, and its crowded middle leaves a few pixels).
     placed = covered(rrg.names.values())

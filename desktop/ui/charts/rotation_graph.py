@@ -194,6 +194,7 @@ class RotationGraph(LazyChart):
             self.plot.removeItem(self.tails.pop(symbol))
             self.plot.removeItem(self.names.pop(symbol))
         spots = []
+        behind = self.behind()
         for k, (symbol, (xs, ys)) in enumerate(shown.items()):
             colour = self.colors.series[k % len(self.colors.series)]
             tail = self.tails.get(symbol)
@@ -207,28 +208,49 @@ class RotationGraph(LazyChart):
                          symbolPen=None)  # fmt: skip
             self.names[symbol].setColor(colour)
             self.names[symbol].setPos(float(xs[-1]), float(ys[-1]))
-            spots.append({"pos": (float(xs[-1]), float(ys[-1])), "data": symbol, "brush": colour, "pen": None})
+            # A symbol whose data ends before the day shown is drawn hollow where it was last (the note says when).
+            head = {"brush": colour, "pen": None} if symbol not in behind else {
+                "brush": QColor(self.colors.chart_background), "pen": pg.mkPen(colour, width=2)}  # fmt: skip
+            spots.append({"pos": (float(xs[-1]), float(ys[-1])), "data": symbol, **head})
         self.heads.setData(spots)
         self._show_extent(shown)
         self._place_names()
         missing = [s for s in self.symbols if s != self.benchmark and s not in self.paths]
         needed = (DEFAULT_MA + DEFAULT_MOMENTUM) * self.step
-        self.note.setText(
-            f"Not enough shared history with {self.benchmark} (about {needed} sessions) for {', '.join(missing)}"
-            if missing
-            else ""
-        )
+        notes = [stale_note(behind)] if behind else []
+        if missing:
+            notes.append(
+                f"Not enough shared history with {self.benchmark} (about {needed} sessions) for {', '.join(missing)}"
+            )
+        self.note.setText(". ".join(notes))
+
+    def _ends(self) -> dict[str, int]:
+        """How many of each symbol's steps are shown (those up to `as_of`, or all), for those with any."""
+        ends = {}
+        for symbol, path in self.paths.items():
+            end = len(path) if self.as_of is None else int(np.searchsorted(path.sessions, self.as_of, side="right"))
+            if end:
+                ends[symbol] = end
+        return ends
 
     def shown_points(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Each symbol's tail as drawn (RS-Ratio, RS-Momentum), oldest first, ending at `as_of` (or the newest)."""
         out = {}
-        for symbol, path in self.paths.items():
-            end = len(path) if self.as_of is None else int(np.searchsorted(path.sessions, self.as_of, side="right"))
-            if end == 0:
-                continue
-            start = max(0, end - TAIL - 1)
+        for symbol, end in self._ends().items():
+            path, start = self.paths[symbol], max(0, end - TAIL - 1)
             out[symbol] = (path.ratio[start:end], path.momentum[start:end])
         return out
+
+    def behind(self) -> dict[str, date]:
+        """The symbols whose last step shown is older than the day shown (their data ends earlier, or has a
+        gap there), with the day of that step."""
+        shown = self.shown_date()
+        if shown is None:
+            return {}
+        days = {
+            symbol: date.fromordinal(int(self.paths[symbol].sessions[end - 1])) for symbol, end in self._ends().items()
+        }
+        return {symbol: day for symbol, day in days.items() if day < shown}
 
     def _show_extent(self, shown: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
         """Centre the view on (100, 100), wide enough for every tail."""
@@ -262,7 +284,9 @@ class RotationGraph(LazyChart):
             name.setAnchor(anchor)
 
     def _tip(self, x: float, y: float, data: Any) -> str:
-        return f"{data} · {quadrant_at(x, y).value}\nRS-Ratio {x:.2f}\nRS-Momentum {y:.2f}"
+        last = self.behind().get(str(data))
+        since = "" if last is None else f"\nits data ends {last.isoformat()}: shown where it was then"
+        return f"{data} · {quadrant_at(x, y).value}\nRS-Ratio {x:.2f}\nRS-Momentum {y:.2f}{since}"
 
     def _clicked(self, _item: object, points: list[Any], *_args: object) -> None:
         if len(points):
@@ -322,19 +346,35 @@ class RotationGraph(LazyChart):
         headline = f"Relative rotation against {self.benchmark} ({steps}, {DEFAULT_MA}/{DEFAULT_MOMENTUM})"
         quotes = [self._store.latest(s) for s in [self.benchmark, *self.paths]]
         detail = source_line(quotes)
+        if behind := self.behind():
+            detail = f"{detail} · {stale_note(behind)}"
         return (f"{headline} · {day.isoformat()}" if day else headline), detail
 
     def summary(self) -> dict[str, Any]:
-        shown = self.shown_points()
+        shown, behind = self.shown_points(), self.behind()
         return {
             "benchmark": self.benchmark,
             "step": self.step,
             "as_of": d.isoformat() if (d := self.shown_date()) else None,
             "points": {
                 s: {"ratio": float(x[-1]), "momentum": float(y[-1]), "quadrant": quadrant_at(x[-1], y[-1]).value}
+                | ({"last_session": day.isoformat()} if (day := behind.get(s)) else {})
                 for s, (x, y) in shown.items()
             },
         }
+
+
+def stale_note(behind: dict[str, date]) -> str:
+    """'Hollow: data ends 2026-07-02 for AAPL, AMZN and NVDA', the symbols grouped by their last day."""
+    by_day: dict[date, list[str]] = {}
+    for symbol, day in behind.items():
+        by_day.setdefault(day, []).append(symbol)
+    parts = [f"{day.isoformat()} for {_listed(symbols)}" for day, symbols in sorted(by_day.items(), reverse=True)]
+    return f"Hollow: data ends {'; '.join(parts)}"
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def quadrant_at(ratio: float, momentum: float) -> Quadrant:
