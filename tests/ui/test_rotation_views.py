@@ -46,9 +46,9 @@ def test_the_rotation_graph_shows_the_watchlist_and_a_click_selects_the_symbol(
     assert set(rrg.paths) == set(window.model.symbols) - {"SPY"}
     points = rrg.summary()["points"]
     assert points["NVDA"]["quadrant"] in {q.value for q in Quadrant} and len(rrg.shown_points()["NVDA"][0]) == 11
+    stocks = {"AAPL", "AMZN", "AMD", "BAC", "GOOGL", "META", "MSFT", "NVDA", "ORCL", "TSLA"}
     # The bundled stocks end on 2026-07-02, the ETFs on 2026-08-21: the stocks are drawn hollow where they
     # were last, and the note and the summary say so; the ETFs are solid.
-    stocks = {"AAPL", "AMZN", "AMD", "BAC", "GOOGL", "META", "MSFT", "NVDA", "ORCL", "TSLA"}
     assert rrg.shown_date() == date(2026, 8, 21) and rrg.behind() == dict.fromkeys(stocks, date(2026, 7, 2))
     assert rrg.note.text().startswith("Hollow: data ends 2026-07-02 for AAPL, AMZN, AMD")
     assert points["AAPL"]["last_session"] == "2026-07-02" and "last_session" not in points["QQQ"]
@@ -65,6 +65,12 @@ def test_the_rotation_graph_shows_the_watchlist_and_a_click_selects_the_symbol(
     board.refresh(force=True)  # (a hidden tab redraws when shown)
     for symbol in ("NVDA", "AMD", "ORCL", "AAPL"):
         assert board.cell_text(symbol, "Quadrant") == points[symbol]["quadrant"], symbol
+    # The board marks the same stale rows: "AAPL (to Jul 2)", in italics, with why in its tooltip.
+    assert board.model.ends == dict.fromkeys(stocks, date(2026, 7, 2))
+    assert board.cell_text("AAPL", "Symbol") == "AAPL (to Jul 2)" and board.cell_text("QQQ", "Symbol") == "QQQ"
+    aapl = board.model.index(board.model.symbols.index("AAPL"), 0)
+    assert board.model.data(aapl, Qt.ItemDataRole.FontRole).italic()
+    assert "data ends 2026-07-02, before SPY's" in board.model.data(aapl, Qt.ItemDataRole.ToolTipRole)
     # Click NVDA's point: the table selects it.
     head = next(p for p in rrg.heads.points() if p.data() == "NVDA")
     rrg._clicked(rrg.heads, [head])
@@ -103,7 +109,7 @@ def test_a_board_cell_becomes_a_rule_in_the_editor(qtbot: QtBot, make_window: Ma
     shown = [board.proxy.index(r, HEADERS.index("YTD")).data() for r in range(board.proxy.rowCount())]
     values = [float(v) for v in shown if v != "—"]
     assert values == sorted(values, reverse=True)
-    row = next(r for r in range(board.proxy.rowCount()) if board.proxy.index(r, 0).data() == "NVDA")
+    row = next(r for r in range(board.proxy.rowCount()) if board.proxy.index(r, 0).data().split()[0] == "NVDA")
     index = board.proxy.index(row, QUADRANT_COLUMN)
     board.view.doubleClicked.emit(index)
     dialog = window.alerts_panel.dialog

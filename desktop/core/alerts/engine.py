@@ -237,6 +237,11 @@ class AlertEngine(BatchPath):
             session = datetime.fromtimestamp(newest, NEW_YORK).date()
         return self._value(rule, session.toordinal())
 
+    def last_session(self, symbol: str) -> date | None:
+        """The New York date of the symbol's newest tick, or None before its first."""
+        track = self._tracks.get(symbol)
+        return date.fromordinal(track.sessions[-1]) if track is not None and track.sessions else None
+
     def _value(self, rule: AlertRule, session: int) -> float | None:
         """The measure in the session with date ordinal `session` (the tick path: no date objects)."""
         tracks = [self._tracks.get(s) for s in rule.symbols]

@@ -8,10 +8,11 @@ exactly what the cell shows. Double-click (or Enter on) a cell to open the edito
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from desktop.core.alerts.engine import AlertEngine
@@ -62,17 +63,28 @@ class RotationBoardModel(QAbstractTableModel):
         self.benchmark = DEFAULT_BENCHMARK
         self.symbols: list[str] = []
         self.values: dict[str, list[float | None]] = {}
+        # Symbols whose data ends before the benchmark's newest session, with their last session: their
+        # figures are as of that day (the engine's: no move since), and the row says so.
+        self.ends: dict[str, date] = {}
+        self._italic = QFont()
+        self._italic.setItalic(True)
 
     def set_symbols(self, symbols: list[str]) -> None:
         self.beginResetModel()
         self.symbols = [s for s in symbols if s != self.benchmark]
-        self.values = {s: self._values_of(s) for s in self.symbols}
+        self._read()
         self.endResetModel()
 
     def refresh(self) -> None:
-        self.values = {s: self._values_of(s) for s in self.symbols}
+        self._read()
         if self.symbols:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self.symbols) - 1, len(HEADERS) - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.symbols) - 1, len(HEADERS) - 1))
+
+    def _read(self) -> None:
+        self.values = {s: self._values_of(s) for s in self.symbols}
+        newest = self.engine.last_session(self.benchmark)
+        days = {s: self.engine.last_session(s) for s in self.symbols}
+        self.ends = {s: day for s, day in days.items() if newest is not None and day is not None and day < newest}
 
     def _values_of(self, symbol: str) -> list[float | None]:
         return [self.engine.value(board_rule(symbol, self.benchmark, c)) for c in range(1, len(HEADERS))]
@@ -99,9 +111,10 @@ class RotationBoardModel(QAbstractTableModel):
             return None
         symbol, column = self.symbols[index.row()], index.column()
         value = None if column == 0 else self.values[symbol][column - 1]
+        ended = self.ends.get(symbol)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return symbol
+                return symbol if ended is None else f"{symbol} (to {ended:%b} {ended.day})"
             if value is None:
                 return DASH
             if column == QUADRANT_COLUMN:
@@ -121,6 +134,13 @@ class RotationBoardModel(QAbstractTableModel):
             return QBrush(self.colors.up if good else self.colors.down)
         if role == Qt.ItemDataRole.TextAlignmentRole and column:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and ended is not None:
+            return self._italic
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0 and ended is not None:
+            return (
+                f"{symbol}'s data ends {ended.isoformat()}, before {self.benchmark}'s: its figures are as of then "
+                f"(no move since, against {self.benchmark}'s moves)"
+            )
         if role == Qt.ItemDataRole.ToolTipRole and column:
             return f"Double-click: an alert on {board_rule(symbol, self.benchmark, column).describe()}"
         return None
