@@ -79,7 +79,7 @@ def salvage(old: Path, fresh: sqlite3.Connection) -> Salvage:
         log.info("nothing salvaged from %s: %s", old, exc)
         return result
     try:
-        if not _attached_read_only(fresh, old):
+        if not _attached_read_only(fresh, old) or not _made_by_tickerdesk(fresh):
             return result
         found = _tables(fresh)
         fresh.execute("PRAGMA foreign_keys=OFF")
@@ -108,6 +108,15 @@ def _attached_read_only(conn: sqlite3.Connection, old: Path) -> bool:
         log.info("the file moved aside could not be attached as itself (%r): nothing salvaged", attached)
         return False
     return True
+
+
+def _made_by_tickerdesk(conn: sqlite3.Connection) -> bool:
+    """Whether the file carries a schema version of ours: another program's tables that happen to share a
+    name with one of ours are not the user's rules."""
+    try:
+        return int(conn.execute(f"PRAGMA {OLD}.user_version").fetchone()[0]) > 0
+    except sqlite3.Error:
+        return False
 
 
 @contextmanager

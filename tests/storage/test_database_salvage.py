@@ -119,6 +119,20 @@ def test_a_file_with_its_first_page_gone_says_nothing_came_back(tmp_path: Path) 
 
 
 @pytest.mark.expected_log_warnings
+def test_another_programs_table_of_the_same_name_is_not_taken_for_rules(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE alert_rule (id TEXT PRIMARY KEY, position INTEGER, definition TEXT)")
+    conn.execute("""INSERT INTO alert_rule VALUES ('x', 0, '{"type": "price"}')""")
+    conn.commit()
+    conn.close()
+    opened = open_database(path)
+    assert opened.recovery_message is not None and "another program's tables (alert_rule)" in opened.recovery_message
+    assert "Recovered" not in opened.recovery_message
+    assert opened.connection.execute("SELECT count(*) FROM alert_rule").fetchone()[0] == 0
+
+
+@pytest.mark.expected_log_warnings
 def test_the_command_line_lists_the_rules_it_recovered(tmp_path: Path) -> None:
     home = tmp_path / "home"
     made = tickerdesk("alerts", "list", home=home)
