@@ -88,7 +88,8 @@ def test_the_monitor_fires_on_real_frames_streamed_one_after_another(
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     fired = [line for line in out.splitlines() if " fired " in line]
-    assert fired == ["2020-05-15T11:05:20-04:00 fired msft value=177.27 level=177.3"], (out, err)
+    want = '2020-05-15T11:05:20-04:00 fired msft value=177.27 level=177.3 rule="MSFT price crosses below 177.3"'
+    assert fired == [want], (out, err)
 
 
 def test_quote_from_yahoo_and_unknown_symbol(tickerdesk_home: Path, fakes: tuple[FakeStreamer, FakeYahooHttp]) -> None:
