@@ -157,6 +157,16 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
         "NVDA price crosses below its 20 day MA",
         {"type": "trend", "symbol": "NVDA", "ma": 20, "condition": "crosses_below", "level": 0.0},
     ),
+    (
+        "NVDA below 50-day moving average",  # the article left out
+        {"type": "trend", "symbol": "NVDA", "ma": 50, "condition": "below", "level": 0.0},
+    ),
+    (
+        "SPY crosses above the 200 DMA",
+        {"type": "trend", "symbol": "SPY", "ma": 200, "condition": "crosses_above", "level": 0.0},
+    ),
+    ("NVDA above 50dma", {"type": "trend", "symbol": "NVDA", "ma": 50, "condition": "above", "level": 0.0}),
+    ("NVDA above 50", {"type": "price", "symbol": "NVDA", "condition": "above", "level": 50.0}),  # a price still
     ("IWM enters leading", {"type": "quadrant", "symbol": "IWM", "quadrant": "leading"}),
     (
         "NVDA enters the weakening quadrant against QQQ",

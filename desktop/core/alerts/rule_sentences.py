@@ -77,7 +77,11 @@ _TOWARD = rf"\b(?:cross(?:es)?|hits|reaches|touches|breaks|passes|gets to|goes t
 
 _SYMBOL = r"[^\s/()]+?"
 _PAIR = rf"(?P<a>{_SYMBOL})\s*/\s*(?P<b>{_SYMBOL})"
-_AVERAGE = r"(?:its|the)\s+(?P<ma>\d+)[- ]?(?:sessions?|days?|d)(?:\s+(?:moving|simple))?\s+(?:average|ma|sma)"
+# "its 50-day average", "the 200 day moving average", "50-day MA", "the 50 DMA" (the article may be left out).
+_AVERAGE = (
+    r"(?:(?:its|the)\s+)?(?P<ma>\d+)(?:[- ]?(?:sessions?|days?|d)(?:\s+(?:moving|simple))?\s+(?:average|ma|sma)"
+    r"|\s*dma)"
+)
 _SUBJECT = rf"(?P<subject>{_SYMBOL}(?:\s*/\s*{_SYMBOL})?)(?:\s+(?:ratio|price|'s price))?"
 # "NVDA crosses below its 50-day average" (level 0) and "TSLA is more than 10% above its 50-day average".
 _AVERAGE_CROSS = rf"^{_SUBJECT}\s+(?:{_CONDITION})\s+{_AVERAGE}$"
