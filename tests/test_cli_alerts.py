@@ -440,7 +440,7 @@ def test_alerts_add_takes_the_rule_in_words(tickerdesk_home: Path) -> None:
         {"type": "change", "symbol": "AMD", "condition": "below", "level": -4.0, "once": True},
         {"type": "ratio", "a": "IWM", "b": "QQQ", "condition": "crosses_above", "level": 0.42, "cooldown": "30m"},
     ]  # fmt: skip
-    which_way = tickerdesk("alerts", "add", "NVDA", "crosses", "175", home=tickerdesk_home)
+    which_way = tickerdesk("alerts", "add", "NVDA", "hits", "175", home=tickerdesk_home)
     assert which_way.returncode == 2 and "'NVDA crosses above 175' or 'NVDA crosses below 175'" in which_way.stderr
     twice = tickerdesk("alerts", "add", "NVDA crosses below 175", "--level", "170", home=tickerdesk_home)
     assert twice.returncode == 2 and "given twice" in twice.stderr
@@ -499,7 +499,7 @@ def test_a_rule_file_with_several_bad_lines_lists_them_all_and_imports_nothing(
     tickerdesk_home: Path, tmp_path: Path
 ) -> None:
     rules = tmp_path / "alerts.txt"
-    rules.write_text("NVDA crosses below 175\nblah\nIWM/QQQ crosses 0.4\nSPY above nan\n")
+    rules.write_text("NVDA crosses below 175\nblah\nIWM/QQQ hits 0.4\nSPY above nan\n")
     refused = tickerdesk("alerts", "import", str(rules), home=tickerdesk_home)
     assert refused.returncode == 2 and refused.stdout == ""
     lines = refused.stderr.splitlines()
@@ -525,6 +525,6 @@ def test_backtest_takes_rules_in_words_without_saving_them(tickerdesk_home: Path
     header, first = table.splitlines()[:2]
     assert first.split()[1] == "IWM-QQQ-qtd-return-spread-crosses-above-1.5-pts"
     assert header.index("VALUE") + len("VALUE") == first.index(first.split()[2]) + len(first.split()[2])
-    bad = tickerdesk("backtest", "--rule", "NVDA crosses 175", home=tickerdesk_home)
+    bad = tickerdesk("backtest", "--rule", "NVDA hits 175", home=tickerdesk_home)
     assert bad.returncode == 2 and "crosses which way" in bad.stderr
     assert tickerdesk("alerts", "list", "--format", "json", home=tickerdesk_home).stdout.strip() == "[]"

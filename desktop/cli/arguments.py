@@ -297,8 +297,9 @@ def _add_alerts(sub: argparse._SubParsersAction[_Parser]) -> None:
     add.add_argument("--momentum", type=int, help="quadrant rules: sessions back for RS-Momentum (default 10)")
     add.add_argument("--quadrant", choices=[q.value for q in Quadrant],
                      help="quadrant rules: the quadrant whose entry fires the rule")  # fmt: skip
-    add.add_argument("--condition", choices=("crosses_above", "crosses_below", "above", "below", "outside"),
-                     help="crosses_*: when the value passes the level; above/below: when it becomes so; outside: "
+    add.add_argument("--condition", choices=("crosses_above", "crosses_below", "crosses", "above", "below", "outside"),
+                     help="crosses_*: when the value passes the level (crosses: either way); above/below: when it "
+                     "becomes so; outside: "
                      "when it goes beyond the level either way of 0 (change, spread, trend, zscore: TSLA moves "
                      "more than 5 %% up or down) (every type but quadrant)")  # fmt: skip
     add.add_argument("--level", type=_level_arg,

@@ -47,6 +47,7 @@ from desktop.ui.plain_numbers import DecimalSpinBox, plain_numbers
 CONDITION_LABELS = {
     Condition.CROSSES_ABOVE: "crosses above",
     Condition.CROSSES_BELOW: "crosses below",
+    Condition.CROSSES: "crosses either way",
     Condition.ABOVE: "is above (fires when it becomes true)",
     Condition.BELOW: "is below (fires when it becomes true)",
     Condition.OUTSIDE: "moves beyond ± either way (fires when it becomes true)",

@@ -241,3 +241,22 @@ def test_outside_fires_beyond_the_level_either_way_once_per_excursion() -> None:
     assert crossed(rule.condition, None, -6.0, 5) and not crossed(rule.condition, None, 4.0, 5)
     assert crossed(rule.condition, 6.0, -6.0, 5) is False  # from one side to the other: still outside
     assert holds(rule.condition, -5.1, 5) and not holds(rule.condition, 4.9, 5)
+
+
+def test_crosses_fires_through_the_level_either_way_never_at_it_nor_on_a_first_value() -> None:
+    import numpy as np
+
+    from desktop.core.alerts.conditions import crossed, crossed_each, holds
+
+    rule = rule_from_dict(without(S, condition="crosses", level=1.5))
+    assert rule.condition is Condition.CROSSES and rule.describe() == "IWM − QQQ qtd return spread crosses 1.5 pts"
+    assert rule_from_dict(rule_to_dict(rule)) == rule
+    walk = [None, 1.0, 1.5, 1.6, 2.0, 1.2, 1.5, 1.4, 1.9]
+    fired = [v for prev, v in pairwise(walk) if v is not None and crossed(rule.condition, prev, v, 1.5)]
+    # Exactly crosses_above or crosses_below: to the level is not through it (1.2 to 1.5), from it is
+    # (1.5 to 1.6 up, 1.5 to 1.4 down).
+    assert fired == [1.6, 1.2, 1.4, 1.9]
+    assert not crossed(rule.condition, None, 2.0, 1.5) and not holds(rule.condition, 2.0, 1.5)
+    prev, values = np.array([np.nan, *walk[1:-1]], dtype=float), np.array(walk[1:], dtype=float)
+    each = crossed_each(rule.condition, prev, ~np.isnan(prev), values, 1.5)
+    assert values[each].tolist() == fired, "the batch path agrees with the scalar one"

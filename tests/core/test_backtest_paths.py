@@ -15,10 +15,12 @@ from desktop.core.timeline import ReplayTimeline
 RULES = [
     {"id": "p1", "type": "price", "symbol": "SPY", "condition": "crosses_above", "level": 745},
     {"id": "p2", "type": "price", "symbol": "NVDA", "condition": "below", "level": 180, "cooldown": "2h"},
+    {"id": "p3", "type": "price", "symbol": "SPY", "condition": "crosses", "level": 745},
     {"id": "c1", "type": "change", "symbol": "SPY", "condition": "crosses_above", "level": 0.5},
     {"id": "c2", "type": "change", "symbol": "MSFT", "condition": "crosses_below", "level": -1, "once": True},
     {"id": "s1", "type": "spread", "a": "QQQ", "b": "SPY", "window": "5d", "condition": "crosses_above", "level": 0.5},
     {"id": "s2", "type": "spread", "a": "META", "b": "AMZN", "window": "day", "condition": "below", "level": -1},
+    {"id": "s3", "type": "spread", "a": "QQQ", "b": "SPY", "window": "day", "condition": "crosses", "level": 0.2},
     {"id": "r1", "type": "ratio", "a": "QQQ", "b": "SPY", "condition": "crosses_below", "level": 0.95},
     {"id": "t1", "type": "trend", "symbol": "QQQ", "ma": 5, "condition": "crosses_above", "level": 0},
     {"id": "z1", "type": "zscore", "a": "QQQ", "b": "SPY", "lookback": 10, "condition": "crosses_above", "level": 0},
@@ -52,6 +54,10 @@ def test_session_batches_fire_exactly_as_the_per_tick_engine(intraday_dir: Path)
     # (the stocks have five sessions of 5-minute bars, SPY and QQQ sixty)
     assert {f.rule_id for f in per_tick} >= {"p1", "c1", "s1", "r1", "t1", "z1", "q1"}  # every type fires
     assert {f.rule_id for f in per_tick} >= {"q2", "q3", "q4"}  # every quadrant (the batch path's shortcut)
+    for either_way in ("p3", "s3"):  # a crossing either way fires on the way up and on the way down
+        level = next(r["level"] for r in RULES if r["id"] == either_way)
+        sides = {f.value > level for f in per_tick if f.rule_id == either_way}
+        assert sides == {True, False}, either_way
     assert [(f.rule_id, f.time, f.value, f.momentum, f.disabled_rule) for f in batched] == [
         (f.rule_id, f.time, f.value, f.momentum, f.disabled_rule) for f in per_tick
     ]

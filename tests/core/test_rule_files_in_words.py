@@ -34,7 +34,7 @@ def test_a_text_file_holds_one_rule_in_words_a_line(tmp_path: Path) -> None:
 
 def test_a_bad_line_refuses_the_file_and_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "alerts.txt"
-    path.write_text(RULES_TXT + "NVDA crosses 160\n", encoding="utf-8")
+    path.write_text(RULES_TXT + "NVDA hits 160\n", encoding="utf-8")
     with pytest.raises(RuleFileError, match=r"alerts.txt: line 6: .*crosses which way"):
         read_rules(path)
     path.write_text("SPY crosses below 0\n", encoding="utf-8")
@@ -47,14 +47,14 @@ def test_a_bad_line_refuses_the_file_and_names_the_line(tmp_path: Path) -> None:
 
 def test_every_bad_line_is_named_at_once_up_to_ten(tmp_path: Path) -> None:
     path = tmp_path / "alerts.txt"
-    path.write_text("NVDA crosses below 175\nblah\n# a comment\nIWM/QQQ crosses 0.4\nSPY above nan\nQQQ below 0\n")
+    path.write_text("NVDA crosses below 175\nblah\n# a comment\nIWM/QQQ hits 0.4\nSPY above nan\nQQQ below 0\n")
     with pytest.raises(RuleFileError) as raised:
         read_rules(path)
     error = raised.value
     assert error.heading == "alerts.txt: 4 rules cannot be used" and error.more == 0
     assert [p.split(":")[0] for p in error.problems] == ["line 2", "line 4", "line 5", "line 6"]
     assert str(error).startswith("alerts.txt: 4 rules cannot be used: line 2: 'blah': no condition")
-    path.write_text("".join(f"S{n} crosses 10\n" for n in range(14)))
+    path.write_text("".join(f"S{n} hits 10\n" for n in range(14)))
     with pytest.raises(RuleFileError, match=r"14 rules cannot be used: line 1: .*line 10: .*; and 4 more$") as raised:
         read_rules(path)
     assert len(raised.value.problems) == 10 and raised.value.more == 4

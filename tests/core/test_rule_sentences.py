@@ -167,6 +167,16 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     ),
     ("NVDA above 50dma", {"type": "trend", "symbol": "NVDA", "ma": 50, "condition": "above", "level": 0.0}),
     ("NVDA above 50", {"type": "price", "symbol": "NVDA", "condition": "above", "level": 50.0}),  # a price still
+    # a crossing with no way said is a crossing either way (the brief's own words)
+    ("NVDA crosses 175", {"type": "price", "symbol": "NVDA", "condition": "crosses", "level": 175.0}),
+    (
+        "IWM's return minus QQQ's return since the quarter began crosses +1.5 points",
+        {"type": "spread", "a": "IWM", "b": "QQQ", "window": "qtd", "condition": "crosses", "level": 1.5},
+    ),
+    (
+        "the IWM/QQQ ratio crosses 0.42",
+        {"type": "ratio", "a": "IWM", "b": "QQQ", "condition": "crosses", "level": 0.42},
+    ),
     ("IWM enters leading", {"type": "quadrant", "symbol": "IWM", "quadrant": "leading"}),
     (
         "NVDA enters the weakening quadrant against QQQ",
@@ -232,7 +242,7 @@ def test_every_type_is_covered_by_the_read_back() -> None:
         ("SPY above lots %", "'lots' is not a level"),
         ("NVDA falls 170", "NVDA crosses below 170 for a price, NVDA falls 5% today"),
         ("NVDA rises by 5", "NVDA crosses above 5 for a price, NVDA rises 5% today"),
-        ("NVDA crosses 175", "which way"),
+        ("NVDA hits 175", "which way"),
         ("IWM - QQQ crosses above 1.5", "window"),
         ("IWM - QQQ qtd spread crosses above 1.5 sd", "sd"),
         ("IWM/QQQ above 5%", "%"),
@@ -255,7 +265,6 @@ def test_a_sentence_that_is_not_a_rule_is_told_what_was_expected(sentence: str, 
 @pytest.mark.parametrize(
     ("sentence", "shape"),
     [
-        ("NVDA crosses 175", {"type": "price", "symbol": "NVDA", "level": 175.0}),
         ("NVDA hits $1,200", {"type": "price", "symbol": "NVDA", "level": 1200.0}),
         ("nvda reaches 180.5", {"type": "price", "symbol": "NVDA", "level": 180.5}),
         ("SPY breaks 700", {"type": "price", "symbol": "SPY", "level": 700.0}),

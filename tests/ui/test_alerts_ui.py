@@ -407,7 +407,7 @@ def test_backtest_dialog_tries_a_rule_typed_in_words_with_no_rule_saved(qtbot: Q
     assert dialog is not None and dialog.rule_box.currentText() == ""
     dialog.run()
     assert dialog.summary.text().startswith("Pick a rule, or type one in words")
-    dialog.rule_box.lineEdit().setText("NVDA crosses 175")
+    dialog.rule_box.lineEdit().setText("NVDA hits 175")
     dialog.run()
     assert "crosses which way" in dialog.summary.text() and dialog.run_button.isEnabled()
     dialog.rule_box.lineEdit().setText("nvda falls below 175")
@@ -785,6 +785,15 @@ def test_the_editor_offers_either_way_only_for_values_that_go_below_zero(qtbot: 
     dialog = window.alerts_panel.new_rule()
     dialog.type_box.setCurrentIndex(dialog.type_box.findData(AlertType.RATIO))
     assert not dialog.condition_box.model().item(dialog.condition_box.findData(Condition.OUTSIDE)).isEnabled()  # type: ignore[attr-defined]
+    # A crossing either way is offered for every value, a ratio's too.
+    dialog.condition_box.setCurrentIndex(dialog.condition_box.findData(Condition.CROSSES))
+    assert dialog.condition_box.currentText() == "crosses either way"
+    qtbot.keyClicks(dialog.a_edit, "iwm")
+    qtbot.keyClicks(dialog.b_edit, "qqq")
+    dialog.level_spin.setValue(0.42)
+    ok_button(window).click()
+    ratio = window.alerts_panel.rules_model.rule_at(1)
+    assert ratio is not None and ratio.describe() == "IWM / QQQ ratio crosses 0.42"
 
 
 def test_to_trigger_of_a_rule_either_way_is_the_distance_to_the_edge_on_the_values_side() -> None:
@@ -805,7 +814,7 @@ def test_a_rule_typed_in_words_is_read_as_it_is_typed_and_added_with_enter(
     field = window.alerts_panel.quick_rule
     assert field.edit.isVisible() and "NVDA crosses below 175" in field.edit.placeholderText()
     qtbot.keyClicks(field.edit, "NVDA crosses bel")  # half typed: said quietly, in the note's own colour
-    assert "no condition" in field.note.text() and field.note.styleSheet() == ""
+    assert "'bel' is not a level" in field.note.text() and field.note.styleSheet() == ""
     qtbot.keyClicks(field.edit, "ow 175")
     price = window.store.latest("NVDA").price  # type: ignore[union-attr]
     assert field.note.text() == f"Enter adds: NVDA price crosses below 175 (now {price:,.2f}, level 175.00)"
@@ -831,9 +840,11 @@ def test_a_rule_typed_in_words_is_read_as_it_is_typed_and_added_with_enter(
     assert model.rowCount() == 1 and stored_rules() == [rule.id]
     field.edit.setText("NVDA price crosses below 175")  # the same rule again, said while typing too
     assert field.note.text() == "Already a rule: NVDA price crosses below 175" and field.note.styleSheet() == ""
-    # A crossing with no way given is toward the level from the value now: NVDA is above 175, so below it.
-    field.edit.setText("NVDA crosses 175")
+    # Reaching a level with no way given is toward it from the value now: NVDA is above 175, so below it.
+    field.edit.setText("NVDA reaches 175")
     assert field.note.text() == "Already a rule: NVDA price crosses below 175"
+    field.edit.setText("NVDA crosses 175")  # a crossing said with no way is either way: another rule
+    assert field.note.text().startswith("Enter adds: NVDA price crosses 175 (now ")
     field.edit.setText(f"NVDA hits {price + 20:.0f}")
     assert field.note.text().startswith(f"Enter adds: NVDA price crosses above {price + 20:.0f} (now {price:,.2f}")
     field.edit.setText("IWM/QQQ reaches 0.01")

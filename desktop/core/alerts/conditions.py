@@ -22,7 +22,8 @@ def level_slack(level: float) -> float:
 
 
 def crossed(condition: Condition, prev: float | None, value: float, level: float) -> bool:
-    """`crosses_*` need a prev beyond or at the level and a value strictly past it; `above`/`below` (and
+    """`crosses_*` need a prev beyond or at the level and a value strictly past it (`crosses`: either way);
+    `above`/`below` (and
     `outside`, beyond the level either way of 0) are edge-triggered (true now, and no prev or a prev on
     the other side). A value at the level (within `level_slack`) is neither above nor below it."""
     if condition is Condition.ENTERS:  # `level` is the quadrant's code; never on the first defined value
@@ -32,6 +33,8 @@ def crossed(condition: Condition, prev: float | None, value: float, level: float
         return prev is not None and prev <= high < value
     if condition is Condition.CROSSES_BELOW:
         return prev is not None and prev >= low > value
+    if condition is Condition.CROSSES:
+        return prev is not None and (prev <= high < value or prev >= low > value)
     if condition is Condition.ABOVE:
         return value > high and (prev is None or prev <= high)
     if condition is Condition.OUTSIDE:  # `level` > 0: past it either way, and no prev or a prev within it
@@ -57,6 +60,8 @@ def crossed_each(
         hit: BoolArray = has_prev & (prev <= high) & (high < values)
     elif condition is Condition.CROSSES_BELOW:
         hit = has_prev & (prev >= low) & (low > values)
+    elif condition is Condition.CROSSES:
+        hit = has_prev & (((prev <= high) & (high < values)) | ((prev >= low) & (low > values)))
     elif condition is Condition.ABOVE:
         hit = (values > high) & (~has_prev | (prev <= high))
     elif condition is Condition.OUTSIDE:

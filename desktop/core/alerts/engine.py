@@ -7,8 +7,8 @@ evaluated, while any input is unknown (a leg with no data yet, a base price not 
 with a zero denominator).
 
 When it fires (`prev` is this rule's previous defined value, if any):
-- `crosses_above`: prev <= level < value; `crosses_below`: prev >= level > value (never on the first
-  evaluation; a value equal to the level is not beyond it).
+- `crosses_above`: prev <= level < value; `crosses_below`: prev >= level > value; `crosses`: either of
+  the two (never on the first evaluation; a value equal to the level is not beyond it).
 - `above`: value > level and (no prev, or prev <= level); `below`: value < level and (no prev, or
   prev >= level). Edge-triggered: fires when the condition becomes true, including on the first
   evaluation, and re-arms only after it was false.

@@ -55,6 +55,7 @@ _CONDITION_WORDS: list[tuple[str, str]] = [
                       r" (?:above|over)"),
     ("crosses_below", r"cross(?:es)? (?:below|under|down(?: through)?)|(?:falls|drops|goes|gets|breaks|dips|sinks"
                       r"|moves|slips) (?:below|under)"),
+    ("crosses", r"cross(?:es)?(?: through)?"),  # either way: "IWM - QQQ qtd crosses +1.5 points"
     ("outside", r"(?:is |goes |moves )?outside|(?:moves|swings)(?: by)?(?: more than| over)?"),
     ("up", rf"(?:is )?up(?: by)?(?: more than| over)?|(?:{_GAINS})(?: by)?(?: more than| over)?"),
     ("down", rf"(?:is )?down(?: by)?(?: more than| over)?|(?:{_LOSES})(?: by)?(?: more than| over)?"),
@@ -72,8 +73,9 @@ _TAIL = (
 )
 _NO_LEVEL = rf"^(?P<head>.+?)\s+(?:{_CONDITION})$"
 _WORD_LEVEL = rf"^(?P<head>.+?)\s+(?:{_CONDITION})\s+(?P<word>[^\s\d$.+-]\S*)(?:\s+(?:{_UNIT}|{_ON_THE_DAY}))?$"
-# A crossing that does not say which way: "crosses 175", "hits 200", "reaches 0.42".
-_TOWARD = rf"\b(?:cross(?:es)?|hits|reaches|touches|breaks|passes|gets to|goes to|trades at)\s+(?=(?:±\s*)?{_NUMBER})"
+# Reaching a level with no way said: "hits 200", "reaches 0.42" (from where the value is now, so the window
+# asks the value; "crosses 175" is a crossing either way).
+_TOWARD = rf"\b(?:hits|reaches|touches|breaks|passes|gets to|goes to|trades at)\s+(?=(?:±\s*)?{_NUMBER})"
 
 _SYMBOL = r"[^\s/()]+?"
 _PAIR = rf"(?P<a>{_SYMBOL})\s*/\s*(?P<b>{_SYMBOL})"

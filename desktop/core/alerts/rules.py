@@ -11,9 +11,10 @@
 | quadrant | symbol, benchmark, ma, momentum, quadrant | the relative rotation quadrant (see rotation) |
 
 Every rule has `id` (generated when missing), optional `name`, `condition` (crosses_above, crosses_below,
-above, below), `level`, optional `cooldown` (90s, 15m, 2h, 3d), `once` (default false), `enabled`
-(default true) and optional `expires` (a date-time; New York time when it has no offset). A quadrant rule
-has no level: its condition is `enters` and it fires when the symbol enters the named quadrant.
+crosses (either way), above, below, outside), `level`, optional `cooldown` (90s, 15m, 2h, 3d), `once`
+(default false), `enabled` (default true) and optional `expires` (a date-time; New York time when it has
+no offset). A quadrant rule has no level: its condition is `enters` and it fires when the symbol enters the
+named quadrant.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ DEFAULT_BENCHMARK = "SPY"
 class Condition(enum.Enum):
     CROSSES_ABOVE = "crosses_above"
     CROSSES_BELOW = "crosses_below"
+    CROSSES = "crosses"  # either way: up through the level or down through it
     ABOVE = "above"
     BELOW = "below"
     OUTSIDE = "outside"  # beyond the level either way (|value| > level): a day's move, a spread, a z-score
