@@ -102,6 +102,7 @@ class AlertsPanel(QWidget):
         self.rules_view = RulesView()
         self.rules_view.delete_pressed.connect(self.delete_selected)
         self.rules_view.setObjectName("alertRules")
+        self.rules_view.setAccessibleName("Alert rules")
         self.rules_view.setModel(self.rules_model)
         # A cell's look in one call. A rule's text ends with its level: cut in the middle, two rules on one
         # symbol still read apart ("NVDA price …s below 175" and "…s below 160", not "NVDA price crosses bel…"
@@ -122,6 +123,7 @@ class AlertsPanel(QWidget):
         self.log_proxy.setSortRole(SORT_ROLE)
         self.log_view = QTableView()
         self.log_view.setObjectName("alertLog")
+        self.log_view.setAccessibleName("Fired alerts")
         self.log_view.setModel(self.log_proxy)
         self._table_defaults(self.log_view)
         # Newest first is the model's own order: the proxy sorts only when another order is clicked.
@@ -133,6 +135,7 @@ class AlertsPanel(QWidget):
         FittedColumns(self.log_view, LogColumn.RULE, LOG_WIDTHS, main_min=RULE_TEXT_MIN, floor=RULE_TEXT_FLOOR)
         self.log_filter = QLineEdit()
         self.log_filter.setPlaceholderText("Filter the log…")
+        self.log_filter.setAccessibleName("Filter the fired alerts")
         self.log_filter.setClearButtonEnabled(True)
         self.log_filter.textChanged.connect(self.log_proxy.setFilterFixedString)
 

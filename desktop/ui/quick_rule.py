@@ -54,6 +54,7 @@ class QuickRuleField(QWidget):
         self.error_color = error_color
         self.edit = SentenceEdit()
         self.edit.setObjectName("quickRule")
+        self.edit.setAccessibleName("Type an alert rule")
         self.edit.setPlaceholderText(PLACEHOLDER)
         self.edit.setClearButtonEnabled(True)
         self.edit.setToolTip(

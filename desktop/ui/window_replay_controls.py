@@ -39,6 +39,7 @@ class ReplayControls(WindowParts):
         self.symbol_input = QLineEdit()
         self.symbol_input.setObjectName("symbolInput")
         self.symbol_input.setPlaceholderText("Add symbol…")
+        self.symbol_input.setAccessibleName("Add symbol")  # (a placeholder is no name to a screen reader)
         self.symbol_input.setClearButtonEnabled(True)
         self.symbol_input.setMaximumWidth(160)
         self.symbol_input.setToolTip("Type a ticker and press Enter to add it to the watchlist (Ctrl+N)")
@@ -63,6 +64,7 @@ class ReplayControls(WindowParts):
         bar.addWidget(QLabel(" Speed "))
         self.speed_box = QComboBox()
         self.speed_box.setObjectName("speedBox")
+        self.speed_box.setAccessibleName("Replay speed")
         for label, value in SPEEDS:
             self.speed_box.addItem(label, value)
         self.speed_box.setToolTip("Replay pace: sessions (daily data) or bars (intraday) per second")
@@ -73,6 +75,7 @@ class ReplayControls(WindowParts):
         bar.addWidget(QLabel("  From "))
         self.start_edit = QDateEdit()
         self.start_edit.setObjectName("startDate")
+        self.start_edit.setAccessibleName("Replay from")
         self.start_edit.setCalendarPopup(True)
         self.start_edit.setDisplayFormat("yyyy-MM-dd")
         if first is not None and last is not None:

@@ -35,9 +35,11 @@ class StatusArea(WindowParts):
         status = self.statusBar()
         self.state_label = QLabel("● Starting")
         self.state_label.setObjectName("feedState")
+        self.state_label.setAccessibleName("Quote source")
         # Messages have their own label beside the state (QStatusBar's own message would cover it).
         self.message_label = QLabel()
         self.message_label.setObjectName("statusMessage")
+        self.message_label.setAccessibleName("Message")
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(lambda: self.message_label.setText(""))

@@ -35,6 +35,7 @@ class WatchlistTabs(WindowParts):
     def _build_watchlist_tabs(self, chosen: str | None) -> None:
         self.list_tabs = QTabBar()
         self.list_tabs.setObjectName("watchlistTabs")
+        self.list_tabs.setAccessibleName("Watchlists")
         self.list_tabs.setMovable(True)
         self.list_tabs.setExpanding(False)
         self.list_tabs.setDocumentMode(True)
@@ -81,6 +82,7 @@ class WatchlistTabs(WindowParts):
             return
         self.settings.set(header_setting(self.current_list), self.table.fitted.saved_state())
         self.current_list = name
+        self.table.setAccessibleName(f"Watchlist {name}")
         self.model.set_symbols(self._symbols_of(name))
         saved = self.settings.get(header_setting(name))
         if not saved.isEmpty():
@@ -164,6 +166,7 @@ class WatchlistTabs(WindowParts):
         self.list_tabs.setTabText(self.list_tabs.currentIndex(), new)
         self.settings.set(header_setting(new), self.table.fitted.saved_state())
         self.current_list = new
+        self.table.setAccessibleName(f"Watchlist {new}")
         self.settings.set(cfg.CURRENT_WATCHLIST, new)
         self.show_message(f"Renamed the watchlist {old} to {new}")
         return True

@@ -144,6 +144,7 @@ class PriceChart(QWidget):
         self.axis = TradingTimeAxis()
         self.volume_axis = TradingTimeAxis()
         self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setAccessibleName("Price chart")
         # Prices read on the right, as on a trading terminal: beside the newest bar and its price tag.
         self.price_axis = PriceAxis(orientation="right")
         self.price_plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.axis, "right": self.price_axis})
@@ -242,6 +243,7 @@ class PriceChart(QWidget):
 
     def show_symbol(self, symbol: str | None) -> None:
         self.symbol = symbol
+        self.canvas.setAccessibleName(f"Price chart of {symbol}" if symbol else "Price chart")
         self.readout.setText("")  # the crosshair's figures were the previous symbol's
         self.levels.sync()
         self.refresh(reset_view=True)

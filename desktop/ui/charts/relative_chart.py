@@ -36,9 +36,11 @@ class RelativeChart(LazyChart):
         self.start: date | None = None  # None: the start of the newest quote's quarter
         self._dirty = True
         self.symbol_edit = QLineEdit(", ".join(self.symbols))
+        self.symbol_edit.setAccessibleName("Symbols to compare")
         self.symbol_edit.setToolTip("Symbols to compare, separated by commas")
         self.symbol_edit.editingFinished.connect(self._symbols_edited)
         self.start_edit = QDateEdit()
+        self.start_edit.setAccessibleName("Compare since")
         self.start_edit.setCalendarPopup(True)
         self.start_edit.setDisplayFormat("yyyy-MM-dd")
         self.start_edit.setToolTip("Returns are measured from the last close before this date")
@@ -52,6 +54,7 @@ class RelativeChart(LazyChart):
         bar.addWidget(self.note)
         self.axis = TradingTimeAxis()
         self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": PercentAxis(orientation="left")})
+        self.plot.setAccessibleName("Relative performance chart")
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.getViewBox().setMouseEnabled(x=True, y=False)

@@ -65,6 +65,7 @@ class RotationGraph(LazyChart):
         self._sessions: np.ndarray = np.empty(0)  # every session some path has a point on, ascending
 
         self.benchmark_edit = QLineEdit(self.benchmark)
+        self.benchmark_edit.setAccessibleName("Rotation graph benchmark")
         self.benchmark_edit.setMaximumWidth(90)
         self.benchmark_edit.setToolTip("What every symbol's relative strength is measured against")
         self.benchmark_edit.editingFinished.connect(lambda: self.set_benchmark(self.benchmark_edit.text()))
@@ -93,6 +94,7 @@ class RotationGraph(LazyChart):
         self._timer.timeout.connect(self._play_step)
 
         self.plot = pg.PlotWidget()
+        self.plot.setAccessibleName("Relative rotation graph")
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=True, y=True, alpha=0.12)
         self.plot.setLabel("bottom", "RS-Ratio")

@@ -29,6 +29,8 @@ class RotationPanel(QFrame):
         self.a, self.b = a, b
         self.a_edit = QLineEdit(a)
         self.b_edit = QLineEdit(b)
+        self.a_edit.setAccessibleName("Rotation: first symbol")
+        self.b_edit.setAccessibleName("Rotation: second symbol")
         for edit in (self.a_edit, self.b_edit):
             edit.setMaximumWidth(60)
             edit.editingFinished.connect(self._pair_edited)

@@ -55,6 +55,8 @@ class SpreadChart(LazyChart):
 
         self.a_edit = QLineEdit(self.a)
         self.b_edit = QLineEdit(self.b)
+        self.a_edit.setAccessibleName("Spread: first symbol")
+        self.b_edit.setAccessibleName("Spread: second symbol")
         for edit in (self.a_edit, self.b_edit):
             edit.setMaximumWidth(80)
             edit.editingFinished.connect(self._pair_edited)
@@ -64,6 +66,7 @@ class SpreadChart(LazyChart):
         self.kind_box.addItem("Z-score of ln(A / B)", AlertType.ZSCORE)
         self.length = DEFAULT_LOOKBACK  # sessions in the ratio's average and bands, and the z-score's lookback
         self.length_spin = QSpinBox()
+        self.length_spin.setAccessibleName("Lookback in sessions")
         plain_numbers(self.length_spin)
         self.length_spin.setRange(3, 1000)
         self.length_spin.setValue(self.length)
@@ -98,6 +101,7 @@ class SpreadChart(LazyChart):
         self.scale = TradingTimeScale()
         self._values: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))  # close times, measure
         self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": self.value_axis})
+        self.plot.setAccessibleName("Spread chart")
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.getViewBox().setMouseEnabled(x=True, y=False)
