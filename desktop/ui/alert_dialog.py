@@ -42,6 +42,7 @@ from desktop.core.formatting import decimals_of, symbol_decimals
 from desktop.core.symbol_lists import typed_symbol
 from desktop.services.alert_book import channels_note
 from desktop.ui.alert_models import format_level, format_measure
+from desktop.ui.form_names import name_fields_by_labels
 from desktop.ui.plain_numbers import DecimalSpinBox, plain_numbers
 
 CONDITION_LABELS = {
@@ -161,6 +162,7 @@ class AlertDialog(QDialog):
         self.form.addRow("", self.once_box)
         self.form.addRow("", self.enabled_box)
         self.form.addRow("Now", self.current_label)
+        name_fields_by_labels(self.form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

@@ -32,6 +32,7 @@ from desktop.core.prices import PriceFileError, PriceSeries, load_prices
 from desktop.core.progress import Progress
 from desktop.core.sessions import NEW_YORK
 from desktop.ui.alert_models import fire_time_text, format_measure
+from desktop.ui.form_names import name_fields_by_labels
 from desktop.ui.price_file_dialog import ask_price_files
 from desktop.ui.short_lists import some
 from desktop.ui.tasks import run_task
@@ -121,6 +122,7 @@ class BacktestDialog(QDialog):
         form.addRow("Data", self.source_box)
         form.addRow("From", self.from_edit)
         form.addRow("To", self.to_edit)
+        name_fields_by_labels(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.addButton(self.run_button, QDialogButtonBox.ButtonRole.ActionRole)

@@ -26,6 +26,7 @@ from desktop.core.alerts.rules import RULE_ID
 from desktop.services.channel_senders import SECURITY_PORTS, email_parts, smtp_target, smtp_target_problem
 from desktop.services.delivery import DEFAULT_TEMPLATE, FORMATS, template_problem
 from desktop.storage.channels import Channel
+from desktop.ui.form_names import name_fields_by_labels
 
 SECURITY_NAMES = {"starttls": "STARTTLS", "tls": "TLS from the start", "none": "none (a server on this machine)"}
 
@@ -73,6 +74,7 @@ class ChannelForm(QDialog):
         """The rows every form ends with; call once the subclass has added its own."""
         self.form.addRow("Message", self.template_edit)
         self.form.addRow("Used by", self.scope_box)
+        name_fields_by_labels(self.form)
         self.validate()
 
     def target(self) -> tuple[str, str] | str:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui import settings as cfg
+from desktop.ui.form_names import name_fields_by_labels
 from desktop.ui.theme import ThemeMode
 from desktop.ui.window_constants import POLL_INTERVALS
 
@@ -69,6 +70,7 @@ class SettingsDialog(QDialog):
         form.addRow("Replays start on", self.start_edit)
         form.addRow("Alerts elsewhere", channels)
         form.addRow("", self.keep_watching_box)
+        name_fields_by_labels(form)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -61,8 +61,10 @@ class ReplayControls(WindowParts):
         self.pause_action.toggled.connect(self._set_paused)
         bar.addAction(self.pause_action)
 
-        bar.addWidget(QLabel(" Speed "))
+        speed_label = QLabel(" Speed ")
+        bar.addWidget(speed_label)
         self.speed_box = QComboBox()
+        speed_label.setBuddy(self.speed_box)  # what a screen reader says the box is (on Linux, its label)
         self.speed_box.setObjectName("speedBox")
         self.speed_box.setAccessibleName("Replay speed")
         for label, value in SPEEDS:
@@ -72,8 +74,10 @@ class ReplayControls(WindowParts):
         self.speed_box.currentIndexChanged.connect(lambda _i: self.feeds.set_speed(float(self.speed_box.currentData())))
         bar.addWidget(self.speed_box)
 
-        bar.addWidget(QLabel("  From "))
+        from_label = QLabel("  From ")
+        bar.addWidget(from_label)
         self.start_edit = QDateEdit()
+        from_label.setBuddy(self.start_edit)
         self.start_edit.setObjectName("startDate")
         self.start_edit.setAccessibleName("Replay from")
         self.start_edit.setCalendarPopup(True)

@@ -37,6 +37,14 @@ def said(widget: QWidget) -> str:
     return "" if interface is None else interface.text(QAccessible.Text.Name)
 
 
+def labelled_by(widget: QWidget) -> list[str]:
+    interface = QAccessible.queryAccessibleInterface(widget)
+    assert interface is not None
+    # (Qt names the relation of a buddy label "Label" and that of a form's label "Labelled")
+    relation = QAccessible.Relation.Label | QAccessible.Relation.Labelled
+    return [label.text(QAccessible.Text.Name).strip() for label, _ in interface.relations(relation)]
+
+
 def test_every_input_table_and_chart_of_the_window_has_a_name(qtbot: QtBot, make_window: MakeWindow) -> None:
     window = make_window(run=False)
     charts = window.charts  # built now, every tab
@@ -47,6 +55,7 @@ def test_every_input_table_and_chart_of_the_window_has_a_name(qtbot: QtBot, make
         said(window.symbol_input) == "Add symbol" and said(window.alerts_panel.quick_rule.edit) == "Type an alert rule"
     )
     assert said(window.table) == "Watchlist Default"
+    assert labelled_by(window.speed_box) == ["Speed"] and labelled_by(window.start_edit) == ["From"]
     assert said(charts.price.canvas) == f"Price chart of {window.table.current_symbol()}"
     assert said(charts.rrg.plot) == "Relative rotation graph" and said(charts.board.view) == "Rotation board"
 
@@ -57,3 +66,15 @@ def test_the_watchlists_name_follows_the_list_shown(qtbot: QtBot, make_window: M
     assert window.rename_list("Semis") and said(window.table) == "Watchlist Semis"
     window.show_list("Default")
     assert said(window.table) == "Watchlist Default"
+    assert labelled_by(window.speed_box) == ["Speed"] and labelled_by(window.start_edit) == ["From"]
+
+
+def test_the_rule_editors_fields_are_named_by_their_labels(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(run=False)
+    dialog = window.alerts_panel.new_rule()
+    fields = [w for w in dialog.findChildren(QWidget) if named_here(w, dialog) and w.isVisible()]
+    assert len(fields) >= 3 and [f.objectName() or type(f).__name__ for f in fields if not said(f)] == []
+    assert said(dialog.level_spin) == "Level" and dialog.condition_box.accessibleName() == "When the value"
+    # On Linux a combo box's name is its current text ("crosses above"); its label reaches a screen reader as
+    # the label it is labelled by.
+    assert labelled_by(dialog.condition_box) == ["When the value"]
