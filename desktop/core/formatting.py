@@ -15,6 +15,11 @@ from desktop.core.sessions import NEW_YORK, MarketSession, session_date
 DASH = "—"
 
 
+def listed(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c': items in a sentence."""
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}" if parts else ""
+
+
 def price_decimals(price: float, hint: int | None = None) -> int:
     """The source's own precision when it states one (Yahoo's priceHint: 4 for EURUSD=X), else cents for
     ordinary prices and more for sub-dollar ones."""

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from desktop import logs
+from desktop.core.formatting import listed
 
 log = logs.storage
 
@@ -52,17 +53,11 @@ class Salvage:
     def recovered(self) -> str:
         """'3 alert rules, 2 watchlists and 140 logged fires', or '' when none of these came back."""
         parts = [_count(self.copied[t], noun) for t, noun in COUNTED.items() if self.copied.get(t)]
-        return _listed(parts)
+        return listed(parts)
 
     def lost(self) -> str:
         """'some logged fires', for the tables with rows that could not be read."""
-        return "some " + _listed([LOST[t] for t in self.damaged]) if self.damaged else ""
-
-
-def _listed(parts: list[str]) -> str:
-    if len(parts) < 2:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+        return "some " + listed([LOST[t] for t in self.damaged]) if self.damaged else ""
 
 
 def _count(n: int, noun: str) -> str:

@@ -50,7 +50,7 @@ def test_the_rotation_graph_shows_the_watchlist_and_a_click_selects_the_symbol(
     # The bundled stocks end on 2026-07-02, the ETFs on 2026-08-21: the stocks are drawn hollow where they
     # were last, and the note and the summary say so; the ETFs are solid.
     assert rrg.shown_date() == date(2026, 8, 21) and rrg.behind() == dict.fromkeys(stocks, date(2026, 7, 2))
-    assert rrg.note.text().startswith("Hollow: data ends 2026-07-02 for AAPL, AMZN, AMD")
+    assert rrg.note.text().startswith("Hollow: no data since 2026-07-02 for AAPL, AMZN, AMD")
     assert points["AAPL"]["last_session"] == "2026-07-02" and "last_session" not in points["QQQ"]
     hollow = {p.data(): p.brush().color() == rrg.plot.backgroundBrush().color() for p in rrg.heads.points()}
     assert {s for s, empty in hollow.items() if empty} == stocks

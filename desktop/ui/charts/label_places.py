@@ -1,9 +1,10 @@
 """Where each point's name goes so that names do not cover one another or the other points.
 
 In pixels: each name tries the places around its point in a fixed order of preference (right, left, above,
-below, then the four corners) and takes the first one that overlaps no name already placed and no other
-point, or the least covered; then a few rounds move each name to its best place given all the others. Fine
-for the dozens of names a chart shows; no Qt here, so it is tested on numbers alone.
+below, the four corners, then right or left a line up or down) and takes the first one that overlaps no
+name already placed and no other point, or the least covered; then a few rounds move each name to its best
+place given all the others. Fine for the dozens of names a chart shows; no Qt here, so it is tested on
+numbers alone.
 """
 
 from __future__ import annotations

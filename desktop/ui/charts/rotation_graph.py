@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.alerts.measure import quadrant_code
 from desktop.core.alerts.rules import DEFAULT_BENCHMARK, DEFAULT_MA, DEFAULT_MOMENTUM, Quadrant
+from desktop.core.formatting import listed
 from desktop.core.quote_store import QuoteStore
 from desktop.core.rotation_graph import RotationPath, rotation_path
 from desktop.core.symbol_lists import typed_symbol
@@ -367,16 +368,13 @@ class RotationGraph(LazyChart):
 
 
 def stale_note(behind: dict[str, date]) -> str:
-    """'Hollow: data ends 2026-07-02 for AAPL, AMZN and NVDA', the symbols grouped by their last day."""
+    """'Hollow: no data since 2026-07-02 for AAPL, AMZN and NVDA', the symbols grouped by their last day (as of
+    the day shown: their data ends there, or has a gap)."""
     by_day: dict[date, list[str]] = {}
     for symbol, day in behind.items():
         by_day.setdefault(day, []).append(symbol)
-    parts = [f"{day.isoformat()} for {_listed(symbols)}" for day, symbols in sorted(by_day.items(), reverse=True)]
-    return f"Hollow: data ends {'; '.join(parts)}"
-
-
-def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    parts = [f"{day.isoformat()} for {listed(symbols)}" for day, symbols in sorted(by_day.items(), reverse=True)]
+    return f"Hollow: no data since {'; '.join(parts)}"
 
 
 def quadrant_at(ratio: float, momentum: float) -> Quadrant:
