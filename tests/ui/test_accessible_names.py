@@ -51,6 +51,10 @@ def test_every_input_table_and_chart_of_the_window_has_a_name(qtbot: QtBot, make
     widgets = [w for w in window.findChildren(QWidget) if named_here(w, window)]
     unnamed = [f"{type(w).__name__} {w.objectName()!r} in {type(w.parent()).__name__}" for w in widgets if not said(w)]
     assert len(widgets) > 15 and unnamed == []
+    # A combo box's Name on Linux is its current text ("Linear"): each says what it chooses by a name of its
+    # own (read on other systems) or by a label (read on Linux).
+    combos = [w for w in widgets if isinstance(w, QComboBox)]
+    assert len(combos) >= 5 and [w.objectName() for w in combos if not (w.accessibleName() or labelled_by(w))] == []
     assert (
         said(window.symbol_input) == "Add symbol" and said(window.alerts_panel.quick_rule.edit) == "Type an alert rule"
     )

@@ -133,6 +133,7 @@ class PriceChart(QWidget):
         self.candle_button.toggled.connect(self.set_candles)
         top.addWidget(self.candle_button)
         self.scale_box = QComboBox()
+        self.scale_box.setAccessibleName("Price scale")
         for mode, label in ((ScaleMode.LINEAR, "Linear"), (ScaleMode.LOG, "Log"), (ScaleMode.PERCENT, "Percent")):
             self.scale_box.addItem(label, mode)
         self.scale_box.setToolTip("Price scale: linear, logarithmic, or percent from the first point shown")

@@ -71,6 +71,7 @@ class RotationGraph(LazyChart):
         self.benchmark_edit.setToolTip("What every symbol's relative strength is measured against")
         self.benchmark_edit.editingFinished.connect(lambda: self.set_benchmark(self.benchmark_edit.text()))
         self.step_box = QComboBox()
+        self.step_box.setAccessibleName("Steps")
         self.step_box.addItems(list(STEPS))
         self.step_box.setToolTip("Daily steps, or weekly: every fifth session counted back from the newest")
         self.step_box.currentTextChanged.connect(lambda text: self.set_step(STEPS[text]))
