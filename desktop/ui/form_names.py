@@ -1,8 +1,9 @@
 """Fields of a form named for screen readers by the labels beside them.
 
-A label is its field's "buddy" in a QFormLayout, but Qt's accessibility reads a combo box by its current
-text and a spin box by its value: "crosses above", not "When the value: crosses above". Each labelled field
-without a name of its own takes its label's text.
+A label is its field's "buddy" in a QFormLayout, which Linux's accessibility reports as a relation; the
+field's own name is what other systems read first, and Qt gives a combo box none but its current text
+("crosses above", not "When the value"). Each labelled field without a name of its own takes its label's
+text.
 """
 
 from __future__ import annotations
