@@ -17,7 +17,9 @@ DASH = "—"
 
 def listed(parts: list[str]) -> str:
     """'a', 'a and b', 'a, b and c': items in a sentence."""
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}" if parts else ""
+    if len(parts) < 2:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def price_decimals(price: float, hint: int | None = None) -> int:

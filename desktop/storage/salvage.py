@@ -153,6 +153,7 @@ def _copy(conn: sqlite3.Connection, table: str, old: list[str], result: Salvage)
     chunk_end = f"SELECT max(rowid) FROM (SELECT rowid FROM {source} WHERE rowid > ? ORDER BY rowid LIMIT {CHUNK})"
     before = conn.total_changes
     after: int | None = -(2**63)
+    hops = 0
     while after is not None:
         try:
             end = conn.execute(chunk_end, (after,)).fetchone()[0]
@@ -164,7 +165,8 @@ def _copy(conn: sqlite3.Connection, table: str, old: list[str], result: Salvage)
             log.info("table %s unreadable after row id %d: %s", table, after, exc)
             if table not in result.damaged:
                 result.damaged.append(table)
-            after = _past_the_damage(conn, table, columns, after)
+            hops += 1
+            after = _past_the_damage(conn, table, columns, after) if hops <= MAX_HOPS else None
             continue
         after = end
     result.copied[table] = conn.total_changes - before
@@ -177,46 +179,36 @@ def _damage(exc: sqlite3.DatabaseError) -> bool:
 
 
 def _past_the_damage(conn: sqlite3.Connection, table: str, columns: list[str], after: int) -> int | None:
-    """Copy row by row from `after` up to the stretch that cannot be read, then find the first row id past
-    it that reads: None when there is none, or when the table is damaged in too many places."""
+    """Copy row by row from `after` up to the stretch that cannot be read, then the first row id past it
+    that reads (None: there is none)."""
     listed = ", ".join(f'"{c}"' for c in columns)
     read = f'SELECT rowid, {listed} FROM {OLD}."{table}" WHERE rowid > ? ORDER BY rowid LIMIT {CHUNK}'
     insert = f'INSERT OR IGNORE INTO main."{table}" ({listed}) VALUES ({", ".join("?" * len(columns))})'
-    for _hop in range(MAX_HOPS):
-        rows: list[tuple[Any, ...]] = []
-        try:
-            for row in conn.execute(read, (after,)):
-                rows.append(row)
-            damaged = False
-        except sqlite3.DatabaseError as exc:
-            if not _damage(exc):
-                raise
-            damaged = True
-        if rows:
-            with _transaction(conn):
-                conn.executemany(insert, [row[1:] for row in rows])
-            after = int(rows[-1][0])
-        if not damaged:
-            return after if rows else None  # the stretch read whole after all
-        resume = _first_readable_start(conn, table, after)
-        if resume is None:
-            return None
-        if _reads_from(conn, table, resume, many=True):
-            return resume  # back to chunks
-        after = resume
-    return None
-
-
-def _reads_from(conn: sqlite3.Connection, table: str, start: int, many: bool = False) -> bool | None:
-    """Whether the first row (`many`: the next chunk's rows) after `start` can be read (None: there is none)."""
-    limit = CHUNK if many else 1
+    rows: list[tuple[Any, ...]] = []
+    damaged = False
     try:
-        rows = conn.execute(
-            f'SELECT * FROM {OLD}."{table}" WHERE rowid > ? ORDER BY rowid LIMIT {limit}', (start,)
-        ).fetchall()
+        for row in conn.execute(read, (after,)):
+            rows.append(row)
+    except sqlite3.DatabaseError as exc:
+        if not _damage(exc):
+            raise
+        damaged = True
+    if rows:
+        with _transaction(conn):
+            conn.executemany(insert, [row[1:] for row in rows])
+        after = int(rows[-1][0])
+    if not damaged:
+        return after if rows else None  # the stretch read whole after all: back to chunks
+    return _first_readable_start(conn, table, after)
+
+
+def _reads_from(conn: sqlite3.Connection, table: str, start: int) -> bool | None:
+    """Whether the first row after `start` can be read (None: there is none)."""
+    try:
+        row = conn.execute(f'SELECT * FROM {OLD}."{table}" WHERE rowid > ? ORDER BY rowid LIMIT 1', (start,)).fetchone()
     except sqlite3.DatabaseError:
         return False
-    return bool(rows) or None
+    return None if row is None else True
 
 
 def _first_readable_start(conn: sqlite3.Connection, table: str, bad: int) -> int | None:

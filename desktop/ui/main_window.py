@@ -123,7 +123,7 @@ class MainWindow(
         self._build_watchlist_tabs(watchlist)
         self.model.set_symbols(watchlists.symbols(self.current_list))
         self.table = WatchlistView(self.model)
-        self.table.setAccessibleName(f"Watchlist {self.current_list}")
+        self.name_table()
         # The charts (and pyqtgraph with them) are built just after the first paint: the table with its
         # quotes shows sooner. `charts` builds them at once when something needs them before that.
         self._charts: ChartPanel | None = None

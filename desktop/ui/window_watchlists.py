@@ -82,7 +82,7 @@ class WatchlistTabs(WindowParts):
             return
         self.settings.set(header_setting(self.current_list), self.table.fitted.saved_state())
         self.current_list = name
-        self.table.setAccessibleName(f"Watchlist {name}")
+        self.name_table()
         self.model.set_symbols(self._symbols_of(name))
         saved = self.settings.get(header_setting(name))
         if not saved.isEmpty():
@@ -93,6 +93,10 @@ class WatchlistTabs(WindowParts):
         index = self.list_names().index(name)
         if self.list_tabs.currentIndex() != index:
             self.list_tabs.setCurrentIndex(index)
+
+    def name_table(self) -> None:
+        """What a screen reader calls the table: the list it shows."""
+        self.table.setAccessibleName(f"Watchlist {self.current_list}")
 
     def _symbols_of(self, name: str) -> list[str]:
         try:
@@ -166,7 +170,7 @@ class WatchlistTabs(WindowParts):
         self.list_tabs.setTabText(self.list_tabs.currentIndex(), new)
         self.settings.set(header_setting(new), self.table.fitted.saved_state())
         self.current_list = new
-        self.table.setAccessibleName(f"Watchlist {new}")
+        self.name_table()
         self.settings.set(cfg.CURRENT_WATCHLIST, new)
         self.show_message(f"Renamed the watchlist {old} to {new}")
         return True
